@@ -1,0 +1,267 @@
+/**
+ * The one way specs call a target. Built on Playwright's APIRequestContext, with the guards the
+ * raw API lacks: no redirects followed, no failOnStatusCode, configured keys only ever to the
+ * configured HTTPS origin and never to a spending endpoint, errors scrubbed of credentials
+ * (Playwright's call log lists every request header), and a redacted copy of each exchange
+ * attached to the test's report.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { test, type APIRequestContext } from '@playwright/test';
+import { redactor } from './redact';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+
+export interface Call {
+  method?: Method;
+  /** Relative to the base URL, no leading slash: `balance`, `orders/12`. */
+  path: string;
+  /** Sent verbatim, names in the case given. `Accept: application/json` is added unless present. */
+  headers?: Record<string, string>;
+  query?: Record<string, string>;
+  json?: unknown;
+  /** A raw body; give its Content-Type in headers. */
+  body?: string;
+  /** Another origin to send to (the plain-HTTP probe); guarded like any other. */
+  baseUrl?: string;
+  timeoutMs?: number;
+}
+
+/** A call whose header fields are listed one by one, so a name may repeat (AUTH-11). */
+export interface RawCall extends Omit<Call, 'headers'> {
+  headerLines: Array<[string, string]>;
+}
+
+export interface Reply {
+  status: number;
+  /** Lower-case names; repeated fields joined with ", ". */
+  headers: Record<string, string>;
+  contentType: string;
+  text: string;
+  /** The parsed body, or undefined when it is not JSON. */
+  json: unknown;
+  url: string;
+  ms: number;
+}
+
+export class GuardError extends Error {
+  override name = 'GuardError';
+}
+
+/** Operations that spend balance or change the account: never sent with a configured key (SAFE-03). */
+const SPENDING: ReadonlyArray<{ method: Method; path: RegExp; what: string }> = [
+  { method: 'POST', path: /^orders$/, what: 'POST orders buys gift cards' },
+];
+
+export interface ClientOptions {
+  baseUrl: string;
+  /** Every configured key (active, inactive, signing): guarded wherever they appear in a request. */
+  configuredKeys: readonly string[];
+  /** Counts requests across the worker, for the politeness budget. */
+  onRequest?: () => void;
+}
+
+export class ApiClient {
+  private readonly base: URL;
+  private agent?: https.Agent;
+
+  constructor(
+    private readonly ctx: APIRequestContext,
+    private readonly options: ClientOptions,
+  ) {
+    this.base = new URL(options.baseUrl);
+  }
+
+  /** Sends one request through Playwright, never following a redirect. */
+  async send(call: Call): Promise<Reply> {
+    const method = call.method ?? 'GET';
+    const headers = withDefaults(call.headers ?? {}, call);
+    const url = this.urlFor(call);
+    this.guard(method, url, Object.entries(headers), call);
+    this.options.onRequest?.();
+    const started = Date.now();
+    try {
+      const res = await this.ctx.fetch(url.href, {
+        method,
+        headers,
+        data: call.json !== undefined ? JSON.stringify(call.json) : call.body,
+        maxRedirects: 0,
+        failOnStatusCode: false,
+        timeout: call.timeoutMs ?? 15_000,
+      });
+      const body = await res.body();
+      const reply = toReply(res.status(), res.headersArray(), body, url.href, Date.now() - started);
+      await attachExchange(method, url, Object.entries(headers), call, reply);
+      return reply;
+    } catch (error) {
+      throw scrub(error, `${method} ${describePath(url)}`);
+    }
+  }
+
+  /**
+   * Sends one request with node:https, for what APIRequestContext cannot express: a header name
+   * given twice. Same guards, same redaction, same trust store (NODE_EXTRA_CA_CERTS).
+   */
+  async sendRaw(call: RawCall): Promise<Reply> {
+    const method = call.method ?? 'GET';
+    const given = new Set(call.headerLines.map(([n]) => n.toLowerCase()));
+    const lines = [...call.headerLines, ...Object.entries(withDefaults({}, call)).filter(([n]) => !given.has(n.toLowerCase()))];
+    const url = this.urlFor(call);
+    this.guard(method, url, lines, call);
+    this.options.onRequest?.();
+    const started = Date.now();
+    const flat: string[] = [];
+    for (const [n, v] of lines) flat.push(n, v);
+    try {
+      const { status, rawHeaders, body } = await rawRequest(url, method, flat, call.json !== undefined ? JSON.stringify(call.json) : call.body, call.timeoutMs ?? 15_000, this.agentFor(url));
+      const pairs: Array<{ name: string; value: string }> = [];
+      for (let i = 0; i + 1 < rawHeaders.length; i += 2) pairs.push({ name: rawHeaders[i]!, value: rawHeaders[i + 1]! });
+      const reply = toReply(status, pairs, body, url.href, Date.now() - started);
+      await attachExchange(method, url, lines, call, reply);
+      return reply;
+    } catch (error) {
+      throw scrub(error, `${method} ${describePath(url)}`);
+    }
+  }
+
+  dispose(): void {
+    this.agent?.destroy();
+  }
+
+  private agentFor(url: URL): http.Agent | undefined {
+    if (url.protocol !== 'https:') return undefined;
+    this.agent ??= new https.Agent({ keepAlive: true, maxSockets: 16 });
+    return this.agent;
+  }
+
+  private urlFor(call: Call): URL {
+    if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(call.path)) throw new GuardError(`Path must be relative to the base URL, got an absolute one for ${call.method ?? 'GET'}.`);
+    const base = call.baseUrl ? new URL(call.baseUrl.endsWith('/') ? call.baseUrl : `${call.baseUrl}/`) : this.base;
+    const url = new URL(call.path.replace(/^\/+/, ''), base);
+    for (const [k, v] of Object.entries(call.query ?? {})) url.searchParams.append(k, v);
+    return url;
+  }
+
+  /** SAFE-02 and SAFE-03: refuse before anything leaves the process. */
+  private guard(method: Method, url: URL, headers: Array<[string, string]>, call: Call): void {
+    const texts = [url.href, decodeSafe(url.href), ...headers.map(([n, v]) => `${n}: ${v}`), call.body ?? '', call.json !== undefined ? JSON.stringify(call.json) : ''];
+    const carriesKey = this.options.configuredKeys.some((key) => key && texts.some((t) => t.includes(key)));
+    if (!carriesKey) return;
+    if (url.protocol !== 'https:') {
+      throw new GuardError(`Refused: a configured key would travel over plain HTTP (${method} ${url.protocol}//${url.host}). Only throwaway keys may be sent there.`);
+    }
+    if (url.host !== this.base.host) {
+      throw new GuardError(`Refused: a configured key would go to ${url.host}, not the configured target ${this.base.host}.`);
+    }
+    const rel = relativePath(url, this.base);
+    const spend = SPENDING.find((s) => s.method === method && s.path.test(rel));
+    if (spend) {
+      throw new GuardError(`Refused: ${spend.what}; the suite never sends it with a configured key, whatever a spec asks.`);
+    }
+  }
+}
+
+/** `Accept: application/json` always, and `Content-Type: application/json` with a JSON body, unless given. */
+function withDefaults(headers: Record<string, string>, call: Call): Record<string, string> {
+  const has = (name: string): boolean => Object.keys(headers).some((n) => n.toLowerCase() === name);
+  return {
+    ...headers,
+    ...(has('accept') ? {} : { Accept: 'application/json' }),
+    ...(call.json !== undefined && !has('content-type') ? { 'Content-Type': 'application/json' } : {}),
+  };
+}
+
+function toReply(status: number, pairs: Array<{ name: string; value: string }>, body: Buffer, url: string, ms: number): Reply {
+  const headers: Record<string, string> = {};
+  for (const { name, value } of pairs) {
+    const key = name.toLowerCase();
+    headers[key] = headers[key] === undefined ? value : `${headers[key]}, ${value}`;
+  }
+  const text = body.toString('utf8');
+  let json: unknown;
+  try {
+    json = text.length > 0 ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status, headers, contentType: headers['content-type'] ?? '', text, json, url, ms };
+}
+
+/** Path below the base path, percent-decoded and normalised, for the spending check. */
+function relativePath(url: URL, base: URL): string {
+  let path = decodeSafe(url.pathname).toLowerCase().replace(/\/{2,}/g, '/');
+  const basePath = decodeSafe(base.pathname).toLowerCase();
+  if (path.startsWith(basePath)) path = path.slice(basePath.length);
+  return path.replace(/^\/+|\/+$/g, '');
+}
+
+function decodeSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+function describePath(url: URL): string {
+  return url.pathname;
+}
+
+/** Rethrows with every credential masked: Playwright's call log lists the request headers. */
+export function scrub(error: unknown, what: string): Error {
+  const original = error instanceof Error ? error : new Error(String(error));
+  if (original instanceof GuardError) return original;
+  const scrubbed = new Error(`${what} failed: ${redactor.redact(original.message)}`);
+  scrubbed.name = original.name;
+  scrubbed.stack = `${scrubbed.name}: ${scrubbed.message}\n${redactor.redact((original.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).join('\n'))}`;
+  return scrubbed;
+}
+
+function rawRequest(
+  url: URL,
+  method: string,
+  flatHeaders: string[],
+  body: string | undefined,
+  timeoutMs: number,
+  agent: http.Agent | undefined,
+): Promise<{ status: number; rawHeaders: string[]; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const mod = url.protocol === 'https:' ? https : http;
+    const req = mod.request(url, { method, headers: flatHeaders as unknown as http.OutgoingHttpHeaders, agent, timeout: timeoutMs });
+    req.on('timeout', () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks) }));
+    });
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
+/** Attaches a redacted transcript of one exchange to the running test, if there is one. */
+async function attachExchange(method: string, url: URL, headers: Array<[string, string]>, call: Call, reply: Reply): Promise<void> {
+  let info: ReturnType<typeof test.info>;
+  try {
+    info = test.info();
+  } catch {
+    return;
+  }
+  const sent = [`→ ${method} ${url.href}`, ...headers.map(([n, v]) => `${n}: ${printable(v)}`)];
+  const payload = call.json !== undefined ? JSON.stringify(call.json) : call.body;
+  if (payload !== undefined) sent.push('', payload);
+  const received = [`← ${reply.status} (${reply.ms} ms)`, ...Object.entries(reply.headers).map(([n, v]) => `${n}: ${v}`), '', reply.text.length > 4000 ? `${reply.text.slice(0, 4000)}…` : reply.text];
+  const transcript = redactor.redact(`${sent.join('\n')}\n\n${received.join('\n')}\n`);
+  await info.attach(`${method} ${relativeForTitle(url)} → ${reply.status}`, { body: transcript, contentType: 'text/plain' });
+}
+
+/** Shows control and non-ASCII characters so a reviewer sees what was sent (a NBSP, a tab). */
+function printable(value: string): string {
+  return value.replace(/[^\x20-\x7e]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+function relativeForTitle(url: URL): string {
+  return redactor.redact(`${url.protocol === 'http:' ? 'http:' : ''}${url.pathname}${url.search ? '?…' : ''}`);
+}

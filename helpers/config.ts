@@ -1,0 +1,445 @@
+/**
+ * Settings: the one module that reads the environment. Everything is validated before any request
+ * is sent; a refusal names the variable and the fix, and never prints a key's value.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+
+export const HTTP_OUTCOMES = [
+  'refused',
+  'redirect-https',
+  'redirect-elsewhere',
+  'rejected',
+  'auth-answered',
+  'served',
+  'other',
+] as const;
+export type HttpOutcome = (typeof HTTP_OUTCOMES)[number];
+
+export const HEADER_NAME_CASE = ['insensitive', 'sensitive', 'either'] as const;
+export const PADDED_KEY = ['same-as-unpadded', 'same-or-401'] as const;
+export const DUPLICATE_FIELDS = ['401-or-400', '401'] as const;
+export const CHALLENGE_METHODS = ['POST', 'GET', 'PUT'] as const;
+
+export interface SigningAccount {
+  apiKey: string;
+  privateKeyPem: string;
+  privateKeyFile: string;
+}
+
+export interface Settings {
+  /** `mock` when the runner started the embedded mock, `remote` for a user-configured target. */
+  target: 'mock' | 'remote';
+  /** Normalised to end with `/`, so relative paths join under it (pitfalls: baseURL joining). */
+  baseUrl: string;
+  /** The plain-HTTP origin probed by TLS-02 (never sent a configured key). */
+  httpUrl: string;
+  apiKey: string;
+  inactiveApiKey?: string;
+  signing?: SigningAccount;
+  secondSigning?: SigningAccount;
+  challenge: { path: string; method: (typeof CHALLENGE_METHODS)[number]; pointer: string; ttlSeconds: number };
+  runSlow: boolean;
+  caFile?: string;
+  /** Whether `GET /` (the API root) is expected to need a key. */
+  rootProtected: boolean;
+  /** AUTH-10 expectation: RFC 9110 says case-insensitive; the docs say case-sensitive. */
+  headerNameCase: (typeof HEADER_NAME_CASE)[number];
+  /** AUTH-07 expectation for an OWS-padded valid key. */
+  paddedKey: (typeof PADDED_KEY)[number];
+  /**
+   * AUTH-11 expectation for two X-API-Key fields: RFC 9110 5.3 lets a recipient refuse a repeated
+   * singleton field as a bad request (400) before auth looks at it; `401` demands the auth answer.
+   */
+  duplicateFields: (typeof DUPLICATE_FIELDS)[number];
+  /** TLS-02 outcomes that count as conformant. */
+  httpAccept: ReadonlySet<HttpOutcome>;
+  /** Whether a failed `should` requirement fails the run. */
+  failOnShould: boolean;
+  workers: number;
+  /** Test plumbing of the embedded mock (its request journal); unset for remote targets. */
+  mockControlUrl?: string;
+  mockFault?: string;
+}
+
+/** Every variable the suite reads; anything else named CARDPLUSPAY_* is refused as a likely typo. */
+export const SETTING_NAMES = [
+  'CARDPLUSPAY_BASE_URL',
+  'CARDPLUSPAY_API_KEY',
+  'CARDPLUSPAY_INACTIVE_API_KEY',
+  'CARDPLUSPAY_SIGNING_API_KEY',
+  'CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE',
+  'CARDPLUSPAY_SECOND_SIGNING_API_KEY',
+  'CARDPLUSPAY_SECOND_SIGNING_PRIVATE_KEY_FILE',
+  'CARDPLUSPAY_CHALLENGE_PATH',
+  'CARDPLUSPAY_CHALLENGE_METHOD',
+  'CARDPLUSPAY_CHALLENGE_POINTER',
+  'CARDPLUSPAY_CHALLENGE_TTL_SECONDS',
+  'CARDPLUSPAY_RUN_SLOW',
+  'CARDPLUSPAY_HTTP_URL',
+  'CARDPLUSPAY_CA_FILE',
+  'CARDPLUSPAY_ROOT_PROTECTED',
+  'CARDPLUSPAY_HEADER_NAME_CASE',
+  'CARDPLUSPAY_PADDED_KEY',
+  'CARDPLUSPAY_HTTP_ACCEPT',
+  'CARDPLUSPAY_DUPLICATE_FIELDS',
+  'CARDPLUSPAY_FAIL_ON_SHOULD',
+  'CARDPLUSPAY_WORKERS',
+] as const;
+
+/** Set by the runner, not by users: they describe the embedded mock it started. */
+export const INTERNAL_NAMES = ['CARDPLUSPAY_TARGET', 'CARDPLUSPAY_MOCK_CONTROL_URL', 'CARDPLUSPAY_MOCK_FAULT', 'CARDPLUSPAY_MOCK_TARGETS'] as const;
+
+const KEY_NAMES = [
+  'CARDPLUSPAY_API_KEY',
+  'CARDPLUSPAY_INACTIVE_API_KEY',
+  'CARDPLUSPAY_SIGNING_API_KEY',
+  'CARDPLUSPAY_SECOND_SIGNING_API_KEY',
+] as const;
+
+export const DEFAULT_HTTP_ACCEPT: readonly HttpOutcome[] = ['refused', 'redirect-https', 'rejected'];
+
+export class SettingsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'SettingsError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Reads and validates the settings. Collects every problem before refusing, so one run shows all
+ * the fixes at once. Throws SettingsError.
+ */
+export function loadSettings(env: Env = process.env): Settings {
+  const problems: string[] = [];
+  const refuse = (name: string, why: string, fix: string): void => {
+    problems.push(`Cannot start: ${name} ${why}. ${fix}`);
+  };
+  const get = (name: string): string | undefined => env[name];
+
+  for (const name of Object.keys(env)) {
+    if (!name.startsWith('CARDPLUSPAY_')) continue;
+    if ((SETTING_NAMES as readonly string[]).includes(name) || (INTERNAL_NAMES as readonly string[]).includes(name)) continue;
+    const near = closest(name, SETTING_NAMES);
+    refuse(name, 'is not a setting of this suite', near ? `Did you mean ${near}?` : 'Remove it; see the settings table in README.md.');
+  }
+
+  for (const name of KEY_NAMES) {
+    const problem = keyProblem(get(name));
+    if (problem) refuse(name, problem.why, problem.fix);
+  }
+
+  const target = get('CARDPLUSPAY_TARGET') === 'mock' ? 'mock' : 'remote';
+  const rawBase = get('CARDPLUSPAY_BASE_URL');
+  let baseUrl = '';
+  let base: URL | undefined;
+  if (rawBase === undefined || rawBase === '') {
+    refuse(
+      'CARDPLUSPAY_BASE_URL',
+      'is not set',
+      'Run `npm run conformance` (it starts the embedded mock when the base URL is unset), or export CARDPLUSPAY_BASE_URL=https://api.cardpluspay.com/v1 with a key.',
+    );
+  } else {
+    base = parseUrl(rawBase);
+    if (!base) {
+      refuse('CARDPLUSPAY_BASE_URL', 'is not a URL', 'Give an absolute URL such as https://api.cardpluspay.com/v1.');
+    } else if (base.protocol !== 'https:') {
+      refuse(
+        'CARDPLUSPAY_BASE_URL',
+        `must use https: (got ${base.protocol})`,
+        'The API key must never travel over plain HTTP: use the https:// URL of the target.',
+      );
+      base = undefined;
+    } else if (base.username || base.password || base.search || base.hash) {
+      refuse('CARDPLUSPAY_BASE_URL', 'carries credentials, a query or a fragment', 'Give only scheme, host, port and path, e.g. https://api.cardpluspay.com/v1.');
+      base = undefined;
+    } else {
+      baseUrl = base.href.endsWith('/') ? base.href : `${base.href}/`;
+    }
+  }
+
+  const apiKey = get('CARDPLUSPAY_API_KEY') ?? '';
+  if (rawBase && !apiKey) {
+    refuse(
+      'CARDPLUSPAY_API_KEY',
+      'is not set, but CARDPLUSPAY_BASE_URL is',
+      'A real target needs an active key: export CARDPLUSPAY_API_KEY from your secrets store (never from a file in the repository).',
+    );
+  }
+  const inactiveApiKey = get('CARDPLUSPAY_INACTIVE_API_KEY') || undefined;
+  if (inactiveApiKey && inactiveApiKey === apiKey) {
+    refuse(
+      'CARDPLUSPAY_INACTIVE_API_KEY',
+      'is the same key as CARDPLUSPAY_API_KEY',
+      'Give a revoked or inactive key there, or unset it to skip AUTH-08.',
+    );
+  }
+
+  const signing = signingAccount(env, 'CARDPLUSPAY_SIGNING_API_KEY', 'CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE', refuse);
+  const secondSigning = signingAccount(env, 'CARDPLUSPAY_SECOND_SIGNING_API_KEY', 'CARDPLUSPAY_SECOND_SIGNING_PRIVATE_KEY_FILE', refuse);
+  if (secondSigning && !signing) {
+    refuse('CARDPLUSPAY_SECOND_SIGNING_API_KEY', 'is set without CARDPLUSPAY_SIGNING_API_KEY', 'Configure the first signing account too, or unset it.');
+  }
+  const keyOwners = new Map<string, string>();
+  for (const name of KEY_NAMES) {
+    const value = get(name);
+    if (!value) continue;
+    const owner = keyOwners.get(value);
+    if (owner && !(owner === 'CARDPLUSPAY_API_KEY' && name === 'CARDPLUSPAY_INACTIVE_API_KEY')) {
+      refuse(name, `is the same key as ${owner}`, 'Each setting needs a key of its own account.');
+    }
+    keyOwners.set(value, owner ?? name);
+  }
+
+  let challengePath = get('CARDPLUSPAY_CHALLENGE_PATH') ?? 'auth/challenge';
+  if (/^[a-z][a-z0-9+.-]*:/i.test(challengePath) || challengePath.startsWith('//')) {
+    refuse('CARDPLUSPAY_CHALLENGE_PATH', 'is an absolute URL', 'Give a path relative to the base URL, e.g. auth/challenge.');
+  }
+  // A leading slash would drop the base path when joined (see pitfalls: baseURL joining).
+  challengePath = challengePath.replace(/^\/+/, '');
+  const challengeMethod = oneOf(get('CARDPLUSPAY_CHALLENGE_METHOD')?.toUpperCase(), CHALLENGE_METHODS, 'POST', 'CARDPLUSPAY_CHALLENGE_METHOD', refuse);
+  const pointer = get('CARDPLUSPAY_CHALLENGE_POINTER') ?? '/data/challenge';
+  if (!isJsonPointer(pointer)) {
+    refuse(
+      'CARDPLUSPAY_CHALLENGE_POINTER',
+      'is not a JSON pointer (RFC 6901)',
+      'Give a pointer such as /data/challenge: it starts with "/" and escapes "~" as ~0 and "/" as ~1.',
+    );
+  }
+  const ttlRaw = get('CARDPLUSPAY_CHALLENGE_TTL_SECONDS') ?? '300';
+  const ttlSeconds = Number(ttlRaw);
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(ttlRaw) || !(ttlSeconds > 0)) {
+    refuse('CARDPLUSPAY_CHALLENGE_TTL_SECONDS', `must be a positive number of seconds (got "${ttlRaw}")`, 'Give the challenge lifetime, e.g. 300.');
+  }
+
+  const httpUrl = httpProbeUrl(get('CARDPLUSPAY_HTTP_URL'), base, refuse);
+
+  const caFile = get('CARDPLUSPAY_CA_FILE') || undefined;
+  if (caFile) {
+    const text = readable(caFile);
+    if (text === undefined) refuse('CARDPLUSPAY_CA_FILE', `cannot be read (${caFile})`, 'Give the path of a PEM file with the CA certificates to trust.');
+    else if (!text.includes('-----BEGIN CERTIFICATE-----')) {
+      refuse('CARDPLUSPAY_CA_FILE', 'holds no PEM certificate', 'Give a PEM file with "-----BEGIN CERTIFICATE-----" blocks.');
+    }
+  }
+
+  const httpAccept = httpAcceptSetting(get('CARDPLUSPAY_HTTP_ACCEPT'), refuse);
+  const workersRaw = get('CARDPLUSPAY_WORKERS');
+  const workers = workersRaw === undefined || workersRaw === '' ? (target === 'mock' ? 2 : 2) : Number(workersRaw);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 16) {
+    refuse('CARDPLUSPAY_WORKERS', `must be a whole number from 1 to 16 (got "${workersRaw ?? ''}")`, 'Give how many requests may run in parallel, e.g. 2.');
+  }
+
+  const settings: Settings = {
+    target,
+    baseUrl,
+    httpUrl,
+    apiKey,
+    inactiveApiKey,
+    signing,
+    secondSigning,
+    challenge: { path: challengePath, method: challengeMethod, pointer, ttlSeconds },
+    runSlow: flag(get('CARDPLUSPAY_RUN_SLOW'), 'CARDPLUSPAY_RUN_SLOW', refuse),
+    caFile,
+    rootProtected: flag(get('CARDPLUSPAY_ROOT_PROTECTED'), 'CARDPLUSPAY_ROOT_PROTECTED', refuse),
+    headerNameCase: oneOf(get('CARDPLUSPAY_HEADER_NAME_CASE'), HEADER_NAME_CASE, 'insensitive', 'CARDPLUSPAY_HEADER_NAME_CASE', refuse),
+    paddedKey: oneOf(get('CARDPLUSPAY_PADDED_KEY'), PADDED_KEY, 'same-as-unpadded', 'CARDPLUSPAY_PADDED_KEY', refuse),
+    duplicateFields: oneOf(get('CARDPLUSPAY_DUPLICATE_FIELDS'), DUPLICATE_FIELDS, '401-or-400', 'CARDPLUSPAY_DUPLICATE_FIELDS', refuse),
+    httpAccept,
+    failOnShould: flag(get('CARDPLUSPAY_FAIL_ON_SHOULD'), 'CARDPLUSPAY_FAIL_ON_SHOULD', refuse),
+    workers,
+    mockControlUrl: get('CARDPLUSPAY_MOCK_CONTROL_URL') || undefined,
+    mockFault: get('CARDPLUSPAY_MOCK_FAULT') || undefined,
+  };
+  if (problems.length > 0) throw new SettingsError(problems);
+  return settings;
+}
+
+/** The values that must never appear in anything the run writes. */
+export function secretsOf(settings: Settings): string[] {
+  return [
+    settings.apiKey,
+    settings.inactiveApiKey,
+    settings.signing?.apiKey,
+    settings.signing?.privateKeyPem,
+    settings.secondSigning?.apiKey,
+    settings.secondSigning?.privateKeyPem,
+  ].filter((s): s is string => !!s);
+}
+
+/** Keys the suite holds that open an account (the inactive key opens none, but is a secret too). */
+export function validKeysOf(settings: Settings): string[] {
+  return [settings.apiKey, settings.signing?.apiKey, settings.secondSigning?.apiKey].filter((s): s is string => !!s);
+}
+
+type Refuse = (name: string, why: string, fix: string) => void;
+
+function keyProblem(value: string | undefined): { why: string; fix: string } | undefined {
+  if (value === undefined) return undefined;
+  if (value === '') return { why: 'is set but empty', fix: 'Give the key, or unset the variable.' };
+  if (/^\s*(["'`]).*\1\s*$/s.test(value) || /^\s*["'`]|["'`]\s*$/.test(value)) {
+    return { why: 'has surrounding quotes', fix: 'Remove them: the key is the bare value, e.g. export NAME=abc123 (shell quotes are not part of it).' };
+  }
+  if (/[\r\n]$/.test(value)) return { why: 'ends with a newline', fix: 'Remove it (a copy-paste or `echo` without -n adds one).' };
+  if (/^\s|\s$/.test(value)) return { why: 'has leading or trailing spaces', fix: 'Remove them: the key is the bare value.' };
+  if (/[\s\x00-\x1f\x7f]/.test(value)) return { why: 'contains whitespace or control characters', fix: 'Copy the key again from the Dashboard.' };
+  if (/^(bearer|basic)\s/i.test(value)) return { why: 'starts with an authorization scheme', fix: 'Give only the key, without "Bearer ".' };
+  if (/[^\x21-\x7e]/.test(value)) return { why: 'contains non-ASCII characters', fix: 'Copy the key again from the Dashboard.' };
+  return undefined;
+}
+
+function signingAccount(env: Env, keyName: string, fileName: string, refuse: Refuse): SigningAccount | undefined {
+  const apiKey = env[keyName] || undefined;
+  const file = env[fileName] || undefined;
+  if (!apiKey && !file) return undefined;
+  if (!apiKey) {
+    refuse(keyName, `is not set, but ${fileName} is`, `Give the signing account's key too, or unset ${fileName}.`);
+    return undefined;
+  }
+  if (!file) {
+    refuse(fileName, `is not set, but ${keyName} is`, "Give the path of the signing account's RSA private key (PEM).");
+    return undefined;
+  }
+  const pem = readable(file);
+  if (pem === undefined) {
+    refuse(fileName, `cannot be read (${file})`, 'Check the path and that the file is readable by this user.');
+    return undefined;
+  }
+  if (/ENCRYPTED/.test(pem)) {
+    refuse(fileName, 'holds an encrypted private key', 'Give an unencrypted PEM, e.g. `openssl pkey -in key.pem -out plain.pem`, kept outside the repository.');
+    return undefined;
+  }
+  let key: crypto.KeyObject;
+  try {
+    key = crypto.createPrivateKey(pem);
+  } catch {
+    refuse(fileName, 'holds no readable private key', 'Give a PEM file ("-----BEGIN PRIVATE KEY-----" or "-----BEGIN RSA PRIVATE KEY-----").');
+    return undefined;
+  }
+  if (key.asymmetricKeyType !== 'rsa') {
+    refuse(fileName, `holds a ${key.asymmetricKeyType ?? 'non-RSA'} key, not an RSA key`, 'Request signing is RSA-SHA256: give the RSA private key registered for the account.');
+    return undefined;
+  }
+  return { apiKey, privateKeyPem: pem, privateKeyFile: file };
+}
+
+function httpProbeUrl(raw: string | undefined, base: URL | undefined, refuse: Refuse): string {
+  if (raw === undefined || raw === '') {
+    if (!base) return '';
+    const url = new URL(base.href);
+    url.protocol = 'http:';
+    url.port = '';
+    return url.href.endsWith('/') ? url.href : `${url.href}/`;
+  }
+  const url = parseUrl(raw);
+  if (!url) {
+    refuse('CARDPLUSPAY_HTTP_URL', 'is not a URL', 'Give the plain-HTTP origin to probe, e.g. http://api.cardpluspay.com/v1.');
+    return '';
+  }
+  if (url.protocol !== 'http:') {
+    refuse('CARDPLUSPAY_HTTP_URL', `must use http: (got ${url.protocol})`, 'It names the plain-HTTP origin that TLS-02 probes; leave it unset for the default.');
+    return '';
+  }
+  if (base && url.hostname !== base.hostname) {
+    refuse(
+      'CARDPLUSPAY_HTTP_URL',
+      `names host ${url.hostname}, not the base URL's host ${base.hostname}`,
+      'The probe checks the target itself: give the same host (only the scheme and port may differ).',
+    );
+    return '';
+  }
+  return url.href.endsWith('/') ? url.href : `${url.href}/`;
+}
+
+function httpAcceptSetting(raw: string | undefined, refuse: Refuse): ReadonlySet<HttpOutcome> {
+  if (raw === undefined || raw.trim() === '') return new Set(DEFAULT_HTTP_ACCEPT);
+  const values = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = values.filter((v) => !(HTTP_OUTCOMES as readonly string[]).includes(v));
+  if (unknown.length > 0) {
+    refuse('CARDPLUSPAY_HTTP_ACCEPT', `has unknown outcome(s) ${unknown.map((u) => `"${u}"`).join(', ')}`, `Use a comma-separated list of: ${HTTP_OUTCOMES.join(', ')}.`);
+  }
+  const forbidden = values.filter((v) => v === 'served' || v === 'auth-answered' || v === 'redirect-elsewhere');
+  if (forbidden.length > 0) {
+    refuse('CARDPLUSPAY_HTTP_ACCEPT', `accepts ${forbidden.join(', ')}`, 'Those outcomes put API traffic or a key in clear text; TLS-02 never accepts them.');
+  }
+  return new Set(values as HttpOutcome[]);
+}
+
+function oneOf<T extends string>(raw: string | undefined, allowed: readonly T[], fallback: T, name: string, refuse: Refuse): T {
+  if (raw === undefined || raw === '') return fallback;
+  if ((allowed as readonly string[]).includes(raw)) return raw as T;
+  refuse(name, `has unknown value "${raw}"`, `Use one of: ${allowed.join(', ')}.`);
+  return fallback;
+}
+
+function flag(raw: string | undefined, name: string, refuse: Refuse): boolean {
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  refuse(name, `has unknown value "${raw}"`, 'Use 1 (on) or 0 (off).');
+  return false;
+}
+
+function parseUrl(raw: string): URL | undefined {
+  try {
+    return new URL(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+function readable(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export function isJsonPointer(p: string): boolean {
+  return p === '' || (p.startsWith('/') && !/~[^01]|~$/.test(p));
+}
+
+function closest(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 4;
+  for (const c of candidates) {
+    const d = distance(name, c);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}
+
+/**
+ * The secrets named by the environment, without validating anything else: for processes that
+ * only redact (the reporters, the runner's output filter), which must work even when the
+ * settings are incomplete.
+ */
+export function secretsFromEnv(env: Env = process.env): string[] {
+  const out: string[] = [];
+  for (const name of KEY_NAMES) if (env[name]) out.push(env[name]!);
+  for (const name of ['CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE', 'CARDPLUSPAY_SECOND_SIGNING_PRIVATE_KEY_FILE']) {
+    const file = env[name];
+    const pem = file ? readable(file) : undefined;
+    if (pem) out.push(pem);
+  }
+  return out;
+}

@@ -1,0 +1,79 @@
+/**
+ * Starts embedded mock instances for a run and describes them as settings: the keys, private-key
+ * files and CA file are shared (one set of per-run secrets), each instance adds its own URLs.
+ * Secret files live in a private temp directory that close() removes.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createMockMaterial, type MockMaterial } from '../mock/accounts';
+import type { FaultName } from '../mock/faults';
+import { startMock, type MockHandle, type MockOptions } from '../mock/server';
+
+export interface MockTarget {
+  name: string;
+  fault?: FaultName;
+  httpMode?: MockOptions['httpMode'];
+}
+
+export interface EmbeddedMocks {
+  material: MockMaterial;
+  handles: Map<string, MockHandle>;
+  /** Settings every target shares (keys, key files, CA, lifetime). */
+  sharedEnv: Record<string, string>;
+  /** Per target: its base, plain-HTTP and control URLs. */
+  targetEnv: Record<string, Record<string, string>>;
+  secrets: string[];
+  close(): Promise<void>;
+}
+
+/** The mock's challenge lifetime: short, so the expiry checks run by default in seconds. */
+export const MOCK_TTL_SECONDS = 2;
+
+export async function startEmbeddedMocks(targets: readonly MockTarget[], ttlSeconds = MOCK_TTL_SECONDS): Promise<EmbeddedMocks> {
+  const material = await createMockMaterial();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cardpluspay-mock-'));
+  fs.chmodSync(dir, 0o700);
+  const file = (name: string, text: string): string => {
+    const p = path.join(dir, name);
+    fs.writeFileSync(p, text, { mode: 0o600 });
+    return p;
+  };
+  const { accounts } = material;
+  const caFile = file('mock-ca.pem', material.tls.certPem);
+  const sharedEnv: Record<string, string> = {
+    CARDPLUSPAY_TARGET: 'mock',
+    CARDPLUSPAY_API_KEY: accounts.active.key,
+    CARDPLUSPAY_INACTIVE_API_KEY: accounts.inactive.key,
+    CARDPLUSPAY_SIGNING_API_KEY: accounts.signing.key,
+    CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE: file('signing.pem', accounts.signing.signing!.privateKeyPem),
+    CARDPLUSPAY_SECOND_SIGNING_API_KEY: accounts.signing2.key,
+    CARDPLUSPAY_SECOND_SIGNING_PRIVATE_KEY_FILE: file('signing2.pem', accounts.signing2.signing!.privateKeyPem),
+    CARDPLUSPAY_CA_FILE: caFile,
+    CARDPLUSPAY_CHALLENGE_TTL_SECONDS: String(ttlSeconds),
+    NODE_EXTRA_CA_CERTS: caFile,
+  };
+  const handles = new Map<string, MockHandle>();
+  const targetEnv: Record<string, Record<string, string>> = {};
+  const close = async (): Promise<void> => {
+    await Promise.allSettled([...handles.values()].map((h) => h.close()));
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (const target of targets) {
+      const handle = await startMock({ material, fault: target.fault, httpMode: target.httpMode, challengeTtlSeconds: ttlSeconds });
+      handles.set(target.name, handle);
+      targetEnv[target.name] = {
+        CARDPLUSPAY_BASE_URL: handle.baseUrl,
+        CARDPLUSPAY_HTTP_URL: handle.httpUrl,
+        CARDPLUSPAY_MOCK_CONTROL_URL: handle.controlUrl,
+        ...(target.fault ? { CARDPLUSPAY_MOCK_FAULT: target.fault } : {}),
+      };
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const secrets = [accounts.active.key, accounts.inactive.key, accounts.signing.key, accounts.signing2.key, accounts.signing.signing!.privateKeyPem, accounts.signing2.signing!.privateKeyPem, material.tls.keyPem];
+  return { material, handles, sharedEnv, targetEnv, secrets, close };
+}

@@ -1,0 +1,63 @@
+/**
+ * The contract's recurring assertions, worded for the report: each failure says what was sent,
+ * what the contract wants, and what came back, and lists every schema violation on its own line.
+ */
+import { expect, test } from '@playwright/test';
+import type { Reply } from './client';
+import { schemaErrors, type SchemaName } from './schemas';
+
+/** `application/json`, with or without parameters such as charset. */
+export function isJsonContentType(contentType: string): boolean {
+  return /^application\/json\s*(;|$)/i.test(contentType.trim());
+}
+
+/** Checks a reply against a schema; on failure attaches the ajv errors and fails with them listed. */
+export async function expectSchema(reply: Reply, schema: SchemaName, what: string): Promise<void> {
+  if (reply.json === undefined) {
+    expect(reply.json, `${what}: the body is not JSON (got ${describeBody(reply)})`).toBeDefined();
+    return;
+  }
+  const errors = schemaErrors(schema, reply.json);
+  if (errors.length > 0) {
+    await test.info().attach(`schema errors: ${schema}`, { body: errors.join('\n'), contentType: 'text/plain' });
+  }
+  expect(errors, `${what}: the body must match schema "${schema}"`).toEqual([]);
+}
+
+export function expectJsonContentType(reply: Reply, what: string): void {
+  expect(isJsonContentType(reply.contentType), `${what}: Content-Type must be application/json (got "${reply.contentType || 'none'}")`).toBe(true);
+}
+
+/** The 401 Unauthorized envelope: status 401, JSON, {success:false, message:"Unauthorized", data:{}}. */
+export async function expectUnauthorizedEnvelope(reply: Reply, what: string): Promise<void> {
+  expect(reply.status, `${what}: status must be 401 (got ${reply.status})`).toBe(401);
+  expectJsonContentType(reply, what);
+  await expectSchema(reply, 'unauthorized', what);
+}
+
+/** A refusal by status alone: 401, never 2xx, never 5xx. */
+export function expect401(reply: Reply, what: string): void {
+  expect(reply.status, `${what}: status must be 401 (got ${reply.status}${verdict(reply.status)})`).toBe(401);
+}
+
+/** A success envelope: 2xx, JSON, {success:true, message, data}. */
+export async function expectSuccessEnvelope(reply: Reply, what: string, schema: SchemaName = 'success'): Promise<void> {
+  expect(reply.status >= 200 && reply.status < 300, `${what}: status must be 2xx (got ${reply.status})`).toBe(true);
+  expectJsonContentType(reply, what);
+  await expectSchema(reply, schema, what);
+}
+
+export function is2xx(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
+function verdict(status: number): string {
+  if (is2xx(status)) return ': the request was served';
+  if (status >= 500) return ': the server failed on it';
+  return '';
+}
+
+function describeBody(reply: Reply): string {
+  if (reply.text.length === 0) return 'an empty body';
+  return `${reply.text.length} bytes of ${reply.contentType || 'untyped content'}`;
+}

@@ -1,0 +1,146 @@
+/**
+ * The one module that composes fixtures. Every spec imports { test, expect } from here, never from
+ * @playwright/test, so every spec gets the guarded client, the validated settings and the
+ * browser-free guarantee.
+ */
+import * as allure from 'allure-js-commons';
+import { test as base, expect, type APIRequestContext, type TestDetails } from '@playwright/test';
+import { ApiClient } from './client';
+import { loadSettings, secretsOf, type Settings } from './config';
+import { wellFormedLike } from './keys';
+import { MockControl } from './mock-control';
+import { redactor } from './redact';
+import { AREAS, REQUIREMENTS, areaOf, isRequirementId, type RequirementId } from './requirements';
+
+export interface Keys {
+  /** The configured active key. */
+  valid: string;
+  /** A key of the valid key's shape that was never issued; new for each test. */
+  invalid: string;
+  /** The configured revoked or inactive key, if any. */
+  inactive?: string;
+}
+
+interface TestFixtures {
+  /** The guarded client for this test: attaches redacted exchanges to this test's report. */
+  api: ApiClient;
+  /** The keys this test may present. */
+  keys: Keys;
+  /** Adds the docs link of each requirement the test names to its report (automatic). */
+  docsLinks: void;
+}
+
+interface WorkerFixtures {
+  /** Which embedded-mock target this project runs against (the fault self-test sets one per project). */
+  targetName: string | undefined;
+  /** The validated settings of this project's target. */
+  settings: Settings;
+  /** One keep-alive request context per worker. */
+  requestContext: APIRequestContext;
+  /** The embedded mock's request journal; undefined against a real target. */
+  mock: MockControl | undefined;
+}
+
+/** Settings of a named embedded-mock target: the runner passes them as JSON in the environment. */
+export function settingsFor(targetName: string | undefined): Settings {
+  const env: Record<string, string | undefined> = { ...process.env };
+  if (targetName) {
+    const targets = JSON.parse(process.env.CARDPLUSPAY_MOCK_TARGETS ?? '{}') as Record<string, Record<string, string>>;
+    const overlay = targets[targetName];
+    if (!overlay) throw new Error(`No embedded mock target named "${targetName}" was started.`);
+    Object.assign(env, overlay);
+  }
+  delete env.CARDPLUSPAY_MOCK_TARGETS;
+  return loadSettings(env);
+}
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  targetName: [undefined, { option: true, scope: 'worker' }],
+
+  settings: [
+    async ({ targetName }, use) => {
+      const settings = settingsFor(targetName);
+      for (const secret of secretsOf(settings)) redactor.add(secret);
+      await use(settings);
+    },
+    { scope: 'worker' },
+  ],
+
+  requestContext: [
+    async ({ playwright, settings }, use) => {
+      const ctx = await playwright.request.newContext({ baseURL: settings.baseUrl, maxRedirects: 0, ignoreHTTPSErrors: false });
+      await use(ctx);
+      await ctx.dispose();
+    },
+    { scope: 'worker' },
+  ],
+
+  mock: [
+    async ({ settings }, use) => {
+      await use(settings.mockControlUrl ? new MockControl(settings.mockControlUrl) : undefined);
+    },
+    { scope: 'worker' },
+  ],
+
+  api: async ({ requestContext, settings }, use) => {
+    const configuredKeys = [settings.apiKey, settings.inactiveApiKey, settings.signing?.apiKey, settings.secondSigning?.apiKey].filter(
+      (k): k is string => !!k,
+    );
+    const client = new ApiClient(requestContext, { baseUrl: settings.baseUrl, configuredKeys });
+    await use(client);
+    client.dispose();
+  },
+
+  keys: async ({ settings }, use) => {
+    await use({ valid: settings.apiKey, invalid: wellFormedLike(settings.apiKey), inactive: settings.inactiveApiKey });
+  },
+
+  // This suite needs no browser: a spec that asks for one fails at once instead of downloading one.
+  browser: [
+    async ({}, _use) => {
+      throw new Error('This suite is browser-free: use the `api` fixture.');
+    },
+    { scope: 'worker' },
+  ],
+  page: async ({}, _use) => {
+    throw new Error('This suite is browser-free: use the `api` fixture.');
+  },
+
+  // Links each test to the docs page its requirements come from (Allure shows them as links).
+  docsLinks: [
+    async ({}, use, testInfo) => {
+      for (const a of testInfo.annotations) {
+        if (a.type === 'requirement' && a.description && isRequirementId(a.description)) {
+          await allure.link(REQUIREMENTS[a.description].docs, `docs: ${a.description}`);
+        }
+      }
+      await use();
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
+
+/**
+ * Test details for a requirement: a tag for --grep (`@AUTH-06`, `@api-key`), the `requirement`
+ * annotation the summary and the catalogue lint read, and Allure labels from the catalogue
+ * (epic = area, feature = requirement, story = variant, severity = level).
+ */
+export function requirement(id: RequirementId, story?: string): TestDetails {
+  const req = REQUIREMENTS[id];
+  const area = areaOf(id);
+  return {
+    tag: [`@${id}`, `@${AREA_TAGS[area]}`],
+    annotation: [
+      { type: 'requirement', description: id },
+      { type: '@allure.label.epic', description: AREAS[area] },
+      { type: '@allure.label.feature', description: `${id} ${req.title}` },
+      ...(story ? [{ type: '@allure.label.story', description: story }] : []),
+      { type: '@allure.label.severity', description: req.level === 'must' ? 'critical' : 'normal' },
+      { type: '@allure.label.tag', description: req.level },
+    ],
+  };
+}
+
+const AREA_TAGS = { AUTH: 'api-key', ENV: 'envelope', TLS: 'transport', SIGN: 'signing', SAFE: 'safety' } as const;

@@ -1,0 +1,36 @@
+/**
+ * The fault self-test: one project per embedded mock target, all in one Playwright run so the
+ * faults share the workers. The conformant mock runs every spec; each fault runs the specs of the
+ * requirements it breaks (tests/run-self-test.ts starts the mocks and reads the per-project verdicts).
+ */
+import { defineConfig, type Project } from '@playwright/test';
+import { reportersFor } from '../helpers/playwright-shared';
+import { FAULTS, isFaultName } from '../mock/faults';
+
+const targets = Object.keys(JSON.parse(process.env.CARDPLUSPAY_MOCK_TARGETS ?? '{}') as Record<string, unknown>);
+
+function grepFor(ids: readonly string[]): RegExp {
+  return new RegExp(`@(${ids.join('|')})(?![0-9])`);
+}
+
+/** Conformant targets in another plain-HTTP mode only need the transport checks. */
+const TRANSPORT = /@transport\b/;
+
+const projects: Project[] = targets.map((name) => {
+  const fault = name.startsWith('fault:') ? name.slice('fault:'.length) : undefined;
+  const grep = fault && isFaultName(fault) ? grepFor(FAULTS[fault].breaks) : name === 'conformant' ? undefined : TRANSPORT;
+  return { name, grep, use: { targetName: name } } as Project;
+});
+
+export default defineConfig({
+  testDir: '../specs',
+  outputDir: '../test-results/self-test',
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: 2,
+  timeout: 30_000,
+  reporter: reportersFor({ perProjectFile: 'reports/self-test/projects.json', junitFile: 'reports/self-test/junit.xml', console: 'dot' }),
+  use: { trace: 'off', screenshot: 'off', video: 'off' },
+  projects,
+});

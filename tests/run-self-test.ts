@@ -1,0 +1,129 @@
+/**
+ * `npm test`: the suite's own tests, in order.
+ * 1. typecheck; 2. unit tests (helpers, signer vectors, the mock's own contract tests, the
+ * requirement-catalogue lint); 3. the fault matrix: the conformance specs against the conformant
+ * mock (must pass) and against every fault in the mock's catalogue (each must be caught by the
+ * requirement it names); 4. the leak scan over everything those runs wrote and printed.
+ * Ends with `N passed, N failed`.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startEmbeddedMocks, type MockTarget } from '../helpers/embedded-mock';
+import { runPlaywright } from '../helpers/playwright-process';
+import { Redactor } from '../helpers/redact';
+import type { Summary } from '../helpers/summary-reporter';
+import { FAULTS, FAULT_NAMES } from '../mock/faults';
+import { scanForSecrets } from './leak-scan';
+
+const ROOT = path.resolve(__dirname, '..');
+const results: Array<{ name: string; ok: boolean; detail: string }> = [];
+
+function record(name: string, ok: boolean, detail: string): void {
+  results.push({ name, ok, detail });
+  process.stdout.write(`${ok ? 'PASS' : 'FAIL'} ${name}: ${detail}\n`);
+}
+
+function step(title: string): void {
+  process.stdout.write(`\n=== ${title} ===\n`);
+}
+
+function runCommand(name: string, cmd: string, args: string[]): void {
+  const started = Date.now();
+  const run = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', env: cleanEnv() });
+  record(name, run.status === 0, `exit ${run.status ?? run.signal} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** The user's CARDPLUSPAY_* settings never leak into the self-test: it makes its own. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CARDPLUSPAY_')));
+}
+
+export const HTTP_MODES = ['refuse', '403', '426'] as const;
+
+/**
+ * Options for working on one area: `--faults REGEX` runs only the faults whose names match (the
+ * conformant targets always run), `--skip-unit` skips typecheck and unit tests.
+ */
+const argv = process.argv.slice(2);
+const faultFilter = argv.includes('--faults') ? new RegExp(argv[argv.indexOf('--faults') + 1] ?? '') : undefined;
+const skipUnit = argv.includes('--skip-unit');
+const SELECTED = FAULT_NAMES.filter((f) => !faultFilter || faultFilter.test(f));
+
+async function faultMatrix(): Promise<void> {
+  const targets: MockTarget[] = [
+    { name: 'conformant' },
+    ...HTTP_MODES.map((httpMode) => ({ name: `conformant-http-${httpMode}`, httpMode })),
+    ...SELECTED.map((fault) => ({ name: `fault:${fault}`, fault })),
+  ];
+  const started = Date.now();
+  const mocks = await startEmbeddedMocks(targets);
+  const redactor = new Redactor(mocks.secrets);
+  fs.rmSync(path.join(ROOT, 'reports', 'self-test'), { recursive: true, force: true });
+  fs.rmSync(path.join(ROOT, 'test-results', 'self-test'), { recursive: true, force: true });
+  let rawOutput = '';
+  try {
+    const env = { ...cleanEnv(), ...mocks.sharedEnv, CARDPLUSPAY_MOCK_TARGETS: JSON.stringify(mocks.targetEnv) };
+    const run = await runPlaywright(path.join(ROOT, 'tests', 'faults.config.ts'), [], env, redactor);
+    rawOutput = run.rawOutput;
+  } finally {
+    await mocks.close();
+  }
+  const file = path.join(ROOT, 'reports', 'self-test', 'projects.json');
+  if (!fs.existsSync(file)) {
+    record('fault matrix', false, 'the run wrote no per-project summary');
+    return;
+  }
+  const perProject = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, Summary>;
+  for (const t of targets.filter((t) => !t.fault)) {
+    const s = perProject[t.name];
+    const ok = !!s && s.totals.failed === 0 && s.totals.passed > 0 && s.errors === 0;
+    record(`${t.name} mock passes`, ok, s ? `${s.totals.passed} passed, ${s.totals.failed} failed, ${s.totals.skipped} skipped${s.failedTests.length ? `; failed: ${s.failedTests.slice(0, 5).join(' | ')}` : ''}` : 'no result');
+  }
+  const rows: string[][] = [['fault', 'expected', 'failed', 'verdict']];
+  let caught = 0;
+  for (const fault of SELECTED) {
+    const s = perProject[`fault:${fault}`];
+    const failed = s?.failedRequirements ?? [];
+    const missing = FAULTS[fault].breaks.filter((id) => !(failed as string[]).includes(id));
+    const ok = !!s && missing.length === 0;
+    if (ok) caught++;
+    rows.push([fault, FAULTS[fault].breaks.join(' '), failed.join(' ') || '-', ok ? 'caught' : `MISSED ${missing.join(' ')}`]);
+    if (!ok) record(`fault ${fault} is caught`, false, `expected ${FAULTS[fault].breaks.join(', ')} to fail; failed: ${failed.join(', ') || 'none'}`);
+  }
+  printTable(rows);
+  const matrix = { caught, faults: SELECTED.length, seconds: (Date.now() - started) / 1000 };
+  fs.writeFileSync(path.join(ROOT, 'reports', 'self-test', 'fault-matrix.json'), `${JSON.stringify({ ...matrix, rows: rows.slice(1) }, null, 2)}\n`);
+  record('fault matrix', caught === SELECTED.length, `${caught}/${SELECTED.length} faults caught in ${matrix.seconds.toFixed(1)} s`);
+
+  step('Leak scan');
+  const hits = scanForSecrets([path.join(ROOT, 'reports'), path.join(ROOT, 'test-results')], mocks.secrets, { 'fault-run output': rawOutput });
+  record('no secret in reports, results or output', hits.length === 0, hits.length === 0 ? 'scanned clean' : `secrets found in: ${hits.join(', ')}`);
+}
+
+function printTable(rows: string[][]): void {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  for (const r of rows) process.stdout.write(`${r.map((c, i) => c.padEnd(widths[i]!)).join('  ')}\n`);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  if (!skipUnit) {
+    step('Typecheck');
+    runCommand('typecheck', process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', ROOT]);
+    step('Unit tests');
+    runCommand('unit tests', process.execPath, [require.resolve('@playwright/test/cli'), 'test', '-c', path.join(ROOT, 'tests', 'unit.config.ts')]);
+  }
+  step('Fault matrix: the conformant mock and every catalogued fault');
+  await faultMatrix();
+  const failed = results.filter((r) => !r.ok);
+  process.stdout.write(`\nnpm test took ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+  for (const f of failed) process.stdout.write(`  failed: ${f.name}: ${f.detail}\n`);
+  process.stdout.write(`${results.length - failed.length} passed, ${failed.length} failed\n`);
+  process.exit(failed.length === 0 ? 0 : 1);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,13 @@
+import { defineConfig } from '@playwright/test';
+
+/** The suite's own unit tests: helpers, signer vectors, the mock's own contract tests. */
+export default defineConfig({
+  testDir: './unit',
+  outputDir: '../test-results/unit',
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: 2,
+  reporter: [['list']],
+  use: { trace: 'off' },
+});

@@ -1,0 +1,130 @@
+/**
+ * SAFE-04: every settings mistake stops the run before any request, with exit status 2 and a
+ * message that names the variable and the fix, and never the key.
+ */
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { loadSettings, SettingsError } from '../../helpers/config';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const KEY = 'cpp_test_Q2xJ8sZr4LkP0vNw7YhT3mBd6FcA1eGu';
+const OTHER = 'cpp_test_Zx8Lm2Qp5Rt7Vw9Yb1Nc3Df4Gh6Jk0Ms';
+const SAFE04 = { annotation: [{ type: 'requirement', description: 'SAFE-04' }] };
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'config-spec-'));
+const rsaPem = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const ecPem = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const encryptedPem = crypto
+  .generateKeyPairSync('rsa', { modulusLength: 2048 })
+  .privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'secret' })
+  .toString();
+const file = (name: string, text: string): string => {
+  const p = path.join(dir, name);
+  fs.writeFileSync(p, text, { mode: 0o600 });
+  return p;
+};
+const RSA_FILE = file('rsa.pem', rsaPem);
+const EC_FILE = file('ec.pem', ecPem);
+const ENCRYPTED_FILE = file('encrypted.pem', encryptedPem);
+const NOT_PEM = file('notes.txt', 'hello');
+test.afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const BASE = { CARDPLUSPAY_BASE_URL: 'https://api.example.test/v1', CARDPLUSPAY_API_KEY: KEY };
+
+/** Each mistake, the environment that makes it, and the exact message it must give. */
+const MISTAKES: ReadonlyArray<{ id: string; env: Record<string, string>; message: string }> = [
+  { id: 'http base URL', env: { ...BASE, CARDPLUSPAY_BASE_URL: 'http://api.example.test/v1' }, message: 'Cannot start: CARDPLUSPAY_BASE_URL must use https: (got http:). The API key must never travel over plain HTTP: use the https:// URL of the target.' },
+  { id: 'base URL without key', env: { CARDPLUSPAY_BASE_URL: 'https://api.example.test/v1' }, message: 'Cannot start: CARDPLUSPAY_API_KEY is not set, but CARDPLUSPAY_BASE_URL is. A real target needs an active key: export CARDPLUSPAY_API_KEY from your secrets store (never from a file in the repository).' },
+  { id: 'quoted key', env: { ...BASE, CARDPLUSPAY_API_KEY: `"${KEY}"` }, message: 'Cannot start: CARDPLUSPAY_API_KEY has surrounding quotes. Remove them: the key is the bare value, e.g. export NAME=abc123 (shell quotes are not part of it).' },
+  { id: 'single-quoted key', env: { ...BASE, CARDPLUSPAY_API_KEY: `'${KEY}'` }, message: 'Cannot start: CARDPLUSPAY_API_KEY has surrounding quotes.' },
+  { id: 'key with trailing newline', env: { ...BASE, CARDPLUSPAY_API_KEY: `${KEY}\n` }, message: 'Cannot start: CARDPLUSPAY_API_KEY ends with a newline. Remove it (a copy-paste or `echo` without -n adds one).' },
+  { id: 'key with spaces', env: { ...BASE, CARDPLUSPAY_API_KEY: ` ${KEY} ` }, message: 'Cannot start: CARDPLUSPAY_API_KEY has leading or trailing spaces. Remove them: the key is the bare value.' },
+  { id: 'unknown header-case value', env: { ...BASE, CARDPLUSPAY_HEADER_NAME_CASE: 'lower' }, message: 'Cannot start: CARDPLUSPAY_HEADER_NAME_CASE has unknown value "lower". Use one of: insensitive, sensitive, either.' },
+  { id: 'unknown padded-key value', env: { ...BASE, CARDPLUSPAY_PADDED_KEY: 'ignore' }, message: 'Cannot start: CARDPLUSPAY_PADDED_KEY has unknown value "ignore". Use one of: same-as-unpadded, same-or-401.' },
+  { id: 'unknown challenge method', env: { ...BASE, CARDPLUSPAY_CHALLENGE_METHOD: 'FETCH' }, message: 'Cannot start: CARDPLUSPAY_CHALLENGE_METHOD has unknown value "FETCH". Use one of: POST, GET, PUT.' },
+  { id: 'unknown flag value', env: { ...BASE, CARDPLUSPAY_RUN_SLOW: 'yes' }, message: 'Cannot start: CARDPLUSPAY_RUN_SLOW has unknown value "yes". Use 1 (on) or 0 (off).' },
+  { id: 'misspelt setting', env: { ...BASE, CARDPLUSPAY_API_KY: 'x' }, message: 'Cannot start: CARDPLUSPAY_API_KY is not a setting of this suite. Did you mean CARDPLUSPAY_API_KEY?' },
+  { id: 'unknown http outcome', env: { ...BASE, CARDPLUSPAY_HTTP_ACCEPT: 'refused,ignored' }, message: 'Cannot start: CARDPLUSPAY_HTTP_ACCEPT has unknown outcome(s) "ignored".' },
+  { id: 'clear-text http outcome', env: { ...BASE, CARDPLUSPAY_HTTP_ACCEPT: 'refused,served' }, message: 'Cannot start: CARDPLUSPAY_HTTP_ACCEPT accepts served. Those outcomes put API traffic or a key in clear text; TLS-02 never accepts them.' },
+  { id: 'missing private key file', env: { ...BASE, CARDPLUSPAY_SIGNING_API_KEY: OTHER, CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE: path.join(dir, 'nope.pem') }, message: `Cannot start: CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE cannot be read (${path.join(dir, 'nope.pem')}). Check the path and that the file is readable by this user.` },
+  { id: 'signing key without file', env: { ...BASE, CARDPLUSPAY_SIGNING_API_KEY: OTHER }, message: "Cannot start: CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE is not set, but CARDPLUSPAY_SIGNING_API_KEY is. Give the path of the signing account's RSA private key (PEM)." },
+  { id: 'encrypted PEM', env: { ...BASE, CARDPLUSPAY_SIGNING_API_KEY: OTHER, CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE: ENCRYPTED_FILE }, message: 'Cannot start: CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE holds an encrypted private key. Give an unencrypted PEM, e.g. `openssl pkey -in key.pem -out plain.pem`, kept outside the repository.' },
+  { id: 'non-RSA key', env: { ...BASE, CARDPLUSPAY_SIGNING_API_KEY: OTHER, CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE: EC_FILE }, message: 'Cannot start: CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE holds a ec key, not an RSA key. Request signing is RSA-SHA256: give the RSA private key registered for the account.' },
+  { id: 'not a PEM', env: { ...BASE, CARDPLUSPAY_SIGNING_API_KEY: OTHER, CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE: NOT_PEM }, message: 'Cannot start: CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE holds no readable private key.' },
+  { id: 'challenge pointer', env: { ...BASE, CARDPLUSPAY_CHALLENGE_POINTER: 'data.challenge' }, message: 'Cannot start: CARDPLUSPAY_CHALLENGE_POINTER is not a JSON pointer (RFC 6901). Give a pointer such as /data/challenge: it starts with "/" and escapes "~" as ~0 and "/" as ~1.' },
+  { id: 'lifetime not a number', env: { ...BASE, CARDPLUSPAY_CHALLENGE_TTL_SECONDS: 'five' }, message: 'Cannot start: CARDPLUSPAY_CHALLENGE_TTL_SECONDS must be a positive number of seconds (got "five"). Give the challenge lifetime, e.g. 300.' },
+  { id: 'lifetime zero', env: { ...BASE, CARDPLUSPAY_CHALLENGE_TTL_SECONDS: '0' }, message: 'Cannot start: CARDPLUSPAY_CHALLENGE_TTL_SECONDS must be a positive number of seconds (got "0").' },
+  { id: 'http probe on another host', env: { ...BASE, CARDPLUSPAY_HTTP_URL: 'http://elsewhere.example.test/v1' }, message: "Cannot start: CARDPLUSPAY_HTTP_URL names host elsewhere.example.test, not the base URL's host api.example.test. The probe checks the target itself: give the same host (only the scheme and port may differ)." },
+  { id: 'https probe URL', env: { ...BASE, CARDPLUSPAY_HTTP_URL: 'https://api.example.test/v1' }, message: 'Cannot start: CARDPLUSPAY_HTTP_URL must use http: (got https:).' },
+  { id: 'same active and inactive key', env: { ...BASE, CARDPLUSPAY_INACTIVE_API_KEY: KEY }, message: 'Cannot start: CARDPLUSPAY_INACTIVE_API_KEY is the same key as CARDPLUSPAY_API_KEY. Give a revoked or inactive key there, or unset it to skip AUTH-08.' },
+  { id: 'signing key equal to active key', env: { ...BASE, CARDPLUSPAY_SIGNING_API_KEY: KEY, CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE: RSA_FILE }, message: 'Cannot start: CARDPLUSPAY_SIGNING_API_KEY is the same key as CARDPLUSPAY_API_KEY. Each setting needs a key of its own account.' },
+  { id: 'unreadable CA file', env: { ...BASE, CARDPLUSPAY_CA_FILE: path.join(dir, 'none.pem') }, message: 'Cannot start: CARDPLUSPAY_CA_FILE cannot be read' },
+  { id: 'workers', env: { ...BASE, CARDPLUSPAY_WORKERS: '0' }, message: 'Cannot start: CARDPLUSPAY_WORKERS must be a whole number from 1 to 16 (got "0").' },
+];
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadSettings(env);
+    return [];
+  } catch (error) {
+    if (error instanceof SettingsError) return error.problems;
+    throw error;
+  }
+}
+
+for (const m of MISTAKES) {
+  test(`SAFE-04 ${m.id} is refused with a message naming the fix`, SAFE04, () => {
+    const problems = problemsOf(m.env);
+    expect(problems.some((p) => p.startsWith(m.message)), `problems were:\n${problems.join('\n')}`).toBe(true);
+    for (const p of problems) expect(p.includes(KEY) || p.includes(OTHER), 'a refusal never prints a key').toBe(false);
+  });
+}
+
+test('SAFE-04 a valid remote configuration is accepted and the base URL normalised', SAFE04, () => {
+  const s = loadSettings({ ...BASE, CARDPLUSPAY_SIGNING_API_KEY: OTHER, CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE: RSA_FILE });
+  expect(s.baseUrl).toBe('https://api.example.test/v1/');
+  expect(s.httpUrl).toBe('http://api.example.test/v1/');
+  expect(s.challenge).toEqual({ path: 'auth/challenge', method: 'POST', pointer: '/data/challenge', ttlSeconds: 300 });
+  expect([...s.httpAccept].sort()).toEqual(['redirect-https', 'refused', 'rejected']);
+});
+
+/** Runs `npm run conformance`'s entry with an environment; counts connections to the target. */
+async function runConformance(env: Record<string, string>): Promise<{ code: number | null; stderr: string; connections: number }> {
+  let connections = 0;
+  const server = net.createServer((s) => {
+    connections++;
+    s.destroy();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as net.AddressInfo).port;
+  const withPort = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace('PORT', String(port))]));
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'helpers', 'run-conformance.ts')], {
+    cwd: ROOT,
+    env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CARDPLUSPAY_'))), ...withPort },
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  server.close();
+  return { code, stderr, connections };
+}
+
+test('SAFE-04 npm run conformance exits 2 on a bad setting, before any request', SAFE04, async () => {
+  const run = await runConformance({ CARDPLUSPAY_BASE_URL: 'https://127.0.0.1:PORT/v1', CARDPLUSPAY_API_KEY: `${KEY}\n`, CARDPLUSPAY_HEADER_NAME_CASE: 'lower' });
+  expect(run.code).toBe(2);
+  expect(run.stderr).toContain('Cannot start: CARDPLUSPAY_API_KEY ends with a newline.');
+  expect(run.stderr).toContain('Cannot start: CARDPLUSPAY_HEADER_NAME_CASE has unknown value "lower".');
+  expect(run.stderr).not.toContain(KEY);
+  expect(run.connections, 'no connection reached the target').toBe(0);
+});
+
+test('SAFE-04 a key set without a base URL is refused instead of silently testing the mock', SAFE04, async () => {
+  const run = await runConformance({ CARDPLUSPAY_API_KEY: KEY });
+  expect(run.code).toBe(2);
+  expect(run.stderr).toContain('Cannot start: CARDPLUSPAY_API_KEY is set but CARDPLUSPAY_BASE_URL is not.');
+});

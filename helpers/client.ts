@@ -104,9 +104,11 @@ export class ApiClient {
    */
   async sendRaw(call: RawCall): Promise<Reply> {
     const method = call.method ?? 'GET';
-    const given = new Set(call.headerLines.map(([n]) => n.toLowerCase()));
-    const lines = [...call.headerLines, ...Object.entries(withDefaults({}, call)).filter(([n]) => !given.has(n.toLowerCase()))];
     const url = this.urlFor(call);
+    const given = new Set(call.headerLines.map(([n]) => n.toLowerCase()));
+    // Node adds no Host of its own when headers come as a flat list; HTTP/1.1 requires one.
+    const defaults: Array<[string, string]> = [['Host', url.host], ...Object.entries(withDefaults({}, call))];
+    const lines = [...call.headerLines, ...defaults.filter(([n]) => !given.has(n.toLowerCase()))];
     this.guard(method, url, lines, call);
     this.options.onRequest?.();
     const started = Date.now();

@@ -30,7 +30,7 @@ export default defineConfig({
   retries: 0,
   workers: 2,
   timeout: 30_000,
-  reporter: reportersFor({ perProjectFile: 'reports/self-test/projects.json', junitFile: 'reports/self-test/junit.xml', console: 'dot' }),
+  reporter: reportersFor({ perProjectFile: 'reports/self-test/projects.json', junitFile: 'reports/self-test/junit.xml', console: process.env.SELF_TEST_CONSOLE === 'list' ? 'list' : 'dot' }),
   use: { trace: 'off', screenshot: 'off', video: 'off' },
   projects,
 });

@@ -32,7 +32,8 @@ const RSA_FILE = file('rsa.pem', rsaPem);
 const EC_FILE = file('ec.pem', ecPem);
 const ENCRYPTED_FILE = file('encrypted.pem', encryptedPem);
 const NOT_PEM = file('notes.txt', 'hello');
-test.afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+// Not afterAll: a worker may run more of this file's tests after its afterAll.
+process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
 
 const BASE = { CARDPLUSPAY_BASE_URL: 'https://api.example.test/v1', CARDPLUSPAY_API_KEY: KEY };
 

@@ -1,0 +1,157 @@
+/**
+ * Runs one mock standalone:
+ *   npx tsx mock/cli.ts [--fault NAME] [--http-mode refuse|redirect|403|426] [--ttl SECONDS]
+ *   npx tsx mock/cli.ts --list-faults
+ * Prints the URLs, the throwaway test keys (printing them is the point: they exist only for this
+ * run) and ready-to-paste settings. Secret files go to a private temp dir removed on exit.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createMockMaterial } from './accounts';
+import { FAULT_NAMES, FAULTS, isFaultName, type FaultName } from './faults';
+import { HTTP_MODES, isHttpMode, type HttpMode } from './plain-http';
+import { startMock } from './server';
+
+interface CliOptions {
+  fault?: FaultName;
+  httpMode?: HttpMode;
+  ttl?: number;
+  listFaults: boolean;
+}
+
+const USAGE = 'Usage: npx tsx mock/cli.ts [--fault NAME] [--http-mode refuse|redirect|403|426] [--ttl SECONDS] | --list-faults';
+
+class UsageError extends Error {}
+
+function parseArgs(argv: readonly string[]): CliOptions {
+  const options: CliOptions = { listFaults: false };
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[(i += 1)];
+      if (v === undefined) throw new UsageError(`${flag} needs a value.`);
+      return v;
+    };
+    switch (flag) {
+      case '--fault': {
+        const name = value();
+        if (!isFaultName(name)) throw new UsageError(`Unknown fault "${name}". Known faults:\n  ${FAULT_NAMES.join('\n  ')}`);
+        options.fault = name;
+        break;
+      }
+      case '--http-mode': {
+        const mode = value();
+        if (!isHttpMode(mode)) throw new UsageError(`Unknown --http-mode "${mode}". Use one of: ${HTTP_MODES.join(', ')}.`);
+        options.httpMode = mode;
+        break;
+      }
+      case '--ttl': {
+        const ttl = Number(value());
+        if (!(ttl > 0)) throw new UsageError('--ttl must be a number of seconds greater than 0.');
+        options.ttl = ttl;
+        break;
+      }
+      case '--list-faults':
+        options.listFaults = true;
+        break;
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        process.exit(0);
+        break;
+      default:
+        throw new UsageError(`Unknown argument "${arg}".`);
+    }
+  }
+  return options;
+}
+
+function listFaults(): void {
+  const width = Math.max(...FAULT_NAMES.map((n) => n.length));
+  const lines = FAULT_NAMES.map((name) => {
+    const { breaks, summary } = FAULTS[name];
+    return `${name.padEnd(width)}  ${breaks.join(', ')}\n${' '.repeat(width)}  ${summary}`;
+  });
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+async function main(): Promise<void> {
+  let options: CliOptions;
+  try {
+    options = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (options.listFaults) return listFaults();
+
+  const material = await createMockMaterial();
+  const mock = await startMock({ material, fault: options.fault, httpMode: options.httpMode, challengeTtlSeconds: options.ttl });
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cardpluspay-mock-'));
+  fs.chmodSync(dir, 0o700);
+  const write = (name: string, text: string): string => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text, { mode: 0o600 });
+    return file;
+  };
+  const { accounts } = material;
+  const caFile = write('mock-ca.pem', material.tls.certPem);
+  const signingKeyFile = write('signing.pem', accounts.signing.signing!.privateKeyPem);
+  const secondSigningKeyFile = write('signing2.pem', accounts.signing2.signing!.privateKeyPem);
+
+  const settings: Array<[string, string]> = [
+    ['CARDPLUSPAY_BASE_URL', mock.baseUrl],
+    ['CARDPLUSPAY_API_KEY', accounts.active.key],
+    ['CARDPLUSPAY_INACTIVE_API_KEY', accounts.inactive.key],
+    ['CARDPLUSPAY_SIGNING_API_KEY', accounts.signing.key],
+    ['CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE', signingKeyFile],
+    ['CARDPLUSPAY_SECOND_SIGNING_API_KEY', accounts.signing2.key],
+    ['CARDPLUSPAY_SECOND_SIGNING_PRIVATE_KEY_FILE', secondSigningKeyFile],
+    ['CARDPLUSPAY_CA_FILE', caFile],
+    ['CARDPLUSPAY_HTTP_URL', mock.httpUrl],
+    ['CARDPLUSPAY_CHALLENGE_TTL_SECONDS', String(mock.challengeTtlSeconds)],
+  ];
+  console.log(
+    [
+      'CardPlusPay mock is running (throwaway keys, valid for this run only).',
+      `  HTTPS base URL   ${mock.baseUrl}`,
+      `  plain-HTTP URL   ${mock.httpUrl} (mode: ${mock.httpMode})`,
+      `  control URL      ${mock.controlUrl} (journal?since=N, health)`,
+      `  CA file          ${caFile}`,
+      `  fault            ${mock.fault ? `${mock.fault}: ${FAULTS[mock.fault].summary} (breaks ${FAULTS[mock.fault].breaks.join(', ')})` : 'none (conformant)'}`,
+      `  challenge TTL    ${mock.challengeTtlSeconds} s`,
+      '  keys:',
+      ...Object.values(accounts).map((a) => `    ${a.name.padEnd(9)} ${a.key}${a.active ? '' : ' (revoked)'}${a.signing ? ' (signing)' : ''}`),
+      '',
+      'Settings for the suite:',
+      ...settings.map(([name, value]) => `export ${name}=${shellQuote(value)}`),
+      '',
+      'Ctrl-C stops the mock and removes the temp dir.',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    void mock.close().finally(() => {
+      fs.rmSync(dir, { recursive: true, force: true });
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+function shellQuote(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+main().catch((error: unknown) => {
+  console.error(`Cannot start the mock: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,85 @@
+/**
+ * What arrived, for tests that check the server side of the wire: which key was presented (as a
+ * fingerprint) and whether any configured key travelled anywhere in the request. Key values are
+ * never stored, nor query strings: a leak test must not become a leak.
+ */
+import crypto from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { AccountName, MockMaterial } from './accounts';
+
+export interface JournalEntry {
+  seq: number;
+  transport: 'https' | 'http';
+  method: string;
+  /** Pathname only, never the query string. */
+  path: string;
+  queryNames: string[];
+  /** sha256 hex of the X-API-Key value as received (latin1 bytes), first 16 characters. */
+  keyFingerprint: string | null;
+  /** The account whose key appears anywhere in the raw request: a header, the URL or the body. */
+  configuredKeySeen: AccountName | null;
+}
+
+export function keyFingerprint(value: string): string {
+  return crypto.createHash('sha256').update(value, 'latin1').digest('hex').slice(0, 16);
+}
+
+/** A benchmark run must not grow the heap without bound; tests read far less than this back. */
+const KEEP_ENTRIES = 100_000;
+
+export class Journal {
+  private readonly entries: JournalEntry[] = [];
+  private readonly keys: ReadonlyArray<[AccountName, string]>;
+  private lastSeq = 0;
+
+  constructor(material: MockMaterial) {
+    this.keys = Object.values(material.accounts).map((a) => [a.name, a.key]);
+  }
+
+  /**
+   * Records a request as soon as its head arrives; `sawBody` later adds what the body reveals.
+   * The entry is live so that a reader never misses a request that is still uploading.
+   */
+  open(transport: JournalEntry['transport'], req: IncomingMessage, path: string, query: URLSearchParams): { sawBody(body: Buffer): void } {
+    const key = req.headers['x-api-key'];
+    const entry: JournalEntry = {
+      seq: (this.lastSeq += 1),
+      transport,
+      method: req.method ?? '',
+      path,
+      queryNames: [...new Set(query.keys())],
+      keyFingerprint: key === undefined ? null : keyFingerprint(Array.isArray(key) ? key.join(', ') : key),
+      configuredKeySeen: this.keyIn(req.rawHeaders) ?? this.keyIn([req.url ?? '', safeDecode(req.url ?? '')]),
+    };
+    this.entries.push(entry);
+    // Trimmed in batches so that the cost of splicing is spread thin.
+    if (this.entries.length > KEEP_ENTRIES + 10_000) this.entries.splice(0, this.entries.length - KEEP_ENTRIES);
+    return {
+      sawBody: (body) => {
+        if (entry.configuredKeySeen === null && body.length > 0) entry.configuredKeySeen = this.keyIn([body.toString('latin1')]);
+      },
+    };
+  }
+
+  /** Copies of the entries after `seq`, oldest first. */
+  since(seq: number): JournalEntry[] {
+    // Entries are in seq order: the oldest one kept has seq lastSeq - length + 1.
+    const start = Math.max(0, Math.min(this.entries.length, Math.floor(seq) - (this.lastSeq - this.entries.length)));
+    return this.entries.slice(start).map((e) => ({ ...e, queryNames: [...e.queryNames] }));
+  }
+
+  private keyIn(texts: readonly string[]): AccountName | null {
+    for (const text of texts) {
+      for (const [name, key] of this.keys) if (text.includes(key)) return name;
+    }
+    return null;
+  }
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The request as the mock's routes see it: method, pathname, query, headers and a bounded body.
+ * Reading is kept apart from routing so that routes stay synchronous functions of this value.
+ */
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+
+export interface ApiRequest {
+  method: string;
+  /** Pathname only; the query never travels with it (the journal relies on that). */
+  path: string;
+  query: URLSearchParams;
+  /** Node's view: names lower-cased, OWS trimmed, repeated fields joined with ", ". */
+  headers: IncomingHttpHeaders;
+  /** As received, for the faults that care about the spelling of a name. */
+  rawHeaders: readonly string[];
+  body: Buffer;
+}
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export function parseTarget(target: string | undefined): { path: string; query: URLSearchParams } {
+  const raw = target ?? '/';
+  try {
+    // Prefixing an origin keeps "//x" a path; new URL(raw, base) would read it as a host.
+    const url = raw.startsWith('/') ? new URL(`http://mock${raw}`) : new URL(raw);
+    return { path: url.pathname, query: url.searchParams };
+  } catch {
+    const cut = raw.indexOf('?');
+    return { path: cut === -1 ? raw : raw.slice(0, cut), query: new URLSearchParams() };
+  }
+}
+
+/** `body` is everything read; when `tooLarge`, only what came before the limit was passed. */
+export interface BodyOutcome {
+  body: Buffer;
+  tooLarge: boolean;
+}
+
+/**
+ * Collects the body up to `limit` bytes. Past the limit it stops collecting and resolves at once,
+ * so the caller can answer 413 while Node discards the rest of the upload; nothing is buffered
+ * beyond the limit. Rejects when the client goes away mid-body.
+ */
+export function readBody(req: IncomingMessage, limit = BODY_LIMIT_BYTES): Promise<BodyOutcome> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) return Promise.resolve({ body: Buffer.alloc(0), tooLarge: true });
+
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        resolve({ body: Buffer.concat(chunks), tooLarge: true });
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve({ body: Buffer.concat(chunks), tooLarge: false }));
+    req.once('error', reject);
+    req.once('close', () => {
+      if (!req.complete) reject(new Error('client closed the connection before the body ended'));
+    });
+  });
+}

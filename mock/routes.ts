@@ -1,0 +1,265 @@
+/**
+ * The API: given the request, the accounts and the fault, decide the answer. Order of decisions:
+ * outside /v1 is 404 with no auth; GET /v1/ is public; everything else under /v1 runs the key
+ * check, then (for signing accounts) the signature check, and only then routing, so an unknown
+ * path or a wrong method tells nothing to a caller without a valid key.
+ */
+import type { Account, MockMaterial } from './accounts';
+import { authenticate, keyRefusal, unauthorized } from './auth';
+import { fail, json, methodNotAllowed, notFound, ok, type Reply } from './envelope';
+import type { FaultName } from './faults';
+import { ORDERS, ORDER_STATUSES, PRODUCTS, maskCode, type Order, type Product } from './data';
+import { Problems, amountQuery, enumQuery, intQuery, jsonBody, quantity, requiredText, textQuery, field } from './params';
+import type { ApiRequest } from './request';
+import type { RequestSigning } from './signing';
+
+export interface ApiContext {
+  material: MockMaterial;
+  signing: RequestSigning;
+  challengeTtlSeconds: number;
+  fault?: FaultName;
+}
+
+type Endpoint = 'info' | 'challenge' | 'balance' | 'catalog' | 'orders' | 'order' | 'orders-check' | 'create-order';
+
+interface Route {
+  path: string | RegExp;
+  methods: Partial<Record<'GET' | 'POST', Endpoint>>;
+}
+
+const CHALLENGE_PATH = '/v1/auth/challenge';
+
+const ROUTES: readonly Route[] = [
+  { path: /^\/v1\/?$/, methods: { GET: 'info' } },
+  { path: CHALLENGE_PATH, methods: { POST: 'challenge' } },
+  { path: '/v1/balance', methods: { GET: 'balance' } },
+  { path: '/v1/catalog', methods: { GET: 'catalog' } },
+  { path: '/v1/orders', methods: { GET: 'orders', POST: 'create-order' } },
+  { path: '/v1/orders/check', methods: { POST: 'orders-check' } },
+  { path: /^\/v1\/orders\/([^/]+)$/, methods: { GET: 'order' } },
+];
+
+type Resolved =
+  | { kind: 'endpoint'; endpoint: Endpoint; param?: string }
+  | { kind: 'wrong-method'; allow: string[] }
+  | { kind: 'unknown' };
+
+function resolve(method: string, path: string): Resolved {
+  for (const route of ROUTES) {
+    const match = typeof route.path === 'string' ? (route.path === path ? [path] : null) : route.path.exec(path);
+    if (!match) continue;
+    // HEAD is GET without a body; Node drops the body itself.
+    const verb = method === 'HEAD' ? 'GET' : method;
+    const endpoint = verb === 'GET' || verb === 'POST' ? route.methods[verb] : undefined;
+    if (endpoint) return { kind: 'endpoint', endpoint, param: match[1] };
+    const allow = Object.keys(route.methods).flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m]));
+    return { kind: 'wrong-method', allow };
+  }
+  return { kind: 'unknown' };
+}
+
+/** Faults that serve an endpoint to a caller whose key failed. */
+function servedWithoutKey(fault: FaultName | undefined, endpoint: Endpoint | undefined): boolean {
+  return (
+    (fault === 'catalog-public' && endpoint === 'catalog') ||
+    (fault === 'orders-check-public' && endpoint === 'orders-check') ||
+    (fault === 'order-by-id-public' && endpoint === 'order') ||
+    (fault === 'sign-challenge-no-key' && endpoint === 'challenge')
+  );
+}
+
+export function handleApi(ctx: ApiContext, req: ApiRequest): Reply | Promise<Reply> {
+  const { fault } = ctx;
+  if (req.path !== '/v1' && !req.path.startsWith('/v1/')) return notFound(fault);
+
+  const route = resolve(req.method, req.path);
+  const endpoint = route.kind === 'endpoint' ? route.endpoint : undefined;
+  if (endpoint === 'info') return info(ctx);
+  if (fault === 'create-order-validates-first' && endpoint === 'create-order') return createOrder(ctx, req);
+
+  const key = authenticate(req, ctx.material.accounts, fault);
+  if (!key.ok) return servedWithoutKey(fault, endpoint) ? dispatch(ctx, route, req, null) : keyRefusal(key, fault);
+
+  if (key.account.signing && req.path !== CHALLENGE_PATH) {
+    const refused = ctx.signing.verify(key.account, req);
+    if (refused instanceof Promise) return refused.then((reply) => reply ?? dispatch(ctx, route, req, key.account));
+    if (refused) return refused;
+  }
+  return dispatch(ctx, route, req, key.account);
+}
+
+/** `account` is null only when a fault serves the endpoint to a caller without a valid key. */
+function dispatch(ctx: ApiContext, route: Resolved, req: ApiRequest, account: Account | null): Reply {
+  if (route.kind === 'unknown') return notFound(ctx.fault);
+  if (route.kind === 'wrong-method') return methodNotAllowed(ctx.fault, route.allow);
+  switch (route.endpoint) {
+    case 'info':
+      return info(ctx);
+    case 'challenge':
+      return challenge(ctx, account);
+    case 'balance':
+      return balance(ctx);
+    case 'catalog':
+      return catalog(ctx, req);
+    case 'orders':
+      return orders(ctx, req, account);
+    case 'order':
+      return order(ctx, account, route.param ?? '');
+    case 'orders-check':
+      return stockCheck(ctx, req);
+    case 'create-order':
+      return createOrder(ctx, req);
+  }
+}
+
+function info(ctx: ApiContext): Reply {
+  return ok(ctx.fault, 'CardPlusPay API', { version: 'v1', deprecations: [] });
+}
+
+function challenge(ctx: ApiContext, account: Account | null): Reply {
+  if (account && !account.signing) return fail(400, 'Request signing is not enabled for this account');
+  const issued = ctx.signing.store.issue(account?.name ?? null);
+  // Advertised from the configured TTL even when a fault enforces another lifetime.
+  const expiresAt = issued.issuedAt + ctx.challengeTtlSeconds * 1000;
+  return ok(ctx.fault, 'Challenge issued', {
+    challenge: issued.value,
+    expires_in: ctx.challengeTtlSeconds,
+    expires_at: new Date(expiresAt).toISOString(),
+  });
+}
+
+function balance(ctx: ApiContext): Reply {
+  const { fault } = ctx;
+  const data = {
+    balance: fault === 'balance-number' ? 100.5 : fault === 'balance-comma-decimal' ? '100,50' : '100.50',
+    currency: fault === 'currency-lowercase' ? 'usd' : 'USD',
+    state: 'success',
+  };
+  if (fault === 'success-false-on-200') return json(200, { success: false, message: 'Balance retrieved successfully', data });
+  return ok(fault, 'Balance retrieved successfully', data);
+}
+
+const CATALOG_SORTS = ['brand', 'value', 'category'] as const;
+const DIRECTIONS = ['asc', 'desc'] as const;
+const DELIVERY_TYPES = ['PHYSICAL', 'DIGITAL', 'BOTH'] as const;
+
+function catalog(ctx: ApiContext, req: ApiRequest): Reply {
+  if (ctx.fault === 'catalog-500') throw new Error('fault catalog-500');
+  const q = req.query;
+  const problems = new Problems();
+  const itemId = textQuery(q, 'item_id', { maxLength: 64 }, problems);
+  const brand = textQuery(q, 'brand', { maxLength: 255 }, problems);
+  const search = textQuery(q, 'q', { maxLength: 255 }, problems);
+  const region = textQuery(q, 'region', { maxLength: 255 }, problems);
+  const currency = textQuery(q, 'currency', { maxLength: 3, pattern: /^[A-Za-z]{3}$/ }, problems);
+  const country = textQuery(q, 'country_code', { maxLength: 2, pattern: /^[A-Za-z]{2}$/ }, problems);
+  const delivery = enumQuery(q, 'delivery_type', DELIVERY_TYPES, problems);
+  const valueMin = amountQuery(q, 'value_min', problems);
+  const valueMax = amountQuery(q, 'value_max', problems);
+  const perPage = intQuery(q, 'per_page', { min: 1, max: 100, fallback: 10 }, problems);
+  const page = intQuery(q, 'page', { min: 1, fallback: 1 }, problems);
+  const sortBy = enumQuery(q, 'sort_by', CATALOG_SORTS, problems);
+  const direction = enumQuery(q, 'order', DIRECTIONS, problems) ?? 'asc';
+  if (valueMin !== undefined && valueMax !== undefined && valueMin > valueMax) problems.add('value_max', 'must be >= value_min');
+  const invalid = problems.reply();
+  if (invalid) return invalid;
+
+  const same = (a: string, b: string | undefined): boolean => b === undefined || a.toLowerCase() === b.toLowerCase();
+  let products = PRODUCTS.filter(
+    (p) =>
+      (itemId === undefined || p.item_code === itemId) &&
+      same(p.brand, brand) &&
+      same(p.region, region) &&
+      same(p.currency, currency) &&
+      (delivery === undefined || p.delivery_type === delivery) &&
+      (country === undefined || p.country_code.includes(country.toUpperCase())) &&
+      (valueMin === undefined || p.value >= valueMin) &&
+      (valueMax === undefined || p.value <= valueMax) &&
+      (search === undefined || `${p.product_name} ${p.brand}`.toLowerCase().includes(search.toLowerCase())),
+  );
+  if (sortBy) products = sorted(products, (p: Product) => p[sortBy], direction);
+  const { items, pagination } = paginate(products, page, perPage);
+  return ok(ctx.fault, 'Catalog retrieved successfully', { products: items, pagination });
+}
+
+const ORDER_SORTS = ['created_at', 'amount', 'status'] as const;
+
+function orders(ctx: ApiContext, req: ApiRequest, account: Account | null): Reply {
+  if (ctx.fault === 'orders-401-for-valid-key') return unauthorized();
+  const q = req.query;
+  const problems = new Problems();
+  const perPage = intQuery(q, 'per_page', { min: 1, max: 100, fallback: 10 }, problems);
+  const page = intQuery(q, 'page', { min: 1, fallback: 1 }, problems);
+  const status = enumQuery(q, 'status', ORDER_STATUSES, problems);
+  const sortBy = enumQuery(q, 'sort_by', ORDER_SORTS, problems) ?? 'created_at';
+  const direction = enumQuery(q, 'order', DIRECTIONS, problems) ?? 'desc';
+  const invalid = problems.reply();
+  if (invalid) return invalid;
+
+  const mine = account ? ORDERS[account.name] : [];
+  const listed = sorted(
+    mine.filter((o) => status === undefined || o.status === status),
+    (o: Order) => o[sortBy],
+    direction,
+  ).map((o) => ({ ...o, codes: o.codes.map(maskCode) }));
+  const { items, pagination } = paginate(listed, page, perPage);
+  const shownPagination = ctx.fault === 'pagination-strings' ? Object.fromEntries(Object.entries(pagination).map(([k, v]) => [k, String(v)])) : pagination;
+  return ok(ctx.fault, 'Orders retrieved successfully', { orders: items, pagination: shownPagination, state: 'success' });
+}
+
+function order(ctx: ApiContext, account: Account | null, id: string): Reply {
+  const found = account && /^\d{1,9}$/.test(id) ? ORDERS[account.name].find((o) => o.order_id === Number(id)) : undefined;
+  if (!found) return notFound(ctx.fault, 'Order not found');
+  const { order_id, order_no, status, item_code, quantity: count, created_at, codes, amount } = found;
+  return ok(ctx.fault, 'Order retrieved successfully', { order_id, order_no, status, state: 'success', item_code, quantity: count, created_at, codes, amount });
+}
+
+function stockCheck(ctx: ApiContext, req: ApiRequest): Reply {
+  const parsed = jsonBody(req);
+  if (!parsed.ok) return parsed.reply;
+  const problems = new Problems();
+  const itemId = requiredText(parsed.body, 'item_id', problems);
+  const requested = quantity(parsed.body, problems);
+  const invalid = problems.reply();
+  if (invalid) return invalid;
+  const product = PRODUCTS.find((p) => p.item_code === itemId);
+  if (!product) return notFound(ctx.fault, 'Item not found');
+  return ok(ctx.fault, 'Gift card in Stock', {
+    price: ctx.fault === 'stock-check-price-string' ? product.price.toFixed(2) : product.price,
+    state: 'in_stock',
+    status: true,
+    message: 'Available',
+    requested,
+  });
+}
+
+/** Validates like the real thing, then never sells: the mock has no balance to spend. */
+function createOrder(_ctx: ApiContext, req: ApiRequest): Reply {
+  const parsed = jsonBody(req);
+  if (!parsed.ok) return parsed.reply;
+  const body = parsed.body;
+  const problems = new Problems();
+  // item_id is a documented alias of item_code; when neither is sent, the error names item_code.
+  const itemField = field(body, 'item_code') === undefined && field(body, 'item_id') !== undefined ? 'item_id' : 'item_code';
+  requiredText(body, itemField, problems);
+  quantity(body, problems);
+  const email = field(body, 'email');
+  if (email !== undefined && (typeof email !== 'string' || email.length > 255)) problems.add('email', 'must be a string');
+  return problems.reply() ?? fail(400, 'Insufficient balance');
+}
+
+function sorted<T>(items: readonly T[], keyOf: (item: T) => string | number, direction: 'asc' | 'desc'): T[] {
+  const sign = direction === 'asc' ? 1 : -1;
+  return [...items].sort((a, b) => {
+    const x = keyOf(a);
+    const y = keyOf(b);
+    return x < y ? -sign : x > y ? sign : 0;
+  });
+}
+
+function paginate<T>(items: readonly T[], page: number, perPage: number): { items: T[]; pagination: { total: number; per_page: number; current_page: number; last_page: number } } {
+  return {
+    items: items.slice((page - 1) * perPage, page * perPage),
+    pagination: { total: items.length, per_page: perPage, current_page: page, last_page: Math.max(1, Math.ceil(items.length / perPage)) },
+  };
+}

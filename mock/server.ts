@@ -1,0 +1,199 @@
+/**
+ * Starts one mock: the HTTPS API, its plain-HTTP twin and the control listener, all on loopback
+ * with ports the OS picks. Secrets come in as MockMaterial so that many instances (one per fault)
+ * share one set; nothing here is expensive.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { MockMaterial } from './accounts';
+import { controlHandler } from './control';
+import { fail, JSON_TYPE, serverError, type Reply } from './envelope';
+import { isFaultName, type FaultName } from './faults';
+import { Journal, type JournalEntry } from './journal';
+import { plainHttpAnswer, refusesConnections, type HttpMode, type PlainHttpContext } from './plain-http';
+import { parseTarget, readBody, type ApiRequest, type BodyOutcome } from './request';
+import { handleApi, type ApiContext } from './routes';
+import { RequestSigning } from './signing';
+
+export type { HttpMode } from './plain-http';
+export type { JournalEntry } from './journal';
+
+export interface MockOptions {
+  material: MockMaterial;
+  fault?: FaultName;
+  /** Challenge lifetime, advertised and (unless a fault says otherwise) enforced. Default 3. */
+  challengeTtlSeconds?: number;
+  /** What the plain-HTTP origin does. Default 'redirect'. */
+  httpMode?: HttpMode;
+}
+
+export interface MockHandle {
+  /** 'https://127.0.0.1:PORT/v1/' */
+  baseUrl: string;
+  /** 'http://127.0.0.1:PORT2/v1/' */
+  httpUrl: string;
+  /** 'http://127.0.0.1:PORT3/' */
+  controlUrl: string;
+  fault?: FaultName;
+  httpMode: HttpMode;
+  challengeTtlSeconds: number;
+  journal(): JournalEntry[];
+  close(): Promise<void>;
+}
+
+type Transport = JournalEntry['transport'];
+
+/** The Strict-Transport-Security value an HTTPS answer carries, unless an HSTS fault drops it. */
+function hsts(fault?: FaultName): string | undefined {
+  if (fault === 'no-hsts') return undefined;
+  return fault === 'short-hsts' ? 'max-age=3600' : 'max-age=31536000; includeSubDomains';
+}
+
+export async function startMock(options: MockOptions): Promise<MockHandle> {
+  const { material, fault } = options;
+  if (fault !== undefined && !isFaultName(fault)) throw new Error(`Cannot start the mock: unknown fault "${String(fault)}".`);
+  const challengeTtlSeconds = options.challengeTtlSeconds ?? 3;
+  if (!(challengeTtlSeconds > 0)) throw new Error(`Cannot start the mock: challengeTtlSeconds must be > 0 (got ${challengeTtlSeconds}).`);
+  const httpMode = options.httpMode ?? 'redirect';
+
+  const journal = new Journal(material);
+  const signing = new RequestSigning(Object.values(material.accounts), challengeTtlSeconds * 1000, fault);
+  const apiContext: ApiContext = { material, signing, challengeTtlSeconds, fault };
+  const api = (req: ApiRequest): Reply | Promise<Reply> => handleApi(apiContext, req);
+
+  const tlsVersions = fault === 'tls11-allowed' ? { minVersion: 'TLSv1' as const, ciphers: 'DEFAULT@SECLEVEL=0' } : { minVersion: 'TLSv1.2' as const };
+  // requireHostHeader is off so that a missing Host still gets an envelope (from serve), not Node's bare 400.
+  const apiServer = https.createServer({ key: material.tls.keyPem, cert: material.tls.certPem, keepAlive: true, requireHostHeader: false, ...tlsVersions }, (req, res) => {
+    serve('https', req, res, api).catch(() => res.destroy());
+  });
+  apiServer.on('clientError', (err, socket) => refuseUnparsable(err, socket, 'https', fault));
+
+  // The plain-HTTP context needs both origins, known only once the listeners are bound.
+  const plain: PlainHttpContext = { mode: httpMode, fault, material, httpsOrigin: '', httpOrigin: '', api };
+  const plainServer: net.Server = refusesConnections(httpMode, fault)
+    ? net.createServer((socket) => socket.destroy())
+    : http.createServer({ keepAlive: true, requireHostHeader: false }, (req, res) => {
+        serve('http', req, res, (apiReq) => plainHttpAnswer(plain, apiReq, locationTarget(req.url, apiReq.path))).catch(() => res.destroy());
+      });
+  if (plainServer instanceof http.Server) plainServer.on('clientError', (err, socket) => refuseUnparsable(err, socket, 'http', fault));
+
+  const controlServer = http.createServer(controlHandler(journal));
+
+  async function serve(transport: Transport, req: http.IncomingMessage, res: http.ServerResponse, answer: (r: ApiRequest) => Reply | Promise<Reply>): Promise<void> {
+    const { path, query } = parseTarget(req.url);
+    const seen = journal.open(transport, req, path, query);
+    let outcome: BodyOutcome;
+    try {
+      outcome = await readBody(req);
+    } catch {
+      // The client went away mid-upload: there is nobody to answer.
+      res.destroy();
+      return;
+    }
+    seen.sawBody(outcome.body);
+    let reply: Reply;
+    if (outcome.tooLarge) {
+      reply = fail(413, 'Payload Too Large');
+    } else if (req.httpVersion === '1.1' && req.headers.host === undefined) {
+      reply = fail(400, 'Missing Host header');
+    } else {
+      try {
+        reply = await answer({ method: req.method ?? 'GET', path, query, headers: req.headers, rawHeaders: req.rawHeaders, body: outcome.body });
+      } catch {
+        // Only a fault throws on purpose; anything else is a mock bug, still answered as an envelope.
+        reply = serverError();
+      }
+    }
+    write(res, reply, transport, fault);
+  }
+
+  const servers = [apiServer, plainServer, controlServer];
+  const ports: number[] = [];
+  try {
+    for (const server of servers) ports.push(await listen(server));
+  } catch (error) {
+    await closeAll(servers);
+    throw error;
+  }
+  const [apiPort, httpPort, controlPort] = ports;
+  plain.httpsOrigin = `https://127.0.0.1:${apiPort}`;
+  plain.httpOrigin = `http://127.0.0.1:${httpPort}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    baseUrl: `${plain.httpsOrigin}/v1/`,
+    httpUrl: `${plain.httpOrigin}/v1/`,
+    controlUrl: `http://127.0.0.1:${controlPort}/`,
+    fault,
+    httpMode,
+    challengeTtlSeconds,
+    journal: () => journal.since(0),
+    close: () => (closing ??= closeAll(servers)),
+  };
+}
+
+function write(res: http.ServerResponse, reply: Reply, transport: Transport, fault?: FaultName): void {
+  if (res.headersSent || res.destroyed) return;
+  const headers: Record<string, string | number> = {};
+  if (reply.body.length > 0) headers['content-type'] = JSON_TYPE;
+  Object.assign(headers, reply.headers);
+  const sts = transport === 'https' ? hsts(fault) : undefined;
+  if (sts) headers['strict-transport-security'] = sts;
+  headers['content-length'] = Buffer.byteLength(reply.body);
+  try {
+    res.writeHead(reply.status, headers);
+  } catch {
+    // A header value Node refuses to send (only an echo fault can produce one).
+    const fallback = serverError();
+    res.writeHead(fallback.status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(fallback.body) });
+    res.end(fallback.body);
+    return;
+  }
+  res.end(reply.body);
+}
+
+/** Requests Node cannot parse never reach a handler; they still get an envelope where a socket remains. */
+function refuseUnparsable(err: NodeJS.ErrnoException, socket: Duplex, transport: Transport, fault?: FaultName): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason] =
+    err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout'] : [400, 'Bad Request'];
+  const body = JSON.stringify({ success: false, message: reason, data: {} });
+  const sts = transport === 'https' ? hsts(fault) : undefined;
+  const stsLine = sts ? `Strict-Transport-Security: ${sts}\r\n` : '';
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: ${JSON_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${stsLine}Connection: close\r\n\r\n${body}`);
+}
+
+/** The path and query to repeat in a redirect's Location; an absolute-form target keeps only its path. */
+function locationTarget(rawUrl: string | undefined, path: string): string {
+  if (rawUrl?.startsWith('/')) return rawUrl;
+  return path.startsWith('/') ? path : '/';
+}
+
+function listen(server: net.Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve((server.address() as net.AddressInfo).port);
+    });
+  });
+}
+
+async function closeAll(servers: readonly net.Server[]): Promise<void> {
+  await Promise.all(
+    servers.map(
+      (server) =>
+        new Promise<void>((resolve) => {
+          if (!server.listening) return resolve();
+          server.close(() => resolve());
+          // Keep-alive sockets would hold close() open until they time out.
+          if (server instanceof http.Server || server instanceof https.Server) server.closeAllConnections();
+        }),
+    ),
+  );
+}

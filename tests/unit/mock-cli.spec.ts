@@ -1,0 +1,82 @@
+/**
+ * The standalone mock: lists its faults, refuses unknown arguments with exit status 2, prints
+ * settings that work as pasted, and cleans up its secret files when stopped.
+ */
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import fs from 'node:fs';
+import https from 'node:https';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { FAULT_NAMES } from '../../mock/faults';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CLI = ['--import', 'tsx', path.join('mock', 'cli.ts')];
+
+function runToEnd(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [...CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+test('--list-faults prints every fault with the ids it breaks', () => {
+  const { status, stdout } = runToEnd(['--list-faults']);
+  expect(status).toBe(0);
+  for (const name of FAULT_NAMES) expect(stdout).toMatch(new RegExp(`^${name} +[A-Z]+-\\d\\d`, 'm'));
+});
+
+test('an unknown fault, mode or flag exits 2 and says what is known', () => {
+  const fault = runToEnd(['--fault', 'no-such-fault']);
+  expect(fault.status).toBe(2);
+  expect(fault.stderr).toContain('Unknown fault "no-such-fault"');
+  expect(fault.stderr).toContain('any-key-accepted');
+  expect(runToEnd(['--http-mode', 'maybe']).status).toBe(2);
+  expect(runToEnd(['--ttl', '-1']).status).toBe(2);
+  expect(runToEnd(['--frobnicate']).status).toBe(2);
+});
+
+function readUntil(child: ChildProcessWithoutNullStreams, marker: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      if (out.includes(marker)) resolve(out);
+    });
+    child.once('exit', (code) => reject(new Error(`the mock exited (${code}) before printing "${marker}": ${out}`)));
+  });
+}
+
+test('a running mock prints working settings and removes its temp dir on SIGTERM', async () => {
+  const child = spawn(process.execPath, [...CLI, '--fault', 'short-hsts', '--http-mode', '426', '--ttl', '7'], { cwd: ROOT });
+  try {
+    const out = await readUntil(child, 'Ctrl-C');
+    const env = Object.fromEntries([...out.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!.replace(/^'|'$/g, '')]));
+    expect(Object.keys(env).sort()).toEqual([
+      'CARDPLUSPAY_API_KEY', 'CARDPLUSPAY_BASE_URL', 'CARDPLUSPAY_CA_FILE', 'CARDPLUSPAY_CHALLENGE_TTL_SECONDS', 'CARDPLUSPAY_HTTP_URL',
+      'CARDPLUSPAY_INACTIVE_API_KEY', 'CARDPLUSPAY_SECOND_SIGNING_API_KEY', 'CARDPLUSPAY_SECOND_SIGNING_PRIVATE_KEY_FILE',
+      'CARDPLUSPAY_SIGNING_API_KEY', 'CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE',
+    ]);
+    expect(env.CARDPLUSPAY_CHALLENGE_TTL_SECONDS).toBe('7');
+    expect(out).toContain('short-hsts');
+    for (const file of [env.CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE!, env.CARDPLUSPAY_SECOND_SIGNING_PRIVATE_KEY_FILE!]) {
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      expect(fs.readFileSync(file, 'utf8')).toContain('PRIVATE KEY');
+    }
+    const ca = fs.readFileSync(env.CARDPLUSPAY_CA_FILE!, 'utf8');
+    const answer = await new Promise<{ status?: number; hsts?: string }>((resolve, reject) => {
+      https
+        .get(new URL('balance', env.CARDPLUSPAY_BASE_URL), { ca, agent: false, headers: { 'X-API-Key': env.CARDPLUSPAY_API_KEY! } }, (res) => {
+          res.resume();
+          resolve({ status: res.statusCode, hsts: res.headers['strict-transport-security'] });
+        })
+        .on('error', reject);
+    });
+    expect(answer).toEqual({ status: 200, hsts: 'max-age=3600' });
+
+    const dir = path.dirname(env.CARDPLUSPAY_CA_FILE!);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(fs.existsSync(dir)).toBe(false);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+});

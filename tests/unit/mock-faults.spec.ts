@@ -1,0 +1,270 @@
+/**
+ * The fault catalogue, checked three ways: it lints itself; every fault starts and still serves
+ * the active key; and every fault shows its misbehaviour to a probe that the conformant mock
+ * passes. The probe table is a Record over FaultName, so a fault without a probe does not compile.
+ */
+import crypto from 'node:crypto';
+import { expect, test } from '@playwright/test';
+import { isRequirementId } from '../../helpers/requirements';
+import { schemaErrors } from '../../helpers/schemas';
+import { createMockMaterial, randomKey, type MockMaterial } from '../../mock/accounts';
+import { FAULT_NAMES, FAULTS, isFaultName, type FaultName } from '../../mock/faults';
+import { probe, send, signChallenge, type ProbeCall, type ProbeReply } from '../../mock/probe';
+import { startMock, type MockHandle } from '../../mock/server';
+
+const TTL_SECONDS = 1;
+
+let material: MockMaterial;
+let conformant: MockHandle;
+
+test.beforeAll(async () => {
+  material = await createMockMaterial();
+  conformant = await startMock({ material, challengeTtlSeconds: TTL_SECONDS });
+});
+test.afterAll(async () => conformant.close());
+
+async function withMock<T>(fault: FaultName, use: (mock: MockHandle) => Promise<T>): Promise<T> {
+  const mock = await startMock({ material, fault, challengeTtlSeconds: TTL_SECONDS });
+  try {
+    return await use(mock);
+  } finally {
+    await mock.close();
+  }
+}
+
+test.describe('the catalogue', () => {
+  test('every fault has a kebab-case name, a one-line summary and known requirement ids', () => {
+    for (const name of FAULT_NAMES) {
+      const { breaks, summary } = FAULTS[name];
+      expect(name, name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(summary.trim().length, `${name}: summary`).toBeGreaterThan(10);
+      expect(summary, `${name}: summary`).not.toContain('\n');
+      expect(breaks.length, `${name}: breaks`).toBeGreaterThan(0);
+      expect(new Set(breaks).size, `${name}: breaks repeats an id`).toBe(breaks.length);
+      for (const id of breaks) {
+        expect(isRequirementId(id), `${name}: unknown requirement ${id}`).toBe(true);
+        expect(id, `${name}: SAFE ids are about the suite, not the target`).not.toMatch(/^SAFE-/);
+      }
+    }
+  });
+
+  test('isFaultName knows exactly the catalogue', () => {
+    for (const name of FAULT_NAMES) expect(isFaultName(name)).toBe(true);
+    for (const name of ['', 'toString', '__proto__', 'no-such-fault']) expect(isFaultName(name)).toBe(false);
+  });
+
+  test('startMock refuses an unknown fault and a TTL of zero', async () => {
+    await expect(startMock({ material, fault: 'no-such-fault' as FaultName })).rejects.toThrow(/unknown fault/);
+    await expect(startMock({ material, challengeTtlSeconds: 0 })).rejects.toThrow(/challengeTtlSeconds/);
+  });
+});
+
+/** Faults whose whole point is a different GET balance answer for the active key. */
+const BALANCE_SHAPE_FAULTS: ReadonlySet<FaultName> = new Set<FaultName>([
+  'success-false-on-200', 'success-missing', 'message-not-string', 'success-not-json-content-type', 'balance-number', 'balance-comma-decimal', 'currency-lowercase',
+]);
+
+test.describe('every fault starts and serves GET balance to the active key', () => {
+  for (const fault of FAULT_NAMES) {
+    test(fault, async () => {
+      await withMock(fault, async (mock) => {
+        const reply = await probe(material, mock.baseUrl)({ path: 'balance', headers: { 'X-API-Key': material.accounts.active.key } });
+        expect(reply.status).toBe(200);
+        if (!BALANCE_SHAPE_FAULTS.has(fault)) expect(schemaErrors('balance', reply.json)).toEqual([]);
+        expect(mock.fault).toBe(fault);
+      });
+    });
+  }
+});
+
+interface Kit {
+  mock: MockHandle;
+  call: (c: ProbeCall) => Promise<ProbeReply>;
+  http: (c: ProbeCall) => Promise<ProbeReply>;
+  /** GET balance with X-API-Key set to `key` (no header when undefined). */
+  balance: (key: string | undefined) => Promise<ProbeReply>;
+  active: string;
+  inactive: string;
+  issue: (account?: 'signing' | 'signing2', key?: string) => Promise<string>;
+  signed: (challenge: string, signature: string | undefined, opts?: { account?: 'signing' | 'signing2'; path?: string }) => Promise<ProbeReply>;
+  sign: (text: string, account?: 'signing' | 'signing2') => string;
+}
+
+function kitFor(mock: MockHandle): Kit {
+  const call = probe(material, mock.baseUrl);
+  const { accounts } = material;
+  const kit: Kit = {
+    mock,
+    call,
+    http: probe(material, mock.httpUrl),
+    balance: (key) => call({ path: 'balance', headers: key === undefined ? {} : { 'X-API-Key': key } }),
+    active: accounts.active.key,
+    inactive: accounts.inactive.key,
+    issue: async (account = 'signing', key = accounts[account].key) => {
+      const reply = await call({ method: 'POST', path: 'auth/challenge', headers: { 'X-API-Key': key } });
+      return (reply.json as { data?: { challenge?: string } } | undefined)?.data?.challenge ?? '';
+    },
+    signed: (challenge, signature, opts = {}) => {
+      const headers: Record<string, string> = { 'X-API-Key': accounts[opts.account ?? 'signing'].key, 'X-API-Challenge': challenge };
+      if (signature !== undefined) headers['X-API-Signature'] = signature;
+      return call({ path: opts.path ?? 'balance', headers });
+    },
+    sign: (text, account = 'signing') => signChallenge(text, accounts[account].signing!.privateKeyPem),
+  };
+  return kit;
+}
+
+const flipCase = (k: string): string => [...k].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('');
+const percentEncoded = (k: string): string => [...k].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('');
+const utf8 = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
+const bodyOf = (r: ProbeReply): Record<string, unknown> => (r.json ?? {}) as Record<string, unknown>;
+const dataOf = (r: ProbeReply): Record<string, unknown> => (bodyOf(r).data ?? {}) as Record<string, unknown>;
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** True when the probe sees the fault's misbehaviour. The conformant mock must give false for all. */
+const PROBES: Record<FaultName, (k: Kit) => Promise<boolean>> = {
+  'any-key-accepted': async (k) => (await k.balance(randomKey())).status === 200,
+  'missing-key-accepted': async (k) => (await k.balance(undefined)).status === 200,
+  'empty-key-accepted': async (k) => (await k.balance('')).status === 200,
+  'empty-key-crashes': async (k) => (await k.balance('')).status === 500,
+  'prefix-key-accepted': async (k) => (await k.balance(k.active.slice(0, -1))).status === 200,
+  'key-case-insensitive': async (k) => (await k.balance(flipCase(k.active))).status === 200,
+  'key-startswith-accepted': async (k) => (await k.balance(`${k.active} extra`)).status === 200,
+  'long-key-crashes': async (k) => (await k.balance(k.active.padEnd(4096, 'A'))).status === 500,
+  'non-ascii-key-crashes': async (k) => (await k.balance(k.active + utf8('é'))).status === 500,
+  'url-decoded-key': async (k) => (await k.balance(percentEncoded(k.active))).status === 200,
+  'quotes-stripped': async (k) => (await k.balance(`'${k.active}`)).status === 200,
+  'whitespace-stripped': async (k) => (await k.balance(k.active + utf8('\u200b'))).status === 200,
+  'trailing-junk-stripped': async (k) => (await k.balance(`${k.active}==`)).status === 200,
+  'bearer-prefix-stripped': async (k) => (await k.balance(`Bearer ${k.active}`)).status === 200,
+  'authorization-accepted': async (k) => (await k.call({ path: 'balance', headers: { Authorization: k.active } })).status === 200,
+  'query-key-accepted': async (k) => (await k.call({ path: `balance?X-API-Key=${k.active}` })).status === 200,
+  'cookie-key-accepted': async (k) => (await k.call({ path: 'balance', headers: { Cookie: `a=b; X-API-Key=${k.active}` } })).status === 200,
+  'misspelt-header-accepted': async (k) => (await k.call({ path: 'balance', headers: { X_API_Key: k.active } })).status === 200,
+  'header-name-case-sensitive': async (k) => (await k.call({ path: 'balance', headers: { 'x-api-key': k.active } })).status === 401,
+  'inactive-key-accepted': async (k) => (await k.balance(k.inactive)).status === 200,
+  'inactive-key-403': async (k) => (await k.balance(k.inactive)).status === 403,
+  'inactive-key-message': async (k) => bodyOf(await k.balance(k.inactive)).message === 'API key revoked',
+  'duplicate-key-first-wins': async (k) => (await k.call({ path: 'balance', headers: [['X-API-Key', k.active], ['X-API-Key', randomKey()]] })).status === 200,
+  'duplicate-key-any-wins': async (k) => (await k.balance(`${randomKey()}, ${k.active}`)).status === 200,
+  'catalog-public': async (k) => (await k.call({ path: 'catalog' })).status === 200,
+  'orders-check-public': async (k) => (await k.call({ path: 'orders/check', headers: { 'X-API-Key': randomKey() }, json: { item_id: 'NOPE' } })).status !== 401,
+  'create-order-validates-first': async (k) => (await k.call({ path: 'orders', json: { item_code: 'NOPE', quantity: 1 } })).status !== 401,
+  'order-by-id-public': async (k) => (await k.call({ path: 'orders/999999999' })).status === 404,
+  'key-echoed-in-body': async (k) => {
+    const presented = randomKey();
+    return (await k.balance(presented)).text.includes(presented);
+  },
+  'key-echoed-in-header': async (k) => {
+    const presented = randomKey();
+    return Object.values((await k.balance(presented)).headers).some((v) => String(v).includes(presented));
+  },
+  'reason-in-data': async (k) => (await k.balance(k.inactive)).text !== (await k.balance(randomKey())).text,
+  'missing-key-distinct': async (k) => bodyOf(await k.balance(undefined)).message !== 'Unauthorized',
+  'unauthorized-as-403': async (k) => (await k.balance(undefined)).status === 403,
+  'unauthorized-as-400': async (k) => (await k.balance('not-a-key')).status === 400,
+  'unauthorized-plain-text': async (k) => (await k.balance(undefined)).json === undefined,
+  'unauthorized-wrong-content-type': async (k) => !(await k.balance(undefined)).headers['content-type']?.startsWith('application/json'),
+  'unauthorized-success-true': async (k) => bodyOf(await k.balance(undefined)).success === true,
+  'unauthorized-no-data': async (k) => !('data' in bodyOf(await k.balance(undefined))),
+  'unauthorized-data-null': async (k) => bodyOf(await k.balance(undefined)).data === null,
+  'unauthorized-data-array': async (k) => Array.isArray(bodyOf(await k.balance(undefined)).data),
+  'unauthorized-message-lowercase': async (k) => bodyOf(await k.balance(undefined)).message === 'unauthorized',
+  'unauthorized-message-detailed': async (k) => bodyOf(await k.balance(randomKey())).message === 'Invalid API key',
+  'success-false-on-200': async (k) => bodyOf(await k.balance(k.active)).success === false,
+  'success-missing': async (k) => !('success' in bodyOf(await k.call({ path: 'orders', headers: { 'X-API-Key': k.active } }))),
+  'message-not-string': async (k) => bodyOf(await k.call({ path: 'catalog', headers: { 'X-API-Key': k.active } })).message === null,
+  'success-not-json-content-type': async (k) => (await k.balance(k.active)).headers['content-type']?.startsWith('text/plain') === true,
+  'balance-number': async (k) => typeof dataOf(await k.balance(k.active)).balance === 'number',
+  'balance-comma-decimal': async (k) => dataOf(await k.balance(k.active)).balance === '100,50',
+  'currency-lowercase': async (k) => dataOf(await k.balance(k.active)).currency === 'usd',
+  'catalog-500': async (k) => (await k.call({ path: 'catalog', headers: { 'X-API-Key': k.active } })).status === 500,
+  'orders-401-for-valid-key': async (k) => (await k.call({ path: 'orders', headers: { 'X-API-Key': k.active } })).status === 401,
+  'pagination-strings': async (k) => typeof (dataOf(await k.call({ path: 'orders', headers: { 'X-API-Key': k.active } })).pagination as { total?: unknown } | undefined)?.total === 'string',
+  'stock-check-price-string': async (k) => typeof dataOf(await k.call({ path: 'orders/check', headers: { 'X-API-Key': k.active }, json: { item_id: 'AMZ-US-25' } })).price === 'string',
+  'body-not-json-on-error': async (k) => (await k.call({ path: 'orders/999999999', headers: { 'X-API-Key': k.active } })).headers['content-type']?.startsWith('text/html') === true,
+  'http-serves-api': async (k) => (await k.http({ path: 'balance', headers: { 'X-API-Key': k.active } })).status === 200,
+  'http-auth-401': async (k) => (await k.http({ path: 'balance', headers: { 'X-API-Key': randomKey() } })).status === 401,
+  'http-redirects-to-http': async (k) => (await k.http({ path: 'balance' })).headers.location?.startsWith('http:') === true,
+  'http-redirect-with-data': async (k) => {
+    const reply = await k.http({ path: 'balance', headers: { 'X-API-Key': randomKey() } });
+    return reply.status === 301 && reply.text.length > 0;
+  },
+  'tls11-allowed': async (k) =>
+    send(material, new URL('balance', k.mock.baseUrl), { tls: { minVersion: 'TLSv1.1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' } }).then(
+      () => true,
+      () => false,
+    ),
+  'no-hsts': async (k) => (await k.balance(k.active)).headers['strict-transport-security'] === undefined,
+  'short-hsts': async (k) => (await k.balance(k.active)).headers['strict-transport-security'] === 'max-age=3600',
+  'sign-presence-only': async (k) => (await k.signed('never-issued', 'AAAA')).status === 200,
+  'sign-not-verified': async (k) => {
+    const challenge = await k.issue();
+    return (await k.signed(challenge, k.sign(challenge, 'signing2'))).status === 200;
+  },
+  'sign-missing-signature-accepted': async (k) => (await k.signed(await k.issue(), undefined)).status === 200,
+  'sign-missing-headers-accepted': async (k) => (await k.call({ path: 'balance', headers: { 'X-API-Key': material.accounts.signing.key } })).status === 200,
+  'sign-never-consumed': async (k) => {
+    const challenge = await k.issue();
+    const signature = k.sign(challenge);
+    await k.signed(challenge, signature);
+    return (await k.signed(challenge, signature)).status === 200;
+  },
+  'sign-consumed-per-endpoint': async (k) => {
+    const challenge = await k.issue();
+    const signature = k.sign(challenge);
+    await k.signed(challenge, signature);
+    return (await k.signed(challenge, signature, { path: 'orders' })).status === 200;
+  },
+  'sign-racy-consume': async (k) => {
+    const challenge = await k.issue();
+    const signature = k.sign(challenge);
+    const replies = await Promise.all(Array.from({ length: 8 }, () => k.signed(challenge, signature)));
+    return replies.filter((r) => r.status === 200).length > 1;
+  },
+  'sign-no-expiry': async (k) => {
+    const challenge = await k.issue();
+    await pause(TTL_SECONDS * 1000 + 100);
+    return (await k.signed(challenge, k.sign(challenge))).status === 200;
+  },
+  'sign-early-expiry': async (k) => {
+    const challenge = await k.issue();
+    await pause(TTL_SECONDS * 300);
+    return (await k.signed(challenge, k.sign(challenge))).status === 401;
+  },
+  'sign-not-bound-to-account': async (k) => {
+    const challenge = await k.issue('signing');
+    return (await k.signed(challenge, k.sign(challenge, 'signing2'), { account: 'signing2' })).status === 200;
+  },
+  'sign-unissued-accepted': async (k) => {
+    const made = crypto.randomBytes(32).toString('base64url');
+    return (await k.signed(made, k.sign(made))).status === 200;
+  },
+  'sign-any-issued-challenge': async (k) => {
+    const presented = await k.issue();
+    const other = await k.issue();
+    return (await k.signed(presented, k.sign(other))).status === 200;
+  },
+  'sign-normalised-challenge': async (k) => {
+    const challenge = await k.issue();
+    return (await k.signed(challenge, k.sign(challenge.toUpperCase()))).status === 200;
+  },
+  'sign-bad-base64-crashes': async (k) => (await k.signed(await k.issue(), '%%%')).status === 500,
+  'sign-empty-signature-crashes': async (k) => (await k.signed(await k.issue(), '')).status === 500,
+  'sign-challenge-no-key': async (k) => (await k.call({ method: 'POST', path: 'auth/challenge' })).status === 200,
+  'sign-challenge-repeats': async (k) => (await k.issue()) === (await k.issue()),
+  'sign-pss-only': async (k) => {
+    const challenge = await k.issue();
+    return (await k.signed(challenge, k.sign(challenge))).status === 401;
+  },
+};
+
+test.describe('every fault shows itself to its probe, and the conformant mock does not', () => {
+  for (const fault of FAULT_NAMES) {
+    test(`${fault} (${FAULTS[fault].breaks.join(', ')})`, async () => {
+      const seen = await withMock(fault, (mock) => PROBES[fault](kitFor(mock)));
+      expect(seen, `the fault ${fault} did not show`).toBe(true);
+      expect(await PROBES[fault](kitFor(conformant)), `the conformant mock misbehaves on the probe for ${fault}`).toBe(false);
+    });
+  }
+});

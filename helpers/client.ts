@@ -57,8 +57,51 @@ export interface ClientOptions {
   baseUrl: string;
   /** Every configured key (active, inactive, signing): guarded wherever they appear in a request. */
   configuredKeys: readonly string[];
-  /** Counts requests across the worker, for the politeness budget. */
+  /** Called once per request sent (retries included), for the run's request count. */
   onRequest?: () => void;
+  /** How long one call may keep meeting 429s before it is given up as "target rate-limited". */
+  rateLimitBudgetMs?: number;
+  /** Waits between retries; injectable so tests of the backoff never sleep. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  /** What giving up does; by default the running test is skipped with the reason. */
+  onRateLimited?: (reason: string) => never;
+}
+
+/** Thrown when a call outside a test runs out of rate-limit budget (inside one, the test is skipped). */
+export class RateLimitedError extends Error {
+  override name = 'RateLimitedError';
+}
+
+/** Skips the running test as "target rate-limited"; outside a test, throws RateLimitedError. */
+function skipAsRateLimited(reason: string): never {
+  let info: ReturnType<typeof test.info>;
+  try {
+    info = test.info();
+  } catch {
+    throw new RateLimitedError(reason);
+  }
+  info.skip(true, reason);
+  throw new RateLimitedError(reason);
+}
+
+const MAX_RETRY_AFTER_MS = 60_000;
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_CAP_MS = 30_000;
+
+/**
+ * How long to wait after a 429: the server's Retry-After (delta-seconds or an HTTP-date, RFC 9110
+ * 10.2.3), bounded; otherwise exponential backoff with jitter (half fixed, half random).
+ */
+export function retryDelayMs(retryAfter: string | undefined, attempt: number, random: () => number = Math.random, now: number = Date.now()): number {
+  const value = retryAfter?.trim();
+  if (value) {
+    if (/^\d+$/.test(value)) return Math.min(Number(value) * 1000, MAX_RETRY_AFTER_MS);
+    const date = Date.parse(value);
+    if (!Number.isNaN(date)) return Math.min(Math.max(date - now, 0), MAX_RETRY_AFTER_MS);
+  }
+  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 
 export class ApiClient {
@@ -78,6 +121,10 @@ export class ApiClient {
     const headers = withDefaults(call.headers ?? {}, call);
     const url = this.urlFor(call);
     this.guard(method, url, Object.entries(headers), call);
+    return this.politely(`${method} ${describePath(url)}`, () => this.fetchOnce(method, url, headers, call));
+  }
+
+  private async fetchOnce(method: Method, url: URL, headers: Record<string, string>, call: Call): Promise<Reply> {
     this.options.onRequest?.();
     const started = Date.now();
     try {
@@ -110,6 +157,10 @@ export class ApiClient {
     const defaults: Array<[string, string]> = [['Host', url.host], ...Object.entries(withDefaults({}, call))];
     const lines = [...call.headerLines, ...defaults.filter(([n]) => !given.has(n.toLowerCase()))];
     this.guard(method, url, lines, call);
+    return this.politely(`${method} ${describePath(url)}`, () => this.rawOnce(method, url, lines, call));
+  }
+
+  private async rawOnce(method: Method, url: URL, lines: Array<[string, string]>, call: RawCall): Promise<Reply> {
     this.options.onRequest?.();
     const started = Date.now();
     const flat: string[] = [];
@@ -123,6 +174,27 @@ export class ApiClient {
       return reply;
     } catch (error) {
       throw scrub(error, `${method} ${describePath(url)}`);
+    }
+  }
+
+  /**
+   * SAFE-05: a 429 is the target asking for patience, not a verdict. Waits as told (or backs off)
+   * and retries within the budget; past it, the test is skipped as "target rate-limited".
+   */
+  private async politely(what: string, attempt: () => Promise<Reply>): Promise<Reply> {
+    const budget = this.options.rateLimitBudgetMs ?? 60_000;
+    const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    let waited = 0;
+    for (let i = 0; ; i++) {
+      const reply = await attempt();
+      if (reply.status !== 429) return reply;
+      const wait = retryDelayMs(reply.headers['retry-after'], i, this.options.random);
+      if (waited + wait > budget) {
+        const reason = `target rate-limited: ${what} still got 429 after ${i + 1} attempt(s) over ${(waited / 1000).toFixed(1)} s (budget ${budget / 1000} s, CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS); not a contract violation`;
+        (this.options.onRateLimited ?? skipAsRateLimited)(reason);
+      }
+      await sleep(wait);
+      waited += wait;
     }
   }
 

@@ -57,6 +57,8 @@ export interface Settings {
   /** Whether a failed `should` requirement fails the run. */
   failOnShould: boolean;
   workers: number;
+  /** How long one request may keep meeting 429s before it is reported as "target rate-limited". */
+  rateLimitBudgetSeconds: number;
   /** Test plumbing of the embedded mock (its request journal); unset for remote targets. */
   mockControlUrl?: string;
   mockFault?: string;
@@ -85,6 +87,7 @@ export const SETTING_NAMES = [
   'CARDPLUSPAY_DUPLICATE_FIELDS',
   'CARDPLUSPAY_FAIL_ON_SHOULD',
   'CARDPLUSPAY_WORKERS',
+  'CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS',
 ] as const;
 
 /** Set by the runner, not by users: they describe the embedded mock it started. */
@@ -232,6 +235,12 @@ export function loadSettings(env: Env = process.env): Settings {
     refuse('CARDPLUSPAY_WORKERS', `must be a whole number from 1 to 16 (got "${workersRaw ?? ''}")`, 'Give how many requests may run in parallel, e.g. 2.');
   }
 
+  const budgetRaw = get('CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS') ?? '60';
+  const rateLimitBudgetSeconds = Number(budgetRaw);
+  if (!/^\d+(\.\d+)?$/.test(budgetRaw) || !(rateLimitBudgetSeconds >= 0) || rateLimitBudgetSeconds > 600) {
+    refuse('CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS', `must be a number of seconds from 0 to 600 (got "${budgetRaw}")`, 'Give how long one request may wait out 429 answers, e.g. 60.');
+  }
+
   const settings: Settings = {
     target,
     baseUrl,
@@ -250,6 +259,7 @@ export function loadSettings(env: Env = process.env): Settings {
     httpAccept,
     failOnShould: flag(get('CARDPLUSPAY_FAIL_ON_SHOULD'), 'CARDPLUSPAY_FAIL_ON_SHOULD', refuse),
     workers,
+    rateLimitBudgetSeconds,
     mockControlUrl: get('CARDPLUSPAY_MOCK_CONTROL_URL') || undefined,
     mockFault: get('CARDPLUSPAY_MOCK_FAULT') || undefined,
   };

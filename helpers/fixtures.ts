@@ -4,6 +4,7 @@
  * browser-free guarantee.
  */
 import * as allure from 'allure-js-commons';
+import nock from 'nock';
 import { test as base, expect, type APIRequestContext, type TestDetails } from '@playwright/test';
 import { ApiClient } from './client';
 import { loadSettings, secretsOf, type Settings } from './config';
@@ -41,6 +42,8 @@ interface WorkerFixtures {
   requestContext: APIRequestContext;
   /** The embedded mock's request journal; undefined against a real target. */
   mock: MockControl | undefined;
+  /** Against the embedded mock, refuses every connection that is not to loopback (automatic). */
+  netGuard: void;
 }
 
 /** Settings of a named embedded-mock target: the runner passes them as JSON in the environment. */
@@ -77,6 +80,18 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { scope: 'worker' },
   ],
 
+  // In mock mode nothing may leave the machine: a mistyped setting must never reach a real API.
+  netGuard: [
+    async ({ settings }, use) => {
+      if (settings.target !== 'mock') return use();
+      nock.disableNetConnect();
+      nock.enableNetConnect((host) => /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]|::1)(:\d+)?$/.test(host));
+      await use();
+      nock.enableNetConnect();
+    },
+    { scope: 'worker', auto: true },
+  ],
+
   mock: [
     async ({ settings }, use) => {
       await use(settings.mockControlUrl ? new MockControl(settings.mockControlUrl) : undefined);
@@ -84,13 +99,21 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { scope: 'worker' },
   ],
 
-  api: async ({ requestContext, settings }, use) => {
+  api: async ({ requestContext, settings }, use, testInfo) => {
     const configuredKeys = [settings.apiKey, settings.inactiveApiKey, settings.signing?.apiKey, settings.secondSigning?.apiKey].filter(
       (k): k is string => !!k,
     );
-    const client = new ApiClient(requestContext, { baseUrl: settings.baseUrl, configuredKeys });
+    let requests = 0;
+    const client = new ApiClient(requestContext, {
+      baseUrl: settings.baseUrl,
+      configuredKeys,
+      onRequest: () => requests++,
+      rateLimitBudgetMs: settings.rateLimitBudgetSeconds * 1000,
+    });
     await use(client);
     client.dispose();
+    // The summary adds these up: the run's request count is part of staying polite (SAFE-05).
+    testInfo.annotations.push({ type: 'requests', description: String(requests) });
   },
 
   keys: async ({ settings }, use) => {

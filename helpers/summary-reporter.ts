@@ -30,6 +30,8 @@ export interface Summary {
   failedTests: string[];
   /** Errors outside any test (a spec that did not load, a worker that died). */
   errors: number;
+  /** Requests the run sent to the target (retries included): what staying polite is measured by. */
+  requests: number;
 }
 
 interface Options {
@@ -48,7 +50,10 @@ export function summarise(tests: readonly TestCase[], startedAt: Date, env: Node
   const byId = new Map<RequirementId, { tests: number; failed: number; passed: number; reasons: Set<string> }>();
   for (const id of TARGET_REQUIREMENTS) byId.set(id, { tests: 0, failed: 0, passed: 0, reasons: new Set() });
   const failedTests: string[] = [];
+  let requests = 0;
   for (const test of tests) {
+    const runtime = test.results.at(-1)?.annotations ?? [];
+    for (const a of runtime.length ? runtime : test.annotations) if (a.type === 'requests') requests += Number(a.description) || 0;
     // The real status, not the outcome: the self-test marks failures against a faulty mock as expected.
     const last = test.results.at(-1)?.status;
     const status: RequirementStatus = last === 'passed' ? 'passed' : last === undefined || last === 'skipped' ? 'skipped' : 'failed';
@@ -89,6 +94,7 @@ export function summarise(tests: readonly TestCase[], startedAt: Date, env: Node
     failedRequirements,
     failedTests,
     errors: 0,
+    requests,
   };
 }
 
@@ -159,6 +165,7 @@ function printVerdict(summary: Summary): void {
   const held = Object.values(summary.requirements).filter((v) => v?.status === 'passed').length;
   const out = [
     '',
+    `Requests sent to the target: ${summary.requests}.`,
     `Requirements: ${held} held, ${summary.failedRequirements.length} failed, ${skipped.length} skipped.`,
     ...summary.failedRequirements.map((id) => `  FAILED ${id} (${REQUIREMENTS[id].level}): ${REQUIREMENTS[id].title}`),
     ...skipped.map(([id, v]) => `  skipped ${id}: ${v.reason ?? ''}`),

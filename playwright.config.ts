@@ -16,7 +16,7 @@ export default defineConfig({
   retries: 0,
   workers: Number(process.env.CARDPLUSPAY_WORKERS || 2),
   timeout: 30_000,
-  reporter: reportersFor({ summaryFile: 'reports/conformance-summary.json', allure: true }),
+  reporter: reportersFor({ summaryFile: 'reports/conformance-summary.json', allureDir: 'reports/allure-results' }),
   // Traces and screenshots would hold request headers; this suite keeps neither.
   use: { trace: 'off', screenshot: 'off', video: 'off' },
   projects: [{ name: 'conformance' }],

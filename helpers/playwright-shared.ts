@@ -6,7 +6,8 @@ import type { ReporterDescription } from '@playwright/test';
 interface ReporterChoice {
   summaryFile?: string;
   perProjectFile?: string;
-  allure?: boolean;
+  /** Where Allure results go; unset for none. */
+  allureDir?: string;
   junitFile?: string;
   /** The console reporter: `list` for a conformance run, `dot` for the many-target self-test. */
   console?: 'list' | 'dot';
@@ -26,12 +27,12 @@ export function reportersFor(choice: ReporterChoice): ReporterDescription[] {
     [require.resolve('./redacting-reporter')],
     [choice.console ?? 'list'],
     ['junit', { outputFile: inRoot(choice.junitFile ?? 'reports/junit.xml'), stripANSIControlSequences: true }],
-    ...(choice.allure
+    ...(choice.allureDir
       ? ([
           [
             'allure-playwright',
             {
-              resultsDir: inRoot('reports/allure-results'),
+              resultsDir: inRoot(choice.allureDir),
               detail: true,
               suiteTitle: true,
               environmentInfo: {

@@ -213,6 +213,10 @@ export const FAULTS = {
     breaks: ['ENV-04'],
     summary: 'GET balance gives currency as "usd"',
   },
+  'balance-hangs': {
+    breaks: ['AUTH-01'],
+    summary: 'GET balance with a valid key is never answered (the suite times out; its timeout errors must stay redacted)',
+  },
   'catalog-500': {
     breaks: ['AUTH-01'],
     summary: 'GET catalog with a valid key answers 500',

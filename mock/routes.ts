@@ -89,7 +89,7 @@ export function handleApi(ctx: ApiContext, req: ApiRequest): Reply | Promise<Rep
 }
 
 /** `account` is null only when a fault serves the endpoint to a caller without a valid key. */
-function dispatch(ctx: ApiContext, route: Resolved, req: ApiRequest, account: Account | null): Reply {
+function dispatch(ctx: ApiContext, route: Resolved, req: ApiRequest, account: Account | null): Reply | Promise<Reply> {
   if (route.kind === 'unknown') return notFound(ctx.fault);
   if (route.kind === 'wrong-method') return methodNotAllowed(ctx.fault, route.allow);
   switch (route.endpoint) {
@@ -98,6 +98,9 @@ function dispatch(ctx: ApiContext, route: Resolved, req: ApiRequest, account: Ac
     case 'challenge':
       return challenge(ctx, account);
     case 'balance':
+      // Never answered: the suite must time out cleanly, and its timeout errors (whose call logs
+      // list the request headers) must still reach the report redacted.
+      if (ctx.fault === 'balance-hangs') return new Promise<Reply>(() => undefined);
       return balance(ctx);
     case 'catalog':
       return catalog(ctx, req);

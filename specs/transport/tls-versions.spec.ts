@@ -1,0 +1,18 @@
+import { expect, requirement, test } from '../../helpers/fixtures';
+import { describeHandshake, LEGACY_CLIENT_CIPHERS, LEGACY_TLS_VERSIONS, observe, probeLegacyTls, tlsTargetOf } from '../../helpers/transport';
+
+for (const v of LEGACY_TLS_VERSIONS) {
+  test(`TLS-04 a handshake limited to ${v.title} is refused`, requirement('TLS-04', v.id), async ({ settings }) => {
+    const target = tlsTargetOf(settings.baseUrl, settings.caFile);
+    const result = await probeLegacyTls(target, v.version, v.title);
+    await observe(
+      `${v.title} to ${target.host}:${target.port}: ${result.what}`,
+      [
+        `verdict: ${result.verdict}`,
+        describeHandshake('modern control handshake', result.control),
+        describeHandshake(`${v.title} handshake (min = max = ${v.version}, ciphers ${LEGACY_CLIENT_CIPHERS}, certificate checked)`, result.legacy),
+      ].join('\n'),
+    );
+    expect(result.verdict, `a ${v.title} handshake must be refused by the server; observed: ${result.what}`).toBe('refused');
+  });
+}

@@ -1,0 +1,45 @@
+/**
+ * A throwaway certificate for 127.0.0.1 and localhost that the unit-test workers trust, so tests
+ * can run local HTTPS servers and talk to them with certificate checks on, through Playwright's
+ * APIRequestContext too (which trusts only Node's store plus NODE_EXTRA_CA_CERTS). Node reads
+ * NODE_EXTRA_CA_CERTS once at process start, so the global setup sets it before any worker starts.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createMockMaterial } from '../mock/accounts';
+
+export interface UnitTls {
+  certPem: string;
+  keyPem: string;
+  /** The certificate as a PEM file: a CA file for the transport helpers. */
+  caFile: string;
+}
+
+/** Playwright global setup: makes the certificate and trusts it for the workers; returns the teardown. */
+export default async function trustUnitCertificate(): Promise<() => void> {
+  if (process.env.UNIT_TLS_DIR) return () => undefined;
+  const { tls } = await createMockMaterial();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cardpluspay-unit-tls-'));
+  fs.chmodSync(dir, 0o700);
+  const write = (name: string, text: string): string => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text, { mode: 0o600 });
+    return file;
+  };
+  write('cert.pem', tls.certPem);
+  write('key.pem', tls.keyPem);
+  // Keep whatever the user already trusts (a corporate proxy's CA) alongside ours.
+  const already = process.env.NODE_EXTRA_CA_CERTS && fs.existsSync(process.env.NODE_EXTRA_CA_CERTS) ? fs.readFileSync(process.env.NODE_EXTRA_CA_CERTS, 'utf8') : '';
+  process.env.NODE_EXTRA_CA_CERTS = write('trusted.pem', `${already}\n${tls.certPem}`);
+  process.env.UNIT_TLS_DIR = dir;
+  return () => fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** The certificate the global setup made; for tests. */
+export function unitTls(): UnitTls {
+  const dir = process.env.UNIT_TLS_DIR;
+  if (!dir) throw new Error('UNIT_TLS_DIR is not set: run the unit tests through tests/unit.config.ts, whose global setup makes the certificate.');
+  const caFile = path.join(dir, 'cert.pem');
+  return { certPem: fs.readFileSync(caFile, 'utf8'), keyPem: fs.readFileSync(path.join(dir, 'key.pem'), 'utf8'), caFile };
+}

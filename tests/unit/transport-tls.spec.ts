@@ -1,0 +1,125 @@
+/**
+ * The TLS probes against local servers whose policy is known, so a verdict is shown to come from
+ * the server: the legacy probe completes TLS 1.0 and 1.1 handshakes with a server that allows them
+ * (OpenSSL 3 needs SECLEVEL=0 on both ends for that), and is refused by a TLS 1.2-minimum server's
+ * own alert. The certificate check (TLS-01) fails without the CA and for a name the certificate
+ * does not hold; and no code in the project can switch certificate checks off.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import tls from 'node:tls';
+import { expect, test } from '@playwright/test';
+import { classifyLegacyHandshake, handshake, LEGACY_TLS_VERSIONS, probeLegacyTls, type TlsTarget } from '../../helpers/transport';
+import { unitTls } from '../unit-tls';
+
+const req = (id: string) => ({ annotation: [{ type: 'requirement', description: id }] });
+const ROOT = path.resolve(__dirname, '..', '..');
+
+const servers: net.Server[] = [];
+let legacyAllowed: TlsTarget;
+let modernOnly: TlsTarget;
+let dropsEverything: TlsTarget;
+
+async function listen(server: net.Server, host = '127.0.0.1'): Promise<number> {
+  servers.push(server);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, resolve);
+  });
+  return (server.address() as net.AddressInfo).port;
+}
+
+function tlsServer(options: tls.TlsOptions): tls.Server {
+  const { certPem, keyPem } = unitTls();
+  const server = tls.createServer({ cert: certPem, key: keyPem, ...options }, (socket) => socket.end());
+  // A refused handshake is the point of some tests: keep it from surfacing as an error.
+  server.on('tlsClientError', () => undefined);
+  return server;
+}
+
+test.beforeAll(async () => {
+  const { caFile } = unitTls();
+  // Under OpenSSL 3 a server must drop to security level 0 to sign a TLS 1.0/1.1 key exchange.
+  legacyAllowed = { host: '127.0.0.1', port: await listen(tlsServer({ minVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' })), caFile };
+  modernOnly = { host: '127.0.0.1', port: await listen(tlsServer({ minVersion: 'TLSv1.2' })), caFile };
+  dropsEverything = { host: '127.0.0.1', port: await listen(net.createServer((s) => s.destroy())), caFile };
+});
+test.afterAll(async () => {
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+});
+
+for (const v of LEGACY_TLS_VERSIONS) {
+  test(`TLS-04 the probe completes a ${v.title} handshake with a server that allows it`, req('TLS-04'), async () => {
+    const r = await probeLegacyTls(legacyAllowed, v.version, v.title);
+    expect(r.legacy.ok && r.legacy.protocol).toBe(v.version);
+    expect(r.verdict).toBe('accepted');
+  });
+
+  test(`TLS-04 a server with TLS 1.2 as minimum refuses ${v.title} with its own alert`, req('TLS-04'), async () => {
+    const r = await probeLegacyTls(modernOnly, v.version, v.title);
+    expect(r.verdict).toBe('refused');
+    expect(r.what).toMatch(/alert 70 \(protocol_version\)/);
+    expect(r.control.ok).toBe(true);
+  });
+
+  test(`TLS-04 without SECLEVEL=0 the local library refuses ${v.title} itself, and that is never counted as the server refusing`, req('TLS-04'), async () => {
+    const control = await handshake(legacyAllowed);
+    const atDefaultLevel = await handshake(legacyAllowed, { minVersion: v.version, maxVersion: v.version });
+    expect(atDefaultLevel.ok, 'OpenSSL 3 at its default level fails this handshake on the client side').toBe(false);
+    expect(classifyLegacyHandshake(v.title, atDefaultLevel, control).verdict).not.toBe('refused');
+  });
+}
+
+test('TLS-04 a server that drops every connection gives no verdict: the modern control handshake fails too', req('TLS-04'), async () => {
+  const r = await probeLegacyTls(dropsEverything, 'TLSv1', 'TLS 1.0');
+  expect(r.verdict).toBe('inconclusive');
+});
+
+test('TLS-01 the handshake verifies the certificate against the configured CA file, by IP and by name', req('TLS-01'), async () => {
+  const byIp = await handshake(modernOnly);
+  expect(byIp.ok && byIp.peer.subject).toContain('CardPlusPay mock');
+  const byName = await handshake({ ...modernOnly, host: 'localhost' });
+  expect(byName.ok && byName.protocol).toMatch(/^TLSv1\.[23]$/);
+});
+
+test('TLS-01 without the CA file the self-signed certificate is refused', req('TLS-01'), async () => {
+  const r = await handshake({ ...modernOnly, caFile: undefined });
+  expect(r.ok).toBe(false);
+  expect(!r.ok && r.code).toMatch(/SELF_SIGNED|UNABLE_TO_VERIFY/);
+});
+
+test('TLS-01 a host the certificate does not name is refused', req('TLS-01'), async () => {
+  const server = tlsServer({ minVersion: 'TLSv1.2' });
+  const port = await listen(server, '127.0.0.2');
+  const r = await handshake({ host: '127.0.0.2', port, caFile: unitTls().caFile });
+  expect(r.ok).toBe(false);
+  expect(!r.ok && r.code).toBe('ERR_TLS_CERT_ALTNAME_INVALID');
+});
+
+test('TLS-01 no code in the project switches certificate checks off', req('TLS-01'), () => {
+  // Built from parts so that this file does not match itself.
+  const off = [
+    new RegExp(['rejectUnauthorized', '\\s*:\\s*false'].join('')),
+    new RegExp(['ignoreHTTPSErrors', '\\s*:\\s*true'].join('')),
+    new RegExp(['NODE_TLS_REJECT', '_UNAUTHORIZED'].join('')),
+    new RegExp(['checkServerIdentity', '\\s*:'].join('')),
+  ];
+  const hits: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (/\.(ts|js|json|mjs|cjs)$/.test(entry.name)) {
+        const text = fs.readFileSync(p, 'utf8');
+        for (const re of off) if (re.test(text)) hits.push(`${path.relative(ROOT, p)}: ${re.source}`);
+      }
+    }
+  };
+  for (const dir of ['helpers', 'specs', 'mock', 'tests']) walk(path.join(ROOT, dir));
+  for (const file of ['playwright.config.ts', 'package.json']) {
+    const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+    for (const re of off) if (re.test(text)) hits.push(`${file}: ${re.source}`);
+  }
+  expect(hits).toEqual([]);
+});

@@ -12,7 +12,11 @@ export function isJsonContentType(contentType: string): boolean {
 }
 
 /** Checks a reply against a schema; on failure attaches the ajv errors and fails with them listed. */
-export async function expectSchema(reply: Reply, schema: SchemaName, what: string): Promise<void> {
+export function expectSchema(reply: Reply, schema: SchemaName, what: string): Promise<void> {
+  return test.step(`expect the body to match schema "${schema}"`, () => checkSchema(reply, schema, what), { box: true });
+}
+
+async function checkSchema(reply: Reply, schema: SchemaName, what: string): Promise<void> {
   if (reply.json === undefined) {
     expect(reply.json, `${what}: the body is not JSON (got ${describeBody(reply)})`).toBeDefined();
     return;
@@ -29,10 +33,12 @@ export function expectJsonContentType(reply: Reply, what: string): void {
 }
 
 /** The 401 Unauthorized envelope: status 401, JSON, {success:false, message:"Unauthorized", data:{}}. */
-export async function expectUnauthorizedEnvelope(reply: Reply, what: string): Promise<void> {
-  expect(reply.status, `${what}: status must be 401 (got ${reply.status})`).toBe(401);
-  expectJsonContentType(reply, what);
-  await expectSchema(reply, 'unauthorized', what);
+export function expectUnauthorizedEnvelope(reply: Reply, what: string): Promise<void> {
+  return test.step('expect the 401 Unauthorized envelope', async () => {
+    expect(reply.status, `${what}: status must be 401 (got ${reply.status})`).toBe(401);
+    expectJsonContentType(reply, what);
+    await checkSchema(reply, 'unauthorized', what);
+  }, { box: true });
 }
 
 /** A refusal by status alone: 401, never 2xx, never 5xx. */
@@ -41,10 +47,12 @@ export function expect401(reply: Reply, what: string): void {
 }
 
 /** A success envelope: 2xx, JSON, {success:true, message, data}. */
-export async function expectSuccessEnvelope(reply: Reply, what: string, schema: SchemaName = 'success'): Promise<void> {
-  expect(reply.status >= 200 && reply.status < 300, `${what}: status must be 2xx (got ${reply.status})`).toBe(true);
-  expectJsonContentType(reply, what);
-  await expectSchema(reply, schema, what);
+export function expectSuccessEnvelope(reply: Reply, what: string, schema: SchemaName = 'success'): Promise<void> {
+  return test.step(`expect a 2xx success envelope${schema === 'success' ? '' : ` matching schema "${schema}"`}`, async () => {
+    expect(reply.status >= 200 && reply.status < 300, `${what}: status must be 2xx (got ${reply.status})`).toBe(true);
+    expectJsonContentType(reply, what);
+    await checkSchema(reply, schema, what);
+  }, { box: true });
 }
 
 export function is2xx(status: number): boolean {

@@ -12,6 +12,7 @@ import { wellFormedLike } from './keys';
 import { MockControl } from './mock-control';
 import { redactor } from './redact';
 import { AREAS, REQUIREMENTS, areaOf, isRequirementId, type RequirementId } from './requirements';
+import { NO_SIGNING_ACCOUNT, SigningSession } from './signing';
 
 export interface Keys {
   /** The configured active key. */
@@ -27,6 +28,8 @@ interface TestFixtures {
   api: ApiClient;
   /** The keys this test may present. */
   keys: Keys;
+  /** The configured signing account(s): challenge, sign, signed request; skips the test when none is configured. */
+  signing: SigningSession;
   /** Adds the docs link of each requirement the test names to its report (automatic). */
   docsLinks: void;
   /** Against a faulty mock of the self-test, keeps the worker alive after a failing check (automatic). */
@@ -118,6 +121,12 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   keys: async ({ settings }, use) => {
     await use({ valid: settings.apiKey, invalid: wellFormedLike(settings.apiKey), inactive: settings.inactiveApiKey });
+  },
+
+  signing: async ({ api, settings }, use, testInfo) => {
+    testInfo.skip(!settings.signing, NO_SIGNING_ACCOUNT);
+    const second = settings.secondSigning && new SigningSession(api, settings, settings.secondSigning, ' (second account)');
+    await use(new SigningSession(api, settings, settings.signing!, '', second));
   },
 
   // This suite needs no browser: a spec that asks for one fails at once instead of downloading one.

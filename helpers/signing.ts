@@ -1,0 +1,166 @@
+/**
+ * Signed requests for the SIGN specs: obtain a challenge from the configured endpoint (method,
+ * path, JSON pointer), sign it with the account's key, send a read-only request with X-API-Key,
+ * X-API-Challenge and X-API-Signature. Each stage is a report step ("obtain a challenge", "sign",
+ * "send", "expect 401"), so a test reads as the story it checks. Titles and messages never hold a
+ * key, a signature or a challenge.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import { expect, test } from '@playwright/test';
+import type { ApiClient, Reply } from './client';
+import type { Settings, SigningAccount } from './config';
+import { ENDPOINTS, ROOT_ENDPOINT, type Endpoint } from './endpoints';
+import { expect401 } from './expectations';
+import { redactor } from './redact';
+import { signChallenge } from './signer';
+import { observe } from './transport';
+
+/** Why a SIGN check is skipped when the settings name no signing account. */
+export const NO_SIGNING_ACCOUNT = 'CARDPLUSPAY_SIGNING_API_KEY is not set: there is no signing account to sign requests with';
+/** Why SIGN-12 is skipped when only one signing account is configured. */
+export const NO_SECOND_SIGNING_ACCOUNT = 'CARDPLUSPAY_SECOND_SIGNING_API_KEY is not set: a cross-account check needs a second signing account';
+
+/** Where signed requests go: read-only endpoints only, nothing that spends or changes the account (SAFE-03). */
+export const SIGNED_ENDPOINTS: readonly Endpoint[] = ENDPOINTS.filter((e) => e.id === 'balance' || e.id === 'catalog' || e.id === 'orders');
+
+export function signedEndpoint(id: 'balance' | 'catalog' | 'orders'): Endpoint {
+  const found = SIGNED_ENDPOINTS.find((e) => e.id === id);
+  if (!found) throw new Error(`No read-only endpoint "${id}".`);
+  return found;
+}
+
+/** The signing headers a request carries; a field left undefined is not sent at all. */
+export interface SigningHeaders {
+  challenge?: string;
+  signature?: string;
+}
+
+/** RFC 6901: the value at `pointer` in `doc`, or undefined when the path does not exist. */
+export function readJsonPointer(doc: unknown, pointer: string): unknown {
+  if (pointer === '') return doc;
+  if (!pointer.startsWith('/')) return undefined;
+  let current: unknown = doc;
+  for (const raw of pointer.slice(1).split('/')) {
+    // ~1 before ~0, so "~01" reads as "~1" and not "/" (RFC 6901 section 4).
+    const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(current)) {
+      if (!/^(0|[1-9][0-9]*)$/.test(token)) return undefined;
+      current = current[Number(token)];
+    } else if (current !== null && typeof current === 'object' && Object.prototype.hasOwnProperty.call(current, token)) {
+      current = (current as Record<string, unknown>)[token];
+    } else {
+      return undefined;
+    }
+  }
+  return current;
+}
+
+/** One signing account: its key, its private key, and the steps of a signed request. */
+export class SigningSession {
+  constructor(
+    private readonly api: ApiClient,
+    private readonly settings: Settings,
+    private readonly account: SigningAccount,
+    /** How step titles name this account: empty for the first, " (second account)" for the other. */
+    private readonly label: string,
+    /** The second signing account, for SIGN-12; undefined when it is not configured. */
+    readonly second?: SigningSession,
+  ) {}
+
+  /** The challenge endpoint's raw answer, to this account's key unless other headers are given. */
+  requestChallenge(headers: Record<string, string> = { 'X-API-Key': this.account.apiKey }): Promise<Reply> {
+    const { method, path } = this.settings.challenge;
+    return this.api.send({ method, path, headers });
+  }
+
+  /** A fresh challenge from the configured endpoint, read at the configured JSON pointer. */
+  challenge(): Promise<string> {
+    return test.step(`obtain a challenge${this.label}`, async () => {
+      const reply = await this.requestChallenge();
+      return challengeIn(reply, this.settings);
+    }, { box: true });
+  }
+
+  /** Base64 RSA-SHA256 signature over `text`, with this account's private key unless another is given. */
+  sign(text: string, options: { step?: string; privateKeyPem?: string } = {}): Promise<string> {
+    return test.step(options.step ?? `sign the challenge${this.label}`, () => Promise.resolve(signChallenge(text, options.privateKeyPem ?? this.account.privateKeyPem)), { box: true });
+  }
+
+  /** A fresh challenge and this account's signature over it. */
+  async signedChallenge(): Promise<Required<SigningHeaders>> {
+    const challenge = await this.challenge();
+    return { challenge, signature: await this.sign(challenge) };
+  }
+
+  /** The request headers: this account's key plus whichever signing headers are given. */
+  headers(signing: SigningHeaders): Record<string, string> {
+    return {
+      'X-API-Key': this.account.apiKey,
+      ...(signing.challenge !== undefined ? { 'X-API-Challenge': signing.challenge } : {}),
+      ...(signing.signature !== undefined ? { 'X-API-Signature': signing.signature } : {}),
+    };
+  }
+
+  /** Sends a read-only request with this account's key and the signing headers given. */
+  send(endpoint: Endpoint, signing: SigningHeaders, step = `send ${endpoint.title}${this.label}`): Promise<Reply> {
+    return test.step(step, () => this.api.send({ ...endpoint.call(this.settings), headers: this.headers(signing) }), { box: true });
+  }
+
+  /**
+   * Sends `n` copies of one signed request at the same moment, each on its own connection. The
+   * connections are opened first, with a request that carries no credentials, so that the signed
+   * copies leave within microseconds of each other and reach the server together, instead of one
+   * TLS handshake apart (a racy server's window between check and consume can be that short).
+   */
+  async sendTogether(endpoint: Endpoint, signing: SigningHeaders, n: number): Promise<Reply[]> {
+    const { method, path } = endpoint.call(this.settings);
+    await test.step(`open ${n} connections`, async () => {
+      await Promise.all(Array.from({ length: n }, () => this.api.sendRaw({ ...ROOT_ENDPOINT.call(this.settings), headerLines: [] })));
+    }, { box: true });
+    const lines = Object.entries(this.headers(signing));
+    return test.step(`send ${endpoint.title} ${n} times at once`, () => Promise.all(Array.from({ length: n }, () => this.api.sendRaw({ method, path, headerLines: lines }))), { box: true });
+  }
+}
+
+/** The challenge in a challenge-endpoint reply; fails the test, naming the setting, when there is none. */
+export function challengeIn(reply: Reply, settings: Settings): string {
+  const { method, path, pointer } = settings.challenge;
+  const where = `${method} ${path}`;
+  expect(reply.status >= 200 && reply.status < 300, `${where} must issue a challenge (got ${reply.status}); see CARDPLUSPAY_CHALLENGE_PATH and CARDPLUSPAY_CHALLENGE_METHOD`).toBe(true);
+  const value = readJsonPointer(reply.json, pointer);
+  expect(
+    typeof value === 'string' && value.length > 0,
+    `${where}: the challenge must be a non-empty string at JSON pointer "${pointer}" (found ${value === undefined ? 'nothing' : typeof value}); see CARDPLUSPAY_CHALLENGE_POINTER`,
+  ).toBe(true);
+  return value as string;
+}
+
+/** The refusal a signing failure gets: 401, never 2xx, never 5xx (step "expect 401"). */
+export function expectSigningRefusal(reply: Reply, what: string): Promise<void> {
+  return test.step('expect 401', async () => {
+    expect401(reply, what);
+    await observeRefusalMessage(reply);
+  }, { box: true });
+}
+
+/**
+ * The docs say signing failures get "a message about signature verification or the missing
+ * headers", but document no wording, and a server may give every refusal the same terse message
+ * on purpose. So a message that names neither is reported as an observation, not failed.
+ */
+async function observeRefusalMessage(reply: Reply): Promise<void> {
+  if (reply.status !== 401) return;
+  const message = (reply.json as { message?: unknown } | undefined)?.message;
+  if (typeof message === 'string' && /signature|challenge|sign(ed|ing)\b/i.test(message)) return;
+  const shown = typeof message === 'string' ? JSON.stringify(message.slice(0, 80)) : 'no message';
+  const summary = `the 401 message does not mention the signature or the challenge (got ${shown}); the docs say it should`;
+  if (test.info().annotations.some((a) => a.type === 'observed' && a.description === redactor.redact(summary))) return;
+  await observe(summary);
+}
+
+/** Waits, as a report step, so the timeline of an expiry check shows. */
+export function waitFor(ms: number, why: string): Promise<void> {
+  return test.step(`wait ${(ms / 1000).toFixed(1)} s ${why}`, async () => {
+    await delay(ms);
+  });
+}

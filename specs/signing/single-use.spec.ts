@@ -1,0 +1,35 @@
+import { expect401, expectSuccessEnvelope, is2xx } from '../../helpers/expectations';
+import { expect, requirement, test } from '../../helpers/fixtures';
+import { expectSigningRefusal, signedEndpoint } from '../../helpers/signing';
+
+const REUSES = [
+  { id: 'same-endpoint', title: 'on the same endpoint', first: 'balance', again: 'balance' },
+  { id: 'another-endpoint', title: 'on another endpoint', first: 'balance', again: 'catalog' },
+] as const;
+
+for (const r of REUSES) {
+  test(`SIGN-09 a challenge that succeeded once gets 401 when used again ${r.title}`, requirement('SIGN-09', r.id), async ({ signing }) => {
+    const first = signedEndpoint(r.first);
+    const again = signedEndpoint(r.again);
+    const signed = await signing.signedChallenge();
+    const used = await signing.send(first, signed, `send ${first.title} (first use)`);
+    await expectSuccessEnvelope(used, `${first.title}, the first use of the challenge`);
+    const reused = await signing.send(again, signed, `send ${again.title} with the same challenge and signature`);
+    await expectSigningRefusal(reused, `${again.title}, a second use of a challenge that already succeeded`);
+  });
+}
+
+/** At least 8 by the requirement. */
+const CONCURRENT_USES = 8;
+
+test(`SIGN-10 one challenge sent ${CONCURRENT_USES} times at once succeeds exactly once`, requirement('SIGN-10'), async ({ signing }) => {
+  const endpoint = signedEndpoint('balance');
+  const signed = await signing.signedChallenge();
+  const replies = await signing.sendTogether(endpoint, signed, CONCURRENT_USES);
+  await test.step('expect exactly one 2xx and 401 for the rest', () => {
+    const statuses = replies.map((r) => r.status).sort((a, b) => a - b);
+    const served = replies.filter((r) => is2xx(r.status));
+    expect(served.length, `${CONCURRENT_USES} simultaneous uses of one challenge: exactly one may succeed (statuses: ${statuses.join(', ')})`).toBe(1);
+    for (const r of replies.filter((r) => !is2xx(r.status))) expect401(r, `${endpoint.title}, a simultaneous reuse of the challenge`);
+  });
+});

@@ -2,22 +2,11 @@
  * Reads the embedded mock's request journal, so a spec can check what actually arrived on the
  * server side of the wire (never key values: the mock records fingerprints and key classes).
  */
-import crypto from 'node:crypto';
+import type { JournalEntry } from '../mock/journal';
 
-export interface JournalEntry {
-  seq: number;
-  transport: 'https' | 'http';
-  method: string;
-  path: string;
-  queryNames: string[];
-  keyFingerprint: string | null;
-  configuredKeySeen: string | null;
-}
-
+export type { JournalEntry };
 /** The fingerprint the mock records for a presented X-API-Key value. */
-export function fingerprint(key: string): string {
-  return crypto.createHash('sha256').update(key, 'latin1').digest('hex').slice(0, 16);
-}
+export { keyFingerprint as fingerprint } from '../mock/journal';
 
 export class MockControl {
   constructor(private readonly controlUrl: string) {}

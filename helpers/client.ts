@@ -121,7 +121,7 @@ export class ApiClient {
     const headers = withDefaults(call.headers ?? {}, call);
     const url = this.urlFor(call);
     this.guard(method, url, Object.entries(headers), call);
-    return this.politely(`${method} ${describePath(url)}`, () => this.fetchOnce(method, url, headers, call));
+    return inStep(`${method} ${relativeForTitle(url)}`, () => this.politely(`${method} ${describePath(url)}`, () => this.fetchOnce(method, url, headers, call)));
   }
 
   private async fetchOnce(method: Method, url: URL, headers: Record<string, string>, call: Call): Promise<Reply> {
@@ -157,7 +157,7 @@ export class ApiClient {
     const defaults: Array<[string, string]> = [['Host', url.host], ...Object.entries(withDefaults({}, call))];
     const lines = [...call.headerLines, ...defaults.filter(([n]) => !given.has(n.toLowerCase()))];
     this.guard(method, url, lines, call);
-    return this.politely(`${method} ${describePath(url)}`, () => this.rawOnce(method, url, lines, call));
+    return inStep(`${method} ${relativeForTitle(url)}`, () => this.politely(`${method} ${describePath(url)}`, () => this.rawOnce(method, url, lines, call)));
   }
 
   private async rawOnce(method: Method, url: URL, lines: Array<[string, string]>, call: RawCall): Promise<Reply> {
@@ -313,6 +313,20 @@ function rawRequest(
     if (body !== undefined) req.write(body);
     req.end();
   });
+}
+
+/**
+ * Runs one exchange as a report step named after it (`GET /v1/balance`), so the report reads as
+ * the story of the test: each request with its redacted transcript inside, then the checks.
+ * Outside a test (a fixture's setup, a script) it just runs.
+ */
+function inStep<T>(title: string, body: () => Promise<T>): Promise<T> {
+  try {
+    test.info();
+  } catch {
+    return body();
+  }
+  return test.step(title, body, { box: true });
 }
 
 /** Attaches a redacted transcript of one exchange to the running test, if there is one. */

@@ -93,7 +93,7 @@ export const SETTING_NAMES = [
 /** Set by the runner, not by users: they describe the embedded mock it started. */
 export const INTERNAL_NAMES = ['CARDPLUSPAY_TARGET', 'CARDPLUSPAY_MOCK_CONTROL_URL', 'CARDPLUSPAY_MOCK_FAULT', 'CARDPLUSPAY_MOCK_TARGETS'] as const;
 
-const KEY_NAMES = [
+export const KEY_NAMES = [
   'CARDPLUSPAY_API_KEY',
   'CARDPLUSPAY_INACTIVE_API_KEY',
   'CARDPLUSPAY_SIGNING_API_KEY',

@@ -1,7 +1,10 @@
 /** What the conformance config and the self-test configs share: reporters and the trust store. */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ReporterDescription } from '@playwright/test';
+import { REPORT_CATEGORIES } from './report-categories';
 
 interface ReporterChoice {
   summaryFile?: string;
@@ -18,10 +21,6 @@ const ROOT = path.resolve(__dirname, '..');
 const inRoot = (p: string | undefined): string | undefined => (p ? path.resolve(ROOT, p) : undefined);
 
 export function reportersFor(choice: ReporterChoice): ReporterDescription[] {
-  const target = process.env.CARDPLUSPAY_BASE_URL ? new URL(process.env.CARDPLUSPAY_BASE_URL).host : 'unset';
-  const configured = ['CARDPLUSPAY_API_KEY', 'CARDPLUSPAY_INACTIVE_API_KEY', 'CARDPLUSPAY_SIGNING_API_KEY', 'CARDPLUSPAY_SECOND_SIGNING_API_KEY']
-    .map((name) => `${name.replace('CARDPLUSPAY_', '').toLowerCase()}=${process.env[name] ? 'configured' : 'unset'}`)
-    .join(', ');
   return [
     // First, so every reporter after it sees redacted results.
     [require.resolve('./redacting-reporter')],
@@ -35,19 +34,70 @@ export function reportersFor(choice: ReporterChoice): ReporterDescription[] {
               resultsDir: inRoot(choice.allureDir),
               detail: true,
               suiteTitle: true,
-              environmentInfo: {
-                target: process.env.CARDPLUSPAY_TARGET === 'mock' ? 'embedded mock' : 'remote',
-                base_url_host: target,
-                credentials: configured,
-                node: process.version,
-                os: `${os.platform()} ${os.release()}`,
-              },
+              environmentInfo: environmentInfo(),
+              categories: REPORT_CATEGORIES.map(({ name, description, matchedStatuses, messageRegex }) => ({ name, description, matchedStatuses, messageRegex })),
             },
           ],
         ] as ReporterDescription[])
       : []),
-    [require.resolve('./summary-reporter'), { outputFile: inRoot(choice.summaryFile), perProjectFile: inRoot(choice.perProjectFile), quiet: !!choice.perProjectFile }],
+    [
+      require.resolve('./summary-reporter'),
+      { outputFile: inRoot(choice.summaryFile), perProjectFile: inRoot(choice.perProjectFile), allureDir: inRoot(choice.allureDir), quiet: !!choice.perProjectFile },
+    ],
   ];
+}
+
+/** Credentials the report says were configured or not: names only, never a value. */
+const CREDENTIALS = ['CARDPLUSPAY_API_KEY', 'CARDPLUSPAY_INACTIVE_API_KEY', 'CARDPLUSPAY_SIGNING_API_KEY', 'CARDPLUSPAY_SECOND_SIGNING_API_KEY'];
+
+/**
+ * The report's Environment panel: what was checked and with what, so two reports can be compared.
+ * Hosts and names only: no key, no path to a key file, no query string.
+ */
+export function environmentInfo(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const base = env.CARDPLUSPAY_BASE_URL ? safeUrl(env.CARDPLUSPAY_BASE_URL) : undefined;
+  return {
+    target: env.CARDPLUSPAY_TARGET === 'mock' ? `embedded mock${env.CARDPLUSPAY_MOCK_FAULT ? ` (fault ${env.CARDPLUSPAY_MOCK_FAULT})` : ''}` : 'remote',
+    base_url_host: base ? base.host : 'unset',
+    base_url_path: base ? base.pathname : 'unset',
+    credentials_configured: CREDENTIALS.filter((n) => env[n]).map(short).join(', ') || 'none',
+    credentials_not_configured: CREDENTIALS.filter((n) => !env[n]).map(short).join(', ') || 'none',
+    run_slow_checks: env.CARDPLUSPAY_RUN_SLOW === '1' ? 'yes' : 'no',
+    suite_version: suiteVersion(),
+    suite_commit: suiteCommit(env),
+    node: process.version,
+    os: `${os.platform()} ${os.release()}`,
+  };
+}
+
+const short = (name: string): string => name.replace('CARDPLUSPAY_', '').toLowerCase();
+
+function safeUrl(url: string): URL | undefined {
+  try {
+    return new URL(url);
+  } catch {
+    return undefined;
+  }
+}
+
+function suiteVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** CI's commit when it says (GitHub Actions), else the checkout's, marked when it has local changes. */
+function suiteCommit(env: NodeJS.ProcessEnv): string {
+  if (env.GITHUB_SHA) return env.GITHUB_SHA.slice(0, 12);
+  const git = (...args: string[]): string => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5_000 }).trim();
+  try {
+    const sha = git('rev-parse', '--short=12', 'HEAD');
+    return git('status', '--porcelain', '--untracked-files=no') ? `${sha} (with local changes)` : sha;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
 }
 
 /**

@@ -3,7 +3,9 @@
  * 1. typecheck; 2. unit tests (helpers, signer vectors, the mock's own contract tests, the
  * requirement-catalogue lint); 3. the fault matrix: the conformance specs against the conformant
  * mock (must pass) and against every fault in the mock's catalogue (each must be caught by the
- * requirement it names); 4. the leak scan over everything those runs wrote and printed.
+ * requirement it names); 4. the leak scan over everything those runs wrote and printed;
+ * 5. sharding loses nothing (tests/shard-check.ts); 6. the merged Allure report in headless
+ * Chromium (tests/browser-check.ts). Step 1 also lints the CI workflow.
  * Ends with `N passed, N failed`.
  */
 import { spawnSync } from 'node:child_process';
@@ -14,7 +16,9 @@ import { runPlaywright } from '../helpers/playwright-process';
 import { Redactor } from '../helpers/redact';
 import type { Summary } from '../helpers/summary-reporter';
 import { FAULTS, FAULT_NAMES } from '../mock/faults';
+import { browserCheck } from './browser-check';
 import { scanForSecrets } from './leak-scan';
+import { shardCheck } from './shard-check';
 
 const ROOT = path.resolve(__dirname, '..');
 const results: Array<{ name: string; ok: boolean; detail: string }> = [];
@@ -111,11 +115,17 @@ async function main(): Promise<void> {
   if (!skipUnit) {
     step('Typecheck');
     runCommand('typecheck', process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', ROOT]);
+    step('Workflow lint (actionlint)');
+    runCommand('workflow lint', process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'tests', 'lint-workflows.ts')]);
     step('Unit tests');
     runCommand('unit tests', process.execPath, [require.resolve('@playwright/test/cli'), 'test', '-c', path.join(ROOT, 'tests', 'unit.config.ts')]);
   }
   step('Fault matrix: the conformant mock and every catalogued fault');
   await faultMatrix();
+  step('Sharding: the suite as 1 shard and as 3 shards against one mock, merged');
+  const sharded = await shardCheck(record, cleanEnv());
+  step('The Allure report, merged from the shards, in headless Chromium');
+  if (sharded) await browserCheck(record, sharded, cleanEnv());
   const failed = results.filter((r) => !r.ok);
   process.stdout.write(`\nnpm test took ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
   for (const f of failed) process.stdout.write(`  failed: ${f.name}: ${f.detail}\n`);

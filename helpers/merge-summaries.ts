@@ -1,0 +1,63 @@
+/**
+ * `npm run conformance:merge -- [--out FILE] [--allure-results DIR] SHARD_SUMMARY.json...`
+ *
+ * The verdict of a run split with `--shard i/n`: merges the shards' conformance-summary.json files
+ * into the one summary and matrix an unsplit run would have written, adds the "Requirement matrix"
+ * result to the merged Allure results (shards leave it out: each would be partial), prints the
+ * closing lines and exits like `npm run conformance` (0 every `must` held, 1 otherwise). A shard
+ * missing or given twice fails the merge: a verdict over part of the suite is no verdict.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { writeMatrixResult, matrixMarkdown } from './requirement-matrix';
+import { exitCodeFor, mergeSummaries, verdictLines, type Summary } from './summary-reporter';
+
+export function checkShardsComplete(summaries: ReadonlyArray<{ file: string; summary: Summary }>): string[] {
+  const problems: string[] = [];
+  const unsharded = summaries.filter((s) => !s.summary.shard);
+  if (unsharded.length > 0 && summaries.length > 1) problems.push(`Not a shard (ran without --shard): ${unsharded.map((s) => s.file).join(', ')}.`);
+  const totals = new Set(summaries.filter((s) => s.summary.shard).map((s) => s.summary.shard!.total));
+  if (totals.size > 1) problems.push(`The shards come from different splits (--shard i/${[...totals].join(', i/')}).`);
+  const total = [...totals][0];
+  if (total !== undefined && totals.size === 1) {
+    for (let i = 1; i <= total; i++) {
+      const found = summaries.filter((s) => s.summary.shard?.current === i);
+      if (found.length === 0) problems.push(`Shard ${i}/${total} is missing: its job did not finish or did not upload its summary.`);
+      if (found.length > 1) problems.push(`Shard ${i}/${total} is given twice: ${found.map((s) => s.file).join(', ')}.`);
+    }
+  }
+  return problems;
+}
+
+function main(): number {
+  const args = process.argv.slice(2);
+  let out = 'reports/conformance-summary.json';
+  let allureDir: string | undefined;
+  const files: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--out') out = args[++i] ?? out;
+    else if (a === '--allure-results') allureDir = args[++i];
+    else files.push(a);
+  }
+  if (files.length === 0) {
+    process.stderr.write('Usage: npm run conformance:merge -- [--out FILE] [--allure-results DIR] SHARD_SUMMARY.json...\n');
+    return 2;
+  }
+  const summaries = files.map((file) => ({ file, summary: JSON.parse(fs.readFileSync(file, 'utf8')) as Summary }));
+  const problems = checkShardsComplete(summaries);
+  if (problems.length > 0) {
+    process.stderr.write(`${problems.join('\n')}\nNo merged verdict.\n`);
+    return 1;
+  }
+  const merged = mergeSummaries(summaries.map((s) => s.summary));
+  fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+  fs.writeFileSync(out, `${JSON.stringify(merged, null, 2)}\n`);
+  fs.writeFileSync(out.replace(/\.json$/, '.md'), matrixMarkdown(merged));
+  if (allureDir) writeMatrixResult(merged, allureDir);
+  process.stdout.write(verdictLines(merged, out).join('\n'));
+  const failOnShould = process.env.CARDPLUSPAY_FAIL_ON_SHOULD === '1' || process.env.CARDPLUSPAY_FAIL_ON_SHOULD === 'true';
+  return exitCodeFor(merged, 0, failOnShould, (line) => process.stderr.write(`${line}\n`));
+}
+
+if (require.main === module) process.exit(main());

@@ -1,0 +1,164 @@
+/**
+ * The Allure report as a reviewer sees it, in a real browser. Builds one report from the sharded
+ * run's results (Allure's own merge of several results folders, as the CI workflow does), opens
+ * its index.html from disk in headless Debian Chromium through playwright-core, and checks what a
+ * reviewer relies on: the totals, the known failing check with its requirement id, category and
+ * redacted exchange, and the requirement matrix. Saves screenshots of the matrix and of the
+ * failing check under reports/self-test/report-check/, and scans the built report, its history
+ * and the rendered pages for secrets.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Page } from '@playwright/test';
+import { Redactor } from '../helpers/redact';
+import { MATRIX_NAME } from '../helpers/requirement-matrix';
+import type { Summary } from '../helpers/summary-reporter';
+import { scanForSecrets } from './leak-scan';
+import type { Recorder, ShardCheckOutput } from './shard-check';
+
+const ROOT = path.resolve(__dirname, '..');
+const OUT = path.join(ROOT, 'reports', 'self-test', 'report-check');
+export const CHROMIUM = '/usr/bin/chromium';
+/** pitfalls.md: what Debian's Chromium needs to run headless here, and nothing that phones home. */
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** What the report's header must count: the run's tests, plus the requirement matrix result. */
+function expectedTotals(s: Summary): { total: number; failed: number; passed: number; skipped: number } {
+  const matrixFailed = s.failedRequirements.length > 0 && s.failedRequirements.some((id) => s.requirements[id]?.level === 'must');
+  return {
+    total: s.totals.passed + s.totals.failed + s.totals.skipped + 1,
+    failed: s.totals.failed + (matrixFailed ? 1 : 0),
+    passed: s.totals.passed + (matrixFailed ? 0 : 1),
+    skipped: s.totals.skipped,
+  };
+}
+
+/** The counters at the top of the Results tab ("Total 150 … Failed 2 …"), read as a reviewer reads them. */
+async function shownTotals(page: Page): Promise<Record<string, number>> {
+  const text = await page.locator('body').innerText();
+  const out: Record<string, number> = {};
+  for (const name of ['Total', 'Failed', 'Broken', 'Passed', 'Skipped']) {
+    const m = new RegExp(`\\b${name}\\s+(\\d+)`).exec(text);
+    if (m) out[name.toLowerCase()] = Number(m[1]);
+  }
+  return out;
+}
+
+export async function browserCheck(record: Recorder, input: ShardCheckOutput, baseEnv: NodeJS.ProcessEnv): Promise<void> {
+  const started = Date.now();
+  fs.rmSync(OUT, { recursive: true, force: true });
+  fs.mkdirSync(OUT, { recursive: true });
+  if (!fs.existsSync(CHROMIUM)) {
+    record('Allure report in a real browser', false, `Chromium is not installed at ${CHROMIUM}, so the report cannot be checked. Install Debian's package: apt-get update && apt-get install -y chromium (.ci/run does this).`);
+    return;
+  }
+
+  const generate = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'allure', 'cli.js'), 'generate', '--config', path.join(ROOT, 'tests', 'allurerc.self-test.ts'), ...input.resultsDirs], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...baseEnv, ALLURE_SELF_TEST_DIR: OUT },
+  });
+  const index = path.join(OUT, 'allure-report', 'index.html');
+  if (generate.status !== 0 || !fs.existsSync(index)) {
+    record('Allure report builds from the merged shards', false, `allure generate exited ${generate.status}: ${(generate.stderr || generate.stdout).trim().slice(-500)}`);
+    return;
+  }
+  const generated = (Date.now() - started) / 1000;
+
+  const finder = new Redactor(input.secrets);
+  const failingTitle = input.single.failedTests.find((t) => input.breaks.some((id) => t.startsWith(`${id} `)));
+  const requirementId = input.breaks.find((id) => failingTitle?.startsWith(`${id} `));
+  const problems: string[] = [];
+  const seen: string[] = [];
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  let doing = 'opening the report';
+  /** A fresh tab on the report's front page, opened from disk as a reviewer opens the CI artifact. */
+  const open = async (): Promise<Page> => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.setDefaultTimeout(30_000);
+    await page.goto(`file://${index}`);
+    await page.getByText(`${MATRIX_NAME}: the target`).first().waitFor();
+    return page;
+  };
+  try {
+    const page = await open();
+    doing = 'reading the totals';
+
+    const want = expectedTotals(input.merged);
+    const shown = await shownTotals(page);
+    const totalsOk = shown.total === want.total && shown.failed === want.failed && shown.passed === want.passed && (shown.skipped ?? 0) === want.skipped && !shown.broken;
+    if (!totalsOk) problems.push(`totals shown ${JSON.stringify(shown)}, expected ${JSON.stringify(want)} (the run's tests plus the matrix)`);
+    else seen.push(`totals ${want.total} = ${want.passed} passed + ${want.failed} failed + ${want.skipped} skipped (the matrix included)`);
+    const pages = [await page.content()];
+
+    doing = 'opening the Categories tab';
+    await page.getByText(/^Categories\s*\d+$/).first().click();
+    await page.getByText('Contract violations').first().waitFor();
+    const categories = await page.locator('body').innerText();
+    const wantCategories = ['Contract violations', 'Conformance verdict (requirement matrix)'];
+    for (const c of wantCategories) if (!categories.includes(c)) problems.push(`the Categories tab has no "${c}"`);
+    seen.push(`categories shown: ${wantCategories.join(', ')}`);
+    await page.getByText(/^Results\s*\d+$/).first().click();
+
+    // The known failing check: found by its requirement id, as a reviewer would search.
+    doing = `finding the failing check of ${requirementId ?? '?'}`;
+    if (!failingTitle || !requirementId) {
+      problems.push(`the run recorded no failing check of ${input.breaks.join(', ')}`);
+    } else {
+      await page.getByPlaceholder('Search tests').fill(requirementId);
+      await page.getByText(failingTitle, { exact: true }).first().click();
+      await page.getByText(`Category: Contract violations`).waitFor();
+      const overview = await page.locator('body').innerText();
+      for (const expected of ['Failed', `docs: ${requirementId}`, requirementId]) if (!overview.includes(expected)) problems.push(`the failing check's page does not show "${expected}"`);
+      doing = 'opening its redacted exchange';
+      await page.getByText(/^Attachments\s*\d+$/).first().click();
+      const exchange = page.getByText(/^(GET|POST|PUT) \S+ → \d{3}$/).first();
+      const exchangeName = await exchange.innerText();
+      await exchange.click();
+      await page.getByText(/X-API-Key: \[redacted …/).first().waitFor();
+      const shot = path.join(OUT, 'failing-check.png');
+      await page.screenshot({ path: shot });
+      seen.push(`"${failingTitle}" shows Failed, category Contract violations, its docs link and the redacted exchange "${exchangeName}"`);
+      pages.push(await page.content());
+      // Back to the front page inside the app (reloading 6 MB of report costs seconds).
+      await page.evaluate("window.location.hash = ''");
+    }
+
+    // The matrix, first in the tree: opened, checked row by row, and photographed.
+    doing = 'opening the requirement matrix';
+    // Tall enough for the whole matrix in one screenshot (the report scrolls inside its own pane).
+    await page.setViewportSize({ width: 1400, height: 2000 });
+    await page.getByText(`${MATRIX_NAME}: the target`).first().click();
+    // The awesome report renders a result's HTML description in a sandboxed frame.
+    const description = page.frameLocator('iframe').first();
+    await description.getByText('what it checks / why skipped').first().waitFor();
+    const matrixText = await description.locator('body').innerText();
+    const missing = Object.keys(input.merged.requirements).filter((id) => !matrixText.includes(id));
+    if (missing.length) problems.push(`the matrix lacks ${missing.join(', ')}`);
+    for (const id of input.merged.failedRequirements) if (!matrixText.includes(`FAILED ${id}`)) problems.push(`the matrix does not list ${id} as FAILED`);
+    const matrixShot = path.join(OUT, 'requirement-matrix.png');
+    await page.screenshot({ path: matrixShot });
+    seen.push(`the matrix lists all ${Object.keys(input.merged.requirements).length} requirements with ${input.merged.failedRequirements.join(', ') || 'none'} FAILED`);
+    pages.push(await page.content());
+
+    if (pages.some((html) => finder.findsSecretIn(html))) problems.push('a secret shows in the rendered report');
+  } catch (error) {
+    problems.push(`failed while ${doing}: ${finder.redact(error instanceof Error ? error.message.split('\n')[0]! : String(error))} (screenshot: ${path.relative(ROOT, OUT)}/failure.png)`);
+    await browser.contexts().flatMap((c) => c.pages()).at(-1)?.screenshot({ path: path.join(OUT, 'failure.png') }).catch(() => undefined);
+  } finally {
+    await browser.close();
+  }
+  // The built report and its history are outputs like any other: scanned for every secret.
+  const hits = scanForSecrets([OUT], input.secrets);
+  if (hits.length) problems.push(`secrets found in: ${hits.join(', ')}`);
+  const history = path.join(OUT, 'allure-history.jsonl');
+  if (!fs.existsSync(history) || fs.readFileSync(history, 'utf8').trim() === '') problems.push('the report wrote no history entry');
+  record(
+    'Allure report in a real browser',
+    problems.length === 0,
+    problems.length === 0
+      ? `${seen.join('; ')}; built in ${generated.toFixed(1)} s, checked in ${((Date.now() - started) / 1000 - generated).toFixed(1)} s; screenshots in ${path.relative(ROOT, OUT)}/`
+      : problems.join('; '),
+  );
+}

@@ -1,0 +1,25 @@
+/**
+ * The conformance config, unchanged but for where it writes: everything goes under
+ * SELF_TEST_OUT_DIR (relative to the repository root), so the report and sharding self-tests never
+ * touch a user's reports/. Test ids, titles and projects stay those of `npm run conformance`.
+ */
+import path from 'node:path';
+import { defineConfig } from '@playwright/test';
+import base from '../playwright.config';
+import { reportersFor } from '../helpers/playwright-shared';
+
+const out = process.env.SELF_TEST_OUT_DIR;
+if (!out) throw new Error('tests/isolated.config.ts needs SELF_TEST_OUT_DIR (the self-test sets it).');
+const rel = (p: string): string => path.join(out, p);
+
+export default defineConfig({
+  ...base,
+  testDir: '../specs',
+  outputDir: path.resolve(__dirname, '..', 'test-results', 'isolated', path.basename(out)),
+  reporter: reportersFor({
+    summaryFile: rel('conformance-summary.json'),
+    allureDir: rel('allure-results'),
+    junitFile: rel('junit.xml'),
+    console: 'dot',
+  }),
+});

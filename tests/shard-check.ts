@@ -1,0 +1,172 @@
+/**
+ * Proves that splitting a run across machines loses nothing. Against ONE embedded mock, broken in
+ * one catalogued way so that the comparison covers a failure too, the conformance suite runs once
+ * whole and once as three Playwright shards (`--shard i/3`, as the CI workflow's matrix does).
+ * The shards' summaries are merged with `npm run conformance:merge`'s code, and the test ids,
+ * statuses and requirement matrix must equal the whole run's. Each shard's exit status must
+ * follow its own tests only (a shard without the broken requirement passes). The outputs are
+ * kept for the browser check, which builds one Allure report from the three shards' results.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { startEmbeddedMocks } from '../helpers/embedded-mock';
+import { runPlaywright } from '../helpers/playwright-process';
+import { Redactor } from '../helpers/redact';
+import { matrixRows } from '../helpers/requirement-matrix';
+import type { RequirementId } from '../helpers/requirements';
+import { exitCodeFor, type Summary } from '../helpers/summary-reporter';
+import { FAULTS, type FaultName } from '../mock/faults';
+import { scanForSecrets } from './leak-scan';
+
+const ROOT = path.resolve(__dirname, '..');
+/** A fault that breaks one check, whose failure shows a redacted exchange and an ajv error. */
+export const SHARD_CHECK_FAULT: FaultName = 'balance-number';
+const SHARDS = 3;
+const OUT = path.join('reports', 'self-test', 'shards');
+
+export type Recorder = (name: string, ok: boolean, detail: string) => void;
+
+export interface ShardCheckOutput {
+  /** The whole run's summary, and the shards' merged one. */
+  single: Summary;
+  merged: Summary;
+  /** What one merged Allure report is built from: each shard's results plus the merged matrix. */
+  resultsDirs: string[];
+  /** The mock's secrets, for the browser check's scan of what the page shows. */
+  secrets: string[];
+  fault: FaultName;
+  breaks: readonly RequirementId[];
+}
+
+interface Run {
+  name: string;
+  code: number;
+  seconds: number;
+  summary?: Summary;
+  raw: string;
+}
+
+/** Test id -> Allure status, from a results folder; the requirement matrix is not a test. */
+export function statusesIn(resultsDir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of fs.readdirSync(resultsDir).filter((n) => n.endsWith('-result.json'))) {
+    const r = JSON.parse(fs.readFileSync(path.join(resultsDir, f), 'utf8')) as { fullName?: string; name: string; status: string; labels: Array<{ name: string; value: string }> };
+    if (r.labels.some((l) => l.name === 'tag' && l.value === 'verdict')) continue;
+    const id = `${r.fullName ?? ''} :: ${r.name}`;
+    // Playwright titles are unique per file, so a second result with one id is a duplicate run.
+    out.set(out.has(id) ? `${id} (duplicate)` : id, r.status);
+  }
+  return out;
+}
+
+function differences(a: Map<string, string>, b: Map<string, string>): string[] {
+  const diff: string[] = [];
+  for (const [id, s] of a) if (b.get(id) !== s) diff.push(`${id}: ${s} whole, ${b.get(id) ?? 'absent'} sharded`);
+  for (const [id, s] of b) if (!a.has(id)) diff.push(`${id}: absent whole, ${s} sharded`);
+  return diff;
+}
+
+export async function shardCheck(record: Recorder, baseEnv: NodeJS.ProcessEnv): Promise<ShardCheckOutput | undefined> {
+  const started = Date.now();
+  const out = path.join(ROOT, OUT);
+  fs.rmSync(out, { recursive: true, force: true });
+  const names = ['single', ...Array.from({ length: SHARDS }, (_, i) => `shard-${i + 1}`)];
+  for (const n of names) fs.rmSync(path.join(ROOT, 'test-results', 'isolated', n), { recursive: true, force: true });
+
+  const mocks = await startEmbeddedMocks([{ name: 'mock', fault: SHARD_CHECK_FAULT }]);
+  const redactor = new Redactor(mocks.secrets);
+  // The suite is not told about the fault: its results must be those of an ordinary run.
+  const { CARDPLUSPAY_MOCK_FAULT: _fault, ...target } = mocks.targetEnv.mock!;
+  const runOne = async (name: string): Promise<Run> => {
+    const t = Date.now();
+    const shard = name === 'single' ? [] : ['--shard', `${name.slice('shard-'.length)}/${SHARDS}`];
+    // The shards run at once, as on three CI machines: one worker each keeps the two cores busy.
+    const workers = name === 'single' ? {} : { CARDPLUSPAY_WORKERS: '1' };
+    const env = { ...baseEnv, ...mocks.sharedEnv, ...target, ...workers, SELF_TEST_OUT_DIR: path.join(OUT, name) };
+    const run = await runPlaywright(path.join(ROOT, 'tests', 'isolated.config.ts'), shard, env, redactor, false);
+    const file = path.join(out, name, 'conformance-summary.json');
+    const summary = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Summary) : undefined;
+    const totals = summary ? `${summary.totals.passed} passed, ${summary.totals.failed} failed, ${summary.totals.skipped} skipped` : 'no summary';
+    process.stdout.write(`  ${name}${shard.length ? ` (${shard.join(' ')})` : ''}: ${totals}, Playwright exit ${run.code}, ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
+    if (!summary) process.stdout.write(redactor.redact(run.rawOutput.split('\n').slice(-30).join('\n')));
+    return { name, code: run.code, seconds: (Date.now() - t) / 1000, summary, raw: run.rawOutput };
+  };
+  const runs: Run[] = [];
+  try {
+    runs.push(await runOne('single'));
+    runs.push(...(await Promise.all(names.slice(1).map(runOne))));
+  } finally {
+    await mocks.close();
+  }
+
+  const single = runs[0]!.summary;
+  const shardRuns = runs.slice(1);
+  if (!single || shardRuns.some((r) => !r.summary)) {
+    record('sharded run matches the whole run', false, `a run wrote no summary: ${runs.filter((r) => !r.summary).map((r) => r.name).join(', ')}`);
+    return undefined;
+  }
+  const breaks = FAULTS[SHARD_CHECK_FAULT].breaks;
+
+  // The merge as CI runs it: the CLI over the shards' summaries, adding the matrix to the results.
+  const mergedDir = path.join(OUT, 'merged');
+  const merge = spawnSync(
+    process.execPath,
+    [require.resolve('tsx/cli'), path.join(ROOT, 'helpers', 'merge-summaries.ts'), '--out', path.join(mergedDir, 'conformance-summary.json'), '--allure-results', path.join(mergedDir, 'allure-results'), ...shardRuns.map((r) => path.join(OUT, r.name, 'conformance-summary.json'))],
+    { cwd: ROOT, encoding: 'utf8', env: baseEnv },
+  );
+  const mergedFile = path.join(ROOT, mergedDir, 'conformance-summary.json');
+  if (!fs.existsSync(mergedFile)) {
+    record('sharded run matches the whole run', false, `the merge wrote nothing (exit ${merge.status}): ${merge.stderr.trim()}`);
+    return undefined;
+  }
+  const merged = JSON.parse(fs.readFileSync(mergedFile, 'utf8')) as Summary;
+
+  const whole = statusesIn(path.join(out, 'single', 'allure-results'));
+  const sharded = new Map<string, string>();
+  for (const r of shardRuns) for (const [id, s] of statusesIn(path.join(out, r.name, 'allure-results'))) sharded.set(sharded.has(id) ? `${id} (in two shards)` : id, s);
+  const diff = differences(whole, sharded);
+  const sameMatrix = isDeepStrictEqual(matrixRows(single), matrixRows(merged));
+  const sameTotals = isDeepStrictEqual(single.totals, merged.totals) && isDeepStrictEqual(single.failedRequirements, merged.failedRequirements);
+  const emptyShards = shardRuns.filter((r) => r.summary!.totals.passed + r.summary!.totals.failed + r.summary!.totals.skipped === 0).map((r) => r.name);
+  const ok = diff.length === 0 && sameMatrix && sameTotals && whole.size > 0 && emptyShards.length === 0;
+  record(
+    'sharded run matches the whole run',
+    ok,
+    ok
+      ? `${whole.size} test ids and statuses, ${matrixRows(single).length} requirement rows and the verdict identical across 1 and ${SHARDS} shards (${shardRuns.map((r) => r.summary!.totals.passed + r.summary!.totals.failed + r.summary!.totals.skipped).join(' + ')} tests)`
+      : [
+          diff.length ? `${diff.length} test(s) differ: ${diff.slice(0, 5).join(' | ')}` : '',
+          sameMatrix ? '' : 'the requirement matrices differ (see reports/self-test/shards/single and merged)',
+          sameTotals ? '' : `totals or failed requirements differ: ${JSON.stringify(single.totals)} ${single.failedRequirements.join(',')} whole vs ${JSON.stringify(merged.totals)} ${merged.failedRequirements.join(',')} merged`,
+          emptyShards.length ? `shards ran no test: ${emptyShards.join(', ')}` : '',
+        ]
+          .filter(Boolean)
+          .join('; '),
+  );
+
+  // Each shard is judged on its own tests: only the shard holding the broken check fails.
+  const expected = (s: Summary): number => (s.failedRequirements.length > 0 ? 1 : 0);
+  const codes = shardRuns.map((r) => ({ name: r.name, code: exitCodeFor(r.summary!, r.code, false), expected: expected(r.summary!) }));
+  const wrong = codes.filter((c) => c.code !== c.expected);
+  const mergedCode = merge.status ?? 1;
+  const codesOk = wrong.length === 0 && codes.some((c) => c.code === 0) && mergedCode === exitCodeFor(single, runs[0]!.code, false) && mergedCode === 1;
+  record(
+    'each shard exits on its own tests; the merge exits like the whole run',
+    codesOk,
+    `shard exits ${codes.map((c) => `${c.name}=${c.code}`).join(', ')}; merged ${mergedCode}, whole ${exitCodeFor(single, runs[0]!.code, false)} (${breaks.join(', ')} broken by fault ${SHARD_CHECK_FAULT})${wrong.length ? `; wrong: ${wrong.map((c) => c.name).join(', ')}` : ''}`,
+  );
+
+  const hits = scanForSecrets([out, ...names.map((n) => path.join(ROOT, 'test-results', 'isolated', n))], mocks.secrets, Object.fromEntries(runs.map((r) => [`${r.name} output`, r.raw])));
+  record('no secret in the sharded runs\' outputs', hits.length === 0, hits.length === 0 ? `scanned clean (${((Date.now() - started) / 1000).toFixed(1)} s for ${runs.length} runs)` : `secrets found in: ${hits.join(', ')}`);
+
+  return {
+    single,
+    merged,
+    resultsDirs: [...shardRuns.map((r) => path.join(OUT, r.name, 'allure-results')), path.join(mergedDir, 'allure-results')],
+    secrets: mocks.secrets,
+    fault: SHARD_CHECK_FAULT,
+    breaks,
+  };
+}

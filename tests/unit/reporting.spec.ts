@@ -1,0 +1,126 @@
+/**
+ * The reporting helpers: merging shard summaries into the run's verdict, each shard's exit status,
+ * the requirement matrix written into Allure results (redacted like everything else), and the
+ * report's environment panel (names of credentials, never values).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { checkShardsComplete } from '../../helpers/merge-summaries';
+import { environmentInfo } from '../../helpers/playwright-shared';
+import { redactor } from '../../helpers/redact';
+import { REPORT_CATEGORIES } from '../../helpers/report-categories';
+import { matrixMarkdown, writeMatrixResult } from '../../helpers/requirement-matrix';
+import { TARGET_REQUIREMENTS, type RequirementId } from '../../helpers/requirements';
+import { NOT_SELECTED, exitCodeFor, mergeSummaries, type RequirementVerdict, type Summary } from '../../helpers/summary-reporter';
+
+const SAFE01 = { annotation: { type: 'requirement', description: 'SAFE-01' } };
+
+/** A shard's summary: every requirement not selected but those given. */
+function shard(current: number, total: number, given: Partial<Record<RequirementId, Partial<RequirementVerdict>>>): Summary {
+  const requirements: Summary['requirements'] = {};
+  for (const id of TARGET_REQUIREMENTS) {
+    const g = given[id];
+    requirements[id] = g
+      ? { level: 'must', status: 'passed', tests: 1, failedTests: 0, ...g }
+      : { level: 'must', status: 'skipped', tests: 0, failedTests: 0, reason: NOT_SELECTED, reasons: [NOT_SELECTED] };
+  }
+  const failed = Object.values(given).reduce((n, v) => n + (v?.failedTests ?? 0), 0);
+  const tests = Object.values(given).reduce((n, v) => n + (v?.tests ?? 1), 0);
+  const skipped = Object.values(given).filter((v) => v?.status === 'skipped').reduce((n, v) => n + (v?.tests ?? 1), 0);
+  return {
+    target: 'remote',
+    baseUrl: 'https://sandbox.example/v1/',
+    startedAt: `2026-01-0${current}T00:00:00.000Z`,
+    totals: { passed: tests - failed - skipped, failed, skipped },
+    requirements,
+    failedRequirements: (Object.keys(given) as RequirementId[]).filter((id) => given[id]?.status === 'failed'),
+    failedTests: [],
+    errors: 0,
+    requests: 10,
+    shard: { current, total },
+  };
+}
+
+test('a requirement fails if any shard failed it, holds if one held it, and is skipped with every reason otherwise', async () => {
+  const merged = mergeSummaries([
+    shard(1, 3, { 'AUTH-02': { status: 'failed', tests: 2, failedTests: 1 }, 'AUTH-08': { status: 'skipped', reason: 'CARDPLUSPAY_INACTIVE_API_KEY is not set', reasons: ['CARDPLUSPAY_INACTIVE_API_KEY is not set'] } }),
+    shard(2, 3, { 'AUTH-02': { status: 'passed', tests: 3 }, 'AUTH-05': { status: 'passed', tests: 4 } }),
+    shard(3, 3, { 'AUTH-05': { status: 'skipped', reason: 'b; a', reasons: ['b; a'] } }),
+  ]);
+  expect(merged.requirements['AUTH-02']).toMatchObject({ status: 'failed', tests: 5, failedTests: 1 });
+  expect(merged.requirements['AUTH-05']).toMatchObject({ status: 'passed', tests: 5 });
+  expect(merged.requirements['AUTH-08']).toMatchObject({ status: 'skipped', reason: 'CARDPLUSPAY_INACTIVE_API_KEY is not set' });
+  expect(merged.requirements['TLS-04']).toMatchObject({ status: 'skipped', tests: 0, reason: NOT_SELECTED });
+  expect(merged.failedRequirements).toEqual(['AUTH-02']);
+  expect(merged.requests).toBe(30);
+  expect(merged.mergedShards).toBe(3);
+  expect(merged.shard).toBeUndefined();
+  expect(Object.keys(merged.requirements)).toEqual(TARGET_REQUIREMENTS);
+});
+
+test('a shard is judged on its own tests: other requirements, not selected there, never fail it', async () => {
+  const clean = shard(2, 3, { 'AUTH-05': { status: 'passed', tests: 4 } });
+  expect(exitCodeFor(clean, 0, false)).toBe(0);
+  const broken = shard(1, 3, { 'AUTH-02': { status: 'failed', tests: 1, failedTests: 1 } });
+  expect(exitCodeFor(broken, 1, false)).toBe(1);
+  const should = { ...shard(3, 3, { 'TLS-03': { status: 'failed', level: 'should', tests: 1, failedTests: 1 } }), failedRequirements: ['TLS-03' as RequirementId] };
+  expect(exitCodeFor(should, 1, false)).toBe(0);
+  expect(exitCodeFor(should, 1, true)).toBe(1);
+  expect(exitCodeFor({ ...clean, errors: 1 }, 0, false), 'an error outside any test leaves the verdict incomplete').toBe(1);
+  expect(exitCodeFor(clean, 1, false), 'Playwright failing without a failed test').toBe(1);
+});
+
+test('the merge refuses a missing, doubled or foreign shard', async () => {
+  const s = (c: number, t: number, file = `s${c}.json`): { file: string; summary: Summary } => ({ file, summary: shard(c, t, {}) });
+  expect(checkShardsComplete([s(1, 3), s(2, 3), s(3, 3)])).toEqual([]);
+  expect(checkShardsComplete([s(1, 3), s(3, 3)]).join()).toContain('Shard 2/3 is missing');
+  expect(checkShardsComplete([s(1, 2), s(1, 2, 'again.json'), s(2, 2)]).join()).toContain('Shard 1/2 is given twice');
+  expect(checkShardsComplete([s(1, 2), s(2, 3)]).join()).toContain('different splits');
+  const whole = { file: 'whole.json', summary: { ...shard(1, 1, {}), shard: undefined } };
+  expect(checkShardsComplete([whole])).toEqual([]);
+  expect(checkShardsComplete([whole, s(1, 2)]).join()).toContain('Not a shard');
+});
+
+test('SAFE-01 the requirement matrix written into Allure results is redacted and sorts first', SAFE01, async () => {
+  const secret = 'matrixSecretKey0123456789abcdef';
+  redactor.add(secret);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'matrix-'));
+  try {
+    const summary = { ...shard(1, 1, { 'AUTH-08': { status: 'skipped', reason: `target echoed ${secret}`, reasons: [`target echoed ${secret}`] } }), shard: undefined };
+    writeMatrixResult(summary, dir);
+    const files = fs.readdirSync(dir);
+    const result = files.find((f) => f.endsWith('-result.json'))!;
+    const parsed = JSON.parse(fs.readFileSync(path.join(dir, result), 'utf8')) as { name: string; status: string; labels: Array<{ name: string; value: string }>; descriptionHtml: string };
+    expect(parsed.name).toMatch(/^Requirement matrix: the target conforms$/);
+    expect(parsed.status).toBe('passed');
+    expect(parsed.labels).toContainEqual({ name: 'epic', value: '0. Conformance verdict' });
+    expect(parsed.descriptionHtml).toContain('AUTH-08');
+    for (const f of files) expect(fs.readFileSync(path.join(dir, f), 'utf8'), f).not.toContain(secret);
+    expect(matrixMarkdown(summary)).not.toContain(secret);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('SAFE-01 the report environment names the configured credentials, never their values', SAFE01, async () => {
+  const info = environmentInfo({ CARDPLUSPAY_BASE_URL: 'https://sandbox.example:8443/v1', CARDPLUSPAY_API_KEY: 'envPanelKey123456789', CARDPLUSPAY_TARGET: 'remote' });
+  expect(info).toMatchObject({ target: 'remote', base_url_host: 'sandbox.example:8443', credentials_configured: 'api_key', run_slow_checks: 'no' });
+  expect(info.credentials_not_configured).toContain('inactive_api_key');
+  expect(info.suite_version).toMatch(/^\d+\.\d+\.\d+/);
+  expect(JSON.stringify(info)).not.toContain('envPanelKey123456789');
+});
+
+test('report categories put unreachable targets and missing credentials before contract violations', async () => {
+  const categoryOf = (status: string, message: string): string | undefined =>
+    REPORT_CATEGORIES.find((c) => (c.matchedStatuses as string[]).includes(status) && (!c.messageRegex || new RegExp(`^(?:${c.messageRegex})$`).test(message)))?.name;
+  expect(categoryOf('failed', 'GET /v1/balance failed: apiRequestContext.fetch: connect ECONNREFUSED 127.0.0.1:9')).toMatch(/unreachable/);
+  expect(categoryOf('skipped', 'target rate-limited: GET /v1/balance still got 429 after 3 attempt(s)')).toMatch(/rate-limited/);
+  expect(categoryOf('broken', 'Test timeout of 30000ms exceeded.')).toMatch(/timed out/);
+  expect(categoryOf('failed', 'Cannot start: CARDPLUSPAY_API_KEY ends with a newline. Remove it.')).toBe('Settings refused');
+  expect(categoryOf('skipped', 'CARDPLUSPAY_INACTIVE_API_KEY is not set: there is no revoked key to present')).toBe('Skipped: credential not configured');
+  expect(categoryOf('failed', 'Error: GET balance: status must be 401 (got 200)\n\nexpect(received).toBe(expected)')).toBe('Contract violations');
+  expect(categoryOf('failed', 'Refused: a configured key would go to evil.example')).toBe('Errors outside an assertion');
+  expect(categoryOf('skipped', 'GET orders listed no order to look up')).toBe('Skipped: not applicable to this target');
+});

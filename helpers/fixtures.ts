@@ -4,12 +4,12 @@
  * browser-free guarantee.
  */
 import * as allure from 'allure-js-commons';
-import nock from 'nock';
 import { test as base, expect, type APIRequestContext, type TestDetails } from '@playwright/test';
 import { ApiClient } from './client';
 import { loadSettings, secretsOf, type Settings } from './config';
 import { wellFormedLike } from './keys';
 import { MockControl } from './mock-control';
+import { refuseNonLoopback } from './net-guard';
 import { redactor } from './redact';
 import { AREAS, REQUIREMENTS, areaOf, isRequirementId, type RequirementId } from './requirements';
 import { NO_SIGNING_ACCOUNT, SigningSession } from './signing';
@@ -87,10 +87,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   netGuard: [
     async ({ settings }, use) => {
       if (settings.target !== 'mock') return use();
-      nock.disableNetConnect();
-      nock.enableNetConnect((host) => /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]|::1)(:\d+)?$/.test(host));
+      const lift = refuseNonLoopback();
       await use();
-      nock.enableNetConnect();
+      lift();
     },
     { scope: 'worker', auto: true },
   ],

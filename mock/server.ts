@@ -69,6 +69,7 @@ export async function startMock(options: MockOptions): Promise<MockHandle> {
     serve('https', req, res, api).catch(() => res.destroy());
   });
   apiServer.on('clientError', (err, socket) => refuseUnparsable(err, socket, 'https', fault));
+  apiServer.on('checkExpectation', (req, res) => expectationFailed('https', req, res));
 
   // The plain-HTTP context needs both origins, known only once the listeners are bound.
   const plain: PlainHttpContext = { mode: httpMode, fault, material, httpsOrigin: '', httpOrigin: '', api };
@@ -77,7 +78,10 @@ export async function startMock(options: MockOptions): Promise<MockHandle> {
     : http.createServer({ keepAlive: true, requireHostHeader: false }, (req, res) => {
         serve('http', req, res, (apiReq) => plainHttpAnswer(plain, apiReq, locationTarget(req.url, apiReq.path))).catch(() => res.destroy());
       });
-  if (plainServer instanceof http.Server) plainServer.on('clientError', (err, socket) => refuseUnparsable(err, socket, 'http', fault));
+  if (plainServer instanceof http.Server) {
+    plainServer.on('clientError', (err, socket) => refuseUnparsable(err, socket, 'http', fault));
+    plainServer.on('checkExpectation', (req, res) => expectationFailed('http', req, res));
+  }
 
   const controlServer = http.createServer(controlHandler(journal));
 
@@ -107,6 +111,16 @@ export async function startMock(options: MockOptions): Promise<MockHandle> {
       }
     }
     write(res, reply, transport, fault);
+  }
+
+  /**
+   * An Expect other than 100-continue (RFC 9110 10.1.1): without this listener Node answers a bare
+   * 417 with no body. Refused as an envelope, and the connection closed since the body goes unread.
+   */
+  function expectationFailed(transport: Transport, req: http.IncomingMessage, res: http.ServerResponse): void {
+    const { path, query } = parseTarget(req.url);
+    journal.open(transport, req, path, query);
+    write(res, fail(417, 'Expectation Failed', {}, { connection: 'close' }), transport, fault);
   }
 
   const servers = [apiServer, plainServer, controlServer];

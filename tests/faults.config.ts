@@ -22,7 +22,11 @@ const projects: Project[] = targets.map((name) => {
   // A hanging target must end in Playwright's own test timeout, whose error carries the call log
   // with every request header: the leak scan then proves that path is redacted too.
   const timeout = fault === 'balance-hangs' ? 4_000 : undefined;
-  return { name, grep, timeout, use: { targetName: name } } as Project;
+  // A worker serves one project only, and starting one costs 1-2 CPU-seconds (mostly Playwright's
+  // own modules), more than most of these projects' tests take: one worker each halves the
+  // start-ups, while the run's other worker slot goes on with the next project.
+  const workers = name === 'conformant' ? undefined : 1;
+  return { name, grep, timeout, workers, use: { targetName: name } } as Project;
 });
 
 export default defineConfig({

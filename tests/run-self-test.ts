@@ -4,8 +4,10 @@
  * requirement-catalogue lint); 3. the fault matrix: the conformance specs against the conformant
  * mock (must pass) and against every fault in the mock's catalogue (each must be caught by the
  * requirement it names); 4. the leak scan over everything those runs wrote and printed;
- * 5. sharding loses nothing (tests/shard-check.ts); 6. the merged Allure report in headless
- * Chromium (tests/browser-check.ts). Step 1 also lints the CI workflow.
+ * 5. stability: the suite repeated against the conformant mock, zero failures (tests/stability.ts);
+ * 6. sharding loses nothing (tests/shard-check.ts); 7. the merged Allure report in headless
+ * Chromium (tests/browser-check.ts). Step 1 also lints the CI workflow. Per-part wall and CPU
+ * times go to reports/self-test/timings.json (read by `npm run bench`).
  * Ends with `N passed, N failed`.
  */
 import { spawnSync } from 'node:child_process';
@@ -16,9 +18,11 @@ import { runPlaywright } from '../helpers/playwright-process';
 import { Redactor } from '../helpers/redact';
 import type { Summary } from '../helpers/summary-reporter';
 import { FAULTS, FAULT_NAMES } from '../mock/faults';
+import { StepTimer } from './bench/step-timer';
 import { browserCheck } from './browser-check';
 import { scanForSecrets } from './leak-scan';
 import { shardCheck } from './shard-check';
+import { stabilityCheck } from './stability';
 
 const ROOT = path.resolve(__dirname, '..');
 const results: Array<{ name: string; ok: boolean; detail: string }> = [];
@@ -28,7 +32,10 @@ function record(name: string, ok: boolean, detail: string): void {
   process.stdout.write(`${ok ? 'PASS' : 'FAIL'} ${name}: ${detail}\n`);
 }
 
+const timer = new StepTimer();
+
 function step(title: string): void {
+  timer.mark(title);
   process.stdout.write(`\n=== ${title} ===\n`);
 }
 
@@ -122,11 +129,14 @@ async function main(): Promise<void> {
   }
   step('Fault matrix: the conformant mock and every catalogued fault');
   await faultMatrix();
+  step('Stability: the whole suite, repeated, against the conformant mock');
+  await stabilityCheck(record, cleanEnv());
   step('Sharding: the suite as 1 shard and as 3 shards against one mock, merged');
   const sharded = await shardCheck(record, cleanEnv());
   step('The Allure report, merged from the shards, in headless Chromium');
   if (sharded) await browserCheck(record, sharded, cleanEnv());
   const failed = results.filter((r) => !r.ok);
+  timer.write(path.join(ROOT, 'reports', 'self-test', 'timings.json'));
   process.stdout.write(`\nnpm test took ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
   for (const f of failed) process.stdout.write(`  failed: ${f.name}: ${f.detail}\n`);
   process.stdout.write(`${results.length - failed.length} passed, ${failed.length} failed\n`);

@@ -17,9 +17,13 @@ export interface ApiRequest {
 }
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
+const EMPTY = Buffer.alloc(0);
+const SIMPLE_PATH = /^\/[A-Za-z0-9_\-/]*$/;
 
 export function parseTarget(target: string | undefined): { path: string; query: URLSearchParams } {
   const raw = target ?? '/';
+  // Nothing for the URL parser to normalise or decode: the common case, without a URL object.
+  if (SIMPLE_PATH.test(raw)) return { path: raw, query: new URLSearchParams() };
   try {
     // Prefixing an origin keeps "//x" a path; new URL(raw, base) would read it as a host.
     const url = raw.startsWith('/') ? new URL(`http://mock${raw}`) : new URL(raw);
@@ -44,6 +48,8 @@ export interface BodyOutcome {
 export function readBody(req: IncomingMessage, limit = BODY_LIMIT_BYTES): Promise<BodyOutcome> {
   const declared = Number(req.headers['content-length']);
   if (declared > limit) return Promise.resolve({ body: Buffer.alloc(0), tooLarge: true });
+  // Neither Content-Length nor Transfer-Encoding: no body (RFC 9112 6.3), nothing to wait for.
+  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return Promise.resolve({ body: EMPTY, tooLarge: false });
 
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

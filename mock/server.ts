@@ -96,7 +96,7 @@ export async function startMock(options: MockOptions): Promise<MockHandle> {
       res.destroy();
       return;
     }
-    seen.sawBody(outcome.body);
+    journal.sawBody(seen, outcome.body);
     let reply: Reply;
     if (outcome.tooLarge) {
       reply = fail(413, 'Payload Too Large');

@@ -3,7 +3,8 @@
  * share its event loop: the conformant mock, and a bare node:https server on the same certificate
  * that answers every request with exactly the bytes the mock sends for an authenticated
  * `GET balance` (status, the mock's headers, body; Node adds Date, Connection and Keep-Alive to
- * both alike). Reports the URLs, CA, key and expected body over IPC; exits on 'stop'.
+ * both alike). Reports the URLs, CA, key and expected body over IPC; answers 'cpu' with its CPU
+ * time so far, so the parent can tell the server's CPU per request; exits on 'stop'.
  */
 import https from 'node:https';
 import type net from 'node:net';
@@ -42,6 +43,12 @@ async function main(): Promise<void> {
   const target: LoadTarget = { mockUrl: new URL('balance', mock.baseUrl).href, bareUrl: `https://127.0.0.1:${port}/v1/balance`, ca: material.tls.certPem, apiKey, body: sample.text };
   process.send?.(target);
   process.on('message', (message) => {
+    // This process's CPU so far, in µs: the parent takes differences around each load run.
+    if (message === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send?.({ cpuMicros: user + system });
+      return;
+    }
     if (message !== 'stop') return;
     bare.closeAllConnections();
     bare.close();

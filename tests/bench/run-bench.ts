@@ -191,11 +191,14 @@ function verifyServer(url: string, ca: string): Promise<void> {
   });
 }
 
-async function load(url: string, target: LoadTarget, secondsToRun: number): Promise<number> {
+/** Enough connections to keep the server busy: with fewer, the load generator's own speed is measured. */
+const LOAD_CONNECTIONS = 50;
+
+async function load(url: string, target: LoadTarget, secondsToRun: number): Promise<{ perSecond: number; answered: number }> {
   let unverified = '';
   const result = await autocannon({
     url,
-    connections: 10,
+    connections: LOAD_CONNECTIONS,
     duration: secondsToRun,
     headers: { 'x-api-key': target.apiKey },
     tlsOptions: { ca: target.ca },
@@ -207,7 +210,7 @@ async function load(url: string, target: LoadTarget, secondsToRun: number): Prom
   if (result.non2xx || result.errors || result.timeouts || result.mismatches) {
     problems.push(`load on ${url}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts, ${result.mismatches} bodies other than the expected one`);
   }
-  return answered / result.duration;
+  return { perSecond: answered / result.duration, answered };
 }
 
 async function throughput(options: Options): Promise<void> {
@@ -216,32 +219,47 @@ async function throughput(options: Options): Promise<void> {
     child.once('message', (m) => resolve(m as LoadTarget));
     child.once('exit', (code) => reject(new Error(`the load target exited ${code} before it was ready`)));
   });
-  const mock: number[] = [];
-  const bare: number[] = [];
+  const cpuMicros = (): Promise<number> =>
+    new Promise((resolve) => {
+      child.once('message', (m) => resolve((m as { cpuMicros: number }).cpuMicros));
+      child.send('cpu');
+    });
+  const rps = { mock: [] as number[], bare: [] as number[] };
+  const cpuPerRequest = { mock: [] as number[], bare: [] as number[] };
   try {
     await verifyServer(target.mockUrl, target.ca);
     await verifyServer(target.bareUrl, target.ca);
     // Warm-up: JIT and TLS session state, so the first measured run is not the cold one.
-    await load(target.mockUrl, target, 1);
-    await load(target.bareUrl, target, 1);
+    await load(target.mockUrl, target, 2);
+    await load(target.bareUrl, target, 2);
     for (let i = 0; i < options.repeat; i++) {
       const order = i % 2 === 0 ? (['mock', 'bare'] as const) : (['bare', 'mock'] as const);
       for (const kind of order) {
-        const rps = await load(kind === 'mock' ? target.mockUrl : target.bareUrl, target, options.loadSeconds);
-        (kind === 'mock' ? mock : bare).push(rps);
-        progress(`  throughput ${kind} ${i + 1}/${options.repeat}: ${Math.round(rps)} req/s`);
+        const before = await cpuMicros();
+        const run = await load(kind === 'mock' ? target.mockUrl : target.bareUrl, target, options.loadSeconds);
+        const cpu = (await cpuMicros()) - before;
+        rps[kind].push(run.perSecond);
+        cpuPerRequest[kind].push(cpu / Math.max(1, run.answered));
+        progress(`  throughput ${kind} ${i + 1}/${options.repeat}: ${Math.round(run.perSecond)} req/s, ${cpuPerRequest[kind].at(-1)!.toFixed(1)} µs server CPU per request`);
       }
     }
   } finally {
     child.send('stop');
   }
   figure({
-    name: 'mock GET balance, keep-alive, 10 connections',
+    name: `mock GET balance, keep-alive, ${LOAD_CONNECTIONS} connections`,
     unit: 'req/s',
-    runs: mock,
-    reference: { name: 'bare node:https, same bytes', runs: bare },
+    runs: rps.mock,
+    reference: { name: 'bare node:https, same bytes', runs: rps.bare },
     target: `>= ${TARGETS.throughputRatio * 100}% of bare`,
     ratioTarget: (ratio) => ratio >= TARGETS.throughputRatio,
+  });
+  figure({
+    name: 'mock server CPU per request',
+    unit: 'µs',
+    runs: cpuPerRequest.mock,
+    reference: { name: 'bare node:https', runs: cpuPerRequest.bare },
+    note: 'the same load, in server CPU time: what other work on the machine does not distort',
   });
 }
 

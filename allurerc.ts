@@ -5,7 +5,7 @@
  * a local history file so trends show across runs.
  */
 import { defineConfig } from 'allure';
-import { REPORT_CATEGORIES } from './helpers/report-categories';
+import { REPORT_CATEGORIES } from './helpers/reporting/categories';
 
 export default defineConfig({
   name: 'CardPlusPay conformance',

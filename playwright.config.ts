@@ -1,9 +1,9 @@
 /**
  * The conformance run. `npm run conformance` validates the settings, starts the embedded mock when
- * no target is configured, and runs this config; see helpers/run-conformance.ts.
+ * no target is configured, and runs this config; see helpers/runner/run-conformance.ts.
  */
 import { defineConfig } from '@playwright/test';
-import { reportersFor, trustConfiguredCa } from './helpers/playwright-shared';
+import { reportersFor, trustConfiguredCa } from './helpers/reporting/reporters';
 
 trustConfiguredCa();
 

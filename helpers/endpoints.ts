@@ -2,8 +2,8 @@
  * The documented endpoints as data (AUTH-12): method, path relative to the base, and for POSTs a
  * body that cannot be fulfilled, so that even a broken server that skipped auth would sell nothing.
  */
-import type { Call, Method } from './client';
-import type { Settings } from './config';
+import type { Call, Method } from './client/client';
+import type { Settings } from './settings';
 
 export interface Endpoint {
   id: string;

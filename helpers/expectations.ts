@@ -3,7 +3,7 @@
  * what the contract wants, and what came back, and lists every schema violation on its own line.
  */
 import { expect, test } from '@playwright/test';
-import type { Reply } from './client';
+import type { Reply } from './client/client';
 import { schemaErrors, type SchemaName } from './schemas';
 
 /** `application/json`, with or without parameters such as charset. */

@@ -5,14 +5,14 @@
  */
 import * as allure from 'allure-js-commons';
 import { test as base, expect, type APIRequestContext, type TestDetails } from '@playwright/test';
-import { ApiClient } from './client';
-import { loadSettings, secretsOf, type Settings } from './config';
+import { ApiClient } from './client/client';
+import { loadSettings, secretsOf, type Settings } from './settings';
 import { wellFormedLike } from './keys';
 import { MockControl } from './mock-control';
-import { refuseNonLoopback } from './net-guard';
+import { refuseNonLoopback } from './client/net-guard';
 import { redactor } from './redact';
 import { AREAS, REQUIREMENTS, areaOf, isRequirementId, type RequirementId } from './requirements';
-import { NO_SIGNING_ACCOUNT, SigningSession } from './signing';
+import { NO_SIGNING_ACCOUNT, SigningSession } from './signing/session';
 
 export interface Keys {
   /** The configured active key. */

@@ -12,8 +12,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { Redactor } from '../helpers/redact';
-import { MATRIX_NAME } from '../helpers/requirement-matrix';
-import type { Summary } from '../helpers/summary-reporter';
+import { MATRIX_NAME } from '../helpers/reporting/requirement-matrix';
+import type { Summary } from '../helpers/reporting/summary-reporter';
 import { scanForSecrets } from './leak-scan';
 import type { Recorder, ShardCheckOutput } from './shard-check';
 

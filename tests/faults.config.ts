@@ -4,7 +4,7 @@
  * requirements it breaks (tests/run-self-test.ts starts the mocks and reads the per-project verdicts).
  */
 import { defineConfig, type Project } from '@playwright/test';
-import { reportersFor } from '../helpers/playwright-shared';
+import { reportersFor } from '../helpers/reporting/reporters';
 import { FAULTS, isFaultName } from '../mock/faults';
 
 const targets = Object.keys(JSON.parse(process.env.CARDPLUSPAY_MOCK_TARGETS ?? '{}') as Record<string, unknown>);

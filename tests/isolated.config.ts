@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 import base from '../playwright.config';
-import { reportersFor } from '../helpers/playwright-shared';
+import { reportersFor } from '../helpers/reporting/reporters';
 
 const out = process.env.SELF_TEST_OUT_DIR;
 if (!out) throw new Error('tests/isolated.config.ts needs SELF_TEST_OUT_DIR (the self-test sets it).');

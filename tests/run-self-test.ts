@@ -13,10 +13,10 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startEmbeddedMocks, type MockTarget } from '../helpers/embedded-mock';
-import { runPlaywright } from '../helpers/playwright-process';
+import { startEmbeddedMocks, type MockTarget } from '../helpers/runner/embedded-mock';
+import { runPlaywright } from '../helpers/runner/playwright-process';
 import { Redactor } from '../helpers/redact';
-import type { Summary } from '../helpers/summary-reporter';
+import type { Summary } from '../helpers/reporting/summary-reporter';
 import { FAULTS, FAULT_NAMES } from '../mock/faults';
 import { StepTimer } from './bench/step-timer';
 import { browserCheck } from './browser-check';

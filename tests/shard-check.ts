@@ -11,12 +11,12 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { startEmbeddedMocks } from '../helpers/embedded-mock';
-import { runPlaywright } from '../helpers/playwright-process';
+import { startEmbeddedMocks } from '../helpers/runner/embedded-mock';
+import { runPlaywright } from '../helpers/runner/playwright-process';
 import { Redactor } from '../helpers/redact';
-import { matrixRows } from '../helpers/requirement-matrix';
+import { matrixRows } from '../helpers/reporting/requirement-matrix';
 import type { RequirementId } from '../helpers/requirements';
-import { exitCodeFor, type Summary } from '../helpers/summary-reporter';
+import { exitCodeFor, type Summary } from '../helpers/reporting/summary-reporter';
 import { FAULTS, type FaultName } from '../mock/faults';
 import { scanForSecrets } from './leak-scan';
 
@@ -113,7 +113,7 @@ export async function shardCheck(record: Recorder, baseEnv: NodeJS.ProcessEnv): 
   const mergedDir = path.join(OUT, 'merged');
   const merge = spawnSync(
     process.execPath,
-    [require.resolve('tsx/cli'), path.join(ROOT, 'helpers', 'merge-summaries.ts'), '--out', path.join(mergedDir, 'conformance-summary.json'), '--allure-results', path.join(mergedDir, 'allure-results'), ...shardRuns.map((r) => path.join(OUT, r.name, 'conformance-summary.json'))],
+    [require.resolve('tsx/cli'), path.join(ROOT, 'helpers', 'runner', 'merge-summaries.ts'), '--out', path.join(mergedDir, 'conformance-summary.json'), '--allure-results', path.join(mergedDir, 'allure-results'), ...shardRuns.map((r) => path.join(OUT, r.name, 'conformance-summary.json'))],
     { cwd: ROOT, encoding: 'utf8', env: baseEnv },
   );
   const mergedFile = path.join(ROOT, mergedDir, 'conformance-summary.json');

@@ -7,10 +7,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { startEmbeddedMocks } from '../helpers/embedded-mock';
-import { runPlaywright } from '../helpers/playwright-process';
+import { startEmbeddedMocks } from '../helpers/runner/embedded-mock';
+import { runPlaywright } from '../helpers/runner/playwright-process';
 import { Redactor } from '../helpers/redact';
-import type { Summary } from '../helpers/summary-reporter';
+import type { Summary } from '../helpers/reporting/summary-reporter';
 import { scanForSecrets } from './leak-scan';
 import type { Recorder } from './shard-check';
 

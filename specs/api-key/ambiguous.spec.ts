@@ -1,5 +1,5 @@
-import type { Reply } from '../../helpers/client';
-import type { Settings } from '../../helpers/config';
+import type { Reply } from '../../helpers/client/client';
+import type { Settings } from '../../helpers/settings';
 import { expect401, is2xx } from '../../helpers/expectations';
 import { expect, requirement, test } from '../../helpers/fixtures';
 

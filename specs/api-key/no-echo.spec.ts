@@ -1,4 +1,4 @@
-import type { Reply } from '../../helpers/client';
+import type { Reply } from '../../helpers/client/client';
 import { expect, requirement, test } from '../../helpers/fixtures';
 import { MALFORMED_KEYS, QUOTED_KEYS } from '../../helpers/keys';
 

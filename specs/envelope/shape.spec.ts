@@ -1,4 +1,4 @@
-import type { Call } from '../../helpers/client';
+import type { Call } from '../../helpers/client/client';
 import { expectJsonContentType, expectSchema, is2xx } from '../../helpers/expectations';
 import { NO_SUCH_ORDER } from '../../helpers/endpoints';
 import type { Keys } from '../../helpers/fixtures';

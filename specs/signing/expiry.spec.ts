@@ -1,7 +1,7 @@
-import type { Settings } from '../../helpers/config';
+import type { Settings } from '../../helpers/settings';
 import { expectSuccessEnvelope } from '../../helpers/expectations';
 import { requirement, test } from '../../helpers/fixtures';
-import { expectSigningRefusal, signedEndpoint, waitFor } from '../../helpers/signing';
+import { expectSigningRefusal, signedEndpoint, waitFor } from '../../helpers/signing/session';
 
 /**
  * "Well inside" is a third of the lifetime, not at once: a server that expires challenges early

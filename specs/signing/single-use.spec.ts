@@ -1,6 +1,6 @@
 import { expect401, expectSuccessEnvelope, is2xx } from '../../helpers/expectations';
 import { expect, requirement, test } from '../../helpers/fixtures';
-import { expectSigningRefusal, signedEndpoint } from '../../helpers/signing';
+import { expectSigningRefusal, signedEndpoint } from '../../helpers/signing/session';
 
 const REUSES = [
   { id: 'same-endpoint', title: 'on the same endpoint', first: 'balance', again: 'balance' },

@@ -1,5 +1,5 @@
 import { expect, requirement, test, type Keys } from '../../helpers/fixtures';
-import { hstsVerdict, observe } from '../../helpers/transport';
+import { hstsVerdict, observe } from '../../helpers/transport/transport';
 
 const ANSWERS = [
   { id: 'success', title: 'a successful answer', headers: (k: Keys): Record<string, string> => ({ 'X-API-Key': k.valid }) },

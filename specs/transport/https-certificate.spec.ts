@@ -1,6 +1,6 @@
 import tls from 'node:tls';
 import { expect, requirement, test } from '../../helpers/fixtures';
-import { describeHandshake, handshake, observe, tlsTargetOf } from '../../helpers/transport';
+import { describeHandshake, handshake, observe, tlsTargetOf } from '../../helpers/transport/transport';
 
 test('TLS-01 the base URL uses https:', requirement('TLS-01', 'https-scheme'), async ({ settings }) => {
   const scheme = new URL(settings.baseUrl).protocol;

@@ -1,8 +1,8 @@
-import { secretsOf } from '../../helpers/config';
+import { secretsOf } from '../../helpers/settings';
 import { ENDPOINTS } from '../../helpers/endpoints';
 import { expect, requirement, test } from '../../helpers/fixtures';
 import { fingerprint } from '../../helpers/mock-control';
-import { canaryFor, expectOnlyCanaryOverHttp, observe, probePlainHttp } from '../../helpers/transport';
+import { canaryFor, expectOnlyCanaryOverHttp, observe, probePlainHttp } from '../../helpers/transport/transport';
 
 for (const endpoint of ENDPOINTS) {
   test(`TLS-02 ${endpoint.title} over plain HTTP is not served`, requirement('TLS-02', endpoint.id), async ({ settings, mock }) => {

@@ -1,7 +1,7 @@
 /**
  * Signing and verification rates, in a fresh process per repeat: the signer registers every
  * signature with the process's redactor, so a long-lived process would measure a growing redactor.
- *   signer:    helpers/signer.ts signChallenge (node-rsa, pkcs1-sha256, then redactor registration)
+ *   signer:    helpers/signing/signer.ts signChallenge (node-rsa, pkcs1-sha256, then redactor registration)
  *   reference: node:crypto sign, RSASSA-PKCS1-v1_5 SHA-256, same key
  *   mock:      mock/signing.ts RequestSigning.verify on a signed GET balance (headers, strict
  *              Base64, challenge lookup and single-use marking, RSA verification)
@@ -12,7 +12,7 @@ import crypto from 'node:crypto';
 import type { Account } from '../../mock/accounts';
 import type { ApiRequest } from '../../mock/request';
 import { RequestSigning } from '../../mock/signing';
-import { signChallenge } from '../../helpers/signer';
+import { signChallenge } from '../../helpers/signing/signer';
 
 export interface CryptoRates {
   signerPerSecond: number;

@@ -9,7 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { loadSettings, SettingsError } from '../../helpers/config';
+import { loadSettings, SettingsError } from '../../helpers/settings';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const KEY = 'cpp_test_Q2xJ8sZr4LkP0vNw7YhT3mBd6FcA1eGu';
@@ -104,7 +104,7 @@ async function runConformance(env: Record<string, string>): Promise<{ code: numb
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as net.AddressInfo).port;
   const withPort = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace('PORT', String(port))]));
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'helpers', 'run-conformance.ts')], {
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'helpers', 'runner', 'run-conformance.ts')], {
     cwd: ROOT,
     env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CARDPLUSPAY_'))), ...withPort },
   });

@@ -9,7 +9,7 @@ import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
 import { expect, request, test } from '@playwright/test';
-import { isLoopback, refuseNonLoopback } from '../../helpers/net-guard';
+import { isLoopback, refuseNonLoopback } from '../../helpers/client/net-guard';
 
 const OFF_MACHINE = '203.0.113.7';
 const REFUSED = /Refused: a connection to 203\.0\.113\.7:443 would leave this machine/;

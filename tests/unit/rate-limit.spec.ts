@@ -5,7 +5,7 @@
  */
 import { expect, test } from '@playwright/test';
 import nock from 'nock';
-import { ApiClient, RateLimitedError, retryDelayMs } from '../../helpers/client';
+import { ApiClient, RateLimitedError, retryDelayMs } from '../../helpers/client/client';
 
 const BASE = 'https://api.example.test/v1/';
 const SAFE05 = { annotation: [{ type: 'requirement', description: 'SAFE-05' }] };

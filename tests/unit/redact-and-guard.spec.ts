@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import { expect, test } from '@playwright/test';
-import { ApiClient, GuardError } from '../../helpers/client';
+import { ApiClient, GuardError } from '../../helpers/client/client';
 import { Redactor, encodingsOf, redactCredentialFields } from '../../helpers/redact';
 
 const KEY = 'cpp_test_Q2xJ8sZr4LkP0vNw7YhT3mBd6FcA1eGu';

@@ -7,13 +7,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { checkShardsComplete } from '../../helpers/merge-summaries';
-import { environmentInfo } from '../../helpers/playwright-shared';
+import { checkShardsComplete } from '../../helpers/runner/merge-summaries';
+import { environmentInfo } from '../../helpers/reporting/reporters';
 import { redactor } from '../../helpers/redact';
-import { REPORT_CATEGORIES } from '../../helpers/report-categories';
-import { matrixMarkdown, writeMatrixResult } from '../../helpers/requirement-matrix';
+import { REPORT_CATEGORIES } from '../../helpers/reporting/categories';
+import { matrixMarkdown, writeMatrixResult } from '../../helpers/reporting/requirement-matrix';
 import { TARGET_REQUIREMENTS, type RequirementId } from '../../helpers/requirements';
-import { NOT_SELECTED, exitCodeFor, mergeSummaries, type RequirementVerdict, type Summary } from '../../helpers/summary-reporter';
+import { NOT_SELECTED, exitCodeFor, mergeSummaries, type RequirementVerdict, type Summary } from '../../helpers/reporting/summary-reporter';
 
 const SAFE01 = { annotation: { type: 'requirement', description: 'SAFE-01' } };
 

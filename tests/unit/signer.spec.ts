@@ -13,7 +13,7 @@ import path from 'node:path';
 import NodeRSA from 'node-rsa';
 import { expect, test } from '@playwright/test';
 import { redactor } from '../../helpers/redact';
-import { rsaKeyFor, signChallenge, signedBytes } from '../../helpers/signer';
+import { rsaKeyFor, signChallenge, signedBytes } from '../../helpers/signing/signer';
 
 const SIGN13 = { annotation: [{ type: 'requirement', description: 'SIGN-13' }] };
 

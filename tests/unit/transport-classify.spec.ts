@@ -4,8 +4,8 @@
  * data; each names the behaviour it pins.
  */
 import { expect, test } from '@playwright/test';
-import { HTTP_OUTCOMES, type HttpOutcome } from '../../helpers/config';
-import { classifyLegacyHandshake, classifyPlainHttp, HSTS_MIN_MAX_AGE, hstsVerdict, parseHsts, type HandshakeResult, type LegacyVerdict, type PlainHttpExchange } from '../../helpers/transport';
+import { HTTP_OUTCOMES, type HttpOutcome } from '../../helpers/settings';
+import { classifyLegacyHandshake, classifyPlainHttp, HSTS_MIN_MAX_AGE, hstsVerdict, parseHsts, type HandshakeResult, type LegacyVerdict, type PlainHttpExchange } from '../../helpers/transport/transport';
 
 const req = (id: string) => ({ annotation: [{ type: 'requirement', description: id }] });
 const URL_HTTP = new URL('http://api.example.test/v1/balance');

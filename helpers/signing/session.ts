@@ -7,13 +7,13 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { expect, test } from '@playwright/test';
-import type { ApiClient, Reply } from './client';
-import type { Settings, SigningAccount } from './config';
-import { ENDPOINTS, ROOT_ENDPOINT, type Endpoint } from './endpoints';
-import { expect401 } from './expectations';
-import { redactor } from './redact';
+import type { ApiClient, Reply } from '../client/client';
+import type { Settings, SigningAccount } from '../settings';
+import { ENDPOINTS, ROOT_ENDPOINT, type Endpoint } from '../endpoints';
+import { expect401 } from '../expectations';
+import { redactor } from '../redact';
 import { signChallenge } from './signer';
-import { observe } from './transport';
+import { observe } from '../transport/transport';
 
 /** Why a SIGN check is skipped when the settings name no signing account. */
 export const NO_SIGNING_ACCOUNT = 'CARDPLUSPAY_SIGNING_API_KEY is not set: there is no signing account to sign requests with';

@@ -4,8 +4,8 @@
  * messages and call logs, and upstream declines to redact them (see pitfalls.md).
  */
 import type { Reporter, TestCase, TestError, TestResult, TestStep } from '@playwright/test/reporter';
-import { secretsFromEnv } from './config';
-import { redactor } from './redact';
+import { secretsFromEnv } from '../settings';
+import { redactor } from '../redact';
 
 export default class RedactingReporter implements Reporter {
   constructor() {

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ReporterDescription } from '@playwright/test';
-import { REPORT_CATEGORIES } from './report-categories';
+import { REPORT_CATEGORIES } from './categories';
 
 interface ReporterChoice {
   summaryFile?: string;
@@ -17,7 +17,7 @@ interface ReporterChoice {
 }
 
 /** Reporter paths are absolute: Playwright resolves relative ones against each config's folder. */
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '..', '..');
 const inRoot = (p: string | undefined): string | undefined => (p ? path.resolve(ROOT, p) : undefined);
 
 export function reportersFor(choice: ReporterChoice): ReporterDescription[] {

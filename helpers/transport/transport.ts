@@ -12,11 +12,11 @@ import http from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
 import { expect, test } from '@playwright/test';
-import { GuardError } from './client';
-import { secretsOf, type HttpOutcome, type Settings } from './config';
-import { canaryKey } from './keys';
-import { fingerprint, type MockControl } from './mock-control';
-import { redactor } from './redact';
+import { GuardError } from '../client/client';
+import { secretsOf, type HttpOutcome, type Settings } from '../settings';
+import { canaryKey } from '../keys';
+import { fingerprint, type MockControl } from '../mock-control';
+import { redactor } from '../redact';
 
 // ---------------------------------------------------------------------------------------------
 // Plain HTTP (TLS-02)

@@ -2,14 +2,14 @@
  * Turns test outcomes into the requirement verdict: reports/conformance-summary.json (interface.md),
  * reports/conformance-summary.md, the "Requirement matrix" Allure result, and a few closing console
  * lines. With several projects (the fault self-test), it writes one summary per project instead.
- * A shard (`--shard i/n`) writes its own summary, marked as a shard; helpers/merge-summaries.ts
+ * A shard (`--shard i/n`) writes its own summary, marked as a shard; helpers/runner/merge-summaries.ts
  * merges the shards' summaries into the run's verdict and matrix.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, Reporter, Suite, TestCase } from '@playwright/test/reporter';
 import { matrixMarkdown, verdictLine, writeMatrixResult } from './requirement-matrix';
-import { REQUIREMENTS, TARGET_REQUIREMENTS, isRequirementId, type Level, type RequirementId } from './requirements';
+import { REQUIREMENTS, TARGET_REQUIREMENTS, isRequirementId, type Level, type RequirementId } from '../requirements';
 
 export { verdictLine } from './requirement-matrix';
 

@@ -7,8 +7,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { redactor } from './redact';
-import { AREAS, REQUIREMENTS, areaOf, type RequirementId } from './requirements';
+import { redactor } from '../redact';
+import { AREAS, REQUIREMENTS, areaOf, type RequirementId } from '../requirements';
 import type { RequirementVerdict, Summary } from './summary-reporter';
 
 export interface MatrixRow {

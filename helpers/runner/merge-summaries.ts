@@ -9,8 +9,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeMatrixResult, matrixMarkdown } from './requirement-matrix';
-import { exitCodeFor, mergeSummaries, verdictLines, type Summary } from './summary-reporter';
+import { writeMatrixResult, matrixMarkdown } from '../reporting/requirement-matrix';
+import { exitCodeFor, mergeSummaries, verdictLines, type Summary } from '../reporting/summary-reporter';
 
 export function checkShardsComplete(summaries: ReadonlyArray<{ file: string; summary: Summary }>): string[] {
   const problems: string[] = [];

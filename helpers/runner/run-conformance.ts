@@ -5,13 +5,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { KEY_NAMES, loadSettings, secretsOf, SettingsError, type Settings } from './config';
+import { KEY_NAMES, loadSettings, secretsOf, SettingsError, type Settings } from '../settings';
 import { startEmbeddedMocks, type EmbeddedMocks } from './embedded-mock';
 import { runPlaywright } from './playwright-process';
-import { Redactor } from './redact';
-import { exitCodeFor, type Summary } from './summary-reporter';
+import { Redactor } from '../redact';
+import { exitCodeFor, type Summary } from '../reporting/summary-reporter';
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '..', '..');
 const SUMMARY = path.join(ROOT, 'reports', 'conformance-summary.json');
 
 /** Settings that describe a real target; with the embedded mock they would be silently ignored. */

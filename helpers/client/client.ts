@@ -8,7 +8,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { test, type APIRequestContext } from '@playwright/test';
-import { redactor } from './redact';
+import { redactor } from '../redact';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
 

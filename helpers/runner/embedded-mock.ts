@@ -6,9 +6,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createMockMaterial, type MockMaterial } from '../mock/accounts';
-import type { FaultName } from '../mock/faults';
-import { startMock, type MockHandle, type MockOptions } from '../mock/server';
+import { createMockMaterial, type MockMaterial } from '../../mock/accounts';
+import type { FaultName } from '../../mock/faults';
+import { startMock, type MockHandle, type MockOptions } from '../../mock/server';
 
 export interface MockTarget {
   name: string;

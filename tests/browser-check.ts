@@ -13,7 +13,7 @@ import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { Redactor } from '../helpers/redact';
 import { MATRIX_NAME } from '../helpers/reporting/requirement-matrix';
-import type { Summary } from '../helpers/reporting/summary-reporter';
+import type { Summary } from '../helpers/reporting/summary';
 import { scanForSecrets } from './leak-scan';
 import type { Recorder, ShardCheckOutput } from './shard-check';
 

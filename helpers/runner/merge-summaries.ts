@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeMatrixResult, matrixMarkdown } from '../reporting/requirement-matrix';
-import { exitCodeFor, mergeSummaries, verdictLines, type Summary } from '../reporting/summary-reporter';
+import { exitCodeFor, mergeSummaries, verdictLines, type Summary } from '../reporting/summary';
 
 export function checkShardsComplete(summaries: ReadonlyArray<{ file: string; summary: Summary }>): string[] {
   const problems: string[] = [];

@@ -9,7 +9,7 @@ import { KEY_NAMES, loadSettings, secretsOf, SettingsError, type Settings } from
 import { startEmbeddedMocks, type EmbeddedMocks } from './embedded-mock';
 import { runPlaywright } from './playwright-process';
 import { Redactor } from '../redact';
-import { exitCodeFor, type Summary } from '../reporting/summary-reporter';
+import { exitCodeFor, type Summary } from '../reporting/summary';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SUMMARY = path.join(ROOT, 'reports', 'conformance-summary.json');
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
   process.exit(code);
 }
 
-/** The run's exit status from the summary it wrote; a shard is judged on its own tests (summary-reporter.ts). */
+/** The run's exit status from the summary it wrote; a shard is judged on its own tests (reporting/summary.ts). */
 function exitCodeOfRun(playwrightCode: number): number {
   if (!fs.existsSync(SUMMARY)) {
     process.stderr.write(`The run ended without a summary (Playwright exit ${playwrightCode}); see the output above.\n`);

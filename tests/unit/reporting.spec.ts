@@ -13,7 +13,7 @@ import { redactor } from '../../helpers/redact';
 import { REPORT_CATEGORIES } from '../../helpers/reporting/categories';
 import { matrixMarkdown, writeMatrixResult } from '../../helpers/reporting/requirement-matrix';
 import { TARGET_REQUIREMENTS, type RequirementId } from '../../helpers/requirements';
-import { NOT_SELECTED, exitCodeFor, mergeSummaries, type RequirementVerdict, type Summary } from '../../helpers/reporting/summary-reporter';
+import { NOT_SELECTED, exitCodeFor, mergeSummaries, type RequirementVerdict, type Summary } from '../../helpers/reporting/summary';
 
 const SAFE01 = { annotation: { type: 'requirement', description: 'SAFE-01' } };
 

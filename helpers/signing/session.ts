@@ -13,7 +13,7 @@ import { ENDPOINTS, ROOT_ENDPOINT, type Endpoint } from '../endpoints';
 import { expect401 } from '../expectations';
 import { redactor } from '../redact';
 import { signChallenge } from './signer';
-import { observe } from '../transport/transport';
+import { observe } from '../client/observe';
 
 /** Why a SIGN check is skipped when the settings name no signing account. */
 export const NO_SIGNING_ACCOUNT = 'CARDPLUSPAY_SIGNING_API_KEY is not set: there is no signing account to sign requests with';

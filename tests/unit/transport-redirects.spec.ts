@@ -12,7 +12,7 @@ import { expect, test, type APIRequestContext } from '@playwright/test';
 import { ApiClient, GuardError } from '../../helpers/client/client';
 import type { HttpOutcome } from '../../helpers/settings';
 import { fingerprint, MockControl } from '../../helpers/mock-control';
-import { expectOnlyCanaryOverHttp, probePlainHttp } from '../../helpers/transport/transport';
+import { expectOnlyCanaryOverHttp, probePlainHttp } from '../../helpers/transport/plain-http';
 import { createMockMaterial } from '../../mock/accounts';
 import { send as sendToMock } from '../../mock/probe';
 import { startMock } from '../../mock/server';

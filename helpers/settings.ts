@@ -4,6 +4,7 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { isJsonPointer } from './json-pointer';
 
 export const HTTP_OUTCOMES = [
   'refused',
@@ -405,10 +406,6 @@ function readable(file: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-export function isJsonPointer(p: string): boolean {
-  return p === '' || (p.startsWith('/') && !/~[^01]|~$/.test(p));
 }
 
 function closest(name: string, candidates: readonly string[]): string | undefined {

@@ -65,6 +65,9 @@ export interface Settings {
   mockFault?: string;
 }
 
+/** What every setting's name starts with. */
+export const SETTING_PREFIX = 'CARDPLUSPAY_';
+
 /** Every variable the suite reads; anything else named CARDPLUSPAY_* is refused as a likely typo. */
 export const SETTING_NAMES = [
   'CARDPLUSPAY_BASE_URL',
@@ -124,7 +127,7 @@ export function loadSettings(env: Env = process.env): Settings {
   const get = (name: string): string | undefined => env[name];
 
   for (const name of Object.keys(env)) {
-    if (!name.startsWith('CARDPLUSPAY_')) continue;
+    if (!name.startsWith(SETTING_PREFIX)) continue;
     if ((SETTING_NAMES as readonly string[]).includes(name) || (INTERNAL_NAMES as readonly string[]).includes(name)) continue;
     const near = closest(name, SETTING_NAMES);
     refuse(name, 'is not a setting of this suite', near ? `Did you mean ${near}?` : 'Remove it; see the settings table in README.md.');

@@ -388,11 +388,17 @@ function oneOf<T extends string>(raw: string | undefined, allowed: readonly T[],
   return fallback;
 }
 
-function flag(raw: string | undefined, name: string, refuse: Refuse): boolean {
+/** A flag's value, or undefined when it is neither on nor off. */
+function flagValue(raw: string | undefined): boolean | undefined {
   if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
   if (raw === '1' || raw === 'true') return true;
-  refuse(name, `has unknown value "${raw}"`, 'Use 1 (on) or 0 (off).');
-  return false;
+  return undefined;
+}
+
+function flag(raw: string | undefined, name: string, refuse: Refuse): boolean {
+  const value = flagValue(raw);
+  if (value === undefined) refuse(name, `has unknown value "${raw}"`, 'Use 1 (on) or 0 (off).');
+  return value ?? false;
 }
 
 function parseUrl(raw: string): URL | undefined {
@@ -452,4 +458,64 @@ export function secretsFromEnv(env: Env = process.env): string[] {
     if (pem) out.push(pem);
   }
   return out;
+}
+
+/** Settings of a named embedded-mock target: the runner passes each target's overlay as JSON. */
+export function settingsFor(targetName: string | undefined, env: Env = process.env): Settings {
+  const merged: Env = { ...env };
+  if (targetName) {
+    const targets = JSON.parse(env.CARDPLUSPAY_MOCK_TARGETS ?? '{}') as Record<string, Record<string, string>>;
+    const overlay = targets[targetName];
+    if (!overlay) throw new Error(`No embedded mock target named "${targetName}" was started.`);
+    Object.assign(merged, overlay);
+  }
+  delete merged.CARDPLUSPAY_MOCK_TARGETS;
+  return loadSettings(merged);
+}
+
+/**
+ * What the reporters and the scripts around a run need, read without refusing anything: they must
+ * work when the settings are incomplete (a listing, a merge of shard summaries on another machine).
+ * Values follow loadSettings' rules, so a value it accepts means the same here.
+ */
+export interface RunFacts {
+  target: 'mock' | 'remote';
+  /** CARDPLUSPAY_BASE_URL as given; empty when unset. */
+  baseUrl: string;
+  mockFault?: string;
+  /** The key settings that are set: names only. */
+  configuredKeys: Array<(typeof KEY_NAMES)[number]>;
+  runSlow: boolean;
+  failOnShould: boolean;
+  workers: number;
+  caFile?: string;
+  /** The challenge lifetime when set; unset, the embedded mock uses its own default. */
+  challengeTtlSeconds?: number;
+  /** The commit a CI says it checked out (GitHub Actions' GITHUB_SHA). */
+  ciCommit?: string;
+}
+
+export function runFacts(env: Env = process.env): RunFacts {
+  const ttl = env.CARDPLUSPAY_CHALLENGE_TTL_SECONDS;
+  return {
+    target: env.CARDPLUSPAY_TARGET === 'mock' ? 'mock' : 'remote',
+    baseUrl: env.CARDPLUSPAY_BASE_URL ?? '',
+    mockFault: env.CARDPLUSPAY_MOCK_FAULT || undefined,
+    configuredKeys: KEY_NAMES.filter((name) => env[name]),
+    runSlow: flagValue(env.CARDPLUSPAY_RUN_SLOW) ?? false,
+    failOnShould: flagValue(env.CARDPLUSPAY_FAIL_ON_SHOULD) ?? false,
+    workers: Number(env.CARDPLUSPAY_WORKERS || 2),
+    caFile: env.CARDPLUSPAY_CA_FILE || undefined,
+    challengeTtlSeconds: ttl ? Number(ttl) : undefined,
+    ciCommit: env.GITHUB_SHA || undefined,
+  };
+}
+
+/**
+ * Node reads NODE_EXTRA_CA_CERTS once at start; setting it in the runner lets every worker process
+ * trust the configured CA. Certificate checks stay on.
+ */
+export function trustConfiguredCa(env: Env = process.env): void {
+  const caFile = env.CARDPLUSPAY_CA_FILE;
+  if (caFile && !env.NODE_EXTRA_CA_CERTS) env.NODE_EXTRA_CA_CERTS = caFile;
 }

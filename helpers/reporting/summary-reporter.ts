@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, Reporter, Suite } from '@playwright/test/reporter';
+import { runFacts } from '../settings';
 import { matrixMarkdown, writeMatrixResult } from './requirement-matrix';
 import { summarise, verdictLines, type Summary } from './summary';
 
@@ -49,11 +50,11 @@ export default class SummaryReporter implements Reporter {
     if (!this.suite) return;
     if (this.options.perProjectFile) {
       const perProject: Record<string, Summary> = {};
-      for (const project of this.suite.suites) perProject[project.title] = summarise(project.allTests(), this.startedAt, runOf(process.env));
+      for (const project of this.suite.suites) perProject[project.title] = summarise(project.allTests(), this.startedAt, runFacts());
       write(this.options.perProjectFile, `${JSON.stringify(perProject, null, 2)}\n`);
       return;
     }
-    const summary: Summary = { ...summarise(this.suite.allTests(), this.startedAt, runOf(process.env)), errors: this.errors, ...(this.shard ? { shard: this.shard } : {}) };
+    const summary: Summary = { ...summarise(this.suite.allTests(), this.startedAt, runFacts()), errors: this.errors, ...(this.shard ? { shard: this.shard } : {}) };
     const file = this.options.outputFile ?? 'reports/conformance-summary.json';
     write(file, `${JSON.stringify(summary, null, 2)}\n`);
     write(file.replace(/\.json$/, '.md'), matrixMarkdown(summary));
@@ -61,10 +62,6 @@ export default class SummaryReporter implements Reporter {
     if (this.options.allureDir && !this.shard) writeMatrixResult(summary, this.options.allureDir);
     if (!this.options.quiet) process.stdout.write(verdictLines(summary, path.relative(process.cwd(), file)).join('\n'));
   }
-}
-
-function runOf(env: NodeJS.ProcessEnv): Pick<Summary, 'target' | 'baseUrl'> {
-  return { target: env.CARDPLUSPAY_TARGET === 'mock' ? 'mock' : 'remote', baseUrl: env.CARDPLUSPAY_BASE_URL ?? '' };
 }
 
 function write(file: string, text: string): void {

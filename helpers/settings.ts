@@ -31,7 +31,7 @@ export interface SigningAccount {
 export interface Settings {
   /** `mock` when the runner started the embedded mock, `remote` for a user-configured target. */
   target: 'mock' | 'remote';
-  /** Normalised to end with `/`, so relative paths join under it (pitfalls: baseURL joining). */
+  /** Normalised to end with `/`, so relative paths join under it (docs/pitfalls.md, "baseURL joins like new URL"). */
   baseUrl: string;
   /** The plain-HTTP origin probed by TLS-02 (never sent a configured key). */
   httpUrl: string;
@@ -204,7 +204,7 @@ export function loadSettings(env: Env = process.env): Settings {
   if (/^[a-z][a-z0-9+.-]*:/i.test(challengePath) || challengePath.startsWith('//')) {
     refuse('CARDPLUSPAY_CHALLENGE_PATH', 'is an absolute URL', 'Give a path relative to the base URL, e.g. auth/challenge.');
   }
-  // A leading slash would drop the base path when joined (see pitfalls: baseURL joining).
+  // A leading slash would drop the base path when joined (docs/pitfalls.md, "baseURL joins like new URL").
   challengePath = challengePath.replace(/^\/+/, '');
   const challengeMethod = oneOf(get('CARDPLUSPAY_CHALLENGE_METHOD')?.toUpperCase(), CHALLENGE_METHODS, 'POST', 'CARDPLUSPAY_CHALLENGE_METHOD', refuse);
   const pointer = get('CARDPLUSPAY_CHALLENGE_POINTER') ?? '/data/challenge';
@@ -281,11 +281,6 @@ export function secretsOf(settings: Settings): string[] {
     settings.secondSigning?.apiKey,
     settings.secondSigning?.privateKeyPem,
   ].filter((s): s is string => !!s);
-}
-
-/** Keys the suite holds that open an account (the inactive key opens none, but is a secret too). */
-export function validKeysOf(settings: Settings): string[] {
-  return [settings.apiKey, settings.signing?.apiKey, settings.secondSigning?.apiKey].filter((s): s is string => !!s);
 }
 
 type Refuse = (name: string, why: string, fix: string) => void;

@@ -16,14 +16,14 @@ import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { Redactor } from '../helpers/redact';
 import { MATRIX_NAME } from '../helpers/reporting/requirement-matrix';
 import { stripReports } from '../helpers/reporting/strip-analytics';
-import type { Summary } from '../helpers/reporting/summary-reporter';
+import type { Summary } from '../helpers/reporting/summary';
 import { scanForSecrets } from './leak-scan';
 import type { Recorder, ShardCheckOutput } from './shard-check';
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'reports', 'self-test', 'report-check');
 export const CHROMIUM = '/usr/bin/chromium';
-/** pitfalls.md: what Debian's Chromium needs to run headless here, and nothing that phones home. */
+/** docs/pitfalls.md: what Debian's Chromium needs to run headless here, and nothing that phones home. */
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /** The only URLs an opened report may load: itself and what it builds in memory. */

@@ -8,8 +8,10 @@
 import http from 'node:http';
 import https from 'node:https';
 import { test, type APIRequestContext } from '@playwright/test';
+import { decodeSafe } from '../decode-safe';
 import { redactor } from '../redact';
 import { spendingRoute } from './spend-guard';
+import { answerLines, exchangeText } from './transcript';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
 
@@ -336,14 +338,6 @@ function toReply(status: number, pairs: Array<{ name: string; value: string }>, 
   return { status, headers, contentType: headers['content-type'] ?? '', text, json, url, ms };
 }
 
-function decodeSafe(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
-
 function describePath(url: URL): string {
   return url.pathname;
 }
@@ -407,8 +401,7 @@ async function attachExchange(method: string, url: URL, headers: HeaderLines, pa
   }
   const sent = [`→ ${method} ${url.href}`, ...headers.map(([n, v]) => `${n}: ${printable(v)}`)];
   if (payload !== undefined) sent.push('', payload);
-  const received = [`← ${reply.status} (${reply.ms} ms)`, ...Object.entries(reply.headers).map(([n, v]) => `${n}: ${v}`), '', reply.text.length > 4000 ? `${reply.text.slice(0, 4000)}…` : reply.text];
-  const transcript = redactor.redact(`${sent.join('\n')}\n\n${received.join('\n')}\n`);
+  const transcript = redactor.redact(exchangeText(sent, answerLines(`← ${reply.status} (${reply.ms} ms)`, reply.headers, reply.text)));
   await info.attach(`${method} ${relativeForTitle(url)} → ${reply.status}`, { body: transcript, contentType: 'text/plain' });
 }
 

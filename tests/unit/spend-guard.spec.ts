@@ -9,7 +9,7 @@ import { expect, test } from '@playwright/test';
 import { createMockMaterial } from '../../mock/accounts';
 import { ApiClient, GuardError } from '../../helpers/client/client';
 import { routeSegments, spendingRoute } from '../../helpers/client/spend-guard';
-import { handshake } from '../../helpers/transport/transport';
+import { handshake } from '../../helpers/transport/tls-versions';
 
 const KEY = 'cpp_test_Q2xJ8sZr4LkP0vNw7YhT3mBd6FcA1eGu';
 const req = (id: string) => ({ annotation: [{ type: 'requirement', description: id }] });

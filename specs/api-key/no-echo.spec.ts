@@ -1,6 +1,6 @@
 import type { Reply } from '../../helpers/client/client';
 import { expect, requirement, test } from '../../helpers/fixtures';
-import { FAILING_KEYS, MALFORMED_KEYS, QUOTED_KEYS, REVOKED_KEY, keyHeader, type Keys } from '../../helpers/keys';
+import { FAILING_KEYS, MALFORMED_KEYS, QUOTED_KEYS, REVOKED_KEY, keyHeader, type FailingKey, type KeyCase } from '../../helpers/keys';
 
 /** Whether a reply carries the presented value anywhere: body or any header, in any case. */
 function echoes(reply: Reply, presented: string): boolean {
@@ -8,19 +8,17 @@ function echoes(reply: Reply, presented: string): boolean {
   return [reply.text, ...Object.values(reply.headers)].some((t) => t.toLowerCase().includes(needle));
 }
 
-interface Presented {
-  id: string;
-  title: string;
-  key: (k: Keys) => string | undefined;
+/** A variant of the valid key as a failing kind. */
+function ofValid(c: KeyCase): FailingKey {
+  return { id: c.id, title: `the valid key ${c.title}`, key: (k) => c.make(k.valid) };
 }
 
 const NEVER_ISSUED = FAILING_KEYS.filter((f) => f.id === 'never-issued');
-const MALFORMED = MALFORMED_KEYS.filter((c) => ['truncated', 'extended', 'case-flipped', 'one-char-changed'].includes(c.id));
-const QUOTED: Presented[] = QUOTED_KEYS.slice(0, 1).map((c) => ({ id: c.id, title: `the valid key ${c.title}`, key: (k) => c.make(k.valid) }));
+const QUOTED = QUOTED_KEYS.slice(0, 1).map(ofValid);
 
-const ECHO_PROBES: readonly Presented[] = [
+const ECHO_PROBES: readonly FailingKey[] = [
   ...NEVER_ISSUED,
-  ...MALFORMED.map((c): Presented => ({ id: c.id, title: `the valid key ${c.title}`, key: (k) => c.make(k.valid) })),
+  ...MALFORMED_KEYS.filter((c) => ['truncated', 'extended', 'case-flipped', 'one-char-changed'].includes(c.id)).map(ofValid),
   ...QUOTED,
 ];
 
@@ -59,7 +57,7 @@ test('AUTH-13 missing, never-issued, malformed and revoked keys get indistinguis
   const again = await send(`${keys.invalid.slice(0, -1)}${keys.invalid.endsWith('A') ? 'B' : 'A'}`);
   const volatile = new Set(Object.keys(baseline.data).filter((k) => JSON.stringify(baseline.data[k]) !== JSON.stringify(again.data[k])));
   // The revoked key joins the comparison when one is configured; the other kinds make the check without it.
-  const revoked: Presented[] = keys.revoked === undefined ? [] : [{ ...REVOKED_KEY, key: (k) => k.revoked }];
+  const revoked: FailingKey[] = keys.revoked === undefined ? [] : [{ ...REVOKED_KEY, key: (k) => k.revoked }];
   const kinds = [...FAILING_KEYS.filter((f) => !NEVER_ISSUED.includes(f)), ...QUOTED, ...revoked];
   const stable = (o: Observed): Record<string, unknown> => Object.fromEntries(Object.entries(o.data).filter(([k]) => !volatile.has(k)));
   for (const kind of kinds) {

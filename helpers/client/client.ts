@@ -10,6 +10,7 @@ import https from 'node:https';
 import { test, type APIRequestContext } from '@playwright/test';
 import { decodeSafe } from '../decode-safe';
 import { redactor } from '../redact';
+import { COOKIE_CHECK_HEADER } from './cookies';
 import { spendingRoute } from './spend-guard';
 import { answerLines, exchangeText } from './transcript';
 
@@ -222,6 +223,10 @@ export class ApiClient {
     // and Playwright's request has no option that overrides it.
     if (url.protocol === 'https:' && process.env.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
       throw new GuardError('Refused: NODE_TLS_REJECT_UNAUTHORIZED=0 would switch certificate checks off for this request. Unset it; trust a private CA with CARDPLUSPAY_CA_FILE.');
+    }
+    const names = headers.map(([n]) => n.toLowerCase());
+    if (names.includes('cookie') && !names.includes(COOKIE_CHECK_HEADER.toLowerCase())) {
+      throw new GuardError(`Refused: a Cookie header goes out only from a check that names itself (deliberateCookie() in helpers/client/cookies.ts), so an ambient cookie can be told from a chosen one (SAFE-06).`);
     }
     const texts = [url.href, decodeSafe(url.href), ...headers.map(([n, v]) => `${n}: ${v}`), call.body ?? '', call.json !== undefined ? JSON.stringify(call.json) : ''];
     const carriesKey = this.options.configuredKeys.some((key) => key && texts.some((t) => t.includes(key)));

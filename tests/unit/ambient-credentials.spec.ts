@@ -7,7 +7,8 @@
  */
 import https from 'node:https';
 import { expect, test, type APIRequestContext, type TestInfo } from '@playwright/test';
-import { ApiClient, USER_AGENT } from '../../helpers/client/client';
+import { ApiClient, GuardError, USER_AGENT } from '../../helpers/client/client';
+import { COOKIE_CHECK_HEADER, deliberateCookie } from '../../helpers/client/cookies';
 import { unitTls } from '../unit-tls';
 
 const KEY = 'cpp_test_Q2xJ8sZr4LkP0vNw7YhT3mBd6FcA1eGu';
@@ -71,12 +72,23 @@ test('SAFE-06 a Cookie header a check gives goes out exactly as given, and only 
   const api = client(ctx);
   await api.send({ path: 'balance' });
   const mark = seen.length;
-  await api.send({ path: 'balance', headers: { Cookie: 'AWSALB=sticky-0001' } });
+  await api.send({ path: 'balance', headers: deliberateCookie('AWSALB=sticky-0001', 'AUTH-09') });
+  await api.sendRaw({ path: 'balance', headerLines: Object.entries(deliberateCookie('session=s-0002', 'AUTH-09')) });
   await api.send({ path: 'balance' });
-  const [chosen, after] = seen.slice(mark);
+  const [chosen, chosenRaw, after] = seen.slice(mark);
   expect(headerOf(chosen!, 'cookie')).toEqual(['AWSALB=sticky-0001']);
+  expect(headerOf(chosen!, COOKIE_CHECK_HEADER.toLowerCase())).toEqual(['AUTH-09']);
+  expect(headerOf(chosenRaw!, 'cookie')).toEqual(['session=s-0002']);
   expect(headerOf(after!, 'cookie')).toEqual([]);
   await ctx.dispose();
+});
+
+test('SAFE-06 a Cookie header without the check naming itself is refused before sending', SAFE06, async ({ playwright }) => {
+  const api = client(await playwright.request.newContext());
+  const mark = seen.length;
+  await expect(api.send({ path: 'balance', headers: { Cookie: 'AWSALB=sticky-0001' } })).rejects.toThrow(/goes out only from a check that names itself/);
+  await expect(api.sendRaw({ path: 'balance', headerLines: [['cookie', 'a=1']] })).rejects.toThrow(GuardError);
+  expect(seen.length).toBe(mark);
 });
 
 /** The header fields a transcript lists: the lines between the request line and the blank line. */

@@ -4,7 +4,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { createMockMaterial, randomKey, type MockMaterial } from '../../mock/accounts';
-import { probe, type ProbeCall, type ProbeReply } from '../../mock/probe';
+import { probe, type ProbeCall, type ProbeReply } from '../support/probe';
 import { startMock, type MockHandle } from '../../mock/server';
 
 let material: MockMaterial;

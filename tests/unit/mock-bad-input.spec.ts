@@ -6,7 +6,7 @@ import tls from 'node:tls';
 import { expect, test } from '@playwright/test';
 import { schemaErrors } from '../../helpers/schemas';
 import { createMockMaterial, type MockMaterial } from '../../mock/accounts';
-import { probe, type ProbeCall, type ProbeReply } from '../../mock/probe';
+import { probe, type ProbeCall, type ProbeReply } from '../support/probe';
 import { BODY_LIMIT_BYTES } from '../../mock/request';
 import { startMock, type MockHandle } from '../../mock/server';
 

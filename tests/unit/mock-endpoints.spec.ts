@@ -6,7 +6,7 @@ import { expect, test } from '@playwright/test';
 import { schemaErrors, type SchemaName } from '../../helpers/schemas';
 import { createMockMaterial, type MockMaterial } from '../../mock/accounts';
 import { ORDERS } from '../../mock/data';
-import { probe, type ProbeCall, type ProbeReply } from '../../mock/probe';
+import { probe, type ProbeCall, type ProbeReply } from '../support/probe';
 import { startMock, type MockHandle } from '../../mock/server';
 
 let material: MockMaterial;

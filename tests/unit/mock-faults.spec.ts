@@ -9,7 +9,7 @@ import { isRequirementId } from '../../helpers/requirements';
 import { schemaErrors } from '../../helpers/schemas';
 import { createMockMaterial, randomKey, type MockMaterial } from '../../mock/accounts';
 import { FAULT_NAMES, FAULTS, isFaultName, type FaultName } from '../../mock/faults';
-import { probe, send, signChallenge, type ProbeCall, type ProbeReply } from '../../mock/probe';
+import { probe, send, signChallenge, type ProbeCall, type ProbeReply } from '../support/probe';
 import { startMock, type MockHandle } from '../../mock/server';
 
 const TTL_SECONDS = 1;

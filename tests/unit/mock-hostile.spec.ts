@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { expect, test } from '@playwright/test';
 import { schemaErrors } from '../../helpers/schemas';
 import { createMockMaterial, type MockMaterial } from '../../mock/accounts';
-import { probe } from '../../mock/probe';
+import { probe } from '../support/probe';
 import { startMock, type MockHandle } from '../../mock/server';
 import { bodyCases, headerCases, invalidUtf8Cases, methodPathCases, mixedCases, type CaseKeys, type Category, type HostileCase } from './hostile-cases';
 import { RawConnection, printable, rawRequest, type Endpoint, type Outcome } from './raw-http';

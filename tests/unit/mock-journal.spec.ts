@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { expect, test } from '@playwright/test';
 import { createMockMaterial, randomKey, type MockMaterial } from '../../mock/accounts';
 import { Journal } from '../../mock/journal';
-import { send, type ProbeCall } from '../../mock/probe';
+import { send, type ProbeCall } from '../support/probe';
 import { startMock, type JournalEntry, type MockHandle } from '../../mock/server';
 
 let material: MockMaterial;

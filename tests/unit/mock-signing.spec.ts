@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { schemaErrors } from '../../helpers/schemas';
 import { createMockMaterial, type AccountName, type MockMaterial } from '../../mock/accounts';
-import { probe, signChallenge, type ProbeCall, type ProbeReply } from '../../mock/probe';
+import { probe, signChallenge, type ProbeCall, type ProbeReply } from '../support/probe';
 import { startMock, type MockHandle } from '../../mock/server';
 import { MISSING_SIGNING_HEADERS, SIGNATURE_FAILED } from '../../mock/signing';
 

@@ -5,7 +5,7 @@
 import https from 'node:https';
 import { expect, test } from '@playwright/test';
 import { createMockMaterial, randomKey, type MockMaterial } from '../../mock/accounts';
-import { send } from '../../mock/probe';
+import { send } from '../support/probe';
 import { HTTP_MODES } from '../../mock/plain-http';
 import { startMock, type MockHandle } from '../../mock/server';
 

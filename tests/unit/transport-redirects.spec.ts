@@ -14,7 +14,7 @@ import type { HttpOutcome } from '../../helpers/settings';
 import { fingerprint, MockControl } from '../../helpers/mock-control';
 import { expectOnlyCanaryOverHttp, probePlainHttp } from '../../helpers/transport/transport';
 import { createMockMaterial } from '../../mock/accounts';
-import { send as sendToMock } from '../../mock/probe';
+import { send as sendToMock } from '../support/probe';
 import { startMock } from '../../mock/server';
 import { unitTls } from '../unit-tls';
 

@@ -3,12 +3,12 @@
  * Tests in this file run in order, so the last one sees the mock after everything before it.
  */
 import tls from 'node:tls';
-import { expect, test } from '@playwright/test';
 import { schemaErrors } from '../../helpers/schemas';
-import { createMockMaterial, type MockMaterial } from '../../mock/accounts';
+import type { MockMaterial } from '../../mock/accounts';
 import { probe, type ProbeCall, type ProbeReply } from '../support/probe';
 import { BODY_LIMIT_BYTES } from '../../mock/request';
-import { startMock, type MockHandle } from '../../mock/server';
+import type { MockHandle } from '../../mock/server';
+import { expect, test } from '../support/mock-fixture';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -16,12 +16,11 @@ let material: MockMaterial;
 let mock: MockHandle;
 let call: (c: ProbeCall) => Promise<ProbeReply>;
 
-test.beforeAll(async () => {
-  material = await createMockMaterial();
-  mock = await startMock({ material });
+test.beforeAll(({ mock: workerMock, mockMaterial }) => {
+  material = mockMaterial;
+  mock = workerMock;
   call = probe(material, mock.baseUrl);
 });
-test.afterAll(async () => mock.close());
 
 const withKey = (c: ProbeCall): Promise<ProbeReply> => {
   const extra = Array.isArray(c.headers) ? c.headers : Object.entries(c.headers ?? {});

@@ -9,11 +9,11 @@
  * Tests run in order in one worker against one mock, so the last test sees what all the others did.
  */
 import fc from 'fast-check';
-import { expect, test } from '@playwright/test';
 import { schemaErrors } from '../../helpers/schemas';
-import { createMockMaterial, type MockMaterial } from '../../mock/accounts';
+import type { MockMaterial } from '../../mock/accounts';
 import { probe } from '../support/probe';
-import { startMock, type MockHandle } from '../../mock/server';
+import type { MockHandle } from '../../mock/server';
+import { expect, test } from '../support/mock-fixture';
 import { bodyCases, headerCases, invalidUtf8Cases, methodPathCases, mixedCases, type CaseKeys, type Category, type HostileCase } from './hostile-cases';
 import { RawConnection, printable, rawRequest, type Endpoint, type Outcome } from './raw-http';
 
@@ -81,9 +81,9 @@ let keys: CaseKeys;
 let https: Endpoint;
 let http: Endpoint;
 
-test.beforeAll(async () => {
-  material = await createMockMaterial();
-  mock = await startMock({ material });
+test.beforeAll(({ mock: workerMock, mockMaterial }) => {
+  material = mockMaterial;
+  mock = workerMock;
   keys = { active: material.accounts.active.key, inactive: material.accounts.inactive.key, signing: material.accounts.signing.key };
   const api = new URL(mock.baseUrl);
   https = { host: api.hostname, port: Number(api.port), ca: material.tls.certPem };
@@ -91,8 +91,6 @@ test.beforeAll(async () => {
   http = { host: plain.hostname, port: Number(plain.port) };
   process.stdout.write(`mock-hostile: seed ${SEED} (MOCK_HOSTILE_SEED=${SEED} reproduces this run)\n`);
 });
-
-test.afterAll(async () => mock.close());
 
 /** Samples `count` cases; each category has its own seed, so adding one does not reshuffle the others. */
 function sample(arbitrary: fc.Arbitrary<HostileCase>, count: number, offset: number): HostileCase[] {

@@ -96,7 +96,7 @@ const SETTING_NAMES = [
 ] as const;
 
 /** Set by the runner, not by users: they describe the embedded mock it started. */
-const INTERNAL_NAMES = ['CARDPLUSPAY_TARGET', 'CARDPLUSPAY_MOCK_CONTROL_URL', 'CARDPLUSPAY_MOCK_FAULT', 'CARDPLUSPAY_MOCK_TARGETS'] as const;
+export const INTERNAL_NAMES = ['CARDPLUSPAY_TARGET', 'CARDPLUSPAY_MOCK_CONTROL_URL', 'CARDPLUSPAY_MOCK_FAULT', 'CARDPLUSPAY_MOCK_TARGETS'] as const;
 
 export function isInternal(name: string): boolean {
   return (INTERNAL_NAMES as readonly string[]).includes(name) || name.startsWith('CARDPLUSPAY_MOCK_');

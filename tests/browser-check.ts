@@ -22,7 +22,7 @@ import type { Recorder, ShardCheckOutput } from './shard-check';
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'reports', 'self-test', 'report-check');
-const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM = '/usr/bin/chromium';
 /** docs/pitfalls.md: what Debian's Chromium needs to run headless here, and nothing that phones home. */
 /**
  * How long the browser may take to start or to show any one thing. This checks what the report
@@ -30,7 +30,7 @@ const CHROMIUM = '/usr/bin/chromium';
  * the budget is far above both. A report that never renders still fails, at the budget.
  */
 const BROWSER_BUDGET_MS = 300_000;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /** The only URLs an opened report may load: itself and what it builds in memory. */
 const ON_MACHINE = /^(?:file|data|blob):/i;

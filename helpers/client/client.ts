@@ -313,7 +313,7 @@ function withNodeDefaults(lines: HeaderLines, host?: string): HeaderLines {
  * Content-Type and Content-Length for a body, then node:http's Host and Connection. A unit test
  * holds this to what a server receives, so a transcript shows every field that was sent.
  */
-export function playwrightWireHeaders(url: URL, headers: Record<string, string>, payload: string | undefined): HeaderLines {
+function playwrightWireHeaders(url: URL, headers: Record<string, string>, payload: string | undefined): HeaderLines {
   const lines: HeaderLines = [
     ['user-agent', "(Playwright's default)"],
     ['accept', '*/*'],

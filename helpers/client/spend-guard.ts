@@ -16,7 +16,7 @@ export interface SpendingRoute {
  * Matched on the last segment wherever it sits, so `v2/orders` or a path that climbs out of the
  * base path counts too: a guard may refuse more than it must, never less.
  */
-export const SPENDING_ROUTES: readonly SpendingRoute[] = [{ method: 'POST', segment: 'orders', what: 'POST orders buys gift cards' }];
+const SPENDING_ROUTES: readonly SpendingRoute[] = [{ method: 'POST', segment: 'orders', what: 'POST orders buys gift cards' }];
 
 /** Headers and a query parameter that frameworks read as the real method (Express, Rails, Spring). */
 const METHOD_OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method', 'x-method-override'];

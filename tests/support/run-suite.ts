@@ -46,7 +46,7 @@ export interface RunOutputs {
   cookies: CookieLog;
 }
 
-export interface CookieLog {
+interface CookieLog {
   /** Requests the mocks saw. */
   requests: number;
   /** Requests with a Cookie header that a check chose (it named itself beside it). */

@@ -4,6 +4,7 @@
  * they work for any key format; titles never contain a value.
  */
 import crypto from 'node:crypto';
+import { deliberateCookie } from './client/cookies';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -178,7 +179,7 @@ export const MISPLACED_KEYS: readonly Placement[] = [
   { id: 'x-api-key-bearer', title: 'in X-API-Key with a Bearer prefix', headers: (k) => ({ 'X-API-Key': `Bearer ${k}` }) },
   { id: 'query-api_key', title: 'in the query as api_key', query: (k) => ({ api_key: k }) },
   { id: 'query-x-api-key', title: 'in the query as X-API-Key', query: (k) => ({ 'X-API-Key': k }) },
-  { id: 'cookie', title: 'in a cookie named X-API-Key', headers: (k) => ({ Cookie: `X-API-Key=${k}` }) },
+  { id: 'cookie', title: 'in a cookie named X-API-Key', headers: (k) => deliberateCookie(`X-API-Key=${k}`, 'AUTH-09') },
   { id: 'x-api-keys', title: 'in a header misspelt X-API-Keys', headers: (k) => ({ 'X-API-Keys': k }) },
   { id: 'x_api_key', title: 'in a header misspelt X_API_Key', headers: (k) => ({ X_API_Key: k }) },
   { id: 'x-apikey', title: 'in a header misspelt X-APIKey', headers: (k) => ({ 'X-APIKey': k }) },

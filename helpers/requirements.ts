@@ -64,9 +64,11 @@ export const REQUIREMENTS = {
   'SIGN-13': { level: 'must', docs: AUTHN, title: "The suite's signer matches fixed vectors, node:crypto and openssl" },
   'SAFE-01': { level: 'must', docs: SECURITY, title: 'No key, signature or private key appears in anything the run writes' },
   'SAFE-02': { level: 'must', docs: SECURITY, title: 'No key travels over plain HTTP, to another host, or through a redirect' },
-  'SAFE-03': { level: 'must', docs: SECURITY, title: 'With a valid key the suite calls only read-only endpoints' },
+  'SAFE-03': { level: 'must', docs: SECURITY, title: 'With a valid key the suite calls only read-only endpoints, routes matched as servers match them' },
   'SAFE-04': { level: 'must', docs: SECURITY, title: 'Bad configuration stops the run before any request' },
   'SAFE-05': { level: 'should', docs: `${DOCS}/troubleshooting`, title: 'A real target is treated politely: 429 honoured, parallelism limited' },
+  'SAFE-06': { level: 'must', docs: SECURITY, title: 'No ambient credentials: a request carries only the headers its check chose, never a cookie the target set' },
+  'SAFE-09': { level: 'must', docs: SECURITY, title: 'The reports call nowhere: opening the Allure report sends no request off the machine' },
 } as const satisfies Record<string, Requirement>;
 
 export type RequirementId = keyof typeof REQUIREMENTS;

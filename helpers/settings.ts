@@ -4,6 +4,7 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { spendingRoute } from './client/spend-guard';
 import { isJsonPointer } from './json-pointer';
 
 export const HTTP_OUTCOMES = [
@@ -95,7 +96,25 @@ const SETTING_NAMES = [
 ] as const;
 
 /** Set by the runner, not by users: they describe the embedded mock it started. */
-const INTERNAL_NAMES = ['CARDPLUSPAY_TARGET', 'CARDPLUSPAY_MOCK_CONTROL_URL', 'CARDPLUSPAY_MOCK_FAULT', 'CARDPLUSPAY_MOCK_TARGETS'] as const;
+export const INTERNAL_NAMES = ['CARDPLUSPAY_TARGET', 'CARDPLUSPAY_MOCK_CONTROL_URL', 'CARDPLUSPAY_MOCK_FAULT', 'CARDPLUSPAY_MOCK_TARGETS'] as const;
+
+export function isInternal(name: string): boolean {
+  return (INTERNAL_NAMES as readonly string[]).includes(name) || name.startsWith('CARDPLUSPAY_MOCK_');
+}
+
+/**
+ * The runner's own variables, found in the user's environment. They are only ever set by the
+ * runner for its workers; taken from outside, `CARDPLUSPAY_MOCK_FAULT=none` would turn a real
+ * target's failures into expected ones, so a user's value is refused, never silently dropped.
+ */
+export function internalSetFromOutside(env: Env): string[] {
+  return Object.keys(env)
+    .filter((name) => isInternal(name) && env[name] !== undefined)
+    .map(
+      (name) =>
+        `Cannot start: ${name} is set in your environment, but it is internal to the runner (it describes the embedded mock it starts). Unset it (unset ${name}); the settings a user may give are listed in README.md, "Settings".`,
+    );
+}
 
 export const KEY_NAMES = [
   'CARDPLUSPAY_API_KEY',
@@ -126,9 +145,19 @@ export function loadSettings(env: Env = process.env): Settings {
   };
   const get = (name: string): string | undefined => env[name];
 
+  // Node reads it at every TLS connection, for Playwright's requests and node:https alike, and no
+  // per-request option of Playwright's overrides it (docs/pitfalls.md).
+  if (get('NODE_TLS_REJECT_UNAUTHORIZED') === '0') {
+    refuse(
+      'NODE_TLS_REJECT_UNAUTHORIZED',
+      'is 0, which switches certificate checks off for every request of the run, so a key would go to any server that answers for the host',
+      'Unset it (unset NODE_TLS_REJECT_UNAUTHORIZED). To trust a private or self-signed CA, give its PEM file in CARDPLUSPAY_CA_FILE instead.',
+    );
+  }
+
   for (const name of Object.keys(env)) {
     if (!name.startsWith(SETTING_PREFIX)) continue;
-    if ((SETTING_NAMES as readonly string[]).includes(name) || (INTERNAL_NAMES as readonly string[]).includes(name)) continue;
+    if ((SETTING_NAMES as readonly string[]).includes(name) || isInternal(name)) continue;
     const near = closest(name, SETTING_NAMES);
     refuse(name, 'is not a setting of this suite', near ? `Did you mean ${near}?` : 'Remove it; see the settings table in README.md.');
   }
@@ -150,7 +179,15 @@ export function loadSettings(env: Env = process.env): Settings {
     );
   } else {
     base = parseUrl(rawBase);
-    if (!base) {
+    if (/[?#]/.test(rawBase)) {
+      // `new URL` drops an empty `?` or `#`, so the parsed URL alone would pass.
+      refuse(
+        'CARDPLUSPAY_BASE_URL',
+        'carries a query or fragment (it contains "?" or "#")',
+        'Give only scheme, host, port and path, e.g. https://api.cardpluspay.com/v1: every path the suite joins to it must land below that path, not in a query or fragment.',
+      );
+      base = undefined;
+    } else if (!base) {
       refuse('CARDPLUSPAY_BASE_URL', 'is not a URL', 'Give an absolute URL such as https://api.cardpluspay.com/v1.');
     } else if (base.protocol !== 'https:') {
       refuse(
@@ -207,6 +244,16 @@ export function loadSettings(env: Env = process.env): Settings {
   // A leading slash would drop the base path when joined (docs/pitfalls.md, "baseURL joins like new URL").
   challengePath = challengePath.replace(/^\/+/, '');
   const challengeMethod = oneOf(get('CARDPLUSPAY_CHALLENGE_METHOD')?.toUpperCase(), CHALLENGE_METHODS, 'POST', 'CARDPLUSPAY_CHALLENGE_METHOD', refuse);
+  // The challenge is requested with a signing key: it must not route to anything that spends.
+  const challengeUrl = parseUrl(challengePath, baseUrl || 'https://target.invalid/');
+  const spends = challengeUrl && spendingRoute(challengeMethod, challengeUrl);
+  if (spends) {
+    refuse(
+      'CARDPLUSPAY_CHALLENGE_PATH',
+      `"${challengePath}" with CARDPLUSPAY_CHALLENGE_METHOD=${challengeMethod} routes, on common servers, to a spending endpoint (${spends.what})`,
+      'Give the path of the challenge endpoint, e.g. auth/challenge; the suite never sends a key to an endpoint that spends.',
+    );
+  }
   const pointer = get('CARDPLUSPAY_CHALLENGE_POINTER') ?? '/data/challenge';
   if (!isJsonPointer(pointer)) {
     refuse(
@@ -396,9 +443,9 @@ function flag(raw: string | undefined, name: string, refuse: Refuse): boolean {
   return value ?? false;
 }
 
-function parseUrl(raw: string): URL | undefined {
+function parseUrl(raw: string, base?: string): URL | undefined {
   try {
-    return new URL(raw);
+    return new URL(raw, base);
   } catch {
     return undefined;
   }

@@ -3,6 +3,7 @@
  * or setting. The conformant record is built once per mock; a fault is a function from record to
  * record (see mock/faults/), so the modules that use a stage never learn which variant runs.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import type { SecureVersion } from 'node:tls';
 import { conformantPolicy, type ChallengePolicy } from './challenges';
 import { conformantPlainHttp, type HttpMode, type PlainHttpBehaviour } from './plain-http';
@@ -16,6 +17,8 @@ export interface MockBehaviour extends ApiBehaviour {
   tls: { minVersion: SecureVersion; ciphers?: string };
   /** Strict-Transport-Security on every HTTPS answer; undefined sends none. */
   hsts: string | undefined;
+  /** Set-Cookie values for an HTTPS answer to a request with these headers; the API sets none. */
+  cookies: (headers: IncomingHttpHeaders) => readonly string[];
 }
 
 export function conformantBehaviour(settings: { challengeTtlMs: number; httpMode: HttpMode }): MockBehaviour {
@@ -26,5 +29,6 @@ export function conformantBehaviour(settings: { challengeTtlMs: number; httpMode
     plainHttp: conformantPlainHttp(settings.httpMode),
     tls: { minVersion: 'TLSv1.2' },
     hsts: 'max-age=31536000; includeSubDomains',
+    cookies: () => [],
   };
 }

@@ -7,6 +7,13 @@ import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { AccountName, MockMaterial } from './accounts';
 import { decodeSafe } from '../helpers/decode-safe';
+import { COOKIE_CHECK_HEADER } from '../helpers/client/cookies';
+
+const CHECK_HEADER = COOKIE_CHECK_HEADER.toLowerCase();
+
+function firstOf(value: string | string[] | undefined): string | null {
+  return (Array.isArray(value) ? value[0] : value) ?? null;
+}
 
 export interface JournalEntry {
   seq: number;
@@ -19,6 +26,12 @@ export interface JournalEntry {
   keyFingerprint: string | null;
   /** The account whose key appears anywhere in the raw request: a header, the URL or the body. */
   configuredKeySeen: AccountName | null;
+  /**
+   * Whether a Cookie header arrived (SAFE-06), and which check said it chose it (its
+   * X-Conformance-Check value); `chosenBy: null` is an ambient cookie, which the self-test fails on.
+   * Cookie values are never stored.
+   */
+  cookie: { chosenBy: string | null } | null;
 }
 
 export function keyFingerprint(value: string): string {
@@ -54,6 +67,7 @@ export class Journal {
       queryNames: query.size === 0 ? [] : [...new Set(query.keys())],
       keyFingerprint: key === undefined ? null : keyFingerprint(Array.isArray(key) ? key.join(', ') : key),
       configuredKeySeen: this.keyIn(req.rawHeaders) ?? this.keyIn(urlForms(req.url ?? '')),
+      cookie: req.headers.cookie === undefined ? null : { chosenBy: firstOf(req.headers[CHECK_HEADER]) },
     };
     this.entries.push(entry);
     // Trimmed in batches so that the cost of splicing is spread thin.

@@ -66,6 +66,12 @@ export async function startMock(options: MockOptions): Promise<MockHandle> {
     serve('https', req, res, api).catch(() => res.destroy());
   });
   apiServer.on('clientError', (err, socket) => refuseUnparsable(err, socket, hsts));
+
+  /** What an HTTPS answer carries besides the reply's own headers. */
+  const httpsExtras = (req: http.IncomingMessage): Extras => {
+    const cookies = behaviour.cookies(req.headers);
+    return { ...(hsts ? { 'strict-transport-security': hsts } : {}), ...(cookies.length > 0 ? { 'set-cookie': [...cookies] } : {}) };
+  };
   apiServer.on('checkExpectation', (req, res) => expectationFailed('https', req, res));
 
   // The plain-HTTP context needs both origins, known only once the listeners are bound.
@@ -107,7 +113,7 @@ export async function startMock(options: MockOptions): Promise<MockHandle> {
         reply = serverError();
       }
     }
-    write(res, reply, transport === 'https' ? hsts : undefined);
+    write(res, reply, transport === 'https' ? httpsExtras(req) : {});
   }
 
   /**
@@ -117,7 +123,7 @@ export async function startMock(options: MockOptions): Promise<MockHandle> {
   function expectationFailed(transport: Transport, req: http.IncomingMessage, res: http.ServerResponse): void {
     const { path, query } = parseTarget(req.url);
     journal.open(transport, req, path, query);
-    write(res, fail(417, 'Expectation Failed', {}, { connection: 'close' }), transport === 'https' ? hsts : undefined);
+    write(res, fail(417, 'Expectation Failed', {}, { connection: 'close' }), transport === 'https' ? httpsExtras(req) : {});
   }
 
   const servers = [apiServer, plainServer, controlServer];
@@ -145,13 +151,14 @@ export async function startMock(options: MockOptions): Promise<MockHandle> {
   };
 }
 
-/** `sts` is the Strict-Transport-Security value to send, if any. */
-function write(res: http.ServerResponse, reply: Reply, sts: string | undefined): void {
+/** Header fields every answer of a transport carries (HSTS, cookies), beside the reply's own. */
+type Extras = Record<string, string | string[]>;
+
+function write(res: http.ServerResponse, reply: Reply, extras: Extras): void {
   if (res.headersSent || res.destroyed) return;
-  const headers: Record<string, string | number> = {};
+  const headers: Record<string, string | string[] | number> = {};
   if (reply.body.length > 0) headers['content-type'] = JSON_TYPE;
-  Object.assign(headers, reply.headers);
-  if (sts) headers['strict-transport-security'] = sts;
+  Object.assign(headers, reply.headers, extras);
   headers['content-length'] = Buffer.byteLength(reply.body);
   try {
     res.writeHead(reply.status, headers);

@@ -5,21 +5,24 @@
  * reviewer relies on: the totals, the known failing check with its requirement id, category and
  * redacted exchange, and the requirement matrix. Saves screenshots of the matrix and of the
  * failing check under reports/self-test/report-check/, and scans the built report, its history
- * and the rendered pages for secrets.
+ * and the rendered pages for secrets. The report is stripped of Allure's analytics as every built
+ * report is, and any request the pages make to something other than file:, data: or blob: is
+ * blocked and fails the check (SAFE-09).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Page } from '@playwright/test';
+import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { Redactor } from '../helpers/redact';
 import { MATRIX_NAME } from '../helpers/reporting/requirement-matrix';
+import { stripReports } from '../helpers/reporting/strip-analytics';
 import type { Summary } from '../helpers/reporting/summary';
 import { scanForSecrets } from './leak-scan';
 import type { Recorder, ShardCheckOutput } from './shard-check';
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'reports', 'self-test', 'report-check');
-const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM = '/usr/bin/chromium';
 /** docs/pitfalls.md: what Debian's Chromium needs to run headless here, and nothing that phones home. */
 /**
  * How long the browser may take to start or to show any one thing. This checks what the report
@@ -27,7 +30,23 @@ const CHROMIUM = '/usr/bin/chromium';
  * the budget is far above both. A report that never renders still fails, at the budget.
  */
 const BROWSER_BUDGET_MS = 300_000;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** The only URLs an opened report may load: itself and what it builds in memory. */
+const ON_MACHINE = /^(?:file|data|blob):/i;
+
+/**
+ * Blocks every request of the context that would leave the machine and returns the list of their
+ * URLs, filled as they happen: a page of the report, its frames and workers alike.
+ */
+export async function refuseOffMachineRequests(context: BrowserContext): Promise<string[]> {
+  const offMachine: string[] = [];
+  context.on('request', (request) => {
+    if (!ON_MACHINE.test(request.url())) offMachine.push(request.url());
+  });
+  await context.route((url) => !ON_MACHINE.test(url.href), (route) => route.abort('blockedbyclient'));
+  return offMachine;
+}
 
 /** What the report's header must count: the run's tests, plus the requirement matrix result. */
 function expectedTotals(s: Summary): { total: number; failed: number; passed: number; skipped: number } {
@@ -70,6 +89,11 @@ export async function browserCheck(record: Recorder, input: ShardCheckOutput, ba
     record('Allure report builds from the merged shards', false, `allure generate exited ${generate.status}: ${(generate.stderr || generate.stdout).trim().slice(-500)}`);
     return;
   }
+  const unstripped = stripReports([path.dirname(index)]);
+  if (unstripped.length > 0) {
+    record('Allure report in a real browser', false, `the analytics script could not be removed: ${unstripped.join('; ')}`);
+    return;
+  }
   const generated = (Date.now() - started) / 1000;
 
   const finder = new Redactor(input.secrets);
@@ -78,10 +102,12 @@ export async function browserCheck(record: Recorder, input: ShardCheckOutput, ba
   const problems: string[] = [];
   const seen: string[] = [];
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: BROWSER_BUDGET_MS });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const offMachine = await refuseOffMachineRequests(context);
   let doing = 'opening the report';
   /** A fresh tab on the report's front page, opened from disk as a reviewer opens the CI artifact. */
   const open = async (): Promise<Page> => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
     page.setDefaultTimeout(BROWSER_BUDGET_MS);
     await page.goto(`file://${index}`);
     await page.getByText(`${MATRIX_NAME}: the target`).first().waitFor();
@@ -155,6 +181,8 @@ export async function browserCheck(record: Recorder, input: ShardCheckOutput, ba
   } finally {
     await browser.close();
   }
+  if (offMachine.length > 0) problems.push(`the report made ${offMachine.length} request(s) off the machine (blocked): ${[...new Set(offMachine)].slice(0, 5).join(', ')}`);
+  else seen.push('no request other than file:, data: or blob:');
   // The built report and its history are outputs like any other: scanned for every secret.
   const hits = scanForSecrets([OUT], input.secrets);
   if (hits.length) problems.push(`secrets found in: ${hits.join(', ')}`);

@@ -105,6 +105,21 @@ function leakScan(of: readonly RunOutputs[]): void {
   record('no secret in reports, results or output', hits.length === 0, hits.length === 0 ? `scanned clean: ${scanned}` : `secrets found in: ${hits.join(', ')}`);
 }
 
+/** SAFE-06's proof for the self-test: no request of any run carried a cookie its check did not choose. */
+function cookieScan(of: readonly RunOutputs[]): void {
+  const requests = of.reduce((n, o) => n + o.cookies.requests, 0);
+  const chosen = of.reduce((n, o) => n + o.cookies.chosen, 0);
+  const ambient = of.flatMap((o) => o.cookies.ambient);
+  const cookieFault = SELECTED.includes('sets-cookies') ? ', the cookie-setting fault among the targets' : '';
+  record(
+    'no request carried a cookie its check did not choose',
+    ambient.length === 0,
+    ambient.length === 0
+      ? `${requests} requests in the mocks' journals, ${chosen} with a cookie a check chose (AUTH-09)${cookieFault}`
+      : `${ambient.length} request(s) carried an ambient Cookie header: ${ambient.slice(0, 5).join(', ')}`,
+  );
+}
+
 function printTable(rows: string[][]): void {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   for (const r of rows) process.stdout.write(`${r.map((c, i) => c.padEnd(widths[i]!)).join('  ')}\n`);
@@ -132,6 +147,8 @@ async function main(): Promise<void> {
   outputs.push(sharded.outputs);
   step('Leak scan: every run above, its files and its output');
   leakScan(outputs);
+  step('Cookie scan: every request the mocks saw');
+  cookieScan(outputs);
   step('The Allure report, merged from the shards, in headless Chromium');
   if (sharded.forBrowser) await browserCheck(record, sharded.forBrowser, cleanEnv());
   const failed = results.filter((r) => !r.ok);

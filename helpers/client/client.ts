@@ -10,6 +10,8 @@ import https from 'node:https';
 import { test, type APIRequestContext } from '@playwright/test';
 import { decodeSafe } from '../decode-safe';
 import { redactor } from '../redact';
+import { COOKIE_CHECK_HEADER } from './cookies';
+import { spendingRoute } from './spend-guard';
 import { answerLines, exchangeText } from './transcript';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
@@ -49,11 +51,6 @@ export interface Reply {
 export class GuardError extends Error {
   override name = 'GuardError';
 }
-
-/** Operations that spend balance or change the account: never sent with a configured key (SAFE-03). */
-const SPENDING: ReadonlyArray<{ method: Method; path: RegExp; what: string }> = [
-  { method: 'POST', path: /^orders$/, what: 'POST orders buys gift cards' },
-];
 
 export interface ClientOptions {
   baseUrl: string;
@@ -129,18 +126,14 @@ export class ApiClient {
   private async fetchOnce(method: Method, url: URL, headers: Record<string, string>, call: Call): Promise<Reply> {
     this.options.onRequest?.();
     const started = Date.now();
+    const payload = payloadOf(call);
     try {
-      const res = await this.ctx.fetch(url.href, {
-        method,
-        headers,
-        data: call.json !== undefined ? JSON.stringify(call.json) : call.body,
-        maxRedirects: 0,
-        failOnStatusCode: false,
-        timeout: call.timeoutMs ?? 15_000,
-      });
+      const res = await withEmptyJar(this.ctx, () =>
+        this.ctx.fetch(url.href, { method, headers, data: payload, maxRedirects: 0, failOnStatusCode: false, timeout: call.timeoutMs ?? 15_000 }),
+      );
       const body = await res.body();
       const reply = toReply(res.status(), res.headersArray(), body, url.href, Date.now() - started);
-      await attachExchange(method, url, Object.entries(headers), call, reply);
+      await attachExchange(method, url, playwrightWireHeaders(url, headers, payload), payload, reply);
       return reply;
     } catch (error) {
       throw scrub(error, `${method} ${describePath(url)}`);
@@ -156,7 +149,13 @@ export class ApiClient {
     const url = this.urlFor(call);
     const given = new Set(call.headerLines.map(([n]) => n.toLowerCase()));
     // Node adds no Host of its own when headers come as a flat list; HTTP/1.1 requires one.
-    const defaults: Array<[string, string]> = [['Host', url.host], ...Object.entries(withDefaults({}, call))];
+    const payload = payloadOf(call);
+    const defaults: Array<[string, string]> = [
+      ['Host', url.host],
+      ...Object.entries(withDefaults({}, call)),
+      // Without it Node would send the body chunked; with it the transcript shows what went.
+      ...(payload === undefined ? [] : ([['Content-Length', String(Buffer.byteLength(payload))]] as Array<[string, string]>)),
+    ];
     const lines = [...call.headerLines, ...defaults.filter(([n]) => !given.has(n.toLowerCase()))];
     this.guard(method, url, lines, call);
     return inStep(`${method} ${relativeForTitle(url)}`, () => this.politely(`${method} ${describePath(url)}`, () => this.rawOnce(method, url, lines, call)));
@@ -168,11 +167,11 @@ export class ApiClient {
     const flat: string[] = [];
     for (const [n, v] of lines) flat.push(n, v);
     try {
-      const { status, rawHeaders, body } = await rawRequest(url, method, flat, call.json !== undefined ? JSON.stringify(call.json) : call.body, call.timeoutMs ?? 15_000, this.agentFor(url));
+      const { status, rawHeaders, body } = await rawRequest(url, method, flat, payloadOf(call), call.timeoutMs ?? 15_000, this.agentFor(url));
       const pairs: Array<{ name: string; value: string }> = [];
       for (let i = 0; i + 1 < rawHeaders.length; i += 2) pairs.push({ name: rawHeaders[i]!, value: rawHeaders[i + 1]! });
       const reply = toReply(status, pairs, body, url.href, Date.now() - started);
-      await attachExchange(method, url, lines, call, reply);
+      await attachExchange(method, url, withNodeDefaults(lines), payloadOf(call), reply);
       return reply;
     } catch (error) {
       throw scrub(error, `${method} ${describePath(url)}`);
@@ -206,7 +205,7 @@ export class ApiClient {
 
   private agentFor(url: URL): http.Agent | undefined {
     if (url.protocol !== 'https:') return undefined;
-    this.agent ??= new https.Agent({ keepAlive: true, maxSockets: 16 });
+    this.agent ??= new https.Agent({ keepAlive: true, maxSockets: 16, rejectUnauthorized: true });
     return this.agent;
   }
 
@@ -218,8 +217,17 @@ export class ApiClient {
     return url;
   }
 
-  /** SAFE-02 and SAFE-03: refuse before anything leaves the process. */
+  /** SAFE-02, SAFE-03 and SAFE-04: refuse before anything leaves the process. */
   private guard(method: Method, url: URL, headers: Array<[string, string]>, call: Call): void {
+    // Checked at every request, not only at start: Node honours the variable whenever it is set,
+    // and Playwright's request has no option that overrides it.
+    if (url.protocol === 'https:' && process.env.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
+      throw new GuardError('Refused: NODE_TLS_REJECT_UNAUTHORIZED=0 would switch certificate checks off for this request. Unset it; trust a private CA with CARDPLUSPAY_CA_FILE.');
+    }
+    const names = headers.map(([n]) => n.toLowerCase());
+    if (names.includes('cookie') && !names.includes(COOKIE_CHECK_HEADER.toLowerCase())) {
+      throw new GuardError(`Refused: a Cookie header goes out only from a check that names itself (deliberateCookie() in helpers/client/cookies.ts), so an ambient cookie can be told from a chosen one (SAFE-06).`);
+    }
     const texts = [url.href, decodeSafe(url.href), ...headers.map(([n, v]) => `${n}: ${v}`), call.body ?? '', call.json !== undefined ? JSON.stringify(call.json) : ''];
     const carriesKey = this.options.configuredKeys.some((key) => key && texts.some((t) => t.includes(key)));
     if (!carriesKey) return;
@@ -229,22 +237,94 @@ export class ApiClient {
     if (url.host !== this.base.host) {
       throw new GuardError(`Refused: a configured key would go to ${url.host}, not the configured target ${this.base.host}.`);
     }
-    const rel = relativePath(url, this.base);
-    const spend = SPENDING.find((s) => s.method === method && s.path.test(rel));
+    const spend = spendingRoute(method, url, headers);
     if (spend) {
       throw new GuardError(`Refused: ${spend.what}; the suite never sends it with a configured key, whatever a spec asks.`);
     }
   }
 }
 
-/** `Accept: application/json` always, and `Content-Type: application/json` with a JSON body, unless given. */
+/** Sent unless a check gives its own: Playwright's default names the OS and Node version. */
+export const USER_AGENT = 'cardpluspay-conformance';
+
+/**
+ * The suite's own defaults, unless given: `Accept: application/json`, `Content-Type:
+ * application/json` with a JSON body, a User-Agent of its own and `Accept-Encoding: identity`
+ * (the raw client decodes nothing; one encoding for both clients keeps the bytes comparable).
+ */
 function withDefaults(headers: Record<string, string>, call: Call): Record<string, string> {
   const has = (name: string): boolean => Object.keys(headers).some((n) => n.toLowerCase() === name);
   return {
     ...headers,
     ...(has('accept') ? {} : { Accept: 'application/json' }),
     ...(call.json !== undefined && !has('content-type') ? { 'Content-Type': 'application/json' } : {}),
+    ...(has('user-agent') ? {} : { 'User-Agent': USER_AGENT }),
+    ...(has('accept-encoding') ? {} : { 'Accept-Encoding': 'identity' }),
   };
+}
+
+function payloadOf(call: Call): string | undefined {
+  return call.json !== undefined ? JSON.stringify(call.json) : call.body;
+}
+
+/**
+ * Requests of one context go one at a time, each with an empty cookie jar, and the jar is emptied
+ * again before the next (SAFE-06). APIRequestContext stores every Set-Cookie and replays it on
+ * later requests it has no option to stop; only an empty jar at the moment a request goes out
+ * sends nothing, and only one request in flight per context keeps a reply's cookies from reaching
+ * a request sent meanwhile. A check that means to send a cookie gives the Cookie header itself.
+ */
+const jarQueues = new WeakMap<APIRequestContext, Promise<unknown>>();
+
+async function withEmptyJar<T>(ctx: APIRequestContext, send: () => Promise<T>): Promise<T> {
+  const run = async (): Promise<T> => {
+    await ctx.clearCookies();
+    try {
+      return await send();
+    } finally {
+      await ctx.clearCookies().catch(() => undefined);
+    }
+  };
+  const result = (jarQueues.get(ctx) ?? Promise.resolve()).then(run, run);
+  jarQueues.set(ctx, result.catch(() => undefined));
+  return result;
+}
+
+type HeaderLines = Array<[string, string]>;
+
+/** Sets a field the way Playwright's request does: an existing name keeps its spelling. */
+function setLine(lines: HeaderLines, name: string, value: string, keepExisting = false): void {
+  const existing = lines.find(([n]) => n.toLowerCase() === name.toLowerCase());
+  if (!existing) lines.push([name, value]);
+  else if (!keepExisting) existing[1] = value;
+}
+
+/** What node:http adds to any request through a keep-alive agent: Host and Connection, when absent. */
+function withNodeDefaults(lines: HeaderLines, host?: string): HeaderLines {
+  const out: HeaderLines = lines.map(([n, v]) => [n, v]);
+  if (host !== undefined) setLine(out, 'Host', host, true);
+  setLine(out, 'Connection', 'keep-alive', true);
+  return out;
+}
+
+/**
+ * The header fields Playwright's request puts on the wire for these headers, in its order and
+ * spelling: its three defaults (each replaced by the suite's own), then the given fields, a
+ * Content-Type and Content-Length for a body, then node:http's Host and Connection. A unit test
+ * holds this to what a server receives, so a transcript shows every field that was sent.
+ */
+function playwrightWireHeaders(url: URL, headers: Record<string, string>, payload: string | undefined): HeaderLines {
+  const lines: HeaderLines = [
+    ['user-agent', "(Playwright's default)"],
+    ['accept', '*/*'],
+    ['accept-encoding', 'gzip,deflate,br'],
+  ];
+  for (const [n, v] of Object.entries(headers)) setLine(lines, n, v);
+  if (payload !== undefined) {
+    setLine(lines, 'content-type', 'application/octet-stream', true);
+    setLine(lines, 'content-length', String(Buffer.byteLength(payload)));
+  }
+  return withNodeDefaults(lines, url.host);
 }
 
 function toReply(status: number, pairs: Array<{ name: string; value: string }>, body: Buffer, url: string, ms: number): Reply {
@@ -261,14 +341,6 @@ function toReply(status: number, pairs: Array<{ name: string; value: string }>, 
     json = undefined;
   }
   return { status, headers, contentType: headers['content-type'] ?? '', text, json, url, ms };
-}
-
-/** Path below the base path, percent-decoded and normalised, for the spending check. */
-function relativePath(url: URL, base: URL): string {
-  let path = decodeSafe(url.pathname).toLowerCase().replace(/\/{2,}/g, '/');
-  const basePath = decodeSafe(base.pathname).toLowerCase();
-  if (path.startsWith(basePath)) path = path.slice(basePath.length);
-  return path.replace(/^\/+|\/+$/g, '');
 }
 
 function describePath(url: URL): string {
@@ -295,7 +367,8 @@ function rawRequest(
 ): Promise<{ status: number; rawHeaders: string[]; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const mod = url.protocol === 'https:' ? https : http;
-    const req = mod.request(url, { method, headers: flatHeaders, agent, timeout: timeoutMs });
+    // rejectUnauthorized is given, not defaulted: the default follows NODE_TLS_REJECT_UNAUTHORIZED.
+    const req = mod.request(url, { method, headers: flatHeaders, agent, timeout: timeoutMs, ...(url.protocol === 'https:' ? { rejectUnauthorized: true } : {}) });
     req.on('timeout', () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
     req.on('error', reject);
     req.on('response', (res) => {
@@ -323,8 +396,8 @@ function inStep<T>(title: string, body: () => Promise<T>): Promise<T> {
   return test.step(title, body, { box: true });
 }
 
-/** Attaches a redacted transcript of one exchange to the running test, if there is one. */
-async function attachExchange(method: string, url: URL, headers: Array<[string, string]>, call: Call, reply: Reply): Promise<void> {
+/** Attaches a redacted transcript of one exchange (every header field that went) to the running test, if there is one. */
+async function attachExchange(method: string, url: URL, headers: HeaderLines, payload: string | undefined, reply: Reply): Promise<void> {
   let info: ReturnType<typeof test.info>;
   try {
     info = test.info();
@@ -332,7 +405,6 @@ async function attachExchange(method: string, url: URL, headers: Array<[string, 
     return;
   }
   const sent = [`→ ${method} ${url.href}`, ...headers.map(([n, v]) => `${n}: ${printable(v)}`)];
-  const payload = call.json !== undefined ? JSON.stringify(call.json) : call.body;
   if (payload !== undefined) sent.push('', payload);
   const transcript = redactor.redact(exchangeText(sent, answerLines(`← ${reply.status} (${reply.ms} ms)`, reply.headers, reply.text)));
   await info.attach(`${method} ${relativeForTitle(url)} → ${reply.status}`, { body: transcript, contentType: 'text/plain' });

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { KEY_NAMES, loadSettings, runFacts, secretsOf, SettingsError, type Settings } from '../settings';
+import { internalSetFromOutside, isInternal, KEY_NAMES, loadSettings, runFacts, secretsOf, SettingsError, type Settings } from '../settings';
 import { startEmbeddedMocks, type EmbeddedMocks } from './embedded-mock';
 import { runPlaywright } from './playwright-process';
 import { Redactor } from '../redact';
@@ -30,25 +30,28 @@ export function refuse(problems: readonly string[]): never {
 
 /** Validates the user's environment; returns the settings for a remote target, or undefined for the mock. */
 export function checkUserSettings(env: NodeJS.ProcessEnv): Settings | undefined {
-  const { CARDPLUSPAY_TARGET: _internal, ...userEnv } = env;
+  const problems = internalSetFromOutside(env);
+  const userEnv = Object.fromEntries(Object.entries(env).filter(([name]) => !isInternal(name)));
+  let remote: Settings | undefined;
   try {
-    if (userEnv.CARDPLUSPAY_BASE_URL) return loadSettings(userEnv);
-    const stray = TARGET_ONLY.filter((name) => userEnv[name]);
-    if (stray.length > 0) {
-      throw new SettingsError(
-        stray.map(
+    if (userEnv.CARDPLUSPAY_BASE_URL) remote = loadSettings(userEnv);
+    else {
+      const stray = TARGET_ONLY.filter((name) => userEnv[name]);
+      problems.push(
+        ...stray.map(
           (name) =>
             `Cannot start: ${name} is set but CARDPLUSPAY_BASE_URL is not. The embedded mock makes its own keys and certificate; set CARDPLUSPAY_BASE_URL to check a real target, or unset ${name}.`,
         ),
       );
+      // Validate every other setting as the mock run will use it.
+      if (stray.length === 0) loadSettings({ ...userEnv, CARDPLUSPAY_TARGET: 'mock', CARDPLUSPAY_BASE_URL: 'https://127.0.0.1/v1/', CARDPLUSPAY_API_KEY: 'placeholder-key-for-validation' });
     }
-    // Validate every other setting as the mock run will use it.
-    loadSettings({ ...userEnv, CARDPLUSPAY_TARGET: 'mock', CARDPLUSPAY_BASE_URL: 'https://127.0.0.1/v1/', CARDPLUSPAY_API_KEY: 'placeholder-key-for-validation' });
-    return undefined;
   } catch (error) {
-    if (error instanceof SettingsError) refuse(error.problems);
-    throw error;
+    if (!(error instanceof SettingsError)) throw error;
+    problems.push(...error.problems);
   }
+  if (problems.length > 0) refuse(problems);
+  return remote;
 }
 
 function cleanOutputs(): void {

@@ -247,6 +247,23 @@ export const API_KEY_FAULTS = {
     summary: 'The 401 message is "Invalid API key"',
     bend: refuseWith(() => fail(401, 'Invalid API key')),
   },
+  // Cookies: what a client must never send back (SAFE-06 is the suite's side of it)
+  'sets-cookies': {
+    breaks: ['AUTH-13'],
+    summary: 'Every HTTPS answer sets cookies: a sticky load-balancer one, a session, and one holding the presented key (echoed, so a 401 carries it)',
+    bend: (behaviour) => ({
+      ...behaviour,
+      cookies: (headers) => {
+        const presented = headers['x-api-key'];
+        const key = Array.isArray(presented) ? presented.join(', ') : presented;
+        return [
+          'AWSALB=conformance-sticky-0001; Path=/',
+          'cpp_session=conformance-session-0002; Path=/; Secure; HttpOnly',
+          ...(key ? [`cpp_key=${encodeURIComponent(key)}; Path=/; Secure`] : []),
+        ];
+      },
+    }),
+  },
 } satisfies Record<string, Fault>;
 
 /** A revoked key also gets a member the others lack, so even a keys-only comparison sees the leak. */

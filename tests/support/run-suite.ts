@@ -36,10 +36,36 @@ interface SuiteRun<S> {
   rawOutput: string;
 }
 
-/** What the leak scan needs from a check: the secrets its mocks used and what its runs printed. */
+/**
+ * What the scans after the runs need from a check: the secrets its mocks used and what its runs
+ * printed (the leak scan), and what its mocks' journals say about cookies (SAFE-06).
+ */
 export interface RunOutputs {
   secrets: string[];
   printed: Record<string, string>;
+  cookies: CookieLog;
+}
+
+interface CookieLog {
+  /** Requests the mocks saw. */
+  requests: number;
+  /** Requests with a Cookie header that a check chose (it named itself beside it). */
+  chosen: number;
+  /** Requests with a Cookie header no check chose: `mock name #seq METHOD path`. Must stay empty. */
+  ambient: string[];
+}
+
+/** Reads every mock's journal: must run before the mocks close. */
+function cookieLog(mocks: EmbeddedMocks): CookieLog {
+  const log: CookieLog = { requests: 0, chosen: 0, ambient: [] };
+  for (const [name, handle] of mocks.handles) {
+    for (const entry of handle.journal()) {
+      log.requests++;
+      if (entry.cookie?.chosenBy) log.chosen++;
+      else if (entry.cookie) log.ambient.push(`${name} #${entry.seq} ${entry.method} ${entry.path}`);
+    }
+  }
+  return log;
 }
 
 export interface SuiteRuns<S> {
@@ -61,10 +87,12 @@ export async function runSuiteAgainstMocks<S>(targets: readonly MockTarget[], ba
     return { name: spec.name, code: run.code, seconds: (Date.now() - started) / 1000, summary, rawOutput: run.rawOutput };
   };
   const runs: Array<SuiteRun<S>> = [];
+  let cookies: CookieLog;
   try {
     for (const batch of batches) runs.push(...(await Promise.all(batch.map(runOne))));
   } finally {
+    cookies = cookieLog(mocks);
     await mocks.close();
   }
-  return { runs, redactor, outputs: { secrets: mocks.secrets, printed: Object.fromEntries(runs.map((r) => [`${r.name} output`, r.rawOutput])) } };
+  return { runs, redactor, outputs: { secrets: mocks.secrets, printed: Object.fromEntries(runs.map((r) => [`${r.name} output`, r.rawOutput])), cookies } };
 }

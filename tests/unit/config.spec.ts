@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { cleanEnv } from '../../helpers/runner/env';
-import { loadSettings, SettingsError } from '../../helpers/settings';
+import { INTERNAL_NAMES, internalSetFromOutside, loadSettings, SettingsError } from '../../helpers/settings';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const KEY = 'cpp_test_Q2xJ8sZr4LkP0vNw7YhT3mBd6FcA1eGu';
@@ -67,7 +67,30 @@ const MISTAKES: ReadonlyArray<{ id: string; env: Record<string, string>; message
   { id: 'signing key equal to active key', env: { ...BASE, CARDPLUSPAY_SIGNING_API_KEY: KEY, CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE: RSA_FILE }, message: 'Cannot start: CARDPLUSPAY_SIGNING_API_KEY is the same key as CARDPLUSPAY_API_KEY. Each setting needs a key of its own account.' },
   { id: 'unreadable CA file', env: { ...BASE, CARDPLUSPAY_CA_FILE: path.join(dir, 'none.pem') }, message: 'Cannot start: CARDPLUSPAY_CA_FILE cannot be read' },
   { id: 'workers', env: { ...BASE, CARDPLUSPAY_WORKERS: '0' }, message: 'Cannot start: CARDPLUSPAY_WORKERS must be a whole number from 1 to 16 (got "0").' },
+  { id: 'certificate checks off', env: { ...BASE, NODE_TLS_REJECT_UNAUTHORIZED: '0' }, message: 'Cannot start: NODE_TLS_REJECT_UNAUTHORIZED is 0, which switches certificate checks off for every request of the run, so a key would go to any server that answers for the host. Unset it (unset NODE_TLS_REJECT_UNAUTHORIZED).' },
+  { id: 'base URL ending in #', env: { ...BASE, CARDPLUSPAY_BASE_URL: 'https://api.example.test/v1#' }, message: 'Cannot start: CARDPLUSPAY_BASE_URL carries a query or fragment (it contains "?" or "#"). Give only scheme, host, port and path' },
+  { id: 'base URL ending in ?', env: { ...BASE, CARDPLUSPAY_BASE_URL: 'https://api.example.test/v1?' }, message: 'Cannot start: CARDPLUSPAY_BASE_URL carries a query or fragment' },
+  { id: 'base URL with a query', env: { ...BASE, CARDPLUSPAY_BASE_URL: 'https://api.example.test/v1?tenant=a' }, message: 'Cannot start: CARDPLUSPAY_BASE_URL carries a query or fragment' },
+  ...['orders;x', 'Orders/', 'orders.json', './orders', 'x/../orders', '%6Frders', 'orders%3Bx', '../orders'].map((p) => ({
+    id: `challenge path ${p} that routes to POST orders`,
+    env: { ...BASE, CARDPLUSPAY_CHALLENGE_PATH: p },
+    message: `Cannot start: CARDPLUSPAY_CHALLENGE_PATH "${p}" with CARDPLUSPAY_CHALLENGE_METHOD=POST routes, on common servers, to a spending endpoint (POST orders buys gift cards). Give the path of the challenge endpoint, e.g. auth/challenge`,
+  })),
 ];
+
+test('SAFE-04 a challenge path that only reads is accepted, whatever it looks like', SAFE04, () => {
+  expect(loadSettings({ ...BASE, CARDPLUSPAY_CHALLENGE_PATH: 'orders;x', CARDPLUSPAY_CHALLENGE_METHOD: 'GET' }).challenge.path).toBe('orders;x');
+  expect(loadSettings({ ...BASE, CARDPLUSPAY_CHALLENGE_PATH: 'orders/check' }).challenge.path).toBe('orders/check');
+});
+
+test('SAFE-04 the runner\'s internal variables are refused from the user, each by name', SAFE04, () => {
+  for (const name of [...INTERNAL_NAMES, 'CARDPLUSPAY_MOCK_ANYTHING']) {
+    expect(internalSetFromOutside({ ...BASE, [name]: 'none' })).toEqual([
+      `Cannot start: ${name} is set in your environment, but it is internal to the runner (it describes the embedded mock it starts). Unset it (unset ${name}); the settings a user may give are listed in README.md, "Settings".`,
+    ]);
+  }
+  expect(internalSetFromOutside(BASE)).toEqual([]);
+});
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -130,3 +153,22 @@ test('SAFE-04 a key set without a base URL is refused instead of silently testin
   expect(run.code).toBe(2);
   expect(run.stderr).toContain('Cannot start: CARDPLUSPAY_API_KEY is set but CARDPLUSPAY_BASE_URL is not.');
 });
+
+const REMOTE = { CARDPLUSPAY_BASE_URL: 'https://127.0.0.1:PORT/v1', CARDPLUSPAY_API_KEY: KEY };
+for (const [what, env, name] of [
+  ['NODE_TLS_REJECT_UNAUTHORIZED=0 with a target', { ...REMOTE, NODE_TLS_REJECT_UNAUTHORIZED: '0' }, 'NODE_TLS_REJECT_UNAUTHORIZED'],
+  ['NODE_TLS_REJECT_UNAUTHORIZED=0 with the mock', { NODE_TLS_REJECT_UNAUTHORIZED: '0' }, 'NODE_TLS_REJECT_UNAUTHORIZED'],
+  ['a challenge path that routes to POST orders', { ...REMOTE, CARDPLUSPAY_CHALLENGE_PATH: 'orders;x' }, 'CARDPLUSPAY_CHALLENGE_PATH'],
+  ['a base URL ending in #', { ...REMOTE, CARDPLUSPAY_BASE_URL: 'https://127.0.0.1:PORT/v1#' }, 'CARDPLUSPAY_BASE_URL'],
+  ['CARDPLUSPAY_MOCK_FAULT from the user, with a target', { ...REMOTE, CARDPLUSPAY_MOCK_FAULT: 'none' }, 'CARDPLUSPAY_MOCK_FAULT'],
+  ['CARDPLUSPAY_MOCK_FAULT from the user, with the mock', { CARDPLUSPAY_MOCK_FAULT: 'none' }, 'CARDPLUSPAY_MOCK_FAULT'],
+] as const) {
+  test(`SAFE-04 npm run conformance exits 2 on ${what}, before any request`, SAFE04, async () => {
+    test.slow();
+    const run = await runConformance(env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`Cannot start: ${name} `);
+    expect(run.stderr).not.toContain(KEY);
+    expect(run.connections, 'no connection reached the target').toBe(0);
+  });
+}

@@ -199,6 +199,10 @@ const PROBES: Record<FaultName, (k: Kit) => Promise<boolean>> = {
       () => true,
       () => false,
     ),
+  'sets-cookies': async (k) => {
+    const cookies = (await k.balance(k.active)).headers['set-cookie'] ?? [];
+    return cookies.some((c) => c.startsWith(`cpp_key=${k.active};`)) && cookies.some((c) => c.startsWith('AWSALB='));
+  },
   'no-hsts': async (k) => (await k.balance(k.active)).headers['strict-transport-security'] === undefined,
   'short-hsts': async (k) => (await k.balance(k.active)).headers['strict-transport-security'] === 'max-age=3600',
   'sign-presence-only': async (k) => (await k.signed('never-issued', 'AAAA')).status === 200,

@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { randomKey, type MockMaterial } from '../../mock/accounts';
 import { Journal } from '../../mock/journal';
+import { deliberateCookie } from '../../helpers/client/cookies';
 import { send, type ProbeCall } from '../support/probe';
 import type { JournalEntry, MockHandle } from '../../mock/server';
 import { expect, test } from '../support/mock-fixture';
@@ -94,4 +95,14 @@ test('a long run keeps the newest entries and since() still answers by seq', () 
   expect(all.at(-1)!.seq).toBe(total);
   expect(journal.since(total - 3).map((e) => e.seq)).toEqual([total - 2, total - 1, total]);
   expect(journal.since(total)).toEqual([]);
+});
+
+test('SAFE-06 a Cookie header is recorded with the check that chose it, never its value', { annotation: [{ type: 'requirement', description: 'SAFE-06' }] }, async () => {
+  const key = material.accounts.active.key;
+  expect((await entryFor('baseUrl', 'balance', { headers: { 'X-API-Key': key } })).cookie).toBeNull();
+  const ambient = await entryFor('baseUrl', 'balance', { headers: { Cookie: `cpp_key=${key}` } });
+  expect(ambient.cookie).toEqual({ chosenBy: null });
+  const chosen = await entryFor('baseUrl', 'balance', { headers: deliberateCookie('AWSALB=x', 'AUTH-09') });
+  expect(chosen.cookie).toEqual({ chosenBy: 'AUTH-09' });
+  expect(JSON.stringify(mock.journal())).not.toContain('AWSALB=x');
 });

@@ -9,6 +9,8 @@ import http from 'node:http';
 import https from 'node:https';
 import { test, type APIRequestContext } from '@playwright/test';
 import { redactor } from '../redact';
+import { notJudged, unreachableReason } from './not-judged';
+import type { RequestCap } from './request-ledger';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
 
@@ -59,49 +61,60 @@ export interface ClientOptions {
   configuredKeys: readonly string[];
   /** Called once per request sent (retries included), for the run's request count. */
   onRequest?: () => void;
-  /** How long one call may keep meeting 429s before it is given up as "target rate-limited". */
+  /** The run's request cap, shared by every worker; unset means no cap. */
+  requestCap?: RequestCap;
+  /** How long this client (one test) may spend waiting out 429s before its check is not judged. */
   rateLimitBudgetMs?: number;
   /** Waits between retries; injectable so tests of the backoff never sleep. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
-  /** What giving up does; by default the running test is skipped with the reason. */
-  onRateLimited?: (reason: string) => never;
+  /** Shows a wait as progress, so a throttled run never looks hung. Default: one console line. */
+  onWait?: (ms: number, why: RetryDelay['why']) => void;
+  /** What a check that cannot be judged does; by default the running test ends as not judged. */
+  onNotJudged?: (reason: string) => never;
 }
 
-/** Thrown when a call outside a test runs out of rate-limit budget (inside one, the test is skipped). */
-export class RateLimitedError extends Error {
-  override name = 'RateLimitedError';
+/** The most a body is read (SAFE-08): past it the check that asked fails, and the rest is not read. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export class BodyTooLargeError extends Error {
+  override name = 'BodyTooLargeError';
 }
 
-/** Skips the running test as "target rate-limited"; outside a test, throws RateLimitedError. */
-function skipAsRateLimited(reason: string): never {
-  let info: ReturnType<typeof test.info>;
-  try {
-    info = test.info();
-  } catch {
-    throw new RateLimitedError(reason);
-  }
-  info.skip(true, reason);
-  throw new RateLimitedError(reason);
+function bodyTooLarge(what: string, bytes: number | undefined): BodyTooLargeError {
+  return new BodyTooLargeError(
+    `${what}: the answer's body is larger than ${MAX_BODY_BYTES} bytes${bytes !== undefined ? ` (${bytes} announced or read)` : ''}; it was not read further (SAFE-08: bounded work whatever the target sends)`,
+  );
 }
 
 const MAX_RETRY_AFTER_MS = 60_000;
-const BACKOFF_BASE_MS = 500;
+const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_CAP_MS = 30_000;
 
+export interface RetryDelay {
+  ms: number;
+  why: 'Retry-After' | 'backoff';
+}
+
 /**
- * How long to wait after a 429: the server's Retry-After (delta-seconds or an HTTP-date, RFC 9110
- * 10.2.3), bounded; otherwise exponential backoff with jitter (half fixed, half random).
+ * How long to wait after a 429 (SAFE-05): the server's Retry-After (delta-seconds or an HTTP-date,
+ * RFC 9110 10.2.3), bounded. `0`, a date already past, an unreadable value or none would mean an
+ * immediate retry, which floods a throttling target: those back off exponentially instead, from
+ * 1 s, with up to half again of random jitter so parallel workers do not retry in step.
+ * `backoffs` counts the backoffs this check already made.
  */
-export function retryDelayMs(retryAfter: string | undefined, attempt: number, random: () => number = Math.random, now: number = Date.now()): number {
+export function retryDelay(retryAfter: string | undefined, backoffs: number, random: () => number = Math.random, now: number = Date.now()): RetryDelay {
   const value = retryAfter?.trim();
-  if (value) {
-    if (/^\d+$/.test(value)) return Math.min(Number(value) * 1000, MAX_RETRY_AFTER_MS);
-    const date = Date.parse(value);
-    if (!Number.isNaN(date)) return Math.min(Math.max(date - now, 0), MAX_RETRY_AFTER_MS);
-  }
-  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+  let told: number | undefined;
+  if (value && /^\d+$/.test(value)) told = Number(value) * 1000;
+  else if (value && !Number.isNaN(Date.parse(value))) told = Date.parse(value) - now;
+  if (told !== undefined && told > 0) return { ms: Math.min(told, MAX_RETRY_AFTER_MS), why: 'Retry-After' };
+  const step = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** backoffs);
+  return { ms: Math.min(BACKOFF_CAP_MS, Math.round(step + (random() * step) / 2)), why: 'backoff' };
+}
+
+function printWait(ms: number, why: RetryDelay['why']): void {
+  process.stdout.write(`waiting ${Math.round(ms / 100) / 10} s: target rate-limited (${why === 'backoff' ? 'no usable Retry-After: backing off' : 'Retry-After'})\n`);
 }
 
 export class ApiClient {
@@ -125,10 +138,12 @@ export class ApiClient {
   }
 
   private async fetchOnce(method: Method, url: URL, headers: Record<string, string>, call: Call): Promise<Reply> {
-    this.options.onRequest?.();
+    const what = `${method} ${describePath(url)}`;
+    this.claimRequest(what);
     const started = Date.now();
+    let res;
     try {
-      const res = await this.ctx.fetch(url.href, {
+      res = await this.ctx.fetch(url.href, {
         method,
         headers,
         data: call.json !== undefined ? JSON.stringify(call.json) : call.body,
@@ -136,13 +151,43 @@ export class ApiClient {
         failOnStatusCode: false,
         timeout: call.timeoutMs ?? 15_000,
       });
-      const body = await res.body();
-      const reply = toReply(res.status(), res.headersArray(), body, url.href, Date.now() - started);
-      await attachExchange(method, url, Object.entries(headers), call, reply);
-      return reply;
     } catch (error) {
-      throw scrub(error, `${method} ${describePath(url)}`);
+      throw this.failure(error, what);
     }
+    // Playwright has already buffered the body in its driver; a body announced or found too
+    // large is never copied into this process or parsed.
+    const announced = Number(res.headers()['content-length']);
+    if (announced > MAX_BODY_BYTES) {
+      await res.dispose();
+      throw bodyTooLarge(what, announced);
+    }
+    const body = await res.body();
+    await res.dispose();
+    if (body.length > MAX_BODY_BYTES) throw bodyTooLarge(what, body.length);
+    const reply = toReply(res.status(), res.headersArray(), body, url.href, Date.now() - started);
+    await attachExchange(method, url, Object.entries(headers), call, reply);
+    return reply;
+  }
+
+  /** Counts one request against the run's cap, or ends the check as not judged when the cap is reached. */
+  private claimRequest(what: string): void {
+    const cap = this.options.requestCap;
+    if (cap && !cap.claim()) {
+      this.giveUp(`request cap reached: the run already sent ${cap.max} requests (CARDPLUSPAY_MAX_REQUESTS), so ${what} was not sent`);
+    }
+    this.options.onRequest?.();
+  }
+
+  /** A failed request: not judged when the network failed (refused, reset, DNS, TLS, timeout), else scrubbed and rethrown. */
+  private failure(error: unknown, what: string): Error {
+    if (error instanceof BodyTooLargeError) return error;
+    const reason = unreachableReason(error);
+    if (reason) this.giveUp(`${reason} (${what})`);
+    return scrub(error, what);
+  }
+
+  private giveUp(reason: string): never {
+    return (this.options.onNotJudged ?? notJudged)(reason);
   }
 
   /**
@@ -161,7 +206,8 @@ export class ApiClient {
   }
 
   private async rawOnce(method: Method, url: URL, lines: Array<[string, string]>, call: RawCall): Promise<Reply> {
-    this.options.onRequest?.();
+    const what = `${method} ${describePath(url)}`;
+    this.claimRequest(what);
     const started = Date.now();
     const flat: string[] = [];
     for (const [n, v] of lines) flat.push(n, v);
@@ -173,28 +219,35 @@ export class ApiClient {
       await attachExchange(method, url, lines, call, reply);
       return reply;
     } catch (error) {
-      throw scrub(error, `${method} ${describePath(url)}`);
+      throw this.failure(error, what);
     }
   }
 
+  /** Time this client (one test) has spent waiting out 429s. */
+  private waited = 0;
+
   /**
    * SAFE-05: a 429 is the target asking for patience, not a verdict. Waits as told (or backs off)
-   * and retries within the budget; past it, the test is skipped as "target rate-limited".
+   * and retries while the test's budget lasts; a wait that would not fit ends the check as not
+   * judged at once, rather than after sleeping in vain.
    */
   private async politely(what: string, attempt: () => Promise<Reply>): Promise<Reply> {
-    const budget = this.options.rateLimitBudgetMs ?? 60_000;
+    const budget = this.options.rateLimitBudgetMs ?? 20_000;
     const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-    let waited = 0;
-    for (let i = 0; ; i++) {
+    let backoffs = 0;
+    for (let i = 1; ; i++) {
       const reply = await attempt();
       if (reply.status !== 429) return reply;
-      const wait = retryDelayMs(reply.headers['retry-after'], i, this.options.random);
-      if (waited + wait > budget) {
-        const reason = `target rate-limited: ${what} still got 429 after ${i + 1} attempt(s) over ${(waited / 1000).toFixed(1)} s (budget ${budget / 1000} s, CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS); not a contract violation`;
-        (this.options.onRateLimited ?? skipAsRateLimited)(reason);
+      const delay = retryDelay(reply.headers['retry-after'], backoffs, this.options.random);
+      if (delay.why === 'backoff') backoffs++;
+      if (this.waited + delay.ms > budget) {
+        this.giveUp(
+          `target rate-limited: ${what} still got 429 after ${i} attempt(s); the next wait (${(delay.ms / 1000).toFixed(1)} s) would pass the budget of ${budget / 1000} s (CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS), ${(this.waited / 1000).toFixed(1)} s of it spent`,
+        );
       }
-      await sleep(wait);
-      waited += wait;
+      (this.options.onWait ?? printWait)(delay.ms, delay.why);
+      await sleep(delay.ms);
+      this.waited += delay.ms;
     }
   }
 
@@ -306,7 +359,16 @@ function rawRequest(
     req.on('error', reject);
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_BODY_BYTES) {
+          req.destroy();
+          reject(bodyTooLarge(`${method} ${url.pathname}`, size));
+          return;
+        }
+        chunks.push(c);
+      });
       res.on('error', reject);
       res.on('end', () => resolve({ status: res.statusCode ?? 0, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks) }));
     });

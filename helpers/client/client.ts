@@ -8,6 +8,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { test, type APIRequestContext } from '@playwright/test';
+import { cutText } from '../bounded';
 import { redactor } from '../redact';
 import { notJudged, unreachableReason } from './not-judged';
 import type { RequestCap } from './request-ledger';
@@ -402,7 +403,7 @@ async function attachExchange(method: string, url: URL, headers: Array<[string, 
   const sent = [`→ ${method} ${url.href}`, ...headers.map(([n, v]) => `${n}: ${printable(v)}`)];
   const payload = call.json !== undefined ? JSON.stringify(call.json) : call.body;
   if (payload !== undefined) sent.push('', payload);
-  const received = [`← ${reply.status} (${reply.ms} ms)`, ...Object.entries(reply.headers).map(([n, v]) => `${n}: ${v}`), '', reply.text.length > 4000 ? `${reply.text.slice(0, 4000)}…` : reply.text];
+  const received = [`← ${reply.status} (${reply.ms} ms)`, ...Object.entries(reply.headers).map(([n, v]) => `${n}: ${v}`), '', cutText(reply.text)];
   const transcript = redactor.redact(`${sent.join('\n')}\n\n${received.join('\n')}\n`);
   await info.attach(`${method} ${relativeForTitle(url)} → ${reply.status}`, { body: transcript, contentType: 'text/plain' });
 }

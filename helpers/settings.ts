@@ -353,6 +353,15 @@ export function runLimits(env: Env, refuse: Refuse = () => {}): RunLimits {
   return { rateLimitBudgetSeconds, testTimeoutSeconds, timeoutSeconds };
 }
 
+/**
+ * Playwright's share of the run's time limit: what is left after the runner's own start (mock,
+ * preflight) and before its end (reports), so the whole run ends within CARDPLUSPAY_TIMEOUT_SECONDS.
+ */
+export function playwrightGlobalTimeoutMs(limits: RunLimits): number {
+  const reserve = Math.min(15, limits.timeoutSeconds / 5);
+  return Math.round((limits.timeoutSeconds - reserve) * 1000);
+}
+
 function keyProblem(value: string | undefined): { why: string; fix: string } | undefined {
   if (value === undefined) return undefined;
   if (value === '') return { why: 'is set but empty', fix: 'Give the key, or unset the variable.' };

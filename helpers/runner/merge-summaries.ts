@@ -4,7 +4,7 @@
  * The verdict of a run split with `--shard i/n`: merges the shards' conformance-summary.json files
  * into the one summary and matrix an unsplit run would have written, adds the "Requirement matrix"
  * result to the merged Allure results (shards leave it out: each would be partial), prints the
- * closing lines and exits like `npm run conformance` (0 every `must` held, 1 otherwise). A shard
+ * closing lines and exits like `npm run conformance` (0 conforms, 1 does not conform, 3 could not judge). A shard
  * missing or given twice fails the merge: a verdict over part of the suite is no verdict.
  */
 import fs from 'node:fs';
@@ -50,13 +50,13 @@ function main(): number {
     process.stderr.write(`${problems.join('\n')}\nNo merged verdict.\n`);
     return 1;
   }
-  const merged = mergeSummaries(summaries.map((s) => s.summary));
+  const failOnShould = process.env.CARDPLUSPAY_FAIL_ON_SHOULD === '1' || process.env.CARDPLUSPAY_FAIL_ON_SHOULD === 'true';
+  const merged = mergeSummaries(summaries.map((s) => s.summary), failOnShould);
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
   fs.writeFileSync(out, `${JSON.stringify(merged, null, 2)}\n`);
   fs.writeFileSync(out.replace(/\.json$/, '.md'), matrixMarkdown(merged));
   if (allureDir) writeMatrixResult(merged, allureDir);
   process.stdout.write(verdictLines(merged, out).join('\n'));
-  const failOnShould = process.env.CARDPLUSPAY_FAIL_ON_SHOULD === '1' || process.env.CARDPLUSPAY_FAIL_ON_SHOULD === 'true';
   return exitCodeFor(merged, 0, failOnShould, (line) => process.stderr.write(`${line}\n`));
 }
 

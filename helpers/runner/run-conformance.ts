@@ -4,12 +4,15 @@
  * requirement failed (1 otherwise). Extra arguments pass to Playwright.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { KEY_NAMES, loadSettings, secretsOf, SettingsError, type Settings } from '../settings';
+import { KEY_NAMES, loadSettings, runLimits, secretsOf, SettingsError, type Settings } from '../settings';
+import { cannotReachLine, preflight, type PreflightResult } from './preflight';
 import { startEmbeddedMocks, type EmbeddedMocks } from './embedded-mock';
 import { runPlaywright } from './playwright-process';
 import { Redactor } from '../redact';
-import { exitCodeFor, type Summary } from '../reporting/summary-reporter';
+import { exitCodeFor, summaryWithoutTests, verdictLines, type Summary } from '../reporting/summary-reporter';
+import { matrixMarkdown, writeMatrixResult } from '../reporting/requirement-matrix';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SUMMARY = path.join(ROOT, 'reports', 'conformance-summary.json');
@@ -58,43 +61,88 @@ function cleanOutputs(): void {
 }
 
 async function main(): Promise<void> {
+  const startedAt = new Date();
   const args = process.argv.slice(2);
   const remote = checkUserSettings(process.env);
+  const limits = runLimits(process.env);
   const redactor = new Redactor();
   let mocks: EmbeddedMocks | undefined;
   let env: NodeJS.ProcessEnv;
+  let ca: string | undefined;
   if (remote) {
     for (const s of secretsOf(remote)) redactor.add(s);
     env = { ...process.env, CARDPLUSPAY_TARGET: 'remote', ...(remote.caFile ? { NODE_EXTRA_CA_CERTS: remote.caFile } : {}) };
+    ca = remote.caFile ? fs.readFileSync(remote.caFile, 'utf8') : undefined;
     process.stdout.write(`Checking ${new URL(remote.baseUrl).host} (remote target) with ${remote.workers} worker(s).\n`);
   } else {
     const ttl = process.env.CARDPLUSPAY_CHALLENGE_TTL_SECONDS ? Number(process.env.CARDPLUSPAY_CHALLENGE_TTL_SECONDS) : undefined;
     mocks = await startEmbeddedMocks([{ name: 'mock' }], ttl);
     for (const s of mocks.secrets) redactor.add(s);
     env = { ...process.env, ...mocks.sharedEnv, ...mocks.targetEnv.mock };
+    ca = mocks.sharedEnv.NODE_EXTRA_CA_CERTS ? fs.readFileSync(mocks.sharedEnv.NODE_EXTRA_CA_CERTS, 'utf8') : undefined;
     process.stdout.write(`No CARDPLUSPAY_BASE_URL: checking the embedded mock at ${mocks.targetEnv.mock!.CARDPLUSPAY_BASE_URL} (fresh keys and certificate for this run).\n`);
   }
+  const baseUrl = env.CARDPLUSPAY_BASE_URL!;
   const listing = args.includes('--list') || args.includes('--help') || args.includes('-h');
   if (!listing) cleanOutputs();
+  // One ledger per run: every worker counts its requests in it, so the cap holds across processes.
+  const ledgerDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cardpluspay-requests-'));
+  env.CARDPLUSPAY_REQUEST_LEDGER = path.join(ledgerDir, 'requests');
   let code: number;
   try {
-    const run = await runPlaywright(path.join(ROOT, 'playwright.config.ts'), args, env, redactor);
-    code = listing ? run.code : exitCodeOfRun(run.code);
+    const reached = listing ? undefined : await preflight(baseUrl, { ca });
+    if (reached && reached.outcome !== 'reachable') {
+      code = judgedWithoutWorkers(reached, baseUrl, startedAt, env);
+    } else {
+      const deadlineMs = limits.timeoutSeconds * 1000 - (Date.now() - startedAt.getTime());
+      const run = await runPlaywright(path.join(ROOT, 'playwright.config.ts'), args, env, redactor, true, { deadlineMs });
+      code = listing ? run.code : exitCodeOfRun(run.code, startedAt, env);
+    }
   } finally {
     await mocks?.close();
+    fs.rmSync(ledgerDir, { recursive: true, force: true });
   }
   process.exit(code);
 }
 
+/**
+ * The preflight found the target unreachable (could not judge) or its certificate unverifiable
+ * (TLS-01 fails): no worker starts, no key is sent, and the reports say so.
+ */
+function judgedWithoutWorkers(reached: Exclude<PreflightResult, { outcome: 'reachable' }>, baseUrl: string, startedAt: Date, env: NodeJS.ProcessEnv): number {
+  const run = { target: env.CARDPLUSPAY_TARGET === 'mock' ? 'mock' : 'remote', baseUrl, startedAt } as const;
+  if (reached.outcome === 'unreachable') {
+    process.stderr.write(`${cannotReachLine(baseUrl, reached.reason)}\n`);
+    return writeRunWithoutTests(summaryWithoutTests(run, `target unreachable: ${reached.reason}`));
+  }
+  process.stderr.write(`The certificate of ${new URL(baseUrl).host} does not verify (${reached.reason}): TLS-01 fails. No key was sent; nothing else was checked.\n`);
+  return writeRunWithoutTests(summaryWithoutTests(run, 'not checked: the certificate does not verify, so no key was sent', { 'TLS-01': `the certificate does not verify: ${reached.reason}` }));
+}
+
 /** The run's exit status from the summary it wrote; a shard is judged on its own tests (summary-reporter.ts). */
-function exitCodeOfRun(playwrightCode: number): number {
+function exitCodeOfRun(playwrightCode: number, startedAt: Date, env: NodeJS.ProcessEnv): number {
   if (!fs.existsSync(SUMMARY)) {
+    // Stopped before its reporters could write (the time-limit backstop): the run still ends with a verdict.
     process.stderr.write(`The run ended without a summary (Playwright exit ${playwrightCode}); see the output above.\n`);
-    return 1;
+    const run = { target: env.CARDPLUSPAY_TARGET === 'mock' ? 'mock' : 'remote', baseUrl: env.CARDPLUSPAY_BASE_URL ?? '', startedAt } as const;
+    return writeRunWithoutTests({ ...summaryWithoutTests(run, 'not judged: the run ended before it wrote a verdict'), timedOut: true });
   }
   const summary = JSON.parse(fs.readFileSync(SUMMARY, 'utf8')) as Summary;
-  const failOnShould = process.env.CARDPLUSPAY_FAIL_ON_SHOULD === '1' || process.env.CARDPLUSPAY_FAIL_ON_SHOULD === 'true';
-  return exitCodeFor(summary, playwrightCode, failOnShould, (line) => process.stderr.write(`${line}\n`));
+  return exitCodeFor(summary, playwrightCode, failOnShould(), (line) => process.stderr.write(`${line}\n`));
+}
+
+function failOnShould(): boolean {
+  return process.env.CARDPLUSPAY_FAIL_ON_SHOULD === '1' || process.env.CARDPLUSPAY_FAIL_ON_SHOULD === 'true';
+}
+
+/** Writes what the reporters would have (summary, matrix, the Allure verdict) for a run in which no test ran. */
+function writeRunWithoutTests(summary: Summary): number {
+  fs.mkdirSync(path.dirname(SUMMARY), { recursive: true });
+  fs.writeFileSync(SUMMARY, `${JSON.stringify(summary, null, 2)}\n`);
+  fs.writeFileSync(SUMMARY.replace(/\.json$/, '.md'), matrixMarkdown(summary));
+  writeMatrixResult(summary, path.join(ROOT, 'reports', 'allure-results'));
+  process.stdout.write(verdictLines(summary, path.relative(process.cwd(), SUMMARY)).join('\n'));
+  return exitCodeFor(summary, 0, failOnShould());
 }
 
 if (require.main === module) {

@@ -84,7 +84,8 @@ export function matrixMarkdown(summary: Summary): string {
   return redactor.redact(`${lines.join('\n')}\n`);
 }
 
-const escape = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+/** Escapes text for HTML and XML attribute values. */
+export const escape = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 const STYLE = {
   passed: 'background:#e6f4ea;color:#1e6b34',

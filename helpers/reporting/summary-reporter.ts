@@ -381,13 +381,23 @@ export function verdictLines(summary: Summary, summaryFile = 'reports/conformanc
     `Requirements: ${held} held, ${summary.failedRequirements.length} failed, ${notJudged.length} not judged, ${skipped.length - notRun.length} skipped${notRun.length ? `, ${notRun.length} not run` : ''}. ` +
       `Tests: ${summary.totals.passed} passed, ${summary.totals.failed} failed, ${summary.totals.notJudged ?? 0} not judged, ${summary.totals.skipped} skipped.`,
     ...summary.failedRequirements.map((id) => `  FAILED ${id} (${REQUIREMENTS[id].level}): ${REQUIREMENTS[id].title}`),
-    ...notJudged.map((id) => `  NOT JUDGED ${id} (${REQUIREMENTS[id].level}): ${summary.requirements[id]?.reason ?? ''}`),
+    ...notJudgedLines(summary),
     ...skipped.filter(([, v]) => v.tests > 0).map(([id, v]) => `  skipped ${id}: ${v.reason ?? ''}`),
     ...(notRun.length ? [`  not run${summary.shard ? ' in this shard' : ''}: ${notRun.join(', ')}`] : []),
     `Requirement matrix: ${summaryFile.replace(/\.json$/, '.md')}; Allure report: npm run report.`,
     verdict,
     '',
   ];
+}
+
+/** One line per distinct reason, so an unreachable target reads as one line, not thirty. */
+function notJudgedLines(summary: Summary): string[] {
+  const byReason = new Map<string, string[]>();
+  for (const id of summary.notJudgedRequirements ?? []) {
+    const reason = summary.requirements[id]?.reason ?? '';
+    byReason.set(reason, [...(byReason.get(reason) ?? []), `${id}${REQUIREMENTS[id].level === 'should' ? ' (should)' : ''}`]);
+  }
+  return [...byReason].map(([reason, ids]) => `  NOT JUDGED ${ids.join(', ')}: ${reason}`);
 }
 
 function write(file: string, text: string): void {

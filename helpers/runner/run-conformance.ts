@@ -11,8 +11,9 @@ import { cannotReachLine, preflight, type PreflightResult } from './preflight';
 import { startEmbeddedMocks, type EmbeddedMocks } from './embedded-mock';
 import { runPlaywright } from './playwright-process';
 import { Redactor } from '../redact';
-import { exitCodeFor, summaryWithoutTests, verdictLines, type Summary } from '../reporting/summary-reporter';
-import { matrixMarkdown, writeMatrixResult } from '../reporting/requirement-matrix';
+import { exitCodeFor, summaryWithoutTests, verdictLines, type RequirementVerdict, type Summary } from '../reporting/summary-reporter';
+import { redactor } from '../redact';
+import { escape, matrixMarkdown, writeMatrixResult } from '../reporting/requirement-matrix';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SUMMARY = path.join(ROOT, 'reports', 'conformance-summary.json');
@@ -141,8 +142,23 @@ function writeRunWithoutTests(summary: Summary): number {
   fs.writeFileSync(SUMMARY, `${JSON.stringify(summary, null, 2)}\n`);
   fs.writeFileSync(SUMMARY.replace(/\.json$/, '.md'), matrixMarkdown(summary));
   writeMatrixResult(summary, path.join(ROOT, 'reports', 'allure-results'));
+  fs.writeFileSync(path.join(ROOT, 'reports', 'junit.xml'), junitWithoutTests(summary));
   process.stdout.write(verdictLines(summary, path.relative(process.cwd(), SUMMARY)).join('\n'));
   return exitCodeFor(summary, 0, failOnShould());
+}
+
+/** JUnit for a run in which no test ran: one case per requirement, failed or skipped as not judged (a `not-judged` property gives why). */
+function junitWithoutTests(summary: Summary): string {
+  const entries = Object.entries(summary.requirements) as Array<[string, RequirementVerdict]>;
+  const cases = entries.map(([id, v]) =>
+    v.status === 'failed'
+      ? `<testcase name="${id}" classname="preflight"><failure message="${escape(v.reason ?? 'failed')}"/></testcase>`
+      : `<testcase name="${id}" classname="preflight"><properties><property name="not-judged" value="${escape(v.reason ?? '')}"/></properties><skipped message="not judged: ${escape(v.reason ?? '')}"/></testcase>`,
+  );
+  const failures = entries.filter(([, v]) => v.status === 'failed').length;
+  return redactor.redact(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites tests="${entries.length}" failures="${failures}" skipped="${entries.length - failures}" errors="0">\n<testsuite name="preflight" tests="${entries.length}" failures="${failures}" skipped="${entries.length - failures}" errors="0">\n${cases.join('\n')}\n</testsuite>\n</testsuites>\n`,
+  );
 }
 
 if (require.main === module) {

@@ -137,7 +137,7 @@ test('SAFE-07 a must not judged makes the run "could not judge" (exit 3); a fail
   expect(notJudged.verdict).toBe('could-not-judge');
   expect(exitCodeFor(notJudged, 1, false), 'Playwright failing is explained by the checks not judged').toBe(3);
   const lines = verdictLines(notJudged).join('\n');
-  expect(lines).toContain('NOT JUDGED AUTH-02 (must): connection refused (GET /v1/balance)');
+  expect(lines).toContain('NOT JUDGED AUTH-02: connection refused (GET /v1/balance)');
   expect(lines).toMatch(/Verdict: could not judge the target: AUTH-02 not judged \(connection refused/);
   const both = { ...shard(1, 1, { 'AUTH-01': { status: 'failed', failedTests: 1 }, 'AUTH-02': NOT_JUDGED_AUTH02 }), shard: undefined };
   expect(both.verdict).toBe('does-not-conform');

@@ -3,13 +3,13 @@
  * no target is configured, and runs this config; see helpers/runner/run-conformance.ts.
  */
 import { defineConfig } from '@playwright/test';
-import { reportersFor, trustConfiguredCa } from './helpers/reporting/reporters';
-import { runLimits, playwrightGlobalTimeoutMs } from './helpers/settings';
+import { reportersFor } from './helpers/reporting/reporters';
+import { playwrightGlobalTimeoutMs, runFacts, runLimits, trustConfiguredCa } from './helpers/settings';
 
 trustConfiguredCa();
 
 // The runner validated these already (a contradiction is refused with exit 2 before this runs).
-const limits = runLimits(process.env);
+const limits = runLimits();
 
 export default defineConfig({
   testDir: './specs',
@@ -18,7 +18,7 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   // A flaky conformance check is a bug to fix, not to retry.
   retries: 0,
-  workers: Number(process.env.CARDPLUSPAY_WORKERS || 2),
+  workers: runFacts().workers,
   // Each test's timeout leaves room for its check after the longest 429 wait its budget allows;
   // the run's limit ends it with a verdict, checks not yet run counting as not judged (SAFE-08).
   timeout: limits.testTimeoutSeconds * 1000,

@@ -8,10 +8,11 @@
 import http from 'node:http';
 import https from 'node:https';
 import { test, type APIRequestContext } from '@playwright/test';
-import { cutText } from '../bounded';
+import { decodeSafe } from '../decode-safe';
 import { redactor } from '../redact';
-import { notJudged, unreachableReason } from './not-judged';
+import { NOT_JUDGED, NOT_JUDGED_PREFIX, NotJudgedError, unreachableReason } from './not-judged';
 import type { RequestCap } from './request-ledger';
+import { answerLines, exchangeText } from './transcript';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
 
@@ -323,14 +324,6 @@ function relativePath(url: URL, base: URL): string {
   return path.replace(/^\/+|\/+$/g, '');
 }
 
-function decodeSafe(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
-
 function describePath(url: URL): string {
   return url.pathname;
 }
@@ -403,9 +396,27 @@ async function attachExchange(method: string, url: URL, headers: Array<[string, 
   const sent = [`→ ${method} ${url.href}`, ...headers.map(([n, v]) => `${n}: ${printable(v)}`)];
   const payload = call.json !== undefined ? JSON.stringify(call.json) : call.body;
   if (payload !== undefined) sent.push('', payload);
-  const received = [`← ${reply.status} (${reply.ms} ms)`, ...Object.entries(reply.headers).map(([n, v]) => `${n}: ${v}`), '', cutText(reply.text)];
-  const transcript = redactor.redact(`${sent.join('\n')}\n\n${received.join('\n')}\n`);
+  const transcript = redactor.redact(exchangeText(sent, answerLines(`← ${reply.status} (${reply.ms} ms)`, reply.headers, reply.text)));
   await info.attach(`${method} ${relativeForTitle(url)} → ${reply.status}`, { body: transcript, contentType: 'text/plain' });
+}
+
+/**
+ * Ends the running check as not judged (SAFE-07): annotates it with the reason and skips it (a
+ * skip, not a failure, so Playwright does not restart the worker, and a failure already recorded
+ * by a soft assertion still wins). Outside a test, throws NotJudgedError.
+ */
+export function notJudged(reason: string): never {
+  let info: ReturnType<typeof test.info> | undefined;
+  try {
+    info = test.info();
+  } catch {
+    info = undefined;
+  }
+  if (info) {
+    info.annotations.push({ type: NOT_JUDGED, description: reason });
+    info.skip(true, `${NOT_JUDGED_PREFIX}${reason}`);
+  }
+  throw new NotJudgedError(reason);
 }
 
 /** Shows control and non-ASCII characters so a reviewer sees what was sent (a NBSP, a tab). */

@@ -3,8 +3,8 @@
  * (a contract violation) or passing. The reasons are few and fixed: the target could not be
  * reached, it did not answer in time, it stayed rate-limited past the budget, or a limit of the
  * run was reached. The summary counts such a test as "not judged", never as failed or held.
+ * Pure: the reporters read it too; the client ends a running test with notJudged() (client.ts).
  */
-import { test } from '@playwright/test';
 
 /** The annotation a not-judged test carries; its description is the reason. */
 export const NOT_JUDGED = 'not-judged';
@@ -44,22 +44,3 @@ const UNREACHABLE: ReadonlyArray<[RegExp, string]> = [
   [/before secure TLS connection|EPROTO|ERR_SSL_|SSL routines|handshake/i, 'TLS failure before any answer'],
   [/ETIMEDOUT|Timeout \d+ms exceeded|timed out after \d+ ms|ESOCKETTIMEDOUT/, 'timeout: no answer in time'],
 ];
-
-/**
- * Ends the running check as not judged: annotates it with the reason and skips it (a skip, not a
- * failure, so Playwright does not restart the worker, and a failure already recorded by a soft
- * assertion still wins). Outside a test, throws NotJudgedError.
- */
-export function notJudged(reason: string): never {
-  let info: ReturnType<typeof test.info> | undefined;
-  try {
-    info = test.info();
-  } catch {
-    info = undefined;
-  }
-  if (info) {
-    info.annotations.push({ type: NOT_JUDGED, description: reason });
-    info.skip(true, `${NOT_JUDGED_PREFIX}${reason}`);
-  }
-  throw new NotJudgedError(reason);
-}

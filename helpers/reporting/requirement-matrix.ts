@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { redactor } from '../redact';
 import { AREAS, REQUIREMENTS, areaOf, type RequirementId } from '../requirements';
-import type { RequirementVerdict, Summary } from './summary-reporter';
+import { verdictLine, type RequirementVerdict, type Summary } from './summary';
 
 export interface MatrixRow {
   id: RequirementId;
@@ -37,26 +37,6 @@ export function matrixRows(summary: Summary): MatrixRow[] {
 }
 
 const MARK = { passed: 'held', failed: '**FAILED**', skipped: 'skipped', 'not-judged': '*not judged*' } as const;
-
-/**
- * The verdict in one sentence: "the target conforms", "the target does NOT conform: …", or
- * "could not judge the target: …" (SAFE-07), naming what failed or was not judged.
- */
-export function verdictLine(summary: Pick<Summary, 'failedRequirements' | 'notJudgedRequirements' | 'requirements' | 'verdict'>): string {
-  const mustFailed = summary.failedRequirements.filter((id) => REQUIREMENTS[id].level === 'must');
-  const shouldFailed = summary.failedRequirements.filter((id) => REQUIREMENTS[id].level === 'should');
-  const mustNotJudged = (summary.notJudgedRequirements ?? []).filter((id) => REQUIREMENTS[id].level === 'must');
-  const alsoNotJudged = mustNotJudged.length ? `; not judged: ${mustNotJudged.join(', ')}` : '';
-  if (mustFailed.length > 0) return `the target does NOT conform: ${mustFailed.join(', ')} failed${shouldFailed.length ? `; should: ${shouldFailed.join(', ')}` : ''}${alsoNotJudged}`;
-  if (summary.verdict === 'could-not-judge') {
-    if (mustNotJudged.length === 0) return 'could not judge the target: no `must` requirement was judged';
-    const reasons = [...new Set(mustNotJudged.flatMap((id) => summary.requirements[id]?.reasons ?? []))];
-    const shown = reasons.slice(0, 3).join('; ') + (reasons.length > 3 ? `; and ${reasons.length - 3} more reason(s)` : '');
-    return `could not judge the target: ${mustNotJudged.length > 8 ? `${mustNotJudged.length} must requirements` : mustNotJudged.join(', ')} not judged (${shown})`;
-  }
-  if (shouldFailed.length > 0) return `the target conforms to every must; should failed: ${shouldFailed.join(', ')}`;
-  return 'the target conforms';
-}
 
 function shardNote(summary: Summary): string[] {
   if (summary.shard) {

@@ -10,7 +10,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeMatrixResult, matrixMarkdown } from '../reporting/requirement-matrix';
-import { exitCodeFor, mergeSummaries, verdictLines, type Summary } from '../reporting/summary-reporter';
+import { runFacts } from '../settings';
+import { exitCodeFor, mergeSummaries, verdictLines, type Summary } from '../reporting/summary';
 
 export function checkShardsComplete(summaries: ReadonlyArray<{ file: string; summary: Summary }>): string[] {
   const problems: string[] = [];
@@ -50,7 +51,7 @@ function main(): number {
     process.stderr.write(`${problems.join('\n')}\nNo merged verdict.\n`);
     return 1;
   }
-  const failOnShould = process.env.CARDPLUSPAY_FAIL_ON_SHOULD === '1' || process.env.CARDPLUSPAY_FAIL_ON_SHOULD === 'true';
+  const failOnShould = runFacts().failOnShould;
   const merged = mergeSummaries(summaries.map((s) => s.summary), failOnShould);
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
   fs.writeFileSync(out, `${JSON.stringify(merged, null, 2)}\n`);

@@ -1,18 +1,18 @@
 /**
  * `npm run conformance`: validate the settings (exit 2 before any request), start the embedded mock
- * when no target is configured, run the conformance specs, and exit 0 exactly when no `must`
- * requirement failed (1 otherwise). Extra arguments pass to Playwright.
+ * when no target is configured, preflight the target (unreachable: exit 3 in seconds, without
+ * starting a worker), run the conformance specs within the run's time limit, and exit with the
+ * verdict: 0 conforms, 1 does not conform, 3 could not judge (SAFE-07). Extra arguments pass to Playwright.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { KEY_NAMES, loadSettings, runLimits, secretsOf, SettingsError, type Settings } from '../settings';
+import { KEY_NAMES, loadSettings, requestLedgerEnv, runFacts, runLimits, secretsOf, SettingsError, type Settings } from '../settings';
 import { cannotReachLine, preflight, type PreflightResult } from './preflight';
 import { startEmbeddedMocks, type EmbeddedMocks } from './embedded-mock';
 import { runPlaywright } from './playwright-process';
 import { Redactor } from '../redact';
-import { exitCodeFor, summaryWithoutTests, verdictLines, type RequirementVerdict, type Summary } from '../reporting/summary-reporter';
-import { redactor } from '../redact';
+import { exitCodeFor, summaryWithoutTests, verdictLines, type RequirementVerdict, type Summary } from '../reporting/summary';
 import { escape, matrixMarkdown, writeMatrixResult } from '../reporting/requirement-matrix';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const args = process.argv.slice(2);
   const remote = checkUserSettings(process.env);
-  const limits = runLimits(process.env);
+  const limits = runLimits();
   const redactor = new Redactor();
   let mocks: EmbeddedMocks | undefined;
   let env: NodeJS.ProcessEnv;
@@ -76,19 +76,18 @@ async function main(): Promise<void> {
     ca = remote.caFile ? fs.readFileSync(remote.caFile, 'utf8') : undefined;
     process.stdout.write(`Checking ${new URL(remote.baseUrl).host} (remote target) with ${remote.workers} worker(s).\n`);
   } else {
-    const ttl = process.env.CARDPLUSPAY_CHALLENGE_TTL_SECONDS ? Number(process.env.CARDPLUSPAY_CHALLENGE_TTL_SECONDS) : undefined;
-    mocks = await startEmbeddedMocks([{ name: 'mock' }], ttl);
+    mocks = await startEmbeddedMocks([{ name: 'mock' }], runFacts().challengeTtlSeconds);
     for (const s of mocks.secrets) redactor.add(s);
     env = { ...process.env, ...mocks.sharedEnv, ...mocks.targetEnv.mock };
     ca = mocks.sharedEnv.NODE_EXTRA_CA_CERTS ? fs.readFileSync(mocks.sharedEnv.NODE_EXTRA_CA_CERTS, 'utf8') : undefined;
     process.stdout.write(`No CARDPLUSPAY_BASE_URL: checking the embedded mock at ${mocks.targetEnv.mock!.CARDPLUSPAY_BASE_URL} (fresh keys and certificate for this run).\n`);
   }
-  const baseUrl = env.CARDPLUSPAY_BASE_URL!;
+  const baseUrl = runFacts(env).baseUrl;
   const listing = args.includes('--list') || args.includes('--help') || args.includes('-h');
   if (!listing) cleanOutputs();
   // One ledger per run: every worker counts its requests in it, so the cap holds across processes.
   const ledgerDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cardpluspay-requests-'));
-  env.CARDPLUSPAY_REQUEST_LEDGER = path.join(ledgerDir, 'requests');
+  Object.assign(env, requestLedgerEnv(path.join(ledgerDir, 'requests')));
   let code: number;
   try {
     const reached = listing ? undefined : await preflight(baseUrl, { ca });
@@ -111,7 +110,7 @@ async function main(): Promise<void> {
  * (TLS-01 fails): no worker starts, no key is sent, and the reports say so.
  */
 function judgedWithoutWorkers(reached: Exclude<PreflightResult, { outcome: 'reachable' }>, baseUrl: string, startedAt: Date, env: NodeJS.ProcessEnv): number {
-  const run = { target: env.CARDPLUSPAY_TARGET === 'mock' ? 'mock' : 'remote', baseUrl, startedAt } as const;
+  const run = { target: runFacts(env).target, baseUrl, startedAt };
   if (reached.outcome === 'unreachable') {
     process.stderr.write(`${cannotReachLine(baseUrl, reached.reason)}\n`);
     return writeRunWithoutTests(summaryWithoutTests(run, `target unreachable: ${reached.reason}`));
@@ -120,20 +119,16 @@ function judgedWithoutWorkers(reached: Exclude<PreflightResult, { outcome: 'reac
   return writeRunWithoutTests(summaryWithoutTests(run, 'not checked: the certificate does not verify, so no key was sent', { 'TLS-01': `the certificate does not verify: ${reached.reason}` }));
 }
 
-/** The run's exit status from the summary it wrote; a shard is judged on its own tests (summary-reporter.ts). */
+/** The run's exit status from the summary it wrote; a shard is judged on its own tests (reporting/summary.ts). */
 function exitCodeOfRun(playwrightCode: number, startedAt: Date, env: NodeJS.ProcessEnv): number {
   if (!fs.existsSync(SUMMARY)) {
     // Stopped before its reporters could write (the time-limit backstop): the run still ends with a verdict.
     process.stderr.write(`The run ended without a summary (Playwright exit ${playwrightCode}); see the output above.\n`);
-    const run = { target: env.CARDPLUSPAY_TARGET === 'mock' ? 'mock' : 'remote', baseUrl: env.CARDPLUSPAY_BASE_URL ?? '', startedAt } as const;
+    const run = { ...runFacts(env), startedAt };
     return writeRunWithoutTests({ ...summaryWithoutTests(run, 'not judged: the run ended before it wrote a verdict'), timedOut: true });
   }
   const summary = JSON.parse(fs.readFileSync(SUMMARY, 'utf8')) as Summary;
-  return exitCodeFor(summary, playwrightCode, failOnShould(), (line) => process.stderr.write(`${line}\n`));
-}
-
-function failOnShould(): boolean {
-  return process.env.CARDPLUSPAY_FAIL_ON_SHOULD === '1' || process.env.CARDPLUSPAY_FAIL_ON_SHOULD === 'true';
+  return exitCodeFor(summary, playwrightCode, runFacts().failOnShould, (line) => process.stderr.write(`${line}\n`));
 }
 
 /** Writes what the reporters would have (summary, matrix, the Allure verdict) for a run in which no test ran. */
@@ -144,7 +139,7 @@ function writeRunWithoutTests(summary: Summary): number {
   writeMatrixResult(summary, path.join(ROOT, 'reports', 'allure-results'));
   fs.writeFileSync(path.join(ROOT, 'reports', 'junit.xml'), junitWithoutTests(summary));
   process.stdout.write(verdictLines(summary, path.relative(process.cwd(), SUMMARY)).join('\n'));
-  return exitCodeFor(summary, 0, failOnShould());
+  return exitCodeFor(summary, 0, runFacts().failOnShould);
 }
 
 /** JUnit for a run in which no test ran: one case per requirement, failed or skipped as not judged (a `not-judged` property gives why). */
@@ -156,9 +151,8 @@ function junitWithoutTests(summary: Summary): string {
       : `<testcase name="${id}" classname="preflight"><properties><property name="not-judged" value="${escape(v.reason ?? '')}"/></properties><skipped message="not judged: ${escape(v.reason ?? '')}"/></testcase>`,
   );
   const failures = entries.filter(([, v]) => v.status === 'failed').length;
-  return redactor.redact(
-    `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites tests="${entries.length}" failures="${failures}" skipped="${entries.length - failures}" errors="0">\n<testsuite name="preflight" tests="${entries.length}" failures="${failures}" skipped="${entries.length - failures}" errors="0">\n${cases.join('\n')}\n</testsuite>\n</testsuites>\n`,
-  );
+  const counts = `tests="${entries.length}" failures="${failures}" skipped="${entries.length - failures}" errors="0"`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ${counts}>\n<testsuite name="preflight" ${counts}>\n${cases.join('\n')}\n</testsuite>\n</testsuites>\n`;
 }
 
 if (require.main === module) {

@@ -67,8 +67,9 @@ export interface ClientOptions {
   requestCap?: RequestCap;
   /** How long this client (one test) may spend waiting out 429s before its check is not judged. */
   rateLimitBudgetMs?: number;
-  /** Waits between retries; injectable so tests of the backoff never sleep. */
+  /** Waits between retries, and the clock the budget is measured by; injectable so tests of the backoff never sleep. */
   sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
   random?: () => number;
   /** Shows a wait as progress, so a throttled run never looks hung. Default: one console line. */
   onWait?: (ms: number, why: RetryDelay['why']) => void;
@@ -225,8 +226,11 @@ export class ApiClient {
     }
   }
 
-  /** Time this client (one test) has spent waiting out 429s. */
-  private waited = 0;
+  /**
+   * When this client (one test) first met a 429: the budget is wall time from then, so waits of
+   * parallel requests of one check (the concurrency checks) count once, not once each.
+   */
+  private throttledSince?: number;
 
   /**
    * SAFE-05: a 429 is the target asking for patience, not a verdict. Waits as told (or backs off)
@@ -236,20 +240,22 @@ export class ApiClient {
   private async politely(what: string, attempt: () => Promise<Reply>): Promise<Reply> {
     const budget = this.options.rateLimitBudgetMs ?? 20_000;
     const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    const now = this.options.now ?? Date.now;
     let backoffs = 0;
     for (let i = 1; ; i++) {
       const reply = await attempt();
       if (reply.status !== 429) return reply;
-      const delay = retryDelay(reply.headers['retry-after'], backoffs, this.options.random);
+      const delay = retryDelay(reply.headers['retry-after'], backoffs, this.options.random, now());
       if (delay.why === 'backoff') backoffs++;
-      if (this.waited + delay.ms > budget) {
+      this.throttledSince ??= now();
+      const spent = now() - this.throttledSince;
+      if (spent + delay.ms > budget) {
         this.giveUp(
-          `target rate-limited: ${what} still got 429 after ${i} attempt(s); the next wait (${(delay.ms / 1000).toFixed(1)} s) would pass the budget of ${budget / 1000} s (CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS), ${(this.waited / 1000).toFixed(1)} s of it spent`,
+          `target rate-limited: ${what} still got 429 after ${i} attempt(s); the next wait (${(delay.ms / 1000).toFixed(1)} s) would pass the budget of ${budget / 1000} s (CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS), ${(spent / 1000).toFixed(1)} s of it spent`,
         );
       }
       (this.options.onWait ?? printWait)(delay.ms, delay.why);
       await sleep(delay.ms);
-      this.waited += delay.ms;
     }
   }
 

@@ -29,6 +29,13 @@ export interface Call {
   /** Another origin to send to (the plain-HTTP probe); guarded like any other. */
   baseUrl?: string;
   timeoutMs?: number;
+  /**
+   * 429 handling for requests whose meaning depends on when they arrive (SAFE-05): `never` returns
+   * the 429 to the caller (a copy of a simultaneous burst, which a later retry would no longer
+   * be); an epoch time in ms retries only while the retry still leaves before it (a challenge's
+   * expiry), and past it the check is not judged.
+   */
+  retry429?: 'never' | { until: number; why: string };
 }
 
 /** A call whose header fields are listed one by one, so a name may repeat (AUTH-11). */
@@ -137,7 +144,7 @@ export class ApiClient {
     const headers = withDefaults(call.headers ?? {}, call);
     const url = this.urlFor(call);
     this.guard(method, url, Object.entries(headers), call);
-    return inStep(`${method} ${relativeForTitle(url)}`, () => this.politely(`${method} ${describePath(url)}`, () => this.fetchOnce(method, url, headers, call)));
+    return inStep(`${method} ${relativeForTitle(url)}`, () => this.politely(`${method} ${describePath(url)}`, call, () => this.fetchOnce(method, url, headers, call)));
   }
 
   private async fetchOnce(method: Method, url: URL, headers: Record<string, string>, call: Call): Promise<Reply> {
@@ -205,7 +212,7 @@ export class ApiClient {
     const defaults: Array<[string, string]> = [['Host', url.host], ...Object.entries(withDefaults({}, call))];
     const lines = [...call.headerLines, ...defaults.filter(([n]) => !given.has(n.toLowerCase()))];
     this.guard(method, url, lines, call);
-    return inStep(`${method} ${relativeForTitle(url)}`, () => this.politely(`${method} ${describePath(url)}`, () => this.rawOnce(method, url, lines, call)));
+    return inStep(`${method} ${relativeForTitle(url)}`, () => this.politely(`${method} ${describePath(url)}`, call, () => this.rawOnce(method, url, lines, call)));
   }
 
   private async rawOnce(method: Method, url: URL, lines: Array<[string, string]>, call: RawCall): Promise<Reply> {
@@ -237,14 +244,14 @@ export class ApiClient {
    * and retries while the test's budget lasts; a wait that would not fit ends the check as not
    * judged at once, rather than after sleeping in vain.
    */
-  private async politely(what: string, attempt: () => Promise<Reply>): Promise<Reply> {
+  private async politely(what: string, call: Pick<Call, 'retry429'>, attempt: () => Promise<Reply>): Promise<Reply> {
     const budget = this.options.rateLimitBudgetMs ?? 20_000;
     const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     const now = this.options.now ?? Date.now;
     let backoffs = 0;
     for (let i = 1; ; i++) {
       const reply = await attempt();
-      if (reply.status !== 429) return reply;
+      if (reply.status !== 429 || call.retry429 === 'never') return reply;
       const delay = retryDelay(reply.headers['retry-after'], backoffs, this.options.random, now());
       if (delay.why === 'backoff') backoffs++;
       this.throttledSince ??= now();
@@ -253,6 +260,10 @@ export class ApiClient {
         this.giveUp(
           `target rate-limited: ${what} still got 429 after ${i} attempt(s); the next wait (${(delay.ms / 1000).toFixed(1)} s) would pass the budget of ${budget / 1000} s (CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS), ${(spent / 1000).toFixed(1)} s of it spent`,
         );
+      }
+      const limit = call.retry429;
+      if (limit && now() + delay.ms > limit.until) {
+        this.giveUp(`target rate-limited: ${what} got 429, and a retry after ${(delay.ms / 1000).toFixed(1)} s would come too late: ${limit.why}`);
       }
       (this.options.onWait ?? printWait)(delay.ms, delay.why);
       await sleep(delay.ms);

@@ -109,7 +109,7 @@ export const SETTING_NAMES = [
 ] as const;
 
 /** Set by the runner, not by users: they describe the embedded mock it started. */
-export const INTERNAL_NAMES = ['CARDPLUSPAY_TARGET', 'CARDPLUSPAY_MOCK_CONTROL_URL', 'CARDPLUSPAY_MOCK_FAULT', 'CARDPLUSPAY_MOCK_TARGETS', 'CARDPLUSPAY_REQUEST_LEDGER'] as const;
+export const INTERNAL_NAMES = ['CARDPLUSPAY_TARGET', 'CARDPLUSPAY_MOCK_CONTROL_URL', 'CARDPLUSPAY_MOCK_FAULT', 'CARDPLUSPAY_MOCK_TARGETS', 'CARDPLUSPAY_REQUEST_LEDGER', 'CARDPLUSPAY_RUN_DEADLINE'] as const;
 
 export const KEY_NAMES = [
   'CARDPLUSPAY_API_KEY',
@@ -357,13 +357,20 @@ export function requestLedgerEnv(file: string): Record<string, string> {
   return { CARDPLUSPAY_REQUEST_LEDGER: file };
 }
 
+/** The environment that tells Playwright's config when the whole run must end (epoch ms). */
+export function runDeadlineEnv(deadline: number): Record<string, string> {
+  return { CARDPLUSPAY_RUN_DEADLINE: String(deadline) };
+}
+
 /**
- * Playwright's share of the run's time limit: what is left after the runner's own start (mock,
- * preflight) and before its end (reports), so the whole run ends within CARDPLUSPAY_TIMEOUT_SECONDS.
+ * Playwright's share of the run's time limit: what is left of it after the runner's own start
+ * (mock, preflight), less a reserve for writing the reports, so the whole run ends with a verdict
+ * within CARDPLUSPAY_TIMEOUT_SECONDS. Without the runner's deadline, counted from now.
  */
-export function playwrightGlobalTimeoutMs(limits: RunLimits): number {
-  const reserve = Math.min(15, limits.timeoutSeconds / 5);
-  return Math.round((limits.timeoutSeconds - reserve) * 1000);
+export function playwrightGlobalTimeoutMs(limits: RunLimits, env: Env = process.env, now = Date.now()): number {
+  const reserve = Math.min(10_000, (limits.timeoutSeconds * 1000) / 10);
+  const deadline = Number(env.CARDPLUSPAY_RUN_DEADLINE) || now + limits.timeoutSeconds * 1000;
+  return Math.max(1_000, Math.round(deadline - now - reserve));
 }
 
 function keyProblem(value: string | undefined): { why: string; fix: string } | undefined {

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { KEY_NAMES, loadSettings, requestLedgerEnv, runFacts, runLimits, secretsOf, SettingsError, type Settings } from '../settings';
+import { KEY_NAMES, loadSettings, requestLedgerEnv, runDeadlineEnv, runFacts, runLimits, secretsOf, SettingsError, type Settings } from '../settings';
 import { cannotReachLine, preflight, type PreflightResult } from './preflight';
 import { startEmbeddedMocks, type EmbeddedMocks } from './embedded-mock';
 import { runPlaywright } from './playwright-process';
@@ -17,6 +17,8 @@ import { escape, matrixMarkdown, writeMatrixResult } from '../reporting/requirem
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SUMMARY = path.join(ROOT, 'reports', 'conformance-summary.json');
+/** How long past the run's limit the runner waits before it stops Playwright itself. */
+const BACKSTOP_GRACE_MS = 5_000;
 
 /** Settings that describe a real target; with the embedded mock they would be silently ignored. */
 const TARGET_ONLY = [
@@ -94,8 +96,10 @@ async function main(): Promise<void> {
     if (reached && reached.outcome !== 'reachable') {
       code = judgedWithoutWorkers(reached, baseUrl, startedAt, env);
     } else {
-      const deadlineMs = limits.timeoutSeconds * 1000 - (Date.now() - startedAt.getTime());
-      const run = await runPlaywright(path.join(ROOT, 'playwright.config.ts'), args, env, redactor, true, { deadlineMs });
+      const deadline = startedAt.getTime() + limits.timeoutSeconds * 1000;
+      Object.assign(env, runDeadlineEnv(deadline));
+      // The backstop fires only if Playwright's own limit (a little earlier) did not end the run.
+      const run = await runPlaywright(path.join(ROOT, 'playwright.config.ts'), args, env, redactor, true, { deadlineMs: deadline - Date.now() + BACKSTOP_GRACE_MS });
       code = listing ? run.code : exitCodeOfRun(run.code, startedAt, env);
     }
   } finally {

@@ -4,18 +4,18 @@
  * suite reaches against it (`expect`), and the settings the self-test runs it with, kept short so
  * the matrix stays fast.
  */
+import type { MockBehaviour } from '../behaviour';
 import { fail, json } from '../envelope';
-import type { ApiRequest } from '../request';
 import { bendPart, type Fault } from './fault';
 
 /** A token bucket of `perSecond` requests a second: past it, 429 with the given Retry-After. */
-function rateLimit(perSecond: number, retryAfter: string): (behaviour: Parameters<Fault['bend']>[0]) => ReturnType<Fault['bend']> {
+function rateLimit(perSecond: number, retryAfter: string): (behaviour: MockBehaviour) => MockBehaviour {
   return (behaviour) => {
     let tokens = perSecond;
     let last = Date.now();
     return {
       ...behaviour,
-      gate: (_req: ApiRequest) => {
+      gate: () => {
         const now = Date.now();
         tokens = Math.min(perSecond, tokens + ((now - last) / 1000) * perSecond);
         last = now;
@@ -32,23 +32,21 @@ function rateLimit(perSecond: number, retryAfter: string): (behaviour: Parameter
 /** Short limits for the throttled variants: a check may wait 6 s of its 9, the whole run 60 s. */
 const SHORT = { CARDPLUSPAY_TEST_TIMEOUT_SECONDS: '9', CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS: '6', CARDPLUSPAY_TIMEOUT_SECONDS: '60' };
 
+/** A conformant API behind a limiter of 5 requests a second that answers 429 with `retryAfter`. */
+function rateLimitedVariant(retryAfter: string, why: string): Fault {
+  return {
+    breaks: [],
+    checks: ['AUTH-02', 'AUTH-03', 'AUTH-04', 'ENV-03'],
+    expect: 'conforms',
+    settings: { ...SHORT, CARDPLUSPAY_MAX_REQUESTS: '200' },
+    summary: `Answers at most 5 requests a second; past that, 429 with Retry-After: ${retryAfter} (${why})`,
+    bend: rateLimit(5, retryAfter),
+  };
+}
+
 export const THROTTLING_FAULTS = {
-  'rate-limited-retry-after-1': {
-    breaks: [],
-    checks: ['AUTH-02', 'AUTH-03', 'AUTH-04', 'ENV-03'],
-    expect: 'conforms',
-    settings: { ...SHORT, CARDPLUSPAY_MAX_REQUESTS: '200' },
-    summary: 'Answers at most 5 requests a second; past that, 429 with Retry-After: 1 (the suite waits and conforms, under its request cap)',
-    bend: rateLimit(5, '1'),
-  },
-  'rate-limited-retry-after-0': {
-    breaks: [],
-    checks: ['AUTH-02', 'AUTH-03', 'AUTH-04', 'ENV-03'],
-    expect: 'conforms',
-    settings: { ...SHORT, CARDPLUSPAY_MAX_REQUESTS: '200' },
-    summary: 'Answers at most 5 requests a second; past that, 429 with Retry-After: 0 (the suite backs off from 1 s instead of retrying at once)',
-    bend: rateLimit(5, '0'),
-  },
+  'rate-limited-retry-after-1': rateLimitedVariant('1', 'the suite waits and conforms, under its request cap'),
+  'rate-limited-retry-after-0': rateLimitedVariant('0', 'the suite backs off from 1 s instead of retrying at once'),
   'always-429': {
     breaks: [],
     checks: ['AUTH-01', 'AUTH-02', 'ENV-03'],

@@ -11,7 +11,7 @@ import { bounded, cutText, sameValue } from './bounded';
 const MAX_SCHEMA_ERRORS = 20;
 
 /** `application/json`, with or without parameters such as charset. */
-export function isJsonContentType(contentType: string): boolean {
+function isJsonContentType(contentType: string): boolean {
   return /^application\/json\s*(;|$)/i.test(contentType.trim());
 }
 

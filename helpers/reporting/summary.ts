@@ -69,7 +69,7 @@ interface Options {
 /** The reason a requirement shows when no test of it ran in this run. */
 export const NOT_SELECTED = 'no test of this requirement ran (not selected)';
 
-export function requirementIdsOf(test: TestCase): RequirementId[] {
+function requirementIdsOf(test: TestCase): RequirementId[] {
   return test.annotations.filter((a) => a.type === 'requirement' && a.description && isRequirementId(a.description)).map((a) => a.description as RequirementId);
 }
 

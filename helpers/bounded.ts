@@ -9,7 +9,7 @@
 export const MAX_SHOWN_CHARS = 4096;
 
 /** A value as canonical JSON (object members sorted), or undefined when it cannot be serialised. */
-export function canonicalJson(value: unknown): string | undefined {
+function canonicalJson(value: unknown): string | undefined {
   try {
     return JSON.stringify(value, (_key, v: unknown) =>
       v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]])) : v,

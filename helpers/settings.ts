@@ -303,11 +303,11 @@ export function secretsOf(settings: Settings): string[] {
 type Refuse = (name: string, why: string, fix: string) => void;
 
 /** The share of a test's time kept for the check itself (its requests and assertions), never spent waiting out 429s. */
-export const ROOM_FOR_THE_CHECK = 1 / 3;
+const ROOM_FOR_THE_CHECK = 1 / 3;
 const DEFAULT_TEST_TIMEOUT_SECONDS = 30;
 const DEFAULT_RUN_TIMEOUT_SECONDS = 600;
 /** About three times what a full run sends (npm run conformance against the mock: about 210). */
-export const DEFAULT_MAX_REQUESTS = 650;
+const DEFAULT_MAX_REQUESTS = 650;
 
 export interface RunLimits {
   rateLimitBudgetSeconds: number;

@@ -85,9 +85,9 @@ export interface ClientOptions {
 }
 
 /** The most a body is read (SAFE-08): past it the check that asked fails, and the rest is not read. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 
-export class BodyTooLargeError extends Error {
+class BodyTooLargeError extends Error {
   override name = 'BodyTooLargeError';
 }
 

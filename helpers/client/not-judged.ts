@@ -26,10 +26,16 @@ export class NotJudgedError extends Error {
  * was reached and answered with a bad certificate).
  */
 export function unreachableReason(error: unknown): string | undefined {
-  const text = `${(error as { code?: unknown })?.code ?? ''} ${error instanceof Error ? error.message : String(error)}`;
+  const text = `${errorCode(error)} ${error instanceof Error ? error.message : String(error)}`;
   if (CERTIFICATE.test(text)) return undefined;
   for (const [pattern, reason] of UNREACHABLE) if (pattern.test(text)) return reason;
   return undefined;
+}
+
+/** Node's error code (ECONNREFUSED, CERT_HAS_EXPIRED, ...), or '' when the error has none. */
+export function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : '';
 }
 
 /** Node's and OpenSSL's words for a certificate that does not verify (TLS-01), not a network failure. */

@@ -32,12 +32,3 @@ export class RequestLedger implements RequestCap {
     this.fd = undefined;
   }
 }
-
-/** Requests claimed so far in a ledger file (refused claims included). */
-export function claimedIn(file: string): number {
-  try {
-    return fs.statSync(file).size;
-  } catch {
-    return 0;
-  }
-}

@@ -13,7 +13,7 @@ import { REQUIREMENTS, TARGET_REQUIREMENTS, isRequirementId, type Level, type Re
  * unreachable, timed out, stayed rate-limited, or a limit of the run was reached) and none failed.
  * Neither held nor failed: the run cannot say.
  */
-export type RequirementStatus = 'passed' | 'failed' | 'skipped' | 'not-judged';
+type RequirementStatus = 'passed' | 'failed' | 'skipped' | 'not-judged';
 
 /** The run's verdict (interface.md): exit status 0, 1 and 3. */
 export type Verdict = 'conforms' | 'does-not-conform' | 'could-not-judge';
@@ -57,15 +57,6 @@ export interface Summary {
   timedOut?: boolean;
 }
 
-interface Options {
-  outputFile?: string;
-  /** Write one summary per project to this file instead (the fault self-test). */
-  perProjectFile?: string;
-  /** Where the run's Allure results go: the requirement matrix is added there as one more result. */
-  allureDir?: string;
-  quiet?: boolean;
-}
-
 /** The reason a requirement shows when no test of it ran in this run. */
 export const NOT_SELECTED = 'no test of this requirement ran (not selected)';
 
@@ -87,7 +78,7 @@ interface Tally {
 const emptyTally = (): Tally => ({ tests: 0, failed: 0, passed: 0, notJudged: 0, reasons: new Set(), notJudgedReasons: new Set() });
 
 /** Why a test that never finished was not judged: the run ended before it could. */
-export const NOT_RUN_TIME_LIMIT = "not run: the run's time limit (CARDPLUSPAY_TIMEOUT_SECONDS) was reached first";
+const NOT_RUN_TIME_LIMIT = "not run: the run's time limit (CARDPLUSPAY_TIMEOUT_SECONDS) was reached first";
 
 export interface SummariseOptions {
   /** How the run ended: `timedout` when its time limit stopped it. */
@@ -281,7 +272,7 @@ function byCatalogueOrder(a: string, b: string): number {
 }
 
 /** The exit status of each verdict (interface.md). */
-export const EXIT_STATUS: Record<Verdict, number> = { conforms: 0, 'does-not-conform': 1, 'could-not-judge': 3 };
+const EXIT_STATUS: Record<Verdict, number> = { conforms: 0, 'does-not-conform': 1, 'could-not-judge': 3 };
 
 /**
  * The exit status a summary stands for (interface.md): 0 when every `must` held (skips allowed),

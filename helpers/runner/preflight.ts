@@ -9,7 +9,7 @@
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
-import { CERTIFICATE, unreachableReason } from '../client/not-judged';
+import { CERTIFICATE, errorCode, unreachableReason } from '../client/not-judged';
 
 export type PreflightResult =
   | { outcome: 'reachable'; ms: number }
@@ -37,11 +37,12 @@ export async function preflight(baseUrl: string, options: PreflightOptions = {})
 }
 
 function judge(error: unknown, timeoutMs: number): PreflightResult {
-  const code = (error as { code?: unknown }).code;
+  const code = errorCode(error);
   const message = error instanceof Error ? error.message : String(error);
-  if (CERTIFICATE.test(`${String(code ?? '')} ${message}`)) return { outcome: 'certificate', reason: `${message}${code ? ` (${String(code)})` : ''}` };
+  const described = `${message}${code ? ` (${code})` : ''}`;
+  if (CERTIFICATE.test(`${code} ${message}`)) return { outcome: 'certificate', reason: described };
   if (code === 'PREFLIGHT_TIMEOUT') return { outcome: 'unreachable', reason: `no answer within ${timeoutMs / 1000} s` };
-  return { outcome: 'unreachable', reason: unreachableReason(error) ?? `${message}${code ? ` (${String(code)})` : ''}` };
+  return { outcome: 'unreachable', reason: unreachableReason(error) ?? described };
 }
 
 function timeoutError(what: string, ms: number): Error {

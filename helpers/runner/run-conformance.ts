@@ -148,7 +148,7 @@ function writeRunWithoutTests(summary: Summary): number {
 
 /** JUnit for a run in which no test ran: one case per requirement, failed or skipped as not judged (a `not-judged` property gives why). */
 function junitWithoutTests(summary: Summary): string {
-  const entries = Object.entries(summary.requirements) as Array<[string, RequirementVerdict]>;
+  const entries = Object.entries(summary.requirements).filter((e): e is [string, RequirementVerdict] => e[1] !== undefined);
   const cases = entries.map(([id, v]) =>
     v.status === 'failed'
       ? `<testcase name="${id}" classname="preflight"><failure message="${escape(v.reason ?? 'failed')}"/></testcase>`

@@ -5,6 +5,10 @@
 import { expect, test } from '@playwright/test';
 import type { Reply } from './client/client';
 import { schemaErrors, type SchemaName } from './schemas';
+import { bounded, cutText, sameValue } from './bounded';
+
+/** Schema violations shown at most: a huge array of wrong items gives one error per item. */
+const MAX_SCHEMA_ERRORS = 20;
 
 /** `application/json`, with or without parameters such as charset. */
 function isJsonContentType(contentType: string): boolean {
@@ -21,15 +25,16 @@ async function checkSchema(reply: Reply, schema: SchemaName, what: string): Prom
     expect(reply.json, `${what}: the body is not JSON (got ${describeBody(reply)})`).toBeDefined();
     return;
   }
-  const errors = schemaErrors(schema, reply.json);
+  const all = schemaErrors(schema, reply.json);
+  const errors = all.length > MAX_SCHEMA_ERRORS ? [...all.slice(0, MAX_SCHEMA_ERRORS), `… and ${all.length - MAX_SCHEMA_ERRORS} more`] : all;
   if (errors.length > 0) {
-    await test.info().attach(`schema errors: ${schema}`, { body: errors.join('\n'), contentType: 'text/plain' });
+    await test.info().attach(`schema errors: ${schema}`, { body: cutText(errors.join('\n')), contentType: 'text/plain' });
   }
-  expect(errors, `${what}: the body must match schema "${schema}"`).toEqual([]);
+  expect(errors.map((e) => cutText(e, 512)), `${what}: the body must match schema "${schema}"`).toEqual([]);
 }
 
 export function expectJsonContentType(reply: Reply, what: string): void {
-  expect(isJsonContentType(reply.contentType), `${what}: Content-Type must be application/json (got "${reply.contentType || 'none'}")`).toBe(true);
+  expect(isJsonContentType(reply.contentType), `${what}: Content-Type must be application/json (got "${cutText(reply.contentType, 200) || 'none'}")`).toBe(true);
 }
 
 /** The 401 Unauthorized envelope: status 401, JSON, {success:false, message:"Unauthorized", data:{}}. */
@@ -39,6 +44,15 @@ export function expectUnauthorizedEnvelope(reply: Reply, what: string): Promise<
     expectJsonContentType(reply, what);
     await checkSchema(reply, 'unauthorized', what);
   }, { box: true });
+}
+
+/**
+ * Two values from the target must be equal (SAFE-08): compared in linear time; only when they
+ * differ does an assertion see them, each cut to a few KiB, so its diff stays small.
+ */
+export function expectSameValue(actual: unknown, expected: unknown, message: string, options: { soft?: boolean } = {}): void {
+  if (sameValue(actual, expected)) return;
+  (options.soft ? expect.soft : expect)(bounded(actual), message).toEqual(bounded(expected));
 }
 
 /** A refusal by status alone: 401, never 2xx, never 5xx. */

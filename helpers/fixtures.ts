@@ -6,6 +6,7 @@
 import * as allure from 'allure-js-commons';
 import { test as base, expect, type APIRequestContext, type TestDetails, type TestInfo } from '@playwright/test';
 import { ApiClient } from './client/client';
+import { RequestLedger } from './client/request-ledger';
 import { secretsOf, settingsFor, type Settings } from './settings';
 import { wellFormedLike, type Keys } from './keys';
 import { discover } from './endpoints';
@@ -48,6 +49,8 @@ interface WorkerFixtures {
   settings: Settings;
   /** One keep-alive request context per worker. */
   requestContext: APIRequestContext;
+  /** This worker's handle on the run's request cap (SAFE-05), shared by every worker; undefined when the runner set none. */
+  requestLedger: RequestLedger | undefined;
   /** The embedded mock's request journal; undefined against a real target. */
   mock: MockControl | undefined;
   /** Against the embedded mock, refuses every connection that is not to loopback (automatic). */
@@ -83,6 +86,15 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { scope: 'worker' },
   ],
 
+  requestLedger: [
+    async ({ settings }, use) => {
+      const ledger = settings.requestLedger ? new RequestLedger(settings.requestLedger, settings.maxRequests) : undefined;
+      await use(ledger);
+      ledger?.close();
+    },
+    { scope: 'worker' },
+  ],
+
   // In mock mode nothing may leave the machine: a mistyped setting must never reach a real API.
   netGuard: [
     async ({ settings }, use) => {
@@ -101,7 +113,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { scope: 'worker' },
   ],
 
-  api: async ({ requestContext, settings }, use, testInfo) => {
+  api: async ({ requestContext, requestLedger, settings }, use, testInfo) => {
     const configuredKeys = [settings.apiKey, settings.inactiveApiKey, settings.signing?.apiKey, settings.secondSigning?.apiKey].filter(
       (k): k is string => !!k,
     );
@@ -110,6 +122,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       baseUrl: settings.baseUrl,
       configuredKeys,
       onRequest: () => requests++,
+      requestCap: requestLedger,
       rateLimitBudgetMs: settings.rateLimitBudgetSeconds * 1000,
     });
     await use(client);

@@ -59,8 +59,19 @@ export interface Settings {
   /** Whether a failed `should` requirement fails the run. */
   failOnShould: boolean;
   workers: number;
-  /** How long one request may keep meeting 429s before it is reported as "target rate-limited". */
+  /**
+   * How long one test may spend waiting out 429s before its check is "not judged: target
+   * rate-limited". Always fits inside the test timeout with ROOM_FOR_THE_CHECK_SECONDS to spare.
+   */
   rateLimitBudgetSeconds: number;
+  /** Playwright's timeout for one test. */
+  testTimeoutSeconds: number;
+  /** The whole run's time limit (SAFE-08): past it the run ends with a verdict, unrun checks not judged. */
+  timeoutSeconds: number;
+  /** The most requests one run sends (SAFE-05), shared by every worker through the request ledger. */
+  maxRequests: number;
+  /** The file the workers count requests in (set by the runner); unset means no cap is enforced. */
+  requestLedger?: string;
   /** Test plumbing of the embedded mock (its request journal); unset for remote targets. */
   mockControlUrl?: string;
   mockFault?: string;
@@ -93,10 +104,13 @@ const SETTING_NAMES = [
   'CARDPLUSPAY_FAIL_ON_SHOULD',
   'CARDPLUSPAY_WORKERS',
   'CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS',
+  'CARDPLUSPAY_TEST_TIMEOUT_SECONDS',
+  'CARDPLUSPAY_TIMEOUT_SECONDS',
+  'CARDPLUSPAY_MAX_REQUESTS',
 ] as const;
 
 /** Set by the runner, not by users: they describe the embedded mock it started. */
-export const INTERNAL_NAMES = ['CARDPLUSPAY_TARGET', 'CARDPLUSPAY_MOCK_CONTROL_URL', 'CARDPLUSPAY_MOCK_FAULT', 'CARDPLUSPAY_MOCK_TARGETS'] as const;
+export const INTERNAL_NAMES = ['CARDPLUSPAY_TARGET', 'CARDPLUSPAY_MOCK_CONTROL_URL', 'CARDPLUSPAY_MOCK_FAULT', 'CARDPLUSPAY_MOCK_TARGETS', 'CARDPLUSPAY_REQUEST_LEDGER', 'CARDPLUSPAY_RUN_DEADLINE'] as const;
 
 export function isInternal(name: string): boolean {
   return (INTERNAL_NAMES as readonly string[]).includes(name) || name.startsWith('CARDPLUSPAY_MOCK_');
@@ -286,10 +300,11 @@ export function loadSettings(env: Env = process.env): Settings {
     refuse('CARDPLUSPAY_WORKERS', `must be a whole number from 1 to 16 (got "${workersRaw ?? ''}")`, 'Give how many requests may run in parallel, e.g. 2.');
   }
 
-  const budgetRaw = get('CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS') ?? '60';
-  const rateLimitBudgetSeconds = Number(budgetRaw);
-  if (!/^\d+(\.\d+)?$/.test(budgetRaw) || !(rateLimitBudgetSeconds >= 0) || rateLimitBudgetSeconds > 600) {
-    refuse('CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS', `must be a number of seconds from 0 to 600 (got "${budgetRaw}")`, 'Give how long one request may wait out 429 answers, e.g. 60.');
+  const limits = runLimits(env, refuse);
+  const maxRequestsRaw = get('CARDPLUSPAY_MAX_REQUESTS');
+  const maxRequests = maxRequestsRaw === undefined || maxRequestsRaw === '' ? DEFAULT_MAX_REQUESTS : Number(maxRequestsRaw);
+  if (!/^\d+$/.test(maxRequestsRaw ?? String(DEFAULT_MAX_REQUESTS)) || !(maxRequests >= 1)) {
+    refuse('CARDPLUSPAY_MAX_REQUESTS', `must be a whole number of at least 1 (got "${maxRequestsRaw ?? ''}")`, `Give the most requests one run may send, e.g. ${DEFAULT_MAX_REQUESTS}.`);
   }
 
   const settings: Settings = {
@@ -310,7 +325,9 @@ export function loadSettings(env: Env = process.env): Settings {
     httpAccept,
     failOnShould: flag(get('CARDPLUSPAY_FAIL_ON_SHOULD'), 'CARDPLUSPAY_FAIL_ON_SHOULD', refuse),
     workers,
-    rateLimitBudgetSeconds,
+    ...limits,
+    maxRequests,
+    requestLedger: get('CARDPLUSPAY_REQUEST_LEDGER') || undefined,
     mockControlUrl: get('CARDPLUSPAY_MOCK_CONTROL_URL') || undefined,
     mockFault: get('CARDPLUSPAY_MOCK_FAULT') || undefined,
   };
@@ -331,6 +348,77 @@ export function secretsOf(settings: Settings): string[] {
 }
 
 type Refuse = (name: string, why: string, fix: string) => void;
+
+/** The share of a test's time kept for the check itself (its requests and assertions), never spent waiting out 429s. */
+const ROOM_FOR_THE_CHECK = 1 / 3;
+const DEFAULT_TEST_TIMEOUT_SECONDS = 30;
+const DEFAULT_RUN_TIMEOUT_SECONDS = 600;
+/** About three times what a full run sends (npm run conformance against the mock: about 210). */
+const DEFAULT_MAX_REQUESTS = 650;
+
+export interface RunLimits {
+  rateLimitBudgetSeconds: number;
+  testTimeoutSeconds: number;
+  timeoutSeconds: number;
+}
+
+/**
+ * The run's time limits, each derived from the others when unset, so that the rate-limit budget
+ * always fits inside the test timeout with room for the check (SAFE-05): a budget longer than the
+ * test would end the test in Playwright's timeout instead of a clean "not judged". Settings that
+ * contradict are refused rather than silently adjusted.
+ */
+export function runLimits(env: Env = process.env, refuse: Refuse = () => {}): RunLimits {
+  const seconds = (name: string, min: number, max: number): number | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return undefined;
+    const value = Number(raw);
+    if (!/^\d+(\.\d+)?$/.test(raw) || !(value >= min) || value > max) {
+      refuse(name, `must be a number of seconds from ${min} to ${max} (got "${raw}")`, 'Give a duration in seconds, or unset it for the default (README.md, "Settings").');
+      return undefined;
+    }
+    return value;
+  };
+  const budget = seconds('CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS', 0, 3600);
+  const test = seconds('CARDPLUSPAY_TEST_TIMEOUT_SECONDS', 3, 3600);
+  const run = seconds('CARDPLUSPAY_TIMEOUT_SECONDS', 3, 86_400);
+  const spendable = 1 - ROOM_FOR_THE_CHECK;
+  const testTimeoutSeconds = test ?? Math.max(DEFAULT_TEST_TIMEOUT_SECONDS, Math.ceil((budget ?? 0) / spendable));
+  const rateLimitBudgetSeconds = budget ?? Math.floor(testTimeoutSeconds * spendable);
+  if (rateLimitBudgetSeconds > testTimeoutSeconds * spendable) {
+    refuse(
+      'CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS',
+      `(${rateLimitBudgetSeconds} s) does not fit inside CARDPLUSPAY_TEST_TIMEOUT_SECONDS (${testTimeoutSeconds} s) with a third of the test left for the check itself`,
+      `Lower the budget to at most ${Math.floor(testTimeoutSeconds * spendable)}, raise the test timeout to at least ${Math.ceil(rateLimitBudgetSeconds / spendable)}, or set only one of them (the other is derived).`,
+    );
+  }
+  const timeoutSeconds = run ?? Math.max(DEFAULT_RUN_TIMEOUT_SECONDS, testTimeoutSeconds * 2);
+  if (timeoutSeconds < testTimeoutSeconds) {
+    refuse('CARDPLUSPAY_TIMEOUT_SECONDS', `(${timeoutSeconds} s) is shorter than one test's timeout (${testTimeoutSeconds} s)`, 'Raise the run time limit, or lower CARDPLUSPAY_TEST_TIMEOUT_SECONDS.');
+  }
+  return { rateLimitBudgetSeconds, testTimeoutSeconds, timeoutSeconds };
+}
+
+/** The environment that tells the workers where the run's request ledger is (helpers/client/request-ledger.ts). */
+export function requestLedgerEnv(file: string): Record<string, string> {
+  return { CARDPLUSPAY_REQUEST_LEDGER: file };
+}
+
+/** The environment that tells Playwright's config when the whole run must end (epoch ms). */
+export function runDeadlineEnv(deadline: number): Record<string, string> {
+  return { CARDPLUSPAY_RUN_DEADLINE: String(deadline) };
+}
+
+/**
+ * Playwright's share of the run's time limit: what is left of it after the runner's own start
+ * (mock, preflight), less a reserve for writing the reports, so the whole run ends with a verdict
+ * within CARDPLUSPAY_TIMEOUT_SECONDS. Without the runner's deadline, counted from now.
+ */
+export function playwrightGlobalTimeoutMs(limits: RunLimits, env: Env = process.env, now = Date.now()): number {
+  const reserve = Math.min(10_000, (limits.timeoutSeconds * 1000) / 10);
+  const deadline = Number(env.CARDPLUSPAY_RUN_DEADLINE) || now + limits.timeoutSeconds * 1000;
+  return Math.max(1_000, Math.round(deadline - now - reserve));
+}
 
 function keyProblem(value: string | undefined): { why: string; fix: string } | undefined {
   if (value === undefined) return undefined;

@@ -26,6 +26,11 @@ export interface ApiBehaviour {
   /** Answered to a caller whose key failed, instead of the refusal. */
   withoutKey: ReadonlySet<Endpoint>;
   endpoints: Readonly<Record<Endpoint, EndpointHandler>>;
+  /**
+   * What stands in front of the API, answering before anything else when it answers at all (a
+   * rate limiter's 429, a dropped connection). The conformant mock has nothing there.
+   */
+  gate: (req: ApiRequest) => Reply | 'drop' | undefined;
 }
 
 export interface ApiContext {
@@ -73,6 +78,9 @@ function resolve(method: string, path: string): Resolved {
 
 export function handleApi(ctx: ApiContext, req: ApiRequest): Reply | Promise<Reply> {
   const { behaviour } = ctx;
+  const gated = behaviour.gate(req);
+  if (gated === 'drop') throw new DropConnection();
+  if (gated) return gated;
   if (req.path !== '/v1' && !req.path.startsWith('/v1/')) return behaviour.envelope.notFound();
 
   const route = resolve(req.method, req.path);
@@ -96,7 +104,13 @@ function dispatch(ctx: ApiContext, route: Resolved, req: ApiRequest, account: Ac
   return ctx.behaviour.endpoints[route.endpoint](ctx, req, account, route.param ?? '');
 }
 
+/** Thrown by a gate that answers nothing: the server destroys the connection without a reply. */
+export class DropConnection extends Error {
+  override name = 'DropConnection';
+}
+
 export const CONFORMANT_API: ApiBehaviour = {
+  gate: () => undefined,
   key: CONFORMANT_KEY_CHECK,
   envelope: CONFORMANT_ENVELOPE,
   beforeKey: new Set<Endpoint>(['info']),

@@ -15,7 +15,7 @@ import { bend, isFaultName, type FaultName } from './faults';
 import { Journal, type JournalEntry } from './journal';
 import type { HttpMode, PlainHttpContext } from './plain-http';
 import { parseTarget, readBody, type ApiRequest, type BodyOutcome } from './request';
-import { handleApi, type ApiContext } from './routes';
+import { DropConnection, handleApi, type ApiContext } from './routes';
 import { RequestSigning } from './signing';
 
 export type { JournalEntry } from './journal';
@@ -108,7 +108,11 @@ export async function startMock(options: MockOptions): Promise<MockHandle> {
     } else {
       try {
         reply = await answer({ method: req.method ?? 'GET', path, query, headers: req.headers, rawHeaders: req.rawHeaders, body: outcome.body });
-      } catch {
+      } catch (error) {
+        if (error instanceof DropConnection) {
+          res.destroy();
+          return;
+        }
         // Only a bent stage throws on purpose; anything else is a mock bug, still answered as an envelope.
         reply = serverError();
       }

@@ -5,6 +5,7 @@
  */
 import { defineConfig, type Project } from '@playwright/test';
 import { reportersFor } from '../helpers/reporting/reporters';
+import { runLimits } from '../helpers/settings';
 import { FAULTS, isFaultName } from '../mock/faults';
 
 const targets = Object.keys(JSON.parse(process.env.CARDPLUSPAY_MOCK_TARGETS ?? '{}') as Record<string, unknown>);
@@ -18,10 +19,12 @@ const TRANSPORT = /@transport\b/;
 
 const projects: Project[] = targets.map((name) => {
   const fault = name.startsWith('fault:') ? name.slice('fault:'.length) : undefined;
-  const grep = fault && isFaultName(fault) ? grepFor(FAULTS[fault].breaks) : name === 'conformant' ? undefined : TRANSPORT;
+  const spec = fault && isFaultName(fault) ? FAULTS[fault] : undefined;
+  const grep = spec ? grepFor(spec.runs) : name === 'conformant' ? undefined : TRANSPORT;
   // A hanging target must end in Playwright's own test timeout, whose error carries the call log
-  // with every request header: the leak scan then proves that path is redacted too.
-  const timeout = fault === 'balance-hangs' ? 4_000 : undefined;
+  // with every request header: the leak scan then proves that path is redacted too. A throttling
+  // variant runs with the short test timeout its settings derive.
+  const timeout = fault === 'balance-hangs' ? 4_000 : spec && Object.keys(spec.settings).length ? runLimits(spec.settings).testTimeoutSeconds * 1000 : undefined;
   // A worker serves one project only, and starting one costs 1-2 CPU-seconds (mostly Playwright's
   // own modules), more than most of these projects' tests take: one worker each halves the
   // start-ups, while the run's other worker slot goes on with the next project.

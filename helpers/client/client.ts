@@ -12,6 +12,8 @@ import { decodeSafe } from '../decode-safe';
 import { redactor } from '../redact';
 import { COOKIE_CHECK_HEADER } from './cookies';
 import { spendingRoute } from './spend-guard';
+import { NOT_JUDGED, NOT_JUDGED_PREFIX, NotJudgedError, unreachableReason } from './not-judged';
+import type { RequestCap } from './request-ledger';
 import { answerLines, exchangeText } from './transcript';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
@@ -29,6 +31,13 @@ export interface Call {
   /** Another origin to send to (the plain-HTTP probe); guarded like any other. */
   baseUrl?: string;
   timeoutMs?: number;
+  /**
+   * 429 handling for requests whose meaning depends on when they arrive (SAFE-05): `never` returns
+   * the 429 to the caller (a copy of a simultaneous burst, which a later retry would no longer
+   * be); an epoch time in ms retries only while the retry still leaves before it (a challenge's
+   * expiry), and past it the check is not judged.
+   */
+  retry429?: 'never' | { until: number; why: string };
 }
 
 /** A call whose header fields are listed one by one, so a name may repeat (AUTH-11). */
@@ -58,49 +67,61 @@ export interface ClientOptions {
   configuredKeys: readonly string[];
   /** Called once per request sent (retries included), for the run's request count. */
   onRequest?: () => void;
-  /** How long one call may keep meeting 429s before it is given up as "target rate-limited". */
+  /** The run's request cap, shared by every worker; unset means no cap. */
+  requestCap?: RequestCap;
+  /** How long this client (one test) may spend waiting out 429s before its check is not judged. */
   rateLimitBudgetMs?: number;
-  /** Waits between retries; injectable so tests of the backoff never sleep. */
+  /** Waits between retries, and the clock the budget is measured by; injectable so tests of the backoff never sleep. */
   sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
   random?: () => number;
-  /** What giving up does; by default the running test is skipped with the reason. */
-  onRateLimited?: (reason: string) => never;
+  /** Shows a wait as progress, so a throttled run never looks hung. Default: one console line. */
+  onWait?: (ms: number, why: RetryDelay['why']) => void;
+  /** What a check that cannot be judged does; by default the running test ends as not judged. */
+  onNotJudged?: (reason: string) => never;
 }
 
-/** Thrown when a call outside a test runs out of rate-limit budget (inside one, the test is skipped). */
-export class RateLimitedError extends Error {
-  override name = 'RateLimitedError';
+/** The most a body is read (SAFE-08): past it the check that asked fails, and the rest is not read. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+class BodyTooLargeError extends Error {
+  override name = 'BodyTooLargeError';
 }
 
-/** Skips the running test as "target rate-limited"; outside a test, throws RateLimitedError. */
-function skipAsRateLimited(reason: string): never {
-  let info: ReturnType<typeof test.info>;
-  try {
-    info = test.info();
-  } catch {
-    throw new RateLimitedError(reason);
-  }
-  info.skip(true, reason);
-  throw new RateLimitedError(reason);
+function bodyTooLarge(what: string, bytes: number | undefined): BodyTooLargeError {
+  return new BodyTooLargeError(
+    `${what}: the answer's body is larger than ${MAX_BODY_BYTES} bytes${bytes !== undefined ? ` (${bytes} announced or read)` : ''}; it was not read further (SAFE-08: bounded work whatever the target sends)`,
+  );
 }
 
 const MAX_RETRY_AFTER_MS = 60_000;
-const BACKOFF_BASE_MS = 500;
+const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_CAP_MS = 30_000;
 
+export interface RetryDelay {
+  ms: number;
+  why: 'Retry-After' | 'backoff';
+}
+
 /**
- * How long to wait after a 429: the server's Retry-After (delta-seconds or an HTTP-date, RFC 9110
- * 10.2.3), bounded; otherwise exponential backoff with jitter (half fixed, half random).
+ * How long to wait after a 429 (SAFE-05): the server's Retry-After (delta-seconds or an HTTP-date,
+ * RFC 9110 10.2.3), bounded. `0`, a date already past, an unreadable value or none would mean an
+ * immediate retry, which floods a throttling target: those back off exponentially instead, from
+ * 1 s, with up to half again of random jitter so parallel workers do not retry in step.
+ * `backoffs` counts the backoffs this check already made.
  */
-export function retryDelayMs(retryAfter: string | undefined, attempt: number, random: () => number = Math.random, now: number = Date.now()): number {
+export function retryDelay(retryAfter: string | undefined, backoffs: number, random: () => number = Math.random, now: number = Date.now()): RetryDelay {
   const value = retryAfter?.trim();
-  if (value) {
-    if (/^\d+$/.test(value)) return Math.min(Number(value) * 1000, MAX_RETRY_AFTER_MS);
-    const date = Date.parse(value);
-    if (!Number.isNaN(date)) return Math.min(Math.max(date - now, 0), MAX_RETRY_AFTER_MS);
-  }
-  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+  let told: number | undefined;
+  if (value && /^\d+$/.test(value)) told = Number(value) * 1000;
+  else if (value && !Number.isNaN(Date.parse(value))) told = Date.parse(value) - now;
+  if (told !== undefined && told > 0) return { ms: Math.min(told, MAX_RETRY_AFTER_MS), why: 'Retry-After' };
+  const step = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** backoffs);
+  return { ms: Math.min(BACKOFF_CAP_MS, Math.round(step + (random() * step) / 2)), why: 'backoff' };
+}
+
+function printWait(ms: number, why: RetryDelay['why']): void {
+  process.stdout.write(`waiting ${Math.round(ms / 100) / 10} s: target rate-limited (${why === 'backoff' ? 'no usable Retry-After: backing off' : 'Retry-After'})\n`);
 }
 
 export class ApiClient {
@@ -120,24 +141,56 @@ export class ApiClient {
     const headers = withDefaults(call.headers ?? {}, call);
     const url = this.urlFor(call);
     this.guard(method, url, Object.entries(headers), call);
-    return inStep(`${method} ${relativeForTitle(url)}`, () => this.politely(`${method} ${describePath(url)}`, () => this.fetchOnce(method, url, headers, call)));
+    return inStep(`${method} ${relativeForTitle(url)}`, () => this.politely(`${method} ${describePath(url)}`, call, () => this.fetchOnce(method, url, headers, call)));
   }
 
   private async fetchOnce(method: Method, url: URL, headers: Record<string, string>, call: Call): Promise<Reply> {
-    this.options.onRequest?.();
+    const what = `${method} ${describePath(url)}`;
+    this.claimRequest(what);
     const started = Date.now();
     const payload = payloadOf(call);
+    let res;
     try {
-      const res = await withEmptyJar(this.ctx, () =>
+      res = await withEmptyJar(this.ctx, () =>
         this.ctx.fetch(url.href, { method, headers, data: payload, maxRedirects: 0, failOnStatusCode: false, timeout: call.timeoutMs ?? 15_000 }),
       );
-      const body = await res.body();
-      const reply = toReply(res.status(), res.headersArray(), body, url.href, Date.now() - started);
-      await attachExchange(method, url, playwrightWireHeaders(url, headers, payload), payload, reply);
-      return reply;
     } catch (error) {
-      throw scrub(error, `${method} ${describePath(url)}`);
+      throw this.failure(error, what);
     }
+    // Playwright has already buffered the body in its driver; a body announced or found too
+    // large is never copied into this process or parsed.
+    const announced = Number(res.headers()['content-length']);
+    if (announced > MAX_BODY_BYTES) {
+      await res.dispose();
+      throw bodyTooLarge(what, announced);
+    }
+    const body = await res.body();
+    await res.dispose();
+    if (body.length > MAX_BODY_BYTES) throw bodyTooLarge(what, body.length);
+    const reply = toReply(res.status(), res.headersArray(), body, url.href, Date.now() - started);
+    await attachExchange(method, url, playwrightWireHeaders(url, headers, payload), payload, reply);
+    return reply;
+  }
+
+  /** Counts one request against the run's cap, or ends the check as not judged when the cap is reached. */
+  private claimRequest(what: string): void {
+    const cap = this.options.requestCap;
+    if (cap && !cap.claim()) {
+      this.giveUp(`request cap reached: the run already sent ${cap.max} requests (CARDPLUSPAY_MAX_REQUESTS), so ${what} was not sent`);
+    }
+    this.options.onRequest?.();
+  }
+
+  /** A failed request: not judged when the network failed (refused, reset, DNS, TLS, timeout), else scrubbed and rethrown. */
+  private failure(error: unknown, what: string): Error {
+    if (error instanceof BodyTooLargeError) return error;
+    const reason = unreachableReason(error);
+    if (reason) this.giveUp(`${reason} (${what})`);
+    return scrub(error, what);
+  }
+
+  private giveUp(reason: string): never {
+    return (this.options.onNotJudged ?? notJudged)(reason);
   }
 
   /**
@@ -158,11 +211,12 @@ export class ApiClient {
     ];
     const lines = [...call.headerLines, ...defaults.filter(([n]) => !given.has(n.toLowerCase()))];
     this.guard(method, url, lines, call);
-    return inStep(`${method} ${relativeForTitle(url)}`, () => this.politely(`${method} ${describePath(url)}`, () => this.rawOnce(method, url, lines, call)));
+    return inStep(`${method} ${relativeForTitle(url)}`, () => this.politely(`${method} ${describePath(url)}`, call, () => this.rawOnce(method, url, lines, call)));
   }
 
   private async rawOnce(method: Method, url: URL, lines: Array<[string, string]>, call: RawCall): Promise<Reply> {
-    this.options.onRequest?.();
+    const what = `${method} ${describePath(url)}`;
+    this.claimRequest(what);
     const started = Date.now();
     const flat: string[] = [];
     for (const [n, v] of lines) flat.push(n, v);
@@ -174,28 +228,44 @@ export class ApiClient {
       await attachExchange(method, url, withNodeDefaults(lines), payloadOf(call), reply);
       return reply;
     } catch (error) {
-      throw scrub(error, `${method} ${describePath(url)}`);
+      throw this.failure(error, what);
     }
   }
 
   /**
-   * SAFE-05: a 429 is the target asking for patience, not a verdict. Waits as told (or backs off)
-   * and retries within the budget; past it, the test is skipped as "target rate-limited".
+   * When this client (one test) first met a 429: the budget is wall time from then, so waits of
+   * parallel requests of one check (the concurrency checks) count once, not once each.
    */
-  private async politely(what: string, attempt: () => Promise<Reply>): Promise<Reply> {
-    const budget = this.options.rateLimitBudgetMs ?? 60_000;
+  private throttledSince?: number;
+
+  /**
+   * SAFE-05: a 429 is the target asking for patience, not a verdict. Waits as told (or backs off)
+   * and retries while the test's budget lasts; a wait that would not fit ends the check as not
+   * judged at once, rather than after sleeping in vain.
+   */
+  private async politely(what: string, call: Pick<Call, 'retry429'>, attempt: () => Promise<Reply>): Promise<Reply> {
+    const budget = this.options.rateLimitBudgetMs ?? 20_000;
     const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-    let waited = 0;
-    for (let i = 0; ; i++) {
+    const now = this.options.now ?? Date.now;
+    let backoffs = 0;
+    for (let i = 1; ; i++) {
       const reply = await attempt();
-      if (reply.status !== 429) return reply;
-      const wait = retryDelayMs(reply.headers['retry-after'], i, this.options.random);
-      if (waited + wait > budget) {
-        const reason = `target rate-limited: ${what} still got 429 after ${i + 1} attempt(s) over ${(waited / 1000).toFixed(1)} s (budget ${budget / 1000} s, CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS); not a contract violation`;
-        (this.options.onRateLimited ?? skipAsRateLimited)(reason);
+      if (reply.status !== 429 || call.retry429 === 'never') return reply;
+      const delay = retryDelay(reply.headers['retry-after'], backoffs, this.options.random, now());
+      if (delay.why === 'backoff') backoffs++;
+      this.throttledSince ??= now();
+      const spent = now() - this.throttledSince;
+      if (spent + delay.ms > budget) {
+        this.giveUp(
+          `target rate-limited: ${what} still got 429 after ${i} attempt(s); the next wait (${(delay.ms / 1000).toFixed(1)} s) would pass the budget of ${budget / 1000} s (CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS), ${(spent / 1000).toFixed(1)} s of it spent`,
+        );
       }
-      await sleep(wait);
-      waited += wait;
+      const limit = call.retry429;
+      if (limit && now() + delay.ms > limit.until) {
+        this.giveUp(`target rate-limited: ${what} got 429, and a retry after ${(delay.ms / 1000).toFixed(1)} s would come too late: ${limit.why}`);
+      }
+      (this.options.onWait ?? printWait)(delay.ms, delay.why);
+      await sleep(delay.ms);
     }
   }
 
@@ -373,7 +443,16 @@ function rawRequest(
     req.on('error', reject);
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_BODY_BYTES) {
+          req.destroy();
+          reject(bodyTooLarge(`${method} ${url.pathname}`, size));
+          return;
+        }
+        chunks.push(c);
+      });
       res.on('error', reject);
       res.on('end', () => resolve({ status: res.statusCode ?? 0, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks) }));
     });
@@ -408,6 +487,25 @@ async function attachExchange(method: string, url: URL, headers: HeaderLines, pa
   if (payload !== undefined) sent.push('', payload);
   const transcript = redactor.redact(exchangeText(sent, answerLines(`← ${reply.status} (${reply.ms} ms)`, reply.headers, reply.text)));
   await info.attach(`${method} ${relativeForTitle(url)} → ${reply.status}`, { body: transcript, contentType: 'text/plain' });
+}
+
+/**
+ * Ends the running check as not judged (SAFE-07): annotates it with the reason and skips it (a
+ * skip, not a failure, so Playwright does not restart the worker, and a failure already recorded
+ * by a soft assertion still wins). Outside a test, throws NotJudgedError.
+ */
+export function notJudged(reason: string): never {
+  let info: ReturnType<typeof test.info> | undefined;
+  try {
+    info = test.info();
+  } catch {
+    info = undefined;
+  }
+  if (info) {
+    info.annotations.push({ type: NOT_JUDGED, description: reason });
+    info.skip(true, `${NOT_JUDGED_PREFIX}${reason}`);
+  }
+  throw new NotJudgedError(reason);
 }
 
 /** Shows control and non-ASCII characters so a reviewer sees what was sent (a NBSP, a tab). */

@@ -4,13 +4,11 @@
  * redact the result before it reaches a sink.
  */
 
-/** Longest body a transcript shows. */
-const TRANSCRIPT_BODY_LIMIT = 4000;
+import { cutText, MAX_SHOWN_CHARS } from '../bounded';
 
-/** The received half: status line, header lines, a blank line, the body cut to size. */
+/** The received half: status line, header lines, a blank line, the body; each value cut to size (SAFE-08). */
 export function answerLines(statusLine: string, headers: Record<string, string>, text: string): string[] {
-  const body = text.length > TRANSCRIPT_BODY_LIMIT ? `${text.slice(0, TRANSCRIPT_BODY_LIMIT)}…` : text;
-  return [statusLine, ...Object.entries(headers).map(([n, v]) => `${n}: ${v}`), '', body];
+  return [statusLine, ...Object.entries(headers).map(([n, v]) => `${n}: ${cutText(v, MAX_SHOWN_CHARS)}`), '', cutText(text)];
 }
 
 /** Sent lines, received lines and notes, each part separated by a blank line. */

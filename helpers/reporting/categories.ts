@@ -20,8 +20,9 @@ export interface ReportCategory {
 
 const anywhere = (pattern: string): string => `[\\s\\S]*(?:${pattern})[\\s\\S]*`;
 
-/** Node's network errors, Playwright's and the client's timeouts, and the client's 429 budget. */
+/** The not-judged marker (SAFE-07), Node's network errors, Playwright's and the client's timeouts, and the client's 429 budget. */
 const UNREACHABLE = [
+  'not judged: ',
   'target rate-limited',
   'ECONNREFUSED',
   'ECONNRESET',
@@ -38,8 +39,9 @@ const UNREACHABLE = [
 
 export const REPORT_CATEGORIES: ReportCategory[] = [
   {
-    name: 'Target unreachable, timed out or rate-limited',
-    description: 'The run could not get an answer (refused connection, DNS, timeout, or 429s past the budget): no verdict on the contract.',
+    name: 'Not judged: target unreachable, timed out, rate-limited or a run limit reached',
+    description:
+      'The check could not reach a judgement (refused or reset connection, DNS, TLS before any answer, timeout, 429s past the budget, the request cap or the time limit of the run): neither a pass nor a contract violation (SAFE-07).',
     matchedStatuses: ['failed', 'broken', 'skipped'],
     messageRegex: anywhere(UNREACHABLE),
   },

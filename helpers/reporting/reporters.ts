@@ -25,6 +25,8 @@ export function reportersFor(choice: ReporterChoice): ReporterDescription[] {
   return [
     // First, so every reporter after it sees redacted results.
     [require.resolve('./redacting-reporter')],
+    // Second, so every reporter after it sees a check that could not be judged as such, not as a failure.
+    [require.resolve('./not-judged-reporter')],
     [choice.console ?? 'list'],
     ['junit', { outputFile: inRoot(choice.junitFile ?? 'reports/junit.xml'), stripANSIControlSequences: true }],
     ...(choice.allureDir

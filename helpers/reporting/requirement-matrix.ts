@@ -32,11 +32,11 @@ export function matrixRows(summary: Summary): MatrixRow[] {
     status: v.status,
     tests: v.tests,
     failedTests: v.failedTests,
-    text: v.status === 'skipped' ? (v.reason ?? 'skipped') : REQUIREMENTS[id].title,
+    text: v.status === 'skipped' || v.status === 'not-judged' ? (v.reason ?? v.status) : REQUIREMENTS[id].title,
   }));
 }
 
-const MARK = { passed: 'held', failed: '**FAILED**', skipped: 'skipped' } as const;
+const MARK = { passed: 'held', failed: '**FAILED**', skipped: 'skipped', 'not-judged': '*not judged*' } as const;
 
 function shardNote(summary: Summary): string[] {
   if (summary.shard) {
@@ -51,8 +51,10 @@ export function matrixMarkdown(summary: Summary): string {
   const lines = [
     `# CardPlusPay conformance: ${verdictLine(summary)}`,
     '',
+    `Verdict: \`${summary.verdict}\` (exit status ${summary.verdict === 'conforms' ? 0 : summary.verdict === 'does-not-conform' ? 1 : 3}).`,
+    '',
     `Target: ${summary.target} (${summary.baseUrl}), started ${summary.startedAt}.`,
-    `Tests: ${summary.totals.passed} passed, ${summary.totals.failed} failed, ${summary.totals.skipped} skipped.`,
+    `Tests: ${summary.totals.passed} passed, ${summary.totals.failed} failed, ${summary.totals.notJudged ?? 0} not judged, ${summary.totals.skipped} skipped.`,
     '',
     ...shardNote(summary),
     '| requirement | level | status | tests | failed | what it checks / why skipped |',
@@ -62,12 +64,14 @@ export function matrixMarkdown(summary: Summary): string {
   return redactor.redact(`${lines.join('\n')}\n`);
 }
 
-const escape = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+/** Escapes text for HTML and XML attribute values. */
+export const escape = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 const STYLE = {
   passed: 'background:#e6f4ea;color:#1e6b34',
   failed: 'background:#fce8e6;color:#a50e0e;font-weight:bold',
   skipped: 'background:#f1f3f4;color:#5f6368',
+  'not-judged': 'background:#fef7e0;color:#8a5a00;font-style:italic',
 } as const;
 
 /** The matrix as an HTML table, grouped by area, for the Allure report's description pane. */
@@ -89,8 +93,8 @@ function matrixHtml(summary: Summary): string {
     );
   }
   const html = [
-    `<p><b>The target ${escape(verdictLine(summary))}.</b> Requirements: ${count('passed')} held, ${count('failed')} failed, ${count('skipped')} skipped.<br>`,
-    `Target: ${escape(summary.target)} (${escape(summary.baseUrl)}); tests: ${summary.totals.passed} passed, ${summary.totals.failed} failed, ${summary.totals.skipped} skipped; started ${escape(summary.startedAt)}.</p>`,
+    `<p><b>${escape(capitalised(verdictLine(summary)))}.</b> Requirements: ${count('passed')} held, ${count('failed')} failed, ${count('not-judged')} not judged, ${count('skipped')} skipped.<br>`,
+    `Target: ${escape(summary.target)} (${escape(summary.baseUrl)}); tests: ${summary.totals.passed} passed, ${summary.totals.failed} failed, ${summary.totals.notJudged ?? 0} not judged, ${summary.totals.skipped} skipped; started ${escape(summary.startedAt)}.</p>`,
     ...shardNote(summary).filter(Boolean).map((n) => `<p><i>${escape(n)}</i></p>`),
     // What needs a reviewer's attention first, above the full table.
     ...attention(rows),
@@ -101,22 +105,26 @@ function matrixHtml(summary: Summary): string {
   return redactor.redact(html.join('\n'));
 }
 
+const capitalised = (s: string): string => `${s.charAt(0).toUpperCase()}${s.slice(1)}`;
+
 function attention(rows: readonly MatrixRow[]): string[] {
   const failed = rows.filter((r) => r.status === 'failed');
+  const notJudged = rows.filter((r) => r.status === 'not-judged');
   const skipped = rows.filter((r) => r.status === 'skipped');
-  if (failed.length + skipped.length === 0) return ['<p>Every requirement held.</p>'];
+  if (failed.length + notJudged.length + skipped.length === 0) return ['<p>Every requirement held.</p>'];
   return [
     '<ul>',
     ...failed.map((r) => `<li style="${STYLE.failed}">FAILED ${r.id} (${r.level}): ${escape(REQUIREMENTS[r.id].title)}: ${r.failedTests} of ${r.tests} test(s) failed</li>`),
+    ...notJudged.map((r) => `<li style="${STYLE['not-judged']}">NOT JUDGED ${r.id} (${r.level}): ${escape(r.text)}</li>`),
     ...skipped.map((r) => `<li style="${STYLE.skipped}">skipped ${r.id} (${r.level}): ${escape(r.text)}</li>`),
     '</ul>',
   ];
 }
 
 /**
- * Writes the matrix as one Allure result into `resultsDir`: status failed exactly when a `must`
- * requirement failed (so it shows among the failures, named after the verdict), labelled to sort
- * first. Its history id is fixed, so the report's history tracks the verdict across runs.
+ * Writes the matrix as one Allure result into `resultsDir`: status failed exactly when the target
+ * does not conform (so it shows among the failures, named after the verdict), broken when it could
+ * not be judged (SAFE-07: neither a pass nor a violation), labelled to sort first. Its history id is fixed, so the report's history tracks the verdict across runs.
  */
 export function writeMatrixResult(summary: Summary, resultsDir: string): void {
   fs.mkdirSync(resultsDir, { recursive: true });
@@ -126,16 +134,16 @@ export function writeMatrixResult(summary: Summary, resultsDir: string): void {
   fs.writeFileSync(path.join(resultsDir, mdFile), matrixMarkdown(summary));
   fs.writeFileSync(path.join(resultsDir, jsonFile), redactor.redact(`${JSON.stringify(summary, null, 2)}\n`));
   const verdict = verdictLine(summary);
-  const mustFailed = summary.failedRequirements.some((id) => REQUIREMENTS[id].level === 'must');
+  const status = summary.verdict === 'does-not-conform' ? 'failed' : summary.verdict === 'could-not-judge' ? 'broken' : 'passed';
   const historyId = createHash('md5').update('cardpluspay-conformance:requirement-matrix').digest('hex');
   const result = {
     uuid,
     historyId,
     testCaseId: historyId,
     fullName: 'cardpluspay-conformance: requirement matrix',
-    name: `${MATRIX_NAME}: the target ${verdict}`,
-    status: mustFailed ? 'failed' : 'passed',
-    statusDetails: { message: `The target ${verdict}.` },
+    name: `${MATRIX_NAME}: ${verdict}`,
+    status,
+    statusDetails: { message: `${capitalised(verdict)}.` },
     stage: 'finished',
     start: Date.parse(summary.startedAt) || Date.now(),
     stop: Date.now(),

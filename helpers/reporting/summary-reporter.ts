@@ -7,10 +7,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FullConfig, Reporter, Suite } from '@playwright/test/reporter';
+import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError } from '@playwright/test/reporter';
 import { runFacts } from '../settings';
 import { matrixMarkdown, writeMatrixResult } from './requirement-matrix';
-import { summarise, verdictLines, type Summary } from './summary';
+import { summarise, verdictLines, type Summary, type SummariseOptions } from './summary';
 
 // For tests/run-self-test.ts, stability.ts and shard-check.ts until their rewrite imports ./summary.
 
@@ -28,6 +28,7 @@ export default class SummaryReporter implements Reporter {
   private startedAt = new Date();
   private errors = 0;
   private shard?: Summary['shard'];
+  private readonly finished = new Set<TestCase>();
 
   constructor(private readonly options: Options = {}) {}
 
@@ -41,19 +42,27 @@ export default class SummaryReporter implements Reporter {
     if (config.shard && config.shard.total > 1) this.shard = { current: config.shard.current, total: config.shard.total };
   }
 
-  onError(): void {
+  onTestEnd(test: TestCase): void {
+    this.finished.add(test);
+  }
+
+  onError(error: TestError): void {
+    // The run's time limit is reported as an error outside any test; the summary says it as timedOut.
+    if (/Timed out waiting \d+s for the (teardown for )?test suite/.test(error.message ?? '')) return;
     this.errors++;
   }
 
-  onEnd(): void {
+  onEnd(result: FullResult): void {
     if (!this.suite) return;
+    const facts = runFacts();
+    const options: SummariseOptions = { ended: result.status, finished: this.finished, failOnShould: facts.failOnShould, partial: !!this.shard };
     if (this.options.perProjectFile) {
       const perProject: Record<string, Summary> = {};
-      for (const project of this.suite.suites) perProject[project.title] = summarise(project.allTests(), this.startedAt, runFacts());
+      for (const project of this.suite.suites) perProject[project.title] = summarise(project.allTests(), this.startedAt, facts, options);
       write(this.options.perProjectFile, `${JSON.stringify(perProject, null, 2)}\n`);
       return;
     }
-    const summary: Summary = { ...summarise(this.suite.allTests(), this.startedAt, runFacts()), errors: this.errors, ...(this.shard ? { shard: this.shard } : {}) };
+    const summary: Summary = { ...summarise(this.suite.allTests(), this.startedAt, facts, options), errors: this.errors, ...(this.shard ? { shard: this.shard } : {}) };
     const file = this.options.outputFile ?? 'reports/conformance-summary.json';
     write(file, `${JSON.stringify(summary, null, 2)}\n`);
     write(file.replace(/\.json$/, '.md'), matrixMarkdown(summary));

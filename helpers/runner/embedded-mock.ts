@@ -4,7 +4,8 @@
  * Secret files live in a private temp directory that close() removes.
  */
 import { createMockMaterial, type MockMaterial } from '../../mock/accounts';
-import type { FaultName } from '../../mock/faults';
+import { FAULTS, type FaultName } from '../../mock/faults';
+import { requestLedgerEnv } from '../settings';
 import { makePrivateDir } from '../../mock/private-dir';
 import { startMock, type MockHandle, type MockOptions } from '../../mock/server';
 
@@ -52,14 +53,16 @@ export async function startEmbeddedMocks(targets: readonly MockTarget[], ttlSeco
     dir.remove();
   };
   try {
-    for (const target of targets) {
+    for (const [i, target] of targets.entries()) {
       const handle = await startMock({ material, fault: target.fault, httpMode: target.httpMode, challengeTtlSeconds: ttlSeconds });
       handles.set(target.name, handle);
       targetEnv[target.name] = {
         CARDPLUSPAY_BASE_URL: handle.baseUrl,
         CARDPLUSPAY_HTTP_URL: handle.httpUrl,
         CARDPLUSPAY_MOCK_CONTROL_URL: handle.controlUrl,
-        ...(target.fault ? { CARDPLUSPAY_MOCK_FAULT: target.fault } : {}),
+        ...(target.fault ? { CARDPLUSPAY_MOCK_FAULT: target.fault, ...FAULTS[target.fault].settings } : {}),
+        // Each target counts its own requests against its cap (SAFE-05); a runner may set its own.
+        ...requestLedgerEnv(dir.write(`requests-${i}`, '')),
       };
     }
   } catch (error) {

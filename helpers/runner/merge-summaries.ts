@@ -4,7 +4,7 @@
  * The verdict of a run split with `--shard i/n`: merges the shards' conformance-summary.json files
  * into the one summary and matrix an unsplit run would have written, adds the "Requirement matrix"
  * result to the merged Allure results (shards leave it out: each would be partial), prints the
- * closing lines and exits like `npm run conformance` (0 every `must` held, 1 otherwise). A shard
+ * closing lines and exits like `npm run conformance` (0 conforms, 1 does not conform, 3 could not judge). A shard
  * missing or given twice fails the merge: a verdict over part of the suite is no verdict.
  */
 import fs from 'node:fs';
@@ -51,13 +51,14 @@ function main(): number {
     process.stderr.write(`${problems.join('\n')}\nNo merged verdict.\n`);
     return 1;
   }
-  const merged = mergeSummaries(summaries.map((s) => s.summary));
+  const failOnShould = runFacts().failOnShould;
+  const merged = mergeSummaries(summaries.map((s) => s.summary), failOnShould);
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
   fs.writeFileSync(out, `${JSON.stringify(merged, null, 2)}\n`);
   fs.writeFileSync(out.replace(/\.json$/, '.md'), matrixMarkdown(merged));
   if (allureDir) writeMatrixResult(merged, allureDir);
   process.stdout.write(verdictLines(merged, out).join('\n'));
-  return exitCodeFor(merged, 0, runFacts().failOnShould, (line) => process.stderr.write(`${line}\n`));
+  return exitCodeFor(merged, 0, failOnShould, (line) => process.stderr.write(`${line}\n`));
 }
 
 if (require.main === module) process.exit(main());

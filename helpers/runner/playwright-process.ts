@@ -11,7 +11,16 @@ export interface PlaywrightRun {
   rawOutput: string;
 }
 
-export function runPlaywright(configFile: string, args: readonly string[], env: NodeJS.ProcessEnv, redactor: Redactor, echo = true): Promise<PlaywrightRun> {
+export interface RunOptions {
+  /**
+   * A backstop for the run's time limit: Playwright's own globalTimeout should end the run first;
+   * if it has not ended by then (a worker stuck in synchronous work), it is interrupted (SIGINT,
+   * so reporters still write), and killed 10 s later.
+   */
+  deadlineMs?: number;
+}
+
+export function runPlaywright(configFile: string, args: readonly string[], env: NodeJS.ProcessEnv, redactor: Redactor, echo = true, options: RunOptions = {}): Promise<PlaywrightRun> {
   return new Promise((resolve, reject) => {
     const cli = require.resolve('@playwright/test/cli');
     const child = spawn(process.execPath, [cli, 'test', '-c', configFile, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -39,8 +48,19 @@ export function runPlaywright(configFile: string, args: readonly string[], env: 
     };
     process.on('SIGINT', forward);
     process.on('SIGTERM', forward);
+    const timers: NodeJS.Timeout[] = [];
+    if (options.deadlineMs !== undefined) {
+      timers.push(
+        setTimeout(() => {
+          process.stderr.write('The run passed its time limit (CARDPLUSPAY_TIMEOUT_SECONDS): stopping it.\n');
+          child.kill('SIGINT');
+          timers.push(setTimeout(() => child.kill('SIGKILL'), 10_000));
+        }, options.deadlineMs),
+      );
+    }
     child.on('error', reject);
     child.on('close', (code, signal) => {
+      for (const t of timers) clearTimeout(t);
       process.off('SIGINT', forward);
       process.off('SIGTERM', forward);
       resolve({ code: code ?? (signal ? 1 : 0), rawOutput: raw });

@@ -7,7 +7,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { expect, test } from '@playwright/test';
-import type { ApiClient, Reply } from '../client/client';
+import type { ApiClient, Call, Reply } from '../client/client';
 import type { Settings, SigningAccount } from '../settings';
 import { READ_ONLY_ENDPOINTS, ROOT_ENDPOINT, type Endpoint } from '../endpoints';
 import { expect401 } from '../expectations';
@@ -67,10 +67,22 @@ export class SigningSession {
     return test.step(options.step ?? `sign the challenge${this.label}`, () => Promise.resolve(signChallenge(text, options.privateKeyPem ?? this.account.privateKeyPem)), { box: true });
   }
 
+  /** When each challenge of this session was obtained: a retry after a 429 must not outlive it. */
+  private readonly obtained = new Map<string, number>();
+
   /** A fresh challenge and this account's signature over it. */
   async signedChallenge(): Promise<Required<SigningHeaders>> {
     const challenge = await this.challenge();
+    this.obtained.set(challenge, Date.now());
     return { challenge, signature: await this.sign(challenge) };
+  }
+
+  /** SAFE-05: a signed request met by a 429 is retried only while its challenge is still alive. */
+  private retry429(signing: SigningHeaders): Call['retry429'] {
+    const at = signing.challenge === undefined ? undefined : this.obtained.get(signing.challenge);
+    if (at === undefined) return undefined;
+    const ttl = this.settings.challenge.ttlSeconds;
+    return { until: at + ttl * 1000, why: `the challenge expires ${ttl} s after it was issued (CARDPLUSPAY_CHALLENGE_TTL_SECONDS), and an expired one proves nothing` };
   }
 
   /** The request headers: this account's key plus whichever signing headers are given. */
@@ -84,7 +96,7 @@ export class SigningSession {
 
   /** Sends a read-only request with this account's key and the signing headers given. */
   send(endpoint: Endpoint, signing: SigningHeaders, step = `send ${endpoint.title}${this.label}`): Promise<Reply> {
-    return test.step(step, () => this.api.send({ ...endpoint.call(this.settings), headers: this.headers(signing) }), { box: true });
+    return test.step(step, () => this.api.send({ ...endpoint.call(this.settings), headers: this.headers(signing), retry429: this.retry429(signing) }), { box: true });
   }
 
   /**
@@ -99,7 +111,8 @@ export class SigningSession {
       await Promise.all(Array.from({ length: n }, () => this.api.sendRaw({ ...ROOT_ENDPOINT.call(this.settings), headerLines: [] })));
     }, { box: true });
     const lines = Object.entries(this.headers(signing));
-    return test.step(`send ${endpoint.title} ${n} times at once`, () => Promise.all(Array.from({ length: n }, () => this.api.sendRaw({ method, path, headerLines: lines }))), { box: true });
+    // A copy retried after a 429 would no longer be simultaneous: 429s come back to the check.
+    return test.step(`send ${endpoint.title} ${n} times at once`, () => Promise.all(Array.from({ length: n }, () => this.api.sendRaw({ method, path, headerLines: lines, retry429: 'never' }))), { box: true });
   }
 }
 

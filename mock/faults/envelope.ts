@@ -55,8 +55,10 @@ export const ENVELOPE_FAULTS = {
     }),
   },
   'balance-hangs': {
-    breaks: ['AUTH-01'],
-    summary: 'GET balance with a valid key is never answered (the suite times out; its timeout errors must stay redacted)',
+    breaks: [],
+    checks: ['AUTH-01'],
+    expect: 'could-not-judge',
+    summary: 'GET balance with a valid key is never answered (the suite times out, which judges nothing: never "conforms"; its timeout errors must stay redacted)',
     bend: bendEndpoint('balance', () => () => new Promise(() => undefined)),
   },
   'catalog-500': {

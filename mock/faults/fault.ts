@@ -1,4 +1,5 @@
 /** What one catalogue entry is, and the small tools its bend function is written with. */
+import type { Verdict } from '../../helpers/reporting/summary';
 import type { RequirementId } from '../../helpers/requirements';
 import type { MockBehaviour } from '../behaviour';
 import type { Reply } from '../envelope';
@@ -7,6 +8,16 @@ import type { Endpoint, EndpointHandler } from '../routes';
 export interface Fault {
   /** The requirements whose checks a correct suite must fail against this fault. */
   breaks: readonly RequirementId[];
+  /**
+   * The verdict an honest suite reaches against this variant (SAFE-07): `does-not-conform` (the
+   * default: `breaks` fail), `could-not-judge` (never "conforms", whatever else), or `conforms`
+   * (a variant that throttles but keeps the contract).
+   */
+  expect?: Verdict;
+  /** For a variant that breaks nothing: the requirements whose checks the self-test runs against it. */
+  checks?: readonly RequirementId[];
+  /** Settings (CARDPLUSPAY_*) the self-test runs the suite with against this variant: short limits keep it fast. */
+  settings?: Readonly<Record<string, string>>;
   /** One line, for --list-faults and the self-test's report. */
   summary: string;
   /** The conformant record in, the broken one out. */

@@ -17,17 +17,19 @@
  * missing probe does not compile) and run the fault matrix for it:
  *   npx tsx tests/run-self-test.ts --skip-unit --faults '^NAME$'
  */
+import type { Verdict } from '../../helpers/reporting/summary';
 import type { RequirementId } from '../../helpers/requirements';
 import type { MockBehaviour } from '../behaviour';
 import { API_KEY_FAULTS } from './api-key';
 import { ENVELOPE_FAULTS } from './envelope';
 import type { Fault } from './fault';
 import { SIGNING_FAULTS } from './signing';
+import { THROTTLING_FAULTS } from './throttling';
 import { TRANSPORT_FAULTS } from './transport';
 
-const AREAS = [API_KEY_FAULTS, ENVELOPE_FAULTS, TRANSPORT_FAULTS, SIGNING_FAULTS] as const;
+const AREAS = [API_KEY_FAULTS, ENVELOPE_FAULTS, TRANSPORT_FAULTS, SIGNING_FAULTS, THROTTLING_FAULTS] as const;
 
-const CATALOGUE = { ...API_KEY_FAULTS, ...ENVELOPE_FAULTS, ...TRANSPORT_FAULTS, ...SIGNING_FAULTS };
+const CATALOGUE = { ...API_KEY_FAULTS, ...ENVELOPE_FAULTS, ...TRANSPORT_FAULTS, ...SIGNING_FAULTS, ...THROTTLING_FAULTS };
 
 export type FaultName = keyof typeof CATALOGUE;
 
@@ -39,14 +41,20 @@ if (FAULT_NAMES.length !== AREAS.reduce((n, area) => n + Object.keys(area).lengt
 interface FaultSpec {
   breaks: readonly RequirementId[];
   summary: string;
+  /** The verdict the self-test expects against this variant (SAFE-07). */
+  expect: Verdict;
+  /** The requirements whose checks run against it: those it breaks, or those it is checked on. */
+  runs: readonly RequirementId[];
+  /** The suite's settings against it (short limits), on top of the embedded mock's. */
+  settings: Readonly<Record<string, string>>;
 }
 
 export const FAULTS: Readonly<Record<FaultName, FaultSpec>> = Object.fromEntries(
   FAULT_NAMES.map((name) => {
-    const { breaks, summary }: Fault = CATALOGUE[name];
-    return [name, { breaks, summary }];
+    const { breaks, summary, expect, checks, settings }: Fault = CATALOGUE[name];
+    return [name, { breaks, summary, expect: expect ?? 'does-not-conform', runs: [...breaks, ...(checks ?? [])], settings: settings ?? {} }];
   }),
-) as Record<FaultName, FaultSpec>;
+) as unknown as Record<FaultName, FaultSpec>;
 
 export function isFaultName(name: string): name is FaultName {
   return Object.prototype.hasOwnProperty.call(CATALOGUE, name);

@@ -1,3 +1,4 @@
+import { notJudged } from '../../helpers/client/client';
 import { expect401, expectSuccessEnvelope, is2xx } from '../../helpers/expectations';
 import { expect, requirement, test } from '../../helpers/fixtures';
 import { expectSigningRefusal, signedEndpoint } from '../../helpers/signing/session';
@@ -25,11 +26,14 @@ const CONCURRENT_USES = 8;
 test(`SIGN-10 one challenge sent ${CONCURRENT_USES} times at once succeeds exactly once`, requirement('SIGN-10'), async ({ signing }) => {
   const endpoint = signedEndpoint('balance');
   const signed = await signing.signedChallenge();
-  const replies = await signing.sendTogether(endpoint, signed, CONCURRENT_USES);
+  const all = await signing.sendTogether(endpoint, signed, CONCURRENT_USES);
+  // Copies the target rate-limited never reached the challenge check; the rest still raced (SAFE-05).
+  const replies = all.filter((r) => r.status !== 429);
+  if (replies.length < 2) notJudged(`target rate-limited: ${all.length - replies.length} of ${CONCURRENT_USES} simultaneous uses got 429, so no race was observed`);
   await test.step('expect exactly one 2xx and 401 for the rest', () => {
-    const statuses = replies.map((r) => r.status).sort((a, b) => a - b);
+    const statuses = all.map((r) => r.status).sort((a, b) => a - b);
     const served = replies.filter((r) => is2xx(r.status));
-    expect(served.length, `${CONCURRENT_USES} simultaneous uses of one challenge: exactly one may succeed (statuses: ${statuses.join(', ')})`).toBe(1);
+    expect(served.length, `${replies.length} simultaneous uses of one challenge: exactly one may succeed (statuses: ${statuses.join(', ')})`).toBe(1);
     for (const r of replies.filter((r) => !is2xx(r.status))) expect401(r, `${endpoint.title}, a simultaneous reuse of the challenge`);
   });
 });

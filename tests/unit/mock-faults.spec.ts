@@ -36,13 +36,15 @@ async function withMock<T>(fault: FaultName, use: (mock: MockHandle) => Promise<
 test.describe('the catalogue', () => {
   test('every fault has a kebab-case name, a one-line summary and known requirement ids', () => {
     for (const name of FAULT_NAMES) {
-      const { breaks, summary } = FAULTS[name];
+      const { breaks, summary, expect: verdict, runs } = FAULTS[name];
       expect(name, name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
       expect(summary.trim().length, `${name}: summary`).toBeGreaterThan(10);
       expect(summary, `${name}: summary`).not.toContain('\n');
-      expect(breaks.length, `${name}: breaks`).toBeGreaterThan(0);
-      expect(new Set(breaks).size, `${name}: breaks repeats an id`).toBe(breaks.length);
-      for (const id of breaks) {
+      // A fault breaks something; a variant that keeps the contract (or cannot be judged) breaks nothing.
+      expect(breaks.length > 0, `${name}: breaks, with expected verdict ${verdict}`).toBe(verdict === 'does-not-conform');
+      expect(runs.length, `${name}: no check runs against it`).toBeGreaterThan(0);
+      expect(new Set(runs).size, `${name}: breaks or checks repeat an id`).toBe(runs.length);
+      for (const id of runs) {
         expect(isRequirementId(id), `${name}: unknown requirement ${id}`).toBe(true);
         expect(id, `${name}: SAFE ids are about the suite, not the target`).not.toMatch(/^SAFE-/);
       }
@@ -66,8 +68,9 @@ const BALANCE_SHAPE_FAULTS: ReadonlySet<FaultName> = new Set<FaultName>([
 ]);
 
 test.describe('every fault starts and serves GET balance to the active key', () => {
-  // balance-hangs never answers GET balance: its probe below checks exactly that.
-  for (const fault of FAULT_NAMES.filter((f) => f !== 'balance-hangs')) {
+  // These never answer GET balance (hang, 429, drop): their probes below check exactly that.
+  const NOT_SERVING: ReadonlySet<string> = new Set(['balance-hangs', 'always-429', 'drops-every-connection']);
+  for (const fault of FAULT_NAMES.filter((f) => !NOT_SERVING.has(f))) {
     test(fault, async () => {
       await withMock(fault, async (mock) => {
         const reply = await probe(material, mock.baseUrl)({ path: 'balance', headers: { 'X-API-Key': material.accounts.active.key } });
@@ -266,7 +269,17 @@ const PROBES: Record<FaultName, (k: Kit) => Promise<boolean>> = {
     const challenge = await k.issue();
     return (await k.signed(challenge, k.sign(challenge))).status === 401;
   },
+  'rate-limited-retry-after-1': async (k) => (await burst(k, 12)).some((r) => r.status === 429 && r.headers['retry-after'] === '1'),
+  'rate-limited-retry-after-0': async (k) => (await burst(k, 12)).some((r) => r.status === 429 && r.headers['retry-after'] === '0'),
+  'always-429': async (k) => (await k.balance(k.active)).status === 429,
+  'drops-every-connection': async (k) => k.balance(k.active).then(() => false, () => true),
+  'huge-401-message': async (k) => (bodyOf(await k.balance(randomKey())).message as unknown[] | undefined)?.length === 60_000,
 };
+
+/** `n` GET balance requests at once: past a rate limit, some get 429. */
+function burst(k: Kit, n: number): Promise<ProbeReply[]> {
+  return Promise.all(Array.from({ length: n }, () => k.balance(k.active)));
+}
 
 test.describe('every fault shows itself to its probe, and the conformant mock does not', () => {
   for (const fault of FAULT_NAMES) {

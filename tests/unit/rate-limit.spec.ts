@@ -1,75 +1,142 @@
 /**
- * SAFE-05: 429 handling, tested with nock so no real network is used. Retry-After in seconds and
- * as an HTTP-date is obeyed (bounded), backoff without it grows with jitter, and a target that
- * never relents ends as "target rate-limited" (a skip), not as a contract violation.
+ * SAFE-05 and SAFE-07: 429 handling and the run's request cap, tested with nock so no real network
+ * is used and with a fake sleep so nothing waits. Retry-After in seconds and as an HTTP-date is
+ * obeyed (bounded); `0`, a past date or none backs off from 1 s with jitter, never an immediate
+ * retry; a target that never relents ends the check as not judged, not as a contract violation.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import nock from 'nock';
-import { ApiClient, RateLimitedError, retryDelayMs } from '../../helpers/client/client';
+import { ApiClient, retryDelay, type RetryDelay } from '../../helpers/client/client';
+import { NotJudgedError, unreachableReason } from '../../helpers/client/not-judged';
+import { RequestLedger, type RequestCap } from '../../helpers/client/request-ledger';
 
 const BASE = 'https://api.example.test/v1/';
 const SAFE05 = { annotation: [{ type: 'requirement', description: 'SAFE-05' }] };
+const SAFE07 = { annotation: [{ type: 'requirement', description: 'SAFE-07' }] };
 
 test.beforeAll(() => nock.disableNetConnect());
 test.afterEach(() => nock.cleanAll());
 test.afterAll(() => nock.enableNetConnect());
 
-async function clientWith(playwright: typeof import('@playwright/test')['request'], budgetMs: number, waits: number[], onRequest?: () => void) {
-  return new ApiClient(await playwright.newContext(), {
+interface Seen {
+  waits: number[];
+  why: Array<RetryDelay['why']>;
+  requests: number;
+}
+
+async function clientWith(playwright: typeof import('@playwright/test')['request'], budgetMs: number, requestCap?: RequestCap) {
+  const seen: Seen = { waits: [], why: [], requests: 0 };
+  // A fake clock that only the fake sleep advances: the budget is wall time.
+  let clock = Date.parse('2026-01-01T00:00:00Z');
+  const api = new ApiClient(await playwright.newContext(), {
     baseUrl: BASE,
     configuredKeys: [],
     rateLimitBudgetMs: budgetMs,
-    onRequest,
+    requestCap,
+    onRequest: () => seen.requests++,
     random: () => 0.5,
-    onRateLimited: (reason: string): never => {
-      throw new RateLimitedError(reason);
+    onNotJudged: (reason: string): never => {
+      throw new NotJudgedError(reason);
     },
+    onWait: (_ms, why) => seen.why.push(why),
+    now: () => clock,
     sleep: async (ms) => {
-      waits.push(ms);
+      seen.waits.push(ms);
+      clock += ms;
     },
   });
+  return { api, seen };
 }
 
+const ok = { success: true, message: 'ok', data: {} };
+const target = (): nock.Scope => nock('https://api.example.test');
+
 test('SAFE-05 Retry-After in seconds is waited out, then the call succeeds', SAFE05, async ({ playwright }) => {
-  const waits: number[] = [];
-  let requests = 0;
-  nock('https://api.example.test').get('/v1/balance').reply(429, { success: false, message: 'Too Many Requests', data: {} }, { 'Retry-After': '2' });
-  nock('https://api.example.test').get('/v1/balance').reply(200, { success: true, message: 'ok', data: {} });
-  const api = await clientWith(playwright.request, 60_000, waits, () => requests++);
-  const reply = await api.send({ path: 'balance' });
-  expect(reply.status).toBe(200);
-  expect(waits).toEqual([2000]);
-  expect(requests, 'each attempt is counted').toBe(2);
+  target().get('/v1/balance').reply(429, { success: false, message: 'Too Many Requests', data: {} }, { 'Retry-After': '2' });
+  target().get('/v1/balance').reply(200, ok);
+  const { api, seen } = await clientWith(playwright.request, 20_000);
+  expect((await api.send({ path: 'balance' })).status).toBe(200);
+  expect(seen.waits).toEqual([2000]);
+  expect(seen.why, 'the wait is shown as progress, with its cause').toEqual(['Retry-After']);
+  expect(seen.requests, 'each attempt is counted').toBe(2);
 });
 
 test('SAFE-05 Retry-After as an HTTP-date is honoured', SAFE05, async ({ playwright }) => {
-  const waits: number[] = [];
-  const when = new Date(Date.now() + 5000).toUTCString();
-  const started = Date.now();
-  nock('https://api.example.test').get('/v1/balance').reply(429, {}, { 'Retry-After': when });
-  nock('https://api.example.test').get('/v1/balance').reply(200, { success: true, message: 'ok', data: {} });
-  const api = await clientWith(playwright.request, 60_000, waits);
+  const when = new Date(Date.parse('2026-01-01T00:00:05Z')).toUTCString();
+  target().get('/v1/balance').reply(429, {}, { 'Retry-After': when });
+  target().get('/v1/balance').reply(200, ok);
+  const { api, seen } = await clientWith(playwright.request, 20_000);
   expect((await api.send({ path: 'balance' })).status).toBe(200);
-  // The wait runs to the date from when the client read it, some time between these two instants.
-  expect(waits[0]).toBeLessThanOrEqual(Date.parse(when) - started);
-  expect(waits[0]).toBeGreaterThanOrEqual(Date.parse(when) - Date.now());
+  expect(seen.waits).toEqual([5000]);
 });
 
-test('SAFE-05 without Retry-After the backoff grows exponentially with jitter, bounded', SAFE05, () => {
-  expect([0, 1, 2, 3].map((i) => retryDelayMs(undefined, i, () => 0))).toEqual([250, 500, 1000, 2000]);
-  expect([0, 1, 2, 3].map((i) => retryDelayMs(undefined, i, () => 1))).toEqual([500, 1000, 2000, 4000]);
-  expect(retryDelayMs(undefined, 20, () => 1)).toBe(30_000);
-  expect(retryDelayMs('86400', 0)).toBe(60_000);
-  expect(retryDelayMs('not a date', 0, () => 0)).toBe(250);
+test('SAFE-05 Retry-After 0, a past date, garbage or none back off from 1 s, never retry at once', SAFE05, () => {
+  const past = new Date(Date.now() - 60_000).toUTCString();
+  for (const value of ['0', past, 'soon', '', undefined]) {
+    expect(retryDelay(value, 0, () => 0), `Retry-After ${JSON.stringify(value)}`).toEqual({ ms: 1000, why: 'backoff' });
+  }
+  expect([0, 1, 2, 3].map((i) => retryDelay('0', i, () => 0).ms)).toEqual([1000, 2000, 4000, 8000]);
+  expect([0, 1, 2, 3].map((i) => retryDelay(undefined, i, () => 1).ms), 'jitter adds up to half again').toEqual([1500, 3000, 6000, 12000]);
+  expect(retryDelay(undefined, 20, () => 1).ms, 'bounded').toBe(30_000);
+  expect(retryDelay('86400', 0), 'a day is bounded too').toEqual({ ms: 60_000, why: 'Retry-After' });
 });
 
-test('SAFE-05 a target that keeps answering 429 is reported as rate-limited, not as a violation', SAFE05, async ({ playwright }) => {
-  const waits: number[] = [];
-  nock('https://api.example.test').get('/v1/balance').times(10).reply(429, {}, { 'Retry-After': '3' });
-  const api = await clientWith(playwright.request, 7_000, waits);
-  // In a conformance test the default handler skips the test with this reason.
+test('SAFE-05 a target answering 429 with Retry-After: 0 gets a bounded number of requests', SAFE05, async ({ playwright }) => {
+  target().get('/v1/balance').times(100).reply(429, {}, { 'Retry-After': '0' });
+  const { api, seen } = await clientWith(playwright.request, 20_000);
   const error = await api.send({ path: 'balance' }).then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(RateLimitedError);
-  expect((error as Error).message).toMatch(/^target rate-limited: GET \/v1\/balance still got 429 after \d+ attempt\(s\).*not a contract violation$/);
-  expect(waits.reduce((a, b) => a + b, 0), 'never waits past the budget').toBeLessThanOrEqual(7_000);
+  expect(error).toBeInstanceOf(NotJudgedError);
+  // Backoffs of 1.25, 2.5, 5 and 10 s fit a 20 s budget; the next (20 s) would not.
+  expect(seen.waits).toEqual([1250, 2500, 5000, 10000]);
+  expect(seen.requests).toBe(5);
+});
+
+test('SAFE-07 a target that keeps answering 429 leaves the check not judged, not violated', SAFE07, async ({ playwright }) => {
+  target().get('/v1/balance').times(10).reply(429, {}, { 'Retry-After': '3' });
+  const { api, seen } = await clientWith(playwright.request, 7_000);
+  const error = await api.send({ path: 'balance' }).then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(NotJudgedError);
+  expect((error as Error).message).toMatch(/^not judged: target rate-limited: GET \/v1\/balance still got 429 after 3 attempt\(s\).*budget of 7 s/);
+  expect(seen.waits.reduce((a, b) => a + b, 0), 'never waits past the budget').toBeLessThanOrEqual(7_000);
+});
+
+test('SAFE-05 the budget is per check: waits of earlier calls count', SAFE05, async ({ playwright }) => {
+  target().get('/v1/balance').reply(429, {}, { 'Retry-After': '4' });
+  target().get('/v1/balance').reply(200, ok);
+  target().get('/v1/catalog').reply(429, {}, { 'Retry-After': '4' });
+  const { api } = await clientWith(playwright.request, 6_000);
+  expect((await api.send({ path: 'balance' })).status).toBe(200);
+  await expect(api.send({ path: 'catalog' })).rejects.toThrow(/not judged: target rate-limited: GET \/v1\/catalog/);
+});
+
+test('SAFE-05 the request cap holds across clients sharing one ledger; past it checks are not judged', SAFE05, async ({ playwright }) => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-')), 'requests');
+  const ledgers = [new RequestLedger(file, 3), new RequestLedger(file, 3)];
+  target().get('/v1/balance').times(3).reply(200, ok);
+  const clients = await Promise.all(ledgers.map((l) => clientWith(playwright.request, 20_000, l)));
+  const outcomes = await Promise.all([0, 1, 0, 1, 0].map((i) => clients[i]!.api.send({ path: 'balance' }).then((r) => r.status, (e: Error) => e.message)));
+  expect(outcomes.filter((o) => o === 200)).toHaveLength(3);
+  expect(outcomes.filter((o) => /^not judged: request cap reached: the run already sent 3 requests \(CARDPLUSPAY_MAX_REQUESTS\)/.test(String(o)))).toHaveLength(2);
+  expect(clients[0]!.seen.requests + clients[1]!.seen.requests, 'refused requests are not sent').toBe(3);
+  for (const l of ledgers) l.close();
+});
+
+test('SAFE-07 a refused connection leaves the check not judged; a bad certificate does not', SAFE07, async ({ playwright }) => {
+  target().get('/v1/balance').replyWithError(Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED' }));
+  const { api } = await clientWith(playwright.request, 20_000);
+  await expect(api.send({ path: 'balance' })).rejects.toThrow(/^not judged: connection refused \(GET \/v1\/balance\)$/);
+  expect(unreachableReason(new Error('getaddrinfo ENOTFOUND api.example.test'))).toBe('DNS lookup failed');
+  expect(unreachableReason(new Error('apiRequestContext.fetch: Timeout 15000ms exceeded.'))).toBe('timeout: no answer in time');
+  expect(unreachableReason(new Error('Client network socket disconnected before secure TLS connection was established'))).toBe('TLS failure before any answer');
+  expect(unreachableReason(Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' })), 'TLS-01 judges it').toBeUndefined();
+  expect(unreachableReason(new Error('expect(received).toBe(expected)'))).toBeUndefined();
+});
+
+test('SAFE-08 a body past 1 MiB is not read further and fails the check that asked', { annotation: [{ type: 'requirement', description: 'SAFE-08' }] }, async ({ playwright }) => {
+  target().get('/v1/balance').reply(200, 'x'.repeat(1024 * 1024 + 1), { 'Content-Type': 'application/json' });
+  const { api } = await clientWith(playwright.request, 20_000);
+  await expect(api.send({ path: 'balance' })).rejects.toThrow(/GET \/v1\/balance: the answer's body is larger than 1048576 bytes/);
 });

@@ -14,7 +14,7 @@ import { redactor } from '../../helpers/redact';
 import { REPORT_CATEGORIES } from '../../helpers/reporting/categories';
 import { matrixMarkdown, writeMatrixResult } from '../../helpers/reporting/requirement-matrix';
 import { TARGET_REQUIREMENTS, type RequirementId } from '../../helpers/requirements';
-import { NOT_SELECTED, exitCodeFor, mergeSummaries, type RequirementVerdict, type Summary } from '../../helpers/reporting/summary';
+import { NOT_SELECTED, exitCodeFor, mergeSummaries, runVerdict, summaryWithoutTests, verdictLines, type RequirementVerdict, type Summary } from '../../helpers/reporting/summary';
 
 const SAFE01 = { annotation: { type: 'requirement', description: 'SAFE-01' } };
 
@@ -24,19 +24,22 @@ function shard(current: number, total: number, given: Partial<Record<Requirement
   for (const id of TARGET_REQUIREMENTS) {
     const g = given[id];
     requirements[id] = g
-      ? { level: 'must', status: 'passed', tests: 1, failedTests: 0, ...g }
-      : { level: 'must', status: 'skipped', tests: 0, failedTests: 0, reason: NOT_SELECTED, reasons: [NOT_SELECTED] };
+      ? { level: 'must', status: 'passed', tests: 1, failedTests: 0, notJudgedTests: 0, ...g }
+      : { level: 'must', status: 'skipped', tests: 0, failedTests: 0, notJudgedTests: 0, reason: NOT_SELECTED, reasons: [NOT_SELECTED] };
   }
   const failed = Object.values(given).reduce((n, v) => n + (v?.failedTests ?? 0), 0);
   const tests = Object.values(given).reduce((n, v) => n + (v?.tests ?? 1), 0);
   const skipped = Object.values(given).filter((v) => v?.status === 'skipped').reduce((n, v) => n + (v?.tests ?? 1), 0);
+  const notJudged = Object.values(given).reduce((n, v) => n + (v?.notJudgedTests ?? 0), 0);
   return {
     target: 'remote',
     baseUrl: 'https://sandbox.example/v1/',
     startedAt: `2026-01-0${current}T00:00:00.000Z`,
-    totals: { passed: tests - failed - skipped, failed, skipped },
+    verdict: runVerdict(requirements, false, total > 1),
+    totals: { passed: tests - failed - skipped - notJudged, failed, skipped, notJudged },
     requirements,
     failedRequirements: (Object.keys(given) as RequirementId[]).filter((id) => given[id]?.status === 'failed'),
+    notJudgedRequirements: (Object.keys(given) as RequirementId[]).filter((id) => given[id]?.status === 'not-judged'),
     failedTests: [],
     errors: 0,
     requests: 10,
@@ -89,7 +92,7 @@ test('SAFE-01 the requirement matrix written into Allure results is redacted and
   redactor.add(secret);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'matrix-'));
   try {
-    const summary = { ...shard(1, 1, { 'AUTH-08': { status: 'skipped', reason: `target echoed ${secret}`, reasons: [`target echoed ${secret}`] } }), shard: undefined };
+    const summary = { ...shard(1, 1, { 'AUTH-01': { status: 'passed' }, 'AUTH-08': { status: 'skipped', reason: `target echoed ${secret}`, reasons: [`target echoed ${secret}`] } }), shard: undefined };
     writeMatrixResult(summary, dir);
     const files = fs.readdirSync(dir);
     const result = files.find((f) => f.endsWith('-result.json'))!;
@@ -134,6 +137,7 @@ test('report categories put unreachable targets and missing credentials before c
   const categoryOf = (status: string, message: string): string | undefined =>
     REPORT_CATEGORIES.find((c) => (c.matchedStatuses as string[]).includes(status) && (!c.messageRegex || new RegExp(`^(?:${c.messageRegex})$`).test(message)))?.name;
   expect(categoryOf('failed', 'GET /v1/balance failed: apiRequestContext.fetch: connect ECONNREFUSED 127.0.0.1:9')).toMatch(/unreachable/);
+  expect(categoryOf('skipped', 'not judged: request cap reached: the run already sent 650 requests')).toMatch(/^Not judged/);
   expect(categoryOf('skipped', 'target rate-limited: GET /v1/balance still got 429 after 3 attempt(s)')).toMatch(/rate-limited/);
   expect(categoryOf('broken', 'Test timeout of 30000ms exceeded.')).toMatch(/timed out/);
   expect(categoryOf('failed', 'Cannot start: CARDPLUSPAY_API_KEY ends with a newline. Remove it.')).toBe('Settings refused');
@@ -141,4 +145,56 @@ test('report categories put unreachable targets and missing credentials before c
   expect(categoryOf('failed', 'Error: GET balance: status must be 401 (got 200)\n\nexpect(received).toBe(expected)')).toBe('Contract violations');
   expect(categoryOf('failed', 'Refused: a configured key would go to evil.example')).toBe('Errors outside an assertion');
   expect(categoryOf('skipped', 'GET orders listed no order to look up')).toBe('Skipped: not applicable to this target');
+});
+
+const SAFE07 = { annotation: { type: 'requirement', description: 'SAFE-07' } };
+const NOT_JUDGED_AUTH02: Partial<RequirementVerdict> = { status: 'not-judged', tests: 2, notJudgedTests: 2, reason: 'connection refused (GET /v1/balance)', reasons: ['connection refused (GET /v1/balance)'] };
+
+test('SAFE-07 a must not judged makes the run "could not judge" (exit 3); a failure wins (exit 1)', SAFE07, () => {
+  const notJudged = { ...shard(1, 1, { 'AUTH-01': { status: 'passed' }, 'AUTH-02': NOT_JUDGED_AUTH02 }), shard: undefined };
+  expect(notJudged.verdict).toBe('could-not-judge');
+  expect(exitCodeFor(notJudged, 1, false), 'Playwright failing is explained by the checks not judged').toBe(3);
+  const lines = verdictLines(notJudged).join('\n');
+  expect(lines).toContain('NOT JUDGED AUTH-02: connection refused (GET /v1/balance)');
+  expect(lines).toMatch(/Verdict: could not judge the target: AUTH-02 not judged \(connection refused/);
+  const both = { ...shard(1, 1, { 'AUTH-01': { status: 'failed', failedTests: 1 }, 'AUTH-02': NOT_JUDGED_AUTH02 }), shard: undefined };
+  expect(both.verdict).toBe('does-not-conform');
+  expect(exitCodeFor(both, 1, false)).toBe(1);
+  expect(verdictLines(both).join('\n')).toContain('Verdict: the target does NOT conform: AUTH-01 failed; not judged: AUTH-02.');
+});
+
+test('SAFE-07 a run that judged no must never conforms; skips for unconfigured credentials alone do not stop "conforms"', SAFE07, () => {
+  const skip = { status: 'skipped' as const, reason: 'CARDPLUSPAY_INACTIVE_API_KEY is not set', reasons: ['CARDPLUSPAY_INACTIVE_API_KEY is not set'] };
+  const nothing = { ...shard(1, 1, { 'AUTH-08': skip }), shard: undefined };
+  expect(nothing.verdict).toBe('could-not-judge');
+  expect(exitCodeFor(nothing, 0, false)).toBe(3);
+  expect(verdictLines(nothing).join('\n')).toContain('Verdict: could not judge the target: no `must` requirement was judged.');
+  const held = { ...shard(1, 1, { 'AUTH-01': { status: 'passed' }, 'AUTH-08': skip }), shard: undefined };
+  expect(held.verdict).toBe('conforms');
+  expect(exitCodeFor(held, 0, false)).toBe(0);
+  expect(runVerdict({ 'TLS-03': { level: 'should', status: 'not-judged', tests: 1, failedTests: 0, notJudgedTests: 1 }, 'AUTH-01': held.requirements['AUTH-01'] }, false), 'a should not judged does not stop "conforms"').toBe('conforms');
+});
+
+test('SAFE-07 the merge keeps "not judged" unless another shard failed the requirement', SAFE07, () => {
+  const merged = mergeSummaries([
+    shard(1, 2, { 'AUTH-01': { status: 'passed' }, 'AUTH-02': NOT_JUDGED_AUTH02, 'AUTH-03': NOT_JUDGED_AUTH02 }),
+    shard(2, 2, { 'AUTH-02': { status: 'passed', tests: 3 }, 'AUTH-03': { status: 'failed', failedTests: 1 } }),
+  ]);
+  expect(merged.requirements['AUTH-02']).toMatchObject({ status: 'not-judged', tests: 5, notJudgedTests: 2, reason: 'connection refused (GET /v1/balance)' });
+  expect(merged.requirements['AUTH-03']).toMatchObject({ status: 'failed' });
+  expect(merged.verdict).toBe('does-not-conform');
+  expect(merged.notJudgedRequirements).toEqual(['AUTH-02']);
+});
+
+test('SAFE-07 an unreachable target: every requirement not judged; a bad certificate: TLS-01 failed', SAFE07, () => {
+  const run = { target: 'remote' as const, baseUrl: 'https://127.0.0.1:9/v1/', startedAt: new Date() };
+  const down = summaryWithoutTests(run, 'target unreachable: connection refused');
+  expect(down.verdict).toBe('could-not-judge');
+  expect(exitCodeFor(down, 0, false)).toBe(3);
+  expect(Object.values(down.requirements).every((v) => v.status === 'not-judged')).toBe(true);
+  expect(matrixMarkdown(down)).toContain('| AUTH-02 | must | *not judged* |');
+  const badCert = summaryWithoutTests(run, 'not checked', { 'TLS-01': 'the certificate does not verify' });
+  expect(badCert.verdict).toBe('does-not-conform');
+  expect(badCert.failedRequirements).toEqual(['TLS-01']);
+  expect(exitCodeFor(badCert, 0, false)).toBe(1);
 });

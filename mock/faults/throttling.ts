@@ -1,0 +1,72 @@
+/**
+ * Variants of the mock that throttle, stall or swamp the suite (SAFE-05, SAFE-07, SAFE-08). Unlike
+ * the other areas, most of these do not break the contract: each says which verdict an honest
+ * suite reaches against it (`expect`), and the settings the self-test runs it with, kept short so
+ * the matrix stays fast.
+ */
+import type { MockBehaviour } from '../behaviour';
+import { fail, json } from '../envelope';
+import { bendPart, type Fault } from './fault';
+
+/** A token bucket of `perSecond` requests a second: past it, 429 with the given Retry-After. */
+function rateLimit(perSecond: number, retryAfter: string): (behaviour: MockBehaviour) => MockBehaviour {
+  return (behaviour) => {
+    let tokens = perSecond;
+    let last = Date.now();
+    return {
+      ...behaviour,
+      gate: () => {
+        const now = Date.now();
+        tokens = Math.min(perSecond, tokens + ((now - last) / 1000) * perSecond);
+        last = now;
+        if (tokens >= 1) {
+          tokens -= 1;
+          return undefined;
+        }
+        return fail(429, 'Too Many Requests', {}, { 'retry-after': retryAfter });
+      },
+    };
+  };
+}
+
+/** Short limits for the throttled variants: a check may wait 6 s of its 9, the whole run 60 s. */
+const SHORT = { CARDPLUSPAY_TEST_TIMEOUT_SECONDS: '9', CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS: '6', CARDPLUSPAY_TIMEOUT_SECONDS: '60' };
+
+/** A conformant API behind a limiter of 5 requests a second that answers 429 with `retryAfter`. */
+function rateLimitedVariant(retryAfter: string, why: string): Fault {
+  return {
+    breaks: [],
+    checks: ['AUTH-02', 'AUTH-03', 'AUTH-04', 'ENV-03'],
+    expect: 'conforms',
+    settings: { ...SHORT, CARDPLUSPAY_MAX_REQUESTS: '200' },
+    summary: `Answers at most 5 requests a second; past that, 429 with Retry-After: ${retryAfter} (${why})`,
+    bend: rateLimit(5, retryAfter),
+  };
+}
+
+export const THROTTLING_FAULTS = {
+  'rate-limited-retry-after-1': rateLimitedVariant('1', 'the suite waits and conforms, under its request cap'),
+  'rate-limited-retry-after-0': rateLimitedVariant('0', 'the suite backs off from 1 s instead of retrying at once'),
+  'always-429': {
+    breaks: [],
+    checks: ['AUTH-01', 'AUTH-02', 'ENV-03'],
+    expect: 'could-not-judge',
+    settings: { CARDPLUSPAY_TEST_TIMEOUT_SECONDS: '6', CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS: '3', CARDPLUSPAY_TIMEOUT_SECONDS: '60' },
+    summary: 'Answers 429 with Retry-After: 1 to everything (the suite cannot judge, and says so)',
+    bend: (behaviour) => ({ ...behaviour, gate: () => fail(429, 'Too Many Requests', {}, { 'retry-after': '1' }) }),
+  },
+  'drops-every-connection': {
+    breaks: [],
+    checks: ['AUTH-01', 'AUTH-02'],
+    expect: 'could-not-judge',
+    summary: 'Completes the TLS handshake, then closes every connection without an answer (no target to judge)',
+    bend: (behaviour) => ({ ...behaviour, gate: () => 'drop' }),
+  },
+  'huge-401-message': {
+    breaks: ['ENV-03'],
+    summary: 'The 401 message is an array of 60,000 strings (the suite must fail ENV-03 in seconds, not diff it for minutes)',
+    bend: bendPart('key', () => ({
+      refusal: () => json(401, { success: false, message: Array.from({ length: 60_000 }, (_, i) => `item ${i}`), data: {} }),
+    })),
+  },
+} as const satisfies Record<string, Fault>;

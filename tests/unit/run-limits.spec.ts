@@ -1,0 +1,38 @@
+/**
+ * SAFE-05 and SAFE-08: the run's time limits derive from each other so that a check's 429 budget
+ * always fits inside its test timeout, and settings that contradict are refused (exit 2).
+ */
+import { expect, test } from '@playwright/test';
+import { playwrightGlobalTimeoutMs, runLimits } from '../../helpers/settings';
+
+const SAFE05 = { annotation: [{ type: 'requirement', description: 'SAFE-05' }] };
+
+function refusals(env: Record<string, string>): string[] {
+  const out: string[] = [];
+  runLimits(env, (name, why) => out.push(`${name} ${why}`));
+  return out;
+}
+
+test('SAFE-05 defaults: a 20 s budget inside a 30 s test, a 600 s run', SAFE05, () => {
+  expect(runLimits({})).toEqual({ rateLimitBudgetSeconds: 20, testTimeoutSeconds: 30, timeoutSeconds: 600 });
+});
+
+test('SAFE-05 one setting derives the other', SAFE05, () => {
+  expect(runLimits({ CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS: '60' })).toMatchObject({ rateLimitBudgetSeconds: 60, testTimeoutSeconds: 90 });
+  expect(runLimits({ CARDPLUSPAY_TEST_TIMEOUT_SECONDS: '9' })).toMatchObject({ rateLimitBudgetSeconds: 6, testTimeoutSeconds: 9 });
+  expect(runLimits({ CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS: '0' })).toMatchObject({ rateLimitBudgetSeconds: 0, testTimeoutSeconds: 30 });
+});
+
+test('SAFE-05 a budget that does not fit its test timeout, or a run shorter than a test, is refused', SAFE05, () => {
+  expect(refusals({ CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS: '60', CARDPLUSPAY_TEST_TIMEOUT_SECONDS: '30' })).toEqual([
+    'CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS (60 s) does not fit inside CARDPLUSPAY_TEST_TIMEOUT_SECONDS (30 s) with a third of the test left for the check itself',
+  ]);
+  expect(refusals({ CARDPLUSPAY_TIMEOUT_SECONDS: '20' })).toEqual(["CARDPLUSPAY_TIMEOUT_SECONDS (20 s) is shorter than one test's timeout (30 s)"]);
+  expect(refusals({ CARDPLUSPAY_TEST_TIMEOUT_SECONDS: 'soon' })[0]).toMatch(/must be a number of seconds/);
+});
+
+test('SAFE-08 Playwright ends before the run deadline, with room for the reports', { annotation: [{ type: 'requirement', description: 'SAFE-08' }] }, () => {
+  const limits = runLimits({});
+  expect(playwrightGlobalTimeoutMs(limits, { CARDPLUSPAY_RUN_DEADLINE: String(1_000_000 + 600_000) }, 1_000_000 + 5_000)).toBe(585_000);
+  expect(playwrightGlobalTimeoutMs(limits, {}, 0)).toBe(590_000);
+});

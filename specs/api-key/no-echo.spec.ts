@@ -1,11 +1,15 @@
 import type { Reply } from '../../helpers/client/client';
 import { expect, requirement, test } from '../../helpers/fixtures';
 import { MALFORMED_KEYS, QUOTED_KEYS } from '../../helpers/keys';
+import { holdsSecret } from '../../helpers/redact';
 
-/** Whether a reply carries the presented value anywhere: body or any header, in any case. */
+/**
+ * Whether a reply carries the presented value anywhere (body, header names and values), in any
+ * encoding SAFE-01 names: raw in any case, Base64 and base64url at any alignment (`KEY:` and
+ * `:KEY` included), hex, percent-encoding, JSON \u escapes, UTF-16; a 12-character piece counts.
+ */
 function echoes(reply: Reply, presented: string): boolean {
-  const needle = presented.toLowerCase();
-  return [reply.text, ...Object.values(reply.headers)].some((t) => t.toLowerCase().includes(needle));
+  return [reply.text, ...Object.entries(reply.headers).map(([n, v]) => `${n}: ${v}`)].some((t) => holdsSecret(t, presented));
 }
 
 const ECHO_PROBES = [

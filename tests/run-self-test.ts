@@ -16,6 +16,7 @@ import path from 'node:path';
 import { startEmbeddedMocks, type MockTarget } from '../helpers/runner/embedded-mock';
 import { runPlaywright } from '../helpers/runner/playwright-process';
 import { Redactor } from '../helpers/redact';
+import { BACKSTOP_MARK } from '../helpers/reporting/output-backstop';
 import type { Summary } from '../helpers/reporting/summary-reporter';
 import { FAULTS, FAULT_NAMES } from '../mock/faults';
 import { StepTimer } from './bench/step-timer';
@@ -110,6 +111,9 @@ async function faultMatrix(): Promise<void> {
   step('Leak scan');
   const hits = scanForSecrets([path.join(ROOT, 'reports'), path.join(ROOT, 'test-results')], mocks.secrets, { 'fault-run output': rawOutput });
   record('no secret in reports, results or output', hits.length === 0, hits.length === 0 ? 'scanned clean' : `secrets found in: ${hits.join(', ')}`);
+  // The backstop masks what a sink leaked, so a clean scan alone could hide that sink.
+  const backstopped = rawOutput.split('\n').filter((l) => l.includes(BACKSTOP_MARK));
+  record('no sink needed the backstop', backstopped.length === 0, backstopped.length === 0 ? 'every file was clean before the last pass' : redactor.redact(backstopped.join(' ')));
 }
 
 function printTable(rows: string[][]): void {

@@ -4,7 +4,7 @@
  * secret and looks for the encodings, this decodes what it reads (percent-escapes, JSON \u
  * escapes, hex runs, Base64 and base64url runs at every offset, UTF-16 at both byte orders and
  * both alignments) and looks for plain pieces of the secret in each decoded view, case folded.
- * A piece is PIECE characters of one line of a secret (a PEM's header lines are not secret).
+ * A piece is PIECE characters of one line of a secret (a PEM's armour and first line are not secret).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,7 +24,9 @@ const lower = (s: string): string => s.replace(/[A-Z]/g, (c) => String.fromCharC
 function piecesOf(secrets: readonly string[]): Set<string> {
   const pieces = new Set<string>();
   for (const secret of secrets) {
-    const lines = secret.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => !/^-----(BEGIN|END) /.test(l));
+    let lines = secret.split('\n').map((l) => l.replace(/\r$/, ''));
+    // A PEM's first body line is ASN.1 framing that every key of its type shares (MIIEvQIBADAN...).
+    if (lines.some((l) => /^-----BEGIN /.test(l))) lines = lines.filter((l) => !/^-----(BEGIN|END) /.test(l) && l !== '').slice(1);
     for (const line of lines.length > 0 ? lines : [secret]) {
       const text = lower(line);
       if (text.length < PIECE) {

@@ -8,7 +8,9 @@
 import http from 'node:http';
 import https from 'node:https';
 import { test, type APIRequestContext } from '@playwright/test';
+import { decodeSafe } from '../decode-safe';
 import { redactor } from '../redact';
+import { answerLines, exchangeText } from './transcript';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
 
@@ -269,14 +271,6 @@ function relativePath(url: URL, base: URL): string {
   return path.replace(/^\/+|\/+$/g, '');
 }
 
-function decodeSafe(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
-
 function describePath(url: URL): string {
   return url.pathname;
 }
@@ -340,8 +334,7 @@ async function attachExchange(method: string, url: URL, headers: Array<[string, 
   const sent = [`→ ${method} ${url.href}`, ...headers.map(([n, v]) => `${n}: ${printable(v)}`)];
   const payload = call.json !== undefined ? JSON.stringify(call.json) : call.body;
   if (payload !== undefined) sent.push('', payload);
-  const received = [`← ${reply.status} (${reply.ms} ms)`, ...Object.entries(reply.headers).map(([n, v]) => `${n}: ${v}`), '', reply.text.length > 4000 ? `${reply.text.slice(0, 4000)}…` : reply.text];
-  const transcript = redactor.redact(`${sent.join('\n')}\n\n${received.join('\n')}\n`);
+  const transcript = redactor.redact(exchangeText(sent, answerLines(`← ${reply.status} (${reply.ms} ms)`, reply.headers, reply.text)));
   await info.attach(`${method} ${relativeForTitle(url)} → ${reply.status}`, { body: transcript, contentType: 'text/plain' });
 }
 

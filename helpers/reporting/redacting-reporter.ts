@@ -4,7 +4,7 @@
  * reasons among them), step titles at begin and end, errors, output, and attachments, including
  * the files Playwright writes on its own and attaches by path (`error-context.md`). Playwright
  * puts request headers into error messages and call logs, a target's answers end up in assertion
- * messages, and upstream declines to redact either (see pitfalls.md). Every hook is synchronous:
+ * messages, and upstream declines to redact either (see docs/pitfalls.md). Every hook is synchronous:
  * the reporters after it run only once it returns.
  */
 import fs from 'node:fs';

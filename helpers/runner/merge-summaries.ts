@@ -16,8 +16,8 @@ import path from 'node:path';
 import { writeMatrixResult, matrixMarkdown } from '../reporting/requirement-matrix';
 import { redactOutputs } from '../reporting/output-backstop';
 import { redactor } from '../redact';
-import { secretsFromEnv } from '../settings';
-import { exitCodeFor, mergeSummaries, verdictLines, type Summary } from '../reporting/summary-reporter';
+import { runFacts, secretsFromEnv } from '../settings';
+import { exitCodeFor, mergeSummaries, verdictLines, type Summary } from '../reporting/summary';
 
 export function checkShardsComplete(summaries: ReadonlyArray<{ file: string; summary: Summary }>): string[] {
   const problems: string[] = [];
@@ -41,8 +41,8 @@ export function checkShardsComplete(summaries: ReadonlyArray<{ file: string; sum
  * merge must know them to keep them out of what it writes. The embedded mock's keys are made per
  * run and die with it; its summaries merge without them.
  */
-export function missingSecrets(summaries: readonly Summary[], env: NodeJS.ProcessEnv): string | undefined {
-  if (!summaries.some((s) => s.target === 'remote') || env.CARDPLUSPAY_API_KEY) return undefined;
+export function missingSecrets(summaries: readonly Summary[], configuredKeys: readonly string[]): string | undefined {
+  if (!summaries.some((s) => s.target === 'remote') || configuredKeys.includes('CARDPLUSPAY_API_KEY')) return undefined;
   return 'Cannot merge: CARDPLUSPAY_API_KEY is not set. The merge redacts what it writes with the keys the shards ran with: give it the same key settings (CARDPLUSPAY_API_KEY, and CARDPLUSPAY_INACTIVE_API_KEY, CARDPLUSPAY_SIGNING_API_KEY, CARDPLUSPAY_SECOND_SIGNING_API_KEY where the shards had them).';
 }
 
@@ -67,7 +67,7 @@ function main(): number {
     process.stderr.write(`${problems.join('\n')}\nNo merged verdict.\n`);
     return 1;
   }
-  const missing = missingSecrets(summaries.map((s) => s.summary), process.env);
+  const missing = missingSecrets(summaries.map((s) => s.summary), runFacts().configuredKeys);
   if (missing) {
     process.stderr.write(`${missing}\n`);
     return 2;
@@ -80,8 +80,7 @@ function main(): number {
   if (allureDir) writeMatrixResult(merged, allureDir);
   redactOutputs([out, out.replace(/\.json$/, '.md'), ...(allureDir ? [allureDir] : [])]);
   process.stdout.write(redactor.redact(verdictLines(merged, out).join('\n')));
-  const failOnShould = process.env.CARDPLUSPAY_FAIL_ON_SHOULD === '1' || process.env.CARDPLUSPAY_FAIL_ON_SHOULD === 'true';
-  return exitCodeFor(merged, 0, failOnShould, (line) => process.stderr.write(`${redactor.redact(line)}\n`));
+  return exitCodeFor(merged, 0, runFacts().failOnShould, (line) => process.stderr.write(`${redactor.redact(line)}\n`));
 }
 
 if (require.main === module) process.exit(main());

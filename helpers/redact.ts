@@ -97,7 +97,7 @@ const foldCode = (c: number): string => String.fromCharCode(c >= 65 && c <= 90 ?
  */
 interface Decoder {
   width: number;
-  read(t: string, at: number, hexRun: Uint32Array): string | undefined;
+  read: (t: string, at: number, hexRun: Uint32Array) => string | undefined;
 }
 
 function readBytes(t: string, at: number, width: number, byteAt: (i: number) => number): string | undefined {
@@ -212,7 +212,7 @@ export class Redactor {
     const out = this.redact(text);
     if (out === text) return data;
     // Only the masks hold characters past Latin-1 (the ellipsis): they go out as UTF-8.
-    return Buffer.concat(out.split(/([^\x00-\xff]+)/).map((part, i) => Buffer.from(part, i % 2 === 1 ? 'utf8' : 'latin1')));
+    return Buffer.concat(out.split(/([\u0100-\uffff]+)/).map((part, i) => Buffer.from(part, i % 2 === 1 ? 'utf8' : 'latin1')));
   }
 
   /** Whether text still holds a registered secret, or a piece of one, in any encoding. */
@@ -235,9 +235,9 @@ export class Redactor {
       for (let i = 0; i + FRAGMENT <= text.length; i++) {
         if (this.raw.at(folded, i)) hits.push([i, i + FRAGMENT]);
         if (this.base64.at(text, i)) hits.push([i, i + 16]);
-        for (const { width, read } of DECODERS) {
-          const bytes = read(folded, i, hexRun);
-          if (bytes !== undefined && this.raw.has(bytes)) hits.push([i, i + FRAGMENT * width]);
+        for (const decoder of DECODERS) {
+          const bytes = decoder.read(folded, i, hexRun);
+          if (bytes !== undefined && this.raw.has(bytes)) hits.push([i, i + FRAGMENT * decoder.width]);
         }
       }
     }

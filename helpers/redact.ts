@@ -13,6 +13,8 @@
 const CREDENTIAL_HEADERS = ['x-api-key', 'x-api-signature', 'authorization', 'cookie', 'set-cookie', 'proxy-authorization'];
 const CREDENTIAL_PARAMS = ['api_key', 'apikey', 'x-api-key', 'key', 'signature'];
 
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, 'g');
+
 /** Characters of a secret that make a leak: settings refuse keys shorter than this (SAFE-04). */
 export const FRAGMENT = 12;
 
@@ -190,8 +192,12 @@ export class Redactor {
     }
   }
 
-  redact(text: string): string {
+  redact(input: string): string {
+    // Playwright colours the differing parts of a diff inside the value: the escapes split a key
+    // into short runs that a reporter which strips them (allure-playwright does) joins again.
+    const text = input.includes('\u001b[') ? input.replace(ANSI, '') : input;
     const ranges = this.rangesIn(text);
+    if (ranges.length === 0) return redactCredentialFields(input);
     let out = '';
     let at = 0;
     for (const [from, to] of ranges) {

@@ -43,6 +43,8 @@ function piecesOf(secrets: readonly string[]): Set<string> {
 function views(data: Buffer): Array<[string, string]> {
   const latin1 = data.toString('latin1');
   const out: Array<[string, string]> = [['raw', latin1]];
+  // Terminal colours inside a value split it; a reader that strips them joins it again.
+  if (latin1.includes('\u001b[')) out.push(['raw, colours stripped', latin1.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, 'g'), '')]);
   if (latin1.includes('%')) out.push(['percent-encoded', latin1.replace(/%([0-9a-fA-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)))]);
   if (/\\u[0-9a-fA-F]{4}/.test(latin1)) {
     out.push(['JSON \\u escapes', latin1.replace(/\\u([0-9a-fA-F]{4})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)))]);

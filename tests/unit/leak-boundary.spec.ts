@@ -27,6 +27,7 @@ const pct = (upper: boolean): string => Array.from(bytes, (b) => `%${b.toString(
 const PLANTS: Record<string, Buffer> = {
   raw: Buffer.from(`{"message":"bad key ${KEY}"}`),
   'changed case': Buffer.from(`message: ${KEY.toUpperCase()}`),
+  'split by terminal colours': Buffer.from(`Received: "${KEY.slice(0, 10)}\u001b[7m${KEY.slice(10, 20)}\u001b[27m${KEY.slice(20)}"`),
   'a 12-character piece': Buffer.from(`got …${KEY.slice(10, 23)}…`),
   'hex, lower case': Buffer.from(`id=${bytes.toString('hex')}`),
   'hex, upper case': Buffer.from(`id=${bytes.toString('hex').toUpperCase()}`),

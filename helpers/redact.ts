@@ -88,6 +88,7 @@ export function encodingsOf(secret: string): string[] {
 }
 
 const isHexCode = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
+const isBase64Code = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 45 || c === 95;
 const hexValue = (c: number): number => (c <= 57 ? c - 48 : c - 87);
 const foldCode = (c: number): string => String.fromCharCode(c >= 65 && c <= 90 ? c + 32 : c);
 
@@ -238,9 +239,16 @@ export class Redactor {
     if (this.raw.size > 0) {
       const hexRun = new Uint32Array(text.length + 1);
       for (let i = text.length - 1; i >= 0; i--) hexRun[i] = isHexCode(folded.charCodeAt(i)) ? hexRun[i + 1]! + 1 : 0;
+      // Base64 runs (either alphabet): how long from i on, and where the run holding i starts.
+      const b64Run = new Uint32Array(text.length + 1);
+      const b64Start = new Int32Array(text.length + 1);
+      for (let i = text.length - 1; i >= 0; i--) b64Run[i] = isBase64Code(text.charCodeAt(i)) ? b64Run[i + 1]! + 1 : 0;
+      for (let i = 0; i < text.length; i++) b64Start[i] = b64Run[i] === 0 ? i + 1 : i > 0 && b64Run[i - 1]! > 0 ? b64Start[i - 1]! : i;
       for (let i = 0; i + FRAGMENT <= text.length; i++) {
         if (this.raw.at(folded, i)) hits.push([i, i + FRAGMENT]);
         if (this.base64.at(text, i)) hits.push([i, i + 16]);
+        // A key in another case, then Base64-encoded: decoded from each 4-character group of a run.
+        if (b64Run[i]! >= 16 && (b64Start[i]! - i) % 4 === 0 && this.raw.has(foldAscii(Buffer.from(text.slice(i, i + 16), 'base64').toString('latin1')))) hits.push([i, i + 16]);
         for (const decoder of DECODERS) {
           const bytes = decoder.read(folded, i, hexRun);
           if (bytes !== undefined && this.raw.has(bytes)) hits.push([i, i + FRAGMENT * decoder.width]);

@@ -37,6 +37,7 @@ const PLANTS: Record<string, Buffer> = {
   Base64: Buffer.from(`WWW-Authenticate: ApiKey ${Buffer.from(KEY).toString('base64')}`),
   'Base64 at offset 1': Buffer.from(`v=${Buffer.from(`x${KEY}`).toString('base64')}`),
   'Base64 at offset 2': Buffer.from(`v=${Buffer.from(`xy${KEY}`).toString('base64')}`),
+  'Base64 of the key in another case': Buffer.from(`v=${Buffer.from(`"${KEY.toUpperCase()}"`).toString('base64')}`),
   base64url: Buffer.from(`v=${Buffer.from(`?>${KEY}`).toString('base64url')}`),
   'Basic-auth style KEY:': Buffer.from(`Authorization: Basic ${Buffer.from(`${KEY}:`).toString('base64')}`),
   'Basic-auth style :KEY': Buffer.from(`Authorization: Basic ${Buffer.from(`:${KEY}`).toString('base64')}`),

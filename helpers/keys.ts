@@ -26,7 +26,7 @@ export function canaryKey(like: string): string {
 }
 
 /** Header values travel as bytes; a non-Latin-1 character goes on the wire as its UTF-8 bytes. */
-export function utf8OnTheWire(text: string): string {
+function utf8OnTheWire(text: string): string {
   return Buffer.from(text, 'utf8').toString('latin1');
 }
 

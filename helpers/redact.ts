@@ -19,7 +19,7 @@ const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, 'g');
 export const FRAGMENT = 12;
 
 /** `…abcd`: enough to tell two keys apart in a report, not enough to use one. */
-export function mask(value: string): string {
+function mask(value: string): string {
   if (value.length < 24) return '[redacted]';
   return `[redacted …${value.slice(-4)}]`;
 }
@@ -49,7 +49,7 @@ const hex2 = (b: number): string => b.toString(16).padStart(2, '0');
  * from an offset of 0, 1 or 2 in a longer string (`KEY:`, `:KEY`, a JSON document) encode
  * differently, but each alignment's whole 3-byte groups always encode the same way.
  */
-export function formsOf(secret: string): Form[] {
+function formsOf(secret: string): Form[] {
   const bytes = Buffer.from(secret, 'utf8');
   const each = (f: (b: number) => string): string => Array.from(bytes, f).join('');
   const forms: Form[] = [

@@ -276,7 +276,7 @@ function describePath(url: URL): string {
 }
 
 /** Rethrows with every credential masked: Playwright's call log lists the request headers. */
-export function scrub(error: unknown, what: string): Error {
+function scrub(error: unknown, what: string): Error {
   const original = error instanceof Error ? error : new Error(String(error));
   if (original instanceof GuardError) return original;
   const scrubbed = new Error(`${what} failed: ${redactor.redact(original.message)}`);
@@ -295,7 +295,7 @@ function rawRequest(
 ): Promise<{ status: number; rawHeaders: string[]; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const mod = url.protocol === 'https:' ? https : http;
-    const req = mod.request(url, { method, headers: flatHeaders as unknown as http.OutgoingHttpHeaders, agent, timeout: timeoutMs });
+    const req = mod.request(url, { method, headers: flatHeaders, agent, timeout: timeoutMs });
     req.on('timeout', () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
     req.on('error', reject);
     req.on('response', (res) => {

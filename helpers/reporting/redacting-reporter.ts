@@ -127,8 +127,3 @@ function redactError(error: TestError): void {
   if (mutable.cause) redactError(mutable.cause);
   for (const e of mutable.errors ?? []) redactError(e);
 }
-
-/** For callers outside a run (the unit tests): one result through the boundary. */
-export function redactResult(result: TestResult, outputDirs: readonly string[] = []): void {
-  new RedactingReporter({ outputDirs }).redactResult(result);
-}

@@ -40,6 +40,8 @@ interface TestFixtures {
   docsLinks: void;
   /** Against a faulty mock of the self-test, keeps the worker alive after a failing check (automatic). */
   faultTolerance: void;
+  /** Redacts the test's errors inside the worker, with the signatures only it knows (automatic). */
+  workerRedaction: void;
 }
 
 interface WorkerFixtures {
@@ -173,6 +175,21 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     async ({ settings }, use, testInfo) => {
       await use();
       if (settings.mockFault && (testInfo.status === 'failed' || testInfo.status === 'timedOut')) testInfo.expectedStatus = testInfo.status;
+    },
+    { auto: true },
+  ],
+
+  // The reporters redact with the configured secrets; signatures made at run time exist only in
+  // this worker. Playwright builds error-context.md from these errors after this teardown.
+  workerRedaction: [
+    async ({}, use, testInfo) => {
+      await use();
+      for (const error of testInfo.errors) {
+        const e = error as { message?: string; stack?: string; value?: string };
+        if (e.message) e.message = redactor.redact(e.message);
+        if (e.stack) e.stack = redactor.redact(e.stack);
+        if (e.value) e.value = redactor.redact(e.value);
+      }
     },
     { auto: true },
   ],

@@ -1,41 +1,170 @@
 /**
  * The one redactor. Everything that leaves the run as text (attachments, errors, console output,
- * reports) passes through it. It knows two things: the configured secrets, in every encoding they
- * could take on the way out, and the places credentials sit in HTTP text (header lines, query
- * parameters, cookies), so values it was never told about (signatures made at run time, keys
- * echoed by a broken server) are masked too.
+ * reports, files Playwright writes on its own) passes through it. It knows two things: the
+ * configured secrets, in every encoding SAFE-01 names, and the places credentials sit in HTTP text
+ * (header lines, query parameters, cookies), so values it was never told about (signatures made
+ * at run time, keys echoed by a broken server) are masked too.
+ *
+ * A secret is looked for in pieces: any run of FRAGMENT characters of it, in each encoding, is
+ * masked. A server that echoes a truncated, extended or case-flipped key, or a report that wraps a
+ * PEM or cuts a Base64 string anywhere, still leaks the key; a piece that short is not a key.
  */
 
 const CREDENTIAL_HEADERS = ['x-api-key', 'x-api-signature', 'authorization', 'cookie', 'set-cookie', 'proxy-authorization'];
 const CREDENTIAL_PARAMS = ['api_key', 'apikey', 'x-api-key', 'key', 'signature'];
 
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, 'g');
+
+/** Characters of a secret that make a leak: settings refuse keys shorter than this (SAFE-04). */
+export const FRAGMENT = 12;
+
 /** `…abcd`: enough to tell two keys apart in a report, not enough to use one. */
 function mask(value: string): string {
-  if (value.length <= 8) return '[redacted]';
+  if (value.length < 24) return '[redacted]';
   return `[redacted …${value.slice(-4)}]`;
 }
 
-/** The encodings a secret can take on its way into a file or a log line. */
-export function encodingsOf(secret: string): string[] {
-  const out = new Set<string>([secret]);
-  out.add(encodeURIComponent(secret));
-  out.add(JSON.stringify(secret).slice(1, -1));
-  out.add(Buffer.from(secret, 'utf8').toString('base64'));
-  out.add(Buffer.from(secret, 'utf8').toString('base64url'));
-  out.add(Buffer.from(secret, 'utf8').toString('hex'));
-  // A PEM's body lines are secret one by one: a report may wrap or cut it anywhere.
-  for (const line of secret.split(/\r?\n/)) {
-    if (line.length >= 24 && !line.startsWith('-----')) out.add(line);
+/** Lower-cases ASCII letters only, so positions in the folded text are positions in the original. */
+function foldAscii(text: string): string {
+  return text.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
+
+/**
+ * One encoding of a secret: the encoded text, how many encoded characters stand for one byte of
+ * the secret (a piece must start on that boundary), and whether letter case carries meaning.
+ */
+interface Form {
+  name: string;
+  text: string;
+  /** Encoded characters per `per` bytes of the secret. */
+  unit: number;
+  per: number;
+  caseless: boolean;
+}
+
+const hex2 = (b: number): string => b.toString(16).padStart(2, '0');
+
+/**
+ * The encodings of SAFE-01. Base64 and base64url come in three alignments: the same bytes read
+ * from an offset of 0, 1 or 2 in a longer string (`KEY:`, `:KEY`, a JSON document) encode
+ * differently, but each alignment's whole 3-byte groups always encode the same way.
+ */
+function formsOf(secret: string): Form[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  const each = (f: (b: number) => string): string => Array.from(bytes, f).join('');
+  const forms: Form[] = [
+    { name: 'raw', text: bytes.toString('latin1'), unit: 1, per: 1, caseless: true },
+    { name: 'hex', text: bytes.toString('hex'), unit: 2, per: 1, caseless: true },
+    { name: 'percent-encoded', text: each((b) => `%${hex2(b)}`), unit: 3, per: 1, caseless: true },
+    { name: 'JSON \\u escapes', text: each((b) => `\\u00${hex2(b)}`), unit: 6, per: 1, caseless: true },
+    { name: 'UTF-16LE', text: Buffer.from(secret, 'utf16le').toString('latin1'), unit: 2, per: 1, caseless: true },
+    { name: 'UTF-16BE', text: Buffer.from(secret, 'utf16le').swap16().toString('latin1'), unit: 2, per: 1, caseless: true },
+  ];
+  return [...forms, ...base64Forms(bytes)];
+}
+
+function base64Forms(bytes: Buffer): Form[] {
+  const forms: Form[] = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const whole = bytes.subarray(offset, offset + Math.floor((bytes.length - offset) / 3) * 3);
+    if (whole.length === 0) continue;
+    forms.push({ name: `Base64 (offset ${offset})`, text: whole.toString('base64'), unit: 4, per: 3, caseless: false });
+    forms.push({ name: `base64url (offset ${offset})`, text: whole.toString('base64url'), unit: 4, per: 3, caseless: false });
   }
+  return forms;
+}
+
+/** Encodings that vary in width from character to character: looked for whole. */
+function wholeNeedles(secret: string): string[] {
+  return [encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
+}
+
+/** The encodings a secret can take on its way into a file or a log line (whole, for callers that list them). */
+export function encodingsOf(secret: string): string[] {
+  const out = new Set<string>([secret, ...wholeNeedles(secret), ...formsOf(secret).map((f) => f.text)]);
+  // A PEM's body lines are secret one by one: a report may wrap or cut it anywhere.
+  for (const line of secret.split(/\r?\n/)) if (line.length >= 24 && !line.startsWith('-----')) out.add(line);
   return [...out].filter((s) => s.length >= 8);
 }
 
-/** Length of the fragments looked for: a run of 12 characters of a key is as good as a leak. */
-const WINDOW = 12;
+const isHexCode = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
+const isBase64Code = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 45 || c === 95;
+const hexValue = (c: number): number => (c <= 57 ? c - 48 : c - 87);
+const foldCode = (c: number): string => String.fromCharCode(c >= 65 && c <= 90 ? c + 32 : c);
+
+/**
+ * The per-byte encodings of SAFE-01 (on ASCII-folded text), read back at a position rather than
+ * stored as pieces of their own: each secret keeps one set of raw pieces, however many encodings
+ * count. `width` is the characters per byte; `read` gives the FRAGMENT bytes spelt from `at`,
+ * folded, or undefined. `hexRun[i]` counts the hex digits from i on.
+ */
+interface Decoder {
+  width: number;
+  read: (t: string, at: number, hexRun: Uint32Array) => string | undefined;
+}
+
+function readBytes(t: string, at: number, width: number, byteAt: (i: number) => number): string | undefined {
+  let out = '';
+  for (let k = 0; k < FRAGMENT; k++) {
+    const c = byteAt(at + k * width);
+    if (c < 0) return undefined;
+    out += foldCode(c);
+  }
+  return out;
+}
+
+const hexByte = (t: string, i: number): number => hexValue(t.charCodeAt(i)) * 16 + hexValue(t.charCodeAt(i + 1));
+
+const DECODERS: readonly Decoder[] = [
+  // hex
+  { width: 2, read: (t, at, run) => (run[at]! >= 2 * FRAGMENT ? readBytes(t, at, 2, (i) => hexByte(t, i)) : undefined) },
+  // full percent-encoding
+  { width: 3, read: (t, at, run) => (t.charCodeAt(at) === 37 ? readBytes(t, at, 3, (i) => (t.charCodeAt(i) === 37 && run[i + 1]! >= 2 ? hexByte(t, i + 1) : -1)) : undefined) },
+  // JSON \u00XX escapes
+  {
+    width: 6,
+    read: (t, at, run) =>
+      t.charCodeAt(at) === 92 ? readBytes(t, at, 6, (i) => (t.charCodeAt(i) === 92 && t.charCodeAt(i + 1) === 117 && t.charCodeAt(i + 2) === 48 && t.charCodeAt(i + 3) === 48 && run[i + 4]! >= 2 ? hexByte(t, i + 4) : -1)) : undefined,
+  },
+  // UTF-16: an ASCII character and a zero byte. Big-endian text is little-endian read one byte on.
+  { width: 2, read: (t, at) => (t.charCodeAt(at + 1) === 0 ? readBytes(t, at, 2, (i) => (t.charCodeAt(i + 1) === 0 && i + 1 < t.length ? t.charCodeAt(i) : -1)) : undefined) },
+];
+
+/** A set of same-length pieces with the codes they start with, so most positions cost two array reads. */
+class Pieces {
+  private readonly set = new Set<string>();
+  private readonly first = new Uint8Array(65536);
+  private readonly second = new Uint8Array(65536);
+
+  constructor(readonly length: number) {}
+
+  add(piece: string): void {
+    this.set.add(piece);
+    this.first[piece.charCodeAt(0)] = 1;
+    this.second[piece.charCodeAt(1)] = 1;
+  }
+
+  get size(): number {
+    return this.set.size;
+  }
+
+  at(text: string, i: number): boolean {
+    return this.first[text.charCodeAt(i)] === 1 && this.second[text.charCodeAt(i + 1)] === 1 && i + this.length <= text.length && this.set.has(text.slice(i, i + this.length));
+  }
+
+  has(piece: string): boolean {
+    return this.set.has(piece);
+  }
+}
 
 export class Redactor {
-  private needles: string[] = [];
-  private windows = new Set<string>();
+  private readonly secrets: string[] = [];
+  /** Every FRAGMENT-byte piece of every secret, as Latin-1 text, ASCII-folded. */
+  private readonly raw = new Pieces(FRAGMENT);
+  /** Every Base64 and base64url piece (16 characters, 12 bytes) at each alignment; case matters. */
+  private readonly base64 = new Pieces(16);
+  /** Encodings looked for whole: variable-width ones, and every encoding of a secret shorter than a piece. */
+  private readonly needles: Array<{ text: string; caseless: boolean }> = [];
 
   constructor(secrets: Iterable<string> = []) {
     for (const s of secrets) this.add(s);
@@ -43,53 +172,90 @@ export class Redactor {
 
   /** Registers a secret (a key, a private key, a signature made at run time). */
   add(secret: string | undefined): void {
-    if (!secret || secret.length < 8) return;
-    for (const enc of encodingsOf(secret)) if (!this.needles.includes(enc)) this.needles.push(enc);
-    // Longest first, so a secret is masked whole before any of its parts.
-    this.needles.sort((a, b) => b.length - a.length);
-    // Single-line secrets are also looked for in pieces, in any case: a server that echoes a
-    // truncated, extended, case-flipped or one-char-changed key still leaks the key.
-    if (!secret.includes('\n') && secret.length >= WINDOW) {
-      const lower = secret.toLowerCase();
-      for (let i = 0; i + WINDOW <= lower.length; i++) this.windows.add(lower.slice(i, i + WINDOW));
+    if (!secret || secret.length < 8 || this.secrets.includes(secret)) return;
+    this.secrets.push(secret);
+    // Longest first, so the mask that names a secret's last characters goes to the whole secret.
+    this.secrets.sort((a, b) => b.length - a.length);
+    const bytes = Buffer.from(secret, 'utf8');
+    const whole: Array<{ text: string; caseless: boolean }> = wholeNeedles(secret).map((text) => ({ text, caseless: true }));
+    if (bytes.length < FRAGMENT) {
+      whole.push(...formsOf(secret).map((f) => ({ text: f.text, caseless: f.caseless })));
+    } else {
+      const raw = foldAscii(bytes.toString('latin1'));
+      for (let at = 0; at + FRAGMENT <= raw.length; at++) this.raw.add(raw.slice(at, at + FRAGMENT));
+      for (const form of base64Forms(bytes)) {
+        for (let at = 0; at + 16 <= form.text.length; at += 4) this.base64.add(form.text.slice(at, at + 16));
+      }
+    }
+    for (const n of whole) {
+      const text = n.caseless ? foldAscii(n.text) : n.text;
+      if (text !== foldAscii(secret) && !this.needles.some((m) => m.text === text)) this.needles.push({ text, caseless: n.caseless });
     }
   }
 
-  redact(text: string): string {
-    let out = text;
-    for (const needle of this.needles) {
-      if (out.includes(needle)) out = out.split(needle).join(mask(needle));
-    }
-    out = this.maskFragments(out);
-    return redactCredentialFields(out);
-  }
-
-  /** Whether text still holds a registered secret or a 12-character piece of one. */
-  findsSecretIn(text: string): boolean {
-    if (this.needles.some((n) => text.includes(n))) return true;
-    return this.fragmentRanges(text).length > 0;
-  }
-
-  private maskFragments(text: string): string {
-    const ranges = this.fragmentRanges(text);
-    if (ranges.length === 0) return text;
+  redact(input: string): string {
+    // Playwright colours the differing parts of a diff inside the value: the escapes split a key
+    // into short runs that a reporter which strips them (allure-playwright does) joins again.
+    const text = input.includes('\u001b[') ? input.replace(ANSI, '') : input;
+    const ranges = this.rangesIn(text);
+    if (ranges.length === 0) return redactCredentialFields(input);
     let out = '';
     let at = 0;
     for (const [from, to] of ranges) {
-      out += `${text.slice(at, from)}[redacted]`;
+      const found = text.slice(from, to);
+      const named = this.secrets.find((s) => s === found);
+      out += `${text.slice(at, from)}${named ? mask(named) : '[redacted]'}`;
       at = to;
     }
-    return out + text.slice(at);
+    return redactCredentialFields(out + text.slice(at));
   }
 
-  /** Merged [from, to) ranges of text covered by secret fragments, compared case-insensitively. */
-  private fragmentRanges(text: string): Array<[number, number]> {
-    if (this.windows.size === 0 || text.length < WINDOW) return [];
-    const lower = text.toLowerCase();
+  /**
+   * Redacts bytes of any kind (a file Playwright wrote, an attachment): read as Latin-1, so every
+   * byte maps to one character and nothing but the masked ranges changes, UTF-16 text included.
+   */
+  redactBytes(data: Buffer): Buffer {
+    const text = data.toString('latin1');
+    const out = this.redact(text);
+    if (out === text) return data;
+    // Only the masks hold characters past Latin-1 (the ellipsis): they go out as UTF-8.
+    return Buffer.concat(out.split(/([\u0100-\uffff]+)/).map((part, i) => Buffer.from(part, i % 2 === 1 ? 'utf8' : 'latin1')));
+  }
+
+  /** Whether text still holds a registered secret, or a piece of one, in any encoding. */
+  findsSecretIn(text: string): boolean {
+    return this.rangesIn(text).length > 0;
+  }
+
+  /** Merged [from, to) ranges of text covered by pieces of secrets, in any encoding. */
+  private rangesIn(text: string): Array<[number, number]> {
+    if (this.secrets.length === 0) return [];
+    const folded = foldAscii(text);
     const hits: Array<[number, number]> = [];
-    for (let i = 0; i + WINDOW <= lower.length; i++) {
-      if (this.windows.has(lower.slice(i, i + WINDOW))) hits.push([i, i + WINDOW]);
+    for (const { text: needle, caseless } of this.needles) {
+      const hay = caseless ? folded : text;
+      for (let i = hay.indexOf(needle); i >= 0; i = hay.indexOf(needle, i + 1)) hits.push([i, i + needle.length]);
     }
+    if (this.raw.size > 0) {
+      const hexRun = new Uint32Array(text.length + 1);
+      for (let i = text.length - 1; i >= 0; i--) hexRun[i] = isHexCode(folded.charCodeAt(i)) ? hexRun[i + 1]! + 1 : 0;
+      // Base64 runs (either alphabet): how long from i on, and where the run holding i starts.
+      const b64Run = new Uint32Array(text.length + 1);
+      const b64Start = new Int32Array(text.length + 1);
+      for (let i = text.length - 1; i >= 0; i--) b64Run[i] = isBase64Code(text.charCodeAt(i)) ? b64Run[i + 1]! + 1 : 0;
+      for (let i = 0; i < text.length; i++) b64Start[i] = b64Run[i] === 0 ? i + 1 : i > 0 && b64Run[i - 1]! > 0 ? b64Start[i - 1]! : i;
+      for (let i = 0; i + FRAGMENT <= text.length; i++) {
+        if (this.raw.at(folded, i)) hits.push([i, i + FRAGMENT]);
+        if (this.base64.at(text, i)) hits.push([i, i + 16]);
+        // A key in another case, then Base64-encoded: decoded from each 4-character group of a run.
+        if (b64Run[i]! >= 16 && (b64Start[i]! - i) % 4 === 0 && this.raw.has(foldAscii(Buffer.from(text.slice(i, i + 16), 'base64').toString('latin1')))) hits.push([i, i + 16]);
+        for (const decoder of DECODERS) {
+          const bytes = decoder.read(folded, i, hexRun);
+          if (bytes !== undefined && this.raw.has(bytes)) hits.push([i, i + FRAGMENT * decoder.width]);
+        }
+      }
+    }
+    hits.sort((a, b) => a[0] - b[0]);
     const merged: Array<[number, number]> = [];
     for (const [from, to] of hits) {
       const last = merged[merged.length - 1];
@@ -107,6 +273,11 @@ export function redactCredentialFields(text: string): string {
   const params = new RegExp(`([?&;](?:${CREDENTIAL_PARAMS.join('|')})=)([^&#\\s"']+)`, 'gi');
   out = out.replace(params, (_m, head: string, value: string) => (value.startsWith('%5Bredacted') || value.startsWith('[redacted') ? `${head}${value}` : `${head}${mask(value)}`));
   return out;
+}
+
+/** Whether text holds the given value, or a piece of it, in any encoding SAFE-01 names (AUTH-13's echo check). */
+export function holdsSecret(text: string, secret: string): boolean {
+  return new Redactor([secret]).findsSecretIn(text);
 }
 
 /** The redactor for this process, seeded with the configured secrets by the fixtures and the runner. */

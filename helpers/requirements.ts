@@ -62,7 +62,7 @@ export const REQUIREMENTS = {
   'SIGN-11': { level: 'must', docs: AUTHN, title: 'An expired challenge gets 401; one well inside its lifetime succeeds' },
   'SIGN-12': { level: 'should', docs: AUTHN, title: "A challenge issued to one account is refused for another" },
   'SIGN-13': { level: 'must', docs: AUTHN, title: "The suite's signer matches fixed vectors, node:crypto and openssl" },
-  'SAFE-01': { level: 'must', docs: SECURITY, title: 'No key, signature or private key appears in anything the run writes' },
+  'SAFE-01': { level: 'must', docs: SECURITY, title: 'No key, signature or private key appears, in any encoding, in anything the run writes or prints' },
   'SAFE-02': { level: 'must', docs: SECURITY, title: 'No key travels over plain HTTP, to another host, or through a redirect' },
   'SAFE-03': { level: 'must', docs: SECURITY, title: 'With a valid key the suite calls only read-only endpoints, routes matched as servers match them' },
   'SAFE-04': { level: 'must', docs: SECURITY, title: 'Bad configuration stops the run before any request' },

@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { spendingRoute } from './client/spend-guard';
 import { isJsonPointer } from './json-pointer';
+import { FRAGMENT } from './redact';
 
 export const HTTP_OUTCOMES = [
   'refused',
@@ -431,6 +432,8 @@ function keyProblem(value: string | undefined): { why: string; fix: string } | u
   if (/[\s\x00-\x1f\x7f]/.test(value)) return { why: 'contains whitespace or control characters', fix: 'Copy the key again from the Dashboard.' };
   if (/^(bearer|basic)\s/i.test(value)) return { why: 'starts with an authorization scheme', fix: 'Give only the key, without "Bearer ".' };
   if (/[^\x21-\x7e]/.test(value)) return { why: 'contains non-ASCII characters', fix: 'Copy the key again from the Dashboard.' };
+  // The redactor and the leak check work on 12-character pieces: a shorter key could not be kept out of reports.
+  if (value.length < FRAGMENT) return { why: `is shorter than ${FRAGMENT} characters`, fix: 'Copy the whole key from the Dashboard; keys that short cannot be redacted reliably, so the suite refuses them.' };
   return undefined;
 }
 

@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { MockTarget } from '../helpers/runner/embedded-mock';
 import type { Summary } from '../helpers/reporting/summary';
+import { BACKSTOP_MARK } from '../helpers/reporting/output-backstop';
 import { FAULTS, FAULT_NAMES } from '../mock/faults';
 import { StepTimer } from './bench/step-timer';
 import { browserCheck } from './browser-check';
@@ -113,6 +114,9 @@ function leakScan(of: readonly RunOutputs[]): void {
   const hits = scanForSecrets([path.join(ROOT, 'reports'), path.join(ROOT, 'test-results')], secrets, printed);
   const scanned = `${of.length} checks' secrets over reports/, test-results/ and ${Object.keys(printed).length} runs' output`;
   record('no secret in reports, results or output', hits.length === 0, hits.length === 0 ? `scanned clean: ${scanned}` : `secrets found in: ${hits.join(', ')}`);
+  // The backstop masks what a sink leaked, so a clean scan alone could hide that sink.
+  const backstopped = Object.entries(printed).filter(([, text]) => text.includes(BACKSTOP_MARK)).map(([run]) => run);
+  record('no sink needed the backstop', backstopped.length === 0, backstopped.length === 0 ? 'every file was clean before the last pass' : `the backstop masked files in: ${backstopped.join(', ')}`);
 }
 
 /** SAFE-06's proof for the self-test: no request of any run carried a cookie its check did not choose. */

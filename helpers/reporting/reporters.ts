@@ -47,6 +47,8 @@ export function reportersFor(choice: ReporterChoice): ReporterDescription[] {
       require.resolve('./summary-reporter'),
       { outputFile: inRoot(choice.summaryFile), perProjectFile: inRoot(choice.perProjectFile), allureDir: inRoot(choice.allureDir), quiet: !!choice.perProjectFile },
     ],
+    // Last, so it sees every file the others wrote (SAFE-01's backstop).
+    [require.resolve('./output-backstop'), { paths: [choice.allureDir, choice.junitFile ?? 'reports/junit.xml', choice.summaryFile, choice.summaryFile?.replace(/\.json$/, '.md'), choice.perProjectFile].map(inRoot).filter((p): p is string => !!p) }],
   ];
 }
 

@@ -6,11 +6,17 @@
  * result to the merged Allure results (shards leave it out: each would be partial), prints the
  * closing lines and exits like `npm run conformance` (0 conforms, 1 does not conform, 3 could not judge). A shard
  * missing or given twice fails the merge: a verdict over part of the suite is no verdict.
+ *
+ * What it writes is redacted with the shards' own secrets, read from the same settings the shards
+ * ran with (CARDPLUSPAY_API_KEY and the other key variables); CI pastes the Markdown into the job
+ * summary. Merging a remote target's summaries without CARDPLUSPAY_API_KEY set is refused (exit 2).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeMatrixResult, matrixMarkdown } from '../reporting/requirement-matrix';
-import { runFacts } from '../settings';
+import { redactOutputs } from '../reporting/output-backstop';
+import { redactor } from '../redact';
+import { runFacts, secretsFromEnv } from '../settings';
 import { exitCodeFor, mergeSummaries, verdictLines, type Summary } from '../reporting/summary';
 
 export function checkShardsComplete(summaries: ReadonlyArray<{ file: string; summary: Summary }>): string[] {
@@ -28,6 +34,16 @@ export function checkShardsComplete(summaries: ReadonlyArray<{ file: string; sum
     }
   }
   return problems;
+}
+
+/**
+ * Why the merge cannot redact, if it cannot: a remote target's shards ran with real keys, and the
+ * merge must know them to keep them out of what it writes. The embedded mock's keys are made per
+ * run and die with it; its summaries merge without them.
+ */
+export function missingSecrets(summaries: readonly Summary[], configuredKeys: readonly string[]): string | undefined {
+  if (!summaries.some((s) => s.target === 'remote') || configuredKeys.includes('CARDPLUSPAY_API_KEY')) return undefined;
+  return 'Cannot merge: CARDPLUSPAY_API_KEY is not set. The merge redacts what it writes with the keys the shards ran with: give it the same key settings (CARDPLUSPAY_API_KEY, and CARDPLUSPAY_INACTIVE_API_KEY, CARDPLUSPAY_SIGNING_API_KEY, CARDPLUSPAY_SECOND_SIGNING_API_KEY where the shards had them).';
 }
 
 function main(): number {
@@ -52,13 +68,20 @@ function main(): number {
     return 1;
   }
   const failOnShould = runFacts().failOnShould;
+  const missing = missingSecrets(summaries.map((s) => s.summary), runFacts().configuredKeys);
+  if (missing) {
+    process.stderr.write(`${missing}\n`);
+    return 2;
+  }
+  for (const secret of secretsFromEnv()) redactor.add(secret);
   const merged = mergeSummaries(summaries.map((s) => s.summary), failOnShould);
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-  fs.writeFileSync(out, `${JSON.stringify(merged, null, 2)}\n`);
-  fs.writeFileSync(out.replace(/\.json$/, '.md'), matrixMarkdown(merged));
+  fs.writeFileSync(out, redactor.redact(`${JSON.stringify(merged, null, 2)}\n`));
+  fs.writeFileSync(out.replace(/\.json$/, '.md'), redactor.redact(matrixMarkdown(merged)));
   if (allureDir) writeMatrixResult(merged, allureDir);
-  process.stdout.write(verdictLines(merged, out).join('\n'));
-  return exitCodeFor(merged, 0, failOnShould, (line) => process.stderr.write(`${line}\n`));
+  redactOutputs([out, out.replace(/\.json$/, '.md'), ...(allureDir ? [allureDir] : [])]);
+  process.stdout.write(redactor.redact(verdictLines(merged, out).join('\n')));
+  return exitCodeFor(merged, 0, failOnShould, (line) => process.stderr.write(`${redactor.redact(line)}\n`));
 }
 
 if (require.main === module) process.exit(main());

@@ -20,6 +20,23 @@ const refuseWith = (reply: (failure: KeyFailure, presented: string | undefined) 
 const crashOn = (name: string, when: (presented: string) => boolean) =>
   bendPart('key', (key) => ({ settle: (check, presented, accounts) => (presented !== undefined && when(presented) ? crash(name) : key.settle(check, presented, accounts)) }));
 
+/** The presented key as an echoing server might spell it: raw, fully percent-encoded, Base64. */
+export const ECHO_SPELLINGS = {
+  raw: (key: string) => key,
+  percent: (key: string) => Array.from(Buffer.from(key, 'utf8'), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+  base64: (key: string) => Buffer.from(key, 'utf8').toString('base64'),
+};
+
+/** A refusal that carries the presented key, spelt one way, in its message, WWW-Authenticate or data. */
+const echoIn = (place: 'message' | 'www-authenticate' | 'data', spelling: keyof typeof ECHO_SPELLINGS) =>
+  refuseWith((_failure, presented) => {
+    if (!presented) return unauthorized();
+    const echoed = ECHO_SPELLINGS[spelling](presented);
+    if (place === 'message') return fail(401, `Unauthorized: no account has the key ${echoed}`);
+    if (place === 'www-authenticate') return fail(401, 'Unauthorized', {}, { 'www-authenticate': `ApiKey realm="cardpluspay", error="invalid_key", key="${echoed}"` });
+    return fail(401, 'Unauthorized', { presented_key: echoed });
+  });
+
 export const API_KEY_FAULTS = {
   // What counts as the key
   'any-key-accepted': {
@@ -185,6 +202,47 @@ export const API_KEY_FAULTS = {
     breaks: ['AUTH-13'],
     summary: 'The 401 echoes the presented key in an X-Presented-Key header',
     bend: refuseWith((_failure, presented) => (presented ? fail(401, 'Unauthorized', {}, { 'x-presented-key': presented }) : unauthorized())),
+  },
+  // The presented key echoed in each place and each spelling SAFE-01 names
+  'key-echoed-in-message': {
+    breaks: ['AUTH-13'],
+    summary: 'The 401 message echoes the presented key ("Unauthorized: no account has the key KEY")',
+    bend: echoIn('message', 'raw'),
+  },
+  'key-echoed-in-message-percent': {
+    breaks: ['AUTH-13'],
+    summary: 'The 401 message echoes the presented key fully percent-encoded (%63%70...)',
+    bend: echoIn('message', 'percent'),
+  },
+  'key-echoed-in-message-base64': {
+    breaks: ['AUTH-13'],
+    summary: 'The 401 message echoes the presented key in Base64',
+    bend: echoIn('message', 'base64'),
+  },
+  'key-echoed-in-www-authenticate': {
+    breaks: ['AUTH-13'],
+    summary: 'The 401 echoes the presented key in its WWW-Authenticate challenge (key="KEY")',
+    bend: echoIn('www-authenticate', 'raw'),
+  },
+  'key-echoed-in-www-authenticate-percent': {
+    breaks: ['AUTH-13'],
+    summary: 'The 401 echoes the presented key fully percent-encoded in its WWW-Authenticate challenge',
+    bend: echoIn('www-authenticate', 'percent'),
+  },
+  'key-echoed-in-www-authenticate-base64': {
+    breaks: ['AUTH-13'],
+    summary: 'The 401 echoes the presented key in Base64 in its WWW-Authenticate challenge',
+    bend: echoIn('www-authenticate', 'base64'),
+  },
+  'key-echoed-in-body-percent': {
+    breaks: ['AUTH-13'],
+    summary: 'The 401 data echoes the presented key fully percent-encoded as presented_key',
+    bend: echoIn('data', 'percent'),
+  },
+  'key-echoed-in-body-base64': {
+    breaks: ['AUTH-13'],
+    summary: 'The 401 data echoes the presented key in Base64 as presented_key',
+    bend: echoIn('data', 'base64'),
   },
   'reason-in-data': {
     breaks: ['AUTH-13'],

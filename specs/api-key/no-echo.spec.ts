@@ -3,11 +3,15 @@ import { sameValue } from '../../helpers/bounded';
 import { expectSameValue } from '../../helpers/expectations';
 import { expect, requirement, test } from '../../helpers/fixtures';
 import { FAILING_KEYS, MALFORMED_KEYS, QUOTED_KEYS, REVOKED_KEY, keyHeader, type FailingKey, type KeyCase } from '../../helpers/keys';
+import { holdsSecret } from '../../helpers/redact';
 
-/** Whether a reply carries the presented value anywhere: body or any header, in any case. */
+/**
+ * Whether a reply carries the presented value anywhere (body, header names and values), in any
+ * encoding SAFE-01 names: raw in any case, Base64 and base64url at any alignment (`KEY:` and
+ * `:KEY` included), hex, percent-encoding, JSON \u escapes, UTF-16; a 12-character piece counts.
+ */
 function echoes(reply: Reply, presented: string): boolean {
-  const needle = presented.toLowerCase();
-  return [reply.text, ...Object.values(reply.headers)].some((t) => t.toLowerCase().includes(needle));
+  return [reply.text, ...Object.entries(reply.headers).map(([n, v]) => `${n}: ${v}`)].some((t) => holdsSecret(t, presented));
 }
 
 /** A variant of the valid key as a failing kind. */

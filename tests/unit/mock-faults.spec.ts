@@ -8,6 +8,7 @@ import { isRequirementId } from '../../helpers/requirements';
 import { schemaErrors } from '../../helpers/schemas';
 import { randomKey, type MockMaterial } from '../../mock/accounts';
 import { FAULT_NAMES, FAULTS, isFaultName, type FaultName } from '../../mock/faults';
+import { ECHO_SPELLINGS } from '../../mock/faults/api-key';
 import { probe, send, signChallenge, type ProbeCall, type ProbeReply } from '../support/probe';
 import { startMock, type MockHandle } from '../../mock/server';
 import { expect, test } from '../support/mock-fixture';
@@ -124,6 +125,11 @@ const percentEncoded = (k: string): string => [...k].map((c) => `%${c.charCodeAt
 const utf8 = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
 const bodyOf = (r: ProbeReply): Record<string, unknown> => (r.json ?? {}) as Record<string, unknown>;
 const dataOf = (r: ProbeReply): Record<string, unknown> => (bodyOf(r).data ?? {}) as Record<string, unknown>;
+/** A never-issued key presented, and the given part of the answer holding it in the given spelling. */
+const echoProbe = (part: (r: ProbeReply) => string, spelling: keyof typeof ECHO_SPELLINGS) => async (k: Kit): Promise<boolean> => {
+  const presented = randomKey();
+  return part(await k.balance(presented)).includes(ECHO_SPELLINGS[spelling](presented));
+};
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** True when the probe sees the fault's misbehaviour. The conformant mock must give false for all. */
@@ -164,6 +170,14 @@ const PROBES: Record<FaultName, (k: Kit) => Promise<boolean>> = {
     const presented = randomKey();
     return Object.values((await k.balance(presented)).headers).some((v) => String(v).includes(presented));
   },
+  'key-echoed-in-message': echoProbe((r) => String(bodyOf(r).message), 'raw'),
+  'key-echoed-in-message-percent': echoProbe((r) => String(bodyOf(r).message), 'percent'),
+  'key-echoed-in-message-base64': echoProbe((r) => String(bodyOf(r).message), 'base64'),
+  'key-echoed-in-www-authenticate': echoProbe((r) => String(r.headers['www-authenticate']), 'raw'),
+  'key-echoed-in-www-authenticate-percent': echoProbe((r) => String(r.headers['www-authenticate']), 'percent'),
+  'key-echoed-in-www-authenticate-base64': echoProbe((r) => String(r.headers['www-authenticate']), 'base64'),
+  'key-echoed-in-body-percent': echoProbe((r) => String(dataOf(r).presented_key), 'percent'),
+  'key-echoed-in-body-base64': echoProbe((r) => String(dataOf(r).presented_key), 'base64'),
   'reason-in-data': async (k) => (await k.balance(k.inactive)).text !== (await k.balance(randomKey())).text,
   'missing-key-distinct': async (k) => bodyOf(await k.balance(undefined)).message !== 'Unauthorized',
   'unauthorized-as-403': async (k) => (await k.balance(undefined)).status === 403,

@@ -1,0 +1,150 @@
+/**
+ * SAFE-01: the redactor knows every encoding the requirement names; the leak detector, which
+ * shares no code with it, finds each of them in raw bytes (so it can fail), and finds none once
+ * the redactor has run; the reporter boundary redacts what Playwright hands the reporters,
+ * files written by path included; the merge refuses to write without the shards' secrets.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import type { TestCase, TestResult, TestStep } from '@playwright/test/reporter';
+import { Redactor, holdsSecret, redactor } from '../../helpers/redact';
+import { redactOutputs } from '../../helpers/reporting/output-backstop';
+import RedactingReporter from '../../helpers/reporting/redacting-reporter';
+import { missingSecrets } from '../../helpers/runner/merge-summaries';
+import type { Summary } from '../../helpers/reporting/summary';
+import { detectLeaks, leakedEncodings } from '../support/leak-detector';
+
+const SAFE01 = { annotation: [{ type: 'requirement', description: 'SAFE-01' }] };
+const KEY = 'cpp_test_Zk3Qv8Lr2Nw5Tx7Yb1Hc4Jd6Fg9Sa0Pm';
+const PEM = `-----BEGIN PRIVATE KEY-----\n${'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7'.padEnd(64, 'x')}\n${'q4Lm9Zt2Rw8Kp1Vn6Hy3Jc5Db7Fs0Ga4Ee2Ui8Oo1Pl3Mk5Nj7Bh9Cg0Xf2Wd4Sa'}\n-----END PRIVATE KEY-----\n`;
+const SECRETS = [KEY, PEM];
+const bytes = Buffer.from(KEY, 'utf8');
+const pct = (upper: boolean): string => Array.from(bytes, (b) => `%${b.toString(16).padStart(2, '0')}`).join('')[upper ? 'toUpperCase' : 'toLowerCase']();
+
+/** The key planted in each encoding SAFE-01 names, each as the bytes a sink might write. */
+const PLANTS: Record<string, Buffer> = {
+  raw: Buffer.from(`{"message":"bad key ${KEY}"}`),
+  'changed case': Buffer.from(`message: ${KEY.toUpperCase()}`),
+  'split by terminal colours': Buffer.from(`Received: "${KEY.slice(0, 10)}\u001b[7m${KEY.slice(10, 20)}\u001b[27m${KEY.slice(20)}"`),
+  'a 12-character piece': Buffer.from(`got …${KEY.slice(10, 23)}…`),
+  'hex, lower case': Buffer.from(`id=${bytes.toString('hex')}`),
+  'hex, upper case': Buffer.from(`id=${bytes.toString('hex').toUpperCase()}`),
+  'percent-encoded, upper hex': Buffer.from(`?k=${pct(true)}`),
+  'percent-encoded, lower hex': Buffer.from(`?k=${pct(false)}`),
+  'JSON \\u escapes': Buffer.from(JSON.stringify({ k: KEY }).replace(/[a-z0-9_]/gi, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`)),
+  Base64: Buffer.from(`WWW-Authenticate: ApiKey ${Buffer.from(KEY).toString('base64')}`),
+  'Base64 at offset 1': Buffer.from(`v=${Buffer.from(`x${KEY}`).toString('base64')}`),
+  'Base64 at offset 2': Buffer.from(`v=${Buffer.from(`xy${KEY}`).toString('base64')}`),
+  'Base64 of the key in another case': Buffer.from(`v=${Buffer.from(`"${KEY.toUpperCase()}"`).toString('base64')}`),
+  base64url: Buffer.from(`v=${Buffer.from(`?>${KEY}`).toString('base64url')}`),
+  'Basic-auth style KEY:': Buffer.from(`Authorization: Basic ${Buffer.from(`${KEY}:`).toString('base64')}`),
+  'Basic-auth style :KEY': Buffer.from(`Authorization: Basic ${Buffer.from(`:${KEY}`).toString('base64')}`),
+  'UTF-16LE': Buffer.concat([Buffer.from('\ufeff', 'utf16le'), Buffer.from(`key ${KEY}`, 'utf16le')]),
+  'UTF-16BE': Buffer.from(`key ${KEY}`, 'utf16le').swap16(),
+  'UTF-16LE at an odd offset': Buffer.concat([Buffer.from('x'), Buffer.from(KEY, 'utf16le')]),
+  'a PEM line inside JSON': Buffer.from(JSON.stringify({ pem: PEM })),
+  'a PEM in Base64': Buffer.from(Buffer.from(PEM).toString('base64')),
+};
+
+function plant(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leak-boundary-'));
+  for (const [name, data] of Object.entries(PLANTS)) fs.writeFileSync(path.join(dir, `${name.replace(/\W+/g, '-')}.txt`), data);
+  return dir;
+}
+
+test.describe('the leak detector proves the redactor, and can fail', () => {
+  test('SAFE-01 with the redactor turned into the identity, the detector finds every planted encoding', SAFE01, () => {
+    const dir = plant();
+    const identity = { redactBytes: (data: Buffer): Buffer => data };
+    expect(redactOutputs([dir], identity)).toEqual([]);
+    const found = new Set(detectLeaks([dir], SECRETS).map((l) => path.basename(l.where)));
+    const missed = Object.keys(PLANTS).filter((name) => !found.has(`${name.replace(/\W+/g, '-')}.txt`));
+    expect(missed, 'plants the detector did not find').toEqual([]);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  test('SAFE-01 with the redactor on, the detector finds none of them', SAFE01, () => {
+    const dir = plant();
+    const masked = redactOutputs([dir], new Redactor(SECRETS));
+    expect(masked).toHaveLength(Object.keys(PLANTS).length);
+    expect(detectLeaks([dir], SECRETS)).toEqual([]);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  test('SAFE-01 the detector does not cry wolf on text that holds no secret', SAFE01, () => {
+    // Same prefix and first random characters in another case: a never-issued key of the same kind.
+    const other = `${KEY.slice(0, 12).toUpperCase()}a1Bb2Cc3Dd4Ee5Ff6Gg7Hh8Ii9`;
+    const clean = [other, Buffer.from(other).toString('base64'), Buffer.from(other).toString('hex'), '[redacted …g9Sa0Pm]'.slice(0, 15), `X-API-Key: [redacted …${KEY.slice(-4)}]`].join('\n');
+    expect(leakedEncodings(clean, SECRETS)).toEqual([]);
+    expect(leakedEncodings(Buffer.from(clean, 'utf16le'), SECRETS)).toEqual([]);
+  });
+
+  test('SAFE-01 the redactor masks each encoding in a string, and AUTH-13 sees each as an echo', SAFE01, () => {
+    const r = new Redactor(SECRETS);
+    for (const [name, data] of Object.entries(PLANTS)) {
+      const text = data.toString('latin1');
+      expect(holdsSecret(text, name.includes('PEM') ? PEM : KEY), `AUTH-13 sees ${name}`).toBe(true);
+      expect(leakedEncodings(Buffer.from(r.redact(text), 'latin1'), SECRETS), `left after redacting ${name}`).toEqual([]);
+    }
+  });
+
+  test('SAFE-01 redacting bytes changes nothing but the masked ranges', SAFE01, () => {
+    const r = new Redactor([KEY]);
+    const binary = Buffer.from([0xff, 0x00, 0xc3, 0xa9, 0x80, ...Buffer.from(` ${KEY} `), 0xfe]);
+    const out = r.redactBytes(binary);
+    expect(out.subarray(0, 6)).toEqual(binary.subarray(0, 6));
+    expect(out.at(-1)).toBe(0xfe);
+    expect(out.toString('utf8')).toContain(`[redacted …${KEY.slice(-4)}]`);
+    const untouched = Buffer.from('no secret here \u00e9');
+    expect(r.redactBytes(untouched)).toBe(untouched);
+  });
+});
+
+test.describe('the reporter boundary', () => {
+  test('SAFE-01 titles, step titles at begin, annotations, errors, output and attachments by path are redacted', SAFE01, () => {
+    redactor.add(KEY);
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'boundary-out-'));
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'boundary-elsewhere-'));
+    const errorContext = path.join(out, 'error-context.md');
+    fs.writeFileSync(errorContext, `# Error\nExpected: "Unauthorized"\nReceived: "bad key ${pct(true)}"\n`);
+    const foreign = path.join(elsewhere, 'user-file.txt');
+    fs.writeFileSync(foreign, `key ${KEY}`);
+    const step = { title: `GET /v1/${KEY}`, steps: [], annotations: [{ type: 'note', description: KEY }], attachments: [] } as unknown as TestStep;
+    const test = { title: 'AUTH-13 a title', annotations: [{ type: 'skip', description: `skipped for /v1/${Buffer.from(KEY).toString('base64')}` }] } as unknown as TestCase;
+    const result = {
+      errors: [{ message: `expected "Unauthorized", received "${KEY}"`, stack: `Error: ${KEY.toUpperCase()}` }],
+      error: { message: `expected "Unauthorized", received "${KEY}"` },
+      stdout: [`echo ${KEY}`, Buffer.from(`hex ${bytes.toString('hex')}`)],
+      stderr: [],
+      annotations: [{ type: 'skip', description: `target said ${JSON.stringify(KEY).replace(/./g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}` }],
+      steps: [step],
+      attachments: [
+        { name: 'error-context', contentType: 'text/markdown', path: errorContext },
+        { name: 'user file', contentType: 'text/plain', path: foreign },
+        { name: 'utf-16 body', contentType: 'text/plain', body: Buffer.from(KEY, 'utf16le') },
+      ],
+    } as unknown as TestResult;
+    const reporter = new RedactingReporter({ outputDirs: [out] });
+    reporter.onStepBegin(test, result, step);
+    expect(step.title, 'allure-playwright reads the title here').not.toContain(KEY);
+    reporter.onTestEnd(test, result);
+    const seen = [JSON.stringify({ test, result }), ...result.attachments.map((a) => a.body?.toString('latin1') ?? '')].join('\n');
+    expect(leakedEncodings(seen, [KEY])).toEqual([]);
+    expect(leakedEncodings(fs.readFileSync(errorContext), [KEY]), 'error-context.md is rewritten in place').toEqual([]);
+    expect(fs.readFileSync(foreign, 'utf8'), 'a file outside the run is never touched').toBe(`key ${KEY}`);
+    expect(result.attachments[1]!.path, 'its redacted copy travels as the body').toBeUndefined();
+    fs.rmSync(out, { recursive: true });
+    fs.rmSync(elsewhere, { recursive: true });
+  });
+});
+
+test.describe('the merge', () => {
+  const summary = (target: 'mock' | 'remote'): Summary => ({ target }) as Summary;
+  test('SAFE-01 merging a remote target without its keys is refused, naming the variable', SAFE01, () => {
+    expect(missingSecrets([summary('remote')], [])).toMatch(/^Cannot merge: CARDPLUSPAY_API_KEY is not set\./);
+    expect(missingSecrets([summary('remote')], ['CARDPLUSPAY_API_KEY'])).toBeUndefined();
+    expect(missingSecrets([summary('mock'), summary('mock')], []), "the mock's keys die with it").toBeUndefined();
+  });
+});

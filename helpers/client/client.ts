@@ -7,6 +7,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import { test, type APIRequestContext } from '@playwright/test';
 import { redactor } from '../redact';
 
@@ -27,9 +28,19 @@ export interface Call {
   timeoutMs?: number;
 }
 
-/** A call whose header fields are listed one by one, so a name may repeat (AUTH-11). */
-export interface RawCall extends Omit<Call, 'headers'> {
+/**
+ * A call whose header fields are listed one by one, so a name may repeat (AUTH-11), and whose
+ * request line may be spelt in ways a URL object would normalise away (AUTH-14).
+ */
+export interface RawCall extends Omit<Call, 'headers' | 'method'> {
+  /** Any method token, sent exactly as written (`get`, `FOOBAR`). */
+  method?: string;
   headerLines: Array<[string, string]>;
+  /**
+   * The request-target byte for byte (`/v1//balance`, `/v1/x/../balance`, `/v1/%62alance`) on the
+   * configured origin, in place of `path`: resolving it against the base would undo its spelling.
+   */
+  target?: string;
 }
 
 export interface Reply {
@@ -151,26 +162,25 @@ export class ApiClient {
    */
   async sendRaw(call: RawCall): Promise<Reply> {
     const method = call.method ?? 'GET';
-    const url = this.urlFor(call);
+    const url = call.target === undefined ? this.urlFor(call) : this.targetUrl(call.target);
+    const target = call.target ?? `${url.pathname}${url.search}`;
     const given = new Set(call.headerLines.map(([n]) => n.toLowerCase()));
-    // Node adds no Host of its own when headers come as a flat list; HTTP/1.1 requires one.
+    // No Host is added by Node here (setHost is off, so a Host line can be placed or left out); HTTP/1.1 requires one.
     const defaults: Array<[string, string]> = [['Host', url.host], ...Object.entries(withDefaults({}, call))];
     const lines = [...call.headerLines, ...defaults.filter(([n]) => !given.has(n.toLowerCase()))];
     this.guard(method, url, lines, call);
-    return inStep(`${method} ${relativeForTitle(url)}`, () => this.politely(`${method} ${describePath(url)}`, () => this.rawOnce(method, url, lines, call)));
+    return inStep(`${method} ${relativeForTitle(url, call.target)}`, () => this.politely(`${method} ${describePath(url)}`, () => this.rawOnce(method, url, target, lines, call)));
   }
 
-  private async rawOnce(method: Method, url: URL, lines: Array<[string, string]>, call: RawCall): Promise<Reply> {
+  private async rawOnce(method: string, url: URL, target: string, lines: Array<[string, string]>, call: RawCall): Promise<Reply> {
     this.options.onRequest?.();
     const started = Date.now();
-    const flat: string[] = [];
-    for (const [n, v] of lines) flat.push(n, v);
     try {
-      const { status, rawHeaders, body } = await rawRequest(url, method, flat, call.json !== undefined ? JSON.stringify(call.json) : call.body, call.timeoutMs ?? 15_000, this.agentFor(url));
+      const { status, rawHeaders, body } = await rawRequest(url, target, method, lines, call.json !== undefined ? JSON.stringify(call.json) : call.body, call.timeoutMs ?? 15_000, this.agentFor(url));
       const pairs: Array<{ name: string; value: string }> = [];
       for (let i = 0; i + 1 < rawHeaders.length; i += 2) pairs.push({ name: rawHeaders[i]!, value: rawHeaders[i + 1]! });
       const reply = toReply(status, pairs, body, url.href, Date.now() - started);
-      await attachExchange(method, url, lines, call, reply);
+      await attachExchange(method, url, lines, call, reply, call.target);
       return reply;
     } catch (error) {
       throw scrub(error, `${method} ${describePath(url)}`);
@@ -208,7 +218,14 @@ export class ApiClient {
     return this.agent;
   }
 
-  private urlFor(call: Call): URL {
+  /** The URL a verbatim target stands for, for the guards; the target itself goes out unchanged. */
+  private targetUrl(target: string): URL {
+    if (!/^\/[\x21-\x7e]*$/.test(target)) throw new GuardError('A verbatim request-target must start with "/" and hold only visible ASCII.');
+    // Concatenated, not resolved: new URL('//v1/x', base) would read "v1" as a host.
+    return new URL(`${this.base.origin}${target}`);
+  }
+
+  private urlFor(call: Call | RawCall): URL {
     if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(call.path)) throw new GuardError(`Path must be relative to the base URL, got an absolute one for ${call.method ?? 'GET'}.`);
     const base = call.baseUrl ? new URL(call.baseUrl.endsWith('/') ? call.baseUrl : `${call.baseUrl}/`) : this.base;
     const url = new URL(call.path.replace(/^\/+/, ''), base);
@@ -217,7 +234,7 @@ export class ApiClient {
   }
 
   /** SAFE-02 and SAFE-03: refuse before anything leaves the process. */
-  private guard(method: Method, url: URL, headers: Array<[string, string]>, call: Call): void {
+  private guard(method: string, url: URL, headers: Array<[string, string]>, call: Call | RawCall): void {
     const texts = [url.href, decodeSafe(url.href), ...headers.map(([n, v]) => `${n}: ${v}`), call.body ?? '', call.json !== undefined ? JSON.stringify(call.json) : ''];
     const carriesKey = this.options.configuredKeys.some((key) => key && texts.some((t) => t.includes(key)));
     if (!carriesKey) return;
@@ -236,7 +253,7 @@ export class ApiClient {
 }
 
 /** `Accept: application/json` always, and `Content-Type: application/json` with a JSON body, unless given. */
-function withDefaults(headers: Record<string, string>, call: Call): Record<string, string> {
+function withDefaults(headers: Record<string, string>, call: Call | RawCall): Record<string, string> {
   const has = (name: string): boolean => Object.keys(headers).some((n) => n.toLowerCase() === name);
   return {
     ...headers,
@@ -293,15 +310,21 @@ export function scrub(error: unknown, what: string): Error {
 
 function rawRequest(
   url: URL,
+  target: string,
   method: string,
-  flatHeaders: string[],
+  lines: ReadonlyArray<[string, string]>,
   body: string | undefined,
   timeoutMs: number,
   agent: http.Agent | undefined,
 ): Promise<{ status: number; rawHeaders: string[]; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const mod = url.protocol === 'https:' ? https : http;
-    const req = mod.request(url, { method, headers: flatHeaders as unknown as http.OutgoingHttpHeaders, agent, timeout: timeoutMs });
+    const req = mod.request({ ...urlToHttpOptions(url), path: target, method, agent, timeout: timeoutMs, setHost: false });
+    // appendHeader keeps repeated names as separate lines, in the order given per name.
+    for (const [name, value] of lines) req.appendHeader(name, value);
+    // Node upper-cases the method it is given; the header block is built only at end(), so the
+    // method set here is the one on the wire.
+    req.method = method;
     req.on('timeout', () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
     req.on('error', reject);
     req.on('response', (res) => {
@@ -310,8 +333,7 @@ function rawRequest(
       res.on('error', reject);
       res.on('end', () => resolve({ status: res.statusCode ?? 0, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks) }));
     });
-    if (body !== undefined) req.write(body);
-    req.end();
+    req.end(body);
   });
 }
 
@@ -330,19 +352,19 @@ function inStep<T>(title: string, body: () => Promise<T>): Promise<T> {
 }
 
 /** Attaches a redacted transcript of one exchange to the running test, if there is one. */
-async function attachExchange(method: string, url: URL, headers: Array<[string, string]>, call: Call, reply: Reply): Promise<void> {
+async function attachExchange(method: string, url: URL, headers: Array<[string, string]>, call: Call | RawCall, reply: Reply, target?: string): Promise<void> {
   let info: ReturnType<typeof test.info>;
   try {
     info = test.info();
   } catch {
     return;
   }
-  const sent = [`→ ${method} ${url.href}`, ...headers.map(([n, v]) => `${n}: ${printable(v)}`)];
+  const sent = [`→ ${method} ${target === undefined ? url.href : `${url.origin}${target}`}`, ...headers.map(([n, v]) => `${n}: ${printable(v)}`)];
   const payload = call.json !== undefined ? JSON.stringify(call.json) : call.body;
   if (payload !== undefined) sent.push('', payload);
   const received = [`← ${reply.status} (${reply.ms} ms)`, ...Object.entries(reply.headers).map(([n, v]) => `${n}: ${v}`), '', reply.text.length > 4000 ? `${reply.text.slice(0, 4000)}…` : reply.text];
   const transcript = redactor.redact(`${sent.join('\n')}\n\n${received.join('\n')}\n`);
-  await info.attach(`${method} ${relativeForTitle(url)} → ${reply.status}`, { body: transcript, contentType: 'text/plain' });
+  await info.attach(`${method} ${relativeForTitle(url, target)} → ${reply.status}`, { body: transcript, contentType: 'text/plain' });
 }
 
 /** Shows control and non-ASCII characters so a reviewer sees what was sent (a NBSP, a tab). */
@@ -350,6 +372,8 @@ function printable(value: string): string {
   return value.replace(/[^\x20-\x7e]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
-function relativeForTitle(url: URL): string {
-  return redactor.redact(`${url.protocol === 'http:' ? 'http:' : ''}${url.pathname}${url.search ? '?…' : ''}`);
+/** The path for a step title; a verbatim target is shown as spelt, since its spelling is the point. */
+function relativeForTitle(url: URL, target?: string): string {
+  const [path, query] = target === undefined ? [url.pathname, url.search] : [target.replace(/\?.*$/s, ''), target.includes('?') ? '?' : ''];
+  return redactor.redact(`${url.protocol === 'http:' ? 'http:' : ''}${path}${query ? '?…' : ''}`);
 }

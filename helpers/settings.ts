@@ -36,6 +36,8 @@ export interface Settings {
   httpUrl: string;
   apiKey: string;
   inactiveApiKey?: string;
+  /** An active key of a second account without signing (AUTH-15). */
+  secondApiKey?: string;
   signing?: SigningAccount;
   secondSigning?: SigningAccount;
   challenge: { path: string; method: (typeof CHALLENGE_METHODS)[number]; pointer: string; ttlSeconds: number };
@@ -69,6 +71,7 @@ export const SETTING_NAMES = [
   'CARDPLUSPAY_BASE_URL',
   'CARDPLUSPAY_API_KEY',
   'CARDPLUSPAY_INACTIVE_API_KEY',
+  'CARDPLUSPAY_SECOND_API_KEY',
   'CARDPLUSPAY_SIGNING_API_KEY',
   'CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE',
   'CARDPLUSPAY_SECOND_SIGNING_API_KEY',
@@ -96,6 +99,7 @@ export const INTERNAL_NAMES = ['CARDPLUSPAY_TARGET', 'CARDPLUSPAY_MOCK_CONTROL_U
 export const KEY_NAMES = [
   'CARDPLUSPAY_API_KEY',
   'CARDPLUSPAY_INACTIVE_API_KEY',
+  'CARDPLUSPAY_SECOND_API_KEY',
   'CARDPLUSPAY_SIGNING_API_KEY',
   'CARDPLUSPAY_SECOND_SIGNING_API_KEY',
 ] as const;
@@ -180,6 +184,8 @@ export function loadSettings(env: Env = process.env): Settings {
     );
   }
 
+  const secondApiKey = get('CARDPLUSPAY_SECOND_API_KEY') || undefined;
+
   const signing = signingAccount(env, 'CARDPLUSPAY_SIGNING_API_KEY', 'CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE', refuse);
   const secondSigning = signingAccount(env, 'CARDPLUSPAY_SECOND_SIGNING_API_KEY', 'CARDPLUSPAY_SECOND_SIGNING_PRIVATE_KEY_FILE', refuse);
   if (secondSigning && !signing) {
@@ -247,6 +253,7 @@ export function loadSettings(env: Env = process.env): Settings {
     httpUrl,
     apiKey,
     inactiveApiKey,
+    secondApiKey,
     signing,
     secondSigning,
     challenge: { path: challengePath, method: challengeMethod, pointer, ttlSeconds },
@@ -272,6 +279,7 @@ export function secretsOf(settings: Settings): string[] {
   return [
     settings.apiKey,
     settings.inactiveApiKey,
+    settings.secondApiKey,
     settings.signing?.apiKey,
     settings.signing?.privateKeyPem,
     settings.secondSigning?.apiKey,
@@ -281,7 +289,7 @@ export function secretsOf(settings: Settings): string[] {
 
 /** Keys the suite holds that open an account (the inactive key opens none, but is a secret too). */
 export function validKeysOf(settings: Settings): string[] {
-  return [settings.apiKey, settings.signing?.apiKey, settings.secondSigning?.apiKey].filter((s): s is string => !!s);
+  return [settings.apiKey, settings.secondApiKey, settings.signing?.apiKey, settings.secondSigning?.apiKey].filter((s): s is string => !!s);
 }
 
 type Refuse = (name: string, why: string, fix: string) => void;

@@ -47,6 +47,8 @@ export interface Reply {
   status: number;
   /** Lower-case names; repeated fields joined with ", ". */
   headers: Record<string, string>;
+  /** Each Set-Cookie field on its own: joined with ", " they could not be split again (Expires holds a comma). */
+  setCookies: string[];
   contentType: string;
   text: string;
   /** The parsed body, or undefined when it is not JSON. */
@@ -275,7 +277,8 @@ function toReply(status: number, pairs: Array<{ name: string; value: string }>, 
   } catch {
     json = undefined;
   }
-  return { status, headers, contentType: headers['content-type'] ?? '', text, json, url, ms };
+  const setCookies = pairs.filter(({ name }) => name.toLowerCase() === 'set-cookie').map(({ value }) => value);
+  return { status, headers, setCookies, contentType: headers['content-type'] ?? '', text, json, url, ms };
 }
 
 /** Path below the base path, percent-decoded and normalised, for the spending check. */

@@ -4,7 +4,7 @@
  * requirement-catalogue lint); 3. the fault matrix: the conformance specs against the conformant
  * mock (must pass) and against every fault in the mock's catalogue (each must be caught by the
  * requirement it names); 4. the leak scan over everything those runs wrote and printed;
- * 5. stability: the suite repeated against the conformant mock, zero failures (tests/stability.ts);
+ * 4b. AUTH-14 against the conformant mock behind Debian's nginx (tests/nginx-check.ts); 5. stability: the suite repeated against the conformant mock, zero failures (tests/stability.ts);
  * 6. sharding loses nothing (tests/shard-check.ts); 7. the merged Allure report in headless
  * Chromium (tests/browser-check.ts). Step 1 also lints the CI workflow. Per-part wall and CPU
  * times go to reports/self-test/timings.json (read by `npm run bench`).
@@ -21,6 +21,7 @@ import { FAULTS, FAULT_NAMES } from '../mock/faults';
 import { StepTimer } from './bench/step-timer';
 import { browserCheck } from './browser-check';
 import { scanForSecrets } from './leak-scan';
+import { nginxCheck } from './nginx-check';
 import { shardCheck } from './shard-check';
 import { stabilityCheck } from './stability';
 
@@ -129,6 +130,8 @@ async function main(): Promise<void> {
   }
   step('Fault matrix: the conformant mock and every catalogued fault');
   await faultMatrix();
+  step('AUTH-14 behind nginx: a real front end answering variants itself is no false alarm');
+  await nginxCheck(record, cleanEnv());
   step('Stability: the whole suite, repeated, against the conformant mock');
   await stabilityCheck(record, cleanEnv());
   step('Sharding: the suite as 1 shard and as 3 shards against one mock, merged');

@@ -3,7 +3,8 @@
  * no target is configured, and runs this config; see helpers/runner/run-conformance.ts.
  */
 import { defineConfig } from '@playwright/test';
-import { reportersFor, trustConfiguredCa } from './helpers/reporting/reporters';
+import { reportersFor } from './helpers/reporting/reporters';
+import { runFacts, trustConfiguredCa } from './helpers/settings';
 
 trustConfiguredCa();
 
@@ -14,7 +15,7 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   // A flaky conformance check is a bug to fix, not to retry.
   retries: 0,
-  workers: Number(process.env.CARDPLUSPAY_WORKERS || 2),
+  workers: runFacts().workers,
   timeout: 30_000,
   reporter: reportersFor({ summaryFile: 'reports/conformance-summary.json', allureDir: 'reports/allure-results' }),
   // Traces and screenshots would hold request headers; this suite keeps neither.

@@ -6,7 +6,7 @@
 import * as allure from 'allure-js-commons';
 import { test as base, expect, type APIRequestContext, type TestDetails } from '@playwright/test';
 import { ApiClient } from './client/client';
-import { loadSettings, secretsOf, type Settings } from './settings';
+import { secretsOf, settingsFor, type Settings } from './settings';
 import { wellFormedLike } from './keys';
 import { MockControl } from './mock-control';
 import { refuseNonLoopback } from './client/net-guard';
@@ -47,19 +47,6 @@ interface WorkerFixtures {
   mock: MockControl | undefined;
   /** Against the embedded mock, refuses every connection that is not to loopback (automatic). */
   netGuard: void;
-}
-
-/** Settings of a named embedded-mock target: the runner passes them as JSON in the environment. */
-export function settingsFor(targetName: string | undefined): Settings {
-  const env: Record<string, string | undefined> = { ...process.env };
-  if (targetName) {
-    const targets = JSON.parse(process.env.CARDPLUSPAY_MOCK_TARGETS ?? '{}') as Record<string, Record<string, string>>;
-    const overlay = targets[targetName];
-    if (!overlay) throw new Error(`No embedded mock target named "${targetName}" was started.`);
-    Object.assign(env, overlay);
-  }
-  delete env.CARDPLUSPAY_MOCK_TARGETS;
-  return loadSettings(env);
 }
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({

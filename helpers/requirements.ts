@@ -1,6 +1,6 @@
 /**
  * The requirement catalogue: the one table that test titles, report labels, the summary and the
- * self-test's coverage lint all come from. Mirrors ../shared/requirements.md.
+ * self-test's coverage lint all come from. Mirrors docs/requirements.md.
  */
 export type Level = 'must' | 'should';
 export type Area = 'AUTH' | 'ENV' | 'TLS' | 'SIGN' | 'SAFE';

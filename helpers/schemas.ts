@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { readJsonPointer } from './json-pointer';
 
 const SCHEMA_DIR = path.resolve(__dirname, '..', 'schemas');
 const BASE = 'https://cardpluspay-conformance.local/schemas/';
@@ -46,7 +47,7 @@ export function describeErrors(errors: readonly ErrorObject[] | null | undefined
     .filter((e) => !(e.keyword === 'allOf' || e.keyword === '$ref'))
     .map((e) => {
       const where = e.instancePath || '(body)';
-      const got = pick(value, e.instancePath);
+      const got = readJsonPointer(value, e.instancePath);
       const extra =
         e.keyword === 'required' || got === undefined ? '' : ` (got ${typeof got} ${preview(got)})`;
       return `${where} ${e.message ?? e.keyword}${e.keyword === 'const' ? ` ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}` : ''}${extra}`;
@@ -57,15 +58,6 @@ export function describeErrors(errors: readonly ErrorObject[] | null | undefined
 export function schemaErrors(name: SchemaName, value: unknown): string[] {
   const fn = validator(name);
   return fn(value) ? [] : describeErrors(fn.errors, value);
-}
-
-function pick(value: unknown, pointer: string): unknown {
-  let cur: unknown = value;
-  for (const part of pointer.split('/').slice(1)) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
-  }
-  return cur;
 }
 
 function preview(v: unknown): string {

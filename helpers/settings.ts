@@ -4,6 +4,7 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { isJsonPointer } from './json-pointer';
 
 export const HTTP_OUTCOMES = [
   'refused',
@@ -30,7 +31,7 @@ export interface SigningAccount {
 export interface Settings {
   /** `mock` when the runner started the embedded mock, `remote` for a user-configured target. */
   target: 'mock' | 'remote';
-  /** Normalised to end with `/`, so relative paths join under it (pitfalls: baseURL joining). */
+  /** Normalised to end with `/`, so relative paths join under it (docs/pitfalls.md, "baseURL joins like new URL"). */
   baseUrl: string;
   /** The plain-HTTP origin probed by TLS-02 (never sent a configured key). */
   httpUrl: string;
@@ -65,6 +66,9 @@ export interface Settings {
   mockControlUrl?: string;
   mockFault?: string;
 }
+
+/** What every setting's name starts with. */
+export const SETTING_PREFIX = 'CARDPLUSPAY_';
 
 /** Every variable the suite reads; anything else named CARDPLUSPAY_* is refused as a likely typo. */
 export const SETTING_NAMES = [
@@ -127,7 +131,7 @@ export function loadSettings(env: Env = process.env): Settings {
   const get = (name: string): string | undefined => env[name];
 
   for (const name of Object.keys(env)) {
-    if (!name.startsWith('CARDPLUSPAY_')) continue;
+    if (!name.startsWith(SETTING_PREFIX)) continue;
     if ((SETTING_NAMES as readonly string[]).includes(name) || (INTERNAL_NAMES as readonly string[]).includes(name)) continue;
     const near = closest(name, SETTING_NAMES);
     refuse(name, 'is not a setting of this suite', near ? `Did you mean ${near}?` : 'Remove it; see the settings table in README.md.');
@@ -206,7 +210,7 @@ export function loadSettings(env: Env = process.env): Settings {
   if (/^[a-z][a-z0-9+.-]*:/i.test(challengePath) || challengePath.startsWith('//')) {
     refuse('CARDPLUSPAY_CHALLENGE_PATH', 'is an absolute URL', 'Give a path relative to the base URL, e.g. auth/challenge.');
   }
-  // A leading slash would drop the base path when joined (see pitfalls: baseURL joining).
+  // A leading slash would drop the base path when joined (docs/pitfalls.md, "baseURL joins like new URL").
   challengePath = challengePath.replace(/^\/+/, '');
   const challengeMethod = oneOf(get('CARDPLUSPAY_CHALLENGE_METHOD')?.toUpperCase(), CHALLENGE_METHODS, 'POST', 'CARDPLUSPAY_CHALLENGE_METHOD', refuse);
   const pointer = get('CARDPLUSPAY_CHALLENGE_POINTER') ?? '/data/challenge';
@@ -285,11 +289,6 @@ export function secretsOf(settings: Settings): string[] {
     settings.secondSigning?.apiKey,
     settings.secondSigning?.privateKeyPem,
   ].filter((s): s is string => !!s);
-}
-
-/** Keys the suite holds that open an account (the inactive key opens none, but is a secret too). */
-export function validKeysOf(settings: Settings): string[] {
-  return [settings.apiKey, settings.secondApiKey, settings.signing?.apiKey, settings.secondSigning?.apiKey].filter((s): s is string => !!s);
 }
 
 type Refuse = (name: string, why: string, fix: string) => void;
@@ -392,11 +391,17 @@ function oneOf<T extends string>(raw: string | undefined, allowed: readonly T[],
   return fallback;
 }
 
-function flag(raw: string | undefined, name: string, refuse: Refuse): boolean {
+/** A flag's value, or undefined when it is neither on nor off. */
+function flagValue(raw: string | undefined): boolean | undefined {
   if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
   if (raw === '1' || raw === 'true') return true;
-  refuse(name, `has unknown value "${raw}"`, 'Use 1 (on) or 0 (off).');
-  return false;
+  return undefined;
+}
+
+function flag(raw: string | undefined, name: string, refuse: Refuse): boolean {
+  const value = flagValue(raw);
+  if (value === undefined) refuse(name, `has unknown value "${raw}"`, 'Use 1 (on) or 0 (off).');
+  return value ?? false;
 }
 
 function parseUrl(raw: string): URL | undefined {
@@ -413,10 +418,6 @@ function readable(file: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-export function isJsonPointer(p: string): boolean {
-  return p === '' || (p.startsWith('/') && !/~[^01]|~$/.test(p));
 }
 
 function closest(name: string, candidates: readonly string[]): string | undefined {
@@ -460,4 +461,64 @@ export function secretsFromEnv(env: Env = process.env): string[] {
     if (pem) out.push(pem);
   }
   return out;
+}
+
+/** Settings of a named embedded-mock target: the runner passes each target's overlay as JSON. */
+export function settingsFor(targetName: string | undefined, env: Env = process.env): Settings {
+  const merged: Env = { ...env };
+  if (targetName) {
+    const targets = JSON.parse(env.CARDPLUSPAY_MOCK_TARGETS ?? '{}') as Record<string, Record<string, string>>;
+    const overlay = targets[targetName];
+    if (!overlay) throw new Error(`No embedded mock target named "${targetName}" was started.`);
+    Object.assign(merged, overlay);
+  }
+  delete merged.CARDPLUSPAY_MOCK_TARGETS;
+  return loadSettings(merged);
+}
+
+/**
+ * What the reporters and the scripts around a run need, read without refusing anything: they must
+ * work when the settings are incomplete (a listing, a merge of shard summaries on another machine).
+ * Values follow loadSettings' rules, so a value it accepts means the same here.
+ */
+export interface RunFacts {
+  target: 'mock' | 'remote';
+  /** CARDPLUSPAY_BASE_URL as given; empty when unset. */
+  baseUrl: string;
+  mockFault?: string;
+  /** The key settings that are set: names only. */
+  configuredKeys: Array<(typeof KEY_NAMES)[number]>;
+  runSlow: boolean;
+  failOnShould: boolean;
+  workers: number;
+  caFile?: string;
+  /** The challenge lifetime when set; unset, the embedded mock uses its own default. */
+  challengeTtlSeconds?: number;
+  /** The commit a CI says it checked out (GitHub Actions' GITHUB_SHA). */
+  ciCommit?: string;
+}
+
+export function runFacts(env: Env = process.env): RunFacts {
+  const ttl = env.CARDPLUSPAY_CHALLENGE_TTL_SECONDS;
+  return {
+    target: env.CARDPLUSPAY_TARGET === 'mock' ? 'mock' : 'remote',
+    baseUrl: env.CARDPLUSPAY_BASE_URL ?? '',
+    mockFault: env.CARDPLUSPAY_MOCK_FAULT || undefined,
+    configuredKeys: KEY_NAMES.filter((name) => env[name]),
+    runSlow: flagValue(env.CARDPLUSPAY_RUN_SLOW) ?? false,
+    failOnShould: flagValue(env.CARDPLUSPAY_FAIL_ON_SHOULD) ?? false,
+    workers: Number(env.CARDPLUSPAY_WORKERS || 2),
+    caFile: env.CARDPLUSPAY_CA_FILE || undefined,
+    challengeTtlSeconds: ttl ? Number(ttl) : undefined,
+    ciCommit: env.GITHUB_SHA || undefined,
+  };
+}
+
+/**
+ * Node reads NODE_EXTRA_CA_CERTS once at start; setting it in the runner lets every worker process
+ * trust the configured CA. Certificate checks stay on.
+ */
+export function trustConfiguredCa(env: Env = process.env): void {
+  const caFile = env.CARDPLUSPAY_CA_FILE;
+  if (caFile && !env.NODE_EXTRA_CA_CERTS) env.NODE_EXTRA_CA_CERTS = caFile;
 }

@@ -12,6 +12,7 @@ import { createMockMaterial } from './accounts';
 import { FAULT_NAMES, FAULTS, isFaultName, type FaultName } from './faults';
 import { HTTP_MODES, isHttpMode, type HttpMode } from './plain-http';
 import { startMock } from './server';
+import { MOCK_TTL_SECONDS } from '../helpers/runner/embedded-mock';
 
 interface CliOptions {
   fault?: FaultName;
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
   if (options.listFaults) return listFaults();
 
   const material = await createMockMaterial();
-  const mock = await startMock({ material, fault: options.fault, httpMode: options.httpMode, challengeTtlSeconds: options.ttl });
+  const mock = await startMock({ material, fault: options.fault, httpMode: options.httpMode, challengeTtlSeconds: options.ttl ?? MOCK_TTL_SECONDS });
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cardpluspay-mock-'));
   fs.chmodSync(dir, 0o700);

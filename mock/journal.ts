@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { AccountName, MockMaterial } from './accounts';
+import { decodeSafe } from '../helpers/decode-safe';
 
 export interface JournalEntry {
   seq: number;
@@ -82,13 +83,5 @@ export class Journal {
 
 /** The target as sent and, when it has escapes, decoded. */
 function urlForms(url: string): string[] {
-  return url.includes('%') ? [url, safeDecode(url)] : [url];
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
+  return url.includes('%') ? [url, decodeSafe(url)] : [url];
 }

@@ -13,14 +13,14 @@ import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { Redactor } from '../helpers/redact';
 import { MATRIX_NAME } from '../helpers/reporting/requirement-matrix';
-import type { Summary } from '../helpers/reporting/summary-reporter';
+import type { Summary } from '../helpers/reporting/summary';
 import { scanForSecrets } from './leak-scan';
 import type { Recorder, ShardCheckOutput } from './shard-check';
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'reports', 'self-test', 'report-check');
 export const CHROMIUM = '/usr/bin/chromium';
-/** pitfalls.md: what Debian's Chromium needs to run headless here, and nothing that phones home. */
+/** docs/pitfalls.md: what Debian's Chromium needs to run headless here, and nothing that phones home. */
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /** What the report's header must count: the run's tests, plus the requirement matrix result. */

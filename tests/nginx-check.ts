@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { startEmbeddedMocks } from '../helpers/runner/embedded-mock';
+import { cleanEnv } from '../helpers/runner/env';
 import { runPlaywright } from '../helpers/runner/playwright-process';
 import { Redactor } from '../helpers/redact';
 import type { Summary } from '../helpers/reporting/summary-reporter';
@@ -163,9 +164,8 @@ export async function nginxCheck(record: Recorder, baseEnv: NodeJS.ProcessEnv): 
 }
 
 if (require.main === module) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CARDPLUSPAY_')));
   void nginxCheck((name, ok, detail) => {
     process.stdout.write(`${ok ? 'PASS' : 'FAIL'} ${name}: ${detail}\n`);
     if (!ok) process.exitCode = 1;
-  }, env);
+  }, cleanEnv());
 }

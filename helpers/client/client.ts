@@ -9,7 +9,9 @@ import http from 'node:http';
 import https from 'node:https';
 import { urlToHttpOptions } from 'node:url';
 import { test, type APIRequestContext } from '@playwright/test';
+import { decodeSafe } from '../decode-safe';
 import { redactor } from '../redact';
+import { answerLines, exchangeText } from './transcript';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
 
@@ -289,14 +291,6 @@ function relativePath(url: URL, base: URL): string {
   return path.replace(/^\/+|\/+$/g, '');
 }
 
-function decodeSafe(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
-
 function describePath(url: URL): string {
   return url.pathname;
 }
@@ -365,8 +359,7 @@ async function attachExchange(method: string, url: URL, headers: Array<[string, 
   const sent = [`→ ${method} ${target === undefined ? url.href : `${url.origin}${target}`}`, ...headers.map(([n, v]) => `${n}: ${printable(v)}`)];
   const payload = call.json !== undefined ? JSON.stringify(call.json) : call.body;
   if (payload !== undefined) sent.push('', payload);
-  const received = [`← ${reply.status} (${reply.ms} ms)`, ...Object.entries(reply.headers).map(([n, v]) => `${n}: ${v}`), '', reply.text.length > 4000 ? `${reply.text.slice(0, 4000)}…` : reply.text];
-  const transcript = redactor.redact(`${sent.join('\n')}\n\n${received.join('\n')}\n`);
+  const transcript = redactor.redact(exchangeText(sent, answerLines(`← ${reply.status} (${reply.ms} ms)`, reply.headers, reply.text)));
   await info.attach(`${method} ${relativeForTitle(url, target)} → ${reply.status}`, { body: transcript, contentType: 'text/plain' });
 }
 

@@ -1,7 +1,7 @@
 /**
  * Listed first among the reporters, it masks credentials in every test result before the other
  * reporters (list, JUnit, Allure, the summary) read it: Playwright puts request headers into error
- * messages and call logs, and upstream declines to redact them (see pitfalls.md).
+ * messages and call logs, and upstream declines to redact them (see docs/pitfalls.md).
  */
 import type { Reporter, TestCase, TestError, TestResult, TestStep } from '@playwright/test/reporter';
 import { secretsFromEnv } from '../settings';

@@ -1,9 +1,10 @@
-/** What the conformance config and the self-test configs share: reporters and the trust store. */
+/** What the conformance config and the self-test configs share: the reporters and the report's environment panel. */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ReporterDescription } from '@playwright/test';
+import { KEY_NAMES, runFacts, type RunFacts } from '../settings';
 import { REPORT_CATEGORIES } from './categories';
 
 interface ReporterChoice {
@@ -47,24 +48,21 @@ export function reportersFor(choice: ReporterChoice): ReporterDescription[] {
   ];
 }
 
-/** Credentials the report says were configured or not: names only, never a value. */
-const CREDENTIALS = ['CARDPLUSPAY_API_KEY', 'CARDPLUSPAY_INACTIVE_API_KEY', 'CARDPLUSPAY_SIGNING_API_KEY', 'CARDPLUSPAY_SECOND_SIGNING_API_KEY'];
-
 /**
  * The report's Environment panel: what was checked and with what, so two reports can be compared.
  * Hosts and names only: no key, no path to a key file, no query string.
  */
-export function environmentInfo(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const base = env.CARDPLUSPAY_BASE_URL ? safeUrl(env.CARDPLUSPAY_BASE_URL) : undefined;
+export function environmentInfo(facts: RunFacts = runFacts()): Record<string, string> {
+  const base = facts.baseUrl ? safeUrl(facts.baseUrl) : undefined;
   return {
-    target: env.CARDPLUSPAY_TARGET === 'mock' ? `embedded mock${env.CARDPLUSPAY_MOCK_FAULT ? ` (fault ${env.CARDPLUSPAY_MOCK_FAULT})` : ''}` : 'remote',
+    target: facts.target === 'mock' ? `embedded mock${facts.mockFault ? ` (fault ${facts.mockFault})` : ''}` : 'remote',
     base_url_host: base ? base.host : 'unset',
     base_url_path: base ? base.pathname : 'unset',
-    credentials_configured: CREDENTIALS.filter((n) => env[n]).map(short).join(', ') || 'none',
-    credentials_not_configured: CREDENTIALS.filter((n) => !env[n]).map(short).join(', ') || 'none',
-    run_slow_checks: env.CARDPLUSPAY_RUN_SLOW === '1' ? 'yes' : 'no',
+    credentials_configured: facts.configuredKeys.map(short).join(', ') || 'none',
+    credentials_not_configured: KEY_NAMES.filter((n) => !facts.configuredKeys.includes(n)).map(short).join(', ') || 'none',
+    run_slow_checks: facts.runSlow ? 'yes' : 'no',
     suite_version: suiteVersion(),
-    suite_commit: suiteCommit(env),
+    suite_commit: suiteCommit(facts.ciCommit),
     node: process.version,
     os: `${os.platform()} ${os.release()}`,
   };
@@ -89,8 +87,8 @@ function suiteVersion(): string {
 }
 
 /** CI's commit when it says (GitHub Actions), else the checkout's, marked when it has local changes. */
-function suiteCommit(env: NodeJS.ProcessEnv): string {
-  if (env.GITHUB_SHA) return env.GITHUB_SHA.slice(0, 12);
+function suiteCommit(ciCommit: string | undefined): string {
+  if (ciCommit) return ciCommit.slice(0, 12);
   const git = (...args: string[]): string => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5_000 }).trim();
   try {
     const sha = git('rev-parse', '--short=12', 'HEAD');
@@ -98,13 +96,4 @@ function suiteCommit(env: NodeJS.ProcessEnv): string {
   } catch {
     return 'unknown (not a git checkout)';
   }
-}
-
-/**
- * Node reads NODE_EXTRA_CA_CERTS once at start; setting it here, in the runner, lets every worker
- * process trust the configured CA. Certificate checks stay on.
- */
-export function trustConfiguredCa(): void {
-  const caFile = process.env.CARDPLUSPAY_CA_FILE;
-  if (caFile && !process.env.NODE_EXTRA_CA_CERTS) process.env.NODE_EXTRA_CA_CERTS = caFile;
 }

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { redactor } from '../redact';
 import { AREAS, REQUIREMENTS, areaOf, type RequirementId } from '../requirements';
-import type { RequirementVerdict, Summary } from './summary-reporter';
+import { verdictLine, type RequirementVerdict, type Summary } from './summary';
 
 export interface MatrixRow {
   id: RequirementId;
@@ -37,14 +37,6 @@ export function matrixRows(summary: Summary): MatrixRow[] {
 }
 
 const MARK = { passed: 'held', failed: '**FAILED**', skipped: 'skipped' } as const;
-
-export function verdictLine(summary: Pick<Summary, 'failedRequirements'>): string {
-  const mustFailed = summary.failedRequirements.filter((id) => REQUIREMENTS[id].level === 'must');
-  const shouldFailed = summary.failedRequirements.filter((id) => REQUIREMENTS[id].level === 'should');
-  if (mustFailed.length > 0) return `does NOT conform: ${mustFailed.join(', ')} failed${shouldFailed.length ? `; should: ${shouldFailed.join(', ')}` : ''}`;
-  if (shouldFailed.length > 0) return `conforms to every must; should failed: ${shouldFailed.join(', ')}`;
-  return 'conforms';
-}
 
 function shardNote(summary: Summary): string[] {
   if (summary.shard) {

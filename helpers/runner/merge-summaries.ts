@@ -10,7 +10,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeMatrixResult, matrixMarkdown } from '../reporting/requirement-matrix';
-import { exitCodeFor, mergeSummaries, verdictLines, type Summary } from '../reporting/summary-reporter';
+import { runFacts } from '../settings';
+import { exitCodeFor, mergeSummaries, verdictLines, type Summary } from '../reporting/summary';
 
 export function checkShardsComplete(summaries: ReadonlyArray<{ file: string; summary: Summary }>): string[] {
   const problems: string[] = [];
@@ -56,8 +57,7 @@ function main(): number {
   fs.writeFileSync(out.replace(/\.json$/, '.md'), matrixMarkdown(merged));
   if (allureDir) writeMatrixResult(merged, allureDir);
   process.stdout.write(verdictLines(merged, out).join('\n'));
-  const failOnShould = process.env.CARDPLUSPAY_FAIL_ON_SHOULD === '1' || process.env.CARDPLUSPAY_FAIL_ON_SHOULD === 'true';
-  return exitCodeFor(merged, 0, failOnShould, (line) => process.stderr.write(`${line}\n`));
+  return exitCodeFor(merged, 0, runFacts().failOnShould, (line) => process.stderr.write(`${line}\n`));
 }
 
 if (require.main === module) process.exit(main());

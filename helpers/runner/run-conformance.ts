@@ -5,11 +5,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { KEY_NAMES, loadSettings, secretsOf, SettingsError, type Settings } from '../settings';
+import { KEY_NAMES, loadSettings, runFacts, secretsOf, SettingsError, type Settings } from '../settings';
 import { startEmbeddedMocks, type EmbeddedMocks } from './embedded-mock';
 import { runPlaywright } from './playwright-process';
 import { Redactor } from '../redact';
-import { exitCodeFor, type Summary } from '../reporting/summary-reporter';
+import { exitCodeFor, type Summary } from '../reporting/summary';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SUMMARY = path.join(ROOT, 'reports', 'conformance-summary.json');
@@ -68,8 +68,7 @@ async function main(): Promise<void> {
     env = { ...process.env, CARDPLUSPAY_TARGET: 'remote', ...(remote.caFile ? { NODE_EXTRA_CA_CERTS: remote.caFile } : {}) };
     process.stdout.write(`Checking ${new URL(remote.baseUrl).host} (remote target) with ${remote.workers} worker(s).\n`);
   } else {
-    const ttl = process.env.CARDPLUSPAY_CHALLENGE_TTL_SECONDS ? Number(process.env.CARDPLUSPAY_CHALLENGE_TTL_SECONDS) : undefined;
-    mocks = await startEmbeddedMocks([{ name: 'mock' }], ttl);
+    mocks = await startEmbeddedMocks([{ name: 'mock' }], runFacts().challengeTtlSeconds);
     for (const s of mocks.secrets) redactor.add(s);
     env = { ...process.env, ...mocks.sharedEnv, ...mocks.targetEnv.mock };
     process.stdout.write(`No CARDPLUSPAY_BASE_URL: checking the embedded mock at ${mocks.targetEnv.mock!.CARDPLUSPAY_BASE_URL} (fresh keys and certificate for this run).\n`);
@@ -86,15 +85,14 @@ async function main(): Promise<void> {
   process.exit(code);
 }
 
-/** The run's exit status from the summary it wrote; a shard is judged on its own tests (summary-reporter.ts). */
+/** The run's exit status from the summary it wrote; a shard is judged on its own tests (reporting/summary.ts). */
 function exitCodeOfRun(playwrightCode: number): number {
   if (!fs.existsSync(SUMMARY)) {
     process.stderr.write(`The run ended without a summary (Playwright exit ${playwrightCode}); see the output above.\n`);
     return 1;
   }
   const summary = JSON.parse(fs.readFileSync(SUMMARY, 'utf8')) as Summary;
-  const failOnShould = process.env.CARDPLUSPAY_FAIL_ON_SHOULD === '1' || process.env.CARDPLUSPAY_FAIL_ON_SHOULD === 'true';
-  return exitCodeFor(summary, playwrightCode, failOnShould, (line) => process.stderr.write(`${line}\n`));
+  return exitCodeFor(summary, playwrightCode, runFacts().failOnShould, (line) => process.stderr.write(`${line}\n`));
 }
 
 if (require.main === module) {

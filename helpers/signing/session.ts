@@ -11,9 +11,10 @@ import type { ApiClient, Reply } from '../client/client';
 import type { Settings, SigningAccount } from '../settings';
 import { ENDPOINTS, ROOT_ENDPOINT, type Endpoint } from '../endpoints';
 import { expect401 } from '../expectations';
+import { readJsonPointer } from '../json-pointer';
 import { redactor } from '../redact';
 import { signChallenge } from './signer';
-import { observe } from '../transport/transport';
+import { observe } from '../client/observe';
 
 /** Why a SIGN check is skipped when the settings name no signing account. */
 export const NO_SIGNING_ACCOUNT = 'CARDPLUSPAY_SIGNING_API_KEY is not set: there is no signing account to sign requests with';
@@ -33,26 +34,6 @@ export function signedEndpoint(id: 'balance' | 'catalog' | 'orders'): Endpoint {
 export interface SigningHeaders {
   challenge?: string;
   signature?: string;
-}
-
-/** RFC 6901: the value at `pointer` in `doc`, or undefined when the path does not exist. */
-export function readJsonPointer(doc: unknown, pointer: string): unknown {
-  if (pointer === '') return doc;
-  if (!pointer.startsWith('/')) return undefined;
-  let current: unknown = doc;
-  for (const raw of pointer.slice(1).split('/')) {
-    // ~1 before ~0, so "~01" reads as "~1" and not "/" (RFC 6901 section 4).
-    const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(current)) {
-      if (!/^(0|[1-9][0-9]*)$/.test(token)) return undefined;
-      current = current[Number(token)];
-    } else if (current !== null && typeof current === 'object' && Object.prototype.hasOwnProperty.call(current, token)) {
-      current = (current as Record<string, unknown>)[token];
-    } else {
-      return undefined;
-    }
-  }
-  return current;
 }
 
 /** One signing account: its key, its private key, and the steps of a signed request. */

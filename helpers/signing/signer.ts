@@ -2,7 +2,7 @@
  * The request signer (SIGN-13): RSASSA-PKCS1-v1_5 with SHA-256 over the UTF-8 bytes of the
  * challenge exactly as issued, standard Base64 with padding; what `openssl dgst -sha256 -sign`
  * and JWS RS256 produce. Built on node-rsa 2, whose default scheme is the randomised RSASSA-PSS
- * (pitfalls.md), so the scheme is always named. Every signature it makes is registered with the
+ * (docs/pitfalls.md), so the scheme is always named. Every signature it makes is registered with the
  * redactor before it is returned, so no report or error can show one.
  */
 import crypto from 'node:crypto';

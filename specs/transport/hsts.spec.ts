@@ -1,5 +1,6 @@
 import { expect, requirement, test, type Keys } from '../../helpers/fixtures';
-import { hstsVerdict, observe } from '../../helpers/transport/transport';
+import { observe } from '../../helpers/client/observe';
+import { hstsVerdict } from '../../helpers/transport/hsts';
 
 const ANSWERS = [
   { id: 'success', title: 'a successful answer', headers: (k: Keys): Record<string, string> => ({ 'X-API-Key': k.valid }) },

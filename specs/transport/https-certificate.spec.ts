@@ -1,6 +1,7 @@
 import tls from 'node:tls';
 import { expect, requirement, test } from '../../helpers/fixtures';
-import { describeHandshake, handshake, observe, tlsTargetOf } from '../../helpers/transport/transport';
+import { observe } from '../../helpers/client/observe';
+import { describeHandshake, handshake, tlsTargetOf } from '../../helpers/transport/tls-versions';
 
 test('TLS-01 the base URL uses https:', requirement('TLS-01', 'https-scheme'), async ({ settings }) => {
   const scheme = new URL(settings.baseUrl).protocol;

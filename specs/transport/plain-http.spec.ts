@@ -2,7 +2,8 @@ import { secretsOf } from '../../helpers/settings';
 import { ENDPOINTS } from '../../helpers/endpoints';
 import { expect, requirement, test } from '../../helpers/fixtures';
 import { fingerprint } from '../../helpers/mock-control';
-import { canaryFor, expectOnlyCanaryOverHttp, observe, probePlainHttp } from '../../helpers/transport/transport';
+import { observe } from '../../helpers/client/observe';
+import { canaryFor, expectOnlyCanaryOverHttp, probePlainHttp } from '../../helpers/transport/plain-http';
 
 for (const endpoint of ENDPOINTS) {
   test(`TLS-02 ${endpoint.title} over plain HTTP is not served`, requirement('TLS-02', endpoint.id), async ({ settings, mock }) => {

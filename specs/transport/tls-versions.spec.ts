@@ -1,5 +1,6 @@
 import { expect, requirement, test } from '../../helpers/fixtures';
-import { describeHandshake, LEGACY_CLIENT_CIPHERS, LEGACY_TLS_VERSIONS, observe, probeLegacyTls, tlsTargetOf } from '../../helpers/transport/transport';
+import { observe } from '../../helpers/client/observe';
+import { describeHandshake, LEGACY_CLIENT_CIPHERS, LEGACY_TLS_VERSIONS, probeLegacyTls, tlsTargetOf } from '../../helpers/transport/tls-versions';
 
 for (const v of LEGACY_TLS_VERSIONS) {
   test(`TLS-04 a handshake limited to ${v.title} is refused`, requirement('TLS-04', v.id), async ({ settings }) => {

@@ -21,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import autocannon from 'autocannon';
+import { cleanEnv } from '../../helpers/runner/env';
 import type { CryptoRates } from './crypto-rates';
 import type { LoadTarget } from './load-target';
 import { forkTs, median, npmCommand, timeCommand, type Sample } from './measure';
@@ -120,7 +121,7 @@ async function conformance(options: Options): Promise<void> {
     const order = i % 2 === 0 ? (['floor', 'full'] as const) : (['full', 'floor'] as const);
     for (const kind of order) {
       const [cmd, args] = npmCommand(['run', '-s', 'conformance', ...(kind === 'floor' ? ['--', '--list'] : [])]);
-      const sample = await timeCommand(cmd, args, { cwd: ROOT, env: benchEnv(), logFile: path.join(LOG_DIR, `conformance-${kind}-${i + 1}.log`) });
+      const sample = await timeCommand(cmd, args, { cwd: ROOT, env: cleanEnv(), logFile: path.join(LOG_DIR, `conformance-${kind}-${i + 1}.log`) });
       (kind === 'full' ? full : floor).push(sample);
       progress(`  conformance ${kind} ${i + 1}/${options.repeat}: ${seconds(sample.wallMs).toFixed(1)} s wall, ${sample.cpuMs === null ? '?' : seconds(sample.cpuMs).toFixed(1)} s CPU, exit ${sample.code}`);
       if (sample.code !== 0) problems.push(`npm run conformance${kind === 'floor' ? ' -- --list' : ''} exited ${sample.code} (reports/bench-logs/conformance-${kind}-${i + 1}.log)`);
@@ -143,11 +144,6 @@ async function conformance(options: Options): Promise<void> {
       note: 'all processes: npm, runner, workers, mock',
     });
   }
-}
-
-/** The user's CARDPLUSPAY_* settings would point the run elsewhere: the benchmark measures the embedded mock. */
-function benchEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CARDPLUSPAY_')));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -316,7 +312,7 @@ async function npmTest(options: Options): Promise<void> {
     for (let i = 0; i < options.repeat; i++) {
       fs.rmSync(TIMINGS_FILE, { force: true });
       const [cmd, args] = npmCommand(['test']);
-      const sample = await timeCommand(cmd, args, { cwd: ROOT, env: benchEnv(), logFile: path.join(LOG_DIR, `npm-test-${i + 1}.log`) });
+      const sample = await timeCommand(cmd, args, { cwd: ROOT, env: cleanEnv(), logFile: path.join(LOG_DIR, `npm-test-${i + 1}.log`) });
       totals.push(sample);
       progress(`  npm test ${i + 1}/${options.repeat}: ${seconds(sample.wallMs).toFixed(1)} s wall, ${sample.cpuMs === null ? '?' : seconds(sample.cpuMs).toFixed(1)} s CPU, exit ${sample.code}`);
       if (sample.code !== 0) problems.push(`npm test exited ${sample.code} (reports/bench-logs/npm-test-${i + 1}.log)`);
@@ -355,7 +351,7 @@ async function stability(count: number): Promise<StabilityResult> {
   for (let i = 1; i <= count; i++) {
     const log = path.join(LOG_DIR, `stability-${i}.log`);
     const [cmd, args] = npmCommand(['run', '-s', 'conformance']);
-    const sample = await timeCommand(cmd, args, { cwd: ROOT, env: benchEnv(), logFile: log });
+    const sample = await timeCommand(cmd, args, { cwd: ROOT, env: cleanEnv(), logFile: log });
     result.wallS.push(seconds(sample.wallMs));
     if (sample.code !== 0) {
       result.failures++;

@@ -9,6 +9,7 @@ import { expect, test } from '@playwright/test';
 
 test.describe.configure({ mode: 'serial' });
 import { REQUIREMENTS, isRequirementId } from '../../helpers/requirements';
+import { cleanEnv } from '../../helpers/runner/env';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -23,7 +24,7 @@ function list(config: string): Listed[] {
     cwd: ROOT,
     encoding: 'utf8',
     env: {
-      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CARDPLUSPAY_'))),
+      ...cleanEnv(),
       CARDPLUSPAY_BASE_URL: 'https://127.0.0.1:9/v1/',
       CARDPLUSPAY_API_KEY: 'lint-placeholder-key',
     },

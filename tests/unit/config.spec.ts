@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { cleanEnv } from '../../helpers/runner/env';
 import { loadSettings, SettingsError } from '../../helpers/settings';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -106,7 +107,7 @@ async function runConformance(env: Record<string, string>): Promise<{ code: numb
   const withPort = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace('PORT', String(port))]));
   const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'helpers', 'runner', 'run-conformance.ts')], {
     cwd: ROOT,
-    env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CARDPLUSPAY_'))), ...withPort },
+    env: { ...cleanEnv(), ...withPort },
   });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -9,11 +9,12 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { checkShardsComplete } from '../../helpers/runner/merge-summaries';
 import { environmentInfo } from '../../helpers/reporting/reporters';
+import { loadSettings, runFacts } from '../../helpers/settings';
 import { redactor } from '../../helpers/redact';
 import { REPORT_CATEGORIES } from '../../helpers/reporting/categories';
 import { matrixMarkdown, writeMatrixResult } from '../../helpers/reporting/requirement-matrix';
 import { TARGET_REQUIREMENTS, type RequirementId } from '../../helpers/requirements';
-import { NOT_SELECTED, exitCodeFor, mergeSummaries, type RequirementVerdict, type Summary } from '../../helpers/reporting/summary-reporter';
+import { NOT_SELECTED, exitCodeFor, mergeSummaries, type RequirementVerdict, type Summary } from '../../helpers/reporting/summary';
 
 const SAFE01 = { annotation: { type: 'requirement', description: 'SAFE-01' } };
 
@@ -105,11 +106,28 @@ test('SAFE-01 the requirement matrix written into Allure results is redacted and
 });
 
 test('SAFE-01 the report environment names the configured credentials, never their values', SAFE01, async () => {
-  const info = environmentInfo({ CARDPLUSPAY_BASE_URL: 'https://sandbox.example:8443/v1', CARDPLUSPAY_API_KEY: 'envPanelKey123456789', CARDPLUSPAY_TARGET: 'remote' });
+  const info = environmentInfo(runFacts({ CARDPLUSPAY_BASE_URL: 'https://sandbox.example:8443/v1', CARDPLUSPAY_API_KEY: 'envPanelKey123456789', CARDPLUSPAY_TARGET: 'remote' }));
   expect(info).toMatchObject({ target: 'remote', base_url_host: 'sandbox.example:8443', credentials_configured: 'api_key', run_slow_checks: 'no' });
   expect(info.credentials_not_configured).toContain('inactive_api_key');
   expect(info.suite_version).toMatch(/^\d+\.\d+\.\d+/);
   expect(JSON.stringify(info)).not.toContain('envPanelKey123456789');
+});
+
+test('the report environment says slow checks ran for every value the settings accept as on', async () => {
+  const base = { CARDPLUSPAY_BASE_URL: 'https://sandbox.example/v1', CARDPLUSPAY_API_KEY: 'slowFlagKey123456789' };
+  for (const [value, shown] of [['1', 'yes'], ['true', 'yes'], ['0', 'no'], ['false', 'no'], ['', 'no']] as const) {
+    const env = { ...base, CARDPLUSPAY_RUN_SLOW: value };
+    expect(environmentInfo(runFacts(env)).run_slow_checks, `CARDPLUSPAY_RUN_SLOW=${value}`).toBe(shown);
+    expect(loadSettings(env).runSlow, `the settings agree for CARDPLUSPAY_RUN_SLOW=${value}`).toBe(shown === 'yes');
+  }
+});
+
+test('only helpers/settings.ts reads CARDPLUSPAY_* variables; everything else reads its values', async () => {
+  const root = path.resolve(__dirname, '..', '..');
+  const files = ['playwright.config.ts', ...['helpers', 'specs'].flatMap((dir) => (fs.readdirSync(path.join(root, dir), { recursive: true }) as string[]).map((f) => path.join(dir, f)))]
+    .filter((f) => f.endsWith('.ts') && f !== path.join('helpers', 'settings.ts'));
+  const readers = files.filter((f) => /\benv(\.|\[\s*['"`])CARDPLUSPAY_/.test(fs.readFileSync(path.join(root, f), 'utf8')));
+  expect(readers).toEqual([]);
 });
 
 test('report categories put unreachable targets and missing credentials before contract violations', async () => {

@@ -5,7 +5,9 @@
  */
 import { expect, test } from '@playwright/test';
 import { HTTP_OUTCOMES, type HttpOutcome } from '../../helpers/settings';
-import { classifyLegacyHandshake, classifyPlainHttp, HSTS_MIN_MAX_AGE, hstsVerdict, parseHsts, type HandshakeResult, type LegacyVerdict, type PlainHttpExchange } from '../../helpers/transport/transport';
+import { HSTS_MIN_MAX_AGE, hstsVerdict, parseHsts } from '../../helpers/transport/hsts';
+import { classifyPlainHttp, type PlainHttpExchange } from '../../helpers/transport/plain-http';
+import { classifyLegacyHandshake, type HandshakeResult, type LegacyVerdict } from '../../helpers/transport/tls-versions';
 
 const req = (id: string) => ({ annotation: [{ type: 'requirement', description: id }] });
 const URL_HTTP = new URL('http://api.example.test/v1/balance');

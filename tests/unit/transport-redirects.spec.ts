@@ -12,7 +12,7 @@ import { expect, test, type APIRequestContext } from '@playwright/test';
 import { ApiClient, GuardError } from '../../helpers/client/client';
 import type { HttpOutcome } from '../../helpers/settings';
 import { fingerprint, MockControl } from '../../helpers/mock-control';
-import { expectOnlyCanaryOverHttp, probePlainHttp } from '../../helpers/transport/transport';
+import { expectOnlyCanaryOverHttp, probePlainHttp } from '../../helpers/transport/plain-http';
 import { createMockMaterial } from '../../mock/accounts';
 import { send as sendToMock } from '../../mock/probe';
 import { startMock } from '../../mock/server';
@@ -150,7 +150,7 @@ test.describe('SAFE-02: no configured key over plain HTTP, through a redirect, o
       // A throwaway key only: this shows what the client's guards prevent, it never risks a real one.
       const res = await bare.get(`${target.origin}/v1/balance`, { headers: { 'X-API-Key': CANARY } });
       expect(res.status()).toBe(200);
-      expect(other.keys, 'Playwright carries X-API-Key across origins when it follows (pitfalls.md)').toEqual([CANARY]);
+      expect(other.keys, 'Playwright carries X-API-Key across origins when it follows (docs/pitfalls.md)').toEqual([CANARY]);
     } finally {
       await bare.dispose();
     }

@@ -10,7 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
 import { expect, test } from '@playwright/test';
-import { classifyLegacyHandshake, handshake, LEGACY_TLS_VERSIONS, probeLegacyTls, type TlsTarget } from '../../helpers/transport/transport';
+import { classifyLegacyHandshake, handshake, LEGACY_TLS_VERSIONS, probeLegacyTls, type TlsTarget } from '../../helpers/transport/tls-versions';
 import { unitTls } from '../unit-tls';
 
 const req = (id: string) => ({ annotation: [{ type: 'requirement', description: id }] });

@@ -18,12 +18,22 @@ export const NO_SUCH_ITEM = 'CONFORMANCE-NO-SUCH-ITEM-0000';
 /** An order id no account holds. */
 export const NO_SUCH_ORDER = '999999999';
 
+/** GET orders/{id} for one order. */
+export function orderCall(id: string): Omit<Call, 'headers'> {
+  return { method: 'GET', path: `orders/${encodeURIComponent(id)}` };
+}
+
+/** POST orders/check for one unit of an item: a stock check, which spends nothing. */
+export function stockCheckCall(itemCode: string): Omit<Call, 'headers'> {
+  return { method: 'POST', path: 'orders/check', json: { item_id: itemCode, quantity: 1 } };
+}
+
 export const ENDPOINTS: readonly Endpoint[] = [
   { id: 'balance', title: 'GET balance', spends: false, call: () => ({ method: 'GET', path: 'balance' }) },
   { id: 'catalog', title: 'GET catalog', spends: false, call: () => ({ method: 'GET', path: 'catalog' }) },
   { id: 'orders', title: 'GET orders', spends: false, call: () => ({ method: 'GET', path: 'orders' }) },
-  { id: 'order', title: 'GET orders/{id}', spends: false, call: () => ({ method: 'GET', path: `orders/${NO_SUCH_ORDER}` }) },
-  { id: 'stock-check', title: 'POST orders/check', spends: false, call: () => ({ method: 'POST', path: 'orders/check', json: { item_id: NO_SUCH_ITEM, quantity: 1 } }) },
+  { id: 'order', title: 'GET orders/{id}', spends: false, call: () => orderCall(NO_SUCH_ORDER) },
+  { id: 'stock-check', title: 'POST orders/check', spends: false, call: () => stockCheckCall(NO_SUCH_ITEM) },
   { id: 'create-order', title: 'POST orders', spends: true, call: () => ({ method: 'POST', path: 'orders', json: { item_code: NO_SUCH_ITEM, quantity: 1 } }) },
   {
     id: 'challenge',
@@ -33,10 +43,16 @@ export const ENDPOINTS: readonly Endpoint[] = [
   },
 ];
 
+/**
+ * The GETs that take no id: they spend nothing, and every account can call them with nothing to
+ * discover first (AUTH-01, ENV-01/02, and the signed requests of SIGN-03).
+ */
+export const READ_ONLY_ENDPOINTS: readonly Endpoint[] = ENDPOINTS.filter((e) => e.id === 'balance' || e.id === 'catalog' || e.id === 'orders');
+
 /** `GET /`, checked only when configured as protected: the docs do not say whether it is public. */
 export const ROOT_ENDPOINT: Endpoint = { id: 'root', title: 'GET / (API info)', spends: false, call: () => ({ method: 'GET', path: '' }) };
 
-/** First value of a field named like an id anywhere in a list response: discovery for AUTH-01. */
+/** First value of a field named like an id anywhere in a list response: discovery for AUTH-01 and ENV-05. */
 export function discover(json: unknown, names: readonly string[]): string | undefined {
   return records(json, names)[0]?.id;
 }

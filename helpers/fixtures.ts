@@ -4,30 +4,35 @@
  * browser-free guarantee.
  */
 import * as allure from 'allure-js-commons';
-import { test as base, expect, type APIRequestContext, type TestDetails } from '@playwright/test';
+import { test as base, expect, type APIRequestContext, type TestDetails, type TestInfo } from '@playwright/test';
 import { ApiClient } from './client/client';
 import { secretsOf, settingsFor, type Settings } from './settings';
-import { wellFormedLike } from './keys';
+import { wellFormedLike, type Keys } from './keys';
+import { discover } from './endpoints';
 import { MockControl } from './mock-control';
 import { refuseNonLoopback } from './client/net-guard';
 import { redactor } from './redact';
 import { AREAS, REQUIREMENTS, areaOf, isRequirementId, type RequirementId } from './requirements';
 import { NO_SIGNING_ACCOUNT, SigningSession } from './signing/session';
 
-export interface Keys {
-  /** The configured active key. */
-  valid: string;
-  /** A key of the valid key's shape that was never issued; new for each test. */
-  invalid: string;
-  /** The configured revoked or inactive key, if any. */
-  inactive?: string;
-}
+/** Why a check that presents the revoked key is skipped when the settings name none. */
+const NO_REVOKED_KEY = 'CARDPLUSPAY_INACTIVE_API_KEY is not set: there is no revoked key to present';
+/** Why a check on one order is skipped: ids are discovered, never guessed (AUTH-01). */
+const NO_ORDER_TO_LOOK_UP = 'GET orders listed no order to look up (a sandbox account may hold none)';
+/** Why a stock check is skipped: item codes are discovered, never guessed (AUTH-01). */
+const NO_ITEM_TO_CHECK = 'GET catalog listed no item code to check (its shape is undocumented)';
 
 interface TestFixtures {
   /** The guarded client for this test: attaches redacted exchanges to this test's report. */
   api: ApiClient;
   /** The keys this test may present. */
   keys: Keys;
+  /** The configured revoked key; skips the test with the reason when none is configured. */
+  revokedKey: string;
+  /** An order id from the target's own GET orders (valid key); skips the test with the reason when it lists none. */
+  orderId: string;
+  /** An item code from the target's own GET catalog (valid key); skips the test with the reason when it lists none. */
+  itemCode: string;
   /** The configured signing account(s): challenge, sign, signed request; skips the test when none is configured. */
   signing: SigningSession;
   /** Adds the docs link of each requirement the test names to its report (automatic). */
@@ -47,6 +52,14 @@ interface WorkerFixtures {
   mock: MockControl | undefined;
   /** Against the embedded mock, refuses every connection that is not to loopback (automatic). */
   netGuard: void;
+}
+
+/** The first id-like value in a list the target gives the valid key; skips the test with the reason when there is none. */
+async function discoverOrSkip(api: ApiClient, validKey: string, list: { path: string; names: readonly string[]; reason: string }, testInfo: TestInfo): Promise<string> {
+  const reply = await api.send({ path: list.path, headers: { 'X-API-Key': validKey } });
+  const found = discover(reply.json, list.names);
+  testInfo.skip(found === undefined, list.reason);
+  return found!;
 }
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
@@ -106,7 +119,21 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   },
 
   keys: async ({ settings }, use) => {
-    await use({ valid: settings.apiKey, invalid: wellFormedLike(settings.apiKey), inactive: settings.inactiveApiKey });
+    await use({ valid: settings.apiKey, invalid: wellFormedLike(settings.apiKey), revoked: settings.inactiveApiKey });
+  },
+
+  revokedKey: async ({ keys }, use, testInfo) => {
+    testInfo.skip(keys.revoked === undefined, NO_REVOKED_KEY);
+    await use(keys.revoked!);
+  },
+
+  // Test-scoped: the list request that found the id sits in the report of the test that used it.
+  orderId: async ({ api, keys }, use, testInfo) => {
+    await use(await discoverOrSkip(api, keys.valid, { path: 'orders', names: ['order_id', 'id'], reason: NO_ORDER_TO_LOOK_UP }, testInfo));
+  },
+
+  itemCode: async ({ api, keys }, use, testInfo) => {
+    await use(await discoverOrSkip(api, keys.valid, { path: 'catalog', names: ['item_code', 'item_id'], reason: NO_ITEM_TO_CHECK }, testInfo));
   },
 
   signing: async ({ api, settings }, use, testInfo) => {

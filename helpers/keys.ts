@@ -44,6 +44,43 @@ function randomOfClass(ch: string): string {
   return ch;
 }
 
+/** The keys a test may present. */
+export interface Keys {
+  /** The configured active key. */
+  valid: string;
+  /** A key of the valid key's shape that was never issued; new for each test. */
+  invalid: string;
+  /** The configured revoked or inactive key, if any; a check that needs one asks for the `revokedKey` fixture. */
+  revoked?: string;
+}
+
+/** A kind of key that must fail, presentable with the keys every run has. */
+export interface FailingKey {
+  id: string;
+  title: string;
+  /** What X-API-Key carries; undefined sends no X-API-Key at all. */
+  key: (k: Keys) => string | undefined;
+}
+
+/** The kinds of failing key the envelope and endpoint checks compare (ENV-03, AUTH-12, AUTH-13). */
+export const FAILING_KEYS: readonly FailingKey[] = [
+  { id: 'missing', title: 'a missing key', key: () => undefined },
+  { id: 'empty', title: 'an empty key', key: () => '' },
+  { id: 'never-issued', title: 'a never-issued key', key: (k) => k.invalid },
+  { id: 'malformed', title: 'a malformed key', key: (k) => k.valid.slice(0, -1) },
+];
+
+/** The failing kind that exists only when the settings name a revoked key (see the `revokedKey` fixture). */
+export const REVOKED_KEY = { id: 'revoked', title: 'a revoked key' } as const;
+
+/** The two failing kinds every endpoint is probed with (AUTH-12) and whose 401 envelope ENV-01/02 check. */
+export const MISSING_OR_NEVER_ISSUED: readonly FailingKey[] = FAILING_KEYS.filter((f) => f.id === 'missing' || f.id === 'never-issued');
+
+/** The headers that present `key`: none at all for a missing key. */
+export function keyHeader(key: string | undefined): Record<string, string> {
+  return key === undefined ? {} : { 'X-API-Key': key };
+}
+
 export interface KeyCase {
   id: string;
   title: string;

@@ -9,7 +9,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { expect, test } from '@playwright/test';
 import type { ApiClient, Reply } from '../client/client';
 import type { Settings, SigningAccount } from '../settings';
-import { ENDPOINTS, ROOT_ENDPOINT, type Endpoint } from '../endpoints';
+import { READ_ONLY_ENDPOINTS, ROOT_ENDPOINT, type Endpoint } from '../endpoints';
 import { expect401 } from '../expectations';
 import { readJsonPointer } from '../json-pointer';
 import { redactor } from '../redact';
@@ -22,7 +22,7 @@ export const NO_SIGNING_ACCOUNT = 'CARDPLUSPAY_SIGNING_API_KEY is not set: there
 export const NO_SECOND_SIGNING_ACCOUNT = 'CARDPLUSPAY_SECOND_SIGNING_API_KEY is not set: a cross-account check needs a second signing account';
 
 /** Where signed requests go: read-only endpoints only, nothing that spends or changes the account (SAFE-03). */
-export const SIGNED_ENDPOINTS: readonly Endpoint[] = ENDPOINTS.filter((e) => e.id === 'balance' || e.id === 'catalog' || e.id === 'orders');
+export const SIGNED_ENDPOINTS: readonly Endpoint[] = READ_ONLY_ENDPOINTS;
 
 export function signedEndpoint(id: 'balance' | 'catalog' | 'orders'): Endpoint {
   const found = SIGNED_ENDPOINTS.find((e) => e.id === id);

@@ -1,4 +1,5 @@
-import { expect, requirement, test, type Keys } from '../../helpers/fixtures';
+import { expect, requirement, test } from '../../helpers/fixtures';
+import type { Keys } from '../../helpers/keys';
 import { observe } from '../../helpers/client/observe';
 import { hstsVerdict } from '../../helpers/transport/hsts';
 

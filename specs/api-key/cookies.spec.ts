@@ -1,8 +1,7 @@
 import { expectUnauthorizedEnvelope } from '../../helpers/expectations';
-import { ENDPOINTS } from '../../helpers/endpoints';
+import { READ_ONLY_ENDPOINTS as READ_ONLY } from '../../helpers/endpoints';
 import { requirement, test } from '../../helpers/fixtures';
-
-const READ_ONLY = ENDPOINTS.filter((e) => e.id === 'balance' || e.id === 'catalog' || e.id === 'orders');
+import { keyHeader } from '../../helpers/keys';
 
 /**
  * The one check that sends cookies on purpose (SAFE-06): it writes the Cookie header itself, from
@@ -13,7 +12,7 @@ test('AUTH-09 cookies the API sets on an authenticated answer are not credential
   const setters: Array<{ title: string; call: ReturnType<(typeof READ_ONLY)[number]['call']>; cookie: string }> = [];
   for (const endpoint of READ_ONLY) {
     const call = endpoint.call(settings);
-    const reply = await api.send({ ...call, headers: { 'X-API-Key': keys.valid } });
+    const reply = await api.send({ ...call, headers: keyHeader(keys.valid) });
     // Only the name=value pair goes back, as a browser would send it; attributes stay behind.
     const pairs = reply.setCookies.map((c) => c.split(';')[0]!.trim()).filter((p) => p.includes('='));
     if (pairs.length > 0) setters.push({ title: endpoint.title, call, cookie: pairs.join('; ') });

@@ -1,7 +1,8 @@
 import type { ApiClient, Reply } from '../../helpers/client/client';
 import { expectSuccessEnvelope } from '../../helpers/expectations';
-import { NO_SUCH_ORDER, records } from '../../helpers/endpoints';
+import { NO_SUCH_ORDER, orderCall, records } from '../../helpers/endpoints';
 import { expect, requirement, test } from '../../helpers/fixtures';
+import { keyHeader } from '../../helpers/keys';
 
 const NO_SECOND_ACCOUNT = 'CARDPLUSPAY_SECOND_API_KEY is not set: AUTH-15 needs an active key of a second account without signing';
 const ID_FIELDS = ['order_id', 'id'] as const;
@@ -20,7 +21,7 @@ interface Listed {
 async function listBoth(api: ApiClient, accounts: readonly [Account, Account]): Promise<[Listed, Listed]> {
   const lists = await Promise.all(
     accounts.map(async (account) => {
-      const reply = await api.send({ path: 'orders', query: { per_page: '100' }, headers: { 'X-API-Key': account.key } });
+      const reply = await api.send({ path: 'orders', query: { per_page: '100' }, headers: keyHeader(account.key) });
       await expectSuccessEnvelope(reply, `GET orders with ${account.name}'s key`);
       return { account, orders: records(reply.json, ID_FIELDS) };
     }),
@@ -71,8 +72,8 @@ for (const [owner, asker] of [
     const other = lists[asker].account;
     const nowhere = nowhereId(lists);
 
-    const cross = await api.send({ path: `orders/${encodeURIComponent(order.id)}`, headers: { 'X-API-Key': other.key } });
-    const unknown = await api.send({ path: `orders/${nowhere}`, headers: { 'X-API-Key': other.key } });
+    const cross = await api.send({ ...orderCall(order.id), headers: keyHeader(other.key) });
+    const unknown = await api.send({ ...orderCall(nowhere), headers: keyHeader(other.key) });
     const what = `GET orders/{id} of an order in ${lists[owner].account.name}'s list, with ${other.name}'s key`;
     expect.soft(cross.status, `${what}: status must be 404, as the docs say for another account's order (got ${cross.status}${cross.status >= 200 && cross.status < 300 ? ': the order was served to another account' : ''})`).toBe(404);
     expect.soft(cross.status, `${what}: status must equal that of an id that exists nowhere (${unknown.status})`).toBe(unknown.status);

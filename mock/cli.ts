@@ -5,12 +5,10 @@
  * Prints the URLs, the throwaway test keys (printing them is the point: they exist only for this
  * run) and ready-to-paste settings. Secret files go to a private temp dir removed on exit.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { createMockMaterial } from './accounts';
 import { FAULT_NAMES, FAULTS, isFaultName, type FaultName } from './faults';
 import { HTTP_MODES, isHttpMode, type HttpMode } from './plain-http';
+import { makePrivateDir } from './private-dir';
 import { startMock } from './server';
 import { MOCK_TTL_SECONDS } from '../helpers/runner/embedded-mock';
 
@@ -92,17 +90,11 @@ async function main(): Promise<void> {
   const material = await createMockMaterial();
   const mock = await startMock({ material, fault: options.fault, httpMode: options.httpMode, challengeTtlSeconds: options.ttl ?? MOCK_TTL_SECONDS });
 
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cardpluspay-mock-'));
-  fs.chmodSync(dir, 0o700);
-  const write = (name: string, text: string): string => {
-    const file = path.join(dir, name);
-    fs.writeFileSync(file, text, { mode: 0o600 });
-    return file;
-  };
+  const dir = makePrivateDir('cardpluspay-mock-');
   const { accounts } = material;
-  const caFile = write('mock-ca.pem', material.tls.certPem);
-  const signingKeyFile = write('signing.pem', accounts.signing.signing!.privateKeyPem);
-  const secondSigningKeyFile = write('signing2.pem', accounts.signing2.signing!.privateKeyPem);
+  const caFile = dir.write('mock-ca.pem', material.tls.certPem);
+  const signingKeyFile = dir.write('signing.pem', accounts.signing.signing!.privateKeyPem);
+  const secondSigningKeyFile = dir.write('signing2.pem', accounts.signing2.signing!.privateKeyPem);
 
   const settings: Array<[string, string]> = [
     ['CARDPLUSPAY_BASE_URL', mock.baseUrl],
@@ -140,7 +132,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     void mock.close().finally(() => {
-      fs.rmSync(dir, { recursive: true, force: true });
+      dir.remove();
       process.exit(0);
     });
   };

@@ -21,6 +21,12 @@ const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'reports', 'self-test', 'report-check');
 export const CHROMIUM = '/usr/bin/chromium';
 /** docs/pitfalls.md: what Debian's Chromium needs to run headless here, and nothing that phones home. */
+/**
+ * How long the browser may take to start or to show any one thing. This checks what the report
+ * shows, not how fast: a quiet 2-core machine opens it in 6 s, and a loaded one took over 30 s, so
+ * the budget is far above both. A report that never renders still fails, at the budget.
+ */
+const BROWSER_BUDGET_MS = 300_000;
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /** What the report's header must count: the run's tests, plus the requirement matrix result. */
@@ -71,12 +77,12 @@ export async function browserCheck(record: Recorder, input: ShardCheckOutput, ba
   const requirementId = input.breaks.find((id) => failingTitle?.startsWith(`${id} `));
   const problems: string[] = [];
   const seen: string[] = [];
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: BROWSER_BUDGET_MS });
   let doing = 'opening the report';
   /** A fresh tab on the report's front page, opened from disk as a reviewer opens the CI artifact. */
   const open = async (): Promise<Page> => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.setDefaultTimeout(30_000);
+    page.setDefaultTimeout(BROWSER_BUDGET_MS);
     await page.goto(`file://${index}`);
     await page.getByText(`${MATRIX_NAME}: the target`).first().waitFor();
     return page;

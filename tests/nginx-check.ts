@@ -8,23 +8,20 @@
  * some variants itself (no upstream status), so the pass covers nginx's own answers too.
  *
  * Config, certificate and logs live in a private temp directory that is removed afterwards; nginx
- * is started and stopped here. Runs standalone (`npx tsx tests/nginx-check.ts`) or from the
+ * is started (once the mock it fronts is up) and stopped here. Runs standalone (`npx tsx tests/nginx-check.ts`) or from the
  * self-test; skipped with the reason when /usr/sbin/nginx is missing.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
-import { startEmbeddedMocks } from '../helpers/runner/embedded-mock';
-import { cleanEnv } from '../helpers/runner/env';
-import { runPlaywright } from '../helpers/runner/playwright-process';
-import { Redactor } from '../helpers/redact';
-import type { Summary } from '../helpers/reporting/summary-reporter';
+import type { Summary } from '../helpers/reporting/summary';
+import type { EmbeddedMocks } from '../helpers/runner/embedded-mock';
+import { makePrivateDir, type PrivateDir } from '../mock/private-dir';
 import type { Recorder } from './shard-check';
+import { ROOT, runSuiteAgainstMocks, type RunOutputs } from './support/run-suite';
 
-const ROOT = path.resolve(__dirname, '..');
 export const NGINX = '/usr/sbin/nginx';
 const OUT = path.join('reports', 'self-test', 'nginx');
 const CHECK = 'AUTH-14 behind nginx';
@@ -103,63 +100,67 @@ function ready(port: number, ca: string, nginx: ChildProcess): Promise<void> {
   });
 }
 
-export async function nginxCheck(record: Recorder, baseEnv: NodeJS.ProcessEnv): Promise<void> {
+/** Starts nginx in front of the started mock; resolves with the settings that point the suite at nginx. */
+async function startNginx(dir: PrivateDir, mocks: EmbeddedMocks, started: (nginx: ChildProcess) => void): Promise<Record<string, string>> {
+  const target = mocks.targetEnv.conformant!;
+  dir.write('cert.pem', mocks.material.tls.certPem);
+  dir.write('key.pem', mocks.material.tls.keyPem);
+  const port = await freePort();
+  const conf = dir.write('nginx.conf', config(dir.path, port, new URL(target.CARDPLUSPAY_BASE_URL!)));
+  // -e: the error log before the config is read; Debian's default (/var/log/nginx) is root's.
+  const nginx = spawn(NGINX, ['-p', dir.path, '-e', path.join(dir.path, 'error.log'), '-c', conf], { stdio: 'ignore' });
+  started(nginx);
+  await ready(port, mocks.material.tls.certPem, nginx);
+  // A remote-style target: the suite knows nothing of the mock behind nginx.
+  return { CARDPLUSPAY_TARGET: 'remote', CARDPLUSPAY_BASE_URL: `https://127.0.0.1:${port}/v1/`, CARDPLUSPAY_HTTP_URL: target.CARDPLUSPAY_HTTP_URL!, SELF_TEST_OUT_DIR: OUT };
+}
+
+async function stop(nginx: ChildProcess | undefined): Promise<void> {
+  if (!nginx || nginx.exitCode !== null || nginx.signalCode !== null) return;
+  const exited = new Promise((resolve) => nginx.once('exit', resolve));
+  nginx.kill('SIGTERM');
+  await exited;
+}
+
+export async function nginxCheck(record: Recorder): Promise<RunOutputs | undefined> {
   if (!fs.existsSync(NGINX)) {
     record(CHECK, true, `SKIPPED: nginx is not installed at ${NGINX}, so AUTH-14 was not checked behind a real front end. Install Debian's package: apt-get install -y nginx (.ci/run does this).`);
-    return;
+    return undefined;
   }
   const started = Date.now();
-  const mocks = await startEmbeddedMocks([{ name: 'behind-nginx' }]);
-  const redactor = new Redactor(mocks.secrets);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cardpluspay-nginx-'));
-  fs.chmodSync(dir, 0o700);
+  fs.rmSync(path.join(ROOT, OUT), { recursive: true, force: true });
+  fs.rmSync(path.join(ROOT, 'test-results', 'isolated', path.basename(OUT)), { recursive: true, force: true });
+  const dir = makePrivateDir('cardpluspay-nginx-');
   let nginx: ChildProcess | undefined;
   try {
-    const upstream = new URL(mocks.targetEnv['behind-nginx']!.CARDPLUSPAY_BASE_URL!);
-    fs.writeFileSync(path.join(dir, 'cert.pem'), mocks.material.tls.certPem, { mode: 0o600 });
-    fs.writeFileSync(path.join(dir, 'key.pem'), mocks.material.tls.keyPem, { mode: 0o600 });
-    const port = await freePort();
-    fs.writeFileSync(path.join(dir, 'nginx.conf'), config(dir, port, upstream), { mode: 0o600 });
-    // -e: the error log before the config is read; Debian's default (/var/log/nginx) is root's.
-    nginx = spawn(NGINX, ['-p', dir, '-e', path.join(dir, 'error.log'), '-c', path.join(dir, 'nginx.conf')], { stdio: 'ignore' });
-    await ready(port, mocks.material.tls.certPem, nginx);
-
-    fs.rmSync(path.join(ROOT, OUT), { recursive: true, force: true });
-    const env = {
-      ...baseEnv,
-      ...mocks.sharedEnv,
-      // A remote-style target: the suite knows nothing of the mock behind nginx.
-      CARDPLUSPAY_TARGET: 'remote',
-      CARDPLUSPAY_BASE_URL: `https://127.0.0.1:${port}/v1/`,
-      CARDPLUSPAY_HTTP_URL: mocks.targetEnv['behind-nginx']!.CARDPLUSPAY_HTTP_URL!,
-      SELF_TEST_OUT_DIR: OUT,
-    };
-    const run = await runPlaywright(path.join(ROOT, 'tests', 'isolated.config.ts'), ['--grep', '@AUTH-14'], env, redactor, false);
-    const file = path.join(ROOT, OUT, 'conformance-summary.json');
-    const summary = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Summary) : undefined;
-    const log = fs.existsSync(path.join(dir, 'access.log')) ? fs.readFileSync(path.join(dir, 'access.log'), 'utf8').trim().split('\n') : [];
+    const { runs, redactor, outputs } = await runSuiteAgainstMocks<Summary>(
+      [{ name: 'conformant' }],
+      [[{ name: 'AUTH-14 behind nginx', config: 'tests/isolated.config.ts', args: ['--grep', '@AUTH-14'], env: (mocks) => startNginx(dir, mocks, (n) => (nginx = n)), summaryFile: path.join(OUT, 'conformance-summary.json') }]],
+    );
+    await stop(nginx);
+    const run = runs[0]!;
+    const summary = run.summary;
+    const logFile = path.join(dir.path, 'access.log');
+    const log = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').trim().split('\n') : [];
     // "-" as upstream status: nginx answered the request itself.
     const own = log.filter((l) => / - "/.test(l));
     const ownStatuses = [...new Set(own.map((l) => l.split(' ')[0]!))].sort();
-    const held = summary?.requirements['AUTH-14']?.status === 'passed';
-    const ok = held && summary!.totals.failed === 0 && summary!.totals.passed > 0 && ownStatuses.length > 0;
+    const ok = summary?.requirements['AUTH-14']?.status === 'passed' && summary.totals.failed === 0 && summary.totals.passed > 0 && ownStatuses.length > 0;
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     record(
       CHECK,
       ok,
       summary
-        ? `${summary.totals.passed} passed, ${summary.totals.failed} failed through nginx (${log.length} requests, ${own.length} answered by nginx itself with ${ownStatuses.join('/') || 'nothing'}) in ${seconds} s`
+        ? `${summary.totals.passed} passed, ${summary.totals.failed} failed through nginx (${log.length} requests, ${own.length} answered by nginx itself with ${ownStatuses.join('/') || 'nothing'}) in ${seconds} s${summary.failedTests.length ? `; failed: ${summary.failedTests.slice(0, 5).join(' | ')}` : ''}`
         : `the run wrote no summary (Playwright exit ${run.code}): ${redactor.redact(run.rawOutput.split('\n').slice(-20).join('\n'))}`,
     );
-    if (!ok && summary) process.stdout.write(redactor.redact(run.rawOutput.split('\n').slice(-60).join('\n')));
+    return outputs;
+  } catch (error) {
+    record(CHECK, false, `could not run: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
   } finally {
-    if (nginx && nginx.exitCode === null) {
-      const exited = new Promise((resolve) => nginx!.once('exit', resolve));
-      nginx.kill('SIGTERM');
-      await exited;
-    }
-    await mocks.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await stop(nginx);
+    dir.remove();
   }
 }
 
@@ -167,5 +168,5 @@ if (require.main === module) {
   void nginxCheck((name, ok, detail) => {
     process.stdout.write(`${ok ? 'PASS' : 'FAIL'} ${name}: ${detail}\n`);
     if (!ok) process.exitCode = 1;
-  }, cleanEnv());
+  });
 }

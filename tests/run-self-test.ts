@@ -3,9 +3,10 @@
  * 1. typecheck; 2. unit tests (helpers, signer vectors, the mock's own contract tests, the
  * requirement-catalogue lint); 3. the fault matrix: the conformance specs against the conformant
  * mock (must pass) and against every fault in the mock's catalogue (each must be caught by the
- * requirement it names); 4. the leak scan over everything those runs wrote and printed;
- * 4b. AUTH-14 against the conformant mock behind Debian's nginx (tests/nginx-check.ts); 5. stability: the suite repeated against the conformant mock, zero failures (tests/stability.ts);
- * 6. sharding loses nothing (tests/shard-check.ts); 7. the merged Allure report in headless
+ * requirement it names); 4. stability: the suite repeated against the conformant mock, zero
+ * failures (tests/stability.ts); 4b. AUTH-14 against the conformant mock behind Debian's nginx
+ * (tests/nginx-check.ts); 5. sharding loses nothing (tests/shard-check.ts); 6. the leak scan
+ * over everything the runs of steps 3-5 wrote and printed; 7. the merged Allure report in headless
  * Chromium (tests/browser-check.ts). Step 1 also lints the CI workflow. Per-part wall and CPU
  * times go to reports/self-test/timings.json (read by `npm run bench`).
  * Ends with `N passed, N failed`.
@@ -13,10 +14,8 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startEmbeddedMocks, type MockTarget } from '../helpers/runner/embedded-mock';
-import { runPlaywright } from '../helpers/runner/playwright-process';
-import { Redactor } from '../helpers/redact';
-import type { Summary } from '../helpers/reporting/summary-reporter';
+import type { MockTarget } from '../helpers/runner/embedded-mock';
+import type { Summary } from '../helpers/reporting/summary';
 import { FAULTS, FAULT_NAMES } from '../mock/faults';
 import { StepTimer } from './bench/step-timer';
 import { browserCheck } from './browser-check';
@@ -24,8 +23,9 @@ import { scanForSecrets } from './leak-scan';
 import { nginxCheck } from './nginx-check';
 import { shardCheck } from './shard-check';
 import { stabilityCheck } from './stability';
+import { cleanEnv } from '../helpers/runner/env';
+import { ROOT, runSuiteAgainstMocks, type RunOutputs } from './support/run-suite';
 
-const ROOT = path.resolve(__dirname, '..');
 const results: Array<{ name: string; ok: boolean; detail: string }> = [];
 
 function record(name: string, ok: boolean, detail: string): void {
@@ -46,11 +46,6 @@ function runCommand(name: string, cmd: string, args: string[]): void {
   record(name, run.status === 0, `exit ${run.status ?? run.signal} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-/** The user's CARDPLUSPAY_* settings never leak into the self-test: it makes its own. */
-function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CARDPLUSPAY_')));
-}
-
 export const HTTP_MODES = ['refuse', '403', '426'] as const;
 
 /**
@@ -62,31 +57,23 @@ const faultFilter = argv.includes('--faults') ? new RegExp(argv[argv.indexOf('--
 const skipUnit = argv.includes('--skip-unit');
 const SELECTED = FAULT_NAMES.filter((f) => !faultFilter || faultFilter.test(f));
 
-async function faultMatrix(): Promise<void> {
+async function faultMatrix(): Promise<RunOutputs> {
   const targets: MockTarget[] = [
     { name: 'conformant' },
     ...HTTP_MODES.map((httpMode) => ({ name: `conformant-http-${httpMode}`, httpMode })),
     ...SELECTED.map((fault) => ({ name: `fault:${fault}`, fault })),
   ];
   const started = Date.now();
-  const mocks = await startEmbeddedMocks(targets);
-  const redactor = new Redactor(mocks.secrets);
   fs.rmSync(path.join(ROOT, 'reports', 'self-test'), { recursive: true, force: true });
   fs.rmSync(path.join(ROOT, 'test-results', 'self-test'), { recursive: true, force: true });
-  let rawOutput = '';
-  try {
-    const env = { ...cleanEnv(), ...mocks.sharedEnv, CARDPLUSPAY_MOCK_TARGETS: JSON.stringify(mocks.targetEnv) };
-    const run = await runPlaywright(path.join(ROOT, 'tests', 'faults.config.ts'), [], env, redactor);
-    rawOutput = run.rawOutput;
-  } finally {
-    await mocks.close();
-  }
-  const file = path.join(ROOT, 'reports', 'self-test', 'projects.json');
-  if (!fs.existsSync(file)) {
+  const { runs, outputs } = await runSuiteAgainstMocks<Record<string, Summary>>(targets, [
+    [{ name: 'fault-run', config: 'tests/faults.config.ts', env: (mocks) => ({ CARDPLUSPAY_MOCK_TARGETS: JSON.stringify(mocks.targetEnv) }), summaryFile: path.join('reports', 'self-test', 'projects.json'), echo: true }],
+  ]);
+  const perProject = runs[0]!.summary;
+  if (!perProject) {
     record('fault matrix', false, 'the run wrote no per-project summary');
-    return;
+    return outputs;
   }
-  const perProject = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, Summary>;
   for (const t of targets.filter((t) => !t.fault)) {
     const s = perProject[t.name];
     const ok = !!s && s.totals.failed === 0 && s.totals.passed > 0 && s.errors === 0;
@@ -107,10 +94,16 @@ async function faultMatrix(): Promise<void> {
   const matrix = { caught, faults: SELECTED.length, seconds: (Date.now() - started) / 1000 };
   fs.writeFileSync(path.join(ROOT, 'reports', 'self-test', 'fault-matrix.json'), `${JSON.stringify({ ...matrix, rows: rows.slice(1) }, null, 2)}\n`);
   record('fault matrix', caught === SELECTED.length, `${caught}/${SELECTED.length} faults caught in ${matrix.seconds.toFixed(1)} s`);
+  return outputs;
+}
 
-  step('Leak scan');
-  const hits = scanForSecrets([path.join(ROOT, 'reports'), path.join(ROOT, 'test-results')], mocks.secrets, { 'fault-run output': rawOutput });
-  record('no secret in reports, results or output', hits.length === 0, hits.length === 0 ? 'scanned clean' : `secrets found in: ${hits.join(', ')}`);
+/** SAFE-01's proof for the self-test: every secret of every run, searched in everything the runs wrote and printed. */
+function leakScan(of: readonly RunOutputs[]): void {
+  const secrets = of.flatMap((o) => o.secrets);
+  const printed = Object.assign({}, ...of.map((o) => o.printed)) as Record<string, string>;
+  const hits = scanForSecrets([path.join(ROOT, 'reports'), path.join(ROOT, 'test-results')], secrets, printed);
+  const scanned = `${of.length} checks' secrets over reports/, test-results/ and ${Object.keys(printed).length} runs' output`;
+  record('no secret in reports, results or output', hits.length === 0, hits.length === 0 ? `scanned clean: ${scanned}` : `secrets found in: ${hits.join(', ')}`);
 }
 
 function printTable(rows: string[][]): void {
@@ -129,15 +122,19 @@ async function main(): Promise<void> {
     runCommand('unit tests', process.execPath, [require.resolve('@playwright/test/cli'), 'test', '-c', path.join(ROOT, 'tests', 'unit.config.ts')]);
   }
   step('Fault matrix: the conformant mock and every catalogued fault');
-  await faultMatrix();
-  step('AUTH-14 behind nginx: a real front end answering variants itself is no false alarm');
-  await nginxCheck(record, cleanEnv());
+  const outputs = [await faultMatrix()];
   step('Stability: the whole suite, repeated, against the conformant mock');
-  await stabilityCheck(record, cleanEnv());
+  outputs.push(await stabilityCheck(record));
+  step('AUTH-14 behind nginx: a real front end answering variants itself is no false alarm');
+  const behindNginx = await nginxCheck(record);
+  if (behindNginx) outputs.push(behindNginx);
   step('Sharding: the suite as 1 shard and as 3 shards against one mock, merged');
-  const sharded = await shardCheck(record, cleanEnv());
+  const sharded = await shardCheck(record);
+  outputs.push(sharded.outputs);
+  step('Leak scan: every run above, its files and its output');
+  leakScan(outputs);
   step('The Allure report, merged from the shards, in headless Chromium');
-  if (sharded) await browserCheck(record, sharded, cleanEnv());
+  if (sharded.forBrowser) await browserCheck(record, sharded.forBrowser, cleanEnv());
   const failed = results.filter((r) => !r.ok);
   timer.write(path.join(ROOT, 'reports', 'self-test', 'timings.json'));
   process.stdout.write(`\nnpm test took ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);

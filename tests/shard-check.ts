@@ -11,16 +11,13 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { startEmbeddedMocks } from '../helpers/runner/embedded-mock';
-import { runPlaywright } from '../helpers/runner/playwright-process';
-import { Redactor } from '../helpers/redact';
 import { matrixRows } from '../helpers/reporting/requirement-matrix';
 import type { RequirementId } from '../helpers/requirements';
-import { exitCodeFor, type Summary } from '../helpers/reporting/summary-reporter';
+import { exitCodeFor, type Summary } from '../helpers/reporting/summary';
 import { FAULTS, type FaultName } from '../mock/faults';
-import { scanForSecrets } from './leak-scan';
+import { cleanEnv } from '../helpers/runner/env';
+import { ROOT, runSuiteAgainstMocks, type RunOutputs, type SuiteRunSpec } from './support/run-suite';
 
-const ROOT = path.resolve(__dirname, '..');
 /** A fault that breaks one check, whose failure shows a redacted exchange and an ajv error. */
 export const SHARD_CHECK_FAULT: FaultName = 'balance-number';
 const SHARDS = 3;
@@ -38,14 +35,6 @@ export interface ShardCheckOutput {
   secrets: string[];
   fault: FaultName;
   breaks: readonly RequirementId[];
-}
-
-interface Run {
-  name: string;
-  code: number;
-  seconds: number;
-  summary?: Summary;
-  raw: string;
 }
 
 /** Test id -> Allure status, from a results folder; the requirement matrix is not a test. */
@@ -68,44 +57,38 @@ function differences(a: Map<string, string>, b: Map<string, string>): string[] {
   return diff;
 }
 
-export async function shardCheck(record: Recorder, baseEnv: NodeJS.ProcessEnv): Promise<ShardCheckOutput | undefined> {
-  const started = Date.now();
+export async function shardCheck(record: Recorder): Promise<{ outputs: RunOutputs; forBrowser?: ShardCheckOutput }> {
   const out = path.join(ROOT, OUT);
   fs.rmSync(out, { recursive: true, force: true });
   const names = ['single', ...Array.from({ length: SHARDS }, (_, i) => `shard-${i + 1}`)];
   for (const n of names) fs.rmSync(path.join(ROOT, 'test-results', 'isolated', n), { recursive: true, force: true });
 
-  const mocks = await startEmbeddedMocks([{ name: 'mock', fault: SHARD_CHECK_FAULT }]);
-  const redactor = new Redactor(mocks.secrets);
-  // The suite is not told about the fault: its results must be those of an ordinary run.
-  const { CARDPLUSPAY_MOCK_FAULT: _fault, ...target } = mocks.targetEnv.mock!;
-  const runOne = async (name: string): Promise<Run> => {
-    const t = Date.now();
-    const shard = name === 'single' ? [] : ['--shard', `${name.slice('shard-'.length)}/${SHARDS}`];
-    // The shards run at once, as on three CI machines: one worker each keeps the two cores busy.
-    const workers = name === 'single' ? {} : { CARDPLUSPAY_WORKERS: '1' };
-    const env = { ...baseEnv, ...mocks.sharedEnv, ...target, ...workers, SELF_TEST_OUT_DIR: path.join(OUT, name) };
-    const run = await runPlaywright(path.join(ROOT, 'tests', 'isolated.config.ts'), shard, env, redactor, false);
-    const file = path.join(out, name, 'conformance-summary.json');
-    const summary = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Summary) : undefined;
-    const totals = summary ? `${summary.totals.passed} passed, ${summary.totals.failed} failed, ${summary.totals.skipped} skipped` : 'no summary';
-    process.stdout.write(`  ${name}${shard.length ? ` (${shard.join(' ')})` : ''}: ${totals}, Playwright exit ${run.code}, ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
-    if (!summary) process.stdout.write(redactor.redact(run.rawOutput.split('\n').slice(-30).join('\n')));
-    return { name, code: run.code, seconds: (Date.now() - t) / 1000, summary, raw: run.rawOutput };
-  };
-  const runs: Run[] = [];
-  try {
-    runs.push(await runOne('single'));
-    runs.push(...(await Promise.all(names.slice(1).map(runOne))));
-  } finally {
-    await mocks.close();
+  const shardArgs = (name: string): string[] => (name === 'single' ? [] : ['--shard', `${name.slice('shard-'.length)}/${SHARDS}`]);
+  const spec = (name: string): SuiteRunSpec => ({
+    name,
+    config: 'tests/isolated.config.ts',
+    args: shardArgs(name),
+    env: (mocks) => {
+      // The suite is not told about the fault: its results must be those of an ordinary run.
+      const { CARDPLUSPAY_MOCK_FAULT: _fault, ...target } = mocks.targetEnv.mock!;
+      // The shards run at once, as on three CI machines: one worker each keeps the two cores busy.
+      const workers: Record<string, string> = name === 'single' ? {} : { CARDPLUSPAY_WORKERS: '1' };
+      return { ...target, ...workers, SELF_TEST_OUT_DIR: path.join(OUT, name) };
+    },
+    summaryFile: path.join(OUT, name, 'conformance-summary.json'),
+  });
+  const { runs, outputs } = await runSuiteAgainstMocks<Summary>([{ name: 'mock', fault: SHARD_CHECK_FAULT }], [[spec('single')], names.slice(1).map(spec)]);
+  for (const r of runs) {
+    const totals = r.summary ? `${r.summary.totals.passed} passed, ${r.summary.totals.failed} failed, ${r.summary.totals.skipped} skipped` : 'no summary';
+    const shard = shardArgs(r.name);
+    process.stdout.write(`  ${r.name}${shard.length ? ` (${shard.join(' ')})` : ''}: ${totals}, Playwright exit ${r.code}, ${r.seconds.toFixed(1)} s\n`);
   }
 
   const single = runs[0]!.summary;
   const shardRuns = runs.slice(1);
   if (!single || shardRuns.some((r) => !r.summary)) {
     record('sharded run matches the whole run', false, `a run wrote no summary: ${runs.filter((r) => !r.summary).map((r) => r.name).join(', ')}`);
-    return undefined;
+    return { outputs };
   }
   const breaks = FAULTS[SHARD_CHECK_FAULT].breaks;
 
@@ -114,12 +97,12 @@ export async function shardCheck(record: Recorder, baseEnv: NodeJS.ProcessEnv): 
   const merge = spawnSync(
     process.execPath,
     [require.resolve('tsx/cli'), path.join(ROOT, 'helpers', 'runner', 'merge-summaries.ts'), '--out', path.join(mergedDir, 'conformance-summary.json'), '--allure-results', path.join(mergedDir, 'allure-results'), ...shardRuns.map((r) => path.join(OUT, r.name, 'conformance-summary.json'))],
-    { cwd: ROOT, encoding: 'utf8', env: baseEnv },
+    { cwd: ROOT, encoding: 'utf8', env: cleanEnv() },
   );
   const mergedFile = path.join(ROOT, mergedDir, 'conformance-summary.json');
   if (!fs.existsSync(mergedFile)) {
     record('sharded run matches the whole run', false, `the merge wrote nothing (exit ${merge.status}): ${merge.stderr.trim()}`);
-    return undefined;
+    return { outputs };
   }
   const merged = JSON.parse(fs.readFileSync(mergedFile, 'utf8')) as Summary;
 
@@ -158,15 +141,15 @@ export async function shardCheck(record: Recorder, baseEnv: NodeJS.ProcessEnv): 
     `shard exits ${codes.map((c) => `${c.name}=${c.code}`).join(', ')}; merged ${mergedCode}, whole ${exitCodeFor(single, runs[0]!.code, false)} (${breaks.join(', ')} broken by fault ${SHARD_CHECK_FAULT})${wrong.length ? `; wrong: ${wrong.map((c) => c.name).join(', ')}` : ''}`,
   );
 
-  const hits = scanForSecrets([out, ...names.map((n) => path.join(ROOT, 'test-results', 'isolated', n))], mocks.secrets, Object.fromEntries(runs.map((r) => [`${r.name} output`, r.raw])));
-  record('no secret in the sharded runs\' outputs', hits.length === 0, hits.length === 0 ? `scanned clean (${((Date.now() - started) / 1000).toFixed(1)} s for ${runs.length} runs)` : `secrets found in: ${hits.join(', ')}`);
-
   return {
-    single,
-    merged,
-    resultsDirs: [...shardRuns.map((r) => path.join(OUT, r.name, 'allure-results')), path.join(mergedDir, 'allure-results')],
-    secrets: mocks.secrets,
-    fault: SHARD_CHECK_FAULT,
-    breaks,
+    outputs,
+    forBrowser: {
+      single,
+      merged,
+      resultsDirs: [...shardRuns.map((r) => path.join(OUT, r.name, 'allure-results')), path.join(mergedDir, 'allure-results')],
+      secrets: outputs.secrets,
+      fault: SHARD_CHECK_FAULT,
+      breaks,
+    },
   };
 }

@@ -5,9 +5,9 @@
  * NODE_EXTRA_CA_CERTS once at process start, so the global setup sets it before any worker starts.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createMockMaterial } from '../mock/accounts';
+import { makePrivateDir } from '../mock/private-dir';
 
 export interface UnitTls {
   certPem: string;
@@ -20,20 +20,14 @@ export interface UnitTls {
 export default async function trustUnitCertificate(): Promise<() => void> {
   if (process.env.UNIT_TLS_DIR) return () => undefined;
   const { tls } = await createMockMaterial();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cardpluspay-unit-tls-'));
-  fs.chmodSync(dir, 0o700);
-  const write = (name: string, text: string): string => {
-    const file = path.join(dir, name);
-    fs.writeFileSync(file, text, { mode: 0o600 });
-    return file;
-  };
-  write('cert.pem', tls.certPem);
-  write('key.pem', tls.keyPem);
+  const dir = makePrivateDir('cardpluspay-unit-tls-');
+  dir.write('cert.pem', tls.certPem);
+  dir.write('key.pem', tls.keyPem);
   // Keep whatever the user already trusts (a corporate proxy's CA) alongside ours.
   const already = process.env.NODE_EXTRA_CA_CERTS && fs.existsSync(process.env.NODE_EXTRA_CA_CERTS) ? fs.readFileSync(process.env.NODE_EXTRA_CA_CERTS, 'utf8') : '';
-  process.env.NODE_EXTRA_CA_CERTS = write('trusted.pem', `${already}\n${tls.certPem}`);
-  process.env.UNIT_TLS_DIR = dir;
-  return () => fs.rmSync(dir, { recursive: true, force: true });
+  process.env.NODE_EXTRA_CA_CERTS = dir.write('trusted.pem', `${already}\n${tls.certPem}`);
+  process.env.UNIT_TLS_DIR = dir.path;
+  return () => dir.remove();
 }
 
 /** The certificate the global setup made; for tests. */

@@ -9,6 +9,8 @@ export default defineConfig({
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   retries: 0,
+  // A hang detector, not a speed limit: the machine may be shared and loaded, and a slow pass is still a pass.
+  timeout: 120_000,
   workers: 2,
   reporter: [['list']],
   use: { trace: 'off' },

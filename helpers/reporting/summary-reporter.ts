@@ -13,7 +13,6 @@ import { matrixMarkdown, writeMatrixResult } from './requirement-matrix';
 import { summarise, verdictLines, type Summary } from './summary';
 
 // For tests/run-self-test.ts, stability.ts and shard-check.ts until their rewrite imports ./summary.
-export { exitCodeFor, type Summary } from './summary';
 
 interface Options {
   outputFile?: string;

@@ -3,11 +3,9 @@
  * files and CA file are shared (one set of per-run secrets), each instance adds its own URLs.
  * Secret files live in a private temp directory that close() removes.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { createMockMaterial, type MockMaterial } from '../../mock/accounts';
 import type { FaultName } from '../../mock/faults';
+import { makePrivateDir } from '../../mock/private-dir';
 import { startMock, type MockHandle, type MockOptions } from '../../mock/server';
 
 export interface MockTarget {
@@ -32,23 +30,17 @@ export const MOCK_TTL_SECONDS = 2;
 
 export async function startEmbeddedMocks(targets: readonly MockTarget[], ttlSeconds = MOCK_TTL_SECONDS): Promise<EmbeddedMocks> {
   const material = await createMockMaterial();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cardpluspay-mock-'));
-  fs.chmodSync(dir, 0o700);
-  const file = (name: string, text: string): string => {
-    const p = path.join(dir, name);
-    fs.writeFileSync(p, text, { mode: 0o600 });
-    return p;
-  };
+  const dir = makePrivateDir('cardpluspay-mock-');
   const { accounts } = material;
-  const caFile = file('mock-ca.pem', material.tls.certPem);
+  const caFile = dir.write('mock-ca.pem', material.tls.certPem);
   const sharedEnv: Record<string, string> = {
     CARDPLUSPAY_TARGET: 'mock',
     CARDPLUSPAY_API_KEY: accounts.active.key,
     CARDPLUSPAY_INACTIVE_API_KEY: accounts.inactive.key,
     CARDPLUSPAY_SIGNING_API_KEY: accounts.signing.key,
-    CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE: file('signing.pem', accounts.signing.signing!.privateKeyPem),
+    CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE: dir.write('signing.pem', accounts.signing.signing!.privateKeyPem),
     CARDPLUSPAY_SECOND_SIGNING_API_KEY: accounts.signing2.key,
-    CARDPLUSPAY_SECOND_SIGNING_PRIVATE_KEY_FILE: file('signing2.pem', accounts.signing2.signing!.privateKeyPem),
+    CARDPLUSPAY_SECOND_SIGNING_PRIVATE_KEY_FILE: dir.write('signing2.pem', accounts.signing2.signing!.privateKeyPem),
     CARDPLUSPAY_CA_FILE: caFile,
     CARDPLUSPAY_CHALLENGE_TTL_SECONDS: String(ttlSeconds),
     NODE_EXTRA_CA_CERTS: caFile,
@@ -57,7 +49,7 @@ export async function startEmbeddedMocks(targets: readonly MockTarget[], ttlSeco
   const targetEnv: Record<string, Record<string, string>> = {};
   const close = async (): Promise<void> => {
     await Promise.allSettled([...handles.values()].map((h) => h.close()));
-    fs.rmSync(dir, { recursive: true, force: true });
+    dir.remove();
   };
   try {
     for (const target of targets) {

@@ -2,21 +2,20 @@
  * The conformant mock's key check: only the exact key in X-API-Key passes, and every failure gets
  * the byte-identical 401 envelope, so no answer tells one failure from another.
  */
-import { expect, test } from '@playwright/test';
-import { createMockMaterial, randomKey, type MockMaterial } from '../../mock/accounts';
-import { probe, type ProbeCall, type ProbeReply } from '../../mock/probe';
-import { startMock, type MockHandle } from '../../mock/server';
+import { randomKey, type MockMaterial } from '../../mock/accounts';
+import { probe, type ProbeCall, type ProbeReply } from '../support/probe';
+import type { MockHandle } from '../../mock/server';
+import { expect, test } from '../support/mock-fixture';
 
 let material: MockMaterial;
 let mock: MockHandle;
 let call: (c: ProbeCall) => Promise<ProbeReply>;
 
-test.beforeAll(async () => {
-  material = await createMockMaterial();
-  mock = await startMock({ material });
+test.beforeAll(({ mock: workerMock, mockMaterial }) => {
+  material = mockMaterial;
+  mock = workerMock;
   call = probe(material, mock.baseUrl);
 });
-test.afterAll(async () => mock.close());
 
 const UNAUTHORIZED = '{"success":false,"message":"Unauthorized","data":{}}';
 /** Bytes as they go on the wire: header values travel as latin1. */

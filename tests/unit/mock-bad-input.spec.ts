@@ -3,12 +3,13 @@
  * Tests in this file run in order, so the last one sees the mock after everything before it.
  */
 import tls from 'node:tls';
-import { expect, test } from '@playwright/test';
 import { schemaErrors } from '../../helpers/schemas';
-import { createMockMaterial, type MockMaterial } from '../../mock/accounts';
-import { probe, type ProbeCall, type ProbeReply } from '../../mock/probe';
+import type { MockMaterial } from '../../mock/accounts';
+import { probe, type ProbeCall, type ProbeReply } from '../support/probe';
 import { BODY_LIMIT_BYTES } from '../../mock/request';
-import { startMock, type MockHandle } from '../../mock/server';
+import { parseResponse } from './raw-http';
+import type { MockHandle } from '../../mock/server';
+import { expect, test } from '../support/mock-fixture';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -16,12 +17,11 @@ let material: MockMaterial;
 let mock: MockHandle;
 let call: (c: ProbeCall) => Promise<ProbeReply>;
 
-test.beforeAll(async () => {
-  material = await createMockMaterial();
-  mock = await startMock({ material });
+test.beforeAll(({ mock: workerMock, mockMaterial }) => {
+  material = mockMaterial;
+  mock = workerMock;
   call = probe(material, mock.baseUrl);
 });
-test.afterAll(async () => mock.close());
 
 const withKey = (c: ProbeCall): Promise<ProbeReply> => {
   const extra = Array.isArray(c.headers) ? c.headers : Object.entries(c.headers ?? {});
@@ -35,17 +35,23 @@ function expectError(reply: ProbeReply, status: number, message?: string): void 
   if (message) expect((reply.json as { message: string }).message).toBe(message);
 }
 
-/** Writes raw bytes over TLS and returns whatever comes back before the server closes or `waitMs` passes. */
-function rawTls(bytes: string, waitMs = 1000): Promise<string> {
+/**
+ * Writes raw bytes over TLS and returns what comes back once one whole answer has arrived or the
+ * server closes; `budgetMs` only ends a server that does neither.
+ */
+function rawTls(bytes: string, budgetMs = 20_000): Promise<string> {
   const url = new URL(mock.baseUrl);
   return new Promise((resolve, reject) => {
-    let received = '';
+    let received = Buffer.alloc(0);
     const socket = tls.connect({ host: url.hostname, port: Number(url.port), ca: material.tls.certPem, servername: 'localhost' }, () => socket.write(bytes));
-    const timer = setTimeout(() => socket.destroy(), waitMs);
-    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    const timer = setTimeout(() => socket.destroy(), budgetMs);
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      if (parseResponse(received, false, false).kind !== 'incomplete') socket.destroy();
+    });
     socket.on('close', () => {
       clearTimeout(timer);
-      resolve(received);
+      resolve(received.toString('latin1'));
     });
     socket.on('error', reject);
   });

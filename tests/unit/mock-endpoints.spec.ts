@@ -2,23 +2,22 @@
  * The conformant mock's endpoints answer in the shapes of schemas/, the same files the suite
  * checks a real target with, so the mock cannot drift from the contract.
  */
-import { expect, test } from '@playwright/test';
 import { schemaErrors, type SchemaName } from '../../helpers/schemas';
-import { createMockMaterial, type MockMaterial } from '../../mock/accounts';
+import type { MockMaterial } from '../../mock/accounts';
 import { ORDERS } from '../../mock/data';
-import { probe, type ProbeCall, type ProbeReply } from '../../mock/probe';
-import { startMock, type MockHandle } from '../../mock/server';
+import { probe, type ProbeCall, type ProbeReply } from '../support/probe';
+import type { MockHandle } from '../../mock/server';
+import { expect, test } from '../support/mock-fixture';
 
 let material: MockMaterial;
 let mock: MockHandle;
 let call: (c: ProbeCall) => Promise<ProbeReply>;
 
-test.beforeAll(async () => {
-  material = await createMockMaterial();
-  mock = await startMock({ material });
+test.beforeAll(({ mock: workerMock, mockMaterial }) => {
+  material = mockMaterial;
+  mock = workerMock;
   call = probe(material, mock.baseUrl);
 });
-test.afterAll(async () => mock.close());
 
 const withKey = (c: ProbeCall): Promise<ProbeReply> => call({ ...c, headers: { 'X-API-Key': material.accounts.active.key, ...(c.headers as Record<string, string> | undefined) } });
 

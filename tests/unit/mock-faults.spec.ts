@@ -4,21 +4,21 @@
  * passes. The probe table is a Record over FaultName, so a fault without a probe does not compile.
  */
 import crypto from 'node:crypto';
-import { expect, test } from '@playwright/test';
 import { isRequirementId } from '../../helpers/requirements';
 import { schemaErrors } from '../../helpers/schemas';
-import { createMockMaterial, randomKey, type MockMaterial } from '../../mock/accounts';
+import { randomKey, type MockMaterial } from '../../mock/accounts';
 import { FAULT_NAMES, FAULTS, isFaultName, type FaultName } from '../../mock/faults';
-import { probe, send, signChallenge, type ProbeCall, type ProbeReply } from '../../mock/probe';
+import { probe, send, signChallenge, type ProbeCall, type ProbeReply } from '../support/probe';
 import { startMock, type MockHandle } from '../../mock/server';
+import { expect, test } from '../support/mock-fixture';
 
 const TTL_SECONDS = 1;
 
 let material: MockMaterial;
 let conformant: MockHandle;
 
-test.beforeAll(async () => {
-  material = await createMockMaterial();
+test.beforeAll(async ({ mockMaterial }) => {
+  material = mockMaterial;
   conformant = await startMock({ material, challengeTtlSeconds: TTL_SECONDS });
 });
 test.afterAll(async () => conformant.close());

@@ -4,20 +4,19 @@
  */
 import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { expect, test } from '@playwright/test';
-import { createMockMaterial, randomKey, type MockMaterial } from '../../mock/accounts';
+import { randomKey, type MockMaterial } from '../../mock/accounts';
 import { Journal } from '../../mock/journal';
-import { send, type ProbeCall } from '../../mock/probe';
-import { startMock, type JournalEntry, type MockHandle } from '../../mock/server';
+import { send, type ProbeCall } from '../support/probe';
+import type { JournalEntry, MockHandle } from '../../mock/server';
+import { expect, test } from '../support/mock-fixture';
 
 let material: MockMaterial;
 let mock: MockHandle;
 
-test.beforeAll(async () => {
-  material = await createMockMaterial();
-  mock = await startMock({ material });
+test.beforeAll(({ mock: workerMock, mockMaterial }) => {
+  material = mockMaterial;
+  mock = workerMock;
 });
-test.afterAll(async () => mock.close());
 
 const fingerprint = (value: string): string => crypto.createHash('sha256').update(value, 'latin1').digest('hex').slice(0, 16);
 

@@ -3,25 +3,22 @@
  * and only a PKCS#1 v1.5 SHA-256 signature over the exact challenge, in strict Base64, passes.
  */
 import crypto from 'node:crypto';
-import { expect, test } from '@playwright/test';
 import { schemaErrors } from '../../helpers/schemas';
-import { createMockMaterial, type AccountName, type MockMaterial } from '../../mock/accounts';
-import { probe, signChallenge, type ProbeCall, type ProbeReply } from '../../mock/probe';
-import { startMock, type MockHandle } from '../../mock/server';
+import type { AccountName, MockMaterial } from '../../mock/accounts';
+import { probe, signChallenge, type ProbeCall, type ProbeReply } from '../support/probe';
+import type { MockHandle } from '../../mock/server';
 import { MISSING_SIGNING_HEADERS, SIGNATURE_FAILED } from '../../mock/signing';
-
-const TTL_SECONDS = 1;
+import { expect, test } from '../support/mock-fixture';
 
 let material: MockMaterial;
 let mock: MockHandle;
 let call: (c: ProbeCall) => Promise<ProbeReply>;
 
-test.beforeAll(async () => {
-  material = await createMockMaterial();
-  mock = await startMock({ material, challengeTtlSeconds: TTL_SECONDS });
+test.beforeAll(({ mock: workerMock, mockMaterial }) => {
+  material = mockMaterial;
+  mock = workerMock;
   call = probe(material, mock.baseUrl);
 });
-test.afterAll(async () => mock.close());
 
 type Signer = 'signing' | 'signing2';
 
@@ -44,12 +41,17 @@ function expectRefused(reply: ProbeReply, message = SIGNATURE_FAILED): void {
 }
 
 test('the challenge endpoint issues fresh challenges in the challenge schema', async () => {
+  const before = Date.now();
   const reply = await call({ method: 'POST', path: 'auth/challenge', headers: { 'X-API-Key': keyOf('signing') } });
+  const after = Date.now();
   expect(reply.status).toBe(200);
   expect(schemaErrors('challenge', reply.json)).toEqual([]);
   const data = (reply.json as { data: { challenge: string; expires_in: number; expires_at: string } }).data;
-  expect(data.expires_in).toBe(TTL_SECONDS);
-  expect(Math.abs(Date.parse(data.expires_at) - Date.now() - TTL_SECONDS * 1000)).toBeLessThan(500);
+  expect(data.expires_in).toBe(mock.challengeTtlSeconds);
+  // Bracketed by the request's own start and end, so a slow machine cannot push it out of range.
+  const issuedAt = Date.parse(data.expires_at) - mock.challengeTtlSeconds * 1000;
+  expect(issuedAt).toBeGreaterThanOrEqual(before);
+  expect(issuedAt).toBeLessThanOrEqual(after);
   // Both cases present, so a case-changed copy is another string.
   expect(data.challenge).toMatch(/^(?=.*[a-z])(?=.*[A-Z])[A-Za-z0-9_-]{43}$/);
   expect(await issue()).not.toBe(data.challenge);
@@ -132,7 +134,8 @@ test('eight concurrent uses of one challenge: exactly one succeeds', async () =>
 
 test('a challenge used after its lifetime gets 401', async () => {
   const challenge = await issue();
-  await new Promise((resolve) => setTimeout(resolve, TTL_SECONDS * 1000 + 100));
+  // The mock stamped the challenge before it answered, so a full lifetime from here is past its end.
+  await new Promise((resolve) => setTimeout(resolve, mock.challengeTtlSeconds * 1000 + 100));
   expectRefused(await signed('signing', challenge, signChallenge(challenge, privateKeyOf('signing'))));
 });
 

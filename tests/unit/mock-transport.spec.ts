@@ -3,17 +3,17 @@
  * HSTS, and a plain-HTTP origin that never reaches the API in any of its modes.
  */
 import https from 'node:https';
-import { expect, test } from '@playwright/test';
-import { createMockMaterial, randomKey, type MockMaterial } from '../../mock/accounts';
-import { send } from '../../mock/probe';
+import { randomKey, type MockMaterial } from '../../mock/accounts';
+import { send } from '../support/probe';
 import { HTTP_MODES } from '../../mock/plain-http';
 import { startMock, type MockHandle } from '../../mock/server';
+import { expect, test } from '../support/mock-fixture';
 
 let material: MockMaterial;
 const mocks = new Map<string, MockHandle>();
 
-test.beforeAll(async () => {
-  material = await createMockMaterial();
+test.beforeAll(async ({ mockMaterial }) => {
+  material = mockMaterial;
   for (const mode of HTTP_MODES) mocks.set(mode, await startMock({ material, httpMode: mode }));
 });
 test.afterAll(async () => {

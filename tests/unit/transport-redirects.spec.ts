@@ -8,14 +8,14 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import type { APIRequestContext } from '@playwright/test';
 import { ApiClient, GuardError } from '../../helpers/client/client';
 import type { HttpOutcome } from '../../helpers/settings';
 import { fingerprint, MockControl } from '../../helpers/mock-control';
 import { expectOnlyCanaryOverHttp, probePlainHttp } from '../../helpers/transport/plain-http';
-import { createMockMaterial } from '../../mock/accounts';
-import { send as sendToMock } from '../../mock/probe';
 import { startMock } from '../../mock/server';
+import { send as sendToMock } from '../support/probe';
+import { expect, test } from '../support/mock-fixture';
 import { unitTls } from '../unit-tls';
 
 const req = (id: string) => ({ annotation: [{ type: 'requirement', description: id }] });
@@ -157,8 +157,8 @@ test.describe('SAFE-02: no configured key over plain HTTP, through a redirect, o
   });
 });
 
-test('SAFE-02 the journal check sees a configured key or a stranger key that reached the mock over HTTP', req('SAFE-02'), async () => {
-  const material = await createMockMaterial();
+test('SAFE-02 the journal check sees a configured key or a stranger key that reached the mock over HTTP', req('SAFE-02'), async ({ mockMaterial: material }) => {
+  // A mock of its own: the check reads the whole journal, which the worker's shared mock fills with other files' traffic.
   const mock = await startMock({ material });
   try {
     const journal = new MockControl(mock.controlUrl);

@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import type { MockMaterial } from './accounts';
+import type { MockMaterial } from '../../mock/accounts';
 
 export interface ProbeCall {
   method?: string;

@@ -5,15 +5,15 @@
  * between the check and the mark for another request to slip into. A failed attempt consumes
  * nothing (the contract leaves that open; keeping the challenge is the kinder choice).
  *
- * The signing faults are a ChallengePolicy, chosen once when the server starts, so this file
- * holds no fault names.
+ * What may vary is a ChallengePolicy, part of the mock's behaviour record and chosen once when
+ * the server starts, so this file holds no fault names.
  */
 import crypto from 'node:crypto';
 import type { AccountName } from './accounts';
 
 export interface Challenge {
   readonly value: string;
-  /** null only when a fault issued it without a key. */
+  /** null only when the challenge endpoint is served without a key. */
   readonly account: AccountName | null;
   readonly issuedAt: number;
   /** The end of the enforced lifetime (Infinity when the policy never expires challenges). */
@@ -23,7 +23,7 @@ export interface Challenge {
 }
 
 export interface ChallengePolicy {
-  /** Enforced lifetime. Equal to the advertised TTL unless a fault says otherwise. */
+  /** Enforced lifetime. Conformant, equal to the advertised TTL. */
   lifetimeMs: number;
   boundToAccount: boolean;
   consume: 'once' | 'per-path' | 'never';

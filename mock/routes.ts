@@ -1,26 +1,39 @@
 /**
- * The API: given the request, the accounts and the fault, decide the answer. Order of decisions:
- * outside /v1 is 404 with no auth; GET /v1/ is public; everything else under /v1 runs the key
- * check, then (for signing accounts) the signature check, and only then routing, so an unknown
- * path or a wrong method tells nothing to a caller without a valid key.
+ * The API: given the request, the accounts and the behaviour, decide the answer. Order of
+ * decisions: outside /v1 is 404 with no auth; GET /v1/ is public; everything else under /v1 runs
+ * the key check, then (for signing accounts) the signature check, and only then routing, so an
+ * unknown path or a wrong method tells nothing to a caller without a valid key.
  */
 import type { Account, MockMaterial } from './accounts';
-import { authenticate, keyRefusal, unauthorized } from './auth';
-import { fail, json, methodNotAllowed, notFound, ok, type Reply } from './envelope';
-import type { FaultName } from './faults';
+import { authenticate, CONFORMANT_KEY_CHECK, type KeyCheckStages } from './auth';
+import { CONFORMANT_ENVELOPE, fail, type EnvelopeWriter, type Reply } from './envelope';
 import { ORDERS, ORDER_STATUSES, PRODUCTS, maskCode, type Order, type Product } from './data';
 import { Problems, amountQuery, enumQuery, intQuery, jsonBody, quantity, requiredText, textQuery, field } from './params';
 import type { ApiRequest } from './request';
 import type { RequestSigning } from './signing';
 
+export type Endpoint = 'info' | 'challenge' | 'balance' | 'catalog' | 'orders' | 'order' | 'orders-check' | 'create-order';
+
+/** `account` is null when the endpoint is answered without a valid key. */
+export type EndpointHandler = (ctx: ApiContext, req: ApiRequest, account: Account | null, param: string) => Reply | Promise<Reply>;
+
+/** The API's part of the mock's behaviour record. */
+export interface ApiBehaviour {
+  key: KeyCheckStages;
+  envelope: EnvelopeWriter;
+  /** Answered before the key check, to anyone. */
+  beforeKey: ReadonlySet<Endpoint>;
+  /** Answered to a caller whose key failed, instead of the refusal. */
+  withoutKey: ReadonlySet<Endpoint>;
+  endpoints: Readonly<Record<Endpoint, EndpointHandler>>;
+}
+
 export interface ApiContext {
   material: MockMaterial;
   signing: RequestSigning;
   challengeTtlSeconds: number;
-  fault?: FaultName;
+  behaviour: ApiBehaviour;
 }
-
-type Endpoint = 'info' | 'challenge' | 'balance' | 'catalog' | 'orders' | 'order' | 'orders-check' | 'create-order';
 
 interface Route {
   path: string | RegExp;
@@ -58,27 +71,16 @@ function resolve(method: string, path: string): Resolved {
   return { kind: 'unknown' };
 }
 
-/** Faults that serve an endpoint to a caller whose key failed. */
-function servedWithoutKey(fault: FaultName | undefined, endpoint: Endpoint | undefined): boolean {
-  return (
-    (fault === 'catalog-public' && endpoint === 'catalog') ||
-    (fault === 'orders-check-public' && endpoint === 'orders-check') ||
-    (fault === 'order-by-id-public' && endpoint === 'order') ||
-    (fault === 'sign-challenge-no-key' && endpoint === 'challenge')
-  );
-}
-
 export function handleApi(ctx: ApiContext, req: ApiRequest): Reply | Promise<Reply> {
-  const { fault } = ctx;
-  if (req.path !== '/v1' && !req.path.startsWith('/v1/')) return notFound(fault);
+  const { behaviour } = ctx;
+  if (req.path !== '/v1' && !req.path.startsWith('/v1/')) return behaviour.envelope.notFound();
 
   const route = resolve(req.method, req.path);
   const endpoint = route.kind === 'endpoint' ? route.endpoint : undefined;
-  if (endpoint === 'info') return info(ctx);
-  if (fault === 'create-order-validates-first' && endpoint === 'create-order') return createOrder(ctx, req);
+  if (endpoint && behaviour.beforeKey.has(endpoint)) return dispatch(ctx, route, req, null);
 
-  const key = authenticate(req, ctx.material.accounts, fault);
-  if (!key.ok) return servedWithoutKey(fault, endpoint) ? dispatch(ctx, route, req, null) : keyRefusal(key, fault);
+  const key = authenticate(req, ctx.material.accounts, behaviour.key);
+  if (!key.ok) return endpoint && behaviour.withoutKey.has(endpoint) ? dispatch(ctx, route, req, null) : behaviour.key.refusal(key);
 
   if (key.account.signing && req.path !== CHALLENGE_PATH) {
     const refused = ctx.signing.verify(key.account, req);
@@ -88,43 +90,39 @@ export function handleApi(ctx: ApiContext, req: ApiRequest): Reply | Promise<Rep
   return dispatch(ctx, route, req, key.account);
 }
 
-/** `account` is null only when a fault serves the endpoint to a caller without a valid key. */
 function dispatch(ctx: ApiContext, route: Resolved, req: ApiRequest, account: Account | null): Reply | Promise<Reply> {
-  if (route.kind === 'unknown') return notFound(ctx.fault);
-  if (route.kind === 'wrong-method') return methodNotAllowed(ctx.fault, route.allow);
-  switch (route.endpoint) {
-    case 'info':
-      return info(ctx);
-    case 'challenge':
-      return challenge(ctx, account);
-    case 'balance':
-      // Never answered: the suite must time out cleanly, and its timeout errors (whose call logs
-      // list the request headers) must still reach the report redacted.
-      if (ctx.fault === 'balance-hangs') return new Promise<Reply>(() => undefined);
-      return balance(ctx);
-    case 'catalog':
-      return catalog(ctx, req);
-    case 'orders':
-      return orders(ctx, req, account);
-    case 'order':
-      return order(ctx, account, route.param ?? '');
-    case 'orders-check':
-      return stockCheck(ctx, req);
-    case 'create-order':
-      return createOrder(ctx, req);
-  }
+  if (route.kind === 'unknown') return ctx.behaviour.envelope.notFound();
+  if (route.kind === 'wrong-method') return ctx.behaviour.envelope.methodNotAllowed(route.allow);
+  return ctx.behaviour.endpoints[route.endpoint](ctx, req, account, route.param ?? '');
 }
 
+export const CONFORMANT_API: ApiBehaviour = {
+  key: CONFORMANT_KEY_CHECK,
+  envelope: CONFORMANT_ENVELOPE,
+  beforeKey: new Set<Endpoint>(['info']),
+  withoutKey: new Set<Endpoint>(),
+  endpoints: {
+    info: (ctx) => info(ctx),
+    challenge: (ctx, _req, account) => challenge(ctx, account),
+    balance: (ctx) => balance(ctx),
+    catalog: (ctx, req) => catalog(ctx, req),
+    orders: (ctx, req, account) => orders(ctx, req, account),
+    order: (ctx, _req, account, id) => order(ctx, account, id),
+    'orders-check': (ctx, req) => stockCheck(ctx, req),
+    'create-order': (_ctx, req) => createOrder(req),
+  },
+};
+
 function info(ctx: ApiContext): Reply {
-  return ok(ctx.fault, 'CardPlusPay API', { version: 'v1', deprecations: [] });
+  return ctx.behaviour.envelope.ok('CardPlusPay API', { version: 'v1', deprecations: [] });
 }
 
 function challenge(ctx: ApiContext, account: Account | null): Reply {
   if (account && !account.signing) return fail(400, 'Request signing is not enabled for this account');
   const issued = ctx.signing.store.issue(account?.name ?? null);
-  // Advertised from the configured TTL even when a fault enforces another lifetime.
+  // Advertised from the configured TTL, whatever lifetime the challenge policy enforces.
   const expiresAt = issued.issuedAt + ctx.challengeTtlSeconds * 1000;
-  return ok(ctx.fault, 'Challenge issued', {
+  return ctx.behaviour.envelope.ok('Challenge issued', {
     challenge: issued.value,
     expires_in: ctx.challengeTtlSeconds,
     expires_at: new Date(expiresAt).toISOString(),
@@ -132,14 +130,7 @@ function challenge(ctx: ApiContext, account: Account | null): Reply {
 }
 
 function balance(ctx: ApiContext): Reply {
-  const { fault } = ctx;
-  const data = {
-    balance: fault === 'balance-number' ? 100.5 : fault === 'balance-comma-decimal' ? '100,50' : '100.50',
-    currency: fault === 'currency-lowercase' ? 'usd' : 'USD',
-    state: 'success',
-  };
-  if (fault === 'success-false-on-200') return json(200, { success: false, message: 'Balance retrieved successfully', data });
-  return ok(fault, 'Balance retrieved successfully', data);
+  return ctx.behaviour.envelope.ok('Balance retrieved successfully', { balance: '100.50', currency: 'USD', state: 'success' });
 }
 
 const CATALOG_SORTS = ['brand', 'value', 'category'] as const;
@@ -147,7 +138,6 @@ const DIRECTIONS = ['asc', 'desc'] as const;
 const DELIVERY_TYPES = ['PHYSICAL', 'DIGITAL', 'BOTH'] as const;
 
 function catalog(ctx: ApiContext, req: ApiRequest): Reply {
-  if (ctx.fault === 'catalog-500') throw new Error('fault catalog-500');
   const q = req.query;
   const problems = new Problems();
   const itemId = textQuery(q, 'item_id', { maxLength: 64 }, problems);
@@ -182,13 +172,12 @@ function catalog(ctx: ApiContext, req: ApiRequest): Reply {
   );
   if (sortBy) products = sorted(products, (p: Product) => p[sortBy], direction);
   const { items, pagination } = paginate(products, page, perPage);
-  return ok(ctx.fault, 'Catalog retrieved successfully', { products: items, pagination });
+  return ctx.behaviour.envelope.ok('Catalog retrieved successfully', { products: items, pagination });
 }
 
 const ORDER_SORTS = ['created_at', 'amount', 'status'] as const;
 
 function orders(ctx: ApiContext, req: ApiRequest, account: Account | null): Reply {
-  if (ctx.fault === 'orders-401-for-valid-key') return unauthorized();
   const q = req.query;
   const problems = new Problems();
   const perPage = intQuery(q, 'per_page', { min: 1, max: 100, fallback: 10 }, problems);
@@ -206,15 +195,14 @@ function orders(ctx: ApiContext, req: ApiRequest, account: Account | null): Repl
     direction,
   ).map((o) => ({ ...o, codes: o.codes.map(maskCode) }));
   const { items, pagination } = paginate(listed, page, perPage);
-  const shownPagination = ctx.fault === 'pagination-strings' ? Object.fromEntries(Object.entries(pagination).map(([k, v]) => [k, String(v)])) : pagination;
-  return ok(ctx.fault, 'Orders retrieved successfully', { orders: items, pagination: shownPagination, state: 'success' });
+  return ctx.behaviour.envelope.ok('Orders retrieved successfully', { orders: items, pagination, state: 'success' });
 }
 
 function order(ctx: ApiContext, account: Account | null, id: string): Reply {
   const found = account && /^\d{1,9}$/.test(id) ? ORDERS[account.name].find((o) => o.order_id === Number(id)) : undefined;
-  if (!found) return notFound(ctx.fault, 'Order not found');
+  if (!found) return ctx.behaviour.envelope.notFound('Order not found');
   const { order_id, order_no, status, item_code, quantity: count, created_at, codes, amount } = found;
-  return ok(ctx.fault, 'Order retrieved successfully', { order_id, order_no, status, state: 'success', item_code, quantity: count, created_at, codes, amount });
+  return ctx.behaviour.envelope.ok('Order retrieved successfully', { order_id, order_no, status, state: 'success', item_code, quantity: count, created_at, codes, amount });
 }
 
 function stockCheck(ctx: ApiContext, req: ApiRequest): Reply {
@@ -226,9 +214,9 @@ function stockCheck(ctx: ApiContext, req: ApiRequest): Reply {
   const invalid = problems.reply();
   if (invalid) return invalid;
   const product = PRODUCTS.find((p) => p.item_code === itemId);
-  if (!product) return notFound(ctx.fault, 'Item not found');
-  return ok(ctx.fault, 'Gift card in Stock', {
-    price: ctx.fault === 'stock-check-price-string' ? product.price.toFixed(2) : product.price,
+  if (!product) return ctx.behaviour.envelope.notFound('Item not found');
+  return ctx.behaviour.envelope.ok('Gift card in Stock', {
+    price: product.price,
     state: 'in_stock',
     status: true,
     message: 'Available',
@@ -237,7 +225,7 @@ function stockCheck(ctx: ApiContext, req: ApiRequest): Reply {
 }
 
 /** Validates like the real thing, then never sells: the mock has no balance to spend. */
-function createOrder(_ctx: ApiContext, req: ApiRequest): Reply {
+function createOrder(req: ApiRequest): Reply {
   const parsed = jsonBody(req);
   if (!parsed.ok) return parsed.reply;
   const body = parsed.body;

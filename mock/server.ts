@@ -1,6 +1,6 @@
 /**
  * Starts one mock: the HTTPS API, its plain-HTTP twin and the control listener, all on loopback
- * with ports the OS picks. Secrets come in as MockMaterial so that many instances (one per fault)
+ * with ports the OS picks. Secrets come in as MockMaterial so that many instances (one per variant)
  * share one set; nothing here is expensive.
  */
 import http from 'node:http';
@@ -9,10 +9,11 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { MockMaterial } from './accounts';
 import { controlHandler } from './control';
+import { conformantBehaviour } from './behaviour';
 import { fail, JSON_TYPE, serverError, type Reply } from './envelope';
-import { isFaultName, type FaultName } from './faults';
+import { bend, isFaultName, type FaultName } from './faults';
 import { Journal, type JournalEntry } from './journal';
-import { plainHttpAnswer, refusesConnections, type HttpMode, type PlainHttpContext } from './plain-http';
+import type { HttpMode, PlainHttpContext } from './plain-http';
 import { parseTarget, readBody, type ApiRequest, type BodyOutcome } from './request';
 import { handleApi, type ApiContext } from './routes';
 import { RequestSigning } from './signing';
@@ -23,7 +24,7 @@ export type { JournalEntry } from './journal';
 export interface MockOptions {
   material: MockMaterial;
   fault?: FaultName;
-  /** Challenge lifetime, advertised and (unless a fault says otherwise) enforced. Default 3. */
+  /** Challenge lifetime, advertised and (unless the challenge policy says otherwise) enforced. Default 3. */
   challengeTtlSeconds?: number;
   /** What the plain-HTTP origin does. Default 'redirect'. */
   httpMode?: HttpMode;
@@ -45,12 +46,6 @@ export interface MockHandle {
 
 type Transport = JournalEntry['transport'];
 
-/** The Strict-Transport-Security value an HTTPS answer carries, unless an HSTS fault drops it. */
-function hsts(fault?: FaultName): string | undefined {
-  if (fault === 'no-hsts') return undefined;
-  return fault === 'short-hsts' ? 'max-age=3600' : 'max-age=31536000; includeSubDomains';
-}
-
 export async function startMock(options: MockOptions): Promise<MockHandle> {
   const { material, fault } = options;
   if (fault !== undefined && !isFaultName(fault)) throw new Error(`Cannot start the mock: unknown fault "${String(fault)}".`);
@@ -58,28 +53,31 @@ export async function startMock(options: MockOptions): Promise<MockHandle> {
   if (!(challengeTtlSeconds > 0)) throw new Error(`Cannot start the mock: challengeTtlSeconds must be > 0 (got ${challengeTtlSeconds}).`);
   const httpMode = options.httpMode ?? 'redirect';
 
+  // The seam: the conformant record, bent by the fault if there is one.
+  const behaviour = bend(conformantBehaviour({ challengeTtlMs: challengeTtlSeconds * 1000, httpMode }), fault);
+  const hsts = behaviour.hsts;
+
   const journal = new Journal(material);
-  const signing = new RequestSigning(Object.values(material.accounts), challengeTtlSeconds * 1000, fault);
-  const apiContext: ApiContext = { material, signing, challengeTtlSeconds, fault };
+  const signing = new RequestSigning(Object.values(material.accounts), challengeTtlSeconds * 1000, behaviour);
+  const apiContext: ApiContext = { material, signing, challengeTtlSeconds, behaviour };
   const api = (req: ApiRequest): Reply | Promise<Reply> => handleApi(apiContext, req);
 
-  const tlsVersions = fault === 'tls11-allowed' ? { minVersion: 'TLSv1' as const, ciphers: 'DEFAULT@SECLEVEL=0' } : { minVersion: 'TLSv1.2' as const };
   // requireHostHeader is off so that a missing Host still gets an envelope (from serve), not Node's bare 400.
-  const apiServer = https.createServer({ key: material.tls.keyPem, cert: material.tls.certPem, keepAlive: true, requireHostHeader: false, ...tlsVersions }, (req, res) => {
+  const apiServer = https.createServer({ key: material.tls.keyPem, cert: material.tls.certPem, keepAlive: true, requireHostHeader: false, ...behaviour.tls }, (req, res) => {
     serve('https', req, res, api).catch(() => res.destroy());
   });
-  apiServer.on('clientError', (err, socket) => refuseUnparsable(err, socket, 'https', fault));
+  apiServer.on('clientError', (err, socket) => refuseUnparsable(err, socket, hsts));
   apiServer.on('checkExpectation', (req, res) => expectationFailed('https', req, res));
 
   // The plain-HTTP context needs both origins, known only once the listeners are bound.
-  const plain: PlainHttpContext = { mode: httpMode, fault, material, httpsOrigin: '', httpOrigin: '', api };
-  const plainServer: net.Server = refusesConnections(httpMode, fault)
+  const plain: PlainHttpContext = { material, httpsOrigin: '', httpOrigin: '', api };
+  const plainServer: net.Server = behaviour.plainHttp.refuses
     ? net.createServer((socket) => socket.destroy())
     : http.createServer({ keepAlive: true, requireHostHeader: false }, (req, res) => {
-        serve('http', req, res, (apiReq) => plainHttpAnswer(plain, apiReq, locationTarget(req.url, apiReq.path))).catch(() => res.destroy());
+        serve('http', req, res, (apiReq) => behaviour.plainHttp.answer(plain, apiReq, locationTarget(req.url, apiReq.path))).catch(() => res.destroy());
       });
   if (plainServer instanceof http.Server) {
-    plainServer.on('clientError', (err, socket) => refuseUnparsable(err, socket, 'http', fault));
+    plainServer.on('clientError', (err, socket) => refuseUnparsable(err, socket, undefined));
     plainServer.on('checkExpectation', (req, res) => expectationFailed('http', req, res));
   }
 
@@ -106,11 +104,11 @@ export async function startMock(options: MockOptions): Promise<MockHandle> {
       try {
         reply = await answer({ method: req.method ?? 'GET', path, query, headers: req.headers, rawHeaders: req.rawHeaders, body: outcome.body });
       } catch {
-        // Only a fault throws on purpose; anything else is a mock bug, still answered as an envelope.
+        // Only a bent stage throws on purpose; anything else is a mock bug, still answered as an envelope.
         reply = serverError();
       }
     }
-    write(res, reply, transport, fault);
+    write(res, reply, transport === 'https' ? hsts : undefined);
   }
 
   /**
@@ -120,7 +118,7 @@ export async function startMock(options: MockOptions): Promise<MockHandle> {
   function expectationFailed(transport: Transport, req: http.IncomingMessage, res: http.ServerResponse): void {
     const { path, query } = parseTarget(req.url);
     journal.open(transport, req, path, query);
-    write(res, fail(417, 'Expectation Failed', {}, { connection: 'close' }), transport, fault);
+    write(res, fail(417, 'Expectation Failed', {}, { connection: 'close' }), transport === 'https' ? hsts : undefined);
   }
 
   const servers = [apiServer, plainServer, controlServer];
@@ -148,18 +146,18 @@ export async function startMock(options: MockOptions): Promise<MockHandle> {
   };
 }
 
-function write(res: http.ServerResponse, reply: Reply, transport: Transport, fault?: FaultName): void {
+/** `sts` is the Strict-Transport-Security value to send, if any. */
+function write(res: http.ServerResponse, reply: Reply, sts: string | undefined): void {
   if (res.headersSent || res.destroyed) return;
   const headers: Record<string, string | number> = {};
   if (reply.body.length > 0) headers['content-type'] = JSON_TYPE;
   Object.assign(headers, reply.headers);
-  const sts = transport === 'https' ? hsts(fault) : undefined;
   if (sts) headers['strict-transport-security'] = sts;
   headers['content-length'] = Buffer.byteLength(reply.body);
   try {
     res.writeHead(reply.status, headers);
   } catch {
-    // A header value Node refuses to send (only an echo fault can produce one).
+    // A header value Node refuses to send (only a reply echoing the request can carry one).
     const fallback = serverError();
     res.writeHead(fallback.status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(fallback.body) });
     res.end(fallback.body);
@@ -169,7 +167,7 @@ function write(res: http.ServerResponse, reply: Reply, transport: Transport, fau
 }
 
 /** Requests Node cannot parse never reach a handler; they still get an envelope where a socket remains. */
-function refuseUnparsable(err: NodeJS.ErrnoException, socket: Duplex, transport: Transport, fault?: FaultName): void {
+function refuseUnparsable(err: NodeJS.ErrnoException, socket: Duplex, sts: string | undefined): void {
   if (err.code === 'ECONNRESET' || !socket.writable) {
     socket.destroy();
     return;
@@ -177,7 +175,6 @@ function refuseUnparsable(err: NodeJS.ErrnoException, socket: Duplex, transport:
   const [status, reason] =
     err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout'] : [400, 'Bad Request'];
   const body = JSON.stringify({ success: false, message: reason, data: {} });
-  const sts = transport === 'https' ? hsts(fault) : undefined;
   const stsLine = sts ? `Strict-Transport-Security: ${sts}\r\n` : '';
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: ${JSON_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${stsLine}Connection: close\r\n\r\n${body}`);
 }

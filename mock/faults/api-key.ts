@@ -1,0 +1,271 @@
+/** Faults of the API key: what counts as the key, which endpoints enforce it, and what a refusal says. */
+import { sameKey, unauthorized, type KeyFailure } from '../auth';
+import { fail, json, type Data } from '../envelope';
+import type { ApiRequest } from '../request';
+import { alsoIn, bendPart, crash, type Fault } from './fault';
+
+/** The key is also read from `read` when X-API-Key is absent. */
+const readAlsoFrom = (read: (req: ApiRequest) => string | undefined) =>
+  bendPart('key', (key) => ({ presentedKey: (req) => key.presentedKey(req) ?? read(req) }));
+
+const normaliseWith = (normalise: (value: string) => string) => bendPart('key', () => ({ normalise }));
+
+const matchWith = (matches: (candidate: string, key: string) => boolean) => bendPart('key', () => ({ matches }));
+
+/** Every refusal is `reply()` where `when` holds. */
+const refuseWith = (reply: (failure: KeyFailure, presented: string | undefined) => ReturnType<typeof unauthorized>, when: (failure: KeyFailure) => boolean = () => true) =>
+  bendPart('key', (key) => ({ refusal: (check) => (when(check.failure) ? reply(check.failure, check.presented) : key.refusal(check)) }));
+
+/** A presented value for which `when` holds crashes the check. */
+const crashOn = (name: string, when: (presented: string) => boolean) =>
+  bendPart('key', (key) => ({ settle: (check, presented, accounts) => (presented !== undefined && when(presented) ? crash(name) : key.settle(check, presented, accounts)) }));
+
+export const API_KEY_FAULTS = {
+  // What counts as the key
+  'any-key-accepted': {
+    breaks: ['AUTH-04', 'AUTH-05', 'AUTH-06', 'AUTH-07', 'AUTH-09', 'AUTH-11'],
+    summary: 'Any non-empty X-API-Key value that is no real key passes as the active account',
+    bend: bendPart('key', (key) => ({
+      settle: (check, presented, accounts) => (!check.ok && (check.failure === 'unknown' || check.failure === 'malformed') ? { ok: true, account: accounts.active } : key.settle(check, presented, accounts)),
+    })),
+  },
+  'missing-key-accepted': {
+    breaks: ['AUTH-02', 'AUTH-12'],
+    summary: 'A request without X-API-Key is served as the active account (an empty value still gets 401)',
+    bend: bendPart('key', (key) => ({ settle: (check, presented, accounts) => (presented === undefined ? { ok: true, account: accounts.active } : key.settle(check, presented, accounts)) })),
+  },
+  'empty-key-accepted': {
+    breaks: ['AUTH-03'],
+    summary: 'An empty X-API-Key value is served as the active account',
+    bend: bendPart('key', (key) => ({ settle: (check, presented, accounts) => (presented === '' ? { ok: true, account: accounts.active } : key.settle(check, presented, accounts)) })),
+  },
+  'empty-key-crashes': {
+    breaks: ['AUTH-03'],
+    summary: 'An empty X-API-Key value gives a 500',
+    bend: crashOn('empty-key-crashes', (presented) => presented === ''),
+  },
+  'prefix-key-accepted': {
+    breaks: ['AUTH-05'],
+    summary: 'A real key missing its last character passes (a truncating comparison)',
+    bend: matchWith((candidate, key) => candidate.length >= key.length - 1 && key.startsWith(candidate)),
+  },
+  'key-case-insensitive': {
+    breaks: ['AUTH-05'],
+    summary: 'Keys are compared case-insensitively',
+    bend: matchWith((candidate, key) => candidate.toLowerCase() === key.toLowerCase()),
+  },
+  'key-startswith-accepted': {
+    breaks: ['AUTH-05', 'AUTH-07'],
+    summary: 'Any value that starts with a real key passes (KEY extra, KEY=, KEY;, KEY plus one char)',
+    bend: matchWith((candidate, key) => candidate.startsWith(key)),
+  },
+  'long-key-crashes': {
+    breaks: ['AUTH-05'],
+    summary: 'A key longer than 1024 characters gives a 500',
+    bend: crashOn('long-key-crashes', (presented) => presented.length > 1024),
+  },
+  'non-ascii-key-crashes': {
+    breaks: ['AUTH-05', 'AUTH-07'],
+    summary: 'A key holding any byte above 0x7E gives a 500',
+    bend: crashOn('non-ascii-key-crashes', (presented) => /[^\x00-\x7e]/.test(presented)),
+  },
+  'url-decoded-key': {
+    breaks: ['AUTH-05'],
+    summary: 'The key is percent-decoded before it is compared',
+    bend: normaliseWith((value) => {
+      try {
+        return decodeURIComponent(value);
+      } catch {
+        return value;
+      }
+    }),
+  },
+  'quotes-stripped': {
+    breaks: ['AUTH-06'],
+    summary: 'Quotes (", \', `) around the key, on one side or both, are stripped before comparing',
+    bend: normaliseWith((value) => value.replace(/^["'`]/, '').replace(/["'`]$/, '')),
+  },
+  'whitespace-stripped': {
+    breaks: ['AUTH-07'],
+    summary: 'All whitespace, NBSP and zero-width space included, is removed from the key before comparing',
+    // Header bytes arrive as latin1: NBSP is "\xA0" (or "\xC2\xA0" if sent as UTF-8), and a
+    // zero-width space sent as UTF-8 is the three characters "\xE2\x80\x8B".
+    bend: normaliseWith((value) => value.replace(/\xE2\x80[\x8B-\x8D]|\xC2\xA0|[\s\u00A0\u200B-\u200D\uFEFF]/g, '')),
+  },
+  'trailing-junk-stripped': {
+    breaks: ['AUTH-07'],
+    summary: 'Trailing "=", ";" and a trailing " word" are stripped from the key before comparing',
+    bend: normaliseWith((value) => value.replace(/(?:[=;]| +\S*)+$/, '')),
+  },
+  'bearer-prefix-stripped': {
+    breaks: ['AUTH-09'],
+    summary: 'A "Bearer " prefix is stripped from the X-API-Key value',
+    bend: normaliseWith((value) => value.replace(/^Bearer\s+/i, '')),
+  },
+  'authorization-accepted': {
+    breaks: ['AUTH-09'],
+    summary: 'Without X-API-Key, the key is read from Authorization (Bearer KEY or bare KEY)',
+    bend: readAlsoFrom((req) => req.headers.authorization?.replace(/^Bearer\s+/i, '')),
+  },
+  'query-key-accepted': {
+    breaks: ['AUTH-09'],
+    summary: 'Without X-API-Key, the key is read from the query (?api_key= or ?X-API-Key=)',
+    bend: readAlsoFrom((req) => req.query.get('api_key') ?? req.query.get('X-API-Key') ?? undefined),
+  },
+  'cookie-key-accepted': {
+    breaks: ['AUTH-09'],
+    summary: 'Without X-API-Key, the key is read from the cookie X-API-Key',
+    bend: readAlsoFrom((req) => cookie(req.headers.cookie, 'X-API-Key')),
+  },
+  'misspelt-header-accepted': {
+    breaks: ['AUTH-09'],
+    summary: 'Without X-API-Key, any header spelt like it (X-API-Keys, X_API_Key, X-APIKey, API-Key) is read',
+    bend: readAlsoFrom((req) => rawHeader(req.rawHeaders, (name) => ['apikey', 'xapikey', 'xapikeys'].includes(name.toLowerCase().replace(/[^a-z0-9]/g, '')))),
+  },
+  'header-name-case-sensitive': {
+    breaks: ['AUTH-10'],
+    summary: 'Only the exact header name X-API-Key is read; x-api-key and X-Api-Key get 401',
+    bend: bendPart('key', () => ({ presentedKey: (req) => rawHeader(req.rawHeaders, (name) => name === 'X-API-Key') })),
+  },
+  'inactive-key-accepted': {
+    breaks: ['AUTH-08'],
+    summary: 'The revoked key still works',
+    bend: bendPart('key', (key) => ({
+      settle: (check, presented, accounts) => (!check.ok && check.failure === 'revoked' && check.account ? { ok: true, account: check.account } : key.settle(check, presented, accounts)),
+    })),
+  },
+  'inactive-key-403': {
+    breaks: ['AUTH-08', 'AUTH-13'],
+    summary: 'The revoked key gets 403 Forbidden instead of the 401 envelope',
+    bend: refuseWith(() => fail(403, 'Forbidden'), (failure) => failure === 'revoked'),
+  },
+  'inactive-key-message': {
+    breaks: ['AUTH-08', 'AUTH-13', 'ENV-03'],
+    summary: 'The revoked key gets 401 with message "API key revoked"',
+    bend: refuseWith(() => fail(401, 'API key revoked'), (failure) => failure === 'revoked'),
+  },
+  'duplicate-key-first-wins': {
+    breaks: ['AUTH-11'],
+    summary: 'Of two X-API-Key values (comma-joined), the first one is used',
+    bend: normaliseWith((value) => (value.split(',')[0] ?? '').trim()),
+  },
+  'duplicate-key-any-wins': {
+    breaks: ['AUTH-11'],
+    summary: 'Of two X-API-Key values (comma-joined), any real key lets the request through',
+    bend: matchWith((candidate, key) => candidate.split(',').some((part) => sameKey(part.trim(), key))),
+  },
+  // Which endpoints enforce it
+  'catalog-public': {
+    breaks: ['AUTH-12'],
+    summary: 'GET catalog is served without a key or with an invalid one',
+    bend: alsoIn('withoutKey', 'catalog'),
+  },
+  'orders-check-public': {
+    breaks: ['AUTH-12'],
+    summary: 'POST orders/check is served without a key or with an invalid one',
+    bend: alsoIn('withoutKey', 'orders-check'),
+  },
+  'create-order-validates-first': {
+    breaks: ['AUTH-12'],
+    summary: 'POST orders validates its body before the key, so a missing or invalid key gets 422/400, not 401',
+    bend: alsoIn('beforeKey', 'create-order'),
+  },
+  'order-by-id-public': {
+    breaks: ['AUTH-12'],
+    summary: 'GET orders/{id} looks the order up before the key, so a missing or invalid key gets 404, not 401',
+    bend: alsoIn('withoutKey', 'order'),
+  },
+  // What a refusal gives away
+  'key-echoed-in-body': {
+    breaks: ['AUTH-13'],
+    summary: 'The 401 data echoes the presented key as presented_key',
+    bend: refuseWith((_failure, presented) => fail(401, 'Unauthorized', { presented_key: presented ?? null })),
+  },
+  'key-echoed-in-header': {
+    breaks: ['AUTH-13'],
+    summary: 'The 401 echoes the presented key in an X-Presented-Key header',
+    bend: refuseWith((_failure, presented) => (presented ? fail(401, 'Unauthorized', {}, { 'x-presented-key': presented }) : unauthorized())),
+  },
+  'reason-in-data': {
+    breaks: ['AUTH-13'],
+    summary: 'The 401 data says why the key failed (reason: missing/unknown/malformed/revoked; revoked_at when revoked)',
+    bend: refuseWith((failure) => fail(401, 'Unauthorized', reasonData(failure))),
+  },
+  'missing-key-distinct': {
+    breaks: ['AUTH-02', 'AUTH-13', 'ENV-03'],
+    summary: 'A missing key gets 401 with message "API key required"',
+    bend: refuseWith(() => fail(401, 'API key required'), (failure) => failure === 'missing'),
+  },
+  // The key-failure answer itself
+  'unauthorized-as-403': {
+    breaks: ['AUTH-02', 'AUTH-03', 'AUTH-04', 'AUTH-08', 'AUTH-12'],
+    summary: 'Every key failure answers 403 (same envelope)',
+    bend: refuseWith(() => fail(403, 'Unauthorized')),
+  },
+  'unauthorized-as-400': {
+    breaks: ['AUTH-05'],
+    summary: 'A key that does not look like a key (wrong format) gets 400',
+    bend: refuseWith(() => fail(400, 'Unauthorized'), (failure) => failure === 'malformed'),
+  },
+  'unauthorized-plain-text': {
+    breaks: ['ENV-01', 'AUTH-02'],
+    summary: 'The 401 body is text/plain "Unauthorized"',
+    bend: refuseWith(() => ({ status: 401, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Unauthorized' })),
+  },
+  'unauthorized-wrong-content-type': {
+    breaks: ['ENV-01'],
+    summary: 'The 401 body is the JSON envelope labelled text/html',
+    bend: refuseWith(() => ({ ...unauthorized(), headers: { 'content-type': 'text/html; charset=utf-8' } })),
+  },
+  'unauthorized-success-true': {
+    breaks: ['ENV-02', 'AUTH-02'],
+    summary: 'The 401 envelope says success: true',
+    bend: refuseWith(() => json(401, { success: true, message: 'Unauthorized', data: {} })),
+  },
+  'unauthorized-no-data': {
+    breaks: ['ENV-02', 'AUTH-02'],
+    summary: 'The 401 envelope has no data member',
+    bend: refuseWith(() => json(401, { success: false, message: 'Unauthorized' })),
+  },
+  'unauthorized-data-null': {
+    breaks: ['ENV-02', 'AUTH-02'],
+    summary: 'The 401 envelope has data: null',
+    bend: refuseWith(() => json(401, { success: false, message: 'Unauthorized', data: null })),
+  },
+  'unauthorized-data-array': {
+    breaks: ['ENV-02', 'AUTH-02'],
+    summary: 'The 401 envelope has data: []',
+    bend: refuseWith(() => json(401, { success: false, message: 'Unauthorized', data: [] })),
+  },
+  'unauthorized-message-lowercase': {
+    breaks: ['ENV-03', 'AUTH-02'],
+    summary: 'The 401 message is "unauthorized"',
+    bend: refuseWith(() => fail(401, 'unauthorized')),
+  },
+  'unauthorized-message-detailed': {
+    breaks: ['ENV-03', 'AUTH-04'],
+    summary: 'The 401 message is "Invalid API key"',
+    bend: refuseWith(() => fail(401, 'Invalid API key')),
+  },
+} satisfies Record<string, Fault>;
+
+/** A revoked key also gets a member the others lack, so even a keys-only comparison sees the leak. */
+function reasonData(failure: KeyFailure): Data {
+  return failure === 'revoked' ? { reason: failure, revoked_at: '2024-01-01T00:00:00Z' } : { reason: failure };
+}
+
+function rawHeader(rawHeaders: readonly string[], nameMatches: (name: string) => boolean): string | undefined {
+  const values: string[] = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    if (nameMatches(rawHeaders[i]!)) values.push(rawHeaders[i + 1]!);
+  }
+  return values.length === 0 ? undefined : values.join(', ');
+}
+
+function cookie(header: string | undefined, name: string): string | undefined {
+  for (const pair of (header ?? '').split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq !== -1 && pair.slice(0, eq).trim() === name) return pair.slice(eq + 1).trim();
+  }
+  return undefined;
+}

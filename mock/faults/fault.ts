@@ -1,0 +1,50 @@
+/** What one catalogue entry is, and the small tools its bend function is written with. */
+import type { RequirementId } from '../../helpers/requirements';
+import type { MockBehaviour } from '../behaviour';
+import type { Reply } from '../envelope';
+import type { Endpoint, EndpointHandler } from '../routes';
+
+export interface Fault {
+  /** The requirements whose checks a correct suite must fail against this fault. */
+  breaks: readonly RequirementId[];
+  /** One line, for --list-faults and the self-test's report. */
+  summary: string;
+  /** The conformant record in, the broken one out. */
+  bend(behaviour: MockBehaviour): MockBehaviour;
+}
+
+type Part = 'key' | 'envelope' | 'challenges' | 'signing' | 'plainHttp';
+
+/** Replaces some members of one part of the record; `change` sees the part as it was, to fall back on. */
+export function bendPart<P extends Part>(part: P, change: (current: MockBehaviour[P]) => Partial<MockBehaviour[P]>): (behaviour: MockBehaviour) => MockBehaviour {
+  return (behaviour) => ({ ...behaviour, [part]: { ...behaviour[part], ...change(behaviour[part]) } });
+}
+
+/** Adds an endpoint to one of the record's endpoint sets. */
+export function alsoIn(set: 'beforeKey' | 'withoutKey', endpoint: Endpoint): (behaviour: MockBehaviour) => MockBehaviour {
+  return (behaviour) => ({ ...behaviour, [set]: new Set([...behaviour[set], endpoint]) });
+}
+
+/** Replaces what one endpoint answers; `handler` gets the endpoint as it was. */
+export function bendEndpoint(endpoint: Endpoint, handler: (current: EndpointHandler) => EndpointHandler): (behaviour: MockBehaviour) => MockBehaviour {
+  return (behaviour) => ({ ...behaviour, endpoints: { ...behaviour.endpoints, [endpoint]: handler(behaviour.endpoints[endpoint]) } });
+}
+
+/** Edits the parsed body of an endpoint's 200 answers, re-serialised with its members in their order. */
+export function bendBody(endpoint: Endpoint, edit: (body: Record<string, unknown>) => void): (behaviour: MockBehaviour) => MockBehaviour {
+  const rewrite = (reply: Reply): Reply => {
+    if (reply.status !== 200) return reply;
+    const body = JSON.parse(reply.body) as Record<string, unknown>;
+    edit(body);
+    return { ...reply, body: JSON.stringify(body) };
+  };
+  return bendEndpoint(endpoint, (current) => (...args) => {
+    const reply = current(...args);
+    return reply instanceof Promise ? reply.then(rewrite) : rewrite(reply);
+  });
+}
+
+/** A stage that fails the way an unhandled server error does: the mock answers it with a 500. */
+export function crash(fault: string): never {
+  throw new Error(`fault ${fault}`);
+}

@@ -1,0 +1,58 @@
+/**
+ * The catalogue of faults: each a named way the mock can break the contract. `breaks` lists the
+ * requirements whose checks a correct suite must fail against that fault; the suite's self-test
+ * starts the mock once per fault and holds it to that list. Ids a fault may also trip as a side
+ * effect are left out on purpose: `breaks` is what the fault is for, not everything it touches.
+ *
+ * How a fault works: startMock builds the conformant behaviour record (mock/behaviour.ts: key-check
+ * stages, envelope writer, endpoints, challenge policy, signing stages, plain-HTTP mode, TLS, HSTS)
+ * and hands it to the fault's `bend`, which returns the record with one part replaced. Nothing
+ * outside mock/faults/ knows fault names.
+ *
+ * To add a fault, touch one file: add an entry to the area's table (api-key.ts, envelope.ts,
+ * transport.ts or signing.ts) with a kebab-case name, `breaks`, a one-line `summary` and `bend`,
+ * usually written with the helpers in fault.ts (bendPart, bendEndpoint, bendBody, alsoIn, crash).
+ * If no stage of the record can express it, add the stage there first, with its conformant value,
+ * and let the fault replace it. Then add the fault's probe to tests/unit/mock-faults.spec.ts (a
+ * missing probe does not compile) and run the fault matrix for it:
+ *   npx tsx tests/run-self-test.ts --skip-unit --faults '^NAME$'
+ */
+import type { RequirementId } from '../../helpers/requirements';
+import type { MockBehaviour } from '../behaviour';
+import { API_KEY_FAULTS } from './api-key';
+import { ENVELOPE_FAULTS } from './envelope';
+import type { Fault } from './fault';
+import { SIGNING_FAULTS } from './signing';
+import { TRANSPORT_FAULTS } from './transport';
+
+const AREAS = [API_KEY_FAULTS, ENVELOPE_FAULTS, TRANSPORT_FAULTS, SIGNING_FAULTS] as const;
+
+const CATALOGUE = { ...API_KEY_FAULTS, ...ENVELOPE_FAULTS, ...TRANSPORT_FAULTS, ...SIGNING_FAULTS };
+
+export type FaultName = keyof typeof CATALOGUE;
+
+export const FAULT_NAMES = Object.keys(CATALOGUE) as FaultName[];
+
+// A name in two areas would silently keep only the later entry.
+if (FAULT_NAMES.length !== AREAS.reduce((n, area) => n + Object.keys(area).length, 0)) throw new Error('mock/faults: a fault name is defined in two areas');
+
+interface FaultSpec {
+  breaks: readonly RequirementId[];
+  summary: string;
+}
+
+export const FAULTS: Readonly<Record<FaultName, FaultSpec>> = Object.fromEntries(
+  FAULT_NAMES.map((name) => {
+    const { breaks, summary }: Fault = CATALOGUE[name];
+    return [name, { breaks, summary }];
+  }),
+) as Record<FaultName, FaultSpec>;
+
+export function isFaultName(name: string): name is FaultName {
+  return Object.prototype.hasOwnProperty.call(CATALOGUE, name);
+}
+
+/** The behaviour record as `fault` bends it; unchanged without one. */
+export function bend(behaviour: MockBehaviour, fault?: FaultName): MockBehaviour {
+  return fault === undefined ? behaviour : (CATALOGUE[fault] as Fault).bend(behaviour);
+}

@@ -1,0 +1,126 @@
+/** Faults of request signing: the challenge endpoint, the challenge store's policy and the signature check. */
+import crypto from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Check } from '../challenges';
+import { alsoIn, bendPart, crash, type Fault } from './fault';
+
+/** Long enough that N requests fired together all pass the check before the first one marks. */
+const RACE_WINDOW_MS = 50;
+
+export const SIGNING_FAULTS = {
+  'sign-presence-only': {
+    breaks: ['SIGN-05', 'SIGN-06', 'SIGN-07', 'SIGN-08'],
+    summary: 'Signing headers must be present but neither the challenge nor the signature is checked',
+    bend: bendPart('signing', (signing) => ({
+      presence: (challenge, signature) => {
+        const presence = signing.presence(challenge, signature);
+        return presence === 'check' ? 'pass' : presence;
+      },
+    })),
+  },
+  'sign-not-verified': {
+    breaks: ['SIGN-05', 'SIGN-06', 'SIGN-07'],
+    summary: 'The challenge is checked and consumed but the signature is never verified',
+    bend: bendPart('signing', () => ({ proves: () => true })),
+  },
+  'sign-missing-signature-accepted': {
+    breaks: ['SIGN-04'],
+    summary: 'A request with a valid challenge and no X-API-Signature passes (and consumes it)',
+    bend: bendPart('signing', (signing) => ({
+      presence: (challenge) => (challenge === undefined ? 'refuse' : 'check'),
+      proves: (signature, verify) => signature === undefined || signing.proves(signature, verify),
+    })),
+  },
+  'sign-missing-headers-accepted': {
+    breaks: ['SIGN-04'],
+    summary: 'A signing account sending neither X-API-Challenge nor X-API-Signature passes',
+    bend: bendPart('signing', (signing) => ({
+      presence: (challenge, signature) => (challenge === undefined && signature === undefined ? 'pass' : signing.presence(challenge, signature)),
+    })),
+  },
+  'sign-never-consumed': {
+    breaks: ['SIGN-09', 'SIGN-10'],
+    summary: 'Challenges can be used again and again until they expire',
+    bend: bendPart('challenges', () => ({ consume: 'never' as const })),
+  },
+  'sign-consumed-per-endpoint': {
+    breaks: ['SIGN-09'],
+    summary: 'A used challenge is refused on the same path only, so it works once more on another endpoint',
+    bend: bendPart('challenges', () => ({ consume: 'per-path' as const })),
+  },
+  'sign-racy-consume': {
+    breaks: ['SIGN-10'],
+    summary: 'The challenge is marked used after an await, so concurrent uses of one challenge all pass',
+    bend: bendPart('signing', () => ({
+      redeem: async (store, value, account, path, proves): Promise<Check> => {
+        const checked = store.check(value, account, path);
+        if (!checked.ok) return checked;
+        if (!proves(checked.challenge)) return { ok: false, refusal: 'bad-signature' };
+        await delay(RACE_WINDOW_MS);
+        store.markUsed(checked.challenge, path);
+        return checked;
+      },
+    })),
+  },
+  'sign-no-expiry': {
+    breaks: ['SIGN-11'],
+    summary: 'Challenges never expire',
+    bend: bendPart('challenges', () => ({ lifetimeMs: Infinity })),
+  },
+  'sign-early-expiry': {
+    breaks: ['SIGN-11'],
+    summary: 'Challenges expire after a tenth of their advertised lifetime',
+    bend: bendPart('challenges', (policy) => ({ lifetimeMs: policy.lifetimeMs / 10 })),
+  },
+  'sign-not-bound-to-account': {
+    breaks: ['SIGN-12'],
+    summary: 'A challenge issued to one account is accepted from another (signed with that one\'s key)',
+    bend: bendPart('challenges', () => ({ boundToAccount: false })),
+  },
+  'sign-unissued-accepted': {
+    breaks: ['SIGN-08'],
+    summary: 'Any challenge string passes when the signature over it verifies',
+    bend: bendPart('challenges', () => ({ acceptUnissued: true })),
+  },
+  'sign-any-issued-challenge': {
+    breaks: ['SIGN-06'],
+    summary: 'A signature over any challenge currently issued to the account is accepted',
+    bend: bendPart('signing', (signing) => ({ signedTexts: (issued, live) => [...signing.signedTexts(issued, live), ...live().map((c) => c.value)] })),
+  },
+  'sign-normalised-challenge': {
+    breaks: ['SIGN-06'],
+    summary: 'A signature over the challenge with a trailing newline, trimmed, upper- or lower-cased is accepted',
+    bend: bendPart('signing', () => ({
+      signedTexts: ({ value }) => [value, `${value}\n`, value.trim(), value.toUpperCase(), value.toLowerCase()],
+    })),
+  },
+  'sign-bad-base64-crashes': {
+    breaks: ['SIGN-07'],
+    summary: 'A signature that is not valid Base64 gives a 500',
+    bend: bendPart('signing', (signing) => ({
+      decode: (signature) => signing.decode(signature) ?? (signature === '' ? undefined : crash('sign-bad-base64-crashes')),
+    })),
+  },
+  'sign-empty-signature-crashes': {
+    breaks: ['SIGN-07'],
+    summary: 'An empty X-API-Signature gives a 500',
+    bend: bendPart('signing', (signing) => ({ decode: (signature) => (signature === '' ? crash('sign-empty-signature-crashes') : signing.decode(signature)) })),
+  },
+  'sign-challenge-no-key': {
+    breaks: ['SIGN-02', 'AUTH-12'],
+    summary: 'The challenge endpoint issues challenges without a key or with an invalid one',
+    bend: alsoIn('withoutKey', 'challenge'),
+  },
+  'sign-challenge-repeats': {
+    breaks: ['SIGN-01'],
+    summary: 'The challenge endpoint hands out the same challenge again while it is unused',
+    bend: bendPart('challenges', () => ({ reissueUnused: true })),
+  },
+  'sign-pss-only': {
+    breaks: ['SIGN-03', 'SIGN-09', 'SIGN-10', 'SIGN-11'],
+    summary: 'Only RSASSA-PSS signatures verify, so correct PKCS#1 v1.5 signatures are refused',
+    bend: bendPart('signing', () => ({
+      verifies: (data, key, sig) => crypto.verify('sha256', data, { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: crypto.constants.RSA_PSS_SALTLEN_AUTO }, sig),
+    })),
+  },
+} satisfies Record<string, Fault>;

@@ -49,7 +49,8 @@ for (const variant of REQUEST_VARIANTS) {
         const problem = judgeVariant(request, reply);
         const line = `${requestLine(request)} ${failure.id === 'missing' ? 'without a key' : `with ${failure.title}`}`;
         seen.push(`${line} → ${reply.status}${problem ? `: FAILS, ${problem}` : ''}`);
-        expect.soft(problem, `${line} ${problem ?? ''}: ${variant.meaning}`).toBeUndefined();
+        // The message is also the report's step title, so a passing request reads as what it proved.
+        expect.soft(problem, problem ? `${line} ${problem}: ${variant.meaning}` : `${line} gets no 2xx and no API data`).toBeUndefined();
       });
     }
     await test.info().attach(`AUTH-14 ${variant.id}: every request and its answer`, { body: `${seen.join('\n')}\n`, contentType: 'text/plain' });

@@ -2,7 +2,7 @@
  * The documented endpoints as data (AUTH-12): method, path relative to the base, and for POSTs a
  * body that cannot be fulfilled, so that even a broken server that skipped auth would sell nothing.
  */
-import type { Call, Method } from './client/client';
+import type { Call } from './client/client';
 import type { Settings } from './settings';
 
 export interface Endpoint {
@@ -14,7 +14,7 @@ export interface Endpoint {
 }
 
 /** An item code no catalogue holds: an order or stock check for it cannot be fulfilled. */
-export const NO_SUCH_ITEM = 'CONFORMANCE-NO-SUCH-ITEM-0000';
+const NO_SUCH_ITEM = 'CONFORMANCE-NO-SUCH-ITEM-0000';
 /** An order id no account holds. */
 export const NO_SUCH_ORDER = '999999999';
 
@@ -39,7 +39,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     id: 'challenge',
     title: 'the challenge endpoint',
     spends: false,
-    call: (s) => ({ method: s.challenge.method as Method, path: s.challenge.path }),
+    call: (s) => ({ method: s.challenge.method, path: s.challenge.path }),
   },
 ];
 

@@ -7,7 +7,7 @@ import type { Reply } from './client/client';
 import { schemaErrors, type SchemaName } from './schemas';
 
 /** `application/json`, with or without parameters such as charset. */
-export function isJsonContentType(contentType: string): boolean {
+function isJsonContentType(contentType: string): boolean {
   return /^application\/json\s*(;|$)/i.test(contentType.trim());
 }
 

@@ -26,7 +26,7 @@ export function canaryKey(like: string): string {
 }
 
 /** Header values travel as bytes; a non-Latin-1 character goes on the wire as its UTF-8 bytes. */
-export function utf8OnTheWire(text: string): string {
+function utf8OnTheWire(text: string): string {
   return Buffer.from(text, 'utf8').toString('latin1');
 }
 
@@ -176,7 +176,7 @@ export interface Placement {
 }
 
 /** AUTH-09: the names a server might read the key from; each is tried in the query and as a cookie. */
-export const MISPLACED_NAMES: readonly string[] = ['api_key', 'apiKey', 'X-API-Key', 'key', 'token'];
+const MISPLACED_NAMES: readonly string[] = ['api_key', 'apiKey', 'X-API-Key', 'key', 'token'];
 
 /** AUTH-09: the key anywhere but the X-API-Key field gets 401. */
 export const MISPLACED_KEYS: readonly Placement[] = [

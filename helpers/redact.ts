@@ -10,7 +10,7 @@ const CREDENTIAL_HEADERS = ['x-api-key', 'x-api-signature', 'authorization', 'co
 const CREDENTIAL_PARAMS = ['api_key', 'apikey', 'x-api-key', 'key', 'signature'];
 
 /** `…abcd`: enough to tell two keys apart in a report, not enough to use one. */
-export function mask(value: string): string {
+function mask(value: string): string {
   if (value.length <= 8) return '[redacted]';
   return `[redacted …${value.slice(-4)}]`;
 }

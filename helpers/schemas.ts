@@ -42,7 +42,7 @@ function validator(name: SchemaName): ValidateFunction {
 }
 
 /** One readable line per ajv error, e.g. `/data/balance must be string (got number 100.5)`. */
-export function describeErrors(errors: readonly ErrorObject[] | null | undefined, value: unknown): string[] {
+function describeErrors(errors: readonly ErrorObject[] | null | undefined, value: unknown): string[] {
   return (errors ?? [])
     .filter((e) => !(e.keyword === 'allOf' || e.keyword === '$ref'))
     .map((e) => {

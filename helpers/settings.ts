@@ -17,10 +17,10 @@ export const HTTP_OUTCOMES = [
 ] as const;
 export type HttpOutcome = (typeof HTTP_OUTCOMES)[number];
 
-export const HEADER_NAME_CASE = ['insensitive', 'sensitive', 'either'] as const;
-export const PADDED_KEY = ['same-as-unpadded', 'same-or-401'] as const;
-export const DUPLICATE_FIELDS = ['401-or-400', '401'] as const;
-export const CHALLENGE_METHODS = ['POST', 'GET', 'PUT'] as const;
+const HEADER_NAME_CASE = ['insensitive', 'sensitive', 'either'] as const;
+const PADDED_KEY = ['same-as-unpadded', 'same-or-401'] as const;
+const DUPLICATE_FIELDS = ['401-or-400', '401'] as const;
+const CHALLENGE_METHODS = ['POST', 'GET', 'PUT'] as const;
 
 export interface SigningAccount {
   apiKey: string;
@@ -71,7 +71,7 @@ export interface Settings {
 export const SETTING_PREFIX = 'CARDPLUSPAY_';
 
 /** Every variable the suite reads; anything else named CARDPLUSPAY_* is refused as a likely typo. */
-export const SETTING_NAMES = [
+const SETTING_NAMES = [
   'CARDPLUSPAY_BASE_URL',
   'CARDPLUSPAY_API_KEY',
   'CARDPLUSPAY_INACTIVE_API_KEY',
@@ -98,7 +98,7 @@ export const SETTING_NAMES = [
 ] as const;
 
 /** Set by the runner, not by users: they describe the embedded mock it started. */
-export const INTERNAL_NAMES = ['CARDPLUSPAY_TARGET', 'CARDPLUSPAY_MOCK_CONTROL_URL', 'CARDPLUSPAY_MOCK_FAULT', 'CARDPLUSPAY_MOCK_TARGETS'] as const;
+const INTERNAL_NAMES = ['CARDPLUSPAY_TARGET', 'CARDPLUSPAY_MOCK_CONTROL_URL', 'CARDPLUSPAY_MOCK_FAULT', 'CARDPLUSPAY_MOCK_TARGETS'] as const;
 
 export const KEY_NAMES = [
   'CARDPLUSPAY_API_KEY',
@@ -108,7 +108,7 @@ export const KEY_NAMES = [
   'CARDPLUSPAY_SECOND_SIGNING_API_KEY',
 ] as const;
 
-export const DEFAULT_HTTP_ACCEPT: readonly HttpOutcome[] = ['refused', 'redirect-https', 'rejected'];
+const DEFAULT_HTTP_ACCEPT: readonly HttpOutcome[] = ['refused', 'redirect-https', 'rejected'];
 
 export class SettingsError extends Error {
   constructor(readonly problems: string[]) {
@@ -454,7 +454,7 @@ function distance(a: string, b: string): number {
  */
 export function secretsFromEnv(env: Env = process.env): string[] {
   const out: string[] = [];
-  for (const name of KEY_NAMES) if (env[name]) out.push(env[name]!);
+  for (const name of KEY_NAMES) if (env[name]) out.push(env[name]);
   for (const name of ['CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE', 'CARDPLUSPAY_SECOND_SIGNING_PRIVATE_KEY_FILE']) {
     const file = env[name];
     const pem = file ? readable(file) : undefined;

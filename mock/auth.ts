@@ -14,7 +14,7 @@ import type { ApiRequest } from './request';
 
 export type KeyFailure = 'missing' | 'unknown' | 'malformed' | 'revoked';
 
-export type KeyRefused = { ok: false; failure: KeyFailure; presented: string | undefined; account?: Account };
+type KeyRefused = { ok: false; failure: KeyFailure; presented: string | undefined; account?: Account };
 
 /** A revoked key's refusal carries its account, so a stage that overrules the refusal knows whose it is. */
 export type KeyCheck = { ok: true; account: Account } | KeyRefused;

@@ -37,7 +37,7 @@ export function conformantPolicy(ttlMs: number): ChallengePolicy {
   return { lifetimeMs: ttlMs, boundToAccount: true, consume: 'once', acceptUnissued: false, reissueUnused: false };
 }
 
-export type Refusal = 'unknown' | 'other-account' | 'expired' | 'used' | 'bad-signature';
+type Refusal = 'unknown' | 'other-account' | 'expired' | 'used' | 'bad-signature';
 
 export type Check = { ok: true; challenge: Challenge } | { ok: false; refusal: Refusal };
 

@@ -4,7 +4,7 @@
  */
 import type { AccountName } from './accounts';
 
-export type DeliveryType = 'PHYSICAL' | 'DIGITAL' | 'BOTH';
+type DeliveryType = 'PHYSICAL' | 'DIGITAL' | 'BOTH';
 
 export interface Product {
   item_code: string;

@@ -23,7 +23,7 @@ export type EndpointHandler = (ctx: ApiContext, req: ApiRequest, account: Accoun
  * which requests it checks. Conformant: the router sees the request as it came, and the key check
  * runs on everything under /v1 but the API info.
  */
-export interface FrontStages {
+interface FrontStages {
   /** The request the router sees. */
   routed(req: ApiRequest): ApiRequest;
   /** Whether the auth layer lets the request (as it came) through without a key check. */
@@ -32,7 +32,7 @@ export interface FrontStages {
   answered(reply: Reply, account: Account): Reply;
 }
 
-export const CONFORMANT_FRONT: FrontStages = {
+const CONFORMANT_FRONT: FrontStages = {
   routed: (req) => req,
   unguarded: () => false,
   answered: (reply) => reply,

@@ -18,7 +18,6 @@ import { parseTarget, readBody, type ApiRequest, type BodyOutcome } from './requ
 import { handleApi, type ApiContext } from './routes';
 import { RequestSigning } from './signing';
 
-export type { HttpMode } from './plain-http';
 export type { JournalEntry } from './journal';
 
 export interface MockOptions {
@@ -78,7 +77,7 @@ export async function startMock(options: MockOptions): Promise<MockHandle> {
       });
   if (plainServer instanceof http.Server) {
     plainServer.on('clientError', (err, socket) => refuseUnparsable(err, socket, undefined));
-    plainServer.on('checkExpectation', (req, res) => expectationFailed('http', req, res));
+    plainServer.on('checkExpectation', (req: http.IncomingMessage, res: http.ServerResponse) => expectationFailed('http', req, res));
   }
 
   const controlServer = http.createServer(controlHandler(journal));

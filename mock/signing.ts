@@ -18,7 +18,7 @@ export const SIGNATURE_FAILED = 'Signature verification failed';
 const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** What the check does with the two headers before any challenge is looked up. */
-export type Presence = 'refuse' | 'pass' | 'check';
+type Presence = 'refuse' | 'pass' | 'check';
 
 export interface SigningStages {
   /** 'refuse' answers the missing-headers 401, 'pass' lets the request through unchecked. */

@@ -19,7 +19,7 @@ import type { Recorder, ShardCheckOutput } from './shard-check';
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'reports', 'self-test', 'report-check');
-export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = '/usr/bin/chromium';
 /** docs/pitfalls.md: what Debian's Chromium needs to run headless here, and nothing that phones home. */
 /**
  * How long the browser may take to start or to show any one thing. This checks what the report
@@ -27,7 +27,7 @@ export const CHROMIUM = '/usr/bin/chromium';
  * the budget is far above both. A report that never renders still fails, at the budget.
  */
 const BROWSER_BUDGET_MS = 300_000;
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /** What the report's header must count: the run's tests, plus the requirement matrix result. */
 function expectedTotals(s: Summary): { total: number; failed: number; passed: number; skipped: number } {

@@ -26,7 +26,7 @@ const projects: Project[] = targets.map((name) => {
   // own modules), more than most of these projects' tests take: one worker each halves the
   // start-ups, while the run's other worker slot goes on with the next project.
   const workers = name === 'conformant' ? undefined : 1;
-  return { name, grep, timeout, workers, use: { targetName: name } } as Project;
+  return { name, grep, timeout, workers, use: { targetName: name } };
 });
 
 export default defineConfig({

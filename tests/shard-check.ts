@@ -19,7 +19,7 @@ import { cleanEnv } from '../helpers/runner/env';
 import { ROOT, runSuiteAgainstMocks, type RunOutputs, type SuiteRunSpec } from './support/run-suite';
 
 /** A fault that breaks one check, whose failure shows a redacted exchange and an ajv error. */
-export const SHARD_CHECK_FAULT: FaultName = 'balance-number';
+const SHARD_CHECK_FAULT: FaultName = 'balance-number';
 const SHARDS = 3;
 const OUT = path.join('reports', 'self-test', 'shards');
 
@@ -38,7 +38,7 @@ export interface ShardCheckOutput {
 }
 
 /** Test id -> Allure status, from a results folder; the requirement matrix is not a test. */
-export function statusesIn(resultsDir: string): Map<string, string> {
+function statusesIn(resultsDir: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const f of fs.readdirSync(resultsDir).filter((n) => n.endsWith('-result.json'))) {
     const r = JSON.parse(fs.readFileSync(path.join(resultsDir, f), 'utf8')) as { fullName?: string; name: string; status: string; labels: Array<{ name: string; value: string }> };

@@ -13,7 +13,7 @@ import { ROOT, runSuiteAgainstMocks, type RunOutputs } from './support/run-suite
 
 const OUT = path.join('reports', 'self-test', 'stability');
 
-export const DEFAULT_STABILITY_REPEAT = 3;
+const DEFAULT_STABILITY_REPEAT = 3;
 
 export async function stabilityCheck(record: Recorder, repeat = Number(process.env.SELF_TEST_STABILITY_REPEAT || DEFAULT_STABILITY_REPEAT)): Promise<RunOutputs> {
   const started = Date.now();

@@ -296,7 +296,7 @@ function describePath(url: URL): string {
 }
 
 /** Rethrows with every credential masked: Playwright's call log lists the request headers. */
-export function scrub(error: unknown, what: string): Error {
+function scrub(error: unknown, what: string): Error {
   const original = error instanceof Error ? error : new Error(String(error));
   if (original instanceof GuardError) return original;
   const scrubbed = new Error(`${what} failed: ${redactor.redact(original.message)}`);

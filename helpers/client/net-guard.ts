@@ -39,6 +39,8 @@ let uninstall: (() => void) | undefined;
  */
 export function refuseNonLoopback(): () => void {
   if (uninstall) return uninstall;
+  // Kept to restore it unchanged; it is always called with its socket as `this`.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const original = net.Socket.prototype.connect;
   function guardedConnect(this: net.Socket, ...args: unknown[]): net.Socket {
     const to = destination(args);
@@ -53,7 +55,7 @@ export function refuseNonLoopback(): () => void {
     }
     return (original as (...a: unknown[]) => net.Socket).apply(this, args);
   }
-  net.Socket.prototype.connect = guardedConnect as typeof original;
+  net.Socket.prototype.connect = guardedConnect;
   uninstall = () => {
     net.Socket.prototype.connect = original;
     uninstall = undefined;

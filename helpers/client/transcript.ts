@@ -5,7 +5,7 @@
  */
 
 /** Longest body a transcript shows. */
-export const TRANSCRIPT_BODY_LIMIT = 4000;
+const TRANSCRIPT_BODY_LIMIT = 4000;
 
 /** The received half: status line, header lines, a blank line, the body cut to size. */
 export function answerLines(statusLine: string, headers: Record<string, string>, text: string): string[] {

@@ -22,7 +22,7 @@ export interface MatrixRow {
 }
 
 /** The label every report view groups the matrix under; it sorts before the areas' names. */
-export const MATRIX_EPIC = '0. Conformance verdict';
+const MATRIX_EPIC = '0. Conformance verdict';
 export const MATRIX_NAME = 'Requirement matrix';
 
 export function matrixRows(summary: Summary): MatrixRow[] {
@@ -71,7 +71,7 @@ const STYLE = {
 } as const;
 
 /** The matrix as an HTML table, grouped by area, for the Allure report's description pane. */
-export function matrixHtml(summary: Summary): string {
+function matrixHtml(summary: Summary): string {
   const rows = matrixRows(summary);
   const count = (s: MatrixRow['status']): number => rows.filter((r) => r.status === s).length;
   const cell = 'padding:2px 8px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top';

@@ -7,7 +7,7 @@
 import type { TestCase } from '@playwright/test/reporter';
 import { REQUIREMENTS, TARGET_REQUIREMENTS, isRequirementId, type Level, type RequirementId } from '../requirements';
 
-export type RequirementStatus = 'passed' | 'failed' | 'skipped';
+type RequirementStatus = 'passed' | 'failed' | 'skipped';
 
 export interface RequirementVerdict {
   level: Level;
@@ -43,7 +43,7 @@ export interface Summary {
 /** The reason a requirement shows when no test of it ran in this run. */
 export const NOT_SELECTED = 'no test of this requirement ran (not selected)';
 
-export function requirementIdsOf(test: TestCase): RequirementId[] {
+function requirementIdsOf(test: TestCase): RequirementId[] {
   return test.annotations.filter((a) => a.type === 'requirement' && a.description && isRequirementId(a.description)).map((a) => a.description as RequirementId);
 }
 

@@ -10,7 +10,7 @@ import NodeRSA from 'node-rsa';
 import { redactor } from '../redact';
 
 /** The contract's "RSA-SHA256". Never leave it to node-rsa's default (PSS since 2.0). */
-export const SIGNING_SCHEME = 'pkcs1-sha256';
+const SIGNING_SCHEME = 'pkcs1-sha256';
 
 /**
  * One parsed key per PEM: parsing costs far more than signing, and the concurrency and expiry

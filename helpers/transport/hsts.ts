@@ -66,7 +66,7 @@ function splitOutsideQuotes(text: string, sep: string): string[] {
 }
 
 /** `31536000 s (365 days)`. */
-export function describeSeconds(seconds: number): string {
+function describeSeconds(seconds: number): string {
   const days = seconds / 86_400;
   return `${seconds} s (${days >= 1 ? `${Number.isInteger(days) ? days : days.toFixed(1)} days` : `${(seconds / 3600).toFixed(1)} hours`})`;
 }

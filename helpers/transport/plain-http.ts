@@ -15,7 +15,7 @@ import { redactor } from '../redact';
 import { secretsOf, type HttpOutcome, type Settings } from '../settings';
 
 /** How long the probe waits, for the TCP connection and then for the answer. */
-export const PLAIN_HTTP_TIMEOUT_MS = 10_000;
+const PLAIN_HTTP_TIMEOUT_MS = 10_000;
 /** More than any redirect page or rejection needs; enough to see API data. */
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -40,14 +40,14 @@ export interface PlainHttpClassification {
 }
 
 /** Statuses that count as an explicit refusal to talk plain HTTP. */
-export const REJECTION_STATUSES: readonly number[] = [400, 403, 421, 426];
-export const REDIRECT_STATUSES: readonly number[] = [301, 302, 307, 308];
+const REJECTION_STATUSES: readonly number[] = [400, 403, 421, 426];
+const REDIRECT_STATUSES: readonly number[] = [301, 302, 307, 308];
 
 /** Field names of the documented success data: one of them in a plain-HTTP body means API data travelled. */
 const API_DATA_FIELDS = ['balance', 'currency', 'order_id', 'order_no', 'codes', 'orders', 'products', 'pagination', 'challenge', 'expires_in', 'price', 'item_code'];
 
 /** What each outcome means, in the words the report uses. */
-export const OUTCOME_MEANING: Record<HttpOutcome, string> = {
+const OUTCOME_MEANING: Record<HttpOutcome, string> = {
   refused: 'refused, reset or closed: nothing was served',
   'redirect-https': 'a redirect to https: with no API data',
   'redirect-elsewhere': 'a redirect that is not to https:, so the next request travels in clear text too',

@@ -23,7 +23,7 @@ export function tlsTargetOf(baseUrl: string, caFile?: string): TlsTarget {
 }
 
 /** Node's root store plus the configured CA file: the only trust the suite has. */
-export function trustedCas(caFile?: string): string[] {
+function trustedCas(caFile?: string): string[] {
   return caFile ? [...tls.rootCertificates, fs.readFileSync(caFile, 'utf8')] : [...tls.rootCertificates];
 }
 
@@ -42,7 +42,7 @@ export const LEGACY_TLS_VERSIONS: ReadonlyArray<{ id: string; version: LegacyTls
  */
 export const LEGACY_CLIENT_CIPHERS = 'DEFAULT@SECLEVEL=0';
 
-export interface PeerCertificate {
+interface PeerCertificate {
   subject: string;
   issuer: string;
   validTo: string;
@@ -68,7 +68,7 @@ export interface HandshakeOptions {
   timeoutMs?: number;
 }
 
-export const HANDSHAKE_TIMEOUT_MS = 10_000;
+const HANDSHAKE_TIMEOUT_MS = 10_000;
 
 /**
  * One TLS handshake, certificate and host name verified (rejectUnauthorized is fixed to true), SNI

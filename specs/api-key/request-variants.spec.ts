@@ -1,5 +1,5 @@
 import type { ApiClient } from '../../helpers/client/client';
-import { ENDPOINTS, NO_SUCH_ITEM, NO_SUCH_ORDER, READ_ONLY_ENDPOINTS, discover, orderCall } from '../../helpers/endpoints';
+import { ENDPOINTS, NO_SUCH_ORDER, READ_ONLY_ENDPOINTS, discover, orderCall } from '../../helpers/endpoints';
 import { expect, requirement, test } from '../../helpers/fixtures';
 import { MISSING_OR_NEVER_ISSUED, keyHeader } from '../../helpers/keys';
 import { REQUEST_VARIANTS, judgeVariant, requestLine, type VariantContext, type VariantEndpoint } from '../../helpers/variants';
@@ -29,7 +29,7 @@ function variantContext(settings: Settings, orderId: string): VariantContext {
     basePath: new URL(settings.baseUrl).pathname,
     endpoints,
     rootProtected: settings.rootProtected,
-    unfulfillableOrder: { item_code: NO_SUCH_ITEM, quantity: 1 },
+    unfulfillableOrder: ENDPOINTS.find((e) => e.id === 'create-order')!.call(settings).json,
   };
 }
 

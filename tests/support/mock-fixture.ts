@@ -14,6 +14,7 @@
 import { test as base } from '@playwright/test';
 import { createMockMaterial, type MockMaterial } from '../../mock/accounts';
 import { startMock, type MockHandle, type MockOptions } from '../../mock/server';
+import { probe, type ProbeCall, type ProbeReply } from './probe';
 
 export { expect } from '@playwright/test';
 
@@ -44,3 +45,22 @@ export const test = base.extend<object, MockWorkerFixtures>({
     { scope: 'worker' },
   ],
 });
+
+export interface WorkerMock {
+  material: MockMaterial;
+  mock: MockHandle;
+  /** A request to the worker's mock, trusting its certificate. */
+  call: (c: ProbeCall) => Promise<ProbeReply>;
+}
+
+/**
+ * The worker's mock for a whole file: `const worker = useWorkerMock();` at the top, then
+ * `worker.call(...)`, `worker.material`, `worker.mock` inside tests (filled in before they run).
+ */
+export function useWorkerMock(): WorkerMock {
+  const worker = {} as WorkerMock;
+  test.beforeAll(({ mock, mockMaterial }) => {
+    Object.assign(worker, { material: mockMaterial, mock, call: probe(mockMaterial, mock.baseUrl) });
+  });
+  return worker;
+}

@@ -46,7 +46,7 @@ export function send(material: MockMaterial, url: URL, call: Omit<ProbeCall, 'pa
     const req = mod.request(url, {
       method: call.method ?? (body === undefined ? 'GET' : 'POST'),
       // Node sends a flat [name, value, ...] array verbatim: repeated names and their case survive.
-      headers: lines.flat() as unknown as http.OutgoingHttpHeaders,
+      headers: lines.flat(),
       agent: false,
       ca: material.tls.certPem,
       ...call.tls,

@@ -26,7 +26,7 @@ export interface SuiteRunSpec {
   echo?: boolean;
 }
 
-export interface SuiteRun<S> {
+interface SuiteRun<S> {
   name: string;
   code: number;
   seconds: number;

@@ -31,7 +31,7 @@ export interface CaseKeys {
 }
 
 /** Every path the API knows, and near misses of them. */
-export const PATHS = [
+const PATHS = [
   '/',
   '/v1',
   '/v1/',
@@ -52,7 +52,7 @@ export const PATHS = [
 ] as const;
 
 /** The methods Node's parser knows (and so hands to the application), plus ones it does not. */
-export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'PROPFIND', 'MKCOL', 'LOCK', 'SEARCH', 'PURGE', 'CONNECT', 'BREW'] as const;
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'PROPFIND', 'MKCOL', 'LOCK', 'SEARCH', 'PURGE', 'CONNECT', 'BREW'] as const;
 
 const KNOWN_NAMES = [
   'x-api-key',

@@ -3,19 +3,9 @@
  * the byte-identical 401 envelope, so no answer tells one failure from another.
  */
 import { randomKey, type MockMaterial } from '../../mock/accounts';
-import { probe, type ProbeCall, type ProbeReply } from '../support/probe';
-import type { MockHandle } from '../../mock/server';
-import { expect, test } from '../support/mock-fixture';
+import { expect, test, useWorkerMock } from '../support/mock-fixture';
 
-let material: MockMaterial;
-let mock: MockHandle;
-let call: (c: ProbeCall) => Promise<ProbeReply>;
-
-test.beforeAll(({ mock: workerMock, mockMaterial }) => {
-  material = mockMaterial;
-  mock = workerMock;
-  call = probe(material, mock.baseUrl);
-});
+const worker = useWorkerMock();
 
 const UNAUTHORIZED = '{"success":false,"message":"Unauthorized","data":{}}';
 /** Bytes as they go on the wire: header values travel as latin1. */
@@ -66,8 +56,8 @@ const REFUSED: readonly Refused[] = [
 
 for (const r of REFUSED) {
   test(`${r.title} gets the one 401 envelope, echoing nothing`, async () => {
-    const key = material.accounts.active.key;
-    const reply = await call({ path: `balance${r.query ? `?${r.query(key)}` : ''}`, headers: r.headers(key, material) });
+    const key = worker.material.accounts.active.key;
+    const reply = await worker.call({ path: `balance${r.query ? `?${r.query(key)}` : ''}`, headers: r.headers(key, worker.material) });
     expect(reply.status).toBe(401);
     expect(reply.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(reply.text).toBe(UNAUTHORIZED);
@@ -86,7 +76,7 @@ const ACCEPTED: ReadonlyArray<{ title: string; headers: (key: string) => Array<[
 
 for (const a of ACCEPTED) {
   test(`${a.title} is accepted`, async () => {
-    const reply = await call({ path: 'balance', headers: a.headers(material.accounts.active.key) });
+    const reply = await worker.call({ path: 'balance', headers: a.headers(worker.material.accounts.active.key) });
     expect(reply.status).toBe(200);
   });
 }

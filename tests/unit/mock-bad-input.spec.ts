@@ -4,28 +4,18 @@
  */
 import tls from 'node:tls';
 import { schemaErrors } from '../../helpers/schemas';
-import type { MockMaterial } from '../../mock/accounts';
-import { probe, type ProbeCall, type ProbeReply } from '../support/probe';
+import { type ProbeCall, type ProbeReply } from '../support/probe';
 import { BODY_LIMIT_BYTES } from '../../mock/request';
 import { parseResponse } from './raw-http';
-import type { MockHandle } from '../../mock/server';
-import { expect, test } from '../support/mock-fixture';
+import { expect, test, useWorkerMock } from '../support/mock-fixture';
 
 test.describe.configure({ mode: 'serial' });
 
-let material: MockMaterial;
-let mock: MockHandle;
-let call: (c: ProbeCall) => Promise<ProbeReply>;
-
-test.beforeAll(({ mock: workerMock, mockMaterial }) => {
-  material = mockMaterial;
-  mock = workerMock;
-  call = probe(material, mock.baseUrl);
-});
+const worker = useWorkerMock();
 
 const withKey = (c: ProbeCall): Promise<ProbeReply> => {
   const extra = Array.isArray(c.headers) ? c.headers : Object.entries(c.headers ?? {});
-  return call({ ...c, headers: [['X-API-Key', material.accounts.active.key], ...extra] });
+  return worker.call({ ...c, headers: [['X-API-Key', worker.material.accounts.active.key], ...extra] });
 };
 
 function expectError(reply: ProbeReply, status: number, message?: string): void {
@@ -40,10 +30,10 @@ function expectError(reply: ProbeReply, status: number, message?: string): void 
  * server closes; `budgetMs` only ends a server that does neither.
  */
 function rawTls(bytes: string, budgetMs = 20_000): Promise<string> {
-  const url = new URL(mock.baseUrl);
+  const url = new URL(worker.mock.baseUrl);
   return new Promise((resolve, reject) => {
     let received = Buffer.alloc(0);
-    const socket = tls.connect({ host: url.hostname, port: Number(url.port), ca: material.tls.certPem, servername: 'localhost' }, () => socket.write(bytes));
+    const socket = tls.connect({ host: url.hostname, port: Number(url.port), ca: worker.material.tls.certPem, servername: 'localhost' }, () => socket.write(bytes));
     const timer = setTimeout(() => socket.destroy(), budgetMs);
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
@@ -58,7 +48,7 @@ function rawTls(bytes: string, budgetMs = 20_000): Promise<string> {
 }
 
 test('a path outside /v1 gets the 404 envelope without any key', async () => {
-  for (const path of ['/', '/v2/balance', '/v1balance', '/favicon.ico']) expectError(await call({ path }), 404, 'Not Found');
+  for (const path of ['/', '/v2/balance', '/v1balance', '/favicon.ico']) expectError(await worker.call({ path }), 404, 'Not Found');
 });
 
 test('an unknown path under /v1 gets 404 with a valid key', async () => {
@@ -104,7 +94,7 @@ test('a body over 64 KiB gets 413, declared or streamed', async () => {
   const big = `{"item_id":"${'x'.repeat(BODY_LIMIT_BYTES)}"}`;
   expectError(await withKey({ path: 'orders/check', body: big, headers: { 'Content-Type': 'application/json' } }), 413, 'Payload Too Large');
   const streamed = await rawTls(
-    `POST /v1/orders/check HTTP/1.1\r\nHost: localhost\r\nX-API-Key: ${material.accounts.active.key}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n` +
+    `POST /v1/orders/check HTTP/1.1\r\nHost: localhost\r\nX-API-Key: ${worker.material.accounts.active.key}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n` +
       `${(BODY_LIMIT_BYTES + 10).toString(16)}\r\n${'x'.repeat(BODY_LIMIT_BYTES + 10)}\r\n0\r\n\r\n`,
   );
   expect(streamed).toMatch(/^HTTP\/1\.1 413 /);
@@ -117,10 +107,10 @@ test('a body just under the limit is read', async () => {
 });
 
 test('an aborted upload leaves the mock serving', async () => {
-  const url = new URL(mock.baseUrl);
+  const url = new URL(worker.mock.baseUrl);
   await new Promise<void>((resolve, reject) => {
-    const socket = tls.connect({ host: url.hostname, port: Number(url.port), ca: material.tls.certPem, servername: 'localhost' }, () => {
-      socket.write(`POST /v1/orders/check HTTP/1.1\r\nHost: localhost\r\nX-API-Key: ${material.accounts.active.key}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"item_id"`);
+    const socket = tls.connect({ host: url.hostname, port: Number(url.port), ca: worker.material.tls.certPem, servername: 'localhost' }, () => {
+      socket.write(`POST /v1/orders/check HTTP/1.1\r\nHost: localhost\r\nX-API-Key: ${worker.material.accounts.active.key}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"item_id"`);
       setTimeout(() => {
         socket.destroy();
         resolve();

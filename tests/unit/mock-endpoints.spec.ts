@@ -3,23 +3,13 @@
  * checks a real target with, so the mock cannot drift from the contract.
  */
 import { schemaErrors, type SchemaName } from '../../helpers/schemas';
-import type { MockMaterial } from '../../mock/accounts';
 import { ORDERS } from '../../mock/data';
-import { probe, type ProbeCall, type ProbeReply } from '../support/probe';
-import type { MockHandle } from '../../mock/server';
-import { expect, test } from '../support/mock-fixture';
+import { type ProbeCall, type ProbeReply } from '../support/probe';
+import { expect, test, useWorkerMock } from '../support/mock-fixture';
 
-let material: MockMaterial;
-let mock: MockHandle;
-let call: (c: ProbeCall) => Promise<ProbeReply>;
+const worker = useWorkerMock();
 
-test.beforeAll(({ mock: workerMock, mockMaterial }) => {
-  material = mockMaterial;
-  mock = workerMock;
-  call = probe(material, mock.baseUrl);
-});
-
-const withKey = (c: ProbeCall): Promise<ProbeReply> => call({ ...c, headers: { 'X-API-Key': material.accounts.active.key, ...(c.headers as Record<string, string> | undefined) } });
+const withKey = (c: ProbeCall): Promise<ProbeReply> => worker.call({ ...c, headers: { 'X-API-Key': worker.material.accounts.active.key, ...(c.headers as Record<string, string> | undefined) } });
 
 function expectShape(reply: ProbeReply, schema: SchemaName, status: number): void {
   expect(reply.status, reply.text).toBe(status);
@@ -28,7 +18,7 @@ function expectShape(reply: ProbeReply, schema: SchemaName, status: number): voi
 }
 
 test('GET /v1/ is public and gives the API info', async () => {
-  const reply = await call({ path: '' });
+  const reply = await worker.call({ path: '' });
   expectShape(reply, 'success', 200);
   expect(reply.json).toMatchObject({ data: { version: 'v1', deprecations: [] } });
 });
@@ -161,7 +151,7 @@ const PROTECTED: ReadonlyArray<Pick<ProbeCall, 'method' | 'path' | 'json'>> = [
 
 for (const c of PROTECTED) {
   test(`${c.method ?? (c.json ? 'POST' : 'GET')} /v1/${c.path} without a key gets the 401 Unauthorized envelope`, async () => {
-    const reply = await call(c);
+    const reply = await worker.call(c);
     expectShape(reply, 'unauthorized', 401);
     expect(reply.json).toEqual({ success: false, message: 'Unauthorized', data: {} });
   });

@@ -4,35 +4,26 @@
  */
 import crypto from 'node:crypto';
 import { schemaErrors } from '../../helpers/schemas';
-import type { AccountName, MockMaterial } from '../../mock/accounts';
-import { probe, signChallenge, type ProbeCall, type ProbeReply } from '../support/probe';
-import type { MockHandle } from '../../mock/server';
+import type { AccountName } from '../../mock/accounts';
+import { signChallenge, type ProbeReply } from '../support/probe';
 import { MISSING_SIGNING_HEADERS, SIGNATURE_FAILED } from '../../mock/signing';
-import { expect, test } from '../support/mock-fixture';
+import { expect, test, useWorkerMock } from '../support/mock-fixture';
 
-let material: MockMaterial;
-let mock: MockHandle;
-let call: (c: ProbeCall) => Promise<ProbeReply>;
-
-test.beforeAll(({ mock: workerMock, mockMaterial }) => {
-  material = mockMaterial;
-  mock = workerMock;
-  call = probe(material, mock.baseUrl);
-});
+const worker = useWorkerMock();
 
 type Signer = 'signing' | 'signing2';
 
-const keyOf = (account: AccountName): string => material.accounts[account].key;
-const privateKeyOf = (account: Signer): string => material.accounts[account].signing!.privateKeyPem;
+const keyOf = (account: AccountName): string => worker.material.accounts[account].key;
+const privateKeyOf = (account: Signer): string => worker.material.accounts[account].signing!.privateKeyPem;
 
 async function issue(account: Signer = 'signing'): Promise<string> {
-  const reply = await call({ method: 'POST', path: 'auth/challenge', headers: { 'X-API-Key': keyOf(account) } });
+  const reply = await worker.call({ method: 'POST', path: 'auth/challenge', headers: { 'X-API-Key': keyOf(account) } });
   expect(reply.status, reply.text).toBe(200);
   return (reply.json as { data: { challenge: string } }).data.challenge;
 }
 
 function signed(account: Signer, challenge: string, signature: string, path = 'balance'): Promise<ProbeReply> {
-  return call({ path, headers: { 'X-API-Key': keyOf(account), 'X-API-Challenge': challenge, 'X-API-Signature': signature } });
+  return worker.call({ path, headers: { 'X-API-Key': keyOf(account), 'X-API-Challenge': challenge, 'X-API-Signature': signature } });
 }
 
 function expectRefused(reply: ProbeReply, message = SIGNATURE_FAILED): void {
@@ -42,14 +33,14 @@ function expectRefused(reply: ProbeReply, message = SIGNATURE_FAILED): void {
 
 test('the challenge endpoint issues fresh challenges in the challenge schema', async () => {
   const before = Date.now();
-  const reply = await call({ method: 'POST', path: 'auth/challenge', headers: { 'X-API-Key': keyOf('signing') } });
+  const reply = await worker.call({ method: 'POST', path: 'auth/challenge', headers: { 'X-API-Key': keyOf('signing') } });
   const after = Date.now();
   expect(reply.status).toBe(200);
   expect(schemaErrors('challenge', reply.json)).toEqual([]);
   const data = (reply.json as { data: { challenge: string; expires_in: number; expires_at: string } }).data;
-  expect(data.expires_in).toBe(mock.challengeTtlSeconds);
+  expect(data.expires_in).toBe(worker.mock.challengeTtlSeconds);
   // Bracketed by the request's own start and end, so a slow machine cannot push it out of range.
-  const issuedAt = Date.parse(data.expires_at) - mock.challengeTtlSeconds * 1000;
+  const issuedAt = Date.parse(data.expires_at) - worker.mock.challengeTtlSeconds * 1000;
   expect(issuedAt).toBeGreaterThanOrEqual(before);
   expect(issuedAt).toBeLessThanOrEqual(after);
   // Both cases present, so a case-changed copy is another string.
@@ -81,7 +72,7 @@ test('missing challenge, signature or both get 401 naming the headers', async ()
   const key = keyOf('signing');
   const partial: Array<Record<string, string>> = [{ 'X-API-Key': key }, { 'X-API-Key': key, 'X-API-Challenge': challenge }, { 'X-API-Key': key, 'X-API-Signature': signature }];
   for (const headers of partial) {
-    expectRefused(await call({ path: 'balance', headers }), MISSING_SIGNING_HEADERS);
+    expectRefused(await worker.call({ path: 'balance', headers }), MISSING_SIGNING_HEADERS);
   }
   // Refused attempts consumed nothing.
   expect((await signed('signing', challenge, signature)).status).toBe(200);
@@ -135,20 +126,20 @@ test('eight concurrent uses of one challenge: exactly one succeeds', async () =>
 test('a challenge used after its lifetime gets 401', async () => {
   const challenge = await issue();
   // The mock stamped the challenge before it answered, so a full lifetime from here is past its end.
-  await new Promise((resolve) => setTimeout(resolve, mock.challengeTtlSeconds * 1000 + 100));
+  await new Promise((resolve) => setTimeout(resolve, worker.mock.challengeTtlSeconds * 1000 + 100));
   expectRefused(await signed('signing', challenge, signChallenge(challenge, privateKeyOf('signing'))));
 });
 
 test('the challenge endpoint needs no signature and a plain account ignores signing headers', async () => {
-  const reply = await call({ method: 'POST', path: 'auth/challenge', headers: { 'X-API-Key': keyOf('signing2'), 'X-API-Challenge': 'x', 'X-API-Signature': 'y' } });
+  const reply = await worker.call({ method: 'POST', path: 'auth/challenge', headers: { 'X-API-Key': keyOf('signing2'), 'X-API-Challenge': 'x', 'X-API-Signature': 'y' } });
   expect(reply.status).toBe(200);
-  const plain = await call({ path: 'balance', headers: { 'X-API-Key': keyOf('active'), 'X-API-Challenge': 'x' } });
+  const plain = await worker.call({ path: 'balance', headers: { 'X-API-Key': keyOf('active'), 'X-API-Challenge': 'x' } });
   expect(plain.status).toBe(200);
 });
 
 test('a signing account still needs its key: the signature does not replace it', async () => {
   const challenge = await issue();
-  const reply = await call({ path: 'balance', headers: { 'X-API-Challenge': challenge, 'X-API-Signature': signChallenge(challenge, privateKeyOf('signing')) } });
+  const reply = await worker.call({ path: 'balance', headers: { 'X-API-Challenge': challenge, 'X-API-Signature': signChallenge(challenge, privateKeyOf('signing')) } });
   expect(reply.status).toBe(401);
   expect(reply.json).toEqual({ success: false, message: 'Unauthorized', data: {} });
 });

@@ -83,6 +83,7 @@ test('loopback still connects, and a request context keeps one connection alive 
   }
 });
 
+/* eslint-disable @typescript-eslint/unbound-method -- compares the method itself, never calls it */
 test('lifting the guard restores the original connect', () => {
   const original = net.Socket.prototype.connect;
   const lift = refuseNonLoopback();
@@ -91,3 +92,4 @@ test('lifting the guard restores the original connect', () => {
   lift();
   expect(net.Socket.prototype.connect).toBe(original);
 });
+/* eslint-enable @typescript-eslint/unbound-method */

@@ -14,7 +14,7 @@ export interface Endpoint {
   ca?: string;
 }
 
-export interface RawResponse {
+interface RawResponse {
   status: number;
   /** Lower-case names; repeated fields joined with ", ". */
   headers: Record<string, string>;

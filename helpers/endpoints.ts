@@ -54,22 +54,26 @@ export const ROOT_ENDPOINT: Endpoint = { id: 'root', title: 'GET / (API info)', 
 
 /** First value of a field named like an id anywhere in a list response: discovery for AUTH-01 and ENV-05. */
 export function discover(json: unknown, names: readonly string[]): string | undefined {
+  return records(json, names)[0]?.id;
+}
+
+/**
+ * Every object in a response's data holding a field named like an id, with that id, in document
+ * order: AUTH-15 needs each account's whole list and the fields of the order it probes with.
+ */
+export function records(json: unknown, names: readonly string[]): Array<{ id: string; record: Record<string, unknown> }> {
   const seen = new Set<unknown>();
-  const walk = (v: unknown): string | undefined => {
-    if (v === null || typeof v !== 'object' || seen.has(v)) return undefined;
+  const found: Array<{ id: string; record: Record<string, unknown> }> = [];
+  const walk = (v: unknown): void => {
+    if (v === null || typeof v !== 'object' || seen.has(v)) return;
     seen.add(v);
     if (!Array.isArray(v)) {
-      for (const n of names) {
-        const f = (v as Record<string, unknown>)[n];
-        if (typeof f === 'string' || typeof f === 'number') return String(f);
-      }
+      const record = v as Record<string, unknown>;
+      const id = names.map((n) => record[n]).find((f) => typeof f === 'string' || typeof f === 'number');
+      if (id !== undefined) found.push({ id: String(id), record });
     }
-    for (const child of Array.isArray(v) ? v : Object.values(v)) {
-      const found = walk(child);
-      if (found !== undefined) return found;
-    }
-    return undefined;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) walk(child);
   };
-  const data = (json as { data?: unknown } | undefined)?.data;
-  return walk(data);
+  walk((json as { data?: unknown } | undefined)?.data);
+  return found;
 }

@@ -116,7 +116,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   ],
 
   api: async ({ requestContext, requestLedger, settings }, use, testInfo) => {
-    const configuredKeys = [settings.apiKey, settings.inactiveApiKey, settings.signing?.apiKey, settings.secondSigning?.apiKey].filter(
+    const configuredKeys = [settings.apiKey, settings.inactiveApiKey, settings.secondApiKey, settings.signing?.apiKey, settings.secondSigning?.apiKey].filter(
       (k): k is string => !!k,
     );
     let requests = 0;

@@ -147,8 +147,12 @@ export const OWS_PADDINGS: readonly KeyCase[] = [
 
 /** AUTH-07: padding that is not OWS is part of the value, so the key no longer matches. */
 export const NON_OWS_PADDINGS: readonly KeyCase[] = [
-  { id: 'nbsp', title: 'a trailing no-break space', make: (k) => k + utf8OnTheWire('\u00a0') },
-  { id: 'leading-nbsp', title: 'a leading no-break space', make: (k) => utf8OnTheWire('\u00a0') + k },
+  { id: 'nbsp', title: 'a trailing no-break space as UTF-8', make: (k) => k + utf8OnTheWire('\u00a0') },
+  { id: 'leading-nbsp', title: 'a leading no-break space as UTF-8', make: (k) => utf8OnTheWire('\u00a0') + k },
+  // The same character as the one byte 0xA0 (obs-text; Playwright writes a Latin-1 string byte for
+  // byte): a server that decodes header bytes as Latin-1 and calls trim() strips only this form.
+  { id: 'nbsp-byte', title: 'a trailing no-break space as the single byte 0xA0', make: (k) => `${k}\u00a0` },
+  { id: 'leading-nbsp-byte', title: 'a leading no-break space as the single byte 0xA0', make: (k) => `\u00a0${k}` },
   { id: 'zero-width-space', title: 'a trailing zero-width space', make: (k) => k + utf8OnTheWire('\u200b') },
   { id: 'inner-space', title: 'a space inside it', make: (k) => `${k.slice(0, Math.floor(k.length / 2))} ${k.slice(Math.floor(k.length / 2))}` },
   { id: 'trailing-equals', title: 'a trailing "="', make: (k) => `${k}=` },
@@ -172,14 +176,18 @@ export interface Placement {
   query?: (k: string) => Record<string, string>;
 }
 
+/** AUTH-09: the names a server might read the key from; each is tried in the query and as a cookie. */
+const MISPLACED_NAMES: readonly string[] = ['api_key', 'apiKey', 'X-API-Key', 'key', 'token'];
+
 /** AUTH-09: the key anywhere but the X-API-Key field gets 401. */
 export const MISPLACED_KEYS: readonly Placement[] = [
   { id: 'authorization-bearer', title: 'in Authorization as a Bearer token', headers: (k) => ({ Authorization: `Bearer ${k}` }) },
   { id: 'authorization-bare', title: 'in Authorization without a scheme', headers: (k) => ({ Authorization: k }) },
   { id: 'x-api-key-bearer', title: 'in X-API-Key with a Bearer prefix', headers: (k) => ({ 'X-API-Key': `Bearer ${k}` }) },
-  { id: 'query-api_key', title: 'in the query as api_key', query: (k) => ({ api_key: k }) },
-  { id: 'query-x-api-key', title: 'in the query as X-API-Key', query: (k) => ({ 'X-API-Key': k }) },
-  { id: 'cookie', title: 'in a cookie named X-API-Key', headers: (k) => deliberateCookie(`X-API-Key=${k}`, 'AUTH-09') },
+  ...MISPLACED_NAMES.flatMap((name): Placement[] => [
+    { id: `query-${name.toLowerCase()}`, title: `in the query as ${name}`, query: (k) => ({ [name]: k }) },
+    { id: `cookie-${name.toLowerCase()}`, title: `in a cookie named ${name}`, headers: (k) => deliberateCookie(`${name}=${k}`, 'AUTH-09') },
+  ]),
   { id: 'x-api-keys', title: 'in a header misspelt X-API-Keys', headers: (k) => ({ 'X-API-Keys': k }) },
   { id: 'x_api_key', title: 'in a header misspelt X_API_Key', headers: (k) => ({ X_API_Key: k }) },
   { id: 'x-apikey', title: 'in a header misspelt X-APIKey', headers: (k) => ({ 'X-APIKey': k }) },

@@ -39,6 +39,8 @@ export interface Settings {
   httpUrl: string;
   apiKey: string;
   inactiveApiKey?: string;
+  /** An active key of a second account without signing (AUTH-15). */
+  secondApiKey?: string;
   signing?: SigningAccount;
   secondSigning?: SigningAccount;
   challenge: { path: string; method: (typeof CHALLENGE_METHODS)[number]; pointer: string; ttlSeconds: number };
@@ -86,6 +88,7 @@ const SETTING_NAMES = [
   'CARDPLUSPAY_BASE_URL',
   'CARDPLUSPAY_API_KEY',
   'CARDPLUSPAY_INACTIVE_API_KEY',
+  'CARDPLUSPAY_SECOND_API_KEY',
   'CARDPLUSPAY_SIGNING_API_KEY',
   'CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE',
   'CARDPLUSPAY_SECOND_SIGNING_API_KEY',
@@ -134,6 +137,7 @@ export function internalSetFromOutside(env: Env): string[] {
 export const KEY_NAMES = [
   'CARDPLUSPAY_API_KEY',
   'CARDPLUSPAY_INACTIVE_API_KEY',
+  'CARDPLUSPAY_SECOND_API_KEY',
   'CARDPLUSPAY_SIGNING_API_KEY',
   'CARDPLUSPAY_SECOND_SIGNING_API_KEY',
 ] as const;
@@ -236,6 +240,8 @@ export function loadSettings(env: Env = process.env): Settings {
     );
   }
 
+  const secondApiKey = get('CARDPLUSPAY_SECOND_API_KEY') || undefined;
+
   const signing = signingAccount(env, 'CARDPLUSPAY_SIGNING_API_KEY', 'CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE', refuse);
   const secondSigning = signingAccount(env, 'CARDPLUSPAY_SECOND_SIGNING_API_KEY', 'CARDPLUSPAY_SECOND_SIGNING_PRIVATE_KEY_FILE', refuse);
   if (secondSigning && !signing) {
@@ -314,6 +320,7 @@ export function loadSettings(env: Env = process.env): Settings {
     httpUrl,
     apiKey,
     inactiveApiKey,
+    secondApiKey,
     signing,
     secondSigning,
     challenge: { path: challengePath, method: challengeMethod, pointer, ttlSeconds },
@@ -341,6 +348,7 @@ export function secretsOf(settings: Settings): string[] {
   return [
     settings.apiKey,
     settings.inactiveApiKey,
+    settings.secondApiKey,
     settings.signing?.apiKey,
     settings.signing?.privateKeyPem,
     settings.secondSigning?.apiKey,

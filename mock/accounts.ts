@@ -7,7 +7,8 @@ import crypto from 'node:crypto';
 import { promisify } from 'node:util';
 import { generate as generateCertificate } from 'selfsigned';
 
-export type AccountName = 'active' | 'inactive' | 'signing' | 'signing2';
+/** `second` is a second account without signing, for the cross-account checks (AUTH-15). */
+export type AccountName = 'active' | 'second' | 'inactive' | 'signing' | 'signing2';
 
 export interface Account {
   name: AccountName;
@@ -72,6 +73,7 @@ export async function createMockMaterial(): Promise<MockMaterial> {
   return {
     accounts: {
       active: { name: 'active', key: randomKey(), active: true },
+      second: { name: 'second', key: randomKey(), active: true },
       inactive: { name: 'inactive', key: randomKey(), active: false },
       signing: { name: 'signing', key: randomKey(), active: true, signing },
       signing2: { name: 'signing2', key: randomKey(), active: true, signing: signing2 },

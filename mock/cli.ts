@@ -100,6 +100,7 @@ async function main(): Promise<void> {
     ['CARDPLUSPAY_BASE_URL', mock.baseUrl],
     ['CARDPLUSPAY_API_KEY', accounts.active.key],
     ['CARDPLUSPAY_INACTIVE_API_KEY', accounts.inactive.key],
+    ['CARDPLUSPAY_SECOND_API_KEY', accounts.second.key],
     ['CARDPLUSPAY_SIGNING_API_KEY', accounts.signing.key],
     ['CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE', signingKeyFile],
     ['CARDPLUSPAY_SECOND_SIGNING_API_KEY', accounts.signing2.key],

@@ -39,13 +39,22 @@ export const PRODUCTS: readonly Product[] = [
   { item_code: 'VISA-CA-100', product_name: 'Visa Prepaid Card CAD 100', brand: 'Visa', value: 100, price: 105, currency: 'CAD', region: 'North America', country_code: ['CA'], delivery_type: 'PHYSICAL', category: 'Prepaid' },
 ];
 
-/** Ids differ across accounts so that asking for another account's order is a meaningful probe. */
+/**
+ * Every account starts with orders of its own, and ids differ across accounts, so that asking for
+ * another account's order is a meaningful probe (AUTH-15).
+ */
 export const ORDERS: Readonly<Record<AccountName, readonly Order[]>> = {
   active: [
     { order_id: 1001, order_no: 'ORD-20240105-1001', status: 'completed', item_code: 'AMZ-US-25', quantity: 1, amount: 25.5, created_at: '2024-01-05T10:15:00Z', codes: ['AMZN-7Q2M-K8PL-X3VD'] },
     { order_id: 1002, order_no: 'ORD-20240212-1002', status: 'pending', item_code: 'STEAM-EU-20', quantity: 2, amount: 41.6, created_at: '2024-02-12T16:40:00Z', codes: [] },
   ],
-  inactive: [],
+  second: [
+    { order_id: 4001, order_no: 'ORD-20240402-4001', status: 'completed', item_code: 'AMZ-US-100', quantity: 1, amount: 101.5, created_at: '2024-04-02T08:20:00Z', codes: ['AMZN-9D4K-R2TQ-5WXE'] },
+    { order_id: 4002, order_no: 'ORD-20240419-4002', status: 'failed', item_code: 'VISA-CA-100', quantity: 1, amount: 105, created_at: '2024-04-19T14:05:00Z', codes: [] },
+  ],
+  inactive: [
+    { order_id: 5001, order_no: 'ORD-20231120-5001', status: 'completed', item_code: 'NETFLIX-GB-15', quantity: 2, amount: 31.2, created_at: '2023-11-20T18:45:00Z', codes: ['NFLX-8QWE-T6YP-3LMB', 'NFLX-2ZXC-V9BN-7HJK'] },
+  ],
   signing: [
     { order_id: 2001, order_no: 'ORD-20240301-2001', status: 'completed', item_code: 'APPLE-US-50', quantity: 1, amount: 50.75, created_at: '2024-03-01T09:00:00Z', codes: ['APPL-4HT9-WQ2Z-77KD'] },
   ],

@@ -8,6 +8,8 @@ export interface ApiRequest {
   method: string;
   /** Pathname only; the query never travels with it (the journal relies on that). */
   path: string;
+  /** The request-target as received, before any parsing: the spelling an exact-match auth layer sees. */
+  target: string;
   query: URLSearchParams;
   /** Node's view: names lower-cased, OWS trimmed, repeated fields joined with ", ". */
   headers: IncomingHttpHeaders;

@@ -17,8 +17,30 @@ export type Endpoint = 'info' | 'challenge' | 'balance' | 'catalog' | 'orders' |
 /** `account` is null when the endpoint is answered without a valid key. */
 export type EndpointHandler = (ctx: ApiContext, req: ApiRequest, account: Account | null, param: string) => Reply | Promise<Reply>;
 
+/**
+ * The layer in front of the routes, as common stacks arrange it: middleware that may rewrite the
+ * request (method override, X-Original-URL, path normalisation) and an auth layer that decides
+ * which requests it checks. Conformant: the router sees the request as it came, and the key check
+ * runs on everything under /v1 but the API info.
+ */
+interface FrontStages {
+  /** The request the router sees. */
+  routed(req: ApiRequest): ApiRequest;
+  /** Whether the auth layer lets the request (as it came) through without a key check. */
+  unguarded(req: ApiRequest): boolean;
+  /** The answer to a request whose key check passed, as the server sends it. */
+  answered(reply: Reply, account: Account): Reply;
+}
+
+const CONFORMANT_FRONT: FrontStages = {
+  routed: (req) => req,
+  unguarded: () => false,
+  answered: (reply) => reply,
+};
+
 /** The API's part of the mock's behaviour record. */
 export interface ApiBehaviour {
+  front: FrontStages;
   key: KeyCheckStages;
   envelope: EnvelopeWriter;
   /** Answered before the key check, to anyone. */
@@ -57,12 +79,12 @@ const ROUTES: readonly Route[] = [
   { path: /^\/v1\/orders\/([^/]+)$/, methods: { GET: 'order' } },
 ];
 
-type Resolved =
+export type Resolved =
   | { kind: 'endpoint'; endpoint: Endpoint; param?: string }
   | { kind: 'wrong-method'; allow: string[] }
   | { kind: 'unknown' };
 
-function resolve(method: string, path: string): Resolved {
+export function resolve(method: string, path: string): Resolved {
   for (const route of ROUTES) {
     const match = typeof route.path === 'string' ? (route.path === path ? [path] : null) : route.path.exec(path);
     if (!match) continue;
@@ -76,26 +98,29 @@ function resolve(method: string, path: string): Resolved {
   return { kind: 'unknown' };
 }
 
-export function handleApi(ctx: ApiContext, req: ApiRequest): Reply | Promise<Reply> {
+export function handleApi(ctx: ApiContext, received: ApiRequest): Reply | Promise<Reply> {
   const { behaviour } = ctx;
-  const gated = behaviour.gate(req);
+  const gated = behaviour.gate(received);
   if (gated === 'drop') throw new DropConnection();
   if (gated) return gated;
+  const req = behaviour.front.routed(received);
   if (req.path !== '/v1' && !req.path.startsWith('/v1/')) return behaviour.envelope.notFound();
 
   const route = resolve(req.method, req.path);
   const endpoint = route.kind === 'endpoint' ? route.endpoint : undefined;
-  if (endpoint && behaviour.beforeKey.has(endpoint)) return dispatch(ctx, route, req, null);
+  if ((endpoint && behaviour.beforeKey.has(endpoint)) || behaviour.front.unguarded(received)) return dispatch(ctx, route, req, null);
 
   const key = authenticate(req, ctx.material.accounts, behaviour.key);
   if (!key.ok) return endpoint && behaviour.withoutKey.has(endpoint) ? dispatch(ctx, route, req, null) : behaviour.key.refusal(key);
 
+  const answered = (reply: Reply): Reply => behaviour.front.answered(reply, key.account);
   if (key.account.signing && req.path !== CHALLENGE_PATH) {
     const refused = ctx.signing.verify(key.account, req);
-    if (refused instanceof Promise) return refused.then((reply) => reply ?? dispatch(ctx, route, req, key.account));
+    if (refused instanceof Promise) return refused.then(async (reply) => reply ?? answered(await dispatch(ctx, route, req, key.account)));
     if (refused) return refused;
   }
-  return dispatch(ctx, route, req, key.account);
+  const reply = dispatch(ctx, route, req, key.account);
+  return reply instanceof Promise ? reply.then(answered) : answered(reply);
 }
 
 function dispatch(ctx: ApiContext, route: Resolved, req: ApiRequest, account: Account | null): Reply | Promise<Reply> {
@@ -111,6 +136,7 @@ export class DropConnection extends Error {
 
 export const CONFORMANT_API: ApiBehaviour = {
   gate: () => undefined,
+  front: CONFORMANT_FRONT,
   key: CONFORMANT_KEY_CHECK,
   envelope: CONFORMANT_ENVELOPE,
   beforeKey: new Set<Endpoint>(['info']),

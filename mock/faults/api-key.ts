@@ -1,8 +1,10 @@
-/** Faults of the API key: what counts as the key, which endpoints enforce it, and what a refusal says. */
+/** Faults of the API key: what counts as the key, which endpoints enforce it, whose orders it reaches, and what a refusal says. */
+import crypto from 'node:crypto';
 import { sameKey, unauthorized, type KeyFailure } from '../auth';
+import { ORDERS } from '../data';
 import { fail, json, type Data } from '../envelope';
 import type { ApiRequest } from '../request';
-import { alsoIn, bendPart, crash, type Fault } from './fault';
+import { alsoIn, bendEndpoint, bendPart, crash, type Fault } from './fault';
 
 /** The key is also read from `read` when X-API-Key is absent. */
 const readAlsoFrom = (read: (req: ApiRequest) => string | undefined) =>
@@ -15,6 +17,12 @@ const matchWith = (matches: (candidate: string, key: string) => boolean) => bend
 /** Every refusal is `reply()` where `when` holds. */
 const refuseWith = (reply: (failure: KeyFailure, presented: string | undefined) => ReturnType<typeof unauthorized>, when: (failure: KeyFailure) => boolean = () => true) =>
   bendPart('key', (key) => ({ refusal: (check) => (when(check.failure) ? reply(check.failure, check.presented) : key.refusal(check)) }));
+
+/** The session cookie of the session-cookie fault. */
+const SESSION = 'cpp_session';
+
+/** An opaque session id for an account: a hash, so the cookie never carries the key itself. */
+const sessionOf = (key: string): string => crypto.createHash('sha256').update(`session:${key}`).digest('hex');
 
 /** A presented value for which `when` holds crashes the check. */
 const crashOn = (name: string, when: (presented: string) => boolean) =>
@@ -134,6 +142,31 @@ export const API_KEY_FAULTS = {
     summary: 'Without X-API-Key, the key is read from the cookie X-API-Key',
     bend: readAlsoFrom((req) => cookie(req.headers.cookie, 'X-API-Key')),
   },
+  'cookie-api-key-accepted': {
+    breaks: ['AUTH-09'],
+    summary: 'Without X-API-Key, the key is read from the cookie api_key (a name the query placements use)',
+    bend: readAlsoFrom((req) => cookie(req.headers.cookie, 'api_key')),
+  },
+  'session-cookie-authenticates': {
+    breaks: ['AUTH-09'],
+    summary: `Answers to a valid key set a ${SESSION} cookie, and that cookie alone authenticates as the account`,
+    bend: (behaviour) =>
+      [
+        readAlsoFrom((req) => cookie(req.headers.cookie, SESSION)),
+        bendPart('key', (key) => ({ matches: (candidate, k) => key.matches(candidate, k) || candidate === sessionOf(k) })),
+        bendPart('front', (front) => ({
+          answered: (reply, account) => {
+            const sent = front.answered(reply, account);
+            return { ...sent, headers: { ...sent.headers, 'set-cookie': `${SESSION}=${sessionOf(account.key)}; Path=/; Secure; HttpOnly` } };
+          },
+        })),
+      ].reduce((b, bend) => bend(b), behaviour),
+  },
+  'key-trimmed': {
+    breaks: ['AUTH-07'],
+    summary: 'The key, decoded as Latin-1, goes through String.prototype.trim(): a single 0xA0 byte around it is stripped (the UTF-8 pair C2 A0 is not)',
+    bend: normaliseWith((value) => value.trim()),
+  },
   'misspelt-header-accepted': {
     breaks: ['AUTH-09'],
     summary: 'Without X-API-Key, any header spelt like it (X-API-Keys, X_API_Key, X-APIKey, API-Key) is read',
@@ -191,6 +224,15 @@ export const API_KEY_FAULTS = {
     breaks: ['AUTH-12'],
     summary: 'GET orders/{id} looks the order up before the key, so a missing or invalid key gets 404, not 401',
     bend: alsoIn('withoutKey', 'order'),
+  },
+  // Whose orders a key reaches
+  'orders-without-owner': {
+    breaks: ['AUTH-15'],
+    summary: "GET orders/{id} looks the order up in every account, so another account's order is served to any valid key",
+    bend: bendEndpoint('order', (current) => (ctx, req, account, id) => {
+      const owner = account && Object.values(ctx.material.accounts).find((a) => ORDERS[a.name].some((o) => String(o.order_id) === id));
+      return current(ctx, req, owner ?? account, id);
+    }),
   },
   // What a refusal gives away
   'key-echoed-in-body': {

@@ -24,7 +24,7 @@ export interface Fault {
   bend(behaviour: MockBehaviour): MockBehaviour;
 }
 
-type Part = 'key' | 'envelope' | 'challenges' | 'signing' | 'plainHttp';
+type Part = 'front' | 'key' | 'envelope' | 'challenges' | 'signing' | 'plainHttp';
 
 /** Replaces some members of one part of the record; `change` sees the part as it was, to fall back on. */
 export function bendPart<P extends Part>(part: P, change: (current: MockBehaviour[P]) => Partial<MockBehaviour[P]>): (behaviour: MockBehaviour) => MockBehaviour {

@@ -9,7 +9,7 @@
  * and hands it to the fault's `bend`, which returns the record with one part replaced. Nothing
  * outside mock/faults/ knows fault names.
  *
- * To add a fault, touch one file: add an entry to the area's table (api-key.ts, envelope.ts,
+ * To add a fault, touch one file: add an entry to the area's table (api-key.ts, front.ts, envelope.ts,
  * transport.ts or signing.ts) with a kebab-case name, `breaks`, a one-line `summary` and `bend`,
  * usually written with the helpers in fault.ts (bendPart, bendEndpoint, bendBody, alsoIn, crash).
  * If no stage of the record can express it, add the stage there first, with its conformant value,
@@ -23,13 +23,14 @@ import type { MockBehaviour } from '../behaviour';
 import { API_KEY_FAULTS } from './api-key';
 import { ENVELOPE_FAULTS } from './envelope';
 import type { Fault } from './fault';
+import { FRONT_FAULTS } from './front';
 import { SIGNING_FAULTS } from './signing';
 import { THROTTLING_FAULTS } from './throttling';
 import { TRANSPORT_FAULTS } from './transport';
 
-const AREAS = [API_KEY_FAULTS, ENVELOPE_FAULTS, TRANSPORT_FAULTS, SIGNING_FAULTS, THROTTLING_FAULTS] as const;
+const AREAS = [API_KEY_FAULTS, FRONT_FAULTS, ENVELOPE_FAULTS, TRANSPORT_FAULTS, SIGNING_FAULTS, THROTTLING_FAULTS] as const;
 
-const CATALOGUE = { ...API_KEY_FAULTS, ...ENVELOPE_FAULTS, ...TRANSPORT_FAULTS, ...SIGNING_FAULTS, ...THROTTLING_FAULTS };
+const CATALOGUE = { ...API_KEY_FAULTS, ...FRONT_FAULTS, ...ENVELOPE_FAULTS, ...TRANSPORT_FAULTS, ...SIGNING_FAULTS, ...THROTTLING_FAULTS };
 
 export type FaultName = keyof typeof CATALOGUE;
 

@@ -49,7 +49,7 @@ function main(): void {
   for (let i = 0; i < count; i++) {
     const challenge = signing.store.issue('signing').value;
     const signature = crypto.sign('sha256', Buffer.from(challenge, 'utf8'), privateKeyObject).toString('base64');
-    requests.push({ method: 'GET', path: '/v1/balance', query: new URLSearchParams(), headers: { 'x-api-challenge': challenge, 'x-api-signature': signature }, rawHeaders: [], body: Buffer.alloc(0) });
+    requests.push({ method: 'GET', path: '/v1/balance', target: '/v1/balance', query: new URLSearchParams(), headers: { 'x-api-challenge': challenge, 'x-api-signature': signature }, rawHeaders: [], body: Buffer.alloc(0) });
   }
   let refused = 0;
   const started = performance.now();

@@ -18,8 +18,8 @@ export interface SuiteRunSpec {
   /** The Playwright config, relative to the repository root. */
   config: string;
   args?: readonly string[];
-  /** What this run adds to the clean environment, given the started mocks. */
-  env: (mocks: EmbeddedMocks) => Record<string, string>;
+  /** What this run adds to the clean environment, given the started mocks (after starting anything that fronts them). */
+  env: (mocks: EmbeddedMocks) => Record<string, string> | Promise<Record<string, string>>;
   /** Where the run writes its summary, relative to the repository root. */
   summaryFile: string;
   /** Pass the (redacted) output through to the console. */
@@ -79,7 +79,7 @@ export async function runSuiteAgainstMocks<S>(targets: readonly MockTarget[], ba
   const redactor = new Redactor(mocks.secrets);
   const runOne = async (spec: SuiteRunSpec): Promise<SuiteRun<S>> => {
     const started = Date.now();
-    const env = { ...cleanEnv(), ...mocks.sharedEnv, ...spec.env(mocks) };
+    const env = { ...cleanEnv(), ...mocks.sharedEnv, ...(await spec.env(mocks)) };
     const run = await runPlaywright(path.join(ROOT, spec.config), spec.args ?? [], env, redactor, spec.echo ?? false);
     const file = path.join(ROOT, spec.summaryFile);
     const summary = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as S) : undefined;

@@ -161,6 +161,18 @@ const PROBES: Record<FaultName, (k: Kit) => Promise<boolean>> = {
   'catalog-public': async (k) => (await k.call({ path: 'catalog' })).status === 200,
   'orders-check-public': async (k) => (await k.call({ path: 'orders/check', headers: { 'X-API-Key': randomKey() }, json: { item_id: 'NOPE' } })).status !== 401,
   'create-order-validates-first': async (k) => (await k.call({ path: 'orders', json: { item_code: 'NOPE', quantity: 1 } })).status !== 401,
+  'cookie-api-key-accepted': async (k) => (await k.call({ path: 'balance', headers: { Cookie: `api_key=${k.active}` } })).status === 200,
+  'session-cookie-authenticates': async (k) => {
+    const session = (await k.balance(k.active)).headers['set-cookie']?.[0]?.split(';')[0];
+    return session !== undefined && (await k.call({ path: 'balance', headers: { Cookie: session } })).status === 200;
+  },
+  'key-trimmed': async (k) => (await k.balance(`${k.active}\u00a0`)).status === 200,
+  'orders-without-owner': async (k) => (await k.call({ path: 'orders/4001', headers: { 'X-API-Key': k.active } })).status === 200,
+  'auth-exact-path': async (k) => (await k.call({ path: 'balance/' })).status === 200,
+  'head-skips-auth': async (k) => (await k.call({ method: 'HEAD', path: 'balance' })).status === 200,
+  'method-override-after-auth': async (k) => (await k.call({ method: 'POST', path: 'balance', headers: { 'X-HTTP-Method-Override': 'GET' } })).status === 200,
+  'original-url-after-auth': async (k) => (await k.call({ path: 'no-such-path', headers: { 'X-Original-URL': '/v1/balance' } })).status === 200,
+  'loopback-trusted': async (k) => (await k.call({ path: 'balance', headers: { 'X-Forwarded-For': '127.0.0.1' } })).status === 200,
   'order-by-id-public': async (k) => (await k.call({ path: 'orders/999999999' })).status === 404,
   'key-echoed-in-body': async (k) => {
     const presented = randomKey();

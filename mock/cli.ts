@@ -70,8 +70,10 @@ function parseArgs(argv: readonly string[]): CliOptions {
 function listFaults(): void {
   const width = Math.max(...FAULT_NAMES.map((n) => n.length));
   const lines = FAULT_NAMES.map((name) => {
-    const { breaks, summary } = FAULTS[name];
-    return `${name.padEnd(width)}  ${breaks.join(', ')}\n${' '.repeat(width)}  ${summary}`;
+    const fault: { breaks: readonly string[]; expect?: string; summary: string } = FAULTS[name];
+    // A behaviour that breaks nothing names the verdict an honest suite reaches against it instead.
+    const what = fault.breaks.length > 0 ? fault.breaks.join(', ') : `expect ${fault.expect ?? 'conforms'}`;
+    return `${name.padEnd(width)}  ${what}\n${' '.repeat(width)}  ${fault.summary}`;
   });
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -4,6 +4,7 @@
  * fails here.
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 
@@ -76,4 +77,11 @@ test('every must requirement has at least one test', () => {
     .filter(([id, r]) => r.level === 'must' && !covered.has(id))
     .map(([id]) => id);
   expect(missing, 'must requirements without a test').toEqual([]);
+});
+
+test('the typed catalogue has exactly the ids and levels of docs/requirements.md', () => {
+  const doc = fs.readFileSync(path.join(ROOT, 'docs', 'requirements.md'), 'utf8');
+  const documented = Object.fromEntries([...doc.matchAll(/\| ([A-Z]+-\d{2}) \| (must|should) \|/g)].map((m) => [m[1]!, m[2]!]));
+  const typed = Object.fromEntries(Object.entries(REQUIREMENTS).map(([id, r]) => [id, r.level]));
+  expect(typed).toEqual(documented);
 });

@@ -6,6 +6,7 @@
 import http from 'node:http';
 import { expect, test } from '@playwright/test';
 import { ApiClient, GuardError } from '../../helpers/client/client';
+import { NotJudgedError } from '../../helpers/client/not-judged';
 import { Redactor, encodingsOf, redactCredentialFields } from '../../helpers/redact';
 
 const KEY = 'cpp_test_Q2xJ8sZr4LkP0vNw7YhT3mBd6FcA1eGu';
@@ -79,9 +80,17 @@ test.describe('client guards', () => {
   });
 
   test('SAFE-01 a failing request rethrows without the key in its message', req('SAFE-01'), async ({ playwright }) => {
-    const api = await client(playwright.request, 'https://127.0.0.1:1/v1/');
+    // Nothing listens there: the client's not-judged path (SAFE-07) is taken, here as a plain throw
+    // instead of skipping this test, so its text can be read.
+    const api = new ApiClient(await playwright.request.newContext(), {
+      baseUrl: 'https://127.0.0.1:1/v1/',
+      configuredKeys: [KEY],
+      onNotJudged: (reason) => {
+        throw new NotJudgedError(reason);
+      },
+    });
     const error = (await api.send({ path: "balance", headers: { "X-API-Key": KEY }, timeoutMs: 2000 }).catch((e: unknown) => e)) as Error;
-    expect(error).toBeInstanceOf(Error);
+    expect(error).toBeInstanceOf(NotJudgedError);
     expect(`${error.message}\n${error.stack}`).not.toContain(KEY);
     expect(`${error.message}\n${error.stack}`).not.toContain(KEY.slice(10, 30));
   });

@@ -78,8 +78,9 @@ async function faultMatrix(): Promise<RunOutputs> {
   }
   for (const t of targets.filter((t) => !t.fault)) {
     const s = perProject[t.name];
-    const ok = !!s && s.totals.failed === 0 && s.totals.passed > 0 && s.errors === 0;
-    record(`${t.name} mock passes`, ok, s ? `${s.totals.passed} passed, ${s.totals.failed} failed, ${s.totals.skipped} skipped${s.failedTests.length ? `; failed: ${s.failedTests.slice(0, 5).join(' | ')}` : ''}` : 'no result');
+    // Conformant targets must be judged in full and conform: a not-judged check is no pass.
+    const ok = !!s && s.totals.failed === 0 && s.totals.notJudged === 0 && s.verdict === 'conforms' && s.totals.passed > 0 && s.errors === 0;
+    record(`${t.name} mock passes`, ok, s ? `${s.verdict}: ${s.totals.passed} passed, ${s.totals.failed} failed, ${s.totals.notJudged} not judged, ${s.totals.skipped} skipped${s.failedTests.length ? `; failed: ${s.failedTests.slice(0, 5).join(' | ')}` : ''}` : 'no result');
   }
   const rows: string[][] = [['fault', 'expected', 'failed', 'verdict']];
   let caught = 0;

@@ -18,6 +18,7 @@ import { MATRIX_NAME } from '../helpers/reporting/requirement-matrix';
 import { stripReports } from '../helpers/reporting/strip-analytics';
 import type { Summary } from '../helpers/reporting/summary';
 import { scanForSecrets } from './leak-scan';
+import { leakedEncodings } from './support/leak-detector';
 import type { Recorder, ShardCheckOutput } from './shard-check';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -174,7 +175,9 @@ export async function browserCheck(record: Recorder, input: ShardCheckOutput, ba
     seen.push(`the matrix lists all ${Object.keys(input.merged.requirements).length} requirements with ${input.merged.failedRequirements.join(', ') || 'none'} FAILED`);
     pages.push(await page.content());
 
-    if (pages.some((html) => finder.findsSecretIn(html))) problems.push('a secret shows in the rendered report');
+    // The independent detector, not the redactor: what the redactor would miss, it would miss here too.
+    const leakedIn = [...new Set(pages.flatMap((html) => leakedEncodings(html, input.secrets)))];
+    if (leakedIn.length > 0) problems.push(`a secret shows in the rendered report (${leakedIn.join(', ')})`);
   } catch (error) {
     problems.push(`failed while ${doing}: ${finder.redact(error instanceof Error ? error.message.split('\n')[0]! : String(error))} (screenshot: ${path.relative(ROOT, OUT)}/failure.png)`);
     await browser.contexts().flatMap((c) => c.pages()).at(-1)?.screenshot({ path: path.join(OUT, 'failure.png') }).catch(() => undefined);

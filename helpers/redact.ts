@@ -118,17 +118,36 @@ const hexByte = (t: string, i: number): number => hexValue(t.charCodeAt(i)) * 16
 const DECODERS: readonly Decoder[] = [
   // hex
   { width: 2, read: (t, at, run) => (run[at]! >= 2 * FRAGMENT ? readBytes(t, at, 2, (i) => hexByte(t, i)) : undefined) },
-  // full percent-encoding
-  { width: 3, read: (t, at, run) => (t.charCodeAt(at) === 37 ? readBytes(t, at, 3, (i) => (t.charCodeAt(i) === 37 && run[i + 1]! >= 2 ? hexByte(t, i + 1) : -1)) : undefined) },
-  // JSON \u00XX escapes
-  {
-    width: 6,
-    read: (t, at, run) =>
-      t.charCodeAt(at) === 92 ? readBytes(t, at, 6, (i) => (t.charCodeAt(i) === 92 && t.charCodeAt(i + 1) === 117 && t.charCodeAt(i + 2) === 48 && t.charCodeAt(i + 3) === 48 && run[i + 4]! >= 2 ? hexByte(t, i + 4) : -1)) : undefined,
-  },
   // UTF-16: an ASCII character and a zero byte. Big-endian text is little-endian read one byte on.
   { width: 2, read: (t, at) => (t.charCodeAt(at + 1) === 0 ? readBytes(t, at, 2, (i) => (t.charCodeAt(i + 1) === 0 && i + 1 < t.length ? t.charCodeAt(i) : -1)) : undefined) },
 ];
+
+/**
+ * FRAGMENT characters from `at`, each spelt plain, as a percent-escape or as a JSON `\u` escape,
+ * mixed at will (a serialiser may escape only some characters of a key, or all of them), folded,
+ * with where they end; undefined past the text's end.
+ */
+function readEscaped(t: string, at: number, hexRun: Uint32Array, pieces: Pieces): { bytes: string; end: number } | undefined {
+  let bytes = '';
+  let i = at;
+  for (let k = 0; k < FRAGMENT; k++) {
+    if (i >= t.length) return undefined;
+    const c = t.charCodeAt(i);
+    if (c === 37 && hexRun[i + 1]! >= 2) {
+      bytes += foldCode(hexByte(t, i + 1));
+      i += 3;
+    } else if (c === 92 && t.charCodeAt(i + 1) === 117 && hexRun[i + 2]! >= 4) {
+      bytes += foldCode(hexByte(t, i + 2) * 256 + hexByte(t, i + 4));
+      i += 6;
+    } else {
+      bytes += foldCode(c);
+      i += 1;
+    }
+    // Most windows start with a character no piece starts with: stop there.
+    if (k === 0 && !pieces.mayStartWith(bytes.charCodeAt(0))) return undefined;
+  }
+  return { bytes, end: i };
+}
 
 /** A set of same-length pieces with the codes they start with, so most positions cost two array reads. */
 class Pieces {
@@ -142,6 +161,10 @@ class Pieces {
     this.set.add(piece);
     this.first[piece.charCodeAt(0)] = 1;
     this.second[piece.charCodeAt(1)] = 1;
+  }
+
+  mayStartWith(code: number): boolean {
+    return this.first[code] === 1;
   }
 
   get size(): number {
@@ -239,6 +262,8 @@ export class Redactor {
     if (this.raw.size > 0) {
       const hexRun = new Uint32Array(text.length + 1);
       for (let i = text.length - 1; i >= 0; i--) hexRun[i] = isHexCode(folded.charCodeAt(i)) ? hexRun[i + 1]! + 1 : 0;
+      const nextEscape = new Uint32Array(text.length + 1).fill(text.length);
+      for (let i = text.length - 1; i >= 0; i--) nextEscape[i] = text.charCodeAt(i) === 37 || text.charCodeAt(i) === 92 ? i : nextEscape[i + 1]!;
       // Base64 runs (either alphabet): how long from i on, and where the run holding i starts.
       const b64Run = new Uint32Array(text.length + 1);
       const b64Start = new Int32Array(text.length + 1);
@@ -249,6 +274,11 @@ export class Redactor {
         if (this.base64.at(text, i)) hits.push([i, i + 16]);
         // A key in another case, then Base64-encoded: decoded from each 4-character group of a run.
         if (b64Run[i]! >= 16 && (b64Start[i]! - i) % 4 === 0 && this.raw.has(foldAscii(Buffer.from(text.slice(i, i + 16), 'base64').toString('latin1')))) hits.push([i, i + 16]);
+        // Only a window holding an escape: plain text was looked up above.
+        if (nextEscape[i]! < i + FRAGMENT) {
+          const escaped = readEscaped(folded, i, hexRun, this.raw);
+          if (escaped && this.raw.has(escaped.bytes)) hits.push([i, escaped.end]);
+        }
         for (const decoder of DECODERS) {
           const bytes = decoder.read(folded, i, hexRun);
           if (bytes !== undefined && this.raw.has(bytes)) hits.push([i, i + FRAGMENT * decoder.width]);

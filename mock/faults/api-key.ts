@@ -33,6 +33,8 @@ export const ECHO_SPELLINGS = {
   raw: (key: string) => key,
   percent: (key: string) => Array.from(Buffer.from(key, 'utf8'), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
   base64: (key: string) => Buffer.from(key, 'utf8').toString('base64'),
+  /** As a JSON serialiser that escapes some characters spells it inside a string: every third one as `\u00XX`. */
+  'json-partial': (key: string) => key.replace(/./g, (c, i: number) => (i % 3 === 0 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c)),
 };
 
 /** A refusal that carries the presented key, spelt one way, in its message, WWW-Authenticate or data. */
@@ -260,6 +262,15 @@ export const API_KEY_FAULTS = {
     breaks: ['AUTH-13'],
     summary: 'The 401 message echoes the presented key in Base64',
     bend: echoIn('message', 'base64'),
+  },
+  'key-echoed-in-message-json-escaped': {
+    breaks: ['AUTH-13'],
+    summary: 'The 401 message echoes the presented key with some characters written as JSON \\u escapes (the parsed message holds the key itself)',
+    bend: refuseWith((_failure, presented) => {
+      if (!presented) return unauthorized();
+      const reply = fail(401, `Unauthorized: no account has the key ${presented}`);
+      return { ...reply, body: reply.body.replace(JSON.stringify(presented).slice(1, -1), ECHO_SPELLINGS['json-partial'](presented)) };
+    }),
   },
   'key-echoed-in-www-authenticate': {
     breaks: ['AUTH-13'],

@@ -34,6 +34,8 @@ const PLANTS: Record<string, Buffer> = {
   'percent-encoded, upper hex': Buffer.from(`?k=${pct(true)}`),
   'percent-encoded, lower hex': Buffer.from(`?k=${pct(false)}`),
   'JSON \\u escapes': Buffer.from(JSON.stringify({ k: KEY }).replace(/[a-z0-9_]/gi, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`)),
+  'JSON \\u escapes of some characters only': Buffer.from(`{"k":"${KEY.replace(/[a-z0-9_]/gi, (c, i: number) => (i % 3 === 0 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c))}"}`),
+  'percent-encoding of some characters only': Buffer.from(`Location: /x?q=${KEY.replace(/./g, (c, i: number) => (i % 5 === 0 ? `%${c.charCodeAt(0).toString(16).toUpperCase()}` : c))}`),
   Base64: Buffer.from(`WWW-Authenticate: ApiKey ${Buffer.from(KEY).toString('base64')}`),
   'Base64 at offset 1': Buffer.from(`v=${Buffer.from(`x${KEY}`).toString('base64')}`),
   'Base64 at offset 2': Buffer.from(`v=${Buffer.from(`xy${KEY}`).toString('base64')}`),

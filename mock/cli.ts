@@ -9,8 +9,7 @@ import { createMockMaterial } from './accounts';
 import { FAULT_NAMES, FAULTS, isFaultName, type FaultName } from './faults';
 import { HTTP_MODES, isHttpMode, type HttpMode } from './plain-http';
 import { makePrivateDir } from './private-dir';
-import { startMock } from './server';
-import { MOCK_TTL_SECONDS } from '../helpers/runner/embedded-mock';
+import { MOCK_TTL_SECONDS, startMock } from './server';
 
 interface CliOptions {
   fault?: FaultName;

@@ -20,10 +20,16 @@ import { RequestSigning } from './signing';
 
 export type { JournalEntry } from './journal';
 
+/**
+ * The mock's one default challenge lifetime, for the embedded mock, `npm run mock` and the mock's
+ * own tests alike: short, so the expiry checks wait little, long enough for a loaded machine.
+ */
+export const MOCK_TTL_SECONDS = 2;
+
 export interface MockOptions {
   material: MockMaterial;
   fault?: FaultName;
-  /** Challenge lifetime, advertised and (unless the challenge policy says otherwise) enforced. Default 3. */
+  /** Challenge lifetime, advertised and (unless the challenge policy says otherwise) enforced. Default MOCK_TTL_SECONDS. */
   challengeTtlSeconds?: number;
   /** What the plain-HTTP origin does. Default 'redirect'. */
   httpMode?: HttpMode;
@@ -48,7 +54,7 @@ type Transport = JournalEntry['transport'];
 export async function startMock(options: MockOptions): Promise<MockHandle> {
   const { material, fault } = options;
   if (fault !== undefined && !isFaultName(fault)) throw new Error(`Cannot start the mock: unknown fault "${String(fault)}".`);
-  const challengeTtlSeconds = options.challengeTtlSeconds ?? 3;
+  const challengeTtlSeconds = options.challengeTtlSeconds ?? MOCK_TTL_SECONDS;
   if (!(challengeTtlSeconds > 0)) throw new Error(`Cannot start the mock: challengeTtlSeconds must be > 0 (got ${challengeTtlSeconds}).`);
   const httpMode = options.httpMode ?? 'redirect';
 

@@ -7,7 +7,7 @@ import { createMockMaterial, type MockMaterial } from '../../mock/accounts';
 import { FAULTS, type FaultName } from '../../mock/faults';
 import { requestLedgerEnv } from '../settings';
 import { makePrivateDir } from '../../mock/private-dir';
-import { startMock, type MockHandle, type MockOptions } from '../../mock/server';
+import { MOCK_TTL_SECONDS, startMock, type MockHandle, type MockOptions } from '../../mock/server';
 
 export interface MockTarget {
   name: string;
@@ -25,9 +25,6 @@ export interface EmbeddedMocks {
   secrets: string[];
   close(): Promise<void>;
 }
-
-/** The mock's challenge lifetime: short, so the expiry checks run by default in seconds. */
-export const MOCK_TTL_SECONDS = 2;
 
 export async function startEmbeddedMocks(targets: readonly MockTarget[], ttlSeconds = MOCK_TTL_SECONDS): Promise<EmbeddedMocks> {
   const material = await createMockMaterial();

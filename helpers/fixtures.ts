@@ -7,7 +7,7 @@ import * as allure from 'allure-js-commons';
 import { test as base, expect, type APIRequestContext, type TestDetails, type TestInfo } from '@playwright/test';
 import { ApiClient } from './client/client';
 import { RequestLedger } from './client/request-ledger';
-import { secretsOf, settingsFor, type Settings } from './settings';
+import { secretsOf, settingsFor, targetOf, type Settings } from './settings';
 import { wellFormedLike, type Keys } from './keys';
 import { discover } from './endpoints';
 import { MockControl } from './mock-control';
@@ -24,6 +24,16 @@ const NO_ORDER_TO_LOOK_UP = 'GET orders listed no order to look up (a sandbox ac
 const NO_ITEM_TO_CHECK = 'GET catalog listed no item code to check (its shape is undocumented)';
 
 interface TestFixtures {
+  /** The target this test runs against: the project's, or in a lane the one of the test's requirement. */
+  target: Target;
+  /** The validated settings of this test's target. */
+  settings: Settings;
+  /** One keep-alive request context per target and worker. */
+  requestContext: APIRequestContext;
+  /** This target's handle on the run's request cap (SAFE-05), shared by every worker; undefined when the runner set none. */
+  requestLedger: RequestLedger | undefined;
+  /** The embedded mock's request journal; undefined against a real target. */
+  mock: MockControl | undefined;
   /** The guarded client for this test: attaches redacted exchanges to this test's report. */
   api: ApiClient;
   /** The keys this test may present. */
@@ -44,19 +54,21 @@ interface TestFixtures {
   workerRedaction: void;
 }
 
+/** One target's settings and what a test talks to it through; opened once per worker, on first use. */
+interface Target {
+  settings: Settings;
+  requestContext: APIRequestContext;
+  requestLedger: RequestLedger | undefined;
+  mock: MockControl | undefined;
+}
+
 interface WorkerFixtures {
   /** Which embedded-mock target this project runs against (the fault self-test sets one per project). */
   targetName: string | undefined;
-  /** The validated settings of this project's target. */
-  settings: Settings;
-  /** One keep-alive request context per worker. */
-  requestContext: APIRequestContext;
-  /** This worker's handle on the run's request cap (SAFE-05), shared by every worker; undefined when the runner set none. */
-  requestLedger: RequestLedger | undefined;
-  /** The embedded mock's request journal; undefined against a real target. */
-  mock: MockControl | undefined;
-  /** Against the embedded mock, refuses every connection that is not to loopback (automatic). */
-  netGuard: void;
+  /** A lane of the fault self-test: the embedded-mock target of each requirement id (see targetOf). */
+  targetByRequirement: Readonly<Record<string, string>> | undefined;
+  /** This worker's open targets, by name; against the embedded mock, refuses every connection that is not to loopback. */
+  targets: (name: string | undefined) => Promise<Target>;
 }
 
 /** The first id-like value in a list the target gives the valid key; skips the test with the reason when there is none. */
@@ -69,51 +81,46 @@ async function discoverOrSkip(api: ApiClient, validKey: string, list: { path: st
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   targetName: [undefined, { option: true, scope: 'worker' }],
+  targetByRequirement: [undefined, { option: true, scope: 'worker' }],
 
-  settings: [
-    async ({ targetName }, use) => {
-      const settings = settingsFor(targetName);
-      for (const secret of secretsOf(settings)) redactor.add(secret);
-      await use(settings);
+  targets: [
+    async ({ playwright }, use) => {
+      const open = new Map<string | undefined, Promise<Target>>();
+      let liftGuard: (() => void) | undefined;
+      const openTarget = async (name: string | undefined): Promise<Target> => {
+        const settings = settingsFor(name);
+        for (const secret of secretsOf(settings)) redactor.add(secret);
+        // In mock mode nothing may leave the machine: a mistyped setting must never reach a real API.
+        if (settings.target === 'mock') liftGuard ??= refuseNonLoopback();
+        return {
+          settings,
+          requestContext: await playwright.request.newContext({ baseURL: settings.baseUrl, maxRedirects: 0, ignoreHTTPSErrors: false }),
+          requestLedger: settings.requestLedger ? new RequestLedger(settings.requestLedger, settings.maxRequests) : undefined,
+          mock: settings.mockControlUrl ? new MockControl(settings.mockControlUrl) : undefined,
+        };
+      };
+      await use((name) => {
+        if (!open.has(name)) open.set(name, openTarget(name));
+        return open.get(name)!;
+      });
+      for (const opening of open.values()) {
+        const target = await opening.catch(() => undefined);
+        target?.requestLedger?.close();
+        await target?.requestContext.dispose();
+      }
+      liftGuard?.();
     },
     { scope: 'worker' },
   ],
 
-  requestContext: [
-    async ({ playwright, settings }, use) => {
-      const ctx = await playwright.request.newContext({ baseURL: settings.baseUrl, maxRedirects: 0, ignoreHTTPSErrors: false });
-      await use(ctx);
-      await ctx.dispose();
-    },
-    { scope: 'worker' },
-  ],
-
-  requestLedger: [
-    async ({ settings }, use) => {
-      const ledger = settings.requestLedger ? new RequestLedger(settings.requestLedger, settings.maxRequests) : undefined;
-      await use(ledger);
-      ledger?.close();
-    },
-    { scope: 'worker' },
-  ],
-
-  // In mock mode nothing may leave the machine: a mistyped setting must never reach a real API.
-  netGuard: [
-    async ({ settings }, use) => {
-      if (settings.target !== 'mock') return use();
-      const lift = refuseNonLoopback();
-      await use();
-      lift();
-    },
-    { scope: 'worker', auto: true },
-  ],
-
-  mock: [
-    async ({ settings }, use) => {
-      await use(settings.mockControlUrl ? new MockControl(settings.mockControlUrl) : undefined);
-    },
-    { scope: 'worker' },
-  ],
+  target: async ({ targets, targetName, targetByRequirement }, use, testInfo) => {
+    const ids = testInfo.annotations.filter((a) => a.type === 'requirement' && a.description).map((a) => a.description!);
+    await use(await targets(targetOf({ targetName, targetByRequirement }, ids)));
+  },
+  settings: async ({ target }, use) => use(target.settings),
+  requestContext: async ({ target }, use) => use(target.requestContext),
+  requestLedger: async ({ target }, use) => use(target.requestLedger),
+  mock: async ({ target }, use) => use(target.mock),
 
   api: async ({ requestContext, requestLedger, settings }, use, testInfo) => {
     const configuredKeys = [settings.apiKey, settings.inactiveApiKey, settings.secondApiKey, settings.signing?.apiKey, settings.secondSigning?.apiKey].filter(

@@ -601,6 +601,24 @@ export function secretsFromEnv(env: Env = process.env): string[] {
   return out;
 }
 
+/**
+ * Which embedded-mock target a test runs against, from its project's options. A project names
+ * one target, or (a lane of the fault self-test) one target per requirement id, so that faults
+ * whose checks do not overlap share a worker. Undefined: the configured target.
+ */
+export interface TargetOptions {
+  targetName?: string;
+  targetByRequirement?: Readonly<Record<string, string>>;
+}
+
+export function targetOf(options: TargetOptions, requirementIds: readonly string[]): string | undefined {
+  const lane = options.targetByRequirement;
+  if (!lane) return options.targetName;
+  const names = [...new Set(requirementIds.map((id) => lane[id]).filter((n): n is string => !!n))];
+  if (names.length !== 1) throw new Error(`A test of ${requirementIds.join(', ') || 'no requirement'} matches ${names.length} targets of its lane: each must match one.`);
+  return names[0];
+}
+
 /** Settings of a named embedded-mock target: the runner passes each target's overlay as JSON. */
 export function settingsFor(targetName: string | undefined, env: Env = process.env): Settings {
   const merged: Env = { ...env };

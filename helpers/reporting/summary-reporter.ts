@@ -1,22 +1,20 @@
 /**
  * Turns test outcomes into the requirement verdict: reports/conformance-summary.json (docs/interface.md),
  * reports/conformance-summary.md, the "Requirement matrix" Allure result, and a few closing console
- * lines. With several projects (the fault self-test), it writes one summary per project instead.
+ * lines. With several targets (the fault self-test), it writes one summary per target instead.
  * A shard (`--shard i/n`) writes its own summary, marked as a shard; helpers/runner/merge-summaries.ts
  * merges the shards' summaries into the run's verdict and matrix.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError } from '@playwright/test/reporter';
-import { runFacts } from '../settings';
+import { runFacts, targetOf, type TargetOptions } from '../settings';
 import { matrixMarkdown, writeMatrixResult } from './requirement-matrix';
-import { summarise, verdictLines, type Summary, type SummariseOptions } from './summary';
-
-// For tests/run-self-test.ts, stability.ts and shard-check.ts until their rewrite imports ./summary.
+import { requirementIdsOf, summarise, verdictLines, type Summary, type SummariseOptions } from './summary';
 
 interface Options {
   outputFile?: string;
-  /** Write one summary per project to this file instead (the fault self-test). */
+  /** Write one summary per embedded-mock target to this file instead (the fault self-test). */
   perProjectFile?: string;
   /** Where the run's Allure results go: the requirement matrix is added there as one more result. */
   allureDir?: string;
@@ -58,7 +56,7 @@ export default class SummaryReporter implements Reporter {
     const options: SummariseOptions = { ended: result.status, finished: this.finished, failOnShould: facts.failOnShould, partial: !!this.shard };
     if (this.options.perProjectFile) {
       const perProject: Record<string, Summary> = {};
-      for (const project of this.suite.suites) perProject[project.title] = summarise(project.allTests(), this.startedAt, facts, options);
+      for (const [target, tests] of testsByTarget(this.suite)) perProject[target] = summarise(tests, this.startedAt, facts, options);
       write(this.options.perProjectFile, `${JSON.stringify(perProject, null, 2)}\n`);
       return;
     }
@@ -70,6 +68,21 @@ export default class SummaryReporter implements Reporter {
     if (this.options.allureDir && !this.shard) writeMatrixResult(summary, this.options.allureDir);
     if (!this.options.quiet) process.stdout.write(verdictLines(summary, path.relative(process.cwd(), file)).join('\n'));
   }
+}
+
+/** A project's tests by the target they ran against: the project's own, or in a lane each test's (targetOf). */
+function testsByTarget(root: Suite): Map<string, TestCase[]> {
+  const out = new Map<string, TestCase[]>();
+  for (const project of root.suites) {
+    const options = (project.project()?.use ?? {}) as TargetOptions;
+    for (const test of project.allTests()) {
+      const name = options.targetByRequirement ? targetOf(options, requirementIdsOf(test)) : project.title;
+      if (name === undefined) continue;
+      if (!out.has(name)) out.set(name, []);
+      out.get(name)!.push(test);
+    }
+  }
+  return out;
 }
 
 function write(file: string, text: string): void {

@@ -60,7 +60,8 @@ export interface Summary {
 /** The reason a requirement shows when no test of it ran in this run. */
 export const NOT_SELECTED = 'no test of this requirement ran (not selected)';
 
-function requirementIdsOf(test: TestCase): RequirementId[] {
+/** The requirement ids a test names. */
+export function requirementIdsOf(test: TestCase): RequirementId[] {
   return test.annotations.filter((a) => a.type === 'requirement' && a.description && isRequirementId(a.description)).map((a) => a.description as RequirementId);
 }
 

@@ -7,13 +7,17 @@ import type { Settings } from '../../helpers/settings';
 
 /**
  * An order the valid key can read, so that a variant served past the auth check shows its data
- * instead of an honest-looking 404. Found once per worker (an id, no credential) rather than once
- * per variant: the list request sits in the report of the test that made it.
+ * instead of an honest-looking 404. Found once per worker and target (an id, no credential) rather
+ * than once per variant: the list request sits in the report of the test that made it.
  */
-let listedOrder: Promise<string | undefined> | undefined;
-function anOrderId(api: ApiClient, validKey: string): Promise<string | undefined> {
-  listedOrder ??= api.send({ path: 'orders', headers: keyHeader(validKey) }).then((reply) => discover(reply.json, ['order_id', 'id']));
-  return listedOrder;
+const listedOrders = new Map<string, Promise<string | undefined>>();
+function anOrderId(api: ApiClient, settings: Settings): Promise<string | undefined> {
+  let listed = listedOrders.get(settings.baseUrl);
+  if (!listed) {
+    listed = api.send({ path: 'orders', headers: keyHeader(settings.apiKey) }).then((reply) => discover(reply.json, ['order_id', 'id']));
+    listedOrders.set(settings.baseUrl, listed);
+  }
+  return listed;
 }
 
 /** The read-only GET endpoints, GET orders/{id}, then the challenge endpoint: what AUTH-14 spells differently. */
@@ -35,7 +39,7 @@ function variantContext(settings: Settings, orderId: string): VariantContext {
 
 for (const variant of REQUEST_VARIANTS) {
   test(`AUTH-14 ${variant.title} without a key or with a never-issued key gets no 2xx and no API data`, requirement('AUTH-14', variant.id), async ({ api, keys, settings }) => {
-    const ctx = variantContext(settings, (await anOrderId(api, keys.valid)) ?? NO_SUCH_ORDER);
+    const ctx = variantContext(settings, (await anOrderId(api, settings)) ?? NO_SUCH_ORDER);
     const seen: string[] = [];
     for (const request of variant.requests(ctx)) {
       // Both key failures at once: half the wall time, and never more than two in flight per worker.

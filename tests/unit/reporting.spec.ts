@@ -9,7 +9,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { checkShardsComplete } from '../../helpers/runner/merge-summaries';
 import { environmentInfo } from '../../helpers/reporting/reporters';
-import { loadSettings, runFacts } from '../../helpers/settings';
+import { loadSettings, runFacts, targetOf } from '../../helpers/settings';
 import { redactor } from '../../helpers/redact';
 import { REPORT_CATEGORIES } from '../../helpers/reporting/categories';
 import { matrixMarkdown, writeMatrixResult } from '../../helpers/reporting/requirement-matrix';
@@ -197,4 +197,14 @@ test('SAFE-07 an unreachable target: every requirement not judged; a bad certifi
   expect(badCert.verdict).toBe('does-not-conform');
   expect(badCert.failedRequirements).toEqual(['TLS-01']);
   expect(exitCodeFor(badCert, 0, false)).toBe(1);
+});
+
+test("the fault self-test's lanes: a test runs against the target of its requirement, and a test that matches none or two is refused", () => {
+  const lane = { targetByRequirement: { 'AUTH-05': 'fault:a', 'AUTH-13': 'fault:b', 'ENV-01': 'fault:b' } };
+  expect(targetOf(lane, ['AUTH-05'])).toBe('fault:a');
+  expect(targetOf(lane, ['AUTH-13', 'ENV-01']), 'two ids of one fault').toBe('fault:b');
+  expect(() => targetOf(lane, ['SIGN-01'])).toThrow(/matches 0 targets/);
+  expect(() => targetOf(lane, ['AUTH-05', 'AUTH-13'])).toThrow(/matches 2 targets/);
+  expect(targetOf({ targetName: 'conformant' }, ['SIGN-01']), 'a project of one target').toBe('conformant');
+  expect(targetOf({}, ['SIGN-01']), 'the configured target').toBeUndefined();
 });

@@ -180,6 +180,10 @@ class Pieces {
   }
 }
 
+/** Texts up to this length are remembered with their redacted form; at most this many. */
+const MEMO_MAX_LENGTH = 512;
+const MEMO_MAX_ENTRIES = 10_000;
+
 export class Redactor {
   private readonly secrets: string[] = [];
   /** Every FRAGMENT-byte piece of every secret, as Latin-1 text, ASCII-folded. */
@@ -197,6 +201,7 @@ export class Redactor {
   add(secret: string | undefined): void {
     if (!secret || secret.length < 8 || this.secrets.includes(secret)) return;
     this.secrets.push(secret);
+    this.seen.clear();
     // Longest first, so the mask that names a secret's last characters goes to the whole secret.
     this.secrets.sort((a, b) => b.length - a.length);
     const bytes = Buffer.from(secret, 'utf8');
@@ -216,7 +221,24 @@ export class Redactor {
     }
   }
 
+  /**
+   * Short texts (titles, annotations, step names) come back again and again: their redacted form
+   * is kept until the next secret is added.
+   */
+  private readonly seen = new Map<string, string>();
+
   redact(input: string): string {
+    if (input.length > MEMO_MAX_LENGTH) return this.redactNow(input);
+    let out = this.seen.get(input);
+    if (out === undefined) {
+      if (this.seen.size >= MEMO_MAX_ENTRIES) this.seen.clear();
+      out = this.redactNow(input);
+      this.seen.set(input, out);
+    }
+    return out;
+  }
+
+  private redactNow(input: string): string {
     // Playwright colours the differing parts of a diff inside the value: the escapes split a key
     // into short runs that a reporter which strips them (allure-playwright does) joins again.
     const text = input.includes('\u001b[') ? input.replace(ANSI, '') : input;
@@ -296,12 +318,13 @@ export class Redactor {
   }
 }
 
+const CREDENTIAL_HEADER_LINES = new RegExp(`((?:^|[\\s"'{,\\[(])(?:${CREDENTIAL_HEADERS.join('|')})"?\\s*[:=]\\s*"?)([^\\r\\n"]+)`, 'gim');
+const CREDENTIAL_QUERY_PARAMS = new RegExp(`([?&;](?:${CREDENTIAL_PARAMS.join('|')})=)([^&#\\s"']+)`, 'gi');
+
 /** Masks credential header lines, query parameters and cookies in free text. */
 export function redactCredentialFields(text: string): string {
-  const headers = new RegExp(`((?:^|[\\s"'{,\\[(])(?:${CREDENTIAL_HEADERS.join('|')})"?\\s*[:=]\\s*"?)([^\\r\\n"]+)`, 'gim');
-  let out = text.replace(headers, (_m, head: string, value: string) => (value.startsWith('[redacted') ? `${head}${value}` : `${head}${mask(value.trim())}`));
-  const params = new RegExp(`([?&;](?:${CREDENTIAL_PARAMS.join('|')})=)([^&#\\s"']+)`, 'gi');
-  out = out.replace(params, (_m, head: string, value: string) => (value.startsWith('%5Bredacted') || value.startsWith('[redacted') ? `${head}${value}` : `${head}${mask(value)}`));
+  let out = text.replace(CREDENTIAL_HEADER_LINES, (_m, head: string, value: string) => (value.startsWith('[redacted') ? `${head}${value}` : `${head}${mask(value.trim())}`));
+  out = out.replace(CREDENTIAL_QUERY_PARAMS, (_m, head: string, value: string) => (value.startsWith('%5Bredacted') || value.startsWith('[redacted') ? `${head}${value}` : `${head}${mask(value)}`));
   return out;
 }
 

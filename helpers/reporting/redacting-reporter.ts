@@ -66,7 +66,16 @@ export default class RedactingReporter implements Reporter {
     for (const attachment of result.attachments) this.redactAttachment(attachment);
   }
 
+  /**
+   * Steps that ended and attachments already rewritten: a step's attachments are also its
+   * parents' and the result's, and a transcript is long, so each is redacted once.
+   */
+  private readonly done = new WeakSet<object>();
+
   private redactStep(step: TestStep): void {
+    if (this.done.has(step)) return;
+    // A step still running (duration -1) may yet gain an error or attachments: redacted again at its end.
+    if (step.duration >= 0) this.done.add(step);
     if (step.error) redactError(step.error);
     (step as { title: string }).title = redactor.redact(step.title);
     redactAnnotations(step.annotations ?? []);
@@ -79,6 +88,8 @@ export default class RedactingReporter implements Reporter {
    * later); a file from elsewhere is never touched: its redacted copy travels as the body instead.
    */
   private redactAttachment(attachment: Attachment): void {
+    if (this.done.has(attachment)) return;
+    this.done.add(attachment);
     const mutable = attachment as { name: string; body?: Buffer; path?: string };
     mutable.name = redactor.redact(mutable.name);
     if (mutable.body) mutable.body = redactor.redactBytes(mutable.body);

@@ -140,6 +140,20 @@ test.describe('the reporter boundary', () => {
     fs.rmSync(out, { recursive: true });
     fs.rmSync(elsewhere, { recursive: true });
   });
+  test('SAFE-01 a step still running when its parent is redacted is redacted again when it ends', SAFE01, () => {
+    redactor.add(KEY);
+    const child = { title: 'GET /v1/balance', duration: -1, steps: [], annotations: [], attachments: [] } as unknown as TestStep;
+    const parent = { title: 'After Hooks', duration: 5, steps: [child], annotations: [], attachments: [] } as unknown as TestStep;
+    const reporter = new RedactingReporter();
+    reporter.onStepEnd({} as TestCase, {} as TestResult, parent);
+    // Late news for the running step: an error and an attachment, both holding the key.
+    (child as { error?: unknown }).error = { message: `received "${KEY}"` };
+    (child.attachments as Array<{ name: string; contentType: string; body: Buffer }>).push({ name: 'exchange', contentType: 'text/plain', body: Buffer.from(`X-Echo: ${KEY}`) });
+    (child as { duration: number }).duration = 3;
+    reporter.onStepEnd({} as TestCase, {} as TestResult, child);
+    expect(leakedEncodings(JSON.stringify(child.error), [KEY])).toEqual([]);
+    expect(leakedEncodings(child.attachments[0]!.body!.toString('latin1'), [KEY])).toEqual([]);
+  });
 });
 
 test.describe('the merge', () => {

@@ -40,6 +40,16 @@ test.describe('redactor', () => {
     const pem = `-----BEGIN PRIVATE KEY-----\n${'A'.repeat(64)}\n${'B'.repeat(64)}\n-----END PRIVATE KEY-----\n`;
     expect(encodingsOf(pem)).toEqual(expect.arrayContaining(['A'.repeat(64), 'B'.repeat(64)]));
   });
+
+  test('SAFE-01 a text redacted before a secret is known is masked once it is added (the memo of short texts starts over)', req('SAFE-01'), () => {
+    const fresh = new Redactor();
+    const signature = 'c2lnbmF0dXJlIG1hZGUgYXQgcnVuIHRpbWU';
+    const title = `step echoes ${signature}`;
+    expect(fresh.redact(title)).toBe(title);
+    fresh.add(signature);
+    expect(fresh.findsSecretIn(fresh.redact(title))).toBe(false);
+    expect(fresh.redact(title), 'remembered, still masked').toBe(fresh.redact(title));
+  });
 });
 
 test.describe('client guards', () => {

@@ -4,6 +4,7 @@
  * faults that break others (tests/run-self-test.ts starts the mocks and reads the verdict of each
  * target).
  */
+import './support/skip-fsync';
 import { defineConfig, type Project } from '@playwright/test';
 import { reportersFor } from '../helpers/reporting/reporters';
 import { runLimits } from '../helpers/settings';

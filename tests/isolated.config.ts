@@ -3,6 +3,7 @@
  * SELF_TEST_OUT_DIR (relative to the repository root), so the report and sharding self-tests never
  * touch a user's reports/. Test ids, titles and projects stay those of `npm run conformance`.
  */
+import './support/skip-fsync';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 import base from '../playwright.config';

@@ -26,6 +26,7 @@ import { nginxCheck } from './nginx-check';
 import { shardCheck } from './shard-check';
 import { stabilityCheck } from './stability';
 import { cleanEnv } from '../helpers/runner/env';
+import { faultProjects } from './support/fault-lanes';
 import { ROOT, runSuiteAgainstMocks, type RunOutputs } from './support/run-suite';
 
 const results: Array<{ name: string; ok: boolean; detail: string }> = [];
@@ -69,7 +70,7 @@ async function faultMatrix(): Promise<RunOutputs> {
   fs.rmSync(path.join(ROOT, 'reports', 'self-test'), { recursive: true, force: true });
   fs.rmSync(path.join(ROOT, 'test-results', 'self-test'), { recursive: true, force: true });
   const { runs, outputs } = await runSuiteAgainstMocks<Record<string, Summary>>(targets, [
-    [{ name: 'fault-run', config: 'tests/faults.config.ts', env: (mocks) => ({ CARDPLUSPAY_MOCK_TARGETS: JSON.stringify(mocks.targetEnv) }), summaryFile: path.join('reports', 'self-test', 'projects.json'), echo: true }],
+    [{ name: 'fault-run', config: 'tests/faults.config.ts', env: (mocks) => ({ CARDPLUSPAY_MOCK_TARGETS: JSON.stringify(mocks.targetEnv), SELF_TEST_PROJECTS: JSON.stringify(faultProjects(targets)) }), summaryFile: path.join('reports', 'self-test', 'projects.json'), echo: true }],
   ]);
   const perProject = runs[0]!.summary;
   if (!perProject) {

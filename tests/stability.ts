@@ -1,8 +1,9 @@
 /**
  * Stability: the whole conformance suite, repeated against one conformant mock, gives zero
  * failures. Retries are off, so a check that fails one time in N is a bug, and this is where it
- * shows. `npm test` repeats each test a few times in one run (SELF_TEST_STABILITY_REPEAT, default
- * 3); `npm run bench -- --stability 20` runs twenty whole `npm run conformance` runs.
+ * shows. `npm test` repeats each test in one run (SELF_TEST_STABILITY_REPEAT, default 2: with the
+ * fault matrix's conformant project and the shard check's two whole runs, `npm test` runs every
+ * check five times); `npm run bench -- --stability 20` runs twenty whole `npm run conformance` runs.
  * Outputs go to reports/self-test/stability (tests/isolated.config.ts); the leak scan reads them.
  */
 import fs from 'node:fs';
@@ -13,7 +14,7 @@ import { ROOT, runSuiteAgainstMocks, type RunOutputs } from './support/run-suite
 
 const OUT = path.join('reports', 'self-test', 'stability');
 
-const DEFAULT_STABILITY_REPEAT = 3;
+const DEFAULT_STABILITY_REPEAT = 2;
 /** The repeats are one Playwright run, so the request cap (SAFE-05) must allow them all. */
 const REQUESTS_PER_RUN_AT_MOST = 1000;
 

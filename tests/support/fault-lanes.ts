@@ -25,7 +25,7 @@ export interface ProjectPlan {
   use: TargetOptions;
 }
 
-export const CONFORMANT = 'conformant';
+const CONFORMANT = 'conformant';
 
 /** Conformant targets in another plain-HTTP mode only need the transport checks. */
 const TRANSPORT_IDS = TARGET_REQUIREMENTS.filter((id) => areaOf(id) === 'TLS');

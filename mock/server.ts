@@ -21,6 +21,14 @@ import { RequestSigning } from './signing';
 export type { JournalEntry } from './journal';
 
 /**
+ * How long an idle keep-alive connection stays open: nginx's default, not Node's 5 s. A client
+ * that reuses a connection at the moment the server closes it gets a reset, which ends a check as
+ * not judged; the fault self-test's workers leave a target's connections idle while they check
+ * other targets, for up to half a minute.
+ */
+const KEEP_ALIVE_MS = 75_000;
+
+/**
  * The mock's one default challenge lifetime, for the embedded mock, `npm run mock` and the mock's
  * own tests alike: short, so the expiry checks wait little, long enough for a loaded machine.
  */
@@ -72,6 +80,7 @@ export async function startMock(options: MockOptions): Promise<MockHandle> {
     serve('https', req, res, api).catch(() => res.destroy());
   });
   apiServer.on('clientError', (err, socket) => refuseUnparsable(err, socket, hsts));
+  apiServer.keepAliveTimeout = KEEP_ALIVE_MS;
 
   /** What an HTTPS answer carries besides the reply's own headers. */
   const httpsExtras = (req: http.IncomingMessage): Extras => {
@@ -88,6 +97,7 @@ export async function startMock(options: MockOptions): Promise<MockHandle> {
         serve('http', req, res, (apiReq) => behaviour.plainHttp.answer(plain, apiReq, locationTarget(req.url, apiReq.path))).catch(() => res.destroy());
       });
   if (plainServer instanceof http.Server) {
+    plainServer.keepAliveTimeout = KEEP_ALIVE_MS;
     plainServer.on('clientError', (err, socket) => refuseUnparsable(err, socket, undefined));
     plainServer.on('checkExpectation', (req: http.IncomingMessage, res: http.ServerResponse) => expectationFailed('http', req, res));
   }

@@ -41,6 +41,14 @@ test('TLS 1.1 is refused and TLS 1.2 accepted', async () => {
   expect((await send(material, url, { tls: { maxVersion: 'TLSv1.2' } })).status).toBe(401);
 });
 
+test('idle keep-alive connections stay open 75 s (nginx\'s default, not Node\'s 5 s), on HTTPS and plain HTTP', async () => {
+  const mock = mockIn('redirect');
+  for (const url of [new URL('balance', mock.baseUrl), new URL('balance', mock.httpUrl)]) {
+    const reply = await send(material, url, { headers: { Connection: 'keep-alive' } });
+    expect(reply.headers['keep-alive'], url.protocol).toBe('timeout=75');
+  }
+});
+
 test('HTTPS answers carry HSTS for a year, on success and refusal alike', async () => {
   const base = mockIn('redirect').baseUrl;
   const variants: Array<Record<string, string>> = [{ 'X-API-Key': material.accounts.active.key }, {}];

@@ -13,7 +13,7 @@ import { discover } from './endpoints';
 import { MockControl } from './mock-control';
 import { refuseNonLoopback } from './client/net-guard';
 import { redactor } from './redact';
-import { AREAS, REQUIREMENTS, areaOf, isRequirementId, type RequirementId } from './requirements';
+import { AREAS, REQUIREMENTS, areaOf, requirementIdsIn, type RequirementId } from './requirements';
 import { NO_SIGNING_ACCOUNT, SigningSession } from './signing/session';
 
 /** Why a check that presents the revoked key is skipped when the settings name none. */
@@ -114,8 +114,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   ],
 
   target: async ({ targets, targetName, targetByRequirement }, use, testInfo) => {
-    const ids = testInfo.annotations.filter((a) => a.type === 'requirement' && a.description).map((a) => a.description!);
-    await use(await targets(targetOf({ targetName, targetByRequirement }, ids)));
+    await use(await targets(targetOf({ targetName, targetByRequirement }, requirementIdsIn(testInfo.annotations))));
   },
   settings: async ({ target }, use) => use(target.settings),
   requestContext: async ({ target }, use) => use(target.requestContext),
@@ -204,11 +203,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   // Links each test to the docs page its requirements come from (Allure shows them as links).
   docsLinks: [
     async ({}, use, testInfo) => {
-      for (const a of testInfo.annotations) {
-        if (a.type === 'requirement' && a.description && isRequirementId(a.description)) {
-          await allure.link(REQUIREMENTS[a.description].docs, `docs: ${a.description}`);
-        }
-      }
+      for (const id of requirementIdsIn(testInfo.annotations)) await allure.link(REQUIREMENTS[id].docs, `docs: ${id}`);
       await use();
     },
     { auto: true },

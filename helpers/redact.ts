@@ -192,6 +192,11 @@ export class Redactor {
   private readonly base64 = new Pieces(16);
   /** Encodings looked for whole: variable-width ones, and every encoding of a secret shorter than a piece. */
   private readonly needles: Array<{ text: string; caseless: boolean }> = [];
+  /**
+   * Short texts (titles, annotations, step names) come back again and again: their redacted form
+   * is kept until the next secret is added.
+   */
+  private readonly seen = new Map<string, string>();
 
   constructor(secrets: Iterable<string> = []) {
     for (const s of secrets) this.add(s);
@@ -220,12 +225,6 @@ export class Redactor {
       if (text !== foldAscii(secret) && !this.needles.some((m) => m.text === text)) this.needles.push({ text, caseless: n.caseless });
     }
   }
-
-  /**
-   * Short texts (titles, annotations, step names) come back again and again: their redacted form
-   * is kept until the next secret is added.
-   */
-  private readonly seen = new Map<string, string>();
 
   redact(input: string): string {
     if (input.length > MEMO_MAX_LENGTH) return this.redactNow(input);

@@ -77,6 +77,11 @@ export const REQUIREMENTS = {
 
 export type RequirementId = keyof typeof REQUIREMENTS;
 
+/** The requirement ids a test names in its `requirement` annotations (see requirement() in helpers/fixtures.ts). */
+export function requirementIdsIn(annotations: ReadonlyArray<{ type: string; description?: string }>): RequirementId[] {
+  return annotations.flatMap((a) => (a.type === 'requirement' && a.description && isRequirementId(a.description) ? [a.description] : []));
+}
+
 export function isRequirementId(id: string): id is RequirementId {
   return Object.prototype.hasOwnProperty.call(REQUIREMENTS, id);
 }

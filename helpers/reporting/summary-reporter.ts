@@ -9,8 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError } from '@playwright/test/reporter';
 import { runFacts, targetOf, type TargetOptions } from '../settings';
+import { requirementIdsIn } from '../requirements';
 import { matrixMarkdown, writeMatrixResult } from './requirement-matrix';
-import { requirementIdsOf, summarise, verdictLines, type Summary, type SummariseOptions } from './summary';
+import { summarise, verdictLines, type Summary, type SummariseOptions } from './summary';
 
 interface Options {
   outputFile?: string;
@@ -76,7 +77,7 @@ function testsByTarget(root: Suite): Map<string, TestCase[]> {
   for (const project of root.suites) {
     const options = (project.project()?.use ?? {}) as TargetOptions;
     for (const test of project.allTests()) {
-      const name = options.targetByRequirement ? targetOf(options, requirementIdsOf(test)) : project.title;
+      const name = options.targetByRequirement ? targetOf(options, requirementIdsIn(test.annotations)) : project.title;
       if (name === undefined) continue;
       if (!out.has(name)) out.set(name, []);
       out.get(name)!.push(test);

@@ -6,7 +6,7 @@
  */
 import type { FullResult, TestCase } from '@playwright/test/reporter';
 import { NOT_JUDGED } from '../client/not-judged';
-import { REQUIREMENTS, TARGET_REQUIREMENTS, isRequirementId, type Level, type RequirementId } from '../requirements';
+import { REQUIREMENTS, TARGET_REQUIREMENTS, requirementIdsIn, type Level, type RequirementId } from '../requirements';
 
 /**
  * `not-judged` (SAFE-07): a test of the requirement could not reach a judgement (the target was
@@ -60,10 +60,6 @@ export interface Summary {
 /** The reason a requirement shows when no test of it ran in this run. */
 export const NOT_SELECTED = 'no test of this requirement ran (not selected)';
 
-/** The requirement ids a test names. */
-export function requirementIdsOf(test: TestCase): RequirementId[] {
-  return test.annotations.filter((a) => a.type === 'requirement' && a.description && isRequirementId(a.description)).map((a) => a.description as RequirementId);
-}
 
 interface Tally {
   tests: number;
@@ -116,7 +112,7 @@ export function summarise(tests: readonly TestCase[], startedAt: Date, run: Pick
     const { status, reason } = statusOf(test, options);
     totals[status === 'not-judged' ? 'notJudged' : status]++;
     if (status === 'failed') failedTests.push(test.title);
-    for (const id of requirementIdsOf(test)) {
+    for (const id of requirementIdsIn(test.annotations)) {
       const entry = byId.get(id) ?? emptyTally();
       entry.tests++;
       if (status === 'failed') entry.failed++;

@@ -59,6 +59,9 @@ export const ENVELOPE_FAULTS = {
     checks: ['AUTH-01'],
     expect: 'could-not-judge',
     summary: 'GET balance with a valid key is never answered (the suite times out, which judges nothing: never "conforms"; its timeout errors must stay redacted)',
+    // Short, and shorter than the client's own request timeout: the hang ends in Playwright's test
+    // timeout, whose error carries the call log with every request header (the leak scan reads it).
+    settings: { CARDPLUSPAY_TEST_TIMEOUT_SECONDS: '4' },
     bend: bendEndpoint('balance', () => () => new Promise(() => undefined)),
   },
   'catalog-500': {

@@ -30,15 +30,9 @@ const CONFORMANT = 'conformant';
 /** Conformant targets in another plain-HTTP mode only need the transport checks. */
 const TRANSPORT_IDS = TARGET_REQUIREMENTS.filter((id) => areaOf(id) === 'TLS');
 
-/**
- * How long a fault's tests may take, when not the default: a hanging target ends in Playwright's
- * own test timeout, whose error carries the call log with every request header, so the leak scan
- * proves that path is redacted too; a throttling variant runs with the short test timeout its
- * settings derive.
- */
+/** How long a fault's tests may take, when its settings make it other than the default (a hang, throttling). */
 function timeoutOf(fault: FaultName): number | undefined {
   const { settings } = FAULTS[fault];
-  if (fault === 'balance-hangs') return 4_000;
   return Object.keys(settings).length ? runLimits(settings).testTimeoutSeconds * 1000 : undefined;
 }
 

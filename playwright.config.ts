@@ -1,30 +1,20 @@
 /**
- * The conformance run. `npm run conformance` validates the settings, starts the embedded mock when
- * no target is configured, and runs this config; see helpers/runner/run-conformance.ts.
+ * The conformance run, however it is started: `npm run conformance` (helpers/runner/run-conformance.ts
+ * launches exactly this config), `npx playwright test`, or an editor running it. Everything that
+ * makes a run safe and honest lives here and in what it names, so no way of starting it goes around
+ * it: setUpRun arms the output boundary in every process, and in the runner process refuses bad
+ * settings and keys on the command line (exit 2) and fixes the deadline from the process's start;
+ * the global setup starts the embedded mock and preflights the target; the reporters redact, write
+ * the reports to a staging folder, promote them together and exit with the verdict.
  */
 import { defineConfig } from '@playwright/test';
 import { reportersFor } from './helpers/reporting/reporters';
-import { playwrightGlobalTimeoutMs, runFacts, runLimits, trustConfiguredCa } from './helpers/settings';
-
-trustConfiguredCa();
-
-// The runner validated these already (a contradiction is refused with exit 2 before this runs).
-const limits = runLimits();
+import { setUpRun } from './helpers/runner/run-setup';
+import { suiteConfig } from './helpers/runner/suite-config';
 
 export default defineConfig({
-  testDir: './specs',
+  ...suiteConfig(setUpRun()),
   outputDir: './test-results/conformance',
-  fullyParallel: true,
-  forbidOnly: !!process.env.CI,
-  // A flaky conformance check is a bug to fix, not to retry.
-  retries: 0,
-  workers: runFacts().workers,
-  // Each test's timeout leaves room for its check after the longest 429 wait its budget allows;
-  // the run's limit ends it with a verdict, checks not yet run counting as not judged (SAFE-08).
-  timeout: limits.testTimeoutSeconds * 1000,
-  globalTimeout: playwrightGlobalTimeoutMs(limits),
-  reporter: reportersFor({ summaryFile: 'reports/conformance-summary.json', allureDir: 'reports/allure-results' }),
-  // Traces and screenshots would hold request headers; this suite keeps neither.
-  use: { trace: 'off', screenshot: 'off', video: 'off' },
-  projects: [{ name: 'conformance' }],
+  globalSetup: require.resolve('./helpers/runner/global-setup'),
+  reporter: reportersFor({ stageInto: 'reports', summaryFile: 'conformance-summary.json', allureDir: 'allure-results', junitFile: 'junit.xml' }),
 });

@@ -4,8 +4,11 @@
  * browser-free guarantee.
  */
 import * as allure from 'allure-js-commons';
-import { test as base, expect, type APIRequestContext, type TestDetails, type TestInfo } from '@playwright/test';
+import { test as base, expect, type TestDetails, type TestInfo } from '@playwright/test';
 import { ApiClient } from './client/client';
+import type { Egress } from './client/egress';
+import { notJudged } from './client/not-judged';
+import { egressFor } from './client/target-egress';
 import { RequestLedger } from './client/request-ledger';
 import { secretsOf, settingsFor, targetOf, type Settings } from './settings';
 import { wellFormedLike, type Keys } from './keys';
@@ -28,10 +31,8 @@ interface TestFixtures {
   target: Target;
   /** The validated settings of this test's target. */
   settings: Settings;
-  /** One keep-alive request context per target and worker. */
-  requestContext: APIRequestContext;
-  /** This target's handle on the run's request cap (SAFE-05), shared by every worker; undefined when the runner set none. */
-  requestLedger: RequestLedger | undefined;
+  /** The one egress to this test's target (deadlines, size limits, TLS, key guards, request cap); one per target and worker. */
+  egress: Egress;
   /** The embedded mock's request journal; undefined against a real target. */
   mock: MockControl | undefined;
   /** The guarded client for this test: attaches redacted exchanges to this test's report. */
@@ -57,7 +58,7 @@ interface TestFixtures {
 /** One target's settings and what a test talks to it through; opened once per worker, on first use. */
 interface Target {
   settings: Settings;
-  requestContext: APIRequestContext;
+  egress: Egress;
   requestLedger: RequestLedger | undefined;
   mock: MockControl | undefined;
 }
@@ -84,7 +85,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   targetByRequirement: [undefined, { option: true, scope: 'worker' }],
 
   targets: [
-    async ({ playwright }, use) => {
+    async ({}, use) => {
       const open = new Map<string | undefined, Promise<Target>>();
       let liftGuard: (() => void) | undefined;
       const openTarget = async (name: string | undefined): Promise<Target> => {
@@ -92,10 +93,11 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         for (const secret of secretsOf(settings)) redactor.add(secret);
         // In mock mode nothing may leave the machine: a mistyped setting must never reach a real API.
         if (settings.target === 'mock') liftGuard ??= refuseNonLoopback();
+        const requestLedger = settings.requestLedger ? new RequestLedger(settings.requestLedger, settings.maxRequests) : undefined;
         return {
           settings,
-          requestContext: await playwright.request.newContext({ baseURL: settings.baseUrl, maxRedirects: 0, ignoreHTTPSErrors: false }),
-          requestLedger: settings.requestLedger ? new RequestLedger(settings.requestLedger, settings.maxRequests) : undefined,
+          egress: egressFor(settings, requestLedger),
+          requestLedger,
           mock: settings.mockControlUrl ? new MockControl(settings.mockControlUrl) : undefined,
         };
       };
@@ -106,7 +108,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       for (const opening of open.values()) {
         const target = await opening.catch(() => undefined);
         target?.requestLedger?.close();
-        await target?.requestContext.dispose();
+        target?.egress.dispose();
       }
       liftGuard?.();
     },
@@ -114,27 +116,23 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   ],
 
   target: async ({ targets, targetName, targetByRequirement }, use, testInfo) => {
-    await use(await targets(targetOf({ targetName, targetByRequirement }, requirementIdsIn(testInfo.annotations))));
+    const ids = requirementIdsIn(testInfo.annotations);
+    const target = await targets(targetOf({ targetName, targetByRequirement }, ids));
+    // The runner's preflight decided already: no check sends anything to a target it could not reach,
+    // and none sends a key to one whose certificate does not verify (TLS-01's own checks still run).
+    const reached = target.settings.preflight;
+    if (reached?.outcome === 'unreachable') notJudged(`target unreachable: ${reached.reason}`);
+    if (reached?.outcome === 'certificate' && !ids.includes('TLS-01')) notJudged('not checked: the certificate does not verify (TLS-01), so no key was sent');
+    await use(target);
   },
   settings: async ({ target }, use) => use(target.settings),
-  requestContext: async ({ target }, use) => use(target.requestContext),
-  requestLedger: async ({ target }, use) => use(target.requestLedger),
+  egress: async ({ target }, use) => use(target.egress),
   mock: async ({ target }, use) => use(target.mock),
 
-  api: async ({ requestContext, requestLedger, settings }, use, testInfo) => {
-    const configuredKeys = [settings.apiKey, settings.inactiveApiKey, settings.secondApiKey, settings.signing?.apiKey, settings.secondSigning?.apiKey].filter(
-      (k): k is string => !!k,
-    );
+  api: async ({ egress, settings }, use, testInfo) => {
     let requests = 0;
-    const client = new ApiClient(requestContext, {
-      baseUrl: settings.baseUrl,
-      configuredKeys,
-      onRequest: () => requests++,
-      requestCap: requestLedger,
-      rateLimitBudgetMs: settings.rateLimitBudgetSeconds * 1000,
-    });
+    const client = new ApiClient(egress, settings.baseUrl, { onRequest: () => requests++, rateLimitBudgetMs: settings.rateLimitBudgetSeconds * 1000 });
     await use(client);
-    client.dispose();
     // The summary adds these up: the run's request count is part of staying polite (SAFE-05).
     testInfo.annotations.push({ type: 'requests', description: String(requests) });
   },
@@ -161,6 +159,12 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     testInfo.skip(!settings.signing, NO_SIGNING_ACCOUNT);
     const second = settings.secondSigning && new SigningSession(api, settings, settings.secondSigning, ' (second account)');
     await use(new SigningSession(api, settings, settings.signing!, '', second));
+  },
+
+  // Every request goes through the one egress (helpers/client/egress.ts); Playwright's own request
+  // context would go around its deadlines, size limits, key guards and cookie rule.
+  request: async ({}, _use) => {
+    throw new Error("Playwright's request context goes around the suite's egress: use the `api` fixture.");
   },
 
   // This suite needs no browser: a spec that asks for one fails at once instead of downloading one.

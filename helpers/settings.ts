@@ -24,6 +24,9 @@ const PADDED_KEY = ['same-as-unpadded', 'same-or-401'] as const;
 const DUPLICATE_FIELDS = ['401-or-400', '401'] as const;
 const CHALLENGE_METHODS = ['POST', 'GET', 'PUT'] as const;
 
+/** What the runner's preflight found (helpers/runner/preflight.ts), handed to the workers. */
+export type PreflightResult = { outcome: 'reachable'; ms: number } | { outcome: 'unreachable'; reason: string } | { outcome: 'certificate'; reason: string };
+
 export interface SigningAccount {
   apiKey: string;
   privateKeyPem: string;
@@ -75,6 +78,10 @@ export interface Settings {
   maxRequests: number;
   /** The file the workers count requests in (set by the runner); unset means no cap is enforced. */
   requestLedger?: string;
+  /** Epoch ms by which every check must have ended (set by the runner from CARDPLUSPAY_TIMEOUT_SECONDS); unset: no run limit. */
+  runDeadline?: number;
+  /** What the runner's preflight found (helpers/runner/preflight.ts); unset when it made none. */
+  preflight?: PreflightResult;
   /** Test plumbing of the embedded mock (its request journal); unset for remote targets. */
   mockControlUrl?: string;
   mockFault?: string;
@@ -114,7 +121,7 @@ const SETTING_NAMES = [
 ] as const;
 
 /** Set by the runner, not by users: they describe the embedded mock it started. */
-export const INTERNAL_NAMES = ['CARDPLUSPAY_TARGET', 'CARDPLUSPAY_MOCK_CONTROL_URL', 'CARDPLUSPAY_MOCK_FAULT', 'CARDPLUSPAY_MOCK_TARGETS', 'CARDPLUSPAY_REQUEST_LEDGER', 'CARDPLUSPAY_RUN_DEADLINE'] as const;
+export const INTERNAL_NAMES = ['CARDPLUSPAY_TARGET', 'CARDPLUSPAY_MOCK_CONTROL_URL', 'CARDPLUSPAY_MOCK_FAULT', 'CARDPLUSPAY_MOCK_TARGETS', 'CARDPLUSPAY_REQUEST_LEDGER', 'CARDPLUSPAY_RUN_DEADLINE', 'CARDPLUSPAY_PREFLIGHT'] as const;
 
 export function isInternal(name: string): boolean {
   return (INTERNAL_NAMES as readonly string[]).includes(name) || name.startsWith('CARDPLUSPAY_MOCK_');
@@ -336,6 +343,8 @@ export function loadSettings(env: Env = process.env): Settings {
     ...limits,
     maxRequests,
     requestLedger: get('CARDPLUSPAY_REQUEST_LEDGER') || undefined,
+    runDeadline: runDeadlineIn(env),
+    preflight: get('CARDPLUSPAY_PREFLIGHT') ? (JSON.parse(get('CARDPLUSPAY_PREFLIGHT')!) as PreflightResult) : undefined,
     mockControlUrl: get('CARDPLUSPAY_MOCK_CONTROL_URL') || undefined,
     mockFault: get('CARDPLUSPAY_MOCK_FAULT') || undefined,
   };
@@ -413,20 +422,24 @@ export function requestLedgerEnv(file: string): Record<string, string> {
   return { CARDPLUSPAY_REQUEST_LEDGER: file };
 }
 
-/** The environment that tells Playwright's config when the whole run must end (epoch ms). */
-export function runDeadlineEnv(deadline: number): Record<string, string> {
-  return { CARDPLUSPAY_RUN_DEADLINE: String(deadline) };
+/** The environment that tells the workers what the preflight found. */
+export function preflightEnv(result: PreflightResult): Record<string, string> {
+  return { CARDPLUSPAY_PREFLIGHT: JSON.stringify(result) };
 }
 
-/**
- * Playwright's share of the run's time limit: what is left of it after the runner's own start
- * (mock, preflight), less a reserve for writing the reports, so the whole run ends with a verdict
- * within CARDPLUSPAY_TIMEOUT_SECONDS. Without the runner's deadline, counted from now.
- */
-export function playwrightGlobalTimeoutMs(limits: RunLimits, env: Env = process.env, now = Date.now()): number {
-  const reserve = Math.min(10_000, (limits.timeoutSeconds * 1000) / 10);
-  const deadline = Number(env.CARDPLUSPAY_RUN_DEADLINE) || now + limits.timeoutSeconds * 1000;
-  return Math.max(1_000, Math.round(deadline - now - reserve));
+/** The deadline the runner process fixed for the run (epoch ms), when it did. */
+export function runDeadlineIn(env: Env = process.env): number | undefined {
+  return Number(env.CARDPLUSPAY_RUN_DEADLINE) || undefined;
+}
+
+/** The environment that tells the workers the target is a configured one, not the embedded mock. */
+export function remoteTargetEnv(): Record<string, string> {
+  return { CARDPLUSPAY_TARGET: 'remote' };
+}
+
+/** The environment that tells the workers when every check must have ended (epoch ms). */
+export function runDeadlineEnv(deadline: number): Record<string, string> {
+  return { CARDPLUSPAY_RUN_DEADLINE: String(deadline) };
 }
 
 function keyProblem(value: string | undefined): { why: string; fix: string } | undefined {
@@ -668,13 +681,4 @@ export function runFacts(env: Env = process.env): RunFacts {
     challengeTtlSeconds: ttl ? Number(ttl) : undefined,
     ciCommit: env.GITHUB_SHA || undefined,
   };
-}
-
-/**
- * Node reads NODE_EXTRA_CA_CERTS once at start; setting it in the runner lets every worker process
- * trust the configured CA. Certificate checks stay on.
- */
-export function trustConfiguredCa(env: Env = process.env): void {
-  const caFile = env.CARDPLUSPAY_CA_FILE;
-  if (caFile && !env.NODE_EXTRA_CA_CERTS) env.NODE_EXTRA_CA_CERTS = caFile;
 }

@@ -6,9 +6,11 @@
  */
 import './support/skip-fsync';
 import { defineConfig, type Project } from '@playwright/test';
+import { armOutputBoundary } from '../helpers/output-boundary';
 import { reportersFor } from '../helpers/reporting/reporters';
 import type { ProjectPlan } from './support/fault-lanes';
 
+armOutputBoundary();
 const plans = JSON.parse(process.env.SELF_TEST_PROJECTS ?? '[]') as ProjectPlan[];
 
 const projects: Project[] = plans.map((p) => ({

@@ -1,21 +1,18 @@
 /**
- * The one way specs call a target. Built on Playwright's APIRequestContext, with the guards the
- * raw API lacks: no redirects followed, no failOnStatusCode, configured keys only ever to the
- * configured HTTPS origin and never to a spending endpoint, errors scrubbed of credentials
- * (Playwright's call log lists every request header), and a redacted copy of each exchange
- * attached to the test's report.
+ * The one way specs call a target: `send` for a request described as a record, `sendRaw` for one
+ * whose header fields and request-target go out byte for byte as listed. Both go through the one
+ * egress (helpers/client/egress.ts: deadlines, size limits, TLS, the key guards, the request cap),
+ * wait out 429 and 503 politely (politeness.ts), attach a redacted transcript of each exchange to
+ * the running test, and end a check that cannot be judged as such (not-judged.ts).
  */
-import http from 'node:http';
-import https from 'node:https';
-import { urlToHttpOptions } from 'node:url';
-import { test, type APIRequestContext } from '@playwright/test';
-import { decodeSafe } from '../decode-safe';
+import { test } from '@playwright/test';
 import { redactor } from '../redact';
-import { COOKIE_CHECK_HEADER } from './cookies';
-import { spendingRoute } from './spend-guard';
-import { NOT_JUDGED, NOT_JUDGED_PREFIX, NotJudgedError, unreachableReason } from './not-judged';
-import type { RequestCap } from './request-ledger';
+import { Egress, EgressError, GuardError, type HeaderLines, type WireAnswer } from './egress';
+import { notJudged } from './not-judged';
+import { politely, waitReason, type RetryDelay } from './politeness';
 import { answerLines, exchangeText } from './transcript';
+
+export { GuardError } from './egress';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
 
@@ -31,12 +28,13 @@ export interface Call {
   body?: string;
   /** Another origin to send to (the plain-HTTP probe); guarded like any other. */
   baseUrl?: string;
+  /** This exchange's wall-clock deadline (connect to last body byte). */
   timeoutMs?: number;
   /**
-   * 429 handling for requests whose meaning depends on when they arrive (SAFE-05): `never` returns
-   * the 429 to the caller (a copy of a simultaneous burst, which a later retry would no longer
-   * be); an epoch time in ms retries only while the retry still leaves before it (a challenge's
-   * expiry), and past it the check is not judged.
+   * 429/503 handling for requests whose meaning depends on when they arrive (SAFE-05): `never`
+   * returns the answer to the caller (a copy of a simultaneous burst, which a later retry would no
+   * longer be); an epoch time in ms retries only while the retry still leaves before it (a
+   * challenge's expiry), and past it the check is not judged.
    */
   retry429?: 'never' | { until: number; why: string };
 }
@@ -48,7 +46,7 @@ export interface Call {
 export interface RawCall extends Omit<Call, 'headers' | 'method'> {
   /** Any method token, sent exactly as written (`get`, `FOOBAR`). */
   method?: string;
-  headerLines: Array<[string, string]>;
+  headerLines: HeaderLines;
   /**
    * The request-target byte for byte (`/v1//balance`, `/v1/x/../balance`, `/v1/%62alance`) on the
    * configured origin, in place of `path`: resolving it against the base would undo its spelling.
@@ -70,225 +68,104 @@ export interface Reply {
   ms: number;
 }
 
-export class GuardError extends Error {
-  override name = 'GuardError';
-}
-
 export interface ClientOptions {
-  baseUrl: string;
-  /** Every configured key (active, inactive, signing): guarded wherever they appear in a request. */
-  configuredKeys: readonly string[];
   /** Called once per request sent (retries included), for the run's request count. */
   onRequest?: () => void;
-  /** The run's request cap, shared by every worker; unset means no cap. */
-  requestCap?: RequestCap;
-  /** How long this client (one test) may spend waiting out 429s before its check is not judged. */
+  /** How long this client (one test) may spend waiting out 429s and 503s before its check is not judged. */
   rateLimitBudgetMs?: number;
   /** Waits between retries, and the clock the budget is measured by; injectable so tests of the backoff never sleep. */
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
   random?: () => number;
   /** Shows a wait as progress, so a throttled run never looks hung. Default: one console line. */
-  onWait?: (ms: number, why: RetryDelay['why']) => void;
+  onWait?: (ms: number, why: RetryDelay['why'], status: number) => void;
   /** What a check that cannot be judged does; by default the running test ends as not judged. */
   onNotJudged?: (reason: string) => never;
 }
 
-/** The most a body is read (SAFE-08): past it the check that asked fails, and the rest is not read. */
-const MAX_BODY_BYTES = 1024 * 1024;
-
-class BodyTooLargeError extends Error {
-  override name = 'BodyTooLargeError';
-}
-
-function bodyTooLarge(what: string, bytes: number | undefined): BodyTooLargeError {
-  return new BodyTooLargeError(
-    `${what}: the answer's body is larger than ${MAX_BODY_BYTES} bytes${bytes !== undefined ? ` (${bytes} announced or read)` : ''}; it was not read further (SAFE-08: bounded work whatever the target sends)`,
-  );
-}
-
-const MAX_RETRY_AFTER_MS = 60_000;
-const BACKOFF_BASE_MS = 1_000;
-const BACKOFF_CAP_MS = 30_000;
-
-export interface RetryDelay {
-  ms: number;
-  why: 'Retry-After' | 'backoff';
-}
-
-/**
- * How long to wait after a 429 (SAFE-05): the server's Retry-After (delta-seconds or an HTTP-date,
- * RFC 9110 10.2.3), bounded. `0`, a date already past, an unreadable value or none would mean an
- * immediate retry, which floods a throttling target: those back off exponentially instead, from
- * 1 s, with up to half again of random jitter so parallel workers do not retry in step.
- * `backoffs` counts the backoffs this check already made.
- */
-export function retryDelay(retryAfter: string | undefined, backoffs: number, random: () => number = Math.random, now: number = Date.now()): RetryDelay {
-  const value = retryAfter?.trim();
-  let told: number | undefined;
-  if (value && /^\d+$/.test(value)) told = Number(value) * 1000;
-  else if (value && !Number.isNaN(Date.parse(value))) told = Date.parse(value) - now;
-  if (told !== undefined && told > 0) return { ms: Math.min(told, MAX_RETRY_AFTER_MS), why: 'Retry-After' };
-  const step = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** backoffs);
-  return { ms: Math.min(BACKOFF_CAP_MS, Math.round(step + (random() * step) / 2)), why: 'backoff' };
-}
-
-function printWait(ms: number, why: RetryDelay['why']): void {
-  process.stdout.write(`waiting ${Math.round(ms / 100) / 10} s: target rate-limited (${why === 'backoff' ? 'no usable Retry-After: backing off' : 'Retry-After'})\n`);
-}
+/** Sent unless a check gives its own: a name of the suite's, not the runtime's. */
+export const USER_AGENT = 'cardpluspay-conformance';
 
 export class ApiClient {
   private readonly base: URL;
-  private agent?: https.Agent;
+  /** When this client (one test) first had to wait: parallel requests of one check share the budget. */
+  private readonly waiting: { waitingSince?: number } = {};
 
   constructor(
-    private readonly ctx: APIRequestContext,
-    private readonly options: ClientOptions,
+    private readonly egress: Egress,
+    baseUrl: string,
+    private readonly options: ClientOptions = {},
   ) {
-    this.base = new URL(options.baseUrl);
+    this.base = new URL(baseUrl);
   }
 
-  /** Sends one request through Playwright, never following a redirect. */
-  async send(call: Call): Promise<Reply> {
+  /** Sends one request described as a record, never following a redirect. */
+  send(call: Call): Promise<Reply> {
+    return this.sendRaw({ ...call, headerLines: Object.entries(call.headers ?? {}) });
+  }
+
+  /** Sends one request with its header fields as listed (a name may repeat) and, if given, a verbatim request-target. */
+  sendRaw(call: RawCall): Promise<Reply> {
     const method = call.method ?? 'GET';
-    const headers = withDefaults(call.headers ?? {}, call);
-    const url = this.urlFor(call);
-    this.guard(method, url, Object.entries(headers), call);
-    return inStep(`${method} ${relativeForTitle(url)}`, () => this.politely(`${method} ${describePath(url)}`, call, () => this.fetchOnce(method, url, headers, call)));
+    const url = call.target === undefined ? this.urlFor(call) : this.targetUrl(call.target);
+    const payload = call.json !== undefined ? JSON.stringify(call.json) : call.body;
+    const given = new Set(call.headerLines.map(([n]) => n.toLowerCase()));
+    const defaults: HeaderLines = [
+      // HTTP/1.1 requires a Host; listed here so a check can place it, leave it out or repeat it.
+      ['Host', url.host],
+      ...defaultHeaders(call, given),
+      // Without it Node would send the body chunked; with it the transcript shows what went.
+      ...(payload === undefined ? [] : ([['Content-Length', String(Buffer.byteLength(payload))]] as HeaderLines)),
+    ];
+    const headerLines = [...call.headerLines, ...defaults.filter(([n]) => !given.has(n.toLowerCase()))];
+    const request = { method, url, target: call.target, headerLines, body: payload, deadlineMs: call.timeoutMs };
+    const what = `${method} ${url.pathname}`;
+    return inStep(`${method} ${relativeForTitle(url, call.target)}`, () =>
+      politely(what, () => this.once(request, what), this.politeness(), this.waiting, call.retry429),
+    );
   }
 
-  private async fetchOnce(method: Method, url: URL, headers: Record<string, string>, call: Call): Promise<Reply> {
-    const what = `${method} ${describePath(url)}`;
-    this.claimRequest(what);
-    const started = Date.now();
-    const payload = payloadOf(call);
-    let res;
+  private async once(request: Parameters<Egress['exchange']>[0], what: string): Promise<Reply> {
+    let answer: WireAnswer;
     try {
-      res = await withEmptyJar(this.ctx, () =>
-        this.ctx.fetch(url.href, { method, headers, data: payload, maxRedirects: 0, failOnStatusCode: false, timeout: call.timeoutMs ?? 15_000 }),
-      );
+      answer = await this.egress.exchange(request);
     } catch (error) {
+      // A request that left counts, answered or not; one a guard, the cap or the run's end kept back does not.
+      if (error instanceof EgressError && error.kind !== 'request-cap' && error.kind !== 'run-deadline') this.options.onRequest?.();
       throw this.failure(error, what);
     }
-    // Playwright has already buffered the body in its driver; a body announced or found too
-    // large is never copied into this process or parsed.
-    const announced = Number(res.headers()['content-length']);
-    if (announced > MAX_BODY_BYTES) {
-      await res.dispose();
-      throw bodyTooLarge(what, announced);
-    }
-    const body = await res.body();
-    await res.dispose();
-    if (body.length > MAX_BODY_BYTES) throw bodyTooLarge(what, body.length);
-    const reply = toReply(res.status(), res.headersArray(), body, url.href, Date.now() - started);
-    await attachExchange(method, url, playwrightWireHeaders(url, headers, payload), payload, reply);
+    this.options.onRequest?.();
+    const reply = toReply(answer, request.url.href);
+    await attachExchange(request.method, request.url, answer.sent, request.body, reply, request.target);
     return reply;
   }
 
-  /** Counts one request against the run's cap, or ends the check as not judged when the cap is reached. */
-  private claimRequest(what: string): void {
-    const cap = this.options.requestCap;
-    if (cap && !cap.claim()) {
-      this.giveUp(`request cap reached: the run already sent ${cap.max} requests (CARDPLUSPAY_MAX_REQUESTS), so ${what} was not sent`);
-    }
-    this.options.onRequest?.();
-  }
-
-  /** A failed request: not judged when the network failed (refused, reset, DNS, TLS, timeout), else scrubbed and rethrown. */
+  /** A request that got no answer to judge ends the check as not judged; one the target answered wrongly fails it. */
   private failure(error: unknown, what: string): Error {
-    if (error instanceof BodyTooLargeError) return error;
-    const reason = unreachableReason(error);
-    if (reason) this.giveUp(`${reason} (${what})`);
-    return scrub(error, what);
+    if (error instanceof GuardError) return error;
+    if (error instanceof EgressError) {
+      if (error.kind === 'unreachable' || error.kind === 'deadline' || error.kind === 'run-deadline' || error.kind === 'request-cap') {
+        this.giveUp(error.kind === 'deadline' ? `timeout: ${error.message} (${what})` : `${error.message} (${what})`);
+      }
+      return new Error(`${what} failed: ${redactor.redact(error.message)}`);
+    }
+    const original = error instanceof Error ? error : new Error(String(error));
+    return new Error(`${what} failed: ${redactor.redact(original.message)}`);
   }
 
   private giveUp(reason: string): never {
     return (this.options.onNotJudged ?? notJudged)(reason);
   }
 
-  /**
-   * Sends one request with node:https, for what APIRequestContext cannot express: a header name
-   * given twice. Same guards, same redaction, same trust store (NODE_EXTRA_CA_CERTS).
-   */
-  async sendRaw(call: RawCall): Promise<Reply> {
-    const method = call.method ?? 'GET';
-    const url = call.target === undefined ? this.urlFor(call) : this.targetUrl(call.target);
-    const target = call.target ?? `${url.pathname}${url.search}`;
-    const given = new Set(call.headerLines.map(([n]) => n.toLowerCase()));
-    // No Host is added by Node here (setHost is off, so a Host line can be placed or left out); HTTP/1.1 requires one.
-    const payload = payloadOf(call);
-    const defaults: Array<[string, string]> = [
-      ['Host', url.host],
-      ...Object.entries(withDefaults({}, call)),
-      // Without it Node would send the body chunked; with it the transcript shows what went.
-      ...(payload === undefined ? [] : ([['Content-Length', String(Buffer.byteLength(payload))]] as Array<[string, string]>)),
-    ];
-    const lines = [...call.headerLines, ...defaults.filter(([n]) => !given.has(n.toLowerCase()))];
-    this.guard(method, url, lines, call);
-    return inStep(`${method} ${relativeForTitle(url, call.target)}`, () => this.politely(`${method} ${describePath(url)}`, call, () => this.rawOnce(method, url, target, lines, call)));
-  }
-
-  private async rawOnce(method: string, url: URL, target: string, lines: Array<[string, string]>, call: RawCall): Promise<Reply> {
-    const what = `${method} ${describePath(url)}`;
-    this.claimRequest(what);
-    const started = Date.now();
-    try {
-      const { status, rawHeaders, body } = await rawRequest(url, target, method, lines, payloadOf(call), call.timeoutMs ?? 15_000, this.agentFor(url));
-      const pairs: Array<{ name: string; value: string }> = [];
-      for (let i = 0; i + 1 < rawHeaders.length; i += 2) pairs.push({ name: rawHeaders[i]!, value: rawHeaders[i + 1]! });
-      const reply = toReply(status, pairs, body, url.href, Date.now() - started);
-      await attachExchange(method, url, withNodeDefaults(lines), payloadOf(call), reply, call.target);
-      return reply;
-    } catch (error) {
-      throw this.failure(error, what);
-    }
-  }
-
-  /**
-   * When this client (one test) first met a 429: the budget is wall time from then, so waits of
-   * parallel requests of one check (the concurrency checks) count once, not once each.
-   */
-  private throttledSince?: number;
-
-  /**
-   * SAFE-05: a 429 is the target asking for patience, not a verdict. Waits as told (or backs off)
-   * and retries while the test's budget lasts; a wait that would not fit ends the check as not
-   * judged at once, rather than after sleeping in vain.
-   */
-  private async politely(what: string, call: Pick<Call, 'retry429'>, attempt: () => Promise<Reply>): Promise<Reply> {
-    const budget = this.options.rateLimitBudgetMs ?? 20_000;
-    const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-    const now = this.options.now ?? Date.now;
-    let backoffs = 0;
-    for (let i = 1; ; i++) {
-      const reply = await attempt();
-      if (reply.status !== 429 || call.retry429 === 'never') return reply;
-      const delay = retryDelay(reply.headers['retry-after'], backoffs, this.options.random, now());
-      if (delay.why === 'backoff') backoffs++;
-      this.throttledSince ??= now();
-      const spent = now() - this.throttledSince;
-      if (spent + delay.ms > budget) {
-        this.giveUp(
-          `target rate-limited: ${what} still got 429 after ${i} attempt(s); the next wait (${(delay.ms / 1000).toFixed(1)} s) would pass the budget of ${budget / 1000} s (CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS), ${(spent / 1000).toFixed(1)} s of it spent`,
-        );
-      }
-      const limit = call.retry429;
-      if (limit && now() + delay.ms > limit.until) {
-        this.giveUp(`target rate-limited: ${what} got 429, and a retry after ${(delay.ms / 1000).toFixed(1)} s would come too late: ${limit.why}`);
-      }
-      (this.options.onWait ?? printWait)(delay.ms, delay.why);
-      await sleep(delay.ms);
-    }
-  }
-
-  dispose(): void {
-    this.agent?.destroy();
-  }
-
-  private agentFor(url: URL): http.Agent | undefined {
-    if (url.protocol !== 'https:') return undefined;
-    this.agent ??= new https.Agent({ keepAlive: true, maxSockets: 16, rejectUnauthorized: true });
-    return this.agent;
+  private politeness(): Parameters<typeof politely>[2] {
+    return {
+      budgetMs: this.options.rateLimitBudgetMs ?? 20_000,
+      sleep: this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
+      now: this.options.now ?? Date.now,
+      random: this.options.random,
+      onWait: this.options.onWait ?? printWait,
+      giveUp: (reason) => this.giveUp(reason),
+    };
   }
 
   /** The URL a verbatim target stands for, for the guards; the target itself goes out unchanged. */
@@ -305,185 +182,43 @@ export class ApiClient {
     for (const [k, v] of Object.entries(call.query ?? {})) url.searchParams.append(k, v);
     return url;
   }
-
-  /** SAFE-02, SAFE-03 and SAFE-04: refuse before anything leaves the process. */
-  private guard(method: string, url: URL, headers: Array<[string, string]>, call: Call | RawCall): void {
-    // Checked at every request, not only at start: Node honours the variable whenever it is set,
-    // and Playwright's request has no option that overrides it.
-    if (url.protocol === 'https:' && process.env.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
-      throw new GuardError('Refused: NODE_TLS_REJECT_UNAUTHORIZED=0 would switch certificate checks off for this request. Unset it; trust a private CA with CARDPLUSPAY_CA_FILE.');
-    }
-    const names = headers.map(([n]) => n.toLowerCase());
-    if (names.includes('cookie') && !names.includes(COOKIE_CHECK_HEADER.toLowerCase())) {
-      throw new GuardError(`Refused: a Cookie header goes out only from a check that names itself (deliberateCookie() in helpers/client/cookies.ts), so an ambient cookie can be told from a chosen one (SAFE-06).`);
-    }
-    const texts = [url.href, decodeSafe(url.href), ...headers.map(([n, v]) => `${n}: ${v}`), call.body ?? '', call.json !== undefined ? JSON.stringify(call.json) : ''];
-    const carriesKey = this.options.configuredKeys.some((key) => key && texts.some((t) => t.includes(key)));
-    if (!carriesKey) return;
-    if (url.protocol !== 'https:') {
-      throw new GuardError(`Refused: a configured key would travel over plain HTTP (${method} ${url.protocol}//${url.host}). Only throwaway keys may be sent there.`);
-    }
-    if (url.host !== this.base.host) {
-      throw new GuardError(`Refused: a configured key would go to ${url.host}, not the configured target ${this.base.host}.`);
-    }
-    const spend = spendingRoute(method, url, headers);
-    if (spend) {
-      throw new GuardError(`Refused: ${spend.what}; the suite never sends it with a configured key, whatever a spec asks.`);
-    }
-  }
 }
 
-/** Sent unless a check gives its own: Playwright's default names the OS and Node version. */
-export const USER_AGENT = 'cardpluspay-conformance';
+function printWait(ms: number, why: RetryDelay['why'], status: number): void {
+  process.stdout.write(`waiting ${Math.round(ms / 100) / 10} s: ${waitReason(status)} (${why === 'backoff' ? 'no usable Retry-After: backing off' : 'Retry-After'})\n`);
+}
 
 /**
  * The suite's own defaults, unless given: `Accept: application/json`, `Content-Type:
  * application/json` with a JSON body, a User-Agent of its own and `Accept-Encoding: identity`
- * (the raw client decodes nothing; one encoding for both clients keeps the bytes comparable).
+ * (the suite asks for no compression; an answer compressed anyway is decoded within the size limit).
  */
-function withDefaults(headers: Record<string, string>, call: Call | RawCall): Record<string, string> {
-  const has = (name: string): boolean => Object.keys(headers).some((n) => n.toLowerCase() === name);
-  return {
-    ...headers,
-    ...(has('accept') ? {} : { Accept: 'application/json' }),
-    ...(call.json !== undefined && !has('content-type') ? { 'Content-Type': 'application/json' } : {}),
-    ...(has('user-agent') ? {} : { 'User-Agent': USER_AGENT }),
-    ...(has('accept-encoding') ? {} : { 'Accept-Encoding': 'identity' }),
-  };
-}
-
-function payloadOf(call: Pick<Call, 'json' | 'body'>): string | undefined {
-  return call.json !== undefined ? JSON.stringify(call.json) : call.body;
-}
-
-/**
- * Requests of one context go one at a time, each with an empty cookie jar, and the jar is emptied
- * again before the next (SAFE-06). APIRequestContext stores every Set-Cookie and replays it on
- * later requests it has no option to stop; only an empty jar at the moment a request goes out
- * sends nothing, and only one request in flight per context keeps a reply's cookies from reaching
- * a request sent meanwhile. A check that means to send a cookie gives the Cookie header itself.
- */
-const jarQueues = new WeakMap<APIRequestContext, Promise<unknown>>();
-
-async function withEmptyJar<T>(ctx: APIRequestContext, send: () => Promise<T>): Promise<T> {
-  const run = async (): Promise<T> => {
-    await ctx.clearCookies();
-    try {
-      return await send();
-    } finally {
-      await ctx.clearCookies().catch(() => undefined);
-    }
-  };
-  const result = (jarQueues.get(ctx) ?? Promise.resolve()).then(run, run);
-  jarQueues.set(ctx, result.catch(() => undefined));
-  return result;
-}
-
-type HeaderLines = Array<[string, string]>;
-
-/** Sets a field the way Playwright's request does: an existing name keeps its spelling. */
-function setLine(lines: HeaderLines, name: string, value: string, keepExisting = false): void {
-  const existing = lines.find(([n]) => n.toLowerCase() === name.toLowerCase());
-  if (!existing) lines.push([name, value]);
-  else if (!keepExisting) existing[1] = value;
-}
-
-/** What node:http adds to any request through a keep-alive agent: Host and Connection, when absent. */
-function withNodeDefaults(lines: HeaderLines, host?: string): HeaderLines {
-  const out: HeaderLines = lines.map(([n, v]) => [n, v]);
-  if (host !== undefined) setLine(out, 'Host', host, true);
-  setLine(out, 'Connection', 'keep-alive', true);
+function defaultHeaders(call: Pick<Call, 'json'>, given: ReadonlySet<string>): HeaderLines {
+  const out: HeaderLines = [];
+  if (!given.has('accept')) out.push(['Accept', 'application/json']);
+  if (call.json !== undefined && !given.has('content-type')) out.push(['Content-Type', 'application/json']);
+  if (!given.has('user-agent')) out.push(['User-Agent', USER_AGENT]);
+  if (!given.has('accept-encoding')) out.push(['Accept-Encoding', 'identity']);
   return out;
 }
 
-/**
- * The header fields Playwright's request puts on the wire for these headers, in its order and
- * spelling: its three defaults (each replaced by the suite's own), then the given fields, a
- * Content-Type and Content-Length for a body, then node:http's Host and Connection. A unit test
- * holds this to what a server receives, so a transcript shows every field that was sent.
- */
-function playwrightWireHeaders(url: URL, headers: Record<string, string>, payload: string | undefined): HeaderLines {
-  const lines: HeaderLines = [
-    ['user-agent', "(Playwright's default)"],
-    ['accept', '*/*'],
-    ['accept-encoding', 'gzip,deflate,br'],
-  ];
-  for (const [n, v] of Object.entries(headers)) setLine(lines, n, v);
-  if (payload !== undefined) {
-    setLine(lines, 'content-type', 'application/octet-stream', true);
-    setLine(lines, 'content-length', String(Buffer.byteLength(payload)));
-  }
-  return withNodeDefaults(lines, url.host);
-}
-
-function toReply(status: number, pairs: Array<{ name: string; value: string }>, body: Buffer, url: string, ms: number): Reply {
+function toReply(answer: WireAnswer, url: string): Reply {
   const headers: Record<string, string> = {};
-  for (const { name, value } of pairs) {
-    const key = name.toLowerCase();
+  const setCookies: string[] = [];
+  for (let i = 0; i + 1 < answer.rawHeaders.length; i += 2) {
+    const key = answer.rawHeaders[i]!.toLowerCase();
+    const value = answer.rawHeaders[i + 1]!;
     headers[key] = headers[key] === undefined ? value : `${headers[key]}, ${value}`;
+    if (key === 'set-cookie') setCookies.push(value);
   }
-  const text = body.toString('utf8');
+  const text = answer.body.toString('utf8');
   let json: unknown;
   try {
     json = text.length > 0 ? (JSON.parse(text) as unknown) : undefined;
   } catch {
     json = undefined;
   }
-  const setCookies = pairs.filter(({ name }) => name.toLowerCase() === 'set-cookie').map(({ value }) => value);
-  return { status, headers, setCookies, contentType: headers['content-type'] ?? '', text, json, url, ms };
-}
-
-function describePath(url: URL): string {
-  return url.pathname;
-}
-
-/** Rethrows with every credential masked: Playwright's call log lists the request headers. */
-function scrub(error: unknown, what: string): Error {
-  const original = error instanceof Error ? error : new Error(String(error));
-  if (original instanceof GuardError) return original;
-  const scrubbed = new Error(`${what} failed: ${redactor.redact(original.message)}`);
-  scrubbed.name = original.name;
-  scrubbed.stack = `${scrubbed.name}: ${scrubbed.message}\n${redactor.redact((original.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).join('\n'))}`;
-  return scrubbed;
-}
-
-function rawRequest(
-  url: URL,
-  target: string,
-  method: string,
-  lines: ReadonlyArray<[string, string]>,
-  body: string | undefined,
-  timeoutMs: number,
-  agent: http.Agent | undefined,
-): Promise<{ status: number; rawHeaders: string[]; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const mod = url.protocol === 'https:' ? https : http;
-    // rejectUnauthorized is given, not defaulted: the default follows NODE_TLS_REJECT_UNAUTHORIZED.
-    const req = mod.request({ ...urlToHttpOptions(url), path: target, method, agent, timeout: timeoutMs, setHost: false, ...(url.protocol === 'https:' ? { rejectUnauthorized: true } : {}) });
-    // appendHeader keeps repeated names as separate lines, in the order given per name.
-    for (const [name, value] of lines) req.appendHeader(name, value);
-    // Node upper-cases the method it is given; the header block is built only at end(), so the
-    // method set here is the one on the wire.
-    req.method = method;
-    req.on('timeout', () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
-    req.on('error', reject);
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > MAX_BODY_BYTES) {
-          req.destroy();
-          reject(bodyTooLarge(`${method} ${url.pathname}`, size));
-          return;
-        }
-        chunks.push(c);
-      });
-      res.on('error', reject);
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks) }));
-    });
-    req.end(body);
-  });
+  return { status: answer.status, headers, setCookies, contentType: headers['content-type'] ?? '', text, json, url, ms: answer.ms };
 }
 
 /**
@@ -512,25 +247,6 @@ async function attachExchange(method: string, url: URL, headers: HeaderLines, pa
   if (payload !== undefined) sent.push('', payload);
   const transcript = redactor.redact(exchangeText(sent, answerLines(`← ${reply.status} (${reply.ms} ms)`, reply.headers, reply.text)));
   await info.attach(`${method} ${relativeForTitle(url, target)} → ${reply.status}`, { body: transcript, contentType: 'text/plain' });
-}
-
-/**
- * Ends the running check as not judged (SAFE-07): annotates it with the reason and skips it (a
- * skip, not a failure, so Playwright does not restart the worker, and a failure already recorded
- * by a soft assertion still wins). Outside a test, throws NotJudgedError.
- */
-export function notJudged(reason: string): never {
-  let info: ReturnType<typeof test.info> | undefined;
-  try {
-    info = test.info();
-  } catch {
-    info = undefined;
-  }
-  if (info) {
-    info.annotations.push({ type: NOT_JUDGED, description: reason });
-    info.skip(true, `${NOT_JUDGED_PREFIX}${reason}`);
-  }
-  throw new NotJudgedError(reason);
 }
 
 /** Shows control and non-ASCII characters so a reviewer sees what was sent (a NBSP, a tab). */

@@ -1,10 +1,11 @@
 /**
  * SAFE-07: a check that could not reach a judgement says so, with the reason, instead of failing
  * (a contract violation) or passing. The reasons are few and fixed: the target could not be
- * reached, it did not answer in time, it stayed rate-limited past the budget, or a limit of the
- * run was reached. The summary counts such a test as "not judged", never as failed or held.
- * Pure: the reporters read it too; the client ends a running test with notJudged() (client.ts).
+ * reached, it did not answer in time, it stayed rate-limited or unavailable past the budget, or a
+ * limit of the run was reached. The summary counts such a test as "not judged", never as failed or
+ * held. The reporters read the names here; the client ends a running test with notJudged().
  */
+import { test } from '@playwright/test';
 
 /** The annotation a not-judged test carries; its description is the reason. */
 export const NOT_JUDGED = 'not-judged';
@@ -20,33 +21,20 @@ export class NotJudgedError extends Error {
 }
 
 /**
- * Why a request got no answer, in words, when the failure is the network's and not the target's
- * answer: refused, reset, DNS, a TLS failure before any answer, or a timeout. Undefined for
- * anything else, a certificate that does not verify included (that is TLS-01 failing: the target
- * was reached and answered with a bad certificate).
+ * Ends the running check as not judged (SAFE-07): annotates it with the reason and skips it (a
+ * skip, not a failure, so Playwright does not restart the worker, and a failure already recorded
+ * by a soft assertion still wins). Outside a test, throws NotJudgedError.
  */
-export function unreachableReason(error: unknown): string | undefined {
-  const text = `${errorCode(error)} ${error instanceof Error ? error.message : String(error)}`;
-  if (CERTIFICATE.test(text)) return undefined;
-  for (const [pattern, reason] of UNREACHABLE) if (pattern.test(text)) return reason;
-  return undefined;
+export function notJudged(reason: string): never {
+  let info: ReturnType<typeof test.info> | undefined;
+  try {
+    info = test.info();
+  } catch {
+    info = undefined;
+  }
+  if (info) {
+    info.annotations.push({ type: NOT_JUDGED, description: reason });
+    info.skip(true, `${NOT_JUDGED_PREFIX}${reason}`);
+  }
+  throw new NotJudgedError(reason);
 }
-
-/** Node's error code (ECONNREFUSED, CERT_HAS_EXPIRED, ...), or '' when the error has none. */
-export function errorCode(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : '';
-}
-
-/** Node's and OpenSSL's words for a certificate that does not verify (TLS-01), not a network failure. */
-export const CERTIFICATE =
-  /CERT_|certificate|self[- ]signed|UNABLE_TO_(GET|VERIFY)|ERR_TLS_CERT_ALTNAME_INVALID|Hostname\/IP does not match/i;
-
-const UNREACHABLE: ReadonlyArray<[RegExp, string]> = [
-  [/ECONNREFUSED/, 'connection refused'],
-  [/ENOTFOUND|EAI_AGAIN|getaddrinfo/, 'DNS lookup failed'],
-  [/EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|ENETDOWN/, 'host unreachable'],
-  [/ECONNRESET|socket hang up|EPIPE/, 'connection reset'],
-  [/before secure TLS connection|EPROTO|ERR_SSL_|SSL routines|handshake/i, 'TLS failure before any answer'],
-  [/ETIMEDOUT|Timeout \d+ms exceeded|timed out after \d+ ms|ESOCKETTIMEDOUT/, 'timeout: no answer in time'],
-];

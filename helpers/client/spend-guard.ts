@@ -78,3 +78,14 @@ export function spendingRoute(method: string, url: URL, headers: ReadonlyArray<r
   const methods = effectiveMethods(method, url, headers);
   return SPENDING_ROUTES.find((r) => r.segment === last && methods.includes(r.method));
 }
+
+/** Where a configured key may go: the base path and the configured challenge endpoint. */
+export interface KeyedAllowlist {
+  basePath: string;
+  challenge: { method: string; path: string };
+}
+
+/** Why a request carrying a configured key is refused, or undefined when it may go. */
+export function keyedRequestRefusal(request: { method: string; target: string; headers: ReadonlyArray<readonly [string, string]> }, _allow: KeyedAllowlist): string | undefined {
+  return spendingRoute(request.method, new URL(request.target, 'https://target.invalid'), request.headers)?.what;
+}

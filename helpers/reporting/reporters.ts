@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { ReporterDescription } from '@playwright/test';
 import { KEY_NAMES, runFacts, type RunFacts } from '../settings';
 import { REPORT_CATEGORIES } from './categories';
+import { removeStaleStaging, stagingDir } from './staged-outputs';
 
 interface ReporterChoice {
   summaryFile?: string;
@@ -15,6 +16,12 @@ interface ReporterChoice {
   junitFile?: string;
   /** The console reporter: `list` for a conformance run, `dot` for the many-target self-test. */
   console?: 'list' | 'dot';
+  /**
+   * Write, then swap, and exit with the verdict: the files above are names inside this folder,
+   * written to a staging folder beside them and promoted together once every reporter is done
+   * (finish-reporter.ts). Unset: written in place, Playwright's own exit status.
+   */
+  stageInto?: string;
 }
 
 /** Reporter paths are absolute: Playwright resolves relative ones against each config's folder. */
@@ -22,19 +29,28 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const inRoot = (p: string | undefined): string | undefined => (p ? path.resolve(ROOT, p) : undefined);
 
 export function reportersFor(choice: ReporterChoice): ReporterDescription[] {
+  const into = inRoot(choice.stageInto);
+  const staging = into ? stagingDir(into) : undefined;
+  if (into) removeStaleStaging(into);
+  const at = (p: string | undefined): string | undefined => (p && staging ? path.join(staging, p) : inRoot(p));
+  const summaryFile = at(choice.summaryFile);
+  const junitFile = at(choice.junitFile ?? (staging ? 'junit.xml' : 'reports/junit.xml'));
+  const allureDir = at(choice.allureDir);
+  const perProjectFile = at(choice.perProjectFile);
+  const written = [allureDir, junitFile, summaryFile, summaryFile?.replace(/\.json$/, '.md'), perProjectFile].filter((p): p is string => !!p);
   return [
     // First, so every reporter after it sees redacted results.
     [require.resolve('./redacting-reporter')],
     // Second, so every reporter after it sees a check that could not be judged as such, not as a failure.
     [require.resolve('./not-judged-reporter')],
     [choice.console ?? 'list'],
-    ['junit', { outputFile: inRoot(choice.junitFile ?? 'reports/junit.xml'), stripANSIControlSequences: true }],
-    ...(choice.allureDir
+    ['junit', { outputFile: junitFile, stripANSIControlSequences: true }],
+    ...(allureDir
       ? ([
           [
             'allure-playwright',
             {
-              resultsDir: inRoot(choice.allureDir),
+              resultsDir: allureDir,
               detail: true,
               suiteTitle: true,
               environmentInfo: environmentInfo(),
@@ -43,12 +59,12 @@ export function reportersFor(choice: ReporterChoice): ReporterDescription[] {
           ],
         ] as ReporterDescription[])
       : []),
-    [
-      require.resolve('./summary-reporter'),
-      { outputFile: inRoot(choice.summaryFile), perProjectFile: inRoot(choice.perProjectFile), allureDir: inRoot(choice.allureDir), quiet: !!choice.perProjectFile },
-    ],
-    // Last, so it sees every file the others wrote (SAFE-01's backstop).
-    [require.resolve('./output-backstop'), { paths: [choice.allureDir, choice.junitFile ?? 'reports/junit.xml', choice.summaryFile, choice.summaryFile?.replace(/\.json$/, '.md'), choice.perProjectFile].map(inRoot).filter((p): p is string => !!p) }],
+    [require.resolve('./summary-reporter'), { outputFile: summaryFile, perProjectFile, allureDir, quiet: !!perProjectFile, shownAs: into && choice.summaryFile ? path.join(into, choice.summaryFile) : undefined }],
+    // After every writer, so it sees every file they wrote (SAFE-01's backstop).
+    [require.resolve('./output-backstop'), { paths: written }],
+    ...(into && staging && choice.summaryFile
+      ? ([[require.resolve('./finish-reporter'), { staging, into, entries: written.map((p) => path.relative(staging, p)), summaryFile: path.join(into, choice.summaryFile) }]] as ReporterDescription[])
+      : []),
   ];
 }
 

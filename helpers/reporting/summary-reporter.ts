@@ -11,7 +11,7 @@ import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError } fro
 import { runFacts, targetOf, type TargetOptions } from '../settings';
 import { requirementIdsIn } from '../requirements';
 import { matrixMarkdown, writeMatrixResult } from './requirement-matrix';
-import { summarise, verdictLines, type Summary, type SummariseOptions } from './summary';
+import { summarise, summaryWithoutTests, verdictLines, type Summary, type SummariseOptions } from './summary';
 
 interface Options {
   outputFile?: string;
@@ -20,6 +20,10 @@ interface Options {
   /** Where the run's Allure results go: the requirement matrix is added there as one more result. */
   allureDir?: string;
   quiet?: boolean;
+  /** Where the summary ends up when it is written to a staging folder first: the path the closing lines name. */
+  shownAs?: string;
+  /** Playwright's mode: a listing (`list`) judges nothing and writes nothing. */
+  _mode?: string;
 }
 
 export default class SummaryReporter implements Reporter {
@@ -52,23 +56,47 @@ export default class SummaryReporter implements Reporter {
   }
 
   onEnd(result: FullResult): void {
-    if (!this.suite) return;
+    if (this.options._mode === 'list') return;
     const facts = runFacts();
-    const options: SummariseOptions = { ended: result.status, finished: this.finished, failOnShould: facts.failOnShould, partial: !!this.shard };
+    if (!this.suite) {
+      // The run stopped before its tests were even loaded (a spec that does not compile, a setup
+      // that failed): still a verdict and a complete set of reports, never an empty folder.
+      if (this.options.perProjectFile) return;
+      const summary: Summary = { ...summaryWithoutTests({ ...facts, startedAt: this.startedAt }, 'no test ran: the run stopped before its tests started (see the errors above)'), errors: Math.max(1, this.errors) };
+      this.writeRun(summary);
+      return;
+    }
+    const options: SummariseOptions = { ended: result.status, finished: this.finished, failOnShould: facts.failOnShould, partial: !!this.shard, selectedBy: selectionIn(process.argv) };
     if (this.options.perProjectFile) {
       const perProject: Record<string, Summary> = {};
       for (const [target, tests] of testsByTarget(this.suite)) perProject[target] = summarise(tests, this.startedAt, facts, options);
       write(this.options.perProjectFile, `${JSON.stringify(perProject, null, 2)}\n`);
       return;
     }
-    const summary: Summary = { ...summarise(this.suite.allTests(), this.startedAt, facts, options), errors: this.errors, ...(this.shard ? { shard: this.shard } : {}) };
+    this.writeRun({ ...summarise(this.suite.allTests(), this.startedAt, facts, options), errors: this.errors, ...(this.shard ? { shard: this.shard } : {}) });
+  }
+
+  private writeRun(summary: Summary): void {
     const file = this.options.outputFile ?? 'reports/conformance-summary.json';
     write(file, `${JSON.stringify(summary, null, 2)}\n`);
     write(file.replace(/\.json$/, '.md'), matrixMarkdown(summary));
     // A shard's matrix is partial: the merge writes the run's one matrix instead.
     if (this.options.allureDir && !this.shard) writeMatrixResult(summary, this.options.allureDir);
-    if (!this.options.quiet) process.stdout.write(verdictLines(summary, path.relative(process.cwd(), file)).join('\n'));
+    if (!this.options.quiet) process.stdout.write(verdictLines(summary, path.relative(process.cwd(), this.options.shownAs ?? file)).join('\n'));
   }
+}
+
+/** Playwright's options that run part of the suite, as given on this runner's command line. */
+const SELECTING = ['--grep', '-g', '--grep-invert', '-G', '--project', '--last-failed', '--only-changed', '--test-list', '--test-list-invert'];
+
+/** What limited this run to part of the suite: its selecting options, or file filters; undefined for a whole run. */
+export function selectionIn(argv: readonly string[]): string | undefined {
+  const args = argv.slice(argv.indexOf('test') + 1);
+  const flags = SELECTING.filter((f) => args.some((a) => a === f || a.startsWith(`${f}=`)));
+  if (flags.length > 0) return flags.join(', ');
+  const valued = new Set(['-c', '--config', '--reporter', '--workers', '-j', '--shard', '--timeout', '--repeat-each', '--retries', '--output', '--max-failures', '--global-timeout', ...SELECTING]);
+  const positional = args.filter((a, i) => !a.startsWith('-') && !valued.has(args[i - 1] ?? ''));
+  return positional.length > 0 ? 'file filter' : undefined;
 }
 
 /** A project's tests by the target they ran against: the project's own, or in a lane each test's (targetOf). */

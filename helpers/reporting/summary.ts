@@ -55,6 +55,11 @@ export interface Summary {
   mergedShards?: number;
   /** Set when the run's time limit (CARDPLUSPAY_TIMEOUT_SECONDS) ended it: checks not run count as not judged. */
   timedOut?: boolean;
+  /**
+   * What the verdict covers (SAFE-07): the requirements with a test in this run, those with none,
+   * and what selected them (`--grep`, `--project`, ...) when the run was limited.
+   */
+  scope?: { selected: number; notRun: number; by?: string };
 }
 
 /** The reason a requirement shows when no test of it ran in this run. */
@@ -85,6 +90,8 @@ export interface SummariseOptions {
   failOnShould?: boolean;
   /** A shard's summary: judged on its own tests. */
   partial?: boolean;
+  /** What limited the run to a selection (`--grep`), said in the verdict when some requirement had no test. */
+  selectedBy?: string;
 }
 
 /** One test's status: the real one, not the outcome (the self-test marks failures against a faulty mock as expected). */
@@ -143,7 +150,14 @@ export function summarise(tests: readonly TestCase[], startedAt: Date, run: Pick
     errors: 0,
     requests,
     ...(options.ended === 'timedout' ? { timedOut: true } : {}),
+    scope: scopeOf(requirements, options.selectedBy),
   };
+}
+
+function scopeOf(requirements: Summary['requirements'], by?: string): NonNullable<Summary['scope']> {
+  const entries = Object.values(requirements).filter((v): v is RequirementVerdict => !!v);
+  const notRun = entries.filter((v) => v.tests === 0).length;
+  return { selected: entries.length - notRun, notRun, ...(notRun > 0 && by ? { by } : {}) };
 }
 
 /**
@@ -260,6 +274,7 @@ export function mergeSummaries(shards: readonly Summary[], failOnShould = false)
     requests: sum((s) => s.requests),
     mergedShards: shards.length,
     ...(shards.some((s) => s.timedOut) ? { timedOut: true } : {}),
+    scope: scopeOf(requirements, shards.find((s) => s.scope?.by)?.scope?.by),
   };
 }
 
@@ -297,7 +312,7 @@ export function exitCodeFor(summary: Summary, playwrightCode: number, failOnShou
  * The verdict in one sentence: "the target conforms", "the target does NOT conform: …", or
  * "could not judge the target: …" (SAFE-07), naming what failed or was not judged.
  */
-export function verdictLine(summary: Pick<Summary, 'failedRequirements' | 'notJudgedRequirements' | 'requirements' | 'verdict'>): string {
+export function verdictLine(summary: Pick<Summary, 'failedRequirements' | 'notJudgedRequirements' | 'requirements' | 'verdict' | 'scope' | 'shard'>): string {
   const mustFailed = summary.failedRequirements.filter((id) => REQUIREMENTS[id].level === 'must');
   const shouldFailed = summary.failedRequirements.filter((id) => REQUIREMENTS[id].level === 'should');
   const mustNotJudged = (summary.notJudgedRequirements ?? []).filter((id) => REQUIREMENTS[id].level === 'must');
@@ -309,8 +324,14 @@ export function verdictLine(summary: Pick<Summary, 'failedRequirements' | 'notJu
     const shown = reasons.slice(0, 3).join('; ') + (reasons.length > 3 ? `; and ${reasons.length - 3} more reason(s)` : '');
     return `could not judge the target: ${mustNotJudged.length > 8 ? `${mustNotJudged.length} must requirements` : mustNotJudged.join(', ')} not judged (${shown})`;
   }
-  if (shouldFailed.length > 0) return `the target conforms to every must; should failed: ${shouldFailed.join(', ')}`;
-  return 'the target conforms';
+  const scope = summary.scope && summary.scope.notRun > 0 && !summary.shard ? ` ${scopeWords(summary.scope)}` : '';
+  if (shouldFailed.length > 0) return `the target conforms${scope || ' to every must'}; should failed: ${shouldFailed.join(', ')}`;
+  return `the target conforms${scope}`;
+}
+
+/** "to the 1 requirement selected (35 not run: --grep)": a verdict over a selection says so. */
+function scopeWords(scope: NonNullable<Summary['scope']>): string {
+  return `to the ${scope.selected} requirement${scope.selected === 1 ? '' : 's'} selected (${scope.notRun} not run${scope.by ? `: ${scope.by}` : ''})`;
 }
 
 /** The closing lines: requests, requirement counts, failures, checks not judged and skips, and one verdict line. */

@@ -42,7 +42,6 @@ export async function startEmbeddedMocks(targets: readonly MockTarget[], ttlSeco
     CARDPLUSPAY_SECOND_SIGNING_PRIVATE_KEY_FILE: dir.write('signing2.pem', accounts.signing2.signing!.privateKeyPem),
     CARDPLUSPAY_CA_FILE: caFile,
     CARDPLUSPAY_CHALLENGE_TTL_SECONDS: String(ttlSeconds),
-    NODE_EXTRA_CA_CERTS: caFile,
   };
   const handles = new Map<string, MockHandle>();
   const targetEnv: Record<string, Record<string, string>> = {};

@@ -1,79 +1,32 @@
 /**
- * Before any worker starts: can the target be reached at all? One TLS handshake and one keyless
- * GET of the base URL, each with a short timeout. Against a target that is down, every test would
- * otherwise fail after its own connection attempt plus a worker restart (minutes, and a wrong
- * "does not conform"); this answers "could not judge" in seconds instead (SAFE-07).
- * A certificate that does not verify is different: the target was reached, and that is TLS-01
- * failing. No key is sent by either probe.
+ * Before any check: can the target be reached at all? One keyless GET of the base URL through the
+ * one egress, so within its wall-clock deadline (a target that trickles one byte a second gets no
+ * longer than one that is silent). Against a target that is down, every test would otherwise wait
+ * out its own request; the fixtures end every check as not judged at once instead (SAFE-07). A
+ * certificate that does not verify is different: the target was reached, and that is TLS-01
+ * failing. No key is sent.
  */
-import https from 'node:https';
-import net from 'node:net';
-import tls from 'node:tls';
-import { CERTIFICATE, errorCode, unreachableReason } from '../client/not-judged';
+import { USER_AGENT } from '../client/client';
+import { EgressError, type Egress } from '../client/egress';
+import type { PreflightResult } from '../settings';
 
-export type PreflightResult =
-  | { outcome: 'reachable'; ms: number }
-  | { outcome: 'unreachable'; reason: string }
-  | { outcome: 'certificate'; reason: string };
 
-export interface PreflightOptions {
-  /** PEM of extra CAs to trust besides the system store (CARDPLUSPAY_CA_FILE, the mock's CA). */
-  ca?: string;
-  timeoutMs?: number;
-}
+/** How long the preflight waits for a complete answer. */
+export const PREFLIGHT_DEADLINE_MS = 10_000;
 
-export async function preflight(baseUrl: string, options: PreflightOptions = {}): Promise<PreflightResult> {
+export async function preflight(egress: Egress, baseUrl: string, deadlineMs = PREFLIGHT_DEADLINE_MS): Promise<PreflightResult> {
   const started = Date.now();
   const url = new URL(baseUrl);
-  const timeoutMs = options.timeoutMs ?? 5_000;
-  const ca = options.ca ? [...tls.rootCertificates, options.ca] : undefined;
   try {
-    await handshake(url, ca, timeoutMs);
-    await keylessGet(url, ca, timeoutMs);
+    await egress.exchange({ method: 'GET', url, headerLines: [['Host', url.host], ['Accept', 'application/json'], ['User-Agent', USER_AGENT]], deadlineMs });
   } catch (error) {
-    return judge(error, timeoutMs);
+    if (!(error instanceof EgressError)) throw error;
+    if (error.kind === 'certificate') return { outcome: 'certificate', reason: error.message };
+    // An answer too large or not HTTP still proves the target is there: the checks will judge it.
+    if (error.kind === 'too-large' || error.kind === 'malformed') return { outcome: 'reachable', ms: Date.now() - started };
+    return { outcome: 'unreachable', reason: error.message };
   }
   return { outcome: 'reachable', ms: Date.now() - started };
-}
-
-function judge(error: unknown, timeoutMs: number): PreflightResult {
-  const code = errorCode(error);
-  const message = error instanceof Error ? error.message : String(error);
-  const described = `${message}${code ? ` (${code})` : ''}`;
-  if (CERTIFICATE.test(`${code} ${message}`)) return { outcome: 'certificate', reason: described };
-  if (code === 'PREFLIGHT_TIMEOUT') return { outcome: 'unreachable', reason: `no answer within ${timeoutMs / 1000} s` };
-  return { outcome: 'unreachable', reason: unreachableReason(error) ?? described };
-}
-
-function timeoutError(what: string, ms: number): Error {
-  return Object.assign(new Error(`${what} gave no answer within ${ms} ms`), { code: 'PREFLIGHT_TIMEOUT' });
-}
-
-function handshake(url: URL, ca: string[] | undefined, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    const socket = tls.connect({ host, port: Number(url.port || 443), servername: net.isIP(host) ? undefined : host, ca, rejectUnauthorized: true });
-    socket.setTimeout(timeoutMs, () => socket.destroy(timeoutError('the TLS handshake', timeoutMs)));
-    socket.once('secureConnect', () => {
-      socket.end();
-      resolve();
-    });
-    socket.once('error', reject);
-  });
-}
-
-/** Any HTTP answer at all, whatever its status, proves the target is there. */
-function keylessGet(url: URL, ca: string[] | undefined, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(url, { method: 'GET', headers: { Accept: 'application/json' }, ca, agent: false, timeout: timeoutMs });
-    req.on('timeout', () => req.destroy(timeoutError('GET of the base URL', timeoutMs)));
-    req.on('error', reject);
-    req.on('response', (res) => {
-      res.destroy();
-      resolve();
-    });
-    req.end();
-  });
 }
 
 /** The one line a user reads when the target cannot be reached. */

@@ -1,14 +1,12 @@
 /**
- * TLS-02: the plain-HTTP probe and its classifier. Built on node:http rather than Playwright,
- * because the verdict hinges on what happened below HTTP (a refusal, a reset, a timeout before
- * or after the request went out), which only the raw error codes tell. The probe carries a
- * throwaway canary key and refuses to carry a configured one.
+ * TLS-02: the plain-HTTP probe and its classifier. The verdict hinges on what happened below HTTP
+ * (a refusal, a reset, a timeout before or after the request went out), which the egress reports
+ * with Node's error codes. The probe carries a throwaway canary key; the egress refuses to send a
+ * configured one over plain HTTP.
  */
-import http from 'node:http';
 import { expect } from '@playwright/test';
-import { GuardError } from '../client/client';
+import { EgressError, GuardError, type Egress } from '../client/egress';
 import { answerLines, exchangeText } from '../client/transcript';
-import { decodeSafe } from '../decode-safe';
 import { canaryKey } from '../keys';
 import { fingerprint, type MockControl } from '../mock-control';
 import { redactor } from '../redact';
@@ -16,8 +14,6 @@ import { secretsOf, type HttpOutcome, type Settings } from '../settings';
 
 /** How long the probe waits, for the TCP connection and then for the answer. */
 const PLAIN_HTTP_TIMEOUT_MS = 10_000;
-/** More than any redirect page or rejection needs; enough to see API data. */
-const MAX_BODY_BYTES = 64 * 1024;
 
 /** What came back from the plain-HTTP origin, before any judgement. */
 export type PlainHttpExchange =
@@ -150,10 +146,8 @@ export interface PlainHttpProbe {
   /** The plain-HTTP URL: settings.httpUrl joined with the endpoint's path. */
   url: URL;
   method: string;
-  /** The throwaway canary key made for this probe; a configured key is refused. */
+  /** The throwaway canary key made for this probe; the egress refuses to send a configured key over HTTP. */
   canary: string;
-  /** Every configured secret: the probe refuses to send any of them. */
-  configuredKeys: readonly string[];
   json?: unknown;
   timeoutMs?: number;
 }
@@ -166,67 +160,35 @@ export interface PlainHttpResult {
 }
 
 /**
- * Sends one request to the plain-HTTP origin with node:http: never follows a redirect (node:http
- * has no such thing), carries only the canary, and classifies whatever happens.
+ * Sends one request to the plain-HTTP origin through the one egress: a fresh connection, no
+ * redirect followed (the egress follows none), only the canary (a configured key would be refused
+ * before sending), and classifies whatever happens.
  */
-export async function probePlainHttp(probe: PlainHttpProbe, canaryFingerprint: string): Promise<PlainHttpResult> {
+export async function probePlainHttp(egress: Egress, probe: PlainHttpProbe, canaryFingerprint: string): Promise<PlainHttpResult> {
   const { url, method, canary } = probe;
   const timeoutMs = probe.timeoutMs ?? PLAIN_HTTP_TIMEOUT_MS;
   if (url.protocol !== 'http:') throw new GuardError(`The plain-HTTP probe only goes to http: URLs (got ${url.protocol}).`);
   const body = probe.json === undefined ? undefined : JSON.stringify(probe.json);
-  const headers: Record<string, string> = { 'X-API-Key': canary, Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) }) };
-  const texts = [url.href, decodeSafe(url.href), ...Object.values(headers), body ?? ''];
-  if (probe.configuredKeys.some((k) => k.length > 0 && texts.some((t) => t.includes(k)))) {
-    throw new GuardError('Refused: the plain-HTTP probe would carry a configured key. It only ever carries a throwaway canary.');
-  }
-
-  const exchange = await new Promise<PlainHttpExchange>((resolve) => {
-    let connected = false;
-    let settled = false;
-    const done = (e: PlainHttpExchange): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve(e);
-    };
-    const req = http.request(url, { method, headers, agent: false });
-    const timer = setTimeout(() => {
-      done({ kind: 'error', code: 'TIMEOUT', sent: connected, message: `no answer within ${timeoutMs} ms` });
-      req.destroy();
-    }, timeoutMs);
-    req.on('socket', (socket) => socket.once('connect', () => (connected = true)));
-    req.on('error', (err: NodeJS.ErrnoException) => done({ kind: 'error', code: err.code ?? 'UNKNOWN', sent: connected, message: err.message }));
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        if (size < MAX_BODY_BYTES) chunks.push(c);
-        size += c.length;
-      });
-      const finish = (): void => {
-        const names: Record<string, string> = {};
-        for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
-          const n = res.rawHeaders[i]!.toLowerCase();
-          names[n] = names[n] === undefined ? res.rawHeaders[i + 1]! : `${names[n]}, ${res.rawHeaders[i + 1]!}`;
-        }
-        done({ kind: 'answer', status: res.statusCode ?? 0, headers: names, text: Buffer.concat(chunks).toString('utf8').slice(0, MAX_BODY_BYTES) });
-      };
-      res.on('end', finish);
-      // A server that closes mid-body has still answered: judge what arrived.
-      res.on('aborted', finish);
-      res.on('error', finish);
-    });
-    req.end(body);
-  });
+  const headers: Array<[string, string]> = [
+    ['Host', url.host],
+    ['X-API-Key', canary],
+    ['Accept', 'application/json'],
+    ...(body === undefined ? [] : ([['Content-Type', 'application/json'], ['Content-Length', String(Buffer.byteLength(body))]] as Array<[string, string]>)),
+  ];
+  const exchange = await egress.exchange({ method, url, headerLines: headers, body, deadlineMs: timeoutMs }).then(
+    (answer): PlainHttpExchange => ({ kind: 'answer', status: answer.status, headers: headerRecord(answer.rawHeaders), text: answer.body.toString('utf8') }),
+    (error: unknown): PlainHttpExchange => {
+      if (!(error instanceof EgressError) || error.kind === 'request-cap' || error.kind === 'run-deadline') throw error;
+      return { kind: 'error', code: error.kind === 'deadline' ? 'TIMEOUT' : error.code || 'UNKNOWN', sent: error.connected, message: error.message };
+    },
+  );
 
   const classification = classifyPlainHttp(exchange, url, timeoutMs);
   const sent = [
     `→ ${method} ${url.href}`,
     // Any "X-API-Key: value" line is masked by the redactor; the fingerprint says which canary went.
     `(X-API-Key carried this run's throwaway canary, sha256 fingerprint ${canaryFingerprint})`,
-    ...Object.entries(headers)
-      .filter(([n]) => n !== 'X-API-Key')
-      .map(([n, v]) => `${n}: ${v}`),
+    ...headers.filter(([n]) => n !== 'X-API-Key').map(([n, v]) => `${n}: ${v}`),
     ...(body === undefined ? [] : ['', body]),
   ];
   const received =
@@ -236,6 +198,15 @@ export async function probePlainHttp(probe: PlainHttpProbe, canaryFingerprint: s
   const transcript = exchangeText(sent, received, `classified as: ${classification.outcome}: ${classification.what}\nmeaning: ${classification.meaning}`);
   // The canary is throwaway, but a broken server may echo anything: redact like every attachment.
   return { exchange, classification, transcript: redactor.redact(transcript.split(canary).join('<canary>')) };
+}
+
+function headerRecord(rawHeaders: readonly string[]): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const n = rawHeaders[i]!.toLowerCase();
+    names[n] = names[n] === undefined ? rawHeaders[i + 1]! : `${names[n]}, ${rawHeaders[i + 1]!}`;
+  }
+  return names;
 }
 
 /** A key made for one probe: never a configured one, so the plain-HTTP origin never sees a real key (SAFE-02). */

@@ -2,30 +2,10 @@
  * TLS-01 and TLS-04: TLS handshakes pinned to one version, judged from the raw outcome (an alert,
  * the protocol a handshake settled on), which only node:tls tells.
  *
- * Certificate checks are on in every handshake here and nothing can turn them off: trust comes
- * from Node's root store plus CARDPLUSPAY_CA_FILE, never from skipping verification.
+ * The handshakes go through the one egress (helpers/client/egress.ts): certificate checks are on
+ * and nothing can turn them off; trust comes from Node's root store plus CARDPLUSPAY_CA_FILE.
  */
-import fs from 'node:fs';
-import net from 'node:net';
-import tls from 'node:tls';
-
-export interface TlsTarget {
-  host: string;
-  port: number;
-  /** PEM file of extra CAs to trust on top of Node's root store (CARDPLUSPAY_CA_FILE). */
-  caFile?: string;
-}
-
-export function tlsTargetOf(baseUrl: string, caFile?: string): TlsTarget {
-  const url = new URL(baseUrl);
-  if (url.protocol !== 'https:') throw new Error(`A TLS target needs an https: URL (got ${url.protocol}).`);
-  return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 443), caFile };
-}
-
-/** Node's root store plus the configured CA file: the only trust the suite has. */
-function trustedCas(caFile?: string): string[] {
-  return caFile ? [...tls.rootCertificates, fs.readFileSync(caFile, 'utf8')] : [...tls.rootCertificates];
-}
+import type { Egress, HandshakeResult } from '../client/egress';
 
 export type LegacyTlsVersion = 'TLSv1' | 'TLSv1.1';
 
@@ -41,88 +21,6 @@ export const LEGACY_TLS_VERSIONS: ReadonlyArray<{ id: string; version: LegacyTls
  * accept everything the old versions need, so any refusal left is the server's.
  */
 export const LEGACY_CLIENT_CIPHERS = 'DEFAULT@SECLEVEL=0';
-
-interface PeerCertificate {
-  subject: string;
-  issuer: string;
-  validTo: string;
-  altNames: string;
-  fingerprint256: string;
-}
-
-export type HandshakeResult =
-  | { ok: true; protocol: string; cipher: string; peer: PeerCertificate }
-  | {
-      ok: false;
-      /** Node's code: ERR_SSL_…, a certificate error such as DEPTH_ZERO_SELF_SIGNED_CERT, ECONNRESET, or TIMEOUT. */
-      code: string;
-      message: string;
-      /** The protocol the handshake had settled on when it failed, if it got that far. */
-      protocol?: string;
-    };
-
-export interface HandshakeOptions {
-  minVersion?: tls.SecureVersion;
-  maxVersion?: tls.SecureVersion;
-  ciphers?: string;
-  timeoutMs?: number;
-}
-
-const HANDSHAKE_TIMEOUT_MS = 10_000;
-
-/**
- * One TLS handshake, certificate and host name verified (rejectUnauthorized is fixed to true), SNI
- * sent when the host is a name. Resolves with what happened; never throws for a network outcome.
- */
-export function handshake(target: TlsTarget, options: HandshakeOptions = {}): Promise<HandshakeResult> {
-  const timeoutMs = options.timeoutMs ?? HANDSHAKE_TIMEOUT_MS;
-  return new Promise((resolve) => {
-    let settled = false;
-    const socket = tls.connect({
-      host: target.host,
-      port: target.port,
-      // RFC 6066 forbids an IP address as server name; Node then checks the IP against the certificate.
-      ...(net.isIP(target.host) === 0 ? { servername: target.host } : {}),
-      ca: trustedCas(target.caFile),
-      rejectUnauthorized: true,
-      ...(options.minVersion ? { minVersion: options.minVersion } : {}),
-      ...(options.maxVersion ? { maxVersion: options.maxVersion } : {}),
-      ...(options.ciphers ? { ciphers: options.ciphers } : {}),
-    });
-    const done = (r: HandshakeResult): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(r);
-    };
-    const timer = setTimeout(() => done({ ok: false, code: 'TIMEOUT', message: `no handshake within ${timeoutMs} ms` }), timeoutMs);
-    socket.once('secureConnect', () => {
-      const cert = socket.getPeerCertificate();
-      done({
-        ok: true,
-        protocol: socket.getProtocol() ?? 'unknown',
-        cipher: socket.getCipher().name,
-        peer: {
-          subject: nameOf(cert.subject),
-          issuer: nameOf(cert.issuer),
-          validTo: cert.valid_to,
-          altNames: cert.subjectaltname ?? '',
-          fingerprint256: cert.fingerprint256,
-        },
-      });
-    });
-    socket.once('error', (err: NodeJS.ErrnoException) => done({ ok: false, code: err.code ?? 'UNKNOWN', message: err.message.split('\n')[0]!, protocol: socket.getProtocol() ?? undefined }));
-    socket.once('close', () => done({ ok: false, code: 'ECONNRESET', message: 'the connection closed before the handshake finished' }));
-  });
-}
-
-function nameOf(n: tls.Certificate | undefined): string {
-  if (!n) return '';
-  return Object.entries(n)
-    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : String(v)}`)
-    .join(', ');
-}
 
 /** TLS alert descriptions (RFC 8446 6, RFC 5246 7.2) that servers send when refusing a handshake. */
 const ALERTS: Record<number, string> = {
@@ -195,9 +93,9 @@ export function classifyLegacyHandshake(title: string, legacy: HandshakeResult, 
 }
 
 /** TLS-04: a modern control handshake, then one pinned to `version` with the legacy-capable cipher list. */
-export async function probeLegacyTls(target: TlsTarget, version: LegacyTlsVersion, title: string): Promise<LegacyTlsResult> {
-  const control = await handshake(target);
-  const legacy = await handshake(target, { minVersion: version, maxVersion: version, ciphers: LEGACY_CLIENT_CIPHERS });
+export async function probeLegacyTls(egress: Egress, version: LegacyTlsVersion, title: string): Promise<LegacyTlsResult> {
+  const control = await egress.handshake();
+  const legacy = await egress.handshake({ minVersion: version, maxVersion: version, ciphers: LEGACY_CLIENT_CIPHERS });
   return { ...classifyLegacyHandshake(title, legacy, control), legacy, control };
 }
 

@@ -1,4 +1,4 @@
-import { notJudged } from '../../helpers/client/client';
+import { notJudged } from '../../helpers/client/not-judged';
 import { expect401, expectSuccessEnvelope, is2xx } from '../../helpers/expectations';
 import { expect, requirement, test } from '../../helpers/fixtures';
 import { expectSigningRefusal, signedEndpoint } from '../../helpers/signing/session';

@@ -1,7 +1,7 @@
 import tls from 'node:tls';
 import { expect, requirement, test } from '../../helpers/fixtures';
 import { observe } from '../../helpers/client/observe';
-import { describeHandshake, handshake, tlsTargetOf } from '../../helpers/transport/tls-versions';
+import { describeHandshake } from '../../helpers/transport/tls-versions';
 
 test('TLS-01 the base URL uses https:', requirement('TLS-01', 'https-scheme'), async ({ settings }) => {
   const scheme = new URL(settings.baseUrl).protocol;
@@ -9,11 +9,10 @@ test('TLS-01 the base URL uses https:', requirement('TLS-01', 'https-scheme'), a
   expect(scheme, 'CARDPLUSPAY_BASE_URL must be an https: URL').toBe('https:');
 });
 
-test('TLS-01 the certificate verifies against the system store and the configured CA', requirement('TLS-01', 'certificate'), async ({ settings }) => {
-  const target = tlsTargetOf(settings.baseUrl, settings.caFile);
+test('TLS-01 the certificate verifies against the system store and the configured CA', requirement('TLS-01', 'certificate'), async ({ egress, settings }) => {
   const trust = `Node's root store (${tls.rootCertificates.length} CAs)${settings.caFile ? ` plus CARDPLUSPAY_CA_FILE (${settings.caFile})` : ''}`;
-  const result = await handshake(target);
-  const where = `${target.host}:${target.port}`;
+  const result = await egress.handshake();
+  const where = new URL(settings.baseUrl).host;
   await observe(
     result.ok
       ? `a ${result.protocol} handshake with ${where} verified the certificate of ${result.peer.subject} (issuer ${result.peer.issuer}, valid until ${result.peer.validTo}) against ${trust}`

@@ -1,4 +1,3 @@
-import { secretsOf } from '../../helpers/settings';
 import { ENDPOINTS } from '../../helpers/endpoints';
 import { expect, requirement, test } from '../../helpers/fixtures';
 import { fingerprint } from '../../helpers/mock-control';
@@ -6,14 +5,14 @@ import { observe } from '../../helpers/client/observe';
 import { canaryFor, expectOnlyCanaryOverHttp, probePlainHttp } from '../../helpers/transport/plain-http';
 
 for (const endpoint of ENDPOINTS) {
-  test(`TLS-02 ${endpoint.title} over plain HTTP is not served`, requirement('TLS-02', endpoint.id), async ({ settings, mock }) => {
+  test(`TLS-02 ${endpoint.title} over plain HTTP is not served`, requirement('TLS-02', endpoint.id), async ({ egress, settings, mock }) => {
     const call = endpoint.call(settings);
     const method = call.method ?? 'GET';
     const url = new URL(call.path, settings.httpUrl);
     const canary = canaryFor(settings);
     const since = mock ? await mock.mark() : 0;
 
-    const { exchange, classification, transcript } = await probePlainHttp({ url, method, canary, configuredKeys: secretsOf(settings), json: call.json }, fingerprint(canary));
+    const { exchange, classification, transcript } = await probePlainHttp(egress, { url, method, canary, json: call.json }, fingerprint(canary));
     // Counted with the client's requests in the summary's politeness total (SAFE-05).
     test.info().annotations.push({ type: 'requests', description: '1' });
     const accepted = settings.httpAccept.has(classification.outcome);

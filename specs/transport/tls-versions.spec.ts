@@ -1,13 +1,13 @@
 import { expect, requirement, test } from '../../helpers/fixtures';
 import { observe } from '../../helpers/client/observe';
-import { describeHandshake, LEGACY_CLIENT_CIPHERS, LEGACY_TLS_VERSIONS, probeLegacyTls, tlsTargetOf } from '../../helpers/transport/tls-versions';
+import { describeHandshake, LEGACY_CLIENT_CIPHERS, LEGACY_TLS_VERSIONS, probeLegacyTls } from '../../helpers/transport/tls-versions';
 
 for (const v of LEGACY_TLS_VERSIONS) {
-  test(`TLS-04 a handshake limited to ${v.title} is refused`, requirement('TLS-04', v.id), async ({ settings }) => {
-    const target = tlsTargetOf(settings.baseUrl, settings.caFile);
-    const result = await probeLegacyTls(target, v.version, v.title);
+  test(`TLS-04 a handshake limited to ${v.title} is refused`, requirement('TLS-04', v.id), async ({ egress, settings }) => {
+    const where = new URL(settings.baseUrl).host;
+    const result = await probeLegacyTls(egress, v.version, v.title);
     await observe(
-      `${v.title} to ${target.host}:${target.port}: ${result.what}`,
+      `${v.title} to ${where}: ${result.what}`,
       [
         `verdict: ${result.verdict}`,
         describeHandshake('modern control handshake', result.control),

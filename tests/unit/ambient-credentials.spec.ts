@@ -6,9 +6,10 @@
  * received, in its order and spelling, so nothing is sent that a reviewer cannot see.
  */
 import https from 'node:https';
-import { expect, test, type APIRequestContext, type TestInfo } from '@playwright/test';
+import { expect, test, type TestInfo } from '@playwright/test';
 import { ApiClient, GuardError, USER_AGENT } from '../../helpers/client/client';
 import { COOKIE_CHECK_HEADER, deliberateCookie } from '../../helpers/client/cookies';
+import { testClient } from '../support/client';
 import { unitTls } from '../unit-tls';
 
 const KEY = 'cpp_test_Q2xJ8sZr4LkP0vNw7YhT3mBd6FcA1eGu';
@@ -46,30 +47,27 @@ const headerOf = (s: Seen, name: string): string[] => {
   return out;
 };
 
-const client = (ctx: APIRequestContext): ApiClient => new ApiClient(ctx, { baseUrl: base, configuredKeys: [KEY] });
+const client = (): ReturnType<typeof testClient> => testClient(base, [KEY]);
 
-test('SAFE-06 cookies a target sets are never sent back, by either client, sequentially or concurrently', SAFE06, async ({ playwright }) => {
-  const ctx = await playwright.request.newContext();
+test('SAFE-06 cookies a target sets are never sent back, by either kind of call, sequentially or concurrently', SAFE06, async () => {
   const mark = seen.length;
-  const api = client(ctx);
+  const api = client();
   await api.send({ path: 'balance', headers: { 'X-API-Key': KEY } });
   await api.send({ path: 'balance' });
   await api.send({ method: 'POST', path: 'orders/check', json: { item_id: 'x', quantity: 1 } });
   await Promise.all(Array.from({ length: 6 }, (_, i) => api.send({ path: `orders/${i}`, headers: { 'X-API-Key': KEY } })));
   await api.sendRaw({ path: 'balance', headerLines: [['X-API-Key', KEY]] });
   await api.sendRaw({ path: 'balance', headerLines: [] });
-  // Another client on the same context is the next test of the same worker.
-  await client(ctx).send({ path: 'catalog' });
+  // Another client on the same egress is the next test of the same worker.
+  await new ApiClient(api.wire, base).send({ path: 'catalog' });
   const mine = seen.slice(mark);
   expect(mine).toHaveLength(12);
   expect(mine.filter((s) => headerOf(s, 'cookie').length > 0).map((s) => s.path), 'requests that carried a Cookie header').toEqual([]);
-  expect(await ctx.cookies(), 'the request context keeps no cookie').toEqual([]);
-  await ctx.dispose();
+  api.wire.dispose();
 });
 
-test('SAFE-06 a Cookie header a check gives goes out exactly as given, and only on that request', SAFE06, async ({ playwright }) => {
-  const ctx = await playwright.request.newContext();
-  const api = client(ctx);
+test('SAFE-06 a Cookie header a check gives goes out exactly as given, and only on that request', SAFE06, async () => {
+  const api = client();
   await api.send({ path: 'balance' });
   const mark = seen.length;
   await api.send({ path: 'balance', headers: deliberateCookie('AWSALB=sticky-0001', 'AUTH-09') });
@@ -80,11 +78,11 @@ test('SAFE-06 a Cookie header a check gives goes out exactly as given, and only 
   expect(headerOf(chosen!, COOKIE_CHECK_HEADER.toLowerCase())).toEqual(['AUTH-09']);
   expect(headerOf(chosenRaw!, 'cookie')).toEqual(['session=s-0002']);
   expect(headerOf(after!, 'cookie')).toEqual([]);
-  await ctx.dispose();
+  api.wire.dispose();
 });
 
-test('SAFE-06 a Cookie header without the check naming itself is refused before sending', SAFE06, async ({ playwright }) => {
-  const api = client(await playwright.request.newContext());
+test('SAFE-06 a Cookie header without the check naming itself is refused before sending', SAFE06, async () => {
+  const api = client();
   const mark = seen.length;
   await expect(api.send({ path: 'balance', headers: { Cookie: 'AWSALB=sticky-0001' } })).rejects.toThrow(/goes out only from a check that names itself/);
   await expect(api.sendRaw({ path: 'balance', headerLines: [['cookie', 'a=1']] })).rejects.toThrow(GuardError);
@@ -102,9 +100,8 @@ function transcriptFields(info: TestInfo, index: number): Array<[string, string]
   });
 }
 
-test('SAFE-06 a transcript lists every header field the server received, in order and spelling', SAFE06, async ({ playwright }, info) => {
-  const ctx = await playwright.request.newContext();
-  const api = client(ctx);
+test('SAFE-06 a transcript lists every header field the server received, in order and spelling', SAFE06, async ({}, info) => {
+  const api = client();
   const mark = seen.length;
   const calls: Array<() => Promise<unknown>> = [
     () => api.send({ path: 'balance', headers: { 'x-api-key': 'not-a-configured-key-000000' } }),
@@ -127,5 +124,5 @@ test('SAFE-06 a transcript lists every header field the server received, in orde
   });
   expect(headerOf(received[0]!, 'user-agent')).toEqual([USER_AGENT]);
   expect(headerOf(received[2]!, 'user-agent')).toEqual(['chosen-by-the-check']);
-  await ctx.dispose();
+  api.wire.dispose();
 });

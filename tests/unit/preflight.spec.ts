@@ -6,7 +6,8 @@ import https from 'node:https';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
-import { preflight, cannotReachLine } from '../../helpers/runner/preflight';
+import { Egress } from '../../helpers/client/egress';
+import { preflight as preflightThrough, cannotReachLine } from '../../helpers/runner/preflight';
 import { unitTls } from '../unit-tls';
 
 const SAFE07 = { annotation: [{ type: 'requirement', description: 'SAFE-07' }] };
@@ -18,6 +19,12 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((r) => server.close(() => r()));
   return port;
+}
+
+/** The preflight through an egress to that base URL, trusting `ca` besides Node's roots. */
+function preflight(baseUrl: string, options: { ca?: string; timeoutMs?: number } = {}): ReturnType<typeof preflightThrough> {
+  const egress = new Egress({ baseUrl, configuredKeys: [], caPem: options.ca });
+  return preflightThrough(egress, baseUrl, options.timeoutMs).finally(() => egress.dispose());
 }
 
 async function listening<T extends net.Server>(server: T): Promise<{ server: T; port: number }> {
@@ -34,12 +41,12 @@ test('SAFE-07 nothing listening: unreachable, connection refused, at once', SAFE
   expect(cannotReachLine(`https://127.0.0.1:${port}/v1/`, 'connection refused')).toBe(`Cannot reach https://127.0.0.1:${port}/v1: connection refused`);
 });
 
-test('SAFE-07 a port that accepts but never answers: unreachable after the short timeout', SAFE07, async () => {
+test('SAFE-07 a port that accepts but never answers: unreachable at the deadline', SAFE07, async () => {
   const sockets: net.Socket[] = [];
   const { server, port } = await listening(net.createServer((s) => sockets.push(s)));
   try {
     const result = await preflight(`https://127.0.0.1:${port}/v1/`, { timeoutMs: 500 });
-    expect(result).toEqual({ outcome: 'unreachable', reason: 'no answer within 0.5 s' });
+    expect(result).toEqual({ outcome: 'unreachable', reason: 'no complete answer within 0.5 s' });
   } finally {
     for (const s of sockets) s.destroy();
     server.close();

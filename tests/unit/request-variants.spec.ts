@@ -5,7 +5,7 @@
  */
 import net from 'node:net';
 import { expect, test } from '@playwright/test';
-import { ApiClient } from '../../helpers/client/client';
+import { testClient } from '../support/client';
 import { REQUEST_VARIANTS, judgeVariant, type VariantAnswer, type VariantContext, type VariantRequest } from '../../helpers/variants';
 
 const req = { annotation: [{ type: 'requirement', description: 'AUTH-14' }] };
@@ -81,24 +81,28 @@ for (const c of CASES) {
   });
 }
 
-test('sendRaw puts the method and the request-target on the wire as written', req, async ({ playwright }) => {
+test('sendRaw puts the method and the request-target on the wire as written', req, async () => {
   const lines: string[] = [];
   const server = net.createServer((socket) => {
-    socket.once('data', (d: Buffer) => {
-      lines.push(d.toString('latin1').split('\r\n')[0]!);
+    // Answers once the whole head has arrived: a head split across packets must not be cut short.
+    let head = '';
+    socket.on('data', (d: Buffer) => {
+      head += d.toString('latin1');
+      if (!head.includes('\r\n\r\n')) return;
+      lines.push(head.split('\r\n')[0]!);
       socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as net.AddressInfo;
-  const api = new ApiClient(await playwright.request.newContext(), { baseUrl: `http://127.0.0.1:${port}/v1/`, configuredKeys: [] });
+  const api = testClient(`http://127.0.0.1:${port}/v1/`);
   try {
     for (const [method, target] of [['get', '/v1/x/../balance'], ['FOOBAR', '//v1/balance'], ['GET', '/v1/%62alance;x=1']] as const) {
       const reply = await api.sendRaw({ path: '', method, target, headerLines: [] });
       expect(reply.status).toBe(401);
     }
   } finally {
-    api.dispose();
+    api.wire.dispose();
     server.close();
   }
   expect(lines).toEqual(['get /v1/x/../balance HTTP/1.1', 'FOOBAR //v1/balance HTTP/1.1', 'GET /v1/%62alance;x=1 HTTP/1.1']);

@@ -3,7 +3,8 @@
  * always fits inside its test timeout, and settings that contradict are refused (exit 2).
  */
 import { expect, test } from '@playwright/test';
-import { playwrightGlobalTimeoutMs, runLimits } from '../../helpers/settings';
+import { runClock } from '../../helpers/runner/run-setup';
+import { runLimits } from '../../helpers/settings';
 
 const SAFE05 = { annotation: [{ type: 'requirement', description: 'SAFE-05' }] };
 
@@ -31,8 +32,14 @@ test('SAFE-05 a budget that does not fit its test timeout, or a run shorter than
   expect(refusals({ CARDPLUSPAY_TEST_TIMEOUT_SECONDS: 'soon' })[0]).toMatch(/must be a number of seconds/);
 });
 
-test('SAFE-08 Playwright ends before the run deadline, with room for the reports', { annotation: [{ type: 'requirement', description: 'SAFE-08' }] }, () => {
-  const limits = runLimits({});
-  expect(playwrightGlobalTimeoutMs(limits, { CARDPLUSPAY_RUN_DEADLINE: String(1_000_000 + 600_000) }, 1_000_000 + 5_000)).toBe(585_000);
-  expect(playwrightGlobalTimeoutMs(limits, {}, 0)).toBe(590_000);
+test('SAFE-08 the run limit counts from the start of the process; checks end first, with room for the reports', { annotation: [{ type: 'requirement', description: 'SAFE-08' }] }, () => {
+  // A process started 5 s ago with the default 600 s: the checks end at 590 s, Playwright 2 s later.
+  const now = 1_000_000_000;
+  const clock = runClock({}, now, 5);
+  expect(clock.checksEnd).toBe(now - 5_000 + 590_000);
+  expect(clock.globalTimeoutMs).toBe(587_000);
+  // A worker reads the runner's deadline instead of counting from its own start.
+  expect(runClock({ CARDPLUSPAY_RUN_DEADLINE: String(now + 100_000) }, now, 1).checksEnd).toBe(now + 100_000);
+  // A short limit keeps a tenth for the reports.
+  expect(runClock({ CARDPLUSPAY_TIMEOUT_SECONDS: '30', CARDPLUSPAY_TEST_TIMEOUT_SECONDS: '10' }, now, 0).checksEnd).toBe(now + 27_000);
 });

@@ -7,9 +7,10 @@
 import https from 'node:https';
 import { expect, test } from '@playwright/test';
 import { createMockMaterial } from '../../mock/accounts';
-import { ApiClient, GuardError } from '../../helpers/client/client';
+import { GuardError } from '../../helpers/client/client';
 import { routeSegments, spendingRoute } from '../../helpers/client/spend-guard';
-import { handshake } from '../../helpers/transport/tls-versions';
+import { Egress } from '../../helpers/client/egress';
+import { testClient } from '../support/client';
 
 const KEY = 'cpp_test_Q2xJ8sZr4LkP0vNw7YhT3mBd6FcA1eGu';
 const req = (id: string) => ({ annotation: [{ type: 'requirement', description: id }] });
@@ -43,10 +44,10 @@ test('SAFE-03 route segments: case, params, extension, escapes and dot segments 
   expect(routeSegments('/v1//orders/check/')).toEqual(['v1', 'orders', 'check']);
 });
 
-test('SAFE-03 the client refuses every spelling with a configured key, before sending', req('SAFE-03'), async ({ playwright }) => {
-  const api = new ApiClient(await playwright.request.newContext(), { baseUrl: 'https://127.0.0.1:1/v1/', configuredKeys: [KEY] });
+test('SAFE-03 the client refuses every spelling with a configured key, before sending', req('SAFE-03'), async () => {
+  const api = testClient('https://127.0.0.1:1/v1/', [KEY]);
   for (const path of SPENDING_SPELLINGS) {
-    await expect(api.send({ method: 'POST', path, headers: { 'X-API-Key': KEY }, json: {} }), path).rejects.toThrow(/never sends it with a configured key/);
+    await expect(api.send({ method: 'POST', path, headers: { 'X-API-Key': KEY }, json: {} }), path).rejects.toThrow(/SAFE-03/);
     await expect(api.sendRaw({ method: 'POST', path, headerLines: [['X-API-Key', KEY]], json: {} }), path).rejects.toThrow(GuardError);
   }
   await expect(api.send({ method: 'GET', path: 'orders', headers: { 'X-API-Key': KEY, 'X-HTTP-Method-Override': 'POST' } })).rejects.toThrow(GuardError);
@@ -69,8 +70,8 @@ test.describe('certificate checks', () => {
     delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
   });
 
-  test('SAFE-04 NODE_TLS_REJECT_UNAUTHORIZED=0 set during a run stops both clients before they connect', req('SAFE-04'), async ({ playwright }) => {
-    const api = new ApiClient(await playwright.request.newContext({ ignoreHTTPSErrors: false }), { baseUrl: `https://127.0.0.1:${port}/v1/`, configuredKeys: [KEY] });
+  test('SAFE-04 NODE_TLS_REJECT_UNAUTHORIZED=0 set during a run stops both clients before they connect', req('SAFE-04'), async () => {
+    const api = testClient(`https://127.0.0.1:${port}/v1/`, [KEY]);
     connections = 0;
     process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
     await expect(api.send({ path: 'balance', headers: { 'X-API-Key': KEY } })).rejects.toThrow(/NODE_TLS_REJECT_UNAUTHORIZED=0/);
@@ -84,7 +85,7 @@ test.describe('certificate checks', () => {
 
   test('SAFE-04 the raw TLS client verifies the certificate even with NODE_TLS_REJECT_UNAUTHORIZED=0', req('SAFE-04'), async () => {
     process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
-    const result = await handshake({ host: '127.0.0.1', port });
+    const result = await new Egress({ baseUrl: `https://127.0.0.1:${port}/`, configuredKeys: [] }).handshake();
     expect(result.ok).toBe(false);
     expect(result.ok ? '' : result.code).toMatch(/SELF_SIGNED|UNABLE_TO|CERT/);
   });

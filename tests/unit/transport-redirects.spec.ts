@@ -8,12 +8,13 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import type { APIRequestContext } from '@playwright/test';
-import { ApiClient, GuardError } from '../../helpers/client/client';
+import { GuardError } from '../../helpers/client/client';
+import { Egress } from '../../helpers/client/egress';
 import type { HttpOutcome } from '../../helpers/settings';
 import { fingerprint, MockControl } from '../../helpers/mock-control';
 import { expectOnlyCanaryOverHttp, probePlainHttp } from '../../helpers/transport/plain-http';
 import { startMock } from '../../mock/server';
+import { testClient } from '../support/client';
 import { send as sendToMock } from '../support/probe';
 import { expect, test } from '../support/mock-fixture';
 import { unitTls } from '../unit-tls';
@@ -29,6 +30,9 @@ interface Recorder {
 }
 
 const servers: net.Server[] = [];
+
+/** The egress of a target on this host, whose configured key is KEY: the probe's plain-HTTP requests go through it. */
+const egressTo = (origin: string): Egress => new Egress({ baseUrl: `${origin.replace(/^http:/, 'https:')}/v1/`, configuredKeys: [KEY] });
 
 async function start(server: net.Server): Promise<number> {
   servers.push(server);
@@ -83,7 +87,7 @@ test.describe('plain-HTTP probe against live servers', () => {
   for (const b of BEHAVIOURS) {
     test(`TLS-02 a server that ${b.id} is classified ${b.outcome}`, req('TLS-02'), async () => {
       const origin = await b.make();
-      const r = await probePlainHttp({ url: new URL('/v1/balance', origin), method: 'GET', canary: CANARY, configuredKeys: [KEY], timeoutMs: 1_000 }, fingerprint(CANARY));
+      const r = await probePlainHttp(egressTo(origin), { url: new URL('/v1/balance', origin), method: 'GET', canary: CANARY, timeoutMs: 1_000 }, fingerprint(CANARY));
       expect(r.classification.outcome, r.classification.what).toBe(b.outcome);
       expect(r.transcript).not.toContain(CANARY);
       expect(r.transcript).toContain(fingerprint(CANARY));
@@ -101,16 +105,16 @@ test.describe('SAFE-02: no configured key over plain HTTP, through a redirect, o
       { canary: CANARY, url, json: { note: KEY } },
     ];
     for (const a of attempts) {
-      await expect(probePlainHttp({ method: 'POST', configuredKeys: [KEY], ...a }, 'fp')).rejects.toThrow(GuardError);
+      await expect(probePlainHttp(egressTo(target.origin), { method: 'POST', ...a }, 'fp')).rejects.toThrow(GuardError);
     }
-    await expect(probePlainHttp({ url: new URL('/v1/balance', target.origin.replace('http:', 'https:')), method: 'GET', canary: CANARY, configuredKeys: [KEY] }, 'fp')).rejects.toThrow(/only goes to http:/);
+    await expect(probePlainHttp(egressTo(target.origin), { url: new URL('/v1/balance', target.origin.replace('http:', 'https:')), method: 'GET', canary: CANARY }, 'fp')).rejects.toThrow(/only goes to http:/);
     expect(target.keys).toEqual([]);
   });
 
   test('SAFE-02 the plain-HTTP probe does not follow a redirect', req('SAFE-02'), async () => {
     const elsewhere = await recorder('http', (_q, s) => send(s, 200, {}, '{}'));
     const target = await recorder('http', (_q, s) => send(s, 301, { location: `${elsewhere.origin}/v1/balance` }));
-    const r = await probePlainHttp({ url: new URL('/v1/balance', target.origin), method: 'GET', canary: CANARY, configuredKeys: [KEY] }, fingerprint(CANARY));
+    const r = await probePlainHttp(egressTo(target.origin), { url: new URL('/v1/balance', target.origin), method: 'GET', canary: CANARY }, fingerprint(CANARY));
     expect(r.exchange.kind === 'answer' && r.exchange.status).toBe(301);
     expect(target.keys).toEqual([CANARY]);
     expect(elsewhere.keys).toEqual([]);
@@ -124,20 +128,18 @@ test.describe('SAFE-02: no configured key over plain HTTP, through a redirect, o
   ] as const;
 
   for (const r of REDIRECTS) {
-    test(`SAFE-02 a ${r.status} to another ${r.to}: origin is not followed with the key, and that origin receives nothing`, req('SAFE-02'), async ({ playwright }) => {
+    test(`SAFE-02 a ${r.status} to another ${r.to}: origin is not followed with the key, and that origin receives nothing`, req('SAFE-02'), async () => {
       const other = await recorder(r.to, (_q, s) => send(s, 200, {}, '{"success":true,"message":"ok","data":{}}'));
       const target = await recorder('https', (q, s) => send(s, r.status, { location: `${other.origin}${q.url ?? '/'}` }));
-      const ctx = await playwright.request.newContext();
+      const api = testClient(`${target.origin}/v1/`, [KEY]);
       try {
-        const api = new ApiClient(ctx, { baseUrl: `${target.origin}/v1/`, configuredKeys: [KEY] });
-        const viaPlaywright = await api.send({ path: 'balance', headers: { 'X-API-Key': KEY } });
-        const viaNode = await api.sendRaw({ path: 'balance', headerLines: [['X-API-Key', KEY]] });
-        api.dispose();
-        expect([viaPlaywright.status, viaNode.status], 'the client hands back the redirect itself').toEqual([r.status, r.status]);
+        const viaRecord = await api.send({ path: 'balance', headers: { 'X-API-Key': KEY } });
+        const viaLines = await api.sendRaw({ path: 'balance', headerLines: [['X-API-Key', KEY]] });
+        expect([viaRecord.status, viaLines.status], 'the client hands back the redirect itself').toEqual([r.status, r.status]);
         expect(target.keys, 'the configured target got the key, once per call').toEqual([KEY, KEY]);
         expect(other.keys, 'the other origin received nothing').toEqual([]);
       } finally {
-        await ctx.dispose();
+        api.wire.dispose();
       }
     });
   }
@@ -145,7 +147,7 @@ test.describe('SAFE-02: no configured key over plain HTTP, through a redirect, o
   test('SAFE-02 the redirect tests can fail: a bare Playwright context does follow a redirect to another origin', req('SAFE-02'), async ({ playwright }) => {
     const other = await recorder('http', (_q, s) => send(s, 200, {}, '{}'));
     const target = await recorder('https', (q, s) => send(s, 307, { location: `${other.origin}${q.url ?? '/'}` }));
-    const bare: APIRequestContext = await playwright.request.newContext();
+    const bare = await playwright.request.newContext();
     try {
       // A throwaway key only: this shows what the client's guards prevent, it never risks a real one.
       const res = await bare.get(`${target.origin}/v1/balance`, { headers: { 'X-API-Key': CANARY } });

@@ -10,13 +10,26 @@ import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
 import { expect, test } from '@playwright/test';
-import { classifyLegacyHandshake, handshake, LEGACY_TLS_VERSIONS, probeLegacyTls, type TlsTarget } from '../../helpers/transport/tls-versions';
+import { Egress, type HandshakeOptions, type HandshakeResult } from '../../helpers/client/egress';
+import { classifyLegacyHandshake, LEGACY_TLS_VERSIONS, probeLegacyTls as probeThrough } from '../../helpers/transport/tls-versions';
 import { unitTls } from '../unit-tls';
 
 const req = (id: string) => ({ annotation: [{ type: 'requirement', description: id }] });
 const ROOT = path.resolve(__dirname, '..', '..');
 
 const servers: net.Server[] = [];
+
+/** A TLS server to probe, and the CA file to trust for it. */
+interface TlsTarget {
+  host: string;
+  port: number;
+  caFile?: string;
+}
+
+/** The egress to a TLS target: its handshakes are the ones the specs make. */
+const egressOf = (t: TlsTarget): Egress => new Egress({ baseUrl: `https://${t.host}:${t.port}/`, configuredKeys: [], caPem: t.caFile ? fs.readFileSync(t.caFile, 'utf8') : undefined });
+const handshake = (t: TlsTarget, options?: HandshakeOptions): Promise<HandshakeResult> => egressOf(t).handshake(options);
+const probeLegacyTls = (t: TlsTarget, ...rest: Parameters<typeof probeThrough> extends [unknown, ...infer R] ? R : never) => probeThrough(egressOf(t), ...rest);
 let legacyAllowed: TlsTarget;
 let modernOnly: TlsTarget;
 let dropsEverything: TlsTarget;

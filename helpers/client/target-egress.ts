@@ -1,0 +1,16 @@
+/** The egress for one configured target, from its settings: what the fixtures and the preflight share. */
+import fs from 'node:fs';
+import { secretsOf, type Settings } from '../settings';
+import { Egress } from './egress';
+import type { RequestCap } from './request-ledger';
+
+export function egressFor(settings: Settings, requestCap?: RequestCap): Egress {
+  return new Egress({
+    baseUrl: settings.baseUrl,
+    configuredKeys: secretsOf(settings),
+    keyedAllowlist: { basePath: new URL(settings.baseUrl).pathname, challenge: { method: settings.challenge.method, path: settings.challenge.path } },
+    caPem: settings.caFile ? fs.readFileSync(settings.caFile, 'utf8') : undefined,
+    requestCap,
+    runDeadline: settings.runDeadline,
+  });
+}

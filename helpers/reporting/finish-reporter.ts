@@ -1,0 +1,51 @@
+/**
+ * Listed last: once every other reporter has written (and the backstop has redacted), it promotes
+ * the run's staged reports in one step (staged-outputs.ts), and at exit makes the process's exit
+ * status the verdict's (0 conforms, 1 does not conform, 3 could not judge; docs/interface.md). So
+ * `npx playwright test` exits like `npm run conformance`: Playwright alone would exit 0 for a run
+ * whose every check was not judged, and 1 when its own time limit, not the target, ended the run.
+ */
+import fs from 'node:fs';
+import type { FullResult, Reporter } from '@playwright/test/reporter';
+import { runFacts } from '../settings';
+import { discardStaged, promoteStaged } from './staged-outputs';
+import { exitCodeFor, type Summary } from './summary';
+
+interface Options {
+  staging: string;
+  into: string;
+  /** The staged entries to promote, by name. */
+  entries: readonly string[];
+  /** The promoted summary, read for the exit status. */
+  summaryFile: string;
+  /** Playwright's mode: nothing is promoted or decided for a listing. */
+  _mode?: string;
+}
+
+export default class FinishReporter implements Reporter {
+  private status: FullResult['status'] = 'failed';
+
+  constructor(private readonly options: Options) {}
+
+  printsToStdio(): boolean {
+    return false;
+  }
+
+  onEnd(result: FullResult): void {
+    this.status = result.status;
+    if (this.options._mode === 'list') discardStaged(this.options.staging);
+    else promoteStaged(this.options.staging, this.options.into, this.options.entries);
+  }
+
+  async onExit(): Promise<void> {
+    if (this.options._mode === 'list') return;
+    let summary: Summary | undefined;
+    try {
+      summary = JSON.parse(fs.readFileSync(this.options.summaryFile, 'utf8')) as Summary;
+    } catch {
+      summary = undefined;
+    }
+    const code = summary ? exitCodeFor(summary, this.status === 'passed' ? 0 : 1, runFacts().failOnShould, (line) => process.stderr.write(`${line}\n`)) : 1;
+    process.exit(code);
+  }
+}

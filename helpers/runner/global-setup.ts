@@ -1,0 +1,46 @@
+/**
+ * Playwright's global setup for a conformance run, in the runner process before any worker: starts
+ * the embedded mock when no target is configured, opens the run's request ledger (SAFE-05, shared
+ * by every worker), and preflights the target through the one egress. What it learns reaches the
+ * workers as internal settings; it never throws for a target's doing, so the reporters always end
+ * the run with a verdict. Returns the teardown that closes the mock and the ledger.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { egressFor } from '../client/target-egress';
+import { redactor } from '../redact';
+import { loadSettings, preflightEnv, remoteTargetEnv, requestLedgerEnv, runFacts } from '../settings';
+import { startEmbeddedMocks, type EmbeddedMocks } from './embedded-mock';
+import { cannotReachLine, preflight } from './preflight';
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  const env = process.env;
+  let mocks: EmbeddedMocks | undefined;
+  if (!runFacts(env).baseUrl) {
+    mocks = await startEmbeddedMocks([{ name: 'mock' }], runFacts().challengeTtlSeconds);
+    for (const secret of mocks.secrets) redactor.add(secret);
+    Object.assign(env, mocks.sharedEnv, mocks.targetEnv.mock);
+    process.stdout.write(`No CARDPLUSPAY_BASE_URL: checking the embedded mock at ${runFacts(env).baseUrl} (fresh keys and certificate for this run).\n`);
+  } else {
+    Object.assign(env, remoteTargetEnv());
+  }
+  // One ledger per run: every worker counts its requests in it, so the cap holds across processes.
+  const ledgerDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cardpluspay-requests-'));
+  Object.assign(env, requestLedgerEnv(path.join(ledgerDir, 'requests')));
+  const settings = loadSettings(env);
+  if (settings.target === 'remote') process.stdout.write(`Checking ${new URL(settings.baseUrl).host} (remote target) with ${settings.workers} worker(s).\n`);
+  const egress = egressFor(settings);
+  try {
+    const reached = await preflight(egress, settings.baseUrl);
+    Object.assign(env, preflightEnv(reached));
+    if (reached.outcome === 'unreachable') process.stderr.write(`${cannotReachLine(settings.baseUrl, reached.reason)}\n`);
+    if (reached.outcome === 'certificate') process.stderr.write(`The certificate of ${new URL(settings.baseUrl).host} does not verify (${reached.reason}): TLS-01 fails. No key is sent; nothing else is checked.\n`);
+  } finally {
+    egress.dispose();
+  }
+  return async () => {
+    await mocks?.close();
+    fs.rmSync(ledgerDir, { recursive: true, force: true });
+  };
+}

@@ -39,24 +39,28 @@ function htmlFiles(dir: string): string[] {
   return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.html')).map((f) => path.join(dir, f));
 }
 
-/** Strips every page of the reports in `dirs`; returns the problems left (none when clean). */
-export function stripReports(dirs: readonly string[]): string[] {
+/**
+ * Strips every page under `dir` (a report folder, at any depth); returns the problems left, none
+ * when clean. A page that still holds a marker is deleted.
+ */
+export function stripReport(dir: string): string[] {
   const problems: string[] = [];
-  for (const dir of dirs) {
-    const pages = fs.existsSync(dir) ? htmlFiles(dir) : [];
-    if (pages.length === 0) problems.push(`${dir}: no report pages found (run allure generate first)`);
-    for (const file of pages) {
-      const html = fs.readFileSync(file, 'utf8');
-      const stripped = stripAnalytics(html);
-      if (stripped !== html) fs.writeFileSync(file, stripped);
-      const left = analyticsMarkers(stripped);
-      if (left.length > 0) {
-        fs.rmSync(file);
-        problems.push(`${file}: still held ${left.join(', ')}, so it was deleted`);
-      }
+  for (const file of fs.existsSync(dir) ? htmlFiles(dir) : []) {
+    const html = fs.readFileSync(file, 'utf8');
+    const stripped = stripAnalytics(html);
+    if (stripped !== html) fs.writeFileSync(file, stripped);
+    const left = analyticsMarkers(stripped);
+    if (left.length > 0) {
+      fs.rmSync(file);
+      problems.push(`${file}: still held ${left.join(', ')}, so it was deleted`);
     }
   }
   return problems;
+}
+
+/** Strips every page of the reports in `dirs`; returns the problems left (none when clean). */
+export function stripReports(dirs: readonly string[]): string[] {
+  return dirs.flatMap((dir) => (fs.existsSync(dir) && htmlFiles(dir).length > 0 ? stripReport(dir) : [`${dir}: no report pages found (run allure generate first)`]));
 }
 
 if (require.main === module) {

@@ -2,10 +2,13 @@
  * Allure 3's settings for `npm run report` and for CI's merged report (`allure generate` finds this
  * file in the repository root). The awesome report groups tests by area (epic) and requirement
  * (feature), sorts what did not pass into the suite's categories, and appends each generation to
- * a local history file so trends show across runs.
+ * a local history file so trends show across runs. Every report built through this file, by
+ * `npm run report` or by `npx allure generate|open|serve|watch --config allurerc.ts`, is stripped of
+ * Allure's analytics by the plugin withOfflineReport adds after the report plugins (SAFE-09).
  */
 import { defineConfig } from 'allure';
 import { REPORT_CATEGORIES } from './helpers/reporting/categories';
+import { withOfflineReport } from './helpers/reporting/offline-report-plugin';
 
 export default defineConfig({
   name: 'CardPlusPay conformance',
@@ -14,7 +17,7 @@ export default defineConfig({
   // carried between CI runs by the workflow's cache. Delete the file to start the trend afresh.
   historyPath: './reports/history/allure-history.jsonl',
   historyLimit: 30,
-  plugins: {
+  plugins: withOfflineReport({
     awesome: {
       options: {
         reportName: 'CardPlusPay conformance',
@@ -23,7 +26,7 @@ export default defineConfig({
         groupBy: ['epic', 'feature'],
       },
     },
-  },
+  }),
   categories: {
     rules: [
       // The requirement matrix is a result of its own: its verdict is not a test's failure.

@@ -2,12 +2,11 @@
  * SAFE-09: the report calls nowhere. Allure 3.18's awesome plugin hard-codes `analyticsEnable:
  * true` in its template, so every generated index.html loads Google Tag Manager and reports when
  * and where it was opened (only plugin-allure2 reads ALLURE_NO_ANALYTICS). No option turns it off,
- * so this runs after every `allure generate`: it removes every script loaded from another origin
- * and the inline gtag set-up, then refuses (exit 1) if any marker is left, so a changed template
- * fails the build instead of phoning home. A page it cannot clean is deleted: CI uploads the
- * report folder even after a failed step, and must never publish a page that calls out.
- *
- *   tsx helpers/reporting/strip-analytics.ts <report dir>...
+ * so the project's Allure config runs offline-report-plugin.ts after the report plugins, which
+ * cleans every page with what is here: it removes every script loaded from another origin and the
+ * inline gtag set-up, and a page that still holds a marker afterwards is deleted and reported, so
+ * a changed template fails the build instead of phoning home (CI uploads the report folder even
+ * after a failed step, and must never publish a page that calls out).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -39,35 +38,21 @@ function htmlFiles(dir: string): string[] {
   return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.html')).map((f) => path.join(dir, f));
 }
 
-/** Strips every page of the reports in `dirs`; returns the problems left (none when clean). */
-export function stripReports(dirs: readonly string[]): string[] {
+/**
+ * Strips every page under `dir` (a report folder, at any depth); returns the problems left, none
+ * when clean. A page that still holds a marker is deleted.
+ */
+export function stripReport(dir: string): string[] {
   const problems: string[] = [];
-  for (const dir of dirs) {
-    const pages = fs.existsSync(dir) ? htmlFiles(dir) : [];
-    if (pages.length === 0) problems.push(`${dir}: no report pages found (run allure generate first)`);
-    for (const file of pages) {
-      const html = fs.readFileSync(file, 'utf8');
-      const stripped = stripAnalytics(html);
-      if (stripped !== html) fs.writeFileSync(file, stripped);
-      const left = analyticsMarkers(stripped);
-      if (left.length > 0) {
-        fs.rmSync(file);
-        problems.push(`${file}: still held ${left.join(', ')}, so it was deleted`);
-      }
+  for (const file of fs.existsSync(dir) ? htmlFiles(dir) : []) {
+    const html = fs.readFileSync(file, 'utf8');
+    const stripped = stripAnalytics(html);
+    if (stripped !== html) fs.writeFileSync(file, stripped);
+    const left = analyticsMarkers(stripped);
+    if (left.length > 0) {
+      fs.rmSync(file);
+      problems.push(`${file}: still held ${left.join(', ')}, so it was deleted`);
     }
   }
   return problems;
-}
-
-if (require.main === module) {
-  const dirs = process.argv.slice(2);
-  if (dirs.length === 0) {
-    process.stderr.write('Usage: tsx helpers/reporting/strip-analytics.ts <report dir>...\n');
-    process.exit(2);
-  }
-  const problems = stripReports(dirs);
-  if (problems.length > 0) {
-    process.stderr.write(`${problems.join('\n')}\nThe report would call out when opened (SAFE-09): Allure's template has changed; update helpers/reporting/strip-analytics.ts.\n`);
-    process.exit(1);
-  }
 }

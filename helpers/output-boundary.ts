@@ -33,4 +33,11 @@ export function armOutputBoundary(env: NodeJS.ProcessEnv = process.env): void {
   armed = true;
   redacting(process.stdout);
   redacting(process.stderr);
+  // Node prints an uncaught error straight to the file descriptor, past process.stderr.write: when
+  // nothing else handles it (Playwright does in its processes), print it redacted and crash as Node would.
+  process.on('uncaughtException', (error) => {
+    if (process.listenerCount('uncaughtException') > 1) return;
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
 }

@@ -1,6 +1,6 @@
 /**
- * Proves that splitting a run across machines loses nothing. Against ONE embedded mock, broken in
- * one catalogued way so that the comparison covers a failure too, the conformance suite runs once
+ * Proves that splitting a run across machines loses nothing. Against embedded mocks that are all
+ * alike (one set of keys, one instance per run), broken in one catalogued way so that the comparison covers a failure too, the conformance suite runs once
  * whole and once as three Playwright shards (`--shard i/3`, as the CI workflow's matrix does).
  * The shards' summaries are merged with `npm run conformance:merge`'s code, and the test ids,
  * statuses and requirement matrix must equal the whole run's. Each shard's exit status must
@@ -70,14 +70,16 @@ export async function shardCheck(record: Recorder): Promise<{ outputs: RunOutput
     args: shardArgs(name),
     env: (mocks) => {
       // The suite is not told about the fault: its results must be those of an ordinary run.
-      const { CARDPLUSPAY_MOCK_FAULT: _fault, ...target } = mocks.targetEnv.mock!;
+      const { CARDPLUSPAY_MOCK_FAULT: _fault, ...target } = mocks.targetEnv[name]!;
       // The shards run at once, as on three CI machines, and beside the whole run: one worker each.
       const workers: Record<string, string> = name === 'single' ? {} : { CARDPLUSPAY_WORKERS: '1' };
       return { ...target, ...workers, SELF_TEST_OUT_DIR: path.join(OUT, name) };
     },
     summaryFile: path.join(OUT, name, 'conformance-summary.json'),
   });
-  const { runs, outputs } = await runSuiteAgainstMocks<Summary>([{ name: 'mock', fault: SHARD_CHECK_FAULT }], [names.map(spec)]);
+  // One instance per run, all alike (one set of keys, one fault): the runs go at once, and a check
+  // that reads the mock's journal (TLS-02's) must see only its own run's requests.
+  const { runs, outputs } = await runSuiteAgainstMocks<Summary>(names.map((name) => ({ name, fault: SHARD_CHECK_FAULT })), [names.map(spec)]);
   for (const r of runs) {
     const totals = r.summary ? `${r.summary.totals.passed} passed, ${r.summary.totals.failed} failed, ${r.summary.totals.skipped} skipped` : 'no summary';
     const shard = shardArgs(r.name);

@@ -129,6 +129,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const client = new ApiClient(requestContext, {
       baseUrl: settings.baseUrl,
       configuredKeys,
+      keyedAllowlist: { challenge: settings.challenge },
       onRequest: () => requests++,
       requestCap: requestLedger,
       rateLimitBudgetMs: settings.rateLimitBudgetSeconds * 1000,

@@ -12,7 +12,7 @@ import { test, type APIRequestContext } from '@playwright/test';
 import { decodeSafe } from '../decode-safe';
 import { redactor } from '../redact';
 import { COOKIE_CHECK_HEADER } from './cookies';
-import { spendingRoute } from './spend-guard';
+import { keyedRequestRefusal, type KeyedAllowlist } from './spend-guard';
 import { NOT_JUDGED, NOT_JUDGED_PREFIX, NotJudgedError, unreachableReason } from './not-judged';
 import type { RequestCap } from './request-ledger';
 import { answerLines, exchangeText } from './transcript';
@@ -78,6 +78,8 @@ export interface ClientOptions {
   baseUrl: string;
   /** Every configured key (active, inactive, signing): guarded wherever they appear in a request. */
   configuredKeys: readonly string[];
+  /** SAFE-03: what the key allowlist takes from the settings (the challenge endpoint); unset, no challenge endpoint is allowed. */
+  keyedAllowlist?: Pick<KeyedAllowlist, 'challenge'>;
   /** Called once per request sent (retries included), for the run's request count. */
   onRequest?: () => void;
   /** The run's request cap, shared by every worker; unset means no cap. */
@@ -326,10 +328,9 @@ export class ApiClient {
     if (url.host !== this.base.host) {
       throw new GuardError(`Refused: a configured key would go to ${url.host}, not the configured target ${this.base.host}.`);
     }
-    const spend = spendingRoute(method, url, headers);
-    if (spend) {
-      throw new GuardError(`Refused: ${spend.what}; the suite never sends it with a configured key, whatever a spec asks.`);
-    }
+    const target = (call as RawCall).target ?? `${url.pathname}${url.search}`;
+    const refusal = keyedRequestRefusal({ method, target, headers }, { ...this.options.keyedAllowlist, base: this.base, keys: this.options.configuredKeys });
+    if (refusal) throw new GuardError(`Refused: ${refusal}; the suite never sends it with a configured key, whatever a spec asks.`);
   }
 }
 

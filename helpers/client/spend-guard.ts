@@ -187,27 +187,26 @@ interface AllowedRoute extends Route {
   pattern: RegExp;
 }
 
+/** What the non-challenge routes are given: they do not read it. */
 const NO_CHALLENGE: ChallengeRoute = { method: '', path: '' };
 
-/**
- * The routes a configured key may go to: every endpoint of the catalogue that does not spend, the
- * challenge endpoint only when configured, spelt safely and not routing to a spending endpoint.
- */
+/** The routes a configured key may go to: every endpoint of the catalogue that does not spend, the challenge endpoint only when given. */
 export function keyedRoutes(challenge: ChallengeRoute | undefined): Route[] {
   return ENDPOINTS.filter((e) => !e.spends).flatMap((e) => (e.id !== 'challenge' ? [e.route(NO_CHALLENGE)] : challenge ? [e.route(challenge)] : []));
 }
 
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * keyedRoutes under the base path, as anchored patterns. The challenge endpoint counts only when
+ * spelt safely and not routing to a spending endpoint on a lenient server: the settings refuse
+ * both, and a client given its options directly gets the same answer.
+ */
 function allowedRoutes(basePath: string, challenge: ChallengeRoute | undefined): AllowedRoute[] {
-  const safeChallenge =
-    challenge && pathSpellingProblem(challenge.path) === undefined && !spendingRoute(challenge.method, new URL(`${basePath}${challenge.path}`, 'https://target.invalid'))
-      ? challenge
-      : undefined;
-  return keyedRoutes(safeChallenge).map((r) => {
-    const source = r.path
-      .split('{id}')
-      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-      .join(ORDER_ID);
-    return { ...r, pattern: new RegExp(`^${basePath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${source}$`) };
+  const safe = challenge && !pathSpellingProblem(challenge.path) && !spendingRoute(challenge.method, new URL(`${basePath}${challenge.path}`, 'https://target.invalid'));
+  return keyedRoutes(safe ? challenge : undefined).map((r) => {
+    const path = r.path.split('{id}').map(escapeRegExp).join(ORDER_ID);
+    return { ...r, pattern: new RegExp(`^${escapeRegExp(basePath)}${path}$`) };
   });
 }
 

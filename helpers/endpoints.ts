@@ -1,17 +1,45 @@
 /**
  * The documented endpoints as data (AUTH-12): method, path relative to the base, and for POSTs a
  * body that cannot be fulfilled, so that even a broken server that skipped auth would sell nothing.
+ * The same table is the allowlist of requests that may carry a configured key (SAFE-03): the
+ * routes of the entries that do not spend (helpers/client/spend-guard.ts).
  */
 import type { Call } from './client/client';
 import type { Settings } from './settings';
+
+/** Where a server routes an endpoint, as the key allowlist reads it: byte for byte. */
+export interface Route {
+  method: string;
+  /** Under the base path, no leading slash; `{id}` stands for one ORDER_ID segment. */
+  path: string;
+  /** The query parameters the docs give it (cardpluspay-api.md); only GETs take a query. */
+  query: readonly string[];
+}
+
+/** The configured challenge endpoint (settings.challenge): the one route that comes from the settings. */
+export interface ChallengeRoute {
+  method: string;
+  path: string;
+}
 
 export interface Endpoint {
   id: string;
   title: string;
   /** Spends balance or changes the account: only ever sent without a configured key. */
   spends: boolean;
+  /** Its route; the routes of the entries that do not spend are all a configured key may go to. */
+  route: (challenge: ChallengeRoute) => Route;
   call: (settings: Settings) => Omit<Call, 'headers'>;
 }
+
+/** An order id in `GET orders/{id}`, as a regular expression's source: 1 to 64 letters, digits, `_` or `-`. */
+export const ORDER_ID = '[A-Za-z0-9_-]{1,64}';
+
+/** The filters the docs give GET catalog and GET orders. */
+const CATALOG_FILTERS = ['item_id', 'brand', 'q', 'per_page', 'sort_by', 'order', 'region', 'currency', 'delivery_type', 'value_min', 'value_max', 'country_code'] as const;
+const ORDERS_FILTERS = ['per_page', 'status', 'sort_by', 'order'] as const;
+
+const route = (method: string, path: string, query: readonly string[] = []) => (): Route => ({ method, path, query });
 
 /** An item code no catalogue holds: an order or stock check for it cannot be fulfilled. */
 const NO_SUCH_ITEM = 'CONFORMANCE-NO-SUCH-ITEM-0000';
@@ -29,16 +57,23 @@ export function stockCheckCall(itemCode: string): Omit<Call, 'headers'> {
 }
 
 export const ENDPOINTS: readonly Endpoint[] = [
-  { id: 'balance', title: 'GET balance', spends: false, call: () => ({ method: 'GET', path: 'balance' }) },
-  { id: 'catalog', title: 'GET catalog', spends: false, call: () => ({ method: 'GET', path: 'catalog' }) },
-  { id: 'orders', title: 'GET orders', spends: false, call: () => ({ method: 'GET', path: 'orders' }) },
-  { id: 'order', title: 'GET orders/{id}', spends: false, call: () => orderCall(NO_SUCH_ORDER) },
-  { id: 'stock-check', title: 'POST orders/check', spends: false, call: () => stockCheckCall(NO_SUCH_ITEM) },
-  { id: 'create-order', title: 'POST orders', spends: true, call: () => ({ method: 'POST', path: 'orders', json: { item_code: NO_SUCH_ITEM, quantity: 1 } }) },
+  { id: 'balance', title: 'GET balance', spends: false, route: route('GET', 'balance'), call: () => ({ method: 'GET', path: 'balance' }) },
+  { id: 'catalog', title: 'GET catalog', spends: false, route: route('GET', 'catalog', CATALOG_FILTERS), call: () => ({ method: 'GET', path: 'catalog' }) },
+  { id: 'orders', title: 'GET orders', spends: false, route: route('GET', 'orders', ORDERS_FILTERS), call: () => ({ method: 'GET', path: 'orders' }) },
+  { id: 'order', title: 'GET orders/{id}', spends: false, route: route('GET', 'orders/{id}'), call: () => orderCall(NO_SUCH_ORDER) },
+  { id: 'stock-check', title: 'POST orders/check', spends: false, route: route('POST', 'orders/check'), call: () => stockCheckCall(NO_SUCH_ITEM) },
+  {
+    id: 'create-order',
+    title: 'POST orders',
+    spends: true,
+    route: route('POST', 'orders'),
+    call: () => ({ method: 'POST', path: 'orders', json: { item_code: NO_SUCH_ITEM, quantity: 1 } }),
+  },
   {
     id: 'challenge',
     title: 'the challenge endpoint',
     spends: false,
+    route: (c) => ({ method: c.method, path: c.path, query: [] }),
     call: (s) => ({ method: s.challenge.method, path: s.challenge.path }),
   },
 ];
@@ -49,8 +84,11 @@ export const ENDPOINTS: readonly Endpoint[] = [
  */
 export const READ_ONLY_ENDPOINTS: readonly Endpoint[] = ENDPOINTS.filter((e) => e.id === 'balance' || e.id === 'catalog' || e.id === 'orders');
 
-/** `GET /`, checked only when configured as protected: the docs do not say whether it is public. */
-export const ROOT_ENDPOINT: Endpoint = { id: 'root', title: 'GET / (API info)', spends: false, call: () => ({ method: 'GET', path: '' }) };
+/**
+ * `GET /`, checked only when configured as protected: the docs do not say whether it is public.
+ * Not in ENDPOINTS, so not on the key allowlist: nothing sends it a configured key.
+ */
+export const ROOT_ENDPOINT: Endpoint = { id: 'root', title: 'GET / (API info)', spends: false, route: route('GET', ''), call: () => ({ method: 'GET', path: '' }) };
 
 /** First value of a field named like an id anywhere in a list response: discovery for AUTH-01 and ENV-05. */
 export function discover(json: unknown, names: readonly string[]): string | undefined {

@@ -4,7 +4,7 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { spendingRoute } from './client/spend-guard';
+import { basePathSpellingProblem, pathSpellingProblem, spendingRoute } from './client/spend-guard';
 import { isJsonPointer } from './json-pointer';
 import { FRAGMENT } from './redact';
 
@@ -205,6 +205,7 @@ export function loadSettings(env: Env = process.env): Settings {
     );
   } else {
     base = parseUrl(rawBase);
+    const baseSpelling = baseUrlSpellingProblem(rawBase);
     if (/[?#]/.test(rawBase)) {
       // `new URL` drops an empty `?` or `#`, so the parsed URL alone would pass.
       refuse(
@@ -224,6 +225,9 @@ export function loadSettings(env: Env = process.env): Settings {
       base = undefined;
     } else if (base.username || base.password || base.search || base.hash) {
       refuse('CARDPLUSPAY_BASE_URL', 'carries credentials, a query or a fragment', 'Give only scheme, host, port and path, e.g. https://api.cardpluspay.com/v1.');
+      base = undefined;
+    } else if (baseSpelling) {
+      refuse('CARDPLUSPAY_BASE_URL', baseSpelling, `Give it spelt as the API routes it, e.g. https://api.cardpluspay.com/v1. ${ONE_SPELLING}`);
       base = undefined;
     } else {
       baseUrl = base.href.endsWith('/') ? base.href : `${base.href}/`;
@@ -266,14 +270,18 @@ export function loadSettings(env: Env = process.env): Settings {
   }
 
   let challengePath = get('CARDPLUSPAY_CHALLENGE_PATH') ?? 'auth/challenge';
+  // Checked as given: a URL object would already have decoded, dropped or resolved what matters.
+  const challengeSpelling = pathSpellingProblem(challengePath.replace(/^\//, ''));
   if (/^[a-z][a-z0-9+.-]*:/i.test(challengePath) || challengePath.startsWith('//')) {
     refuse('CARDPLUSPAY_CHALLENGE_PATH', 'is an absolute URL', 'Give a path relative to the base URL, e.g. auth/challenge.');
+  } else if (challengeSpelling) {
+    refuse('CARDPLUSPAY_CHALLENGE_PATH', `"${printable(challengePath)}" ${challengeSpelling}`, `Give the path of the challenge endpoint spelt as the API routes it, e.g. auth/challenge. ${ONE_SPELLING}`);
   }
   // A leading slash would drop the base path when joined (docs/pitfalls.md, "baseURL joins like new URL").
   challengePath = challengePath.replace(/^\/+/, '');
   const challengeMethod = oneOf(get('CARDPLUSPAY_CHALLENGE_METHOD')?.toUpperCase(), CHALLENGE_METHODS, 'POST', 'CARDPLUSPAY_CHALLENGE_METHOD', refuse);
-  // The challenge is requested with a signing key: it must not route to anything that spends.
-  const challengeUrl = parseUrl(challengePath, baseUrl || 'https://target.invalid/');
+  // The challenge is requested with a signing key: even spelt safely, it must not route to anything that spends.
+  const challengeUrl = challengeSpelling ? undefined : parseUrl(challengePath, baseUrl || 'https://target.invalid/');
   const spends = challengeUrl && spendingRoute(challengeMethod, challengeUrl);
   if (spends) {
     refuse(
@@ -366,6 +374,28 @@ export function secretsOf(settings: Settings): string[] {
 }
 
 type Refuse = (name: string, why: string, fix: string) => void;
+
+/** Why a path must be spelt one way (SAFE-03); ends every refusal of a path's spelling. */
+const ONE_SPELLING =
+  'Servers and front ends decode, strip and resolve other spellings differently (Apache turns "%3F" into "?"), so a request the suite checked as read-only could reach an endpoint that spends; a configured key goes only to paths spelt one way (SAFE-03).';
+
+/**
+ * SAFE-03: the base URL as given, before `new URL` normalises it (it drops tabs and newlines and
+ * surrounding spaces, reads "\" as "/", resolves dot segments): https://host[:port] and a path of
+ * unreserved characters and "/", which may end with one "/".
+ */
+function baseUrlSpellingProblem(raw: string): string | undefined {
+  const m = /^https:\/\/[^\x00-\x20\x7f/\\?#]*([/\\].*)?$/is.exec(raw);
+  if (!m) return `("${printable(raw)}") is not spelt https://host[:port]/path: it holds a space or a control character, or its scheme is not followed by "//"`;
+  const path = m[1] ?? '';
+  const problem = basePathSpellingProblem(path);
+  return problem && `has the path "${printable(path)}", which ${problem}`;
+}
+
+/** Shows control and non-ASCII characters of a setting's value as \xNN. */
+function printable(value: string): string {
+  return value.replace(/[^\x20-\x7e]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
 
 /** The share of a test's time kept for the check itself (its requests and assertions), never spent waiting out 429s. */
 const ROOM_FOR_THE_CHECK = 1 / 3;

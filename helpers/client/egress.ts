@@ -65,8 +65,8 @@ export interface EgressOptions {
   baseUrl: string;
   /** Every configured secret that can travel in a request (the keys). */
   configuredKeys: readonly string[];
-  /** Where a configured key may go; unset allows only requests that carry none. */
-  keyedAllowlist?: KeyedAllowlist;
+  /** The configured challenge endpoint, the one route of the key allowlist the settings give (SAFE-03); unset, none. */
+  keyedAllowlist?: Pick<KeyedAllowlist, 'challenge'>;
   /** PEM of CAs to trust besides Node's root store (CARDPLUSPAY_CA_FILE, the embedded mock's CA). */
   caPem?: string;
   /** The run's request cap, shared by every worker; unset means none. */
@@ -168,9 +168,8 @@ export class Egress {
     if (url.host !== this.base.host) {
       throw new GuardError(`Refused: a configured key would go to ${url.host}, not the configured target ${this.base.host}.`);
     }
-    const allowlist = this.options.keyedAllowlist;
-    const refusal = allowlist ? keyedRequestRefusal({ method, target, headers: headerLines }, allowlist) : 'no endpoint is allowed a configured key here';
-    if (refusal) throw new GuardError(`Refused: ${refusal}; the suite sends a configured key only to the documented endpoints that spend nothing, spelt exactly (SAFE-03).`);
+    const refusal = keyedRequestRefusal({ method, target, headers: headerLines }, { ...this.options.keyedAllowlist, base: this.base, keys: this.options.configuredKeys });
+    if (refusal) throw new GuardError(`Refused: ${refusal}; the suite never sends it with a configured key, whatever a spec asks (SAFE-03).`);
   }
 }
 

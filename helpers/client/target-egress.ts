@@ -8,7 +8,7 @@ export function egressFor(settings: Settings, requestCap?: RequestCap): Egress {
   return new Egress({
     baseUrl: settings.baseUrl,
     configuredKeys: secretsOf(settings),
-    keyedAllowlist: { basePath: new URL(settings.baseUrl).pathname, challenge: { method: settings.challenge.method, path: settings.challenge.path } },
+    keyedAllowlist: { challenge: settings.challenge },
     caPem: settings.caFile ? fs.readFileSync(settings.caFile, 'utf8') : undefined,
     requestCap,
     runDeadline: settings.runDeadline,

@@ -7,7 +7,7 @@ export function testClient(baseUrl: string, configuredKeys: readonly string[] = 
   const egress = new Egress({
     baseUrl,
     configuredKeys,
-    keyedAllowlist: { basePath: new URL(baseUrl).pathname, challenge: { method: 'POST', path: 'auth/challenge' } },
+    keyedAllowlist: { challenge: { method: 'POST', path: 'auth/challenge' } },
     // The unit tests' local servers use the certificate tests/unit-tls.ts names there.
     caPem: process.env.NODE_EXTRA_CA_CERTS ? fs.readFileSync(process.env.NODE_EXTRA_CA_CERTS, 'utf8') : undefined,
     ...options,

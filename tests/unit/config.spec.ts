@@ -38,6 +38,63 @@ process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
 
 const BASE = { CARDPLUSPAY_BASE_URL: 'https://api.example.test/v1', CARDPLUSPAY_API_KEY: KEY };
 
+/** A value as a refusal shows it: control and non-ASCII characters as \xNN. */
+const printable = (v: string): string => v.replace(/[^\x20-\x7e]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+const ONLY = ', and a path may hold only "/" and letters, digits, "-", ".", "_" and "~" (RFC 3986 unreserved characters). Give ';
+
+/**
+ * Challenge paths refused for their spelling, and why (issue 17, item 3): behind a front end that
+ * decodes `%3F` (Apache, CVE-2024-38474), `orders%3F` reaches POST orders with the signing key.
+ */
+const BAD_CHALLENGE_PATHS: ReadonlyArray<[string, string]> = [
+  ['orders%3F', `holds "%"${ONLY}`],
+  ['orders%23', `holds "%"${ONLY}`],
+  ['orders%20.', `holds "%"${ONLY}`],
+  ['orders%3Bx', `holds "%"${ONLY}`],
+  ['%6Frders', `holds "%"${ONLY}`],
+  ['orders;x', `holds ";"${ONLY}`],
+  ['orders?', `holds "?"${ONLY}`],
+  ['orders#', `holds "#"${ONLY}`],
+  ['auth\\challenge', `holds "\\"${ONLY}`],
+  ['auth challenge', `holds a space${ONLY}`],
+  ['orders ', `holds a space${ONLY}`],
+  ['auth/\tchallenge', `holds the control character \\x09${ONLY}`],
+  ['orders\n', `holds the control character \\x0a${ONLY}`],
+  ['orders\x00', `holds the control character \\x00${ONLY}`],
+  ['orders\x7f', `holds the control character \\x7f${ONLY}`],
+  ['auth/ch\u00e9', `holds the non-ASCII character U+00E9${ONLY}`],
+  ['x/../orders', 'has a "." or ".." segment. Give '],
+  ['./orders', 'has a "." or ".." segment. Give '],
+  ['../orders', 'has a "." or ".." segment. Give '],
+  ['auth/..', 'has a "." or ".." segment. Give '],
+  ['Orders/', 'has an empty segment (a doubled, leading or trailing "/"). Give '],
+  ['auth//challenge', 'has an empty segment (a doubled, leading or trailing "/"). Give '],
+  ['', 'is empty. Give '],
+];
+
+/** Base URLs refused for the spelling of their path (issue 17, item 3), and why. */
+const BAD_BASE_URLS: ReadonlyArray<[string, string]> = [
+  ['https://api.example.test/v1/orders%3F', `has the path "/v1/orders%3F", which holds "%"${ONLY}`],
+  ['https://api.example.test/v1/orders%23', `has the path "/v1/orders%23", which holds "%"${ONLY}`],
+  ['https://api.example.test/v1/orders%20.', `has the path "/v1/orders%20.", which holds "%"${ONLY}`],
+  ['https://api.example.test/%761', `has the path "/%761", which holds "%"${ONLY}`],
+  ['https://api.example.test/v1;x', `has the path "/v1;x", which holds ";"${ONLY}`],
+  ['https://api.example.test/v1\\orders', `has the path "/v1\\orders", which holds "\\"${ONLY}`],
+  ['https://api.example.test\\v1', `has the path "\\v1", which holds "\\"${ONLY}`],
+  ['https://api.example.test/v 1', `has the path "/v 1", which holds a space${ONLY}`],
+  ['https://api.example.test/v1 ', `has the path "/v1 ", which holds a space${ONLY}`],
+  ['https://api.example.test/v1/\t', `has the path "/v1/\\x09", which holds the control character \\x09${ONLY}`],
+  ['https://api.example.test/v1\n', `has the path "/v1\\x0a", which holds the control character \\x0a${ONLY}`],
+  ['https://api.example.test/v1/\x00', `has the path "/v1/\\x00", which holds the control character \\x00${ONLY}`],
+  ['https://api.example.test/v1/../v2', 'has the path "/v1/../v2", which has a "." or ".." segment. Give '],
+  ['https://api.example.test/./v1', 'has the path "/./v1", which has a "." or ".." segment. Give '],
+  ['https://api.example.test/v1//', 'has the path "/v1//", which has an empty segment (a doubled, leading or trailing "/"). Give '],
+  ['https://api.example.test//v1', 'has the path "//v1", which has an empty segment (a doubled, leading or trailing "/"). Give '],
+  [' https://api.example.test/v1', '(" https://api.example.test/v1") is not spelt https://host[:port]/path'],
+  ['https:api.example.test/v1', '("https:api.example.test/v1") is not spelt https://host[:port]/path'],
+  ['https://api.ex\tample.test/v1', '("https://api.ex\\x09ample.test/v1") is not spelt https://host[:port]/path'],
+];
+
 /** Each mistake, the environment that makes it, and the exact message it must give. */
 const MISTAKES: ReadonlyArray<{ id: string; env: Record<string, string>; message: string }> = [
   { id: 'http base URL', env: { ...BASE, CARDPLUSPAY_BASE_URL: 'http://api.example.test/v1' }, message: 'Cannot start: CARDPLUSPAY_BASE_URL must use https: (got http:). The API key must never travel over plain HTTP: use the https:// URL of the target.' },
@@ -72,16 +129,45 @@ const MISTAKES: ReadonlyArray<{ id: string; env: Record<string, string>; message
   { id: 'base URL ending in #', env: { ...BASE, CARDPLUSPAY_BASE_URL: 'https://api.example.test/v1#' }, message: 'Cannot start: CARDPLUSPAY_BASE_URL carries a query or fragment (it contains "?" or "#"). Give only scheme, host, port and path' },
   { id: 'base URL ending in ?', env: { ...BASE, CARDPLUSPAY_BASE_URL: 'https://api.example.test/v1?' }, message: 'Cannot start: CARDPLUSPAY_BASE_URL carries a query or fragment' },
   { id: 'base URL with a query', env: { ...BASE, CARDPLUSPAY_BASE_URL: 'https://api.example.test/v1?tenant=a' }, message: 'Cannot start: CARDPLUSPAY_BASE_URL carries a query or fragment' },
-  ...['orders;x', 'Orders/', 'orders.json', './orders', 'x/../orders', '%6Frders', 'orders%3Bx', '../orders'].map((p) => ({
+  // Spelt safely, but a lenient server routes it to POST orders.
+  ...['orders', 'Orders', 'ORDERS', 'orders.json', 'orders.', 'v2/orders'].map((p) => ({
     id: `challenge path ${p} that routes to POST orders`,
     env: { ...BASE, CARDPLUSPAY_CHALLENGE_PATH: p },
     message: `Cannot start: CARDPLUSPAY_CHALLENGE_PATH "${p}" with CARDPLUSPAY_CHALLENGE_METHOD=POST routes, on common servers, to a spending endpoint (POST orders buys gift cards). Give the path of the challenge endpoint, e.g. auth/challenge`,
   })),
+  // Issue 17, item 3: an allowlist of characters, checked as given (before a URL object decodes, drops or resolves anything).
+  ...BAD_CHALLENGE_PATHS.map(([p, why]) => ({
+    id: `challenge path ${JSON.stringify(p)}, spelt unsafely,`,
+    env: { ...BASE, CARDPLUSPAY_CHALLENGE_PATH: p },
+    message: `Cannot start: CARDPLUSPAY_CHALLENGE_PATH "${printable(p)}" ${why}`,
+  })),
+  ...BAD_CHALLENGE_PATHS.filter(([p]) => p !== '').map(([p, why]) => ({
+    id: `challenge path ${JSON.stringify(p)} with GET, spelt unsafely,`,
+    env: { ...BASE, CARDPLUSPAY_CHALLENGE_PATH: p, CARDPLUSPAY_CHALLENGE_METHOD: 'GET' },
+    message: `Cannot start: CARDPLUSPAY_CHALLENGE_PATH "${printable(p)}" ${why}`,
+  })),
+  ...BAD_BASE_URLS.map(([url, why]) => ({
+    id: `base URL ${JSON.stringify(url)}, spelt unsafely,`,
+    env: { ...BASE, CARDPLUSPAY_BASE_URL: url },
+    message: `Cannot start: CARDPLUSPAY_BASE_URL ${why}`,
+  })),
 ];
 
-test('SAFE-04 a challenge path that only reads is accepted, whatever it looks like', SAFE04, () => {
-  expect(loadSettings({ ...BASE, CARDPLUSPAY_CHALLENGE_PATH: 'orders;x', CARDPLUSPAY_CHALLENGE_METHOD: 'GET' }).challenge.path).toBe('orders;x');
-  expect(loadSettings({ ...BASE, CARDPLUSPAY_CHALLENGE_PATH: 'orders/check' }).challenge.path).toBe('orders/check');
+test('SAFE-04 paths spelt with unreserved characters and "/" are accepted: challenge paths and base URLs', SAFE04, () => {
+  for (const p of ['auth/challenge', '/auth/challenge', 'orders/check', 'v2/auth/challenge-token_1.x~y']) {
+    expect(loadSettings({ ...BASE, CARDPLUSPAY_CHALLENGE_PATH: p }).challenge.path, p).toBe(p.replace(/^\//, ''));
+  }
+  // A GET reads, even on orders: only a POST there spends.
+  expect(loadSettings({ ...BASE, CARDPLUSPAY_CHALLENGE_PATH: 'orders', CARDPLUSPAY_CHALLENGE_METHOD: 'GET' }).challenge.path).toBe('orders');
+  for (const [url, normalised] of [
+    ['https://api.example.test', 'https://api.example.test/'],
+    ['https://api.example.test/', 'https://api.example.test/'],
+    ['https://api.example.test/v1/', 'https://api.example.test/v1/'],
+    ['https://api.example.test:8443/v1', 'https://api.example.test:8443/v1/'],
+    ['https://[::1]:8443/api/v1.2~beta_x-y', 'https://[::1]:8443/api/v1.2~beta_x-y/'],
+  ]) {
+    expect(loadSettings({ ...BASE, CARDPLUSPAY_BASE_URL: url! }).baseUrl, url).toBe(normalised);
+  }
 });
 
 test('SAFE-04 the runner\'s internal variables are refused from the user, each by name', SAFE04, () => {
@@ -161,6 +247,8 @@ for (const [what, env, name] of [
   ['NODE_TLS_REJECT_UNAUTHORIZED=0 with the mock', { NODE_TLS_REJECT_UNAUTHORIZED: '0' }, 'NODE_TLS_REJECT_UNAUTHORIZED'],
   ['a challenge path that routes to POST orders', { ...REMOTE, CARDPLUSPAY_CHALLENGE_PATH: 'orders;x' }, 'CARDPLUSPAY_CHALLENGE_PATH'],
   ['a base URL ending in #', { ...REMOTE, CARDPLUSPAY_BASE_URL: 'https://127.0.0.1:PORT/v1#' }, 'CARDPLUSPAY_BASE_URL'],
+  ['a base URL whose path holds %3F', { ...REMOTE, CARDPLUSPAY_BASE_URL: 'https://127.0.0.1:PORT/v1/orders%3F' }, 'CARDPLUSPAY_BASE_URL'],
+  ['a challenge path holding %3F', { ...REMOTE, CARDPLUSPAY_CHALLENGE_PATH: 'orders%3F' }, 'CARDPLUSPAY_CHALLENGE_PATH'],
   ['CARDPLUSPAY_MOCK_FAULT from the user, with a target', { ...REMOTE, CARDPLUSPAY_MOCK_FAULT: 'none' }, 'CARDPLUSPAY_MOCK_FAULT'],
   ['CARDPLUSPAY_MOCK_FAULT from the user, with the mock', { CARDPLUSPAY_MOCK_FAULT: 'none' }, 'CARDPLUSPAY_MOCK_FAULT'],
 ] as const) {

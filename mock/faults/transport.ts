@@ -3,7 +3,7 @@ import { authenticate, unauthorized } from '../auth';
 import type { MockBehaviour } from '../behaviour';
 import { fail } from '../envelope';
 import { redirect, type PlainHttpBehaviour } from '../plain-http';
-import type { Fault } from './fault';
+import { bendPart, type Fault } from './fault';
 
 /** The plain-HTTP origin accepts connections, whatever the mode, and answers with `answer`. */
 const plainHttpAnswers =
@@ -37,7 +37,7 @@ export const TRANSPORT_FAULTS = {
   'tls11-allowed': {
     breaks: ['TLS-04'],
     summary: 'HTTPS accepts TLS 1.0 and 1.1 handshakes',
-    bend: (behaviour) => ({ ...behaviour, tls: { minVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' } }),
+    bend: bendPart('tls', () => ({ minVersion: 'TLSv1' as const, ciphers: 'DEFAULT@SECLEVEL=0' })),
   },
   'no-hsts': {
     breaks: ['TLS-03'],

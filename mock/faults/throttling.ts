@@ -55,6 +55,23 @@ export const THROTTLING_FAULTS = {
     summary: 'Answers 429 with Retry-After: 1 to everything (the suite cannot judge, and says so)',
     bend: (behaviour) => ({ ...behaviour, gate: () => fail(429, 'Too Many Requests', {}, { 'retry-after': '1' }) }),
   },
+  'always-503': {
+    breaks: [],
+    checks: ['AUTH-01', 'AUTH-02', 'AUTH-03', 'AUTH-04'],
+    expect: 'could-not-judge',
+    settings: { CARDPLUSPAY_TEST_TIMEOUT_SECONDS: '6', CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS: '3', CARDPLUSPAY_TIMEOUT_SECONDS: '60' },
+    summary: 'Answers 503 with Retry-After: 120 and the error envelope to everything (the suite waits within its budget, then: not judged, target unavailable)',
+    bend: (behaviour) => ({ ...behaviour, gate: () => fail(503, 'Service Unavailable', {}, { 'retry-after': '120' }) }),
+  },
+  'trickles-response-head': {
+    breaks: [],
+    checks: ['AUTH-01', 'AUTH-02'],
+    expect: 'could-not-judge',
+    // Short: only the suite's wall-clock deadline per exchange ends a trickle, inside the test's 6 s.
+    settings: { CARDPLUSPAY_TEST_TIMEOUT_SECONDS: '6', CARDPLUSPAY_TIMEOUT_SECONDS: '60' },
+    summary: 'Reads each request, then sends the answer\'s head one byte a second and never finishes it (idle timeouts never fire; only a deadline ends it)',
+    bend: (behaviour) => ({ ...behaviour, delivery: { kind: 'trickle-head', everyMs: 1000 } }),
+  },
   'drops-every-connection': {
     breaks: [],
     checks: ['AUTH-01', 'AUTH-02'],

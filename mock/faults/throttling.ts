@@ -5,8 +5,9 @@
  * the matrix stays fast.
  */
 import type { MockBehaviour } from '../behaviour';
-import { fail, json } from '../envelope';
-import { bendPart, type Fault } from './fault';
+import { fail, json, JSON_TYPE } from '../envelope';
+import { brotliBomb, gzipBomb } from './bombs';
+import { bendEndpoint, bendPart, type Fault } from './fault';
 
 /** A token bucket of `perSecond` requests a second: past it, 429 with the given Retry-After. */
 function rateLimit(perSecond: number, retryAfter: string): (behaviour: MockBehaviour) => MockBehaviour {
@@ -44,6 +45,21 @@ function rateLimitedVariant(retryAfter: string, why: string): Fault {
   };
 }
 
+/**
+ * GET balance with a valid key answers 200 with a JSON type and a body of `coding` that decodes to
+ * 1 GiB of zeros, whatever Accept-Encoding asked for. The check that reads it must stop at the
+ * suite's 1 MiB limit and fail (SAFE-08): those of the requirements about that answer, AUTH-01
+ * (a success envelope for the valid key) and ENV-04 (the balance's shape). The other checks that
+ * read it, ENV-01 and ENV-02 over every endpoint, fail too, as a side effect.
+ */
+function compressionBomb(coding: 'gzip' | 'br', body: () => Buffer): Fault {
+  return {
+    breaks: ['AUTH-01', 'ENV-04'],
+    summary: `GET balance with a valid key answers 200 with Content-Encoding: ${coding} and about ${coding === 'gzip' ? '1 MiB' : '800 bytes'} that decode to 1 GiB of zeros`,
+    bend: bendEndpoint('balance', () => () => ({ status: 200, headers: { 'content-type': JSON_TYPE, 'content-encoding': coding }, body: body() })),
+  };
+}
+
 export const THROTTLING_FAULTS = {
   'rate-limited-retry-after-1': rateLimitedVariant('1', 'the suite waits and conforms, under its request cap'),
   'rate-limited-retry-after-0': rateLimitedVariant('0', 'the suite backs off from 1 s instead of retrying at once'),
@@ -72,6 +88,8 @@ export const THROTTLING_FAULTS = {
     summary: 'Reads each request, then sends the answer\'s head one byte a second and never finishes it (idle timeouts never fire; only a deadline ends it)',
     bend: (behaviour) => ({ ...behaviour, delivery: { kind: 'trickle-head', everyMs: 1000 } }),
   },
+  'gzip-bomb': compressionBomb('gzip', gzipBomb),
+  'brotli-bomb': compressionBomb('br', brotliBomb),
   'drops-every-connection': {
     breaks: [],
     checks: ['AUTH-01', 'AUTH-02'],

@@ -4,7 +4,9 @@
  * passes. The probe table is a Record over FaultName, so a fault without a probe does not compile.
  */
 import crypto from 'node:crypto';
+import https from 'node:https';
 import tls from 'node:tls';
+import zlib from 'node:zlib';
 import { isRequirementId } from '../../helpers/requirements';
 import { schemaErrors } from '../../helpers/schemas';
 import { randomKey, type MockMaterial } from '../../mock/accounts';
@@ -67,6 +69,7 @@ test.describe('the catalogue', () => {
 /** Faults whose whole point is a different GET balance answer for the active key. */
 const BALANCE_SHAPE_FAULTS: ReadonlySet<FaultName> = new Set<FaultName>([
   'success-false-on-200', 'success-missing', 'message-not-string', 'success-not-json-content-type', 'balance-number', 'balance-comma-decimal', 'currency-lowercase',
+  'gzip-bomb', 'brotli-bomb',
 ]);
 
 test.describe('every fault starts and serves GET balance to the active key', () => {
@@ -132,6 +135,7 @@ const echoProbe = (part: (r: ProbeReply) => string, spelling: keyof typeof ECHO_
   return part(await k.balance(presented)).includes(ECHO_SPELLINGS[spelling](presented));
 };
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const MIB = 1024 * 1024;
 
 /** A TLS connection to the mock's HTTPS port, its certificate trusted (certificate and host-name checks on unless `options` say otherwise). */
 function connectTls(mock: MockHandle, options: tls.ConnectionOptions = {}): tls.TLSSocket {
@@ -158,6 +162,40 @@ function firstBytes(k: Kit, ms: number): Promise<{ text: string; open: boolean }
       text += chunk.toString('latin1');
     });
     socket.on('error', reject);
+  });
+}
+
+/**
+ * GET balance with the active key, asking for no content coding: true when the answer says
+ * `coding`, is small on the wire, and decodes past `limit` bytes. Decoding stops there: the
+ * decoder and the connection are destroyed, nothing decoded is kept.
+ */
+function decodesPast(k: Kit, coding: 'gzip' | 'br', limit: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const req = https.get(new URL('balance', k.mock.baseUrl), { ca: material.tls.certPem, agent: false, headers: { 'X-API-Key': k.active, 'Accept-Encoding': 'identity' } }, (res) => {
+      const wireBytes = Number(res.headers['content-length']);
+      if (res.statusCode !== 200 || res.headers['content-encoding'] !== coding || !(wireBytes <= 2 * MIB)) {
+        res.resume();
+        resolve(false);
+        return;
+      }
+      const decoder = coding === 'gzip' ? zlib.createGunzip() : zlib.createBrotliDecompress();
+      let decoded = 0;
+      const done = (seen: boolean): void => {
+        resolve(seen);
+        decoder.destroy();
+        req.destroy();
+      };
+      decoder.on('data', (chunk: Buffer) => {
+        decoded += chunk.length;
+        if (decoded > limit) done(true);
+      });
+      decoder.once('end', () => done(false));
+      decoder.on('error', reject);
+      res.pipe(decoder);
+    });
+    // Destroying the request after the verdict may still raise an error here; the promise has settled by then.
+    req.on('error', reject);
   });
 }
 
@@ -338,6 +376,8 @@ const PROBES: Record<FaultName, (k: Kit) => Promise<boolean>> = {
     const { text, open } = await firstBytes(k, 3500);
     return open && text.length >= 2 && text.length <= 6 && 'HTTP/1.1 200 OK'.startsWith(text) && !text.includes('\r\n\r\n');
   },
+  'gzip-bomb': async (k) => decodesPast(k, 'gzip', 64 * MIB),
+  'brotli-bomb': async (k) => decodesPast(k, 'br', 64 * MIB),
   'huge-401-message': async (k) => (bodyOf(await k.balance(randomKey())).message as unknown[] | undefined)?.length === 60_000,
 };
 

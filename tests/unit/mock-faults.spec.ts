@@ -73,8 +73,8 @@ const BALANCE_SHAPE_FAULTS: ReadonlySet<FaultName> = new Set<FaultName>([
 ]);
 
 test.describe('every fault starts and serves GET balance to the active key', () => {
-  // These never answer GET balance (hang, 429, 503, drop, trickle): their probes below check exactly that.
-  const NOT_SERVING: ReadonlySet<FaultName> = new Set<FaultName>(['balance-hangs', 'always-429', 'always-503', 'drops-every-connection', 'trickles-response-head']);
+  // These never answer GET balance (hang, 429, 503, drop, trickle, a certificate that fails): their probes below check exactly that.
+  const NOT_SERVING: ReadonlySet<FaultName> = new Set<FaultName>(['balance-hangs', 'always-429', 'always-503', 'drops-every-connection', 'trickles-response-head', 'key-in-certificate']);
   for (const fault of FAULT_NAMES.filter((f) => !NOT_SERVING.has(f))) {
     test(fault, async () => {
       await withMock(fault, async (mock) => {
@@ -196,6 +196,19 @@ function decodesPast(k: Kit, coding: 'gzip' | 'br', limit: number): Promise<bool
     });
     // Destroying the request after the verdict may still raise an error here; the promise has settled by then.
     req.on('error', reject);
+  });
+}
+
+/** A handshake with the mock's CA trusted: Node's error, if any, and the certificate's subject CN when the chain verified. */
+function handshakeOutcome(k: Kit, options: tls.ConnectionOptions): Promise<{ error?: NodeJS.ErrnoException; subject?: string }> {
+  return new Promise((resolve) => {
+    const socket = connectTls(k.mock, options);
+    socket.once('secureConnect', () => {
+      const subject = socket.authorized ? String(socket.getPeerCertificate().subject.CN) : undefined;
+      socket.destroy();
+      resolve({ subject });
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => resolve({ error }));
   });
 }
 
@@ -378,6 +391,12 @@ const PROBES: Record<FaultName, (k: Kit) => Promise<boolean>> = {
   },
   'gzip-bomb': async (k) => decodesPast(k, 'gzip', 64 * MIB),
   'brotli-bomb': async (k) => decodesPast(k, 'br', 64 * MIB),
+  // The chain verifies (checked with the host-name check replaced); the host name fails, and Node's error names the key.
+  'key-in-certificate': async (k) => {
+    const byName = await handshakeOutcome(k, { servername: 'localhost' });
+    const chain = await handshakeOutcome(k, { checkServerIdentity: () => undefined });
+    return byName.error?.code === 'ERR_TLS_CERT_ALTNAME_INVALID' && byName.error.message.includes(k.active) && chain.subject === k.active;
+  },
   'huge-401-message': async (k) => (bodyOf(await k.balance(randomKey())).message as unknown[] | undefined)?.length === 60_000,
 };
 

@@ -35,7 +35,7 @@ export interface MockBehaviour extends ApiBehaviour {
  * the client goes away or the mock closes. Only a client's wall-clock deadline ends it: every byte
  * restarts an idle timer.
  */
-export type Delivery = { kind: 'whole' } | { kind: 'trickle-head'; everyMs: number };
+type Delivery = { kind: 'whole' } | { kind: 'trickle-head'; everyMs: number };
 
 export function conformantBehaviour(settings: { challengeTtlMs: number; httpMode: HttpMode }): MockBehaviour {
   return {

@@ -17,7 +17,7 @@ import zlib from 'node:zlib';
 
 const MIB = 1024 * 1024;
 /** What each bomb decodes to. */
-export const BOMB_DECODED_BYTES = 1024 * MIB;
+const BOMB_DECODED_BYTES = 1024 * MIB;
 
 let gzipBody: Buffer | undefined;
 let brotliBody: Buffer | undefined;

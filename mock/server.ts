@@ -178,7 +178,7 @@ export async function startMock(options: MockOptions): Promise<MockHandle> {
 /** Header fields every answer of a transport carries (HSTS, cookies), beside the reply's own. */
 type Extras = Record<string, string | string[]>;
 
-/** The header fields of an answer: a JSON type for a body without one, the reply's own, the extras, its length. */
+/** The header fields of an answer: a JSON type for a non-empty body (unless the reply names one), the reply's own, the extras, its length. */
 function headerFields(reply: Reply, extras: Extras): Record<string, string | string[] | number> {
   const headers: Record<string, string | string[] | number> = {};
   if (reply.body.length > 0) headers['content-type'] = JSON_TYPE;

@@ -71,6 +71,7 @@ export const THROTTLING_FAULTS = {
     summary: 'Answers 429 with Retry-After: 1 to everything (the suite cannot judge, and says so)',
     bend: (behaviour) => ({ ...behaviour, gate: () => fail(429, 'Too Many Requests', {}, { 'retry-after': '1' }) }),
   },
+  // The gate answers everything the API would; what is refused before it (unparsable, 413, HTTP/1.1 without Host) keeps its status.
   'always-503': {
     breaks: [],
     checks: ['AUTH-01', 'AUTH-02', 'AUTH-03', 'AUTH-04'],

@@ -5,6 +5,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { SecureVersion } from 'node:tls';
+import type { MockMaterial } from './accounts';
 import { conformantPolicy, type ChallengePolicy } from './challenges';
 import { conformantPlainHttp, type HttpMode, type PlainHttpBehaviour } from './plain-http';
 import { CONFORMANT_API, type ApiBehaviour } from './routes';
@@ -14,12 +15,27 @@ export interface MockBehaviour extends ApiBehaviour {
   challenges: ChallengePolicy;
   signing: SigningStages;
   plainHttp: PlainHttpBehaviour;
-  tls: { minVersion: SecureVersion; ciphers?: string };
+  tls: {
+    minVersion: SecureVersion;
+    ciphers?: string;
+    /** The key and certificate the HTTPS API serves, made from the mock's material: its own, conformantly. */
+    served: (material: MockMaterial) => MockMaterial['tls'] | Promise<MockMaterial['tls']>;
+  };
+  /** How each HTTPS answer's bytes go out; conformantly 'whole', as Node writes them. */
+  delivery: Delivery;
   /** Strict-Transport-Security on every HTTPS answer; undefined sends none. */
   hsts: string | undefined;
   /** Set-Cookie values for an HTTPS answer to a request with these headers; the API sets none. */
   cookies: (headers: IncomingHttpHeaders) => readonly string[];
 }
+
+/**
+ * `trickle-head`: the head of the answer is written straight to the socket, one byte every
+ * `everyMs`, and never completed (a header field that never ends follows the answer's own), until
+ * the client goes away or the mock closes. Only a client's wall-clock deadline ends it: every byte
+ * restarts an idle timer.
+ */
+type Delivery = { kind: 'whole' } | { kind: 'trickle-head'; everyMs: number };
 
 export function conformantBehaviour(settings: { challengeTtlMs: number; httpMode: HttpMode }): MockBehaviour {
   return {
@@ -27,7 +43,8 @@ export function conformantBehaviour(settings: { challengeTtlMs: number; httpMode
     challenges: conformantPolicy(settings.challengeTtlMs),
     signing: CONFORMANT_SIGNING,
     plainHttp: conformantPlainHttp(settings.httpMode),
-    tls: { minVersion: 'TLSv1.2' },
+    tls: { minVersion: 'TLSv1.2', served: (material) => material.tls },
+    delivery: { kind: 'whole' },
     hsts: 'max-age=31536000; includeSubDomains',
     cookies: () => [],
   };

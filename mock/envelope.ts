@@ -10,17 +10,23 @@ export interface Reply {
   status: number;
   /** Lower-case names. A non-empty body without a content-type here is sent as JSON. */
   headers: Record<string, string>;
-  /** The serialised body; empty for bodiless answers such as redirects. */
-  body: string;
+  /**
+   * The serialised body; empty for bodiless answers such as redirects. Bytes for a body that is not
+   * text the mock wrote (a compressed one), sent as they are.
+   */
+  body: string | Buffer;
 }
+
+/** A reply whose body is text: what json() and fail() make. */
+export type TextReply = Reply & { body: string };
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
 
-export function json(status: number, value: unknown, headers: Record<string, string> = {}): Reply {
+export function json(status: number, value: unknown, headers: Record<string, string> = {}): TextReply {
   return { status, headers, body: JSON.stringify(value) };
 }
 
-export function fail(status: number, message: string, data: Data = {}, headers: Record<string, string> = {}): Reply {
+export function fail(status: number, message: string, data: Data = {}, headers: Record<string, string> = {}): TextReply {
   return json(status, { success: false, message, data }, headers);
 }
 

@@ -75,8 +75,10 @@ export async function startMock(options: MockOptions): Promise<MockHandle> {
   const apiContext: ApiContext = { material, signing, challengeTtlSeconds, behaviour };
   const api = (req: ApiRequest): Reply | Promise<Reply> => handleApi(apiContext, req);
 
+  const { served, ...tlsOptions } = behaviour.tls;
+  const certificate = await served(material);
   // requireHostHeader is off so that a missing Host still gets an envelope (from serve), not Node's bare 400.
-  const apiServer = https.createServer({ key: material.tls.keyPem, cert: material.tls.certPem, keepAlive: true, requireHostHeader: false, ...behaviour.tls }, (req, res) => {
+  const apiServer = https.createServer({ key: certificate.keyPem, cert: certificate.certPem, keepAlive: true, requireHostHeader: false, ...tlsOptions }, (req, res) => {
     serve('https', req, res, api).catch(() => res.destroy());
   });
   apiServer.on('clientError', (err, socket) => refuseUnparsable(err, socket, hsts));
@@ -133,7 +135,9 @@ export async function startMock(options: MockOptions): Promise<MockHandle> {
         reply = serverError();
       }
     }
-    write(res, reply, transport === 'https' ? httpsExtras(req) : {});
+    if (transport === 'http') write(res, reply, {});
+    else if (behaviour.delivery.kind === 'trickle-head') trickleHead(res, reply, httpsExtras(req), behaviour.delivery.everyMs);
+    else write(res, reply, httpsExtras(req));
   }
 
   /**
@@ -174,12 +178,18 @@ export async function startMock(options: MockOptions): Promise<MockHandle> {
 /** Header fields every answer of a transport carries (HSTS, cookies), beside the reply's own. */
 type Extras = Record<string, string | string[]>;
 
-function write(res: http.ServerResponse, reply: Reply, extras: Extras): void {
-  if (res.headersSent || res.destroyed) return;
+/** The header fields of an answer: a JSON type for a non-empty body (unless the reply names one), the reply's own, the extras, its length. */
+function headerFields(reply: Reply, extras: Extras): Record<string, string | string[] | number> {
   const headers: Record<string, string | string[] | number> = {};
   if (reply.body.length > 0) headers['content-type'] = JSON_TYPE;
   Object.assign(headers, reply.headers, extras);
   headers['content-length'] = Buffer.byteLength(reply.body);
+  return headers;
+}
+
+function write(res: http.ServerResponse, reply: Reply, extras: Extras): void {
+  if (res.headersSent || res.destroyed) return;
+  const headers = headerFields(reply, extras);
   try {
     res.writeHead(reply.status, headers);
   } catch {
@@ -191,6 +201,36 @@ function write(res: http.ServerResponse, reply: Reply, extras: Extras): void {
   }
   res.end(reply.body);
 }
+
+/**
+ * The `trickle-head` delivery: the answer's head goes to the socket one byte every `everyMs`, the
+ * first at once, Node's writer bypassed. After the answer's own header lines comes a field whose
+ * value never ends, so no head is ever complete, however long the client waits; the client's
+ * wall-clock deadline is the only way out. The timer lives exactly as long as the socket: a client
+ * that goes away, or the mock closing (closeAllConnections destroys the socket), stops it. It is
+ * not unref'd: a leak would show (the unit test counts the process's timers), not hide.
+ */
+function trickleHead(res: http.ServerResponse, reply: Reply, extras: Extras, everyMs: number): void {
+  const socket = res.socket;
+  if (!socket || socket.destroyed) return;
+  const lines = Object.entries(headerFields(reply, extras)).flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((v) => `${name}: ${String(v)}\r\n`));
+  const head = Buffer.from(`HTTP/1.1 ${reply.status} ${http.STATUS_CODES[reply.status] ?? 'Unknown'}\r\n${lines.join('')}x-trickle: `, 'latin1');
+  let sent = 0;
+  const drip = (): void => {
+    if (socket.destroyed) {
+      clearInterval(timer);
+      return;
+    }
+    socket.write(sent < head.length ? head.subarray(sent, sent + 1) : ENDLESS);
+    sent += 1;
+  };
+  const timer = setInterval(drip, everyMs);
+  socket.once('close', () => clearInterval(timer));
+  drip();
+}
+
+/** What the endless header field's value is made of, one byte at a time. */
+const ENDLESS = Buffer.from('.');
 
 /** Requests Node cannot parse never reach a handler; they still get an envelope where a socket remains. */
 function refuseUnparsable(err: NodeJS.ErrnoException, socket: Duplex, sts: string | undefined): void {

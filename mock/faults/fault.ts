@@ -24,7 +24,7 @@ export interface Fault {
   bend(behaviour: MockBehaviour): MockBehaviour;
 }
 
-type Part = 'front' | 'key' | 'envelope' | 'challenges' | 'signing' | 'plainHttp';
+type Part = 'front' | 'key' | 'envelope' | 'challenges' | 'signing' | 'plainHttp' | 'tls';
 
 /** Replaces some members of one part of the record; `change` sees the part as it was, to fall back on. */
 export function bendPart<P extends Part>(part: P, change: (current: MockBehaviour[P]) => Partial<MockBehaviour[P]>): (behaviour: MockBehaviour) => MockBehaviour {
@@ -44,7 +44,7 @@ export function bendEndpoint(endpoint: Endpoint, handler: (current: EndpointHand
 /** Edits the parsed body of an endpoint's 200 answers, re-serialised with its members in their order. */
 export function bendBody(endpoint: Endpoint, edit: (body: Record<string, unknown>) => void): (behaviour: MockBehaviour) => MockBehaviour {
   const rewrite = (reply: Reply): Reply => {
-    if (reply.status !== 200) return reply;
+    if (reply.status !== 200 || typeof reply.body !== 'string') return reply;
     const body = JSON.parse(reply.body) as Record<string, unknown>;
     edit(body);
     return { ...reply, body: JSON.stringify(body) };

@@ -5,8 +5,9 @@
  * the matrix stays fast.
  */
 import type { MockBehaviour } from '../behaviour';
-import { fail, json } from '../envelope';
-import { bendPart, type Fault } from './fault';
+import { fail, json, JSON_TYPE } from '../envelope';
+import { brotliBomb, gzipBomb } from './bombs';
+import { bendEndpoint, bendPart, type Fault } from './fault';
 
 /** A token bucket of `perSecond` requests a second: past it, 429 with the given Retry-After. */
 function rateLimit(perSecond: number, retryAfter: string): (behaviour: MockBehaviour) => MockBehaviour {
@@ -44,6 +45,21 @@ function rateLimitedVariant(retryAfter: string, why: string): Fault {
   };
 }
 
+/**
+ * GET balance with a valid key answers 200 with a JSON type and a body of `coding` that decodes to
+ * 1 GiB of zeros, whatever Accept-Encoding asked for. The check that reads it must stop at the
+ * suite's 1 MiB limit and fail (SAFE-08): those of the requirements about that answer, AUTH-01
+ * (a success envelope for the valid key) and ENV-04 (the balance's shape). The other checks that
+ * read it, ENV-01 and ENV-02 over every endpoint, fail too, as a side effect.
+ */
+function compressionBomb(coding: 'gzip' | 'br', body: () => Buffer): Fault {
+  return {
+    breaks: ['AUTH-01', 'ENV-04'],
+    summary: `GET balance with a valid key answers 200 with Content-Encoding: ${coding} and about ${coding === 'gzip' ? '1 MiB' : '800 bytes'} that decode to 1 GiB of zeros`,
+    bend: bendEndpoint('balance', () => () => ({ status: 200, headers: { 'content-type': JSON_TYPE, 'content-encoding': coding }, body: body() })),
+  };
+}
+
 export const THROTTLING_FAULTS = {
   'rate-limited-retry-after-1': rateLimitedVariant('1', 'the suite waits and conforms, under its request cap'),
   'rate-limited-retry-after-0': rateLimitedVariant('0', 'the suite backs off from 1 s instead of retrying at once'),
@@ -55,6 +71,26 @@ export const THROTTLING_FAULTS = {
     summary: 'Answers 429 with Retry-After: 1 to everything (the suite cannot judge, and says so)',
     bend: (behaviour) => ({ ...behaviour, gate: () => fail(429, 'Too Many Requests', {}, { 'retry-after': '1' }) }),
   },
+  // The gate answers everything the API would; what is refused before it (unparsable, 413, HTTP/1.1 without Host) keeps its status.
+  'always-503': {
+    breaks: [],
+    checks: ['AUTH-01', 'AUTH-02', 'AUTH-03', 'AUTH-04'],
+    expect: 'could-not-judge',
+    settings: { CARDPLUSPAY_TEST_TIMEOUT_SECONDS: '6', CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS: '3', CARDPLUSPAY_TIMEOUT_SECONDS: '60' },
+    summary: 'Answers 503 with Retry-After: 120 and the error envelope to everything (the suite waits within its budget, then: not judged, target unavailable)',
+    bend: (behaviour) => ({ ...behaviour, gate: () => fail(503, 'Service Unavailable', {}, { 'retry-after': '120' }) }),
+  },
+  'trickles-response-head': {
+    breaks: [],
+    checks: ['AUTH-01', 'AUTH-02'],
+    expect: 'could-not-judge',
+    // Short: only the suite's wall-clock deadline per exchange ends a trickle, inside the test's 6 s.
+    settings: { CARDPLUSPAY_TEST_TIMEOUT_SECONDS: '6', CARDPLUSPAY_TIMEOUT_SECONDS: '60' },
+    summary: 'Reads each request, then sends the answer\'s head one byte a second and never finishes it (idle timeouts never fire; only a deadline ends it)',
+    bend: (behaviour) => ({ ...behaviour, delivery: { kind: 'trickle-head', everyMs: 1000 } }),
+  },
+  'gzip-bomb': compressionBomb('gzip', gzipBomb),
+  'brotli-bomb': compressionBomb('br', brotliBomb),
   'drops-every-connection': {
     breaks: [],
     checks: ['AUTH-01', 'AUTH-02'],

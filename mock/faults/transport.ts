@@ -1,14 +1,41 @@
-/** Faults of the transport: the plain-HTTP origin, the TLS versions and HSTS. */
+/** Faults of the transport: the plain-HTTP origin, the TLS versions and certificate, and HSTS. */
+import crypto from 'node:crypto';
+import { generate as generateCertificate } from 'selfsigned';
+import type { MockMaterial } from '../accounts';
 import { authenticate, unauthorized } from '../auth';
 import type { MockBehaviour } from '../behaviour';
 import { fail } from '../envelope';
 import { redirect, type PlainHttpBehaviour } from '../plain-http';
-import type { Fault } from './fault';
+import { bendPart, type Fault } from './fault';
 
 /** The plain-HTTP origin accepts connections, whatever the mode, and answers with `answer`. */
 const plainHttpAnswers =
   (answer: PlainHttpBehaviour['answer']) =>
   (behaviour: MockBehaviour): MockBehaviour => ({ ...behaviour, plainHttp: { refuses: false, answer } });
+
+/**
+ * A certificate for the mock's own key pair, signed by the mock's CA, whose subject CN is the active
+ * account's key and whose one name is `<key>.example`: it verifies up to the CA and fails only on
+ * the host name, and Node's error for that quotes the names (for a target addressed by name; for
+ * an IP address it lists the certificate's IP addresses, none here) and carries the certificate.
+ * Reusing the key pair costs one signature, no key generation.
+ */
+async function certificateNamingTheKey(material: MockMaterial): Promise<MockMaterial['tls']> {
+  const key = material.accounts.active.key;
+  const now = Date.now();
+  const pems = await generateCertificate([{ name: 'commonName', value: key }], {
+    keyPair: { privateKey: material.tls.keyPem, publicKey: crypto.createPublicKey(material.tls.keyPem).export({ type: 'spki', format: 'pem' }).toString() },
+    ca: { key: material.tls.keyPem, cert: material.tls.certPem },
+    algorithm: 'sha256',
+    notBeforeDate: new Date(now - 60 * 60 * 1000),
+    notAfterDate: new Date(now + 2 * 24 * 60 * 60 * 1000),
+    extensions: [
+      { name: 'basicConstraints', cA: false },
+      { name: 'subjectAltName', altNames: [{ type: 2, value: `${key}.example` }] },
+    ],
+  });
+  return { certPem: pems.cert, keyPem: material.tls.keyPem };
+}
 
 export const TRANSPORT_FAULTS = {
   'http-serves-api': {
@@ -37,7 +64,12 @@ export const TRANSPORT_FAULTS = {
   'tls11-allowed': {
     breaks: ['TLS-04'],
     summary: 'HTTPS accepts TLS 1.0 and 1.1 handshakes',
-    bend: (behaviour) => ({ ...behaviour, tls: { minVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' } }),
+    bend: bendPart('tls', () => ({ minVersion: 'TLSv1' as const, ciphers: 'DEFAULT@SECLEVEL=0' })),
+  },
+  'key-in-certificate': {
+    breaks: ['TLS-01'],
+    summary: "HTTPS serves a certificate from the mock's CA whose subject CN is the active key and whose only name is <key>.example: the host-name check fails, and Node's error carries the certificate (and quotes the name when the host is a name)",
+    bend: bendPart('tls', () => ({ served: certificateNamingTheKey })),
   },
   'no-hsts': {
     breaks: ['TLS-03'],

@@ -4,6 +4,9 @@
  * passes. The probe table is a Record over FaultName, so a fault without a probe does not compile.
  */
 import crypto from 'node:crypto';
+import https from 'node:https';
+import tls from 'node:tls';
+import zlib from 'node:zlib';
 import { isRequirementId } from '../../helpers/requirements';
 import { schemaErrors } from '../../helpers/schemas';
 import { randomKey, type MockMaterial } from '../../mock/accounts';
@@ -66,11 +69,12 @@ test.describe('the catalogue', () => {
 /** Faults whose whole point is a different GET balance answer for the active key. */
 const BALANCE_SHAPE_FAULTS: ReadonlySet<FaultName> = new Set<FaultName>([
   'success-false-on-200', 'success-missing', 'message-not-string', 'success-not-json-content-type', 'balance-number', 'balance-comma-decimal', 'currency-lowercase',
+  'gzip-bomb', 'brotli-bomb',
 ]);
 
 test.describe('every fault starts and serves GET balance to the active key', () => {
-  // These never answer GET balance (hang, 429, drop): their probes below check exactly that.
-  const NOT_SERVING: ReadonlySet<string> = new Set(['balance-hangs', 'always-429', 'drops-every-connection']);
+  // These never answer GET balance (hang, 429, 503, drop, trickle, a certificate that fails): their probes below check exactly that.
+  const NOT_SERVING: ReadonlySet<FaultName> = new Set<FaultName>(['balance-hangs', 'always-429', 'always-503', 'drops-every-connection', 'trickles-response-head', 'key-in-certificate']);
   for (const fault of FAULT_NAMES.filter((f) => !NOT_SERVING.has(f))) {
     test(fault, async () => {
       await withMock(fault, async (mock) => {
@@ -131,6 +135,82 @@ const echoProbe = (part: (r: ProbeReply) => string, spelling: keyof typeof ECHO_
   return part(await k.balance(presented)).includes(ECHO_SPELLINGS[spelling](presented));
 };
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const MIB = 1024 * 1024;
+
+/** A TLS connection to the mock's HTTPS port, its certificate trusted (certificate and host-name checks on unless `options` say otherwise). */
+function connectTls(mock: MockHandle, options: tls.ConnectionOptions = {}): tls.TLSSocket {
+  const { hostname, port } = new URL(mock.baseUrl);
+  return tls.connect({ host: hostname, port: Number(port), ca: material.tls.certPem, ...options });
+}
+
+/**
+ * GET balance with the active key on a raw TLS socket, and what arrives in the next `ms`: the text,
+ * and whether the connection is still open at the end (it is closed then).
+ */
+function firstBytes(k: Kit, ms: number): Promise<{ text: string; open: boolean }> {
+  return new Promise((resolve, reject) => {
+    const socket = connectTls(k.mock);
+    let text = '';
+    socket.once('secureConnect', () => {
+      socket.write(`GET /v1/balance HTTP/1.1\r\nHost: ${new URL(k.mock.baseUrl).host}\r\nX-API-Key: ${k.active}\r\n\r\n`);
+      setTimeout(() => {
+        resolve({ text, open: !socket.destroyed && socket.readable });
+        socket.destroy();
+      }, ms);
+    });
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString('latin1');
+    });
+    socket.on('error', reject);
+  });
+}
+
+/**
+ * GET balance with the active key, asking for no content coding: true when the answer says
+ * `coding`, is small on the wire, and decodes past `limit` bytes. Decoding stops there: the
+ * decoder and the connection are destroyed, nothing decoded is kept.
+ */
+function decodesPast(k: Kit, coding: 'gzip' | 'br', limit: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const req = https.get(new URL('balance', k.mock.baseUrl), { ca: material.tls.certPem, agent: false, headers: { 'X-API-Key': k.active, 'Accept-Encoding': 'identity' } }, (res) => {
+      const wireBytes = Number(res.headers['content-length']);
+      if (res.statusCode !== 200 || res.headers['content-encoding'] !== coding || !(wireBytes <= 2 * MIB)) {
+        res.resume();
+        resolve(false);
+        return;
+      }
+      const decoder = coding === 'gzip' ? zlib.createGunzip() : zlib.createBrotliDecompress();
+      let decoded = 0;
+      const done = (seen: boolean): void => {
+        resolve(seen);
+        decoder.destroy();
+        req.destroy();
+      };
+      decoder.on('data', (chunk: Buffer) => {
+        decoded += chunk.length;
+        if (decoded > limit) done(true);
+      });
+      decoder.once('end', () => done(false));
+      decoder.on('error', reject);
+      res.pipe(decoder);
+    });
+    // Destroying the request after the verdict may still raise an error here; the promise has settled by then.
+    req.on('error', reject);
+  });
+}
+
+/** A handshake with the mock's CA trusted: Node's error, if any, and the certificate's subject CN when the chain verified. */
+function handshakeOutcome(k: Kit, options: tls.ConnectionOptions): Promise<{ error?: NodeJS.ErrnoException; subject?: string }> {
+  return new Promise((resolve) => {
+    const socket = connectTls(k.mock, options);
+    socket.once('secureConnect', () => {
+      const subject = socket.authorized ? String(socket.getPeerCertificate().subject.CN) : undefined;
+      socket.destroy();
+      resolve({ subject });
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => resolve({ error }));
+  });
+}
 
 /** True when the probe sees the fault's misbehaviour. The conformant mock must give false for all. */
 const PROBES: Record<FaultName, (k: Kit) => Promise<boolean>> = {
@@ -300,6 +380,23 @@ const PROBES: Record<FaultName, (k: Kit) => Promise<boolean>> = {
   'rate-limited-retry-after-0': async (k) => (await burst(k, 12)).some((r) => r.status === 429 && r.headers['retry-after'] === '0'),
   'always-429': async (k) => (await k.balance(k.active)).status === 429,
   'drops-every-connection': async (k) => k.balance(k.active).then(() => false, () => true),
+  'always-503': async (k) => {
+    const replies = [await k.balance(k.active), await k.balance(undefined), await k.call({ path: '/no-such-path' })];
+    return replies.every((r) => r.status === 503 && r.headers['retry-after'] === '120' && bodyOf(r).success === false && bodyOf(r).message === 'Service Unavailable');
+  },
+  // One byte a second, the first at once: in 3.5 s a few bytes of the status line, no end of head, the connection open.
+  'trickles-response-head': async (k) => {
+    const { text, open } = await firstBytes(k, 3500);
+    return open && text.length >= 2 && text.length <= 6 && 'HTTP/1.1 200 OK'.startsWith(text) && !text.includes('\r\n\r\n');
+  },
+  'gzip-bomb': async (k) => decodesPast(k, 'gzip', 64 * MIB),
+  'brotli-bomb': async (k) => decodesPast(k, 'br', 64 * MIB),
+  // The chain verifies (checked with the host-name check replaced); the host name fails, and Node's error names the key.
+  'key-in-certificate': async (k) => {
+    const byName = await handshakeOutcome(k, { servername: 'localhost' });
+    const chain = await handshakeOutcome(k, { checkServerIdentity: () => undefined });
+    return byName.error?.code === 'ERR_TLS_CERT_ALTNAME_INVALID' && byName.error.message.includes(k.active) && chain.subject === k.active;
+  },
   'huge-401-message': async (k) => (bodyOf(await k.balance(randomKey())).message as unknown[] | undefined)?.length === 60_000,
 };
 
@@ -316,4 +413,50 @@ test.describe('every fault shows itself to its probe, and the conformant mock do
       expect(await PROBES[fault](kitFor(conformant)), `the conformant mock misbehaves on the probe for ${fault}`).toBe(false);
     });
   }
+});
+
+test.describe('a trickle lasts exactly as long as its connection', () => {
+  /** The process's timers that keep it alive: the trickle's is one of them, on purpose. */
+  const liveTimers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  /** Waits `ms`, then lets the timer that waited finish, so that it no longer counts. */
+  const settle = async (ms: number): Promise<void> => {
+    await pause(ms);
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  /** A connection whose GET balance has had its first `n` bytes. */
+  const trickling = (mock: MockHandle, n: number): Promise<tls.TLSSocket> =>
+    new Promise((resolve, reject) => {
+      const socket = connectTls(mock);
+      let seen = 0;
+      socket.once('secureConnect', () => socket.write(`GET /v1/balance HTTP/1.1\r\nHost: ${new URL(mock.baseUrl).host}\r\n\r\n`));
+      socket.on('data', (chunk: Buffer) => {
+        seen += chunk.length;
+        if (seen >= n) resolve(socket);
+      });
+      socket.on('error', reject);
+    });
+
+  test('the timer stops when the client goes away and when the mock closes, and close() stays prompt', async () => {
+    const before = liveTimers();
+    const mock = await startMock({ material, fault: 'trickles-response-head', challengeTtlSeconds: TTL_SECONDS });
+    try {
+      const idle = liveTimers();
+      const leaving = await trickling(mock, 2);
+      expect(liveTimers(), 'one timer per trickling connection').toBe(idle + 1);
+      leaving.destroy();
+      for (let i = 0; i < 40 && liveTimers() !== idle; i += 1) await settle(50);
+      expect(liveTimers(), 'the timer of a connection the client closed').toBe(idle);
+
+      const staying = await trickling(mock, 1);
+      const closed = new Promise((resolve) => staying.once('close', resolve));
+      const started = Date.now();
+      await mock.close();
+      expect(Date.now() - started, 'close() with a trickle under way').toBeLessThan(1000);
+      await closed;
+      await settle(0);
+      expect(liveTimers(), 'timers left after close()').toBe(before);
+    } finally {
+      await mock.close();
+    }
+  });
 });

@@ -342,6 +342,8 @@ export type HandshakeResult =
       message: string;
       /** The protocol the handshake had settled on when it failed, if it got that far. */
       protocol?: string;
+      /** The certificate that failed verification, when Node names it (a host name it does not hold). */
+      peer?: PeerCertificate;
     };
 
 /**
@@ -379,12 +381,18 @@ function handshake(url: URL, ca: string[] | undefined, options: HandshakeOptions
         ok: true,
         protocol: socket.getProtocol() ?? 'unknown',
         cipher: socket.getCipher().name,
-        peer: { subject: nameOf(cert.subject), issuer: nameOf(cert.issuer), validTo: cert.valid_to, altNames: cert.subjectaltname ?? '', fingerprint256: cert.fingerprint256 },
+        peer: peerOf(cert),
       });
     });
-    socket.once('error', (err: NodeJS.ErrnoException) => done({ ok: false, code: err.code ?? 'UNKNOWN', message: err.message.split('\n')[0]!, protocol: socket.getProtocol() ?? undefined }));
+    socket.once('error', (err: NodeJS.ErrnoException & { cert?: tls.PeerCertificate }) =>
+      done({ ok: false, code: err.code ?? 'UNKNOWN', message: err.message.split('\n')[0]!, protocol: socket.getProtocol() ?? undefined, ...(err.cert?.subject ? { peer: peerOf(err.cert) } : {}) }),
+    );
     socket.once('close', () => done({ ok: false, code: 'ECONNRESET', message: 'the connection closed before the handshake finished' }));
   });
+}
+
+function peerOf(cert: tls.PeerCertificate): PeerCertificate {
+  return { subject: nameOf(cert.subject), issuer: nameOf(cert.issuer), validTo: cert.valid_to, altNames: cert.subjectaltname ?? '', fingerprint256: cert.fingerprint256 };
 }
 
 function nameOf(n: tls.Certificate | undefined): string {

@@ -51,7 +51,7 @@ export default class SummaryReporter implements Reporter {
 
   onError(error: TestError): void {
     // The run's time limit is reported as an error outside any test; the summary says it as timedOut.
-    if (/Timed out waiting \d+s for the (teardown for )?test suite/.test(error.message ?? '')) return;
+    if (/Timed out waiting [\d.]+s for the /.test(error.message ?? '')) return;
     this.errors++;
   }
 

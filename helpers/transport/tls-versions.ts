@@ -5,7 +5,7 @@
  * The handshakes go through the one egress (helpers/client/egress.ts): certificate checks are on
  * and nothing can turn them off; trust comes from Node's root store plus CARDPLUSPAY_CA_FILE.
  */
-import type { Egress, HandshakeResult } from '../client/egress';
+import type { Egress, HandshakeResult, PeerCertificate } from '../client/egress';
 
 export type LegacyTlsVersion = 'TLSv1' | 'TLSv1.1';
 
@@ -101,6 +101,7 @@ export async function probeLegacyTls(egress: Egress, version: LegacyTlsVersion, 
 
 /** A handshake as report text. */
 export function describeHandshake(label: string, r: HandshakeResult): string {
-  if (!r.ok) return `${label}: failed with ${r.code}${r.protocol ? ` after settling on ${r.protocol}` : ''}: ${r.message}`;
-  return [`${label}: ${r.protocol}, cipher ${r.cipher}`, `  certificate subject: ${r.peer.subject}`, `  issuer: ${r.peer.issuer}`, `  valid until: ${r.peer.validTo}`, `  names: ${r.peer.altNames || '(none)'}`, `  sha256: ${r.peer.fingerprint256}`].join('\n');
+  const peer = (p: PeerCertificate): string[] => [`  certificate subject: ${p.subject}`, `  issuer: ${p.issuer}`, `  valid until: ${p.validTo}`, `  names: ${p.altNames || '(none)'}`, `  sha256: ${p.fingerprint256}`];
+  if (!r.ok) return [`${label}: failed with ${r.code}${r.protocol ? ` after settling on ${r.protocol}` : ''}: ${r.message}`, ...(r.peer ? peer(r.peer) : [])].join('\n');
+  return [`${label}: ${r.protocol}, cipher ${r.cipher}`, ...peer(r.peer)].join('\n');
 }

@@ -1,0 +1,207 @@
+/**
+ * The run as a user starts it, against hostile targets (issue 17): `npm run conformance`'s launcher
+ * and a bare `npx playwright test`, in a scratch copy of the project (so the user's reports/ is never
+ * touched), each against an embedded mock configured as a remote target (CARDPLUSPAY_BASE_URL, the
+ * keys, CARDPLUSPAY_CA_FILE), broken in one way. Each case holds the run to its exit status, its time,
+ * a complete report set, and its biggest process's peak memory; and the leak detector (which shares
+ * no code with the redactor) reads everything every case printed and wrote, the certificate that
+ * holds the key included.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Summary } from '../helpers/reporting/summary';
+import { startEmbeddedMocks, type EmbeddedMocks, type MockTarget } from '../helpers/runner/embedded-mock';
+import { cleanEnv } from '../helpers/runner/env';
+import type { FaultName } from '../mock/faults';
+import type { Recorder } from './shard-check';
+import { detectLeaks } from './support/leak-detector';
+import { ROOT, type RunOutputs } from './support/run-suite';
+
+/** What every run writes, and so what a complete report set is. */
+const REPORT_SET = ['conformance-summary.json', 'conformance-summary.md', 'junit.xml', 'allure-results'];
+/** The most memory any one process of a run may take (a normal run peaks near 250 MB). */
+const MAX_RSS_MB = 400;
+
+interface Case {
+  name: string;
+  /** The mock behind the target: conformant, or broken by this fault. */
+  fault?: FaultName;
+  /** How the run is started: the launcher (`npm run conformance`) or Playwright's own CLI. */
+  via: 'launcher' | 'direct';
+  args?: string[];
+  env?: Record<string, string>;
+  /** Point the run at a port nothing listens on. */
+  unreachable?: boolean;
+  /** Address the mock by name (`localhost`): Node's certificate errors then quote the names the certificate holds. */
+  byName?: boolean;
+  expect: { code: number; withinS: number; verdict?: Summary['verdict']; maxRequests?: number; output?: RegExp };
+}
+
+const CASES: readonly Case[] = [
+  {
+    name: 'trickling target: could not judge within the limit',
+    fault: 'trickles-response-head',
+    via: 'launcher',
+    env: { CARDPLUSPAY_TIMEOUT_SECONDS: '20', CARDPLUSPAY_TEST_TIMEOUT_SECONDS: '10' },
+    expect: { code: 3, withinS: 30, verdict: 'could-not-judge' },
+  },
+  {
+    name: 'always 429: the run limit ends it with exit 3',
+    fault: 'always-429',
+    via: 'launcher',
+    env: { CARDPLUSPAY_TIMEOUT_SECONDS: '25', CARDPLUSPAY_TEST_TIMEOUT_SECONDS: '9', CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS: '6' },
+    expect: { code: 3, withinS: 35, verdict: 'could-not-judge' },
+  },
+  {
+    name: 'certificate holding the key: TLS-01 fails, nothing leaks',
+    fault: 'key-in-certificate',
+    via: 'launcher',
+    byName: true,
+    expect: { code: 1, withinS: 60, verdict: 'does-not-conform' },
+  },
+  ...(['gzip-bomb', 'brotli-bomb'] as const).map(
+    (fault): Case => ({
+      name: `${fault}: the check that read it fails, memory stays bounded`,
+      fault,
+      via: 'launcher',
+      args: ['--grep', '@AUTH-01|@ENV-04'],
+      expect: { code: 1, withinS: 60, verdict: 'does-not-conform', output: /SAFE-08/ },
+    }),
+  ),
+  {
+    name: 'npx playwright test: the CA file is honoured and a good target conforms',
+    via: 'direct',
+    args: ['--grep', '@AUTH-0[1-4]'],
+    expect: { code: 0, withinS: 60, verdict: 'conforms', output: /conforms to the 4 requirements selected \(32 not run: --grep\)/ },
+  },
+  {
+    name: 'npx playwright test: the request cap holds',
+    via: 'direct',
+    args: ['--grep', '@AUTH-0[1-4]'],
+    env: { CARDPLUSPAY_MAX_REQUESTS: '3' },
+    expect: { code: 3, withinS: 60, verdict: 'could-not-judge', maxRequests: 3 },
+  },
+  {
+    name: 'npx playwright test: an unreachable target is exit 3',
+    via: 'direct',
+    unreachable: true,
+    expect: { code: 3, withinS: 60, verdict: 'could-not-judge', output: /Cannot reach/ },
+  },
+  {
+    name: 'npx playwright test: a key echoed in every answer reaches no output',
+    fault: 'key-echoed-in-message',
+    via: 'direct',
+    args: ['--grep', '@AUTH-13|@ENV-03'],
+    expect: { code: 1, withinS: 60, verdict: 'does-not-conform' },
+  },
+];
+
+interface CaseRun {
+  code: number | null;
+  seconds: number;
+  output: string;
+  maxRssMb?: number;
+}
+
+/** A scratch copy of the project's tracked files, with the installed node_modules linked in. */
+function scratchCopy(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cardpluspay-runner-check-'));
+  const files = fs
+    .readdirSync(ROOT, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => path.relative(ROOT, path.join(d.parentPath, d.name)))
+    .filter((f) => !/^(node_modules|reports|test-results|\.git)(\/|$)/.test(f));
+  for (const f of files) {
+    fs.mkdirSync(path.join(dir, path.dirname(f)), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+  }
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  return dir;
+}
+
+/** The settings a user would export to check this mock as a real target. */
+function remoteEnv(mocks: EmbeddedMocks, name: string, c: Case): Record<string, string> {
+  const handle = mocks.handles.get(name)!;
+  const shared = Object.fromEntries(Object.entries(mocks.sharedEnv).filter(([k]) => k !== 'CARDPLUSPAY_TARGET'));
+  const host = (url: string): string => (c.unreachable ? url.replace(/:\d+\//, ':9/') : c.byName ? url.replace('127.0.0.1', 'localhost') : url);
+  return { ...shared, CARDPLUSPAY_BASE_URL: host(handle.baseUrl), CARDPLUSPAY_HTTP_URL: host(handle.httpUrl), CARDPLUSPAY_WORKERS: '1' };
+}
+
+function runCase(dir: string, c: Case, env: NodeJS.ProcessEnv): Promise<CaseRun> {
+  const started = Date.now();
+  const rssFile = path.join(dir, `.rss-${c.name.replace(/\W+/g, '-')}`);
+  const entry =
+    c.via === 'launcher'
+      ? [require.resolve('tsx/cli'), path.join(dir, 'helpers', 'runner', 'run-conformance.ts'), ...(c.args ?? [])]
+      : [path.join(dir, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', ...(c.args ?? [])];
+  // /usr/bin/time reports the peak memory of the largest process in the tree it waited for.
+  const [cmd, args] = fs.existsSync('/usr/bin/time') ? ['/usr/bin/time', ['-f', '%M', '-o', rssFile, process.execPath, ...entry]] : [process.execPath, entry];
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString('utf8')));
+    child.on('close', (code) => {
+      const rss = fs.existsSync(rssFile) ? Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024 : undefined;
+      resolve({ code, seconds: (Date.now() - started) / 1000, output, maxRssMb: rss });
+    });
+  });
+}
+
+function judge(c: Case, run: CaseRun, reports: string): string[] {
+  const problems: string[] = [];
+  if (run.code !== c.expect.code) problems.push(`exit ${run.code}, expected ${c.expect.code}`);
+  if (run.seconds > c.expect.withinS) problems.push(`took ${run.seconds.toFixed(1)} s, more than ${c.expect.withinS} s`);
+  const missing = REPORT_SET.filter((f) => !fs.existsSync(path.join(reports, f)));
+  if (missing.length > 0) problems.push(`reports missing: ${missing.join(', ')}`);
+  const summaryFile = path.join(reports, 'conformance-summary.json');
+  const summary = fs.existsSync(summaryFile) ? (JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as Summary) : undefined;
+  if (c.expect.verdict && summary?.verdict !== c.expect.verdict) problems.push(`verdict ${summary?.verdict ?? 'none'}, expected ${c.expect.verdict}`);
+  if (c.expect.maxRequests !== undefined && (summary?.requests ?? Infinity) > c.expect.maxRequests) problems.push(`${summary?.requests} requests, more than ${c.expect.maxRequests}`);
+  if (c.expect.output && !c.expect.output.test(run.output)) problems.push(`the output does not say ${String(c.expect.output)}`);
+  if (run.maxRssMb !== undefined && run.maxRssMb > MAX_RSS_MB) problems.push(`a process peaked at ${Math.round(run.maxRssMb)} MB, more than ${MAX_RSS_MB} MB`);
+  return problems;
+}
+
+/** Runs every case, a few at once (they mostly wait), each in a scratch copy of its own. */
+export async function runnerCheck(record: Recorder, only?: RegExp): Promise<RunOutputs> {
+  const cases = CASES.filter((c) => !only || only.test(c.name));
+  const targets: MockTarget[] = cases.map((c, i) => ({ name: `case-${i}`, ...(c.fault ? { fault: c.fault } : {}) }));
+  const mocks = await startEmbeddedMocks(targets);
+  const printed: Record<string, string> = {};
+  const dirs: string[] = [];
+  try {
+    const queue = cases.map((c, i) => ({ c, i }));
+    const worker = async (): Promise<void> => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const { c, i } = next;
+        const dir = scratchCopy();
+        dirs.push(dir);
+        const env = { ...cleanEnv(), ...remoteEnv(mocks, `case-${i}`, c), ...(c.env ?? {}) };
+        const run = await runCase(dir, c, env);
+        printed[`runner check: ${c.name}`] = run.output;
+        if (process.env.RUNNER_CHECK_ECHO) process.stdout.write(`--- ${c.name}\n${run.output}\n`);
+        const problems = judge(c, run, path.join(dir, 'reports'));
+        const leaks = detectLeaks([path.join(dir, 'reports'), path.join(dir, 'test-results')], mocks.secrets, { output: run.output }).map((l) => `${l.where} (${l.encodings.join(', ')})`);
+        if (leaks.length > 0) problems.push(`a secret leaked into: ${leaks.join(', ')}`);
+        const measured = `exit ${run.code} in ${run.seconds.toFixed(1)} s${run.maxRssMb !== undefined ? `, peak ${Math.round(run.maxRssMb)} MB` : ''}`;
+        record(`runner: ${c.name}`, problems.length === 0, problems.length === 0 ? measured : `${problems.join('; ')} (${measured}); last lines: ${run.output.trim().split('\n').slice(-3).join(' | ')}`);
+      }
+    };
+    await Promise.all([worker(), worker(), worker()]);
+  } finally {
+    await mocks.close();
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  }
+  return { secrets: mocks.secrets, printed, cookies: { requests: 0, chosen: 0, ambient: [] } };
+}
+
+if (require.main === module) {
+  const only = process.argv[2] ? new RegExp(process.argv[2]) : undefined;
+  runnerCheck((name, ok, detail) => process.stdout.write(`${ok ? 'PASS' : 'FAIL'} ${name}: ${detail}\n`), only).catch((error: unknown) => {
+    process.stderr.write(`${String(error)}\n`);
+    process.exit(1);
+  });
+}

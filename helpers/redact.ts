@@ -188,6 +188,28 @@ function readEscaped(t: string, at: number, layers: number, pieces: Pieces): { b
   return { bytes, end: i };
 }
 
+/** Six bits for each character of either Base64 alphabet; -1 for others. */
+const BASE64_VALUES = Int8Array.from({ length: 128 }, (_, c) => {
+  const at = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.indexOf(String.fromCharCode(c));
+  return at >= 0 ? at : c === 45 ? 62 : c === 95 ? 63 : -1;
+});
+
+/**
+ * The FRAGMENT bytes that 16 Base64 characters from `at` (either alphabet, all known to be in a
+ * run) spell, folded; undefined as soon as the first byte starts no piece. Decoded by hand: most
+ * groups of a long Base64 run hold no key, and a Buffer for each would cost more than the rest.
+ */
+function readBase64(t: string, at: number, pieces: Pieces): string | undefined {
+  let out = '';
+  for (let g = at; g < at + 16; g += 4) {
+    const n = (BASE64_VALUES[t.charCodeAt(g)]! << 18) | (BASE64_VALUES[t.charCodeAt(g + 1)]! << 12) | (BASE64_VALUES[t.charCodeAt(g + 2)]! << 6) | BASE64_VALUES[t.charCodeAt(g + 3)]!;
+    const first = foldCode(n >>> 16);
+    if (g === at && !pieces.mayStartWith(first.charCodeAt(0))) return undefined;
+    out += first + foldCode((n >>> 8) & 255) + foldCode(n & 255);
+  }
+  return out;
+}
+
 /** A set of same-length pieces with the codes they start with, so most positions cost two array reads. */
 class Pieces {
   private readonly set = new Set<string>();
@@ -343,7 +365,10 @@ export class Redactor {
         if (this.raw.at(folded, i)) hits.push([i, i + FRAGMENT]);
         if (this.base64.at(text, i)) hits.push([i, i + 16]);
         // A key in another case, then Base64-encoded: decoded from each 4-character group of a run.
-        if (b64Run[i]! >= 16 && (b64Start[i]! - i) % 4 === 0 && this.raw.has(foldAscii(Buffer.from(text.slice(i, i + 16), 'base64').toString('latin1')))) hits.push([i, i + 16]);
+        if (b64Run[i]! >= 16 && (b64Start[i]! - i) % 4 === 0) {
+          const decoded = readBase64(text, i, this.raw);
+          if (decoded !== undefined && this.raw.has(decoded)) hits.push([i, i + 16]);
+        }
         // Only a window holding an escape: plain text was looked up above.
         if (nextEscape[i]! < i + FRAGMENT) {
           for (const layers of this.escapeLayers) {

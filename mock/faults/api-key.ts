@@ -262,10 +262,12 @@ export const API_KEY_FAULTS = {
     summary: 'The 401 message echoes the presented key fully percent-encoded (%63%70...)',
     bend: echoIn('message', 'percent'),
   },
+  // In a header, not the message: a message that varies with the key already fails AUTH-13's
+  // "indistinguishable answers", so only the echo check (holdsSecret) can catch it there.
   'key-echoed-double-percent': {
     breaks: ['AUTH-13'],
-    summary: 'The 401 message echoes the presented key double-percent-encoded (%2563%2570..., what a proxy that re-encodes writes)',
-    bend: echoIn('message', 'double-percent'),
+    summary: 'The 401 echoes the presented key double-percent-encoded in its WWW-Authenticate challenge (key="%2563%2570...", as a proxy that re-encodes writes it)',
+    bend: echoIn('www-authenticate', 'double-percent'),
   },
   'key-echoed-in-message-base64': {
     breaks: ['AUTH-13'],

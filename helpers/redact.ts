@@ -122,31 +122,92 @@ const DECODERS: readonly Decoder[] = [
   { width: 2, read: (t, at) => (t.charCodeAt(at + 1) === 0 ? readBytes(t, at, 2, (i) => (t.charCodeAt(i + 1) === 0 && i + 1 < t.length ? t.charCodeAt(i) : -1)) : undefined) },
 ];
 
+/** Layers of escapes read through: a serialiser's, a proxy's that re-encodes (`%2563`), a logger's. */
+const ESCAPE_LAYERS = 3;
+
+/** Where the character last read by `charAt` ends. */
+let charEnd = 0;
+
+const hexDigit = (c: number): number => (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1);
+
 /**
- * FRAGMENT characters from `at`, each spelt plain, as a percent-escape or as a JSON `\u` escape,
- * mixed at will (a serialiser may escape only some characters of a key, or all of them), folded,
- * with where they end; undefined past the text's end.
+ * The character at `i` read through `layers` layers of escapes (`%xx`, JSON `\uxxxx`, `\\`, `\/`,
+ * `\"`), each layer spelt in the characters of the one below it: `%2563`, `%25%36%33`, `%252563`,
+ * `%5cu0063`, `\\u0063` and `\u0025%36%33` are all `c`. Sets `charEnd`; -1 past the text's end.
+ * An escape that does not complete is read as the plain character that opened it.
  */
-function readEscaped(t: string, at: number, hexRun: Uint32Array, pieces: Pieces): { bytes: string; end: number } | undefined {
+function charAt(t: string, i: number, layers: number): number {
+  const plain = i < t.length ? t.charCodeAt(i) : -1;
+  // A character that opens no escape is itself in every layer.
+  if (layers === 0 || (plain !== 37 && plain !== 92)) {
+    charEnd = i + 1;
+    return plain;
+  }
+  const c = charAt(t, i, layers - 1);
+  const after = charEnd;
+  if (c === 37) {
+    const hi = hexDigit(charAt(t, after, layers - 1));
+    const lo = hi < 0 ? -1 : hexDigit(charAt(t, charEnd, layers - 1));
+    if (lo >= 0) return hi * 16 + lo;
+  } else if (c === 92) {
+    const next = charAt(t, after, layers - 1);
+    if (next === 117) {
+      let value = 0;
+      let k = 0;
+      for (; k < 4; k++) {
+        const h = hexDigit(charAt(t, charEnd, layers - 1));
+        if (h < 0) break;
+        value = value * 16 + h;
+      }
+      if (k === 4) return value;
+    } else if (next === 92 || next === 47 || next === 34) {
+      return next;
+    }
+  }
+  charEnd = after;
+  return c;
+}
+
+/**
+ * FRAGMENT characters from `at` of folded text, each spelt plain or through up to `layers` layers
+ * of escapes, mixed at will (a serialiser may escape only some characters of a key, a proxy then
+ * re-encode only the `%`), folded, with where they end; undefined past the text's end.
+ */
+function readEscaped(t: string, at: number, layers: number, pieces: Pieces): { bytes: string; end: number } | undefined {
   let bytes = '';
   let i = at;
   for (let k = 0; k < FRAGMENT; k++) {
-    if (i >= t.length) return undefined;
-    const c = t.charCodeAt(i);
-    if (c === 37 && hexRun[i + 1]! >= 2) {
-      bytes += foldCode(hexByte(t, i + 1));
-      i += 3;
-    } else if (c === 92 && t.charCodeAt(i + 1) === 117 && hexRun[i + 2]! >= 4) {
-      bytes += foldCode(hexByte(t, i + 2) * 256 + hexByte(t, i + 4));
-      i += 6;
-    } else {
-      bytes += foldCode(c);
-      i += 1;
-    }
-    // Most windows start with a character no piece starts with: stop there.
+    const c = charAt(t, i, layers);
+    if (c < 0) return undefined;
+    i = charEnd;
+    bytes += foldCode(c);
+    // Most windows start with characters no piece starts with: stop there.
     if (k === 0 && !pieces.mayStartWith(bytes.charCodeAt(0))) return undefined;
+    if (k === 1 && !pieces.mayContinueWith(bytes.charCodeAt(1))) return undefined;
   }
   return { bytes, end: i };
+}
+
+/** Six bits for each character of either Base64 alphabet; -1 for others. */
+const BASE64_VALUES = Int8Array.from({ length: 128 }, (_, c) => {
+  const at = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.indexOf(String.fromCharCode(c));
+  return at >= 0 ? at : c === 45 ? 62 : c === 95 ? 63 : -1;
+});
+
+/**
+ * The FRAGMENT bytes that 16 Base64 characters from `at` (either alphabet, all known to be in a
+ * run) spell, folded; undefined as soon as the first byte starts no piece. Decoded by hand: most
+ * groups of a long Base64 run hold no key, and a Buffer for each would cost more than the rest.
+ */
+function readBase64(t: string, at: number, pieces: Pieces): string | undefined {
+  let out = '';
+  for (let g = at; g < at + 16; g += 4) {
+    const n = (BASE64_VALUES[t.charCodeAt(g)]! << 18) | (BASE64_VALUES[t.charCodeAt(g + 1)]! << 12) | (BASE64_VALUES[t.charCodeAt(g + 2)]! << 6) | BASE64_VALUES[t.charCodeAt(g + 3)]!;
+    const first = foldCode(n >>> 16);
+    if (g === at && !pieces.mayStartWith(first.charCodeAt(0))) return undefined;
+    out += first + foldCode((n >>> 8) & 255) + foldCode(n & 255);
+  }
+  return out;
 }
 
 /** A set of same-length pieces with the codes they start with, so most positions cost two array reads. */
@@ -165,6 +226,10 @@ class Pieces {
 
   mayStartWith(code: number): boolean {
     return this.first[code] === 1;
+  }
+
+  mayContinueWith(code: number): boolean {
+    return this.second[code] === 1;
   }
 
   get size(): number {
@@ -193,6 +258,11 @@ export class Redactor {
   /** Encodings looked for whole: variable-width ones, and every encoding of a secret shorter than a piece. */
   private readonly needles: Array<{ text: string; caseless: boolean }> = [];
   /**
+   * Escapes are read through every layer; a secret that itself holds a `%` or a backslash is also
+   * read through fewer, or its own `%41` would be taken for an escape of one layer more.
+   */
+  private escapeLayers: readonly number[] = [ESCAPE_LAYERS];
+  /**
    * Short texts (titles, annotations, step names) come back again and again: their redacted form
    * is kept until the next secret is added.
    */
@@ -207,6 +277,7 @@ export class Redactor {
     if (!secret || secret.length < 8 || this.secrets.includes(secret)) return;
     this.secrets.push(secret);
     this.seen.clear();
+    if (/[%\\]/.test(secret)) this.escapeLayers = Array.from({ length: ESCAPE_LAYERS }, (_, k) => ESCAPE_LAYERS - k);
     // Longest first, so the mask that names a secret's last characters goes to the whole secret.
     this.secrets.sort((a, b) => b.length - a.length);
     const bytes = Buffer.from(secret, 'utf8');
@@ -294,11 +365,19 @@ export class Redactor {
         if (this.raw.at(folded, i)) hits.push([i, i + FRAGMENT]);
         if (this.base64.at(text, i)) hits.push([i, i + 16]);
         // A key in another case, then Base64-encoded: decoded from each 4-character group of a run.
-        if (b64Run[i]! >= 16 && (b64Start[i]! - i) % 4 === 0 && this.raw.has(foldAscii(Buffer.from(text.slice(i, i + 16), 'base64').toString('latin1')))) hits.push([i, i + 16]);
+        if (b64Run[i]! >= 16 && (b64Start[i]! - i) % 4 === 0) {
+          const decoded = readBase64(text, i, this.raw);
+          if (decoded !== undefined && this.raw.has(decoded)) hits.push([i, i + 16]);
+        }
         // Only a window holding an escape: plain text was looked up above.
         if (nextEscape[i]! < i + FRAGMENT) {
-          const escaped = readEscaped(folded, i, hexRun, this.raw);
-          if (escaped && this.raw.has(escaped.bytes)) hits.push([i, escaped.end]);
+          for (const layers of this.escapeLayers) {
+            const escaped = readEscaped(folded, i, layers, this.raw);
+            if (escaped && this.raw.has(escaped.bytes)) {
+              hits.push([i, escaped.end]);
+              break;
+            }
+          }
         }
         for (const decoder of DECODERS) {
           const bytes = decoder.read(folded, i, hexRun);

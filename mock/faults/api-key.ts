@@ -28,10 +28,14 @@ const sessionOf = (key: string): string => crypto.createHash('sha256').update(`s
 const crashOn = (name: string, when: (presented: string) => boolean) =>
   bendPart('key', (key) => ({ settle: (check, presented, accounts) => (presented !== undefined && when(presented) ? crash(name) : key.settle(check, presented, accounts)) }));
 
-/** The presented key as an echoing server might spell it: raw, fully percent-encoded, Base64. */
+const percentEncoded = (key: string): string => Array.from(Buffer.from(key, 'utf8'), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+
+/** The presented key as an echoing server might spell it: raw, fully percent-encoded (once or twice), Base64. */
 export const ECHO_SPELLINGS = {
   raw: (key: string) => key,
-  percent: (key: string) => Array.from(Buffer.from(key, 'utf8'), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+  percent: percentEncoded,
+  /** As a proxy that re-encodes what it forwards spells an encoded key: each `%` becomes `%25`. */
+  'double-percent': (key: string) => percentEncoded(key).replace(/%/g, '%25'),
   base64: (key: string) => Buffer.from(key, 'utf8').toString('base64'),
   /** As a JSON serialiser that escapes some characters spells it inside a string: every third one as `\u00XX`. */
   'json-partial': (key: string) => key.replace(/./g, (c, i: number) => (i % 3 === 0 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c)),
@@ -257,6 +261,13 @@ export const API_KEY_FAULTS = {
     breaks: ['AUTH-13'],
     summary: 'The 401 message echoes the presented key fully percent-encoded (%63%70...)',
     bend: echoIn('message', 'percent'),
+  },
+  // In a header, not the message: a message that varies with the key already fails AUTH-13's
+  // "indistinguishable answers", so only the echo check (holdsSecret) can catch it there.
+  'key-echoed-double-percent': {
+    breaks: ['AUTH-13'],
+    summary: 'The 401 echoes the presented key double-percent-encoded in its WWW-Authenticate challenge (key="%2563%2570...", as a proxy that re-encodes writes it)',
+    bend: echoIn('www-authenticate', 'double-percent'),
   },
   'key-echoed-in-message-base64': {
     breaks: ['AUTH-13'],

@@ -1,9 +1,10 @@
 /**
  * SAFE-01's independent witness: finds secrets in raw bytes without any code of the redactor
  * (helpers/redact.ts), so a blind spot there is not one here. Where the redactor encodes each
- * secret and looks for the encodings, this decodes what it reads (percent-escapes, JSON \u
- * escapes, hex runs, Base64 and base64url runs at every offset, UTF-16 at both byte orders and
- * both alignments) and looks for plain pieces of the secret in each decoded view, case folded.
+ * secret and looks for the encodings, this decodes what it reads (percent-escapes and JSON \u
+ * escapes up to three layers deep, hex runs, Base64 and base64url runs at every offset, UTF-16 at
+ * both byte orders and both alignments) and looks for plain pieces of the secret in each decoded
+ * view, case folded.
  * A piece is PIECE characters of one line of a secret (a PEM's armour and first line are not secret).
  */
 import fs from 'node:fs';
@@ -42,15 +43,61 @@ function piecesOf(secrets: readonly string[]): Set<string> {
   return pieces;
 }
 
-/** The ways the bytes could spell a secret, each decoded to Latin-1 text. */
+/** Layers of escapes peeled: a serialiser's, a proxy's that re-encodes the `%` (`%2563`), a logger's. */
+const ESCAPE_LAYERS = 3;
+
+/** One layer of the escapes serialisers, proxies and loggers write: `%xx`, JSON `\uxxxx`, `\\`, `\/`, `\"`. */
+const ONE_ESCAPE = /%([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})|\\([\\/"])/g;
+
+function unescapeOnce(text: string): string {
+  return text.replace(ONE_ESCAPE, (_m, pct: string | undefined, u: string | undefined, ch: string | undefined) =>
+    pct !== undefined ? String.fromCharCode(parseInt(pct, 16)) : u !== undefined ? String.fromCharCode(parseInt(u, 16)) : ch!,
+  );
+}
+
+/** Hex runs decoded at both alignments, and Base64 or base64url runs at all four, each run once. */
+function decodedRuns(texts: readonly string[]): Array<[string, string]> {
+  const hex = new Set<string>();
+  const b64 = new Set<string>();
+  for (const text of texts) {
+    for (const run of text.match(/[0-9a-fA-F]{24,}/g) ?? []) hex.add(run);
+    for (const run of text.match(/[A-Za-z0-9+/_-]{16,}/g) ?? []) b64.add(run);
+  }
+  const out: Array<[string, string]> = [];
+  if (hex.size > 0) out.push(['hex', [...hex].flatMap((run) => [0, 1].map((s) => Buffer.from(run.slice(s, s + Math.floor((run.length - s) / 2) * 2), 'hex').toString('latin1'))).join('\n')]);
+  if (b64.size > 0) {
+    const decoded: string[] = [];
+    for (const run of b64) {
+      const std = run.replace(/-/g, '+').replace(/_/g, '/');
+      for (let s = 0; s < 4; s++) decoded.push(Buffer.from(std.slice(s, s + Math.floor((std.length - s) / 4) * 4), 'base64').toString('latin1'));
+    }
+    out.push(['Base64 or base64url', decoded.join('\n')]);
+  }
+  return out;
+}
+
+/**
+ * The ways the bytes could spell a secret, each decoded to Latin-1 text. Escapes are peeled a layer
+ * at a time (percent and JSON escapes in the same pass, so a layer of one inside a layer of the
+ * other comes apart too), and hex and Base64 runs are decoded in every layer, so a Base64 value a
+ * URL carries as `%2B`/`%2F` is read as well.
+ */
 function views(data: Buffer): Array<[string, string]> {
   const latin1 = data.toString('latin1');
   const out: Array<[string, string]> = [['raw', latin1]];
   // Terminal colours inside a value split it; a reader that strips them joins it again.
-  if (latin1.includes('\u001b[')) out.push(['raw, colours stripped', latin1.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, 'g'), '')]);
-  if (latin1.includes('%')) out.push(['percent-encoded', latin1.replace(/%([0-9a-fA-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)))]);
-  if (/\\u[0-9a-fA-F]{4}/.test(latin1)) {
-    out.push(['JSON \\u escapes', latin1.replace(/\\u([0-9a-fA-F]{4})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)))]);
+  let text = latin1;
+  if (latin1.includes('\u001b[')) {
+    text = latin1.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, 'g'), '');
+    out.push(['raw, colours stripped', text]);
+  }
+  const layers = text === latin1 ? [text] : [latin1, text];
+  for (let layer = 1; layer <= ESCAPE_LAYERS; layer++) {
+    const peeled = unescapeOnce(text);
+    if (peeled === text) break;
+    out.push([layer === 1 ? 'percent or JSON escapes' : `percent or JSON escapes, ${layer} layers`, peeled]);
+    layers.push(peeled);
+    text = peeled;
   }
   // An ASCII secret in UTF-16 has a zero byte beside each character: without zeros there is none.
   if (data.includes(0)) {
@@ -60,20 +107,7 @@ function views(data: Buffer): Array<[string, string]> {
       out.push([`UTF-16BE (offset ${shift})`, Buffer.from(part).swap16().toString('utf16le')]);
     }
   }
-  const hexRuns = latin1.match(/[0-9a-fA-F]{24,}/g) ?? [];
-  if (hexRuns.length > 0) {
-    out.push(['hex', hexRuns.flatMap((run) => [0, 1].map((s) => Buffer.from(run.slice(s, s + Math.floor((run.length - s) / 2) * 2), 'hex').toString('latin1'))).join('\n')]);
-  }
-  const b64Runs = latin1.match(/[A-Za-z0-9+/_-]{16,}/g) ?? [];
-  if (b64Runs.length > 0) {
-    const decoded: string[] = [];
-    for (const run of b64Runs) {
-      const std = run.replace(/-/g, '+').replace(/_/g, '/');
-      for (let s = 0; s < 4; s++) decoded.push(Buffer.from(std.slice(s, s + Math.floor((std.length - s) / 4) * 4), 'base64').toString('latin1'));
-    }
-    out.push(['Base64 or base64url', decoded.join('\n')]);
-  }
-  return out;
+  return [...out, ...decodedRuns(layers)];
 }
 
 function holdsPiece(text: string, pieces: Set<string>): boolean {

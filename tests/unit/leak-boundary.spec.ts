@@ -22,6 +22,11 @@ const PEM = `-----BEGIN PRIVATE KEY-----\n${'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKc
 const SECRETS = [KEY, PEM];
 const bytes = Buffer.from(KEY, 'utf8');
 const pct = (upper: boolean): string => Array.from(bytes, (b) => `%${b.toString(16).padStart(2, '0')}`).join('')[upper ? 'toUpperCase' : 'toLowerCase']();
+/** Every character percent-encoded, as an encoder that escapes everything (or a second pass over `%XX`) writes it. */
+const percentAll = (text: string, upper = true): string => Array.from(Buffer.from(text, 'latin1'), (b) => `%${b.toString(16).padStart(2, '0')[upper ? 'toUpperCase' : 'toLowerCase']()}`).join('');
+/** A proxy that re-encodes what it forwards escapes only the `%` of each escape. */
+const reencoded = (text: string, times: number): string => text.replace(/%/g, `%${'25'.repeat(times)}`);
+const jsonEscaped = (text: string): string => text.replace(/./g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** The key planted in each encoding SAFE-01 names, each as the bytes a sink might write. */
 const PLANTS: Record<string, Buffer> = {
@@ -36,6 +41,17 @@ const PLANTS: Record<string, Buffer> = {
   'JSON \\u escapes': Buffer.from(JSON.stringify({ k: KEY }).replace(/[a-z0-9_]/gi, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`)),
   'JSON \\u escapes of some characters only': Buffer.from(`{"k":"${KEY.replace(/[a-z0-9_]/gi, (c, i: number) => (i % 3 === 0 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c))}"}`),
   'percent-encoding of some characters only': Buffer.from(`Location: /x?q=${KEY.replace(/./g, (c, i: number) => (i % 5 === 0 ? `%${c.charCodeAt(0).toString(16).toUpperCase()}` : c))}`),
+  'percent-encoded twice, upper hex (a proxy that re-encodes: %2563)': Buffer.from(`Location: /v1/x?k=${reencoded(pct(true), 1)}`),
+  'percent-encoded twice, lower hex': Buffer.from(`?k=${reencoded(pct(false), 1)}`),
+  'percent-encoded three times': Buffer.from(`?k=${reencoded(pct(true), 2)}`),
+  'percent-encoded twice, every character (%25%36%33)': Buffer.from(`?k=${percentAll(pct(true))}`),
+  'percent-encoded three times, every character, lower hex': Buffer.from(`?k=${percentAll(percentAll(pct(false), false), false)}`),
+  'percent layers mixed, none to three per character': Buffer.from(`?k=${KEY.replace(/./g, (c, i: number) => (i % 4 === 0 ? c : reencoded(percentAll(c, i % 2 === 0), (i % 4) - 1)))}`),
+  'percent-encoded twice, the key in another case': Buffer.from(`?k=${reencoded(percentAll(KEY.toUpperCase()), 1)}`),
+  'percent-encoded JSON \\u escapes (%5Cu0063)': Buffer.from(`?msg=${encodeURIComponent(jsonEscaped(KEY))}`),
+  'percent-encoded JSON \\u escapes, every character': Buffer.from(`?msg=${percentAll(jsonEscaped(KEY), false)}`),
+  'JSON \\u escapes of a percent-encoded key': Buffer.from(`{"k":"${jsonEscaped(pct(true))}"}`),
+  'JSON \\u escapes serialised twice (\\\\u0063)': Buffer.from(JSON.stringify({ body: JSON.stringify({ k: jsonEscaped(KEY) }) })),
   Base64: Buffer.from(`WWW-Authenticate: ApiKey ${Buffer.from(KEY).toString('base64')}`),
   'Base64 at offset 1': Buffer.from(`v=${Buffer.from(`x${KEY}`).toString('base64')}`),
   'Base64 at offset 2': Buffer.from(`v=${Buffer.from(`xy${KEY}`).toString('base64')}`),
@@ -43,9 +59,13 @@ const PLANTS: Record<string, Buffer> = {
   base64url: Buffer.from(`v=${Buffer.from(`?>${KEY}`).toString('base64url')}`),
   'Basic-auth style KEY:': Buffer.from(`Authorization: Basic ${Buffer.from(`${KEY}:`).toString('base64')}`),
   'Basic-auth style :KEY': Buffer.from(`Authorization: Basic ${Buffer.from(`:${KEY}`).toString('base64')}`),
+  'base64url of KEY:': Buffer.from(`v=${Buffer.from(`${KEY}:`).toString('base64url')}`),
+  'base64url of :KEY': Buffer.from(`v=${Buffer.from(`:${KEY}`).toString('base64url')}`),
+  'hex of the key in another case': Buffer.from(`id=${Buffer.from(KEY.toUpperCase()).toString('hex')}`),
   'UTF-16LE': Buffer.concat([Buffer.from('\ufeff', 'utf16le'), Buffer.from(`key ${KEY}`, 'utf16le')]),
   'UTF-16BE': Buffer.from(`key ${KEY}`, 'utf16le').swap16(),
   'UTF-16LE at an odd offset': Buffer.concat([Buffer.from('x'), Buffer.from(KEY, 'utf16le')]),
+  'UTF-16BE, the key in another case': Buffer.from(KEY.toUpperCase(), 'utf16le').swap16(),
   'a PEM line inside JSON': Buffer.from(JSON.stringify({ pem: PEM })),
   'a PEM in Base64': Buffer.from(Buffer.from(PEM).toString('base64')),
 };
@@ -78,7 +98,7 @@ test.describe('the leak detector proves the redactor, and can fail', () => {
   test('SAFE-01 the detector does not cry wolf on text that holds no secret', SAFE01, () => {
     // Same prefix and first random characters in another case: a never-issued key of the same kind.
     const other = `${KEY.slice(0, 12).toUpperCase()}a1Bb2Cc3Dd4Ee5Ff6Gg7Hh8Ii9`;
-    const clean = [other, Buffer.from(other).toString('base64'), Buffer.from(other).toString('hex'), '[redacted …g9Sa0Pm]'.slice(0, 15), `X-API-Key: [redacted …${KEY.slice(-4)}]`].join('\n');
+    const clean = [other, Buffer.from(other).toString('base64'), Buffer.from(other).toString('hex'), reencoded(percentAll(other), 2), jsonEscaped(encodeURIComponent(other)), '[redacted …g9Sa0Pm]'.slice(0, 15), `X-API-Key: [redacted …${KEY.slice(-4)}]`].join('\n');
     expect(leakedEncodings(clean, SECRETS)).toEqual([]);
     expect(leakedEncodings(Buffer.from(clean, 'utf16le'), SECRETS)).toEqual([]);
   });

@@ -264,6 +264,7 @@ const PROBES: Record<FaultName, (k: Kit) => Promise<boolean>> = {
   },
   'key-echoed-in-message': echoProbe((r) => String(bodyOf(r).message), 'raw'),
   'key-echoed-in-message-percent': echoProbe((r) => String(bodyOf(r).message), 'percent'),
+  'key-echoed-double-percent': echoProbe((r) => String(r.headers['www-authenticate']), 'double-percent'),
   'key-echoed-in-message-base64': echoProbe((r) => String(bodyOf(r).message), 'base64'),
   'key-echoed-in-message-json-escaped': echoProbe((r) => r.text, 'json-partial'),
   'key-echoed-in-www-authenticate': echoProbe((r) => String(r.headers['www-authenticate']), 'raw'),

@@ -14,7 +14,7 @@ import { answerLines, exchangeText } from './transcript';
 
 export { GuardError } from './egress';
 
-export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
 
 export interface Call {
   method?: Method;

@@ -27,12 +27,12 @@ import type { RequestCap } from './request-ledger';
 import { keyedRequestRefusal, type KeyedAllowlist } from './spend-guard';
 
 /** The most decoded body bytes read from one answer (SAFE-08); past it the check that asked fails. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 /** Decoded bytes per received byte past which an answer is a compression bomb, judged once this much is decoded. */
 const MAX_EXPANSION = 200;
 const EXPANSION_FLOOR_BYTES = 64 * 1024;
 /** One exchange's deadline when the caller gives none. */
-export const DEFAULT_DEADLINE_MS = 15_000;
+const DEFAULT_DEADLINE_MS = 15_000;
 
 export type HeaderLines = Array<[string, string]>;
 
@@ -178,7 +178,7 @@ export class Egress {
  * NODE_EXTRA_CA_CERTS (which Node adds to its default store) widens nothing unseen: a private CA
  * is trusted only through CARDPLUSPAY_CA_FILE.
  */
-export function trustedCas(caPem: string | undefined): string[] {
+function trustedCas(caPem: string | undefined): string[] {
   return caPem ? [...tls.rootCertificates, caPem] : [...tls.rootCertificates];
 }
 
@@ -297,7 +297,7 @@ function sentLines(req: http.ClientRequest, given: HeaderLines): HeaderLines {
 }
 
 /** Node's words for a certificate that does not verify (TLS-01 failing), not a network failure. */
-export const CERTIFICATE = /CERT_|certificate|self[- ]signed|UNABLE_TO_(GET|VERIFY)|ERR_TLS_CERT_ALTNAME_INVALID|Hostname\/IP does not match/i;
+const CERTIFICATE = /CERT_|certificate|self[- ]signed|UNABLE_TO_(GET|VERIFY)|ERR_TLS_CERT_ALTNAME_INVALID|Hostname\/IP does not match/i;
 
 const UNREACHABLE: ReadonlyArray<[RegExp, string]> = [
   [/ECONNREFUSED/, 'connection refused'],

@@ -5,7 +5,7 @@
  */
 
 /** Statuses that mean "not now" rather than "no": waited out, then "not judged". */
-export const WAIT_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+const WAIT_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 
 const MAX_RETRY_AFTER_MS = 60_000;
 const BACKOFF_BASE_MS = 1_000;

@@ -12,7 +12,7 @@ import type { PreflightResult } from '../settings';
 
 
 /** How long the preflight waits for a complete answer. */
-export const PREFLIGHT_DEADLINE_MS = 10_000;
+const PREFLIGHT_DEADLINE_MS = 10_000;
 
 export async function preflight(egress: Egress, baseUrl: string, deadlineMs = PREFLIGHT_DEADLINE_MS): Promise<PreflightResult> {
   const started = Date.now();

@@ -35,7 +35,7 @@ export function argumentProblems(argv: readonly string[], env: NodeJS.ProcessEnv
 }
 
 /** Ways of running the config in which the reporters, limits or exit status would not hold. */
-export function modeProblems(argv: readonly string[], env: NodeJS.ProcessEnv): string[] {
+function modeProblems(argv: readonly string[], env: NodeJS.ProcessEnv): string[] {
   const interactive = argv.find((a) => /^--(ui|ui-host|ui-port|debug)(=|$)/.test(a)) ?? (argv.includes('test-server') || argv.includes('run-test-mcp-server') ? 'an IDE test server' : undefined) ?? (env.PWDEBUG ? 'PWDEBUG' : undefined);
   if (!interactive) return [];
   return [
@@ -44,7 +44,7 @@ export function modeProblems(argv: readonly string[], env: NodeJS.ProcessEnv): s
 }
 
 /** Validates the user's environment as given; returns the problems (none: the run may start). */
-export function settingsProblems(env: NodeJS.ProcessEnv): string[] {
+function settingsProblems(env: NodeJS.ProcessEnv): string[] {
   const problems = internalSetFromOutside(env);
   const userEnv = Object.fromEntries(Object.entries(env).filter(([name]) => !isInternal(name)));
   try {
@@ -89,7 +89,7 @@ export function runClock(env: NodeJS.ProcessEnv = process.env, now = Date.now(),
 }
 
 /** In a Playwright worker, the config is loaded again: only the output boundary is armed there. */
-export function isWorkerProcess(env: NodeJS.ProcessEnv = process.env): boolean {
+function isWorkerProcess(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.TEST_WORKER_INDEX !== undefined;
 }
 

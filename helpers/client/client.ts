@@ -128,13 +128,11 @@ export class ApiClient {
   private async once(request: Parameters<Egress['exchange']>[0], what: string): Promise<Reply> {
     let answer: WireAnswer;
     try {
-      answer = await this.egress.exchange(request);
-    } catch (error) {
       // A request that left counts, answered or not; one a guard, the cap or the run's end kept back does not.
-      if (error instanceof EgressError && error.kind !== 'request-cap' && error.kind !== 'run-deadline') this.options.onRequest?.();
+      answer = await this.egress.exchange({ ...request, onSent: this.options.onRequest });
+    } catch (error) {
       throw this.failure(error, what);
     }
-    this.options.onRequest?.();
     const reply = toReply(answer, request.url.href);
     await attachExchange(request.method, request.url, answer.sent, request.body, reply, request.target);
     return reply;

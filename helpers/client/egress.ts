@@ -86,6 +86,8 @@ export interface WireRequest {
   body?: string;
   /** This exchange's wall-clock deadline; capped by the run's. */
   deadlineMs?: number;
+  /** Called once the guards and the cap have let it go, as it leaves: what the run's request count counts. */
+  onSent?: () => void;
 }
 
 export interface WireAnswer {
@@ -274,6 +276,7 @@ function send(request: WireRequest, deadlineMs: number, deadlineWhy: string, tls
       });
       body.on('end', () => finish(undefined, { status: res.statusCode ?? 0, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks), sent: sentLines(req, request.headerLines), ms: Date.now() - started }));
     });
+    request.onSent?.();
     req.end(request.body);
   });
 }

@@ -4,8 +4,14 @@
  * The same table is the allowlist of requests that may carry a configured key (SAFE-03): the
  * routes of the entries that do not spend (helpers/client/spend-guard.ts).
  */
-import type { Call } from './client/client';
-import type { Settings } from './settings';
+
+/** A request to an endpoint, as the client's `send` takes it (helpers/client/client.ts, Call). */
+export interface EndpointCall {
+  method?: 'GET' | 'POST' | 'PUT';
+  /** Relative to the base URL, no leading slash. */
+  path: string;
+  json?: unknown;
+}
 
 /** Where a server routes an endpoint, as the key allowlist reads it: byte for byte. */
 export interface Route {
@@ -29,7 +35,7 @@ export interface Endpoint {
   spends: boolean;
   /** Its route; the routes of the entries that do not spend are all a configured key may go to. */
   route: (challenge: ChallengeRoute) => Route;
-  call: (settings: Settings) => Omit<Call, 'headers'>;
+  call: (settings: { challenge: ChallengeRoute & { method: 'GET' | 'POST' | 'PUT' } }) => EndpointCall;
 }
 
 /** An order id in `GET orders/{id}`, as a regular expression's source: 1 to 64 letters, digits, `_` or `-`. */
@@ -47,12 +53,12 @@ const NO_SUCH_ITEM = 'CONFORMANCE-NO-SUCH-ITEM-0000';
 export const NO_SUCH_ORDER = '999999999';
 
 /** GET orders/{id} for one order. */
-export function orderCall(id: string): Omit<Call, 'headers'> {
+export function orderCall(id: string): EndpointCall {
   return { method: 'GET', path: `orders/${encodeURIComponent(id)}` };
 }
 
 /** POST orders/check for one unit of an item: a stock check, which spends nothing. */
-export function stockCheckCall(itemCode: string): Omit<Call, 'headers'> {
+export function stockCheckCall(itemCode: string): EndpointCall {
   return { method: 'POST', path: 'orders/check', json: { item_id: itemCode, quantity: 1 } };
 }
 

@@ -5,12 +5,12 @@
  * wait out 429 and 503 politely (politeness.ts), attach a redacted transcript of each exchange to
  * the running test, and end a check that cannot be judged as such (not-judged.ts).
  */
-import { test } from '@playwright/test';
 import { redactor } from '../redact';
-import { Egress, EgressError, GuardError, type HeaderLines, type WireAnswer } from './egress';
+import { GuardError, type Egress } from './egress';
+import { EgressError, type HeaderLines, type WireAnswer } from './wire';
 import { notJudged } from './not-judged';
 import { politely, waitReason, type RetryDelay } from './politeness';
-import { answerLines, exchangeText } from './transcript';
+import { attachExchange, inStep, relativeForTitle } from './transcript';
 
 export { GuardError } from './egress';
 
@@ -217,43 +217,4 @@ function toReply(answer: WireAnswer, url: string): Reply {
     json = undefined;
   }
   return { status: answer.status, headers, setCookies, contentType: headers['content-type'] ?? '', text, json, url, ms: answer.ms };
-}
-
-/**
- * Runs one exchange as a report step named after it (`GET /v1/balance`), so the report reads as
- * the story of the test: each request with its redacted transcript inside, then the checks.
- * Outside a test (a fixture's setup, a script) it just runs.
- */
-function inStep<T>(title: string, body: () => Promise<T>): Promise<T> {
-  try {
-    test.info();
-  } catch {
-    return body();
-  }
-  return test.step(title, body, { box: true });
-}
-
-/** Attaches a redacted transcript of one exchange (every header field that went) to the running test, if there is one. */
-async function attachExchange(method: string, url: URL, headers: HeaderLines, payload: string | undefined, reply: Reply, target?: string): Promise<void> {
-  let info: ReturnType<typeof test.info>;
-  try {
-    info = test.info();
-  } catch {
-    return;
-  }
-  const sent = [`→ ${method} ${target === undefined ? url.href : `${url.origin}${target}`}`, ...headers.map(([n, v]) => `${n}: ${printable(v)}`)];
-  if (payload !== undefined) sent.push('', payload);
-  const transcript = redactor.redact(exchangeText(sent, answerLines(`← ${reply.status} (${reply.ms} ms)`, reply.headers, reply.text)));
-  await info.attach(`${method} ${relativeForTitle(url, target)} → ${reply.status}`, { body: transcript, contentType: 'text/plain' });
-}
-
-/** Shows control and non-ASCII characters so a reviewer sees what was sent (a NBSP, a tab). */
-function printable(value: string): string {
-  return value.replace(/[^\x20-\x7e]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
-
-/** The path for a step title; a verbatim target is shown as spelt, since its spelling is the point. */
-function relativeForTitle(url: URL, target?: string): string {
-  const [path, query] = target === undefined ? [url.pathname, url.search] : [target.replace(/\?.*$/s, ''), target.includes('?') ? '?' : ''];
-  return redactor.redact(`${url.protocol === 'http:' ? 'http:' : ''}${path}${query ? '?…' : ''}`);
 }

@@ -1,10 +1,13 @@
 /**
- * The text of one exchange as the report shows it: what was sent, what came back (the body cut to
- * size: the target is untrusted and may answer with megabytes), and any closing notes. Callers
- * redact the result before it reaches a sink.
+ * What the report shows of the exchanges: each request as a step named after it, with a redacted
+ * transcript of what was sent and what came back (the body cut to size: the target is untrusted and
+ * may answer with megabytes), and the `observed` step of a check that observes rather than asserts.
+ * Everything passes the redactor before it reaches the report.
  */
-
+import { test } from '@playwright/test';
 import { cutText, MAX_SHOWN_CHARS } from '../bounded';
+import { redactor } from '../redact';
+import type { HeaderLines } from './wire';
 
 /** The received half: status line, header lines, a blank line, the body; each value cut to size (SAFE-08). */
 export function answerLines(statusLine: string, headers: Record<string, string>, text: string): string[] {
@@ -14,4 +17,54 @@ export function answerLines(statusLine: string, headers: Record<string, string>,
 /** Sent lines, received lines and notes, each part separated by a blank line. */
 export function exchangeText(sent: readonly string[], received: readonly string[], ...notes: string[]): string {
   return `${[sent.join('\n'), received.join('\n'), ...notes].join('\n\n')}\n`;
+}
+
+/**
+ * Runs one exchange as a report step named after it (`GET /v1/balance`), so the report reads as
+ * the story of the test: each request with its redacted transcript inside, then the checks.
+ * Outside a test (a fixture's setup, a script) it just runs.
+ */
+export function inStep<T>(title: string, body: () => Promise<T>): Promise<T> {
+  try {
+    test.info();
+  } catch {
+    return body();
+  }
+  return test.step(title, body, { box: true });
+}
+
+/** Attaches a redacted transcript of one exchange (every header field that went) to the running test, if there is one. */
+export async function attachExchange(method: string, url: URL, headers: HeaderLines, payload: string | undefined, reply: { status: number; ms: number; headers: Record<string, string>; text: string }, target?: string): Promise<void> {
+  let info: ReturnType<typeof test.info>;
+  try {
+    info = test.info();
+  } catch {
+    return;
+  }
+  const sent = [`→ ${method} ${target === undefined ? url.href : `${url.origin}${target}`}`, ...headers.map(([n, v]) => `${n}: ${printable(v)}`)];
+  if (payload !== undefined) sent.push('', payload);
+  const transcript = redactor.redact(exchangeText(sent, answerLines(`← ${reply.status} (${reply.ms} ms)`, reply.headers, reply.text)));
+  await info.attach(`${method} ${relativeForTitle(url, target)} → ${reply.status}`, { body: transcript, contentType: 'text/plain' });
+}
+
+/** Shows control and non-ASCII characters so a reviewer sees what was sent (a NBSP, a tab). */
+function printable(value: string): string {
+  return value.replace(/[^\x20-\x7e]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** The path for a step title; a verbatim target is shown as spelt, since its spelling is the point. */
+export function relativeForTitle(url: URL, target?: string): string {
+  const [path, query] = target === undefined ? [url.pathname, url.search] : [target.replace(/\?.*$/s, ''), target.includes('?') ? '?' : ''];
+  return redactor.redact(`${url.protocol === 'http:' ? 'http:' : ''}${path}${query ? '?…' : ''}`);
+}
+
+/**
+ * Makes what a transport check saw visible: an `observed` annotation (the HTML report, JUnit
+ * properties, an Allure step) and an attachment with the details. Everything passes the redactor.
+ */
+export async function observe(summary: string, details?: string): Promise<void> {
+  const info = test.info();
+  const line = redactor.redact(summary);
+  info.annotations.push({ type: 'observed', description: line });
+  await info.attach('observed', { body: redactor.redact(details ? `${line}\n\n${details}` : `${line}\n`), contentType: 'text/plain' });
 }

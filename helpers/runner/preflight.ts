@@ -7,7 +7,8 @@
  * failing. No key is sent.
  */
 import { USER_AGENT } from '../client/client';
-import { EgressError, type Egress } from '../client/egress';
+import type { Egress } from '../client/egress';
+import { EgressError } from '../client/wire';
 import type { PreflightResult } from '../settings';
 
 

@@ -14,7 +14,7 @@ import { expect401 } from '../expectations';
 import { readJsonPointer } from '../json-pointer';
 import { redactor } from '../redact';
 import { signChallenge } from './signer';
-import { observe } from '../client/observe';
+import { observe } from '../client/transcript';
 
 /** Why a SIGN check is skipped when the settings name no signing account. */
 export const NO_SIGNING_ACCOUNT = 'CARDPLUSPAY_SIGNING_API_KEY is not set: there is no signing account to sign requests with';

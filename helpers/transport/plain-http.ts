@@ -5,7 +5,8 @@
  * configured one over plain HTTP.
  */
 import { expect } from '@playwright/test';
-import { EgressError, GuardError, type Egress } from '../client/egress';
+import { GuardError, type Egress } from '../client/egress';
+import { EgressError } from '../client/wire';
 import { answerLines, exchangeText } from '../client/transcript';
 import { canaryKey } from '../keys';
 import { fingerprint, type MockControl } from '../mock-control';

@@ -5,7 +5,8 @@
  * The handshakes go through the one egress (helpers/client/egress.ts): certificate checks are on
  * and nothing can turn them off; trust comes from Node's root store plus CARDPLUSPAY_CA_FILE.
  */
-import type { Egress, HandshakeResult, PeerCertificate } from '../client/egress';
+import type { Egress } from '../client/egress';
+import type { HandshakeResult, PeerCertificate } from '../client/handshake';
 
 export type LegacyTlsVersion = 'TLSv1' | 'TLSv1.1';
 

@@ -3,7 +3,7 @@ import { expect, requirement, test } from '../../helpers/fixtures';
 import { wellFormedLike } from '../../helpers/keys';
 import { readJsonPointer } from '../../helpers/json-pointer';
 import { challengeIn } from '../../helpers/signing/session';
-import { observe } from '../../helpers/client/observe';
+import { observe } from '../../helpers/client/transcript';
 
 test('SIGN-01 the challenge endpoint gives the signing account a challenge in a success envelope', requirement('SIGN-01', 'success-envelope'), async ({ signing, settings }) => {
   const reply = await test.step('request a challenge', () => signing.requestChallenge());

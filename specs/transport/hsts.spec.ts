@@ -1,6 +1,6 @@
 import { expect, requirement, test } from '../../helpers/fixtures';
 import type { Keys } from '../../helpers/keys';
-import { observe } from '../../helpers/client/observe';
+import { observe } from '../../helpers/client/transcript';
 import { hstsVerdict } from '../../helpers/transport/hsts';
 
 const ANSWERS = [

@@ -1,6 +1,6 @@
 import tls from 'node:tls';
 import { expect, requirement, test } from '../../helpers/fixtures';
-import { observe } from '../../helpers/client/observe';
+import { observe } from '../../helpers/client/transcript';
 import { describeHandshake } from '../../helpers/transport/tls-versions';
 
 test('TLS-01 the base URL uses https:', requirement('TLS-01', 'https-scheme'), async ({ settings }) => {

@@ -1,7 +1,7 @@
 import { ENDPOINTS } from '../../helpers/endpoints';
 import { expect, requirement, test } from '../../helpers/fixtures';
 import { fingerprint } from '../../helpers/mock-control';
-import { observe } from '../../helpers/client/observe';
+import { observe } from '../../helpers/client/transcript';
 import { canaryFor, expectOnlyCanaryOverHttp, probePlainHttp } from '../../helpers/transport/plain-http';
 
 for (const endpoint of ENDPOINTS) {

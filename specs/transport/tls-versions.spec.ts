@@ -1,5 +1,5 @@
 import { expect, requirement, test } from '../../helpers/fixtures';
-import { observe } from '../../helpers/client/observe';
+import { observe } from '../../helpers/client/transcript';
 import { describeHandshake, LEGACY_CLIENT_CIPHERS, LEGACY_TLS_VERSIONS, probeLegacyTls } from '../../helpers/transport/tls-versions';
 
 for (const v of LEGACY_TLS_VERSIONS) {

@@ -7,7 +7,7 @@ import { expect, test } from '@playwright/test';
 import { HTTP_OUTCOMES, type HttpOutcome } from '../../helpers/settings';
 import { HSTS_MIN_MAX_AGE, hstsVerdict, parseHsts } from '../../helpers/transport/hsts';
 import { classifyPlainHttp, type PlainHttpExchange } from '../../helpers/transport/plain-http';
-import type { HandshakeResult } from '../../helpers/client/egress';
+import type { HandshakeResult } from '../../helpers/client/handshake';
 import { classifyLegacyHandshake, type LegacyVerdict } from '../../helpers/transport/tls-versions';
 
 const req = (id: string) => ({ annotation: [{ type: 'requirement', description: id }] });

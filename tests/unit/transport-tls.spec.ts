@@ -10,7 +10,8 @@ import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
 import { expect, test } from '@playwright/test';
-import { Egress, type HandshakeOptions, type HandshakeResult } from '../../helpers/client/egress';
+import { Egress } from '../../helpers/client/egress';
+import type { HandshakeOptions, HandshakeResult } from '../../helpers/client/handshake';
 import { classifyLegacyHandshake, LEGACY_TLS_VERSIONS, probeLegacyTls as probeThrough } from '../../helpers/transport/tls-versions';
 import { unitTls } from '../unit-tls';
 

@@ -5,7 +5,7 @@
  * routes of the entries that do not spend (helpers/client/spend-guard.ts).
  */
 import type { Call } from './client/client';
-import type { Settings } from './settings';
+import type { Settings } from './settings/settings';
 
 /** Where a server routes an endpoint, as the key allowlist reads it: byte for byte. */
 export interface Route {

@@ -8,7 +8,7 @@
  */
 import { USER_AGENT } from '../client/client';
 import { EgressError, type Egress } from '../client/egress';
-import type { PreflightResult } from '../settings';
+import type { PreflightResult } from '../settings/internal';
 
 
 /** How long the preflight waits for a complete answer. */

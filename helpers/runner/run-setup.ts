@@ -7,10 +7,10 @@
  * of the process; in every process (runner and workers) it arms the output boundary first.
  */
 import { armOutputBoundary } from '../output-boundary';
-import { internalSetFromOutside, isInternal } from '../settings/internal';
+import { internalSetFromOutside, isInternal, runDeadlineEnv, runDeadlineIn } from '../settings/internal';
 import { KEY_NAMES } from '../settings/secrets';
 import { loadSettings, SettingsError } from '../settings/settings';
-import { runDeadlineEnv, runDeadlineIn, runLimits, type RunLimits } from '../settings/limits';
+import { runLimits, type RunLimits } from '../settings/limits';
 
 /** Settings that describe a real target; with the embedded mock they would be silently ignored. */
 const TARGET_ONLY = [...KEY_NAMES, 'CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE', 'CARDPLUSPAY_SECOND_SIGNING_PRIVATE_KEY_FILE', 'CARDPLUSPAY_HTTP_URL', 'CARDPLUSPAY_CA_FILE'];

@@ -1,34 +1,50 @@
-/** The names of the settings a user may give. */
+/**
+ * The catalogue of settings a user may give, in the order loadSettings reads them (so refusals
+ * come out in that order): each entry names its variable, its meaning and its default, which
+ * docs/settings.md shows, and parses it. A rule across settings stands where it is checked.
+ */
+import { API_KEY, INACTIVE_API_KEY, KEYS_OF_THEIR_OWN, SECOND_API_KEY, SECOND_SIGNING_API_KEY, SECOND_SIGNING_PRIVATE_KEY_FILE, SIGNING_API_KEY, SIGNING_PRIVATE_KEY_FILE } from './accounts';
+import { CHALLENGE_METHOD, CHALLENGE_PATH, CHALLENGE_POINTER, CHALLENGE_TTL_SECONDS } from './challenge';
+import { BASE_URL, CA_FILE, HTTP_URL } from './connection';
+import { DUPLICATE_FIELDS, FAIL_ON_SHOULD, HEADER_NAME_CASE, HTTP_ACCEPT, PADDED_KEY, ROOT_PROTECTED, RUN_SLOW } from './expectations';
+import { MAX_REQUESTS, RATE_LIMIT_BUDGET_SECONDS, TEST_TIMEOUT_SECONDS, TIMEOUT_SECONDS, WORKERS } from './limits';
+import type { Rule, Setting } from './parse';
 
 /** What every setting's name starts with. */
 export const SETTING_PREFIX = 'CARDPLUSPAY_';
 
-/** Every variable the suite reads; anything else named CARDPLUSPAY_* is refused as a likely typo. */
-export const SETTING_NAMES = [
-  'CARDPLUSPAY_BASE_URL',
-  'CARDPLUSPAY_API_KEY',
-  'CARDPLUSPAY_INACTIVE_API_KEY',
-  'CARDPLUSPAY_SECOND_API_KEY',
-  'CARDPLUSPAY_SIGNING_API_KEY',
-  'CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE',
-  'CARDPLUSPAY_SECOND_SIGNING_API_KEY',
-  'CARDPLUSPAY_SECOND_SIGNING_PRIVATE_KEY_FILE',
-  'CARDPLUSPAY_CHALLENGE_PATH',
-  'CARDPLUSPAY_CHALLENGE_METHOD',
-  'CARDPLUSPAY_CHALLENGE_POINTER',
-  'CARDPLUSPAY_CHALLENGE_TTL_SECONDS',
-  'CARDPLUSPAY_RUN_SLOW',
-  'CARDPLUSPAY_HTTP_URL',
-  'CARDPLUSPAY_CA_FILE',
-  'CARDPLUSPAY_ROOT_PROTECTED',
-  'CARDPLUSPAY_HEADER_NAME_CASE',
-  'CARDPLUSPAY_PADDED_KEY',
-  'CARDPLUSPAY_HTTP_ACCEPT',
-  'CARDPLUSPAY_DUPLICATE_FIELDS',
-  'CARDPLUSPAY_FAIL_ON_SHOULD',
-  'CARDPLUSPAY_WORKERS',
-  'CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS',
-  'CARDPLUSPAY_TEST_TIMEOUT_SECONDS',
-  'CARDPLUSPAY_TIMEOUT_SECONDS',
-  'CARDPLUSPAY_MAX_REQUESTS',
-] as const;
+export const CATALOGUE: ReadonlyArray<Setting | Rule> = [
+  BASE_URL,
+  API_KEY,
+  INACTIVE_API_KEY,
+  SECOND_API_KEY,
+  SIGNING_API_KEY,
+  SIGNING_PRIVATE_KEY_FILE,
+  SECOND_SIGNING_API_KEY,
+  SECOND_SIGNING_PRIVATE_KEY_FILE,
+  KEYS_OF_THEIR_OWN,
+  CHALLENGE_PATH,
+  CHALLENGE_METHOD,
+  CHALLENGE_POINTER,
+  CHALLENGE_TTL_SECONDS,
+  HTTP_URL,
+  CA_FILE,
+  HTTP_ACCEPT,
+  WORKERS,
+  TEST_TIMEOUT_SECONDS,
+  RATE_LIMIT_BUDGET_SECONDS,
+  TIMEOUT_SECONDS,
+  MAX_REQUESTS,
+  RUN_SLOW,
+  ROOT_PROTECTED,
+  HEADER_NAME_CASE,
+  PADDED_KEY,
+  DUPLICATE_FIELDS,
+  FAIL_ON_SHOULD,
+];
+
+/** The settings of the catalogue, without its rules: what docs/settings.md lists. */
+const SETTINGS: readonly Setting[] = CATALOGUE.filter((entry): entry is Setting => 'name' in entry);
+
+/** Every variable a user may give; anything else named CARDPLUSPAY_* is refused as a likely typo. */
+export const SETTING_NAMES: readonly string[] = SETTINGS.map((s) => s.name);

@@ -44,7 +44,7 @@ export const CATALOGUE: ReadonlyArray<Setting | Rule> = [
 ];
 
 /** The settings of the catalogue, without its rules: what docs/settings.md lists. */
-const SETTINGS: readonly Setting[] = CATALOGUE.filter((entry): entry is Setting => 'name' in entry);
+export const SETTINGS: readonly Setting[] = CATALOGUE.filter((entry): entry is Setting => 'name' in entry);
 
 /** Every variable a user may give; anything else named CARDPLUSPAY_* is refused as a likely typo. */
 export const SETTING_NAMES: readonly string[] = SETTINGS.map((s) => s.name);

@@ -28,7 +28,7 @@ export type DuplicateFields = (typeof DUPLICATE_FIELD_ANSWERS)[number];
 
 export const HTTP_ACCEPT: Setting = {
   name: 'CARDPLUSPAY_HTTP_ACCEPT',
-  meaning: 'TLS-02 outcomes that count as conformant (see Transport)',
+  meaning: 'TLS-02 outcomes that count as conformant (see Transport in README.md)',
   default: `\`${DEFAULT_HTTP_ACCEPT.join(',')}\``,
   parse(raw, { refuse }) {
     if (raw === undefined || raw.trim() === '') return { httpAccept: new Set(DEFAULT_HTTP_ACCEPT) };

@@ -1,6 +1,7 @@
 /** The egress for one configured target, from its settings: what the fixtures and the preflight share. */
 import fs from 'node:fs';
-import { secretsOf, type Settings } from '../settings';
+import { secretsOf } from '../settings/secrets';
+import type { Settings } from '../settings/settings';
 import { Egress } from './egress';
 import type { RequestCap } from './request-ledger';
 

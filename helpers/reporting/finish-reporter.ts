@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import type { FullResult, Reporter } from '@playwright/test/reporter';
-import { runFacts } from '../settings';
+import { runFacts } from '../settings/run-facts';
 import { discardStaged, promoteStaged } from './staged-outputs';
 import { exitCodeFor, type Summary } from './summary';
 

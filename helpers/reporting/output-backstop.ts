@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, Reporter } from '@playwright/test/reporter';
-import { secretsFromEnv } from '../settings';
+import { secretsFromEnv } from '../settings/secrets';
 import { redactor, type Redactor } from '../redact';
 
 /** What the self-test looks for in a run's output: a sink that needed the backstop. */

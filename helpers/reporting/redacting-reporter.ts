@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, Reporter, Suite, TestCase, TestError, TestResult, TestStep } from '@playwright/test/reporter';
-import { secretsFromEnv } from '../settings';
+import { secretsFromEnv } from '../settings/secrets';
 import { redactor } from '../redact';
 
 type Annotation = TestCase['annotations'][number];

@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ReporterDescription } from '@playwright/test';
-import { KEY_NAMES, runFacts, type RunFacts } from '../settings';
+import { KEY_NAMES } from '../settings/secrets';
+import { runFacts, type RunFacts } from '../settings/run-facts';
 import { REPORT_CATEGORIES } from './categories';
 import { removeStaleStaging, stagingDir } from './staged-outputs';
 

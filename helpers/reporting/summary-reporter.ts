@@ -8,7 +8,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError } from '@playwright/test/reporter';
-import { runFacts, targetOf, type TargetOptions } from '../settings';
+import { runFacts } from '../settings/run-facts';
+import { targetOf, type TargetOptions } from '../settings/targets';
 import { requirementIdsIn } from '../requirements';
 import { matrixMarkdown, writeMatrixResult } from './requirement-matrix';
 import { summarise, summaryWithoutTests, verdictLines, type Summary, type SummariseOptions } from './summary';

@@ -5,7 +5,7 @@
  */
 import { createMockMaterial, type MockMaterial } from '../../mock/accounts';
 import { FAULTS, type FaultName } from '../../mock/faults';
-import { requestLedgerEnv } from '../settings';
+import { requestLedgerEnv } from '../settings/internal';
 import { makePrivateDir } from '../../mock/private-dir';
 import { MOCK_TTL_SECONDS, startMock, type MockHandle, type MockOptions } from '../../mock/server';
 

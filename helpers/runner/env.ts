@@ -1,5 +1,5 @@
 /** The environment a child run starts from. */
-import { SETTING_PREFIX } from '../settings';
+import { SETTING_PREFIX } from '../settings/catalogue';
 
 /**
  * What Playwright sets in a worker's environment: a run started from inside a test (a unit test of

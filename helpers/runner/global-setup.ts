@@ -10,7 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { egressFor } from '../client/target-egress';
 import { redactor } from '../redact';
-import { loadSettings, preflightEnv, remoteTargetEnv, requestLedgerEnv, runFacts } from '../settings';
+import { loadSettings } from '../settings/settings';
+import { preflightEnv, remoteTargetEnv, requestLedgerEnv } from '../settings/internal';
+import { runFacts } from '../settings/run-facts';
 import { startEmbeddedMocks, type EmbeddedMocks } from './embedded-mock';
 import { cannotReachLine, preflight } from './preflight';
 

@@ -16,7 +16,8 @@ import path from 'node:path';
 import { writeMatrixResult, matrixMarkdown } from '../reporting/requirement-matrix';
 import { redactOutputs } from '../reporting/output-backstop';
 import { redactor } from '../redact';
-import { runFacts, secretsFromEnv } from '../settings';
+import { runFacts } from '../settings/run-facts';
+import { secretsFromEnv } from '../settings/secrets';
 import { exitCodeFor, mergeSummaries, verdictLines, type Summary } from '../reporting/summary';
 
 export function checkShardsComplete(summaries: ReadonlyArray<{ file: string; summary: Summary }>): string[] {

@@ -15,7 +15,8 @@ import { redactor } from '../redact';
 import { escape, matrixMarkdown, writeMatrixResult } from '../reporting/requirement-matrix';
 import { promoteStaged, stagingDir } from '../reporting/staged-outputs';
 import { exitCodeFor, summaryWithoutTests, verdictLines, type RequirementVerdict, type Summary } from '../reporting/summary';
-import { runFacts, runLimits } from '../settings';
+import { runFacts } from '../settings/run-facts';
+import { runLimits } from '../settings/limits';
 import { runPlaywright } from './playwright-process';
 import { argumentProblems, refuse } from './run-setup';
 

@@ -7,7 +7,10 @@
  * of the process; in every process (runner and workers) it arms the output boundary first.
  */
 import { armOutputBoundary } from '../output-boundary';
-import { internalSetFromOutside, isInternal, KEY_NAMES, loadSettings, runDeadlineEnv, runDeadlineIn, runLimits, SettingsError, type RunLimits } from '../settings';
+import { internalSetFromOutside, isInternal, runDeadlineEnv, runDeadlineIn } from '../settings/internal';
+import { KEY_NAMES } from '../settings/secrets';
+import { loadSettings, SettingsError } from '../settings/settings';
+import { runLimits, type RunLimits } from '../settings/limits';
 
 /** Settings that describe a real target; with the embedded mock they would be silently ignored. */
 const TARGET_ONLY = [...KEY_NAMES, 'CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE', 'CARDPLUSPAY_SECOND_SIGNING_PRIVATE_KEY_FILE', 'CARDPLUSPAY_HTTP_URL', 'CARDPLUSPAY_CA_FILE'];

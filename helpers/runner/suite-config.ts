@@ -1,7 +1,7 @@
 /** What every config that runs the conformance specs shares: the conformance run's and the self-test's isolated runs. */
 import path from 'node:path';
 import type { PlaywrightTestConfig } from '@playwright/test';
-import { runFacts } from '../settings';
+import { runFacts } from '../settings/run-facts';
 import type { RunClock } from './run-setup';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -8,7 +8,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { expect, test } from '@playwright/test';
 import type { ApiClient, Call, Reply } from '../client/client';
-import type { Settings, SigningAccount } from '../settings';
+import type { Settings } from '../settings/settings';
+import type { SigningAccount } from '../settings/accounts';
 import { READ_ONLY_ENDPOINTS, ROOT_ENDPOINT, type Endpoint } from '../endpoints';
 import { expect401 } from '../expectations';
 import { readJsonPointer } from '../json-pointer';

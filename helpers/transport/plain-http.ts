@@ -11,7 +11,9 @@ import { answerLines, exchangeText } from '../client/transcript';
 import { canaryKey } from '../keys';
 import { fingerprint, type MockControl } from '../mock-control';
 import { redactor } from '../redact';
-import { secretsOf, type HttpOutcome, type Settings } from '../settings';
+import { secretsOf } from '../settings/secrets';
+import type { HttpOutcome } from '../settings/expectations';
+import type { Settings } from '../settings/settings';
 
 /** How long the probe waits, for the TCP connection and then for the answer. */
 const PLAIN_HTTP_TIMEOUT_MS = 10_000;

@@ -1,5 +1,5 @@
 import type { Reply } from '../../helpers/client/client';
-import type { Settings } from '../../helpers/settings';
+import type { Settings } from '../../helpers/settings/settings';
 import { expect401, is2xx } from '../../helpers/expectations';
 import { expect, requirement, test } from '../../helpers/fixtures';
 

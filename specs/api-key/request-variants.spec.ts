@@ -3,7 +3,7 @@ import { ENDPOINTS, NO_SUCH_ORDER, READ_ONLY_ENDPOINTS, discover, orderCall } fr
 import { expect, requirement, test } from '../../helpers/fixtures';
 import { MISSING_OR_NEVER_ISSUED, keyHeader } from '../../helpers/keys';
 import { REQUEST_VARIANTS, judgeVariant, requestLine, type VariantContext, type VariantEndpoint } from '../../helpers/variants';
-import type { Settings } from '../../helpers/settings';
+import type { Settings } from '../../helpers/settings/settings';
 
 /**
  * An order the valid key can read, so that a variant served past the auth check shows its data

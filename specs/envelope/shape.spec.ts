@@ -1,6 +1,6 @@
 import { bounded } from '../../helpers/bounded';
 import type { Call, Reply } from '../../helpers/client/client';
-import type { Settings } from '../../helpers/settings';
+import type { Settings } from '../../helpers/settings/settings';
 import { expectJsonContentType, expectSchema, is2xx } from '../../helpers/expectations';
 import { NO_SUCH_ORDER, READ_ONLY_ENDPOINTS, orderCall } from '../../helpers/endpoints';
 import { expect, requirement, test } from '../../helpers/fixtures';

@@ -1,4 +1,4 @@
-import type { Settings } from '../../helpers/settings';
+import type { Settings } from '../../helpers/settings/settings';
 import { expectSuccessEnvelope } from '../../helpers/expectations';
 import { requirement, test } from '../../helpers/fixtures';
 import { expectSigningRefusal, signedEndpoint, waitFor } from '../../helpers/signing/session';

@@ -10,8 +10,8 @@
  * timeout keeps a project of its own, and these go first, so that their waits overlap the lanes'
  * work. The conformant target runs every spec in a project of its own.
  */
-import type { TargetOptions } from '../../helpers/settings';
-import { runLimits } from '../../helpers/settings';
+import type { TargetOptions } from '../../helpers/settings/targets';
+import { runLimits } from '../../helpers/settings/limits';
 import { TARGET_REQUIREMENTS, areaOf } from '../../helpers/requirements';
 import type { MockTarget } from '../../helpers/runner/embedded-mock';
 import { FAULTS, type FaultName } from '../../mock/faults';

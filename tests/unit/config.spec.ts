@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { cleanEnv } from '../../helpers/runner/env';
-import { INTERNAL_NAMES, internalSetFromOutside, loadSettings, SettingsError } from '../../helpers/settings';
+import { INTERNAL_NAMES, internalSetFromOutside } from '../../helpers/settings/internal';
+import { loadSettings, SettingsError } from '../../helpers/settings/settings';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const KEY = 'cpp_test_Q2xJ8sZr4LkP0vNw7YhT3mBd6FcA1eGu';

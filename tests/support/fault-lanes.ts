@@ -1,6 +1,6 @@
 /**
  * How the fault self-test's targets become Playwright projects. Made once, by tests/run-self-test.ts,
- * and handed to tests/faults.config.ts as JSON: the config is loaded again in every worker, which
+ * and handed to tests/configs/faults.config.ts as JSON: the config is loaded again in every worker, which
  * then need not load the mock's fault catalogue.
  *
  * Starting a worker costs 1-3 CPU-seconds (mostly Playwright's own modules), more than most

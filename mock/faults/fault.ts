@@ -4,6 +4,7 @@ import type { RequirementId } from '../../helpers/requirements';
 import type { MockBehaviour } from '../behaviour';
 import type { Reply } from '../envelope';
 import type { Endpoint, EndpointHandler } from '../routes';
+import type { Probe } from './probe-kit';
 
 export interface Fault {
   /** The requirements whose checks a correct suite must fail against this fault. */
@@ -22,6 +23,18 @@ export interface Fault {
   summary: string;
   /** The conformant record in, the broken one out. */
   bend(behaviour: MockBehaviour): MockBehaviour;
+  /**
+   * A request or two that see the misbehaviour: true against this fault's mock, false against the
+   * conformant one (tests/unit/mock-faults.spec.ts runs it against both).
+   */
+  probe: Probe;
+  /**
+   * What GET balance gives the active key, when it is not the conformant 200: `reshaped`, a 200
+   * the balance schema does not accept (the fault's point, or its side); `unserved`, no 200 at all
+   * (it hangs, refuses, drops or fails the handshake, and `probe` checks that). The mock's tests
+   * hold an unmarked fault to the conformant 200, and a `reshaped` one to a 200 the schema refuses.
+   */
+  activeBalance?: 'reshaped' | 'unserved';
 }
 
 type Part = 'front' | 'key' | 'envelope' | 'challenges' | 'signing' | 'plainHttp' | 'tls';

@@ -49,6 +49,7 @@ export const FRONT_FAULTS = {
   'auth-exact-path': {
     breaks: ['AUTH-14'],
     summary: 'The auth layer matches exact paths while routing forgives case, escapes, dot segments, doubled or trailing slashes, ;params and .json',
+    probe: async (k) => (await k.call({ path: 'balance/' })).status === 200,
     bend: bendPart('front', (front) => ({
       routed: (req) => front.routed({ ...req, path: forgiving(spelt(req)) }),
       unguarded: (req) => spelt(req) !== forgiving(spelt(req)) || front.unguarded(req),
@@ -57,11 +58,13 @@ export const FRONT_FAULTS = {
   'head-skips-auth': {
     breaks: ['AUTH-14'],
     summary: 'HEAD is answered by the GET route without the key check',
+    probe: async (k) => (await k.call({ method: 'HEAD', path: 'balance' })).status === 200,
     bend: bendPart('front', (front) => ({ unguarded: (req) => req.method === 'HEAD' || front.unguarded(req) })),
   },
   'method-override-after-auth': {
     breaks: ['AUTH-14'],
     summary: 'X-HTTP-Method-Override, X-HTTP-Method or X-Method-Override turns a POST into a GET after the auth layer let the POST pass',
+    probe: async (k) => (await k.call({ method: 'POST', path: 'balance', headers: { 'X-HTTP-Method-Override': 'GET' } })).status === 200,
     bend: bendPart('front', (front) => {
       const override = (req: ApiRequest): string | undefined => (req.method === 'POST' ? OVERRIDE_HEADERS.map((n) => header(req, n)).find((v) => v !== undefined) : undefined);
       return {
@@ -73,6 +76,7 @@ export const FRONT_FAULTS = {
   'original-url-after-auth': {
     breaks: ['AUTH-14'],
     summary: 'X-Original-URL or X-Rewrite-URL replaces the path after the auth layer checked the one requested (an unknown path or GET /, which it lets pass)',
+    probe: async (k) => (await k.call({ path: 'no-such-path', headers: { 'X-Original-URL': '/v1/balance' } })).status === 200,
     bend: bendPart('front', (front) => {
       const rewrite = (req: ApiRequest): string | undefined => REWRITE_HEADERS.map((n) => header(req, n)).find((v) => v !== undefined);
       return {
@@ -90,6 +94,7 @@ export const FRONT_FAULTS = {
   'loopback-trusted': {
     breaks: ['AUTH-14'],
     summary: 'A loopback address in X-Forwarded-For, X-Real-IP or Forwarded marks the caller as internal, and internal callers skip the key check',
+    probe: async (k) => (await k.call({ path: 'balance', headers: { 'X-Forwarded-For': '127.0.0.1' } })).status === 200,
     bend: bendPart('front', (front) => ({ unguarded: (req) => clientAddress(req) !== undefined || front.unguarded(req) })),
   },
 } satisfies Record<string, Fault>;

@@ -10,11 +10,14 @@
  * outside mock/faults/ knows fault names.
  *
  * To add a fault, touch one file: add an entry to the area's table (api-key.ts, front.ts, envelope.ts,
- * transport.ts or signing.ts) with a kebab-case name, `breaks`, a one-line `summary` and `bend`,
- * usually written with the helpers in fault.ts (bendPart, bendEndpoint, bendBody, alsoIn, crash).
- * If no stage of the record can express it, add the stage there first, with its conformant value,
- * and let the fault replace it. Then add the fault's probe to tests/unit/mock-faults.spec.ts (a
- * missing probe does not compile) and run the fault matrix for it:
+ * transport.ts, signing.ts or throttling.ts) with a kebab-case name, `breaks`, a one-line `summary`,
+ * `bend`, usually written with the helpers in fault.ts (bendPart, bendEndpoint, bendBody, alsoIn,
+ * crash), and `probe`: a request or two, written with probe-kit.ts's Kit, that see the
+ * misbehaviour (a missing probe does not compile). If GET balance no longer gives the active key
+ * the conformant 200, say so in `activeBalance`. If no stage of the record can express the fault,
+ * add the stage to mock/behaviour.ts first, with its conformant value, and let the fault replace
+ * it. tests/unit/mock-faults.spec.ts runs every probe against its fault and against the
+ * conformant mock; then run the fault matrix for it:
  *   npx tsx tests/run-self-test.ts --skip-unit --faults '^NAME$'
  */
 import type { Verdict } from '../../helpers/reporting/summary';
@@ -23,6 +26,7 @@ import type { MockBehaviour } from '../behaviour';
 import { API_KEY_FAULTS } from './api-key';
 import { ENVELOPE_FAULTS } from './envelope';
 import type { Fault } from './fault';
+import type { Probe } from './probe-kit';
 import { FRONT_FAULTS } from './front';
 import { SIGNING_FAULTS } from './signing';
 import { THROTTLING_FAULTS } from './throttling';
@@ -48,12 +52,15 @@ interface FaultSpec {
   runs: readonly RequirementId[];
   /** The suite's settings against it (short limits), on top of the embedded mock's. */
   settings: Readonly<Record<string, string>>;
+  /** For the mock's own tests: see Fault. */
+  probe: Probe;
+  activeBalance?: Fault['activeBalance'];
 }
 
 export const FAULTS: Readonly<Record<FaultName, FaultSpec>> = Object.fromEntries(
   FAULT_NAMES.map((name) => {
-    const { breaks, summary, expect, checks, settings }: Fault = CATALOGUE[name];
-    return [name, { breaks, summary, expect: expect ?? 'does-not-conform', runs: [...breaks, ...(checks ?? [])], settings: settings ?? {} }];
+    const { breaks, summary, expect, checks, settings, probe, activeBalance }: Fault = CATALOGUE[name];
+    return [name, { breaks, summary, expect: expect ?? 'does-not-conform', runs: [...breaks, ...(checks ?? [])], settings: settings ?? {}, probe, activeBalance }];
   }),
 ) as unknown as Record<FaultName, FaultSpec>;
 

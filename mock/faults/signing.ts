@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Check } from '../challenges';
 import { alsoIn, bendPart, crash, type Fault } from './fault';
+import { pause } from './probe-kit';
 
 /** Long enough that N requests fired together all pass the check before the first one marks. */
 const RACE_WINDOW_MS = 50;
@@ -11,6 +12,7 @@ export const SIGNING_FAULTS = {
   'sign-presence-only': {
     breaks: ['SIGN-05', 'SIGN-06', 'SIGN-07', 'SIGN-08'],
     summary: 'Signing headers must be present but neither the challenge nor the signature is checked',
+    probe: async (k) => (await k.signed('never-issued', 'AAAA')).status === 200,
     bend: bendPart('signing', (signing) => ({
       presence: (challenge, signature) => {
         const presence = signing.presence(challenge, signature);
@@ -21,11 +23,16 @@ export const SIGNING_FAULTS = {
   'sign-not-verified': {
     breaks: ['SIGN-05', 'SIGN-06', 'SIGN-07'],
     summary: 'The challenge is checked and consumed but the signature is never verified',
+    probe: async (k) => {
+      const challenge = await k.issue();
+      return (await k.signed(challenge, k.sign(challenge, 'signing2'))).status === 200;
+    },
     bend: bendPart('signing', () => ({ proves: () => true })),
   },
   'sign-missing-signature-accepted': {
     breaks: ['SIGN-04'],
     summary: 'A request with a valid challenge and no X-API-Signature passes (and consumes it)',
+    probe: async (k) => (await k.signed(await k.issue(), undefined)).status === 200,
     bend: bendPart('signing', (signing) => ({
       presence: (challenge) => (challenge === undefined ? 'refuse' : 'check'),
       proves: (signature, verify) => signature === undefined || signing.proves(signature, verify),
@@ -34,6 +41,7 @@ export const SIGNING_FAULTS = {
   'sign-missing-headers-accepted': {
     breaks: ['SIGN-04'],
     summary: 'A signing account sending neither X-API-Challenge nor X-API-Signature passes',
+    probe: async (k) => (await k.call({ path: 'balance', headers: { 'X-API-Key': k.material.accounts.signing.key } })).status === 200,
     bend: bendPart('signing', (signing) => ({
       presence: (challenge, signature) => (challenge === undefined && signature === undefined ? 'pass' : signing.presence(challenge, signature)),
     })),
@@ -41,16 +49,34 @@ export const SIGNING_FAULTS = {
   'sign-never-consumed': {
     breaks: ['SIGN-09', 'SIGN-10'],
     summary: 'Challenges can be used again and again until they expire',
+    probe: async (k) => {
+      const challenge = await k.issue();
+      const signature = k.sign(challenge);
+      await k.signed(challenge, signature);
+      return (await k.signed(challenge, signature)).status === 200;
+    },
     bend: bendPart('challenges', () => ({ consume: 'never' as const })),
   },
   'sign-consumed-per-endpoint': {
     breaks: ['SIGN-09'],
     summary: 'A used challenge is refused on the same path only, so it works once more on another endpoint',
+    probe: async (k) => {
+      const challenge = await k.issue();
+      const signature = k.sign(challenge);
+      await k.signed(challenge, signature);
+      return (await k.signed(challenge, signature, { path: 'orders' })).status === 200;
+    },
     bend: bendPart('challenges', () => ({ consume: 'per-path' as const })),
   },
   'sign-racy-consume': {
     breaks: ['SIGN-10'],
     summary: 'The challenge is marked used after an await, so concurrent uses of one challenge all pass',
+    probe: async (k) => {
+      const challenge = await k.issue();
+      const signature = k.sign(challenge);
+      const replies = await Promise.all(Array.from({ length: 8 }, () => k.signed(challenge, signature)));
+      return replies.filter((r) => r.status === 200).length > 1;
+    },
     bend: bendPart('signing', () => ({
       redeem: async (store, value, account, path, proves): Promise<Check> => {
         const checked = store.check(value, account, path);
@@ -65,31 +91,59 @@ export const SIGNING_FAULTS = {
   'sign-no-expiry': {
     breaks: ['SIGN-11'],
     summary: 'Challenges never expire',
+    probe: async (k) => {
+      const challenge = await k.issue();
+      await pause(k.mock.challengeTtlSeconds * 1000 + 100);
+      return (await k.signed(challenge, k.sign(challenge))).status === 200;
+    },
     bend: bendPart('challenges', () => ({ lifetimeMs: Infinity })),
   },
   'sign-early-expiry': {
     breaks: ['SIGN-11'],
     summary: 'Challenges expire after a tenth of their advertised lifetime',
+    probe: async (k) => {
+      const challenge = await k.issue();
+      // Past the fault's tenth of the lifetime, far from the conformant end of it.
+      await pause(k.mock.challengeTtlSeconds * 200);
+      return (await k.signed(challenge, k.sign(challenge))).status === 401;
+    },
     bend: bendPart('challenges', (policy) => ({ lifetimeMs: policy.lifetimeMs / 10 })),
   },
   'sign-not-bound-to-account': {
     breaks: ['SIGN-12'],
     summary: 'A challenge issued to one account is accepted from another (signed with that one\'s key)',
+    probe: async (k) => {
+      const challenge = await k.issue('signing');
+      return (await k.signed(challenge, k.sign(challenge, 'signing2'), { account: 'signing2' })).status === 200;
+    },
     bend: bendPart('challenges', () => ({ boundToAccount: false })),
   },
   'sign-unissued-accepted': {
     breaks: ['SIGN-08'],
     summary: 'Any challenge string passes when the signature over it verifies',
+    probe: async (k) => {
+      const made = crypto.randomBytes(32).toString('base64url');
+      return (await k.signed(made, k.sign(made))).status === 200;
+    },
     bend: bendPart('challenges', () => ({ acceptUnissued: true })),
   },
   'sign-any-issued-challenge': {
     breaks: ['SIGN-06'],
     summary: 'A signature over any challenge currently issued to the account is accepted',
+    probe: async (k) => {
+      const presented = await k.issue();
+      const other = await k.issue();
+      return (await k.signed(presented, k.sign(other))).status === 200;
+    },
     bend: bendPart('signing', (signing) => ({ signedTexts: (issued, live) => [...signing.signedTexts(issued, live), ...live().map((c) => c.value)] })),
   },
   'sign-normalised-challenge': {
     breaks: ['SIGN-06'],
     summary: 'A signature over the challenge with a trailing newline, trimmed, upper- or lower-cased is accepted',
+    probe: async (k) => {
+      const challenge = await k.issue();
+      return (await k.signed(challenge, k.sign(challenge.toUpperCase()))).status === 200;
+    },
     bend: bendPart('signing', () => ({
       signedTexts: ({ value }) => [value, `${value}\n`, value.trim(), value.toUpperCase(), value.toLowerCase()],
     })),
@@ -97,6 +151,7 @@ export const SIGNING_FAULTS = {
   'sign-bad-base64-crashes': {
     breaks: ['SIGN-07'],
     summary: 'A signature that is not valid Base64 gives a 500',
+    probe: async (k) => (await k.signed(await k.issue(), '%%%')).status === 500,
     bend: bendPart('signing', (signing) => ({
       decode: (signature) => signing.decode(signature) ?? (signature === '' ? undefined : crash('sign-bad-base64-crashes')),
     })),
@@ -104,21 +159,28 @@ export const SIGNING_FAULTS = {
   'sign-empty-signature-crashes': {
     breaks: ['SIGN-07'],
     summary: 'An empty X-API-Signature gives a 500',
+    probe: async (k) => (await k.signed(await k.issue(), '')).status === 500,
     bend: bendPart('signing', (signing) => ({ decode: (signature) => (signature === '' ? crash('sign-empty-signature-crashes') : signing.decode(signature)) })),
   },
   'sign-challenge-no-key': {
     breaks: ['SIGN-02', 'AUTH-12'],
     summary: 'The challenge endpoint issues challenges without a key or with an invalid one',
+    probe: async (k) => (await k.call({ method: 'POST', path: 'auth/challenge' })).status === 200,
     bend: alsoIn('withoutKey', 'challenge'),
   },
   'sign-challenge-repeats': {
     breaks: ['SIGN-01'],
     summary: 'The challenge endpoint hands out the same challenge again while it is unused',
+    probe: async (k) => (await k.issue()) === (await k.issue()),
     bend: bendPart('challenges', () => ({ reissueUnused: true })),
   },
   'sign-pss-only': {
     breaks: ['SIGN-03', 'SIGN-09', 'SIGN-10', 'SIGN-11'],
     summary: 'Only RSASSA-PSS signatures verify, so correct PKCS#1 v1.5 signatures are refused',
+    probe: async (k) => {
+      const challenge = await k.issue();
+      return (await k.signed(challenge, k.sign(challenge))).status === 401;
+    },
     bend: bendPart('signing', () => ({
       verifies: (data, key, sig) => crypto.verify('sha256', data, { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: crypto.constants.RSA_PSS_SALTLEN_AUTO }, sig),
     })),

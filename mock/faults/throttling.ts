@@ -4,10 +4,12 @@
  * suite reaches against it (`expect`), and the settings the self-test runs it with, kept short so
  * the matrix stays fast.
  */
+import { randomKey } from '../accounts';
 import type { MockBehaviour } from '../behaviour';
 import { fail, json, JSON_TYPE } from '../envelope';
 import { brotliBomb, gzipBomb } from './bombs';
 import { bendEndpoint, bendPart, type Fault } from './fault';
+import { bodyOf, burst, decodesPast, firstBytes } from './probe-kit';
 
 /** A token bucket of `perSecond` requests a second: past it, 429 with the given Retry-After. */
 function rateLimit(perSecond: number, retryAfter: string): (behaviour: MockBehaviour) => MockBehaviour {
@@ -41,6 +43,7 @@ function rateLimitedVariant(retryAfter: string, why: string): Fault {
     expect: 'conforms',
     settings: { ...SHORT, CARDPLUSPAY_MAX_REQUESTS: '200' },
     summary: `Answers at most 5 requests a second; past that, 429 with Retry-After: ${retryAfter} (${why})`,
+    probe: async (k) => (await burst(k, 12)).some((r) => r.status === 429 && r.headers['retry-after'] === retryAfter),
     bend: rateLimit(5, retryAfter),
   };
 }
@@ -56,6 +59,8 @@ function compressionBomb(coding: 'gzip' | 'br', body: () => Buffer): Fault {
   return {
     breaks: ['AUTH-01', 'ENV-04'],
     summary: `GET balance with a valid key answers 200 with Content-Encoding: ${coding} and about ${coding === 'gzip' ? '1 MiB' : '800 bytes'} that decode to 1 GiB of zeros`,
+    probe: async (k) => decodesPast(k, coding, 64),
+    activeBalance: 'reshaped',
     bend: bendEndpoint('balance', () => () => ({ status: 200, headers: { 'content-type': JSON_TYPE, 'content-encoding': coding }, body: body() })),
   };
 }
@@ -69,6 +74,8 @@ export const THROTTLING_FAULTS = {
     expect: 'could-not-judge',
     settings: { CARDPLUSPAY_TEST_TIMEOUT_SECONDS: '6', CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS: '3', CARDPLUSPAY_TIMEOUT_SECONDS: '60' },
     summary: 'Answers 429 with Retry-After: 1 to everything (the suite cannot judge, and says so)',
+    probe: async (k) => (await k.balance(k.active)).status === 429,
+    activeBalance: 'unserved',
     bend: (behaviour) => ({ ...behaviour, gate: () => fail(429, 'Too Many Requests', {}, { 'retry-after': '1' }) }),
   },
   // The gate answers everything the API would; what is refused before it (unparsable, 413, HTTP/1.1 without Host) keeps its status.
@@ -78,6 +85,11 @@ export const THROTTLING_FAULTS = {
     expect: 'could-not-judge',
     settings: { CARDPLUSPAY_TEST_TIMEOUT_SECONDS: '6', CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS: '3', CARDPLUSPAY_TIMEOUT_SECONDS: '60' },
     summary: 'Answers 503 with Retry-After: 120 and the error envelope to everything (the suite waits within its budget, then: not judged, target unavailable)',
+    probe: async (k) => {
+      const replies = [await k.balance(k.active), await k.balance(undefined), await k.call({ path: '/no-such-path' })];
+      return replies.every((r) => r.status === 503 && r.headers['retry-after'] === '120' && bodyOf(r).success === false && bodyOf(r).message === 'Service Unavailable');
+    },
+    activeBalance: 'unserved',
     bend: (behaviour) => ({ ...behaviour, gate: () => fail(503, 'Service Unavailable', {}, { 'retry-after': '120' }) }),
   },
   'trickles-response-head': {
@@ -87,6 +99,12 @@ export const THROTTLING_FAULTS = {
     // Short: only the suite's wall-clock deadline per exchange ends a trickle, inside the test's 6 s.
     settings: { CARDPLUSPAY_TEST_TIMEOUT_SECONDS: '6', CARDPLUSPAY_TIMEOUT_SECONDS: '60' },
     summary: 'Reads each request, then sends the answer\'s head one byte a second and never finishes it (idle timeouts never fire; only a deadline ends it)',
+    // One byte a second, the first at once: in 3.5 s a few bytes of the status line, no end of head, the connection open.
+    probe: async (k) => {
+      const { text, open } = await firstBytes(k, 3500);
+      return open && text.length >= 2 && text.length <= 6 && 'HTTP/1.1 200 OK'.startsWith(text) && !text.includes('\r\n\r\n');
+    },
+    activeBalance: 'unserved',
     bend: (behaviour) => ({ ...behaviour, delivery: { kind: 'trickle-head', everyMs: 1000 } }),
   },
   'gzip-bomb': compressionBomb('gzip', gzipBomb),
@@ -96,11 +114,14 @@ export const THROTTLING_FAULTS = {
     checks: ['AUTH-01', 'AUTH-02'],
     expect: 'could-not-judge',
     summary: 'Completes the TLS handshake, then closes every connection without an answer (no target to judge)',
+    probe: async (k) => k.balance(k.active).then(() => false, () => true),
+    activeBalance: 'unserved',
     bend: (behaviour) => ({ ...behaviour, gate: () => 'drop' }),
   },
   'huge-401-message': {
     breaks: ['ENV-03'],
     summary: 'The 401 message is an array of 60,000 strings (the suite must fail ENV-03 in seconds, not diff it for minutes)',
+    probe: async (k) => (bodyOf(await k.balance(randomKey())).message as unknown[] | undefined)?.length === 60_000,
     bend: bendPart('key', () => ({
       refusal: () => json(401, { success: false, message: Array.from({ length: 60_000 }, (_, i) => `item ${i}`), data: {} }),
     })),

@@ -9,7 +9,7 @@
 import https from 'node:https';
 import type net from 'node:net';
 import { createMockMaterial } from '../../mock/accounts';
-import { send } from '../support/probe';
+import { send } from '../../mock/probe-client';
 import { startMock } from '../../mock/server';
 
 export interface LoadTarget {

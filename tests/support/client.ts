@@ -8,7 +8,7 @@ export function testClient(baseUrl: string, configuredKeys: readonly string[] = 
     baseUrl,
     configuredKeys,
     keyedAllowlist: { challenge: { method: 'POST', path: 'auth/challenge' } },
-    // The unit tests' local servers use the certificate tests/unit-tls.ts names there.
+    // The unit tests' local servers use the certificate tests/configs/unit-tls.ts names there.
     caPem: process.env.NODE_EXTRA_CA_CERTS ? fs.readFileSync(process.env.NODE_EXTRA_CA_CERTS, 'utf8') : undefined,
     ...options,
   });

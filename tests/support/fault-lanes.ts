@@ -1,12 +1,12 @@
 /**
  * How the fault self-test's targets become Playwright projects. Made once, by tests/run-self-test.ts,
- * and handed to tests/faults.config.ts as JSON: the config is loaded again in every worker, which
+ * and handed to tests/configs/faults.config.ts as JSON: the config is loaded again in every worker, which
  * then need not load the mock's fault catalogue.
  *
  * Starting a worker costs 1-3 CPU-seconds (mostly Playwright's own modules), more than most
  * targets' tests take, and a worker serves one project only. So targets whose checks do not
  * overlap share a project, a lane, each test running against the target of its requirement
- * (targetOf in helpers/settings.ts); first fit, in catalogue order. A fault with its own test
+ * (targetOf in helpers/settings/targets.ts); first fit, in catalogue order. A fault with its own test
  * timeout keeps a project of its own, and these go first, so that their waits overlap the lanes'
  * work. The conformant target runs every spec in a project of its own.
  */

@@ -14,7 +14,7 @@
 import { test as base } from '@playwright/test';
 import { createMockMaterial, type MockMaterial } from '../../mock/accounts';
 import { startMock, type MockHandle, type MockOptions } from '../../mock/server';
-import { probe, type ProbeCall, type ProbeReply } from './probe';
+import { probe, type ProbeCall, type ProbeReply } from '../../mock/probe-client';
 
 export { expect } from '@playwright/test';
 

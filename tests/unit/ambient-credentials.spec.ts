@@ -10,7 +10,7 @@ import { expect, test, type TestInfo } from '@playwright/test';
 import { ApiClient, GuardError, USER_AGENT } from '../../helpers/client/client';
 import { COOKIE_CHECK_HEADER, deliberateCookie } from '../../helpers/client/cookies';
 import { testClient } from '../support/client';
-import { unitTls } from '../unit-tls';
+import { unitTls } from '../configs/unit-tls';
 
 const KEY = 'cpp_test_Q2xJ8sZr4LkP0vNw7YhT3mBd6FcA1eGu';
 const SAFE06 = { annotation: [{ type: 'requirement', description: 'SAFE-06' }] };

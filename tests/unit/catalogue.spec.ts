@@ -56,7 +56,7 @@ let conformance: Listed[] = [];
 let unit: Listed[] = [];
 test.beforeAll(() => {
   conformance = list(path.join(ROOT, 'playwright.config.ts'));
-  unit = list(path.join(ROOT, 'tests', 'unit.config.ts'));
+  unit = list(path.join(ROOT, 'tests', 'configs', 'unit.config.ts'));
 });
 
 test('every conformance test names at least one requirement, and only known ones', () => {

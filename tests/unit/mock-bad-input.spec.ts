@@ -4,7 +4,7 @@
  */
 import tls from 'node:tls';
 import { schemaErrors } from '../../helpers/schemas';
-import { type ProbeCall, type ProbeReply } from '../support/probe';
+import { type ProbeCall, type ProbeReply } from '../../mock/probe-client';
 import { BODY_LIMIT_BYTES } from '../../mock/request';
 import { parseResponse } from './raw-http';
 import { expect, test, useWorkerMock } from '../support/mock-fixture';

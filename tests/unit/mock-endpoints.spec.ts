@@ -4,7 +4,7 @@
  */
 import { schemaErrors, type SchemaName } from '../../helpers/schemas';
 import { ORDERS } from '../../mock/data';
-import { type ProbeCall, type ProbeReply } from '../support/probe';
+import { type ProbeCall, type ProbeReply } from '../../mock/probe-client';
 import { expect, test, useWorkerMock } from '../support/mock-fixture';
 
 const worker = useWorkerMock();

@@ -11,7 +11,7 @@
 import fc from 'fast-check';
 import { schemaErrors } from '../../helpers/schemas';
 import type { MockMaterial } from '../../mock/accounts';
-import { probe } from '../support/probe';
+import { probe } from '../../mock/probe-client';
 import type { MockHandle } from '../../mock/server';
 import { expect, test } from '../support/mock-fixture';
 import { bodyCases, headerCases, invalidUtf8Cases, methodPathCases, mixedCases, type CaseKeys, type Category, type HostileCase } from './hostile-cases';

@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { randomKey, type MockMaterial } from '../../mock/accounts';
 import { Journal } from '../../mock/journal';
 import { deliberateCookie } from '../../helpers/client/cookies';
-import { send, type ProbeCall } from '../support/probe';
+import { send, type ProbeCall } from '../../mock/probe-client';
 import type { JournalEntry, MockHandle } from '../../mock/server';
 import { expect, test } from '../support/mock-fixture';
 

@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import { schemaErrors } from '../../helpers/schemas';
 import type { AccountName } from '../../mock/accounts';
-import { signChallenge, type ProbeReply } from '../support/probe';
+import { signChallenge, type ProbeReply } from '../../mock/probe-client';
 import { MISSING_SIGNING_HEADERS, SIGNATURE_FAILED } from '../../mock/signing';
 import { expect, test, useWorkerMock } from '../support/mock-fixture';
 

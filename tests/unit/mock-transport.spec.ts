@@ -4,7 +4,7 @@
  */
 import https from 'node:https';
 import { randomKey, type MockMaterial } from '../../mock/accounts';
-import { send } from '../support/probe';
+import { send } from '../../mock/probe-client';
 import { HTTP_MODES } from '../../mock/plain-http';
 import { startMock, type MockHandle } from '../../mock/server';
 import { expect, test } from '../support/mock-fixture';

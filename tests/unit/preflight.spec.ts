@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
 import { Egress } from '../../helpers/client/egress';
 import { preflight as preflightThrough, cannotReachLine } from '../../helpers/runner/preflight';
-import { unitTls } from '../unit-tls';
+import { unitTls } from '../configs/unit-tls';
 
 const SAFE07 = { annotation: [{ type: 'requirement', description: 'SAFE-07' }] };
 

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, expect, test } from '@playwright/test';
 import { analyticsMarkers, stripAnalytics, stripReport } from '../../helpers/reporting/strip-analytics';
-import { CHROMIUM, CHROMIUM_ARGS, refuseOffMachineRequests } from '../browser-check';
+import { CHROMIUM, CHROMIUM_ARGS, refuseOffMachineRequests } from '../steps/browser-check';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const ALLURE_CLI = path.join(ROOT, 'node_modules', 'allure', 'cli.js');
@@ -61,7 +61,7 @@ function markersIn(dir: string): string[] {
 
 for (const [label, config, selfTest] of [
   ['allurerc.ts', PROJECT_CONFIG, false],
-  ['tests/allurerc.self-test.ts', path.join(ROOT, 'tests', 'allurerc.self-test.ts'), true],
+  ['tests/configs/allurerc.self-test.ts', path.join(ROOT, 'tests', 'configs', 'allurerc.self-test.ts'), true],
 ] as const) {
   test(`SAFE-09 npx allure generate --config ${label} builds a report with no analytics or remote script in any file`, SAFE09, async () => {
     test.slow();

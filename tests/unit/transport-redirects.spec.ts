@@ -15,9 +15,9 @@ import { fingerprint, MockControl } from '../../helpers/mock-control';
 import { expectOnlyCanaryOverHttp, probePlainHttp } from '../../helpers/transport/plain-http';
 import { startMock } from '../../mock/server';
 import { testClient } from '../support/client';
-import { send as sendToMock } from '../support/probe';
+import { send as sendToMock } from '../../mock/probe-client';
 import { expect, test } from '../support/mock-fixture';
-import { unitTls } from '../unit-tls';
+import { unitTls } from '../configs/unit-tls';
 
 const req = (id: string) => ({ annotation: [{ type: 'requirement', description: id }] });
 const KEY = 'cpp_test_Q2xJ8sZr4LkP0vNw7YhT3mBd6FcA1eGu';

@@ -13,7 +13,7 @@ import { expect, test } from '@playwright/test';
 import { Egress } from '../../helpers/client/egress';
 import type { HandshakeOptions, HandshakeResult } from '../../helpers/client/handshake';
 import { classifyLegacyHandshake, LEGACY_TLS_VERSIONS, probeLegacyTls as probeThrough } from '../../helpers/transport/tls-versions';
-import { unitTls } from '../unit-tls';
+import { unitTls } from '../configs/unit-tls';
 
 const req = (id: string) => ({ annotation: [{ type: 'requirement', description: id }] });
 const ROOT = path.resolve(__dirname, '..', '..');

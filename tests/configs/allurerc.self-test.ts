@@ -4,9 +4,9 @@
  */
 import path from 'node:path';
 import { defineConfig } from 'allure';
-import base from '../allurerc';
+import base from '../../allurerc';
 
 const dir = process.env.ALLURE_SELF_TEST_DIR;
-if (!dir) throw new Error('tests/allurerc.self-test.ts needs ALLURE_SELF_TEST_DIR (the self-test sets it).');
+if (!dir) throw new Error('tests/configs/allurerc.self-test.ts needs ALLURE_SELF_TEST_DIR (the self-test sets it).');
 
 export default defineConfig({ ...base, output: path.join(dir, 'allure-report'), historyPath: path.join(dir, 'allure-history.jsonl') });

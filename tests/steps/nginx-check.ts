@@ -8,7 +8,7 @@
  * some variants itself (no upstream status), so the pass covers nginx's own answers too.
  *
  * Config, certificate and logs live in a private temp directory that is removed afterwards; nginx
- * is started (once the mock it fronts is up) and stopped here. Runs standalone (`npx tsx tests/nginx-check.ts`) or from the
+ * is started (once the mock it fronts is up) and stopped here. Runs standalone (`npx tsx tests/steps/nginx-check.ts`) or from the
  * self-test; skipped with the reason when /usr/sbin/nginx is missing.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -16,11 +16,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
-import type { Summary } from '../helpers/reporting/summary';
-import type { EmbeddedMocks } from '../helpers/runner/embedded-mock';
-import { makePrivateDir, type PrivateDir } from '../mock/private-dir';
+import type { Summary } from '../../helpers/reporting/summary';
+import type { EmbeddedMocks } from '../../helpers/runner/embedded-mock';
+import { makePrivateDir, type PrivateDir } from '../../mock/private-dir';
 import type { Recorder } from './shard-check';
-import { ROOT, runSuiteAgainstMocks, type RunOutputs } from './support/run-suite';
+import { ROOT, runSuiteAgainstMocks, type RunOutputs } from '../support/run-suite';
 
 const NGINX = '/usr/sbin/nginx';
 const OUT = path.join('reports', 'self-test', 'nginx');
@@ -135,7 +135,7 @@ export async function nginxCheck(record: Recorder): Promise<RunOutputs | undefin
   try {
     const { runs, redactor, outputs } = await runSuiteAgainstMocks<Summary>(
       [{ name: 'conformant' }],
-      [[{ name: 'AUTH-14 behind nginx', config: 'tests/isolated.config.ts', args: ['--grep', '@AUTH-14'], env: (mocks) => startNginx(dir, mocks, (n) => (nginx = n)), summaryFile: path.join(OUT, 'conformance-summary.json') }]],
+      [[{ name: 'AUTH-14 behind nginx', config: 'tests/configs/isolated.config.ts', args: ['--grep', '@AUTH-14'], env: (mocks) => startNginx(dir, mocks, (n) => (nginx = n)), summaryFile: path.join(OUT, 'conformance-summary.json') }]],
     );
     await stop(nginx);
     const run = runs[0]!;

@@ -1,13 +1,14 @@
 /**
- * A bare client for talking to a mock from its own tests: node:https trusting only the mock's
- * certificate (verification stays on), no redirects followed, header lines sent exactly as given
- * (names in their case, repeats kept). The suite has its own redacting client; this one is for
- * checking the mock, where the keys are throwaway.
+ * A bare client for talking to a mock from its own tests and from its faults' probes
+ * (faults/probe-kit.ts): node:https trusting only the mock's certificate (verification stays on),
+ * no redirects followed, header lines sent exactly as given (names in their case, repeats kept).
+ * The suite has its own redacting client; this one is for checking the mock, where the keys are
+ * throwaway. It lives with the mock because the probes do, and the mock imports nothing from tests/.
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import type { MockMaterial } from '../../mock/accounts';
+import type { MockMaterial } from './accounts';
 
 export interface ProbeCall {
   method?: string;

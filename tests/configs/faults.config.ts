@@ -4,11 +4,11 @@
  * faults that break others. tests/run-self-test.ts starts the mocks, plans the projects
  * (tests/support/fault-lanes.ts) and reads the verdict of each target.
  */
-import './support/skip-fsync';
+import '../support/skip-fsync';
 import { defineConfig, type Project } from '@playwright/test';
-import { armOutputBoundary } from '../helpers/output-boundary';
-import { reportersFor } from '../helpers/reporting/reporters';
-import type { ProjectPlan } from './support/fault-lanes';
+import { armOutputBoundary } from '../../helpers/output-boundary';
+import { reportersFor } from '../../helpers/reporting/reporters';
+import type { ProjectPlan } from '../support/fault-lanes';
 
 armOutputBoundary();
 const plans = JSON.parse(process.env.SELF_TEST_PROJECTS ?? '[]') as ProjectPlan[];
@@ -22,8 +22,8 @@ const projects: Project[] = plans.map((p) => ({
 }));
 
 export default defineConfig({
-  testDir: '../specs',
-  outputDir: '../test-results/self-test',
+  testDir: '../../specs',
+  outputDir: '../../test-results/self-test',
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   retries: 0,

@@ -14,14 +14,14 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
-import { Redactor } from '../helpers/redact';
-import { MATRIX_NAME } from '../helpers/reporting/requirement-matrix';
-import type { Summary } from '../helpers/reporting/summary';
+import { Redactor } from '../../helpers/redact';
+import { MATRIX_NAME } from '../../helpers/reporting/requirement-matrix';
+import type { Summary } from '../../helpers/reporting/summary';
 import { scanForSecrets } from './leak-scan';
-import { leakedEncodings } from './support/leak-detector';
+import { leakedEncodings } from '../support/leak-detector';
 import type { Recorder, ShardCheckOutput } from './shard-check';
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '..', '..');
 const OUT = path.join(ROOT, 'reports', 'self-test', 'report-check');
 export const CHROMIUM = '/usr/bin/chromium';
 /** docs/pitfalls.md: what Debian's Chromium needs to run headless here, and nothing that phones home. */
@@ -80,8 +80,8 @@ export async function browserCheck(record: Recorder, input: ShardCheckOutput, ba
     return;
   }
 
-  // What `npx allure generate --config tests/allurerc.self-test.ts <results>...` runs; nothing after.
-  const generate = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'allure', 'cli.js'), 'generate', '--config', path.join(ROOT, 'tests', 'allurerc.self-test.ts'), ...input.resultsDirs], {
+  // What `npx allure generate --config tests/configs/allurerc.self-test.ts <results>...` runs; nothing after.
+  const generate = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'allure', 'cli.js'), 'generate', '--config', path.join(ROOT, 'tests', 'configs', 'allurerc.self-test.ts'), ...input.resultsDirs], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...baseEnv, ALLURE_SELF_TEST_DIR: OUT },

@@ -2,10 +2,10 @@ import { defineConfig } from '@playwright/test';
 
 /** The suite's own unit tests: helpers, signer vectors, the mock's own contract tests. */
 export default defineConfig({
-  testDir: './unit',
+  testDir: '../unit',
   // A certificate the workers trust, for tests with local HTTPS servers (certificate checks stay on).
   globalSetup: './unit-tls.ts',
-  outputDir: '../test-results/unit',
+  outputDir: '../../test-results/unit',
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   retries: 0,

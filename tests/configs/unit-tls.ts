@@ -6,8 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createMockMaterial } from '../mock/accounts';
-import { makePrivateDir } from '../mock/private-dir';
+import { createMockMaterial } from '../../mock/accounts';
+import { makePrivateDir } from '../../mock/private-dir';
 
 export interface UnitTls {
   certPem: string;
@@ -33,7 +33,7 @@ export default async function trustUnitCertificate(): Promise<() => void> {
 /** The certificate the global setup made; for tests. */
 export function unitTls(): UnitTls {
   const dir = process.env.UNIT_TLS_DIR;
-  if (!dir) throw new Error('UNIT_TLS_DIR is not set: run the unit tests through tests/unit.config.ts, whose global setup makes the certificate.');
+  if (!dir) throw new Error('UNIT_TLS_DIR is not set: run the unit tests through tests/configs/unit.config.ts, whose global setup makes the certificate.');
   const caFile = path.join(dir, 'cert.pem');
   return { certPem: fs.readFileSync(caFile, 'utf8'), keyPem: fs.readFileSync(path.join(dir, 'key.pem'), 'utf8'), caFile };
 }

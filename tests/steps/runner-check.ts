@@ -11,13 +11,13 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Summary } from '../helpers/reporting/summary';
-import { startEmbeddedMocks, type EmbeddedMocks, type MockTarget } from '../helpers/runner/embedded-mock';
-import { cleanEnv } from '../helpers/runner/env';
-import type { FaultName } from '../mock/faults';
+import type { Summary } from '../../helpers/reporting/summary';
+import { startEmbeddedMocks, type EmbeddedMocks, type MockTarget } from '../../helpers/runner/embedded-mock';
+import { cleanEnv } from '../../helpers/runner/env';
+import type { FaultName } from '../../mock/faults';
 import type { Recorder } from './shard-check';
-import { detectLeaks } from './support/leak-detector';
-import { ROOT, type RunOutputs } from './support/run-suite';
+import { detectLeaks } from '../support/leak-detector';
+import { ROOT, type RunOutputs } from '../support/run-suite';
 
 /** What every run writes, and so what a complete report set is. */
 const REPORT_SET = ['conformance-summary.json', 'conformance-summary.md', 'junit.xml', 'allure-results'];

@@ -11,12 +11,13 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const README_MAX_LINES = 200;
 
 /**
- * Links to pages another branch is creating, allowed to lead nowhere until it lands. Like ajv's
- * skip list, an entry whose file exists fails the test, so the list cannot outlive its reason.
+ * Links to pages being written elsewhere, allowed to lead nowhere until they land. Like ajv's skip
+ * list, an entry whose file exists fails the test, so the list cannot outlive its reason.
  */
-const PENDING: ReadonlyArray<{ target: string; why: string }> = [
-  { target: 'docs/settings.md', why: 'the generated settings table (issue 19, branch h19-settings)' },
-];
+const PENDING: ReadonlyArray<{ target: string; why: string }> = [];
+
+/** Folders whose files the docs name in code spans (`helpers/client/egress.ts`): each such name must exist. */
+const CODE_PATH = /`((?:helpers|mock|specs|tests|schemas|docs|\.ci|\.github)\/[A-Za-z0-9_./-]*[A-Za-z0-9_/-])`/g;
 
 /** The Markdown files users read: the repository root and docs/. */
 function markdownFiles(): string[] {
@@ -76,6 +77,14 @@ for (const file of FILES) {
       return [`${target} (${resolved} does not exist)`];
     });
     expect(broken, `relative links in ${file} that lead nowhere`).toEqual([]);
+  });
+}
+
+for (const file of FILES) {
+  test(`${file} names only files and folders of the repository that exist`, () => {
+    const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+    const missing = [...new Set([...text.matchAll(CODE_PATH)].map((m) => m[1]!))].filter((p) => !p.includes('*') && !fs.existsSync(path.join(ROOT, p)));
+    expect(missing, `paths named in ${file} that do not exist (moved or renamed?)`).toEqual([]);
   });
 }
 

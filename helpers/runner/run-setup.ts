@@ -80,7 +80,9 @@ export interface RunClock {
 
 /** Time to write every report after the last check, out of the run's limit. */
 function reportReserveMs(limits: RunLimits): number {
-  return Math.min(10_000, (limits.timeoutSeconds * 1000) / 10);
+  // Stopping the workers and writing the reports takes seconds on a loaded machine: a fifth of a
+  // short limit, at least 4 s and at most 15 s, is kept for it.
+  return Math.min(15_000, Math.max(4_000, (limits.timeoutSeconds * 1000) / 5));
 }
 
 /** The run's deadlines, counted from the start of this process (CARDPLUSPAY_TIMEOUT_SECONDS). */

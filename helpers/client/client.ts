@@ -58,6 +58,8 @@ export interface Reply {
   status: number;
   /** Lower-case names; repeated fields joined with ", ". */
   headers: Record<string, string>;
+  /** Every field as received, names in the target's own spelling (an echo may hide in a name's case: AUTH-13, SAFE-01). */
+  rawHeaders: Array<[string, string]>;
   /** Each Set-Cookie field on its own: joined with ", " they could not be split again (Expires holds a comma). */
   setCookies: string[];
   contentType: string;
@@ -202,10 +204,12 @@ function defaultHeaders(call: Pick<Call, 'json'>, given: ReadonlySet<string>): H
 
 function toReply(answer: WireAnswer, url: string): Reply {
   const headers: Record<string, string> = {};
+  const rawHeaders: Array<[string, string]> = [];
   const setCookies: string[] = [];
   for (let i = 0; i + 1 < answer.rawHeaders.length; i += 2) {
     const key = answer.rawHeaders[i]!.toLowerCase();
     const value = answer.rawHeaders[i + 1]!;
+    rawHeaders.push([answer.rawHeaders[i]!, value]);
     headers[key] = headers[key] === undefined ? value : `${headers[key]}, ${value}`;
     if (key === 'set-cookie') setCookies.push(value);
   }
@@ -216,5 +220,5 @@ function toReply(answer: WireAnswer, url: string): Reply {
   } catch {
     json = undefined;
   }
-  return { status: answer.status, headers, setCookies, contentType: headers['content-type'] ?? '', text, json, url, ms: answer.ms };
+  return { status: answer.status, headers, rawHeaders, setCookies, contentType: headers['content-type'] ?? '', text, json, url, ms: answer.ms };
 }

@@ -19,6 +19,7 @@
 import https from 'node:https';
 import tls from 'node:tls';
 import { decodeSafe } from '../decode-safe';
+import { encodingsOf } from '../redact';
 import { COOKIE_CHECK_HEADER } from './cookies';
 import { handshake, type HandshakeOptions, type HandshakeResult } from './handshake';
 import type { RequestCap } from './request-ledger';
@@ -52,9 +53,16 @@ export class Egress {
   private readonly ca: string[];
   private agent?: https.Agent;
 
+  /**
+   * Every whole encoding of every configured key, folded to lower case: a key sent as Base64 in
+   * `Authorization: Basic`, percent-encoded or in another case still makes a request a keyed one.
+   */
+  private readonly keyForms: string[];
+
   constructor(private readonly options: EgressOptions) {
     this.base = new URL(options.baseUrl);
     this.ca = trustedCas(options.caPem);
+    this.keyForms = options.configuredKeys.flatMap(encodingsOf).map((form) => form.toLowerCase());
   }
 
   /** Sends one request and reads its answer within the deadline and the size limit; refuses before sending what a guard forbids. */
@@ -71,7 +79,13 @@ export class Egress {
 
   /** One TLS handshake to the target's origin with these options, within a deadline; the certificate is always verified. */
   handshake(options: HandshakeOptions = {}): Promise<HandshakeResult> {
-    const { ms } = this.deadlineFor({ deadlineMs: options.timeoutMs ?? 10_000 }, 'a TLS handshake');
+    let ms: number;
+    try {
+      ms = this.deadlineFor({ deadlineMs: options.timeoutMs ?? 10_000 }, 'a TLS handshake').ms;
+    } catch (error) {
+      if (!(error instanceof EgressError)) throw error;
+      return Promise.resolve({ ok: false, code: 'RUN_DEADLINE', message: error.message });
+    }
     return handshake(this.base, this.ca, { ...options, timeoutMs: ms });
   }
 
@@ -102,13 +116,17 @@ export class Egress {
       throw new GuardError('Refused: NODE_TLS_REJECT_UNAUTHORIZED=0 would switch certificate checks off for this request. Unset it; trust a private CA with CARDPLUSPAY_CA_FILE.');
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new GuardError(`Refused: the suite speaks only https: and http: (got ${url.protocol}).`);
+    if (url.username || url.password) throw new GuardError('Refused: a URL with user:password, which Node would send as an Authorization header no check chose.');
     const names = headerLines.map(([n]) => n.toLowerCase());
     if (names.includes('cookie') && !names.includes(COOKIE_CHECK_HEADER.toLowerCase())) {
       throw new GuardError('Refused: a Cookie header goes out only from a check that names itself (deliberateCookie() in helpers/client/cookies.ts), so an ambient cookie can be told from a chosen one (SAFE-06).');
     }
     const target = request.target ?? `${url.pathname}${url.search}`;
     const texts = [url.href, target, decodeSafe(target), ...headerLines.map(([n, v]) => `${n}: ${v}`), request.body ?? ''];
-    const carriesKey = this.options.configuredKeys.some((key) => key && texts.some((t) => t.includes(key)));
+    const carriesKey = texts.some((t) => {
+      const folded = t.toLowerCase();
+      return this.keyForms.some((form) => folded.includes(form));
+    });
     if (!carriesKey) return;
     if (url.protocol !== 'https:') {
       throw new GuardError(`Refused: a configured key would travel over plain HTTP (${method} ${url.protocol}//${url.host}). Only throwaway keys may be sent there.`);

@@ -6,6 +6,7 @@
  * held. The reporters read the names here; the client ends a running test with notJudged().
  */
 import { test } from '@playwright/test';
+import { EgressError } from './wire';
 
 /** The annotation a not-judged test carries; its description is the reason. */
 export const NOT_JUDGED = 'not-judged';
@@ -37,4 +38,13 @@ export function notJudged(reason: string): never {
     info.skip(true, `${NOT_JUDGED_PREFIX}${reason}`);
   }
   throw new NotJudgedError(reason);
+}
+
+/**
+ * Ends the running check as not judged when a limit of the run stopped its request (the request
+ * cap, the run's time limit): the run's own doing, never the target's. Anything else is left to
+ * the caller.
+ */
+export function notJudgedIfLimit(error: unknown): void {
+  if (error instanceof EgressError && (error.kind === 'request-cap' || error.kind === 'run-deadline')) notJudged(error.message);
 }

@@ -10,8 +10,9 @@ import { redactor } from '../redact';
 import type { HeaderLines } from './wire';
 
 /** The received half: status line, header lines, a blank line, the body; each value cut to size (SAFE-08). */
-export function answerLines(statusLine: string, headers: Record<string, string>, text: string): string[] {
-  return [statusLine, ...Object.entries(headers).map(([n, v]) => `${n}: ${cutText(v, MAX_SHOWN_CHARS)}`), '', cutText(text)];
+export function answerLines(statusLine: string, headers: Record<string, string> | ReadonlyArray<readonly [string, string]>, text: string): string[] {
+  const fields = Array.isArray(headers) ? headers : Object.entries(headers);
+  return [statusLine, ...fields.map(([n, v]) => `${cutText(n, MAX_SHOWN_CHARS)}: ${cutText(v, MAX_SHOWN_CHARS)}`), '', cutText(text)];
 }
 
 /** Sent lines, received lines and notes, each part separated by a blank line. */
@@ -34,7 +35,7 @@ export function inStep<T>(title: string, body: () => Promise<T>): Promise<T> {
 }
 
 /** Attaches a redacted transcript of one exchange (every header field that went) to the running test, if there is one. */
-export async function attachExchange(method: string, url: URL, headers: HeaderLines, payload: string | undefined, reply: { status: number; ms: number; headers: Record<string, string>; text: string }, target?: string): Promise<void> {
+export async function attachExchange(method: string, url: URL, headers: HeaderLines, payload: string | undefined, reply: { status: number; ms: number; rawHeaders: ReadonlyArray<readonly [string, string]>; text: string }, target?: string): Promise<void> {
   let info: ReturnType<typeof test.info>;
   try {
     info = test.info();
@@ -43,7 +44,7 @@ export async function attachExchange(method: string, url: URL, headers: HeaderLi
   }
   const sent = [`→ ${method} ${target === undefined ? url.href : `${url.origin}${target}`}`, ...headers.map(([n, v]) => `${n}: ${printable(v)}`)];
   if (payload !== undefined) sent.push('', payload);
-  const transcript = redactor.redact(exchangeText(sent, answerLines(`← ${reply.status} (${reply.ms} ms)`, reply.headers, reply.text)));
+  const transcript = redactor.redact(exchangeText(sent, answerLines(`← ${reply.status} (${reply.ms} ms)`, reply.rawHeaders, reply.text)));
   await info.attach(`${method} ${relativeForTitle(url, target)} → ${reply.status}`, { body: transcript, contentType: 'text/plain' });
 }
 

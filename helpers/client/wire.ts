@@ -91,6 +91,10 @@ export function send(request: WireRequest, deadlineMs: number, deadlineWhy: stri
     const mod = url.protocol === 'https:' ? https : http;
     const req = mod.request({
       ...urlToHttpOptions(url),
+      // A URL's user:password would become an Authorization header no check chose (SAFE-06).
+      auth: undefined,
+      // Long enough for any honest head; a longer one is not read (SAFE-08).
+      maxHeaderSize: 64 * 1024,
       path: request.target ?? `${url.pathname}${url.search}`,
       method,
       agent: tlsOptions.agent ?? false,

@@ -7,6 +7,7 @@
  * of the process; in every process (runner and workers) it arms the output boundary first.
  */
 import { armOutputBoundary } from '../output-boundary';
+import { optionProblems } from './cli-options';
 import { internalSetFromOutside, isInternal, runDeadlineEnv, runDeadlineIn } from '../settings/internal';
 import { KEY_NAMES } from '../settings/secrets';
 import { loadSettings, SettingsError } from '../settings/settings';
@@ -17,7 +18,7 @@ const TARGET_ONLY = [...KEY_NAMES, 'CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE', 'CARD
 
 /** Refuses with every problem at once, exit 2, before anything is sent. */
 export function refuse(problems: readonly string[]): never {
-  process.stderr.write(`${problems.join('\n')}\n\nNothing was sent. Fix the setting(s) above and run again (README.md, "Settings").\n`);
+  process.stderr.write(`${problems.join('\n')}\n\nNothing was sent. Fix the setting(s) or option(s) above and run again (README.md, "Settings").\n`);
   process.exit(2);
 }
 
@@ -34,15 +35,6 @@ export function argumentProblems(argv: readonly string[], env: NodeJS.ProcessEnv
     `Cannot start: ${bad.length === 1 ? 'an argument' : `${bad.length} arguments`} on the command line hold${bad.length === 1 ? 's' : ''} a key or a CARDPLUSPAY_* setting. ` +
       'npm has already printed its command line (and your shell keeps it in its history), so treat any key typed there as leaked: rotate it (create a new key in the Dashboard, revoke the old one). ' +
       'Give settings as environment variables (export CARDPLUSPAY_API_KEY=... from your secrets store), never as arguments.',
-  ];
-}
-
-/** Ways of running the config in which the reporters, limits or exit status would not hold. */
-function modeProblems(argv: readonly string[], env: NodeJS.ProcessEnv): string[] {
-  const interactive = argv.find((a) => /^--(ui|ui-host|ui-port|debug)(=|$)/.test(a)) ?? (argv.includes('test-server') || argv.includes('run-test-mcp-server') ? 'an IDE test server' : undefined) ?? (env.PWDEBUG ? 'PWDEBUG' : undefined);
-  if (!interactive) return [];
-  return [
-    `Cannot start: ${interactive} runs the suite without its reporters, time limits and exit status, so a report could hold a key and a verdict could be wrong. Run \`npm run conformance\` (or \`npx playwright test\` without ${interactive}).`,
   ];
 }
 
@@ -106,9 +98,12 @@ function isWorkerProcess(env: NodeJS.ProcessEnv = process.env): boolean {
 export function setUpRun(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): RunClock {
   armOutputBoundary(env);
   if (isWorkerProcess(env)) return runClock(env);
-  const problems = [...argumentProblems(argv, env), ...modeProblems(argv, env), ...settingsProblems(env)];
+  const problems = [...argumentProblems(argv, env), ...optionProblems(argv, env), ...settingsProblems(env)];
   if (problems.length > 0) refuse(problems);
   const clock = runClock(env);
   Object.assign(env, runDeadlineEnv(clock.checksEnd));
+  // Playwright stops gracefully on SIGINT only; a CI's or a user's SIGTERM gets the same end:
+  // the run stops, its reports are written and its exit status is the verdict.
+  process.once('SIGTERM', () => process.kill(process.pid, 'SIGINT'));
   return clock;
 }

@@ -6,6 +6,7 @@
  */
 import { expect } from '@playwright/test';
 import { GuardError, type Egress } from '../client/egress';
+import { notJudgedIfLimit } from '../client/not-judged';
 import { EgressError } from '../client/wire';
 import { answerLines, exchangeText } from '../client/transcript';
 import { canaryKey } from '../keys';
@@ -181,7 +182,8 @@ export async function probePlainHttp(egress: Egress, probe: PlainHttpProbe, cana
   const exchange = await egress.exchange({ method, url, headerLines: headers, body, deadlineMs: timeoutMs }).then(
     (answer): PlainHttpExchange => ({ kind: 'answer', status: answer.status, headers: headerRecord(answer.rawHeaders), text: answer.body.toString('utf8') }),
     (error: unknown): PlainHttpExchange => {
-      if (!(error instanceof EgressError) || error.kind === 'request-cap' || error.kind === 'run-deadline') throw error;
+      notJudgedIfLimit(error);
+      if (!(error instanceof EgressError)) throw error;
       return { kind: 'error', code: error.kind === 'deadline' ? 'TIMEOUT' : error.code || 'UNKNOWN', sent: error.connected, message: error.message };
     },
   );

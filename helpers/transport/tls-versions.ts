@@ -37,7 +37,7 @@ const ALERTS: Record<number, string> = {
 };
 
 /** Certificate verification failures: the server had already agreed to the version when these arise. */
-const CERTIFICATE_ERRORS = /^(ERR_TLS_CERT_ALTNAME_INVALID|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|CERT_|HOSTNAME_MISMATCH)/;
+export const CERTIFICATE_ERRORS = /^(ERR_TLS_CERT_ALTNAME_INVALID|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|CERT_|HOSTNAME_MISMATCH)/;
 /** The local library declined before anything reached the server: says nothing about the server. */
 const LOCAL_BEFORE_HELLO = /^ERR_SSL_(NO_PROTOCOLS_AVAILABLE|NO_CIPHERS_AVAILABLE|NO_CIPHER_MATCH|UNSUPPORTED_SSL_VERSION)$/;
 /** The server answered with another version: it did not agree to the legacy one. */

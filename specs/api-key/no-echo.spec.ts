@@ -6,12 +6,12 @@ import { FAILING_KEYS, MALFORMED_KEYS, QUOTED_KEYS, REVOKED_KEY, keyHeader, type
 import { holdsSecret } from '../../helpers/redact';
 
 /**
- * Whether a reply carries the presented value anywhere (body, header names and values), in any
+ * Whether a reply carries the presented value anywhere (body, header names as received and values), in any
  * encoding SAFE-01 names: raw in any case, Base64 and base64url at any alignment (`KEY:` and
  * `:KEY` included), hex, percent-encoding, JSON \u escapes, UTF-16; a 12-character piece counts.
  */
 function echoes(reply: Reply, presented: string): boolean {
-  return [reply.text, ...Object.entries(reply.headers).map(([n, v]) => `${n}: ${v}`)].some((t) => holdsSecret(t, presented));
+  return [reply.text, ...reply.rawHeaders.map(([n, v]) => `${n}: ${v}`)].some((t) => holdsSecret(t, presented));
 }
 
 /** A variant of the valid key as a failing kind. */

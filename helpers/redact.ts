@@ -36,7 +36,7 @@ function foldAscii(text: string): string {
 interface Form {
   name: string;
   text: string;
-  /** Encoded characters per `per` bytes of the secret. */
+  /** Encoded characters per `per` bytes of the secret (at most: a decimal reference is 4 to 6). */
   unit: number;
   per: number;
   caseless: boolean;
@@ -57,6 +57,12 @@ function formsOf(secret: string): Form[] {
     { name: 'hex', text: bytes.toString('hex'), unit: 2, per: 1, caseless: true },
     { name: 'percent-encoded', text: each((b) => `%${hex2(b)}`), unit: 3, per: 1, caseless: true },
     { name: 'JSON \\u escapes', text: each((b) => `\\u00${hex2(b)}`), unit: 6, per: 1, caseless: true },
+    { name: '\\x byte escapes', text: each((b) => `\\x${hex2(b)}`), unit: 4, per: 1, caseless: true },
+    { name: 'colon-separated hex', text: each((b) => `${hex2(b)}:`).slice(0, -1), unit: 3, per: 1, caseless: true },
+    { name: 'space-separated hex', text: each((b) => `${hex2(b)} `).slice(0, -1), unit: 3, per: 1, caseless: true },
+    { name: 'C array', text: each((b) => `0x${hex2(b)}, `).slice(0, -2), unit: 6, per: 1, caseless: true },
+    { name: 'HTML decimal references', text: each((b) => `&#${b};`), unit: 6, per: 1, caseless: true },
+    { name: 'HTML hex references', text: each((b) => `&#x${hex2(b)};`), unit: 6, per: 1, caseless: true },
     { name: 'UTF-16LE', text: Buffer.from(secret, 'utf16le').toString('latin1'), unit: 2, per: 1, caseless: true },
     { name: 'UTF-16BE', text: Buffer.from(secret, 'utf16le').swap16().toString('latin1'), unit: 2, per: 1, caseless: true },
   ];
@@ -90,103 +96,147 @@ export function encodingsOf(secret: string): string[] {
 const isHexCode = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
 const isBase64Code = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 45 || c === 95;
 const hexValue = (c: number): number => (c <= 57 ? c - 48 : c - 87);
-const foldCode = (c: number): string => String.fromCharCode(c >= 65 && c <= 90 ? c + 32 : c);
+const fold = (c: number): number => (c >= 65 && c <= 90 ? c + 32 : c);
+const foldCode = (c: number): string => String.fromCharCode(fold(c));
+
+/** Where the byte last read by a `ByteReader` (or `charAt`) ends. */
+let charEnd = 0;
 
 /**
- * The per-byte encodings of SAFE-01 (on ASCII-folded text), read back at a position rather than
- * stored as pieces of their own: each secret keeps one set of raw pieces, however many encodings
- * count. `width` is the characters per byte; `read` gives the FRAGMENT bytes spelt from `at`,
- * folded, or undefined. `hexRun[i]` counts the hex digits from i on.
+ * A per-byte spelling of SAFE-01 (on ASCII-folded text), read back at a position rather than
+ * stored as pieces of its own: each secret keeps one set of raw pieces, however many spellings
+ * count. Gives the byte spelt at `i` (`first`: the first byte of a piece) and sets `charEnd`; -1
+ * when none is spelt there.
  */
-interface Decoder {
-  width: number;
-  read: (t: string, at: number, hexRun: Uint32Array) => string | undefined;
-}
+type ByteReader = (t: string, i: number, first: boolean) => number;
 
-function readBytes(t: string, at: number, width: number, byteAt: (i: number) => number): string | undefined {
-  let out = '';
-  for (let k = 0; k < FRAGMENT; k++) {
-    const c = byteAt(at + k * width);
+/**
+ * FRAGMENT bytes from `at`, each read by `read`, folded, with where they end; undefined as soon as
+ * they can start no piece. A zero byte after the first byte means UTF-16 (a Windows or Java tool's
+ * text written out byte by byte: `\u0063\u0000`, `c\x00`, `63 00`): then a zero byte follows each
+ * byte but the last and is skipped. Big-endian text is little-endian read one byte on.
+ */
+function readPiece(t: string, at: number, read: ByteReader, pieces: Pieces): { bytes: string; end: number } | undefined {
+  const first = read(t, at, true);
+  // Most windows start with bytes no piece starts with: stop there.
+  if (first < 0 || !pieces.mayStartWith(fold(first))) return undefined;
+  let second = read(t, charEnd, false);
+  const utf16 = second === 0;
+  if (utf16) second = read(t, charEnd, false);
+  if (second < 0 || !pieces.mayContinueWith(fold(second))) return undefined;
+  let bytes = foldCode(first) + foldCode(second);
+  for (let k = 2; k < FRAGMENT; k++) {
+    if (utf16 && read(t, charEnd, false) !== 0) return undefined;
+    const c = read(t, charEnd, false);
     if (c < 0) return undefined;
-    out += foldCode(c);
+    bytes += foldCode(c);
   }
-  return out;
+  return { bytes, end: charEnd };
 }
 
-const hexByte = (t: string, i: number): number => hexValue(t.charCodeAt(i)) * 16 + hexValue(t.charCodeAt(i + 1));
+/** The characters themselves (where a zero byte follows one: UTF-16 read as Latin-1). */
+const plainBytes: ByteReader = (t, i) => {
+  charEnd = i + 1;
+  return i < t.length ? t.charCodeAt(i) : -1;
+};
 
-const DECODERS: readonly Decoder[] = [
-  // hex
-  { width: 2, read: (t, at, run) => (run[at]! >= 2 * FRAGMENT ? readBytes(t, at, 2, (i) => hexByte(t, i)) : undefined) },
-  // UTF-16: an ASCII character and a zero byte. Big-endian text is little-endian read one byte on.
-  { width: 2, read: (t, at) => (t.charCodeAt(at + 1) === 0 ? readBytes(t, at, 2, (i) => (t.charCodeAt(i + 1) === 0 && i + 1 < t.length ? t.charCodeAt(i) : -1)) : undefined) },
-];
+/** What separates the bytes of a dump: space, `:`, `,` or `-`. */
+const isSeparator = (c: number): boolean => c === 32 || c === 58 || c === 44 || c === 45;
+
+/**
+ * Hex, plain (`6370`) or dumped byte by byte: `63:70` (OpenSSL, Wireshark), `63 70` (hex dumps,
+ * hexdump -C's double space after the 8th byte too), `0x63,0x70` and `0x63, 0x70` (C arrays,
+ * xxd -i). Up to two separators and a `0x` before each byte, mixed at will. `hexRun[i]` counts the
+ * hex digits from i on.
+ */
+function hexBytes(hexRun: Uint32Array): ByteReader {
+  return (t, i, first) => {
+    let at = i;
+    if (!first) for (let s = 0; s < 2 && isSeparator(t.charCodeAt(at)); s++) at++;
+    if (t.charCodeAt(at) === 48 && t.charCodeAt(at + 1) === 120) at += 2;
+    if (!(hexRun[at]! >= 2)) return -1;
+    charEnd = at + 2;
+    return hexValue(t.charCodeAt(at)) * 16 + hexValue(t.charCodeAt(at + 1));
+  };
+}
 
 /** Layers of escapes read through: a serialiser's, a proxy's that re-encodes (`%2563`), a logger's. */
 const ESCAPE_LAYERS = 3;
 
-/** Where the character last read by `charAt` ends. */
-let charEnd = 0;
-
 const hexDigit = (c: number): number => (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1);
+const digitOf = (c: number, radix: 10 | 16): number => (radix === 16 ? hexDigit(c) : c >= 48 && c <= 57 ? c - 48 : -1);
 
 /**
- * The character at `i` read through `layers` layers of escapes (`%xx`, JSON `\uxxxx`, `\\`, `\/`,
- * `\"`), each layer spelt in the characters of the one below it: `%2563`, `%25%36%33`, `%252563`,
- * `%5cu0063`, `\\u0063` and `\u0025%36%33` are all `c`. Sets `charEnd`; -1 past the text's end.
+ * `fewest` to `most` digits from `i`, read through `layers` layers of escapes: their value, or -1.
+ * Sets `charEnd` after the last digit.
+ */
+function digitsAt(t: string, i: number, layers: number, radix: 10 | 16, fewest: number, most: number): number {
+  let value = 0;
+  let end = i;
+  let k = 0;
+  for (; k < most; k++) {
+    const d = digitOf(charAt(t, end, layers), radix);
+    if (d < 0) break;
+    value = value * radix + d;
+    end = charEnd;
+  }
+  charEnd = end;
+  return k >= fewest ? value : -1;
+}
+
+/** Whether the characters from `i`, read through `layers`, spell `word`; sets `charEnd` after it. */
+function spells(t: string, i: number, layers: number, word: string): boolean {
+  charEnd = i;
+  for (let k = 0; k < word.length; k++) if (charAt(t, charEnd, layers) !== word.charCodeAt(k)) return false;
+  return true;
+}
+
+/**
+ * The character at `i` read through `layers` layers of escapes (`%xx`; JSON `\uxxxx`, `\\`, `\/`,
+ * `\"`; C, JS and Python `\xhh`; HTML and XML `&#99;`, `&#x63;`, `&amp;`), each layer spelt in the
+ * characters of the one below it: `%2563`, `%25%36%33`, `%252563`, `%5cu0063`, `\\u0063`,
+ * `\u0025%36%33`, `%5cx63` and `&amp;#99;` are all `c`. Sets `charEnd`; -1 past the text's end.
  * An escape that does not complete is read as the plain character that opened it.
  */
 function charAt(t: string, i: number, layers: number): number {
   const plain = i < t.length ? t.charCodeAt(i) : -1;
   // A character that opens no escape is itself in every layer.
-  if (layers === 0 || (plain !== 37 && plain !== 92)) {
+  if (layers === 0 || (plain !== 37 && plain !== 92 && plain !== 38)) {
     charEnd = i + 1;
     return plain;
   }
-  const c = charAt(t, i, layers - 1);
+  const below = layers - 1;
+  const c = charAt(t, i, below);
   const after = charEnd;
   if (c === 37) {
-    const hi = hexDigit(charAt(t, after, layers - 1));
-    const lo = hi < 0 ? -1 : hexDigit(charAt(t, charEnd, layers - 1));
-    if (lo >= 0) return hi * 16 + lo;
+    const value = digitsAt(t, after, below, 16, 2, 2);
+    if (value >= 0) return value;
   } else if (c === 92) {
-    const next = charAt(t, after, layers - 1);
-    if (next === 117) {
-      let value = 0;
-      let k = 0;
-      for (; k < 4; k++) {
-        const h = hexDigit(charAt(t, charEnd, layers - 1));
-        if (h < 0) break;
-        value = value * 16 + h;
-      }
-      if (k === 4) return value;
+    const next = charAt(t, after, below);
+    if (next === 117 || next === 120) {
+      const width = next === 117 ? 4 : 2;
+      const value = digitsAt(t, charEnd, below, 16, width, width);
+      if (value >= 0) return value;
     } else if (next === 92 || next === 47 || next === 34) {
       return next;
+    }
+  } else if (c === 38) {
+    const next = charAt(t, after, below);
+    if (next === 35) {
+      const digits = charEnd;
+      const x = charAt(t, digits, below) === 120;
+      const value = x ? digitsAt(t, charEnd, below, 16, 1, 6) : digitsAt(t, digits, below, 10, 1, 7);
+      if (value >= 0 && charAt(t, charEnd, below) === 59) return value;
+    } else if (next === 97 && spells(t, charEnd, below, 'mp;')) {
+      return 38;
     }
   }
   charEnd = after;
   return c;
 }
 
-/**
- * FRAGMENT characters from `at` of folded text, each spelt plain or through up to `layers` layers
- * of escapes, mixed at will (a serialiser may escape only some characters of a key, a proxy then
- * re-encode only the `%`), folded, with where they end; undefined past the text's end.
- */
-function readEscaped(t: string, at: number, layers: number, pieces: Pieces): { bytes: string; end: number } | undefined {
-  let bytes = '';
-  let i = at;
-  for (let k = 0; k < FRAGMENT; k++) {
-    const c = charAt(t, i, layers);
-    if (c < 0) return undefined;
-    i = charEnd;
-    bytes += foldCode(c);
-    // Most windows start with characters no piece starts with: stop there.
-    if (k === 0 && !pieces.mayStartWith(bytes.charCodeAt(0))) return undefined;
-    if (k === 1 && !pieces.mayContinueWith(bytes.charCodeAt(1))) return undefined;
-  }
-  return { bytes, end: i };
-}
+/** A reader of each number of escape layers. */
+const ESCAPED: readonly ByteReader[] = Array.from({ length: ESCAPE_LAYERS + 1 }, (_, layers) => (t: string, i: number) => charAt(t, i, layers));
 
 /** Six bits for each character of either Base64 alphabet; -1 for others. */
 const BASE64_VALUES = Int8Array.from({ length: 128 }, (_, c) => {
@@ -258,8 +308,8 @@ export class Redactor {
   /** Encodings looked for whole: variable-width ones, and every encoding of a secret shorter than a piece. */
   private readonly needles: Array<{ text: string; caseless: boolean }> = [];
   /**
-   * Escapes are read through every layer; a secret that itself holds a `%` or a backslash is also
-   * read through fewer, or its own `%41` would be taken for an escape of one layer more.
+   * Escapes are read through every layer; a secret that itself holds a `%`, a backslash or an `&`
+   * is also read through fewer, or its own `%41` would be taken for an escape of one layer more.
    */
   private escapeLayers: readonly number[] = [ESCAPE_LAYERS];
   /**
@@ -277,7 +327,7 @@ export class Redactor {
     if (!secret || secret.length < 8 || this.secrets.includes(secret)) return;
     this.secrets.push(secret);
     this.seen.clear();
-    if (/[%\\]/.test(secret)) this.escapeLayers = Array.from({ length: ESCAPE_LAYERS }, (_, k) => ESCAPE_LAYERS - k);
+    if (/[%\\&]/.test(secret)) this.escapeLayers = Array.from({ length: ESCAPE_LAYERS }, (_, k) => ESCAPE_LAYERS - k);
     // Longest first, so the mask that names a secret's last characters goes to the whole secret.
     this.secrets.sort((a, b) => b.length - a.length);
     const bytes = Buffer.from(secret, 'utf8');
@@ -342,6 +392,14 @@ export class Redactor {
     return this.rangesIn(text).length > 0;
   }
 
+  /** Whether the bytes `read` spells from `at` are a piece of a secret; if so, their range joins `hits`. */
+  private readsPiece(folded: string, at: number, read: ByteReader, hits: Array<[number, number]>): boolean {
+    const piece = readPiece(folded, at, read, this.raw);
+    if (piece === undefined || !this.raw.has(piece.bytes)) return false;
+    hits.push([at, piece.end]);
+    return true;
+  }
+
   /** Merged [from, to) ranges of text covered by pieces of secrets, in any encoding. */
   private rangesIn(text: string): Array<[number, number]> {
     if (this.secrets.length === 0) return [];
@@ -355,7 +413,8 @@ export class Redactor {
       const hexRun = new Uint32Array(text.length + 1);
       for (let i = text.length - 1; i >= 0; i--) hexRun[i] = isHexCode(folded.charCodeAt(i)) ? hexRun[i + 1]! + 1 : 0;
       const nextEscape = new Uint32Array(text.length + 1).fill(text.length);
-      for (let i = text.length - 1; i >= 0; i--) nextEscape[i] = text.charCodeAt(i) === 37 || text.charCodeAt(i) === 92 ? i : nextEscape[i + 1]!;
+      for (let i = text.length - 1; i >= 0; i--) nextEscape[i] = text.charCodeAt(i) === 37 || text.charCodeAt(i) === 92 || text.charCodeAt(i) === 38 ? i : nextEscape[i + 1]!;
+      const hex = hexBytes(hexRun);
       // Base64 runs (either alphabet): how long from i on, and where the run holding i starts.
       const b64Run = new Uint32Array(text.length + 1);
       const b64Start = new Int32Array(text.length + 1);
@@ -372,17 +431,12 @@ export class Redactor {
         // Only a window holding an escape: plain text was looked up above.
         if (nextEscape[i]! < i + FRAGMENT) {
           for (const layers of this.escapeLayers) {
-            const escaped = readEscaped(folded, i, layers, this.raw);
-            if (escaped && this.raw.has(escaped.bytes)) {
-              hits.push([i, escaped.end]);
-              break;
-            }
+            if (this.readsPiece(folded, i, ESCAPED[layers]!, hits)) break;
           }
         }
-        for (const decoder of DECODERS) {
-          const bytes = decoder.read(folded, i, hexRun);
-          if (bytes !== undefined && this.raw.has(bytes)) hits.push([i, i + FRAGMENT * decoder.width]);
-        }
+        // Hex only where a byte of it could start; UTF-16 only where a zero byte follows.
+        if (hexRun[i]! >= 2 || folded.charCodeAt(i + 1) === 120) this.readsPiece(folded, i, hex, hits);
+        if (folded.charCodeAt(i + 1) === 0) this.readsPiece(folded, i, plainBytes, hits);
       }
     }
     hits.sort((a, b) => a[0] - b[0]);

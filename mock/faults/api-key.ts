@@ -33,24 +33,27 @@ const crashOn = (name: string, when: (presented: string) => boolean) =>
 
 const percentEncoded = (key: string): string => Array.from(Buffer.from(key, 'utf8'), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
 
-/** The presented key as an echoing server might spell it: raw, fully percent-encoded (once or twice), Base64. */
+/** The presented key as an echoing server might spell it: raw, fully percent-encoded (once or twice), Base64, byte by byte in hex. */
 const ECHO_SPELLINGS = {
   raw: (key: string) => key,
   percent: percentEncoded,
   /** As a proxy that re-encodes what it forwards spells an encoded key: each `%` becomes `%25`. */
   'double-percent': (key: string) => percentEncoded(key).replace(/%/g, '%25'),
   base64: (key: string) => Buffer.from(key, 'utf8').toString('base64'),
+  /** As a debugging aid dumps bytes (OpenSSL, Wireshark): two hex digits each, joined by colons. */
+  'hex-colons': (key: string) => Array.from(Buffer.from(key, 'utf8'), (b) => b.toString(16).padStart(2, '0')).join(':'),
   /** As a JSON serialiser that escapes some characters spells it inside a string: every third one as `\u00XX`. */
   'json-partial': (key: string) => key.replace(/./g, (c, i: number) => (i % 3 === 0 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c)),
 };
 
-/** A refusal that carries the presented key, spelt one way, in its message, WWW-Authenticate or data. */
-const echoIn = (place: 'message' | 'www-authenticate' | 'data', spelling: keyof typeof ECHO_SPELLINGS) =>
+/** A refusal that carries the presented key, spelt one way, in its message, WWW-Authenticate, an X-Debug-Key header or data. */
+const echoIn = (place: 'message' | 'www-authenticate' | 'x-debug-key' | 'data', spelling: keyof typeof ECHO_SPELLINGS) =>
   refuseWith((_failure, presented) => {
     if (!presented) return unauthorized();
     const echoed = ECHO_SPELLINGS[spelling](presented);
     if (place === 'message') return fail(401, `Unauthorized: no account has the key ${echoed}`);
     if (place === 'www-authenticate') return fail(401, 'Unauthorized', {}, { 'www-authenticate': `ApiKey realm="cardpluspay", error="invalid_key", key="${echoed}"` });
+    if (place === 'x-debug-key') return fail(401, 'Unauthorized', {}, { 'x-debug-key': echoed });
     return fail(401, 'Unauthorized', { presented_key: echoed });
   });
 
@@ -325,6 +328,12 @@ export const API_KEY_FAULTS = {
     summary: 'The 401 echoes the presented key double-percent-encoded in its WWW-Authenticate challenge (key="%2563%2570...", as a proxy that re-encodes writes it)',
     probe: echoProbe((r) => String(r.headers['www-authenticate']), 'double-percent'),
     bend: echoIn('www-authenticate', 'double-percent'),
+  },
+  'key-echoed-hex-colons': {
+    breaks: ['AUTH-13'],
+    summary: 'The 401 echoes the presented key as colon-separated hex in an X-Debug-Key header (X-Debug-Key: 63:70:70:5f:..., as OpenSSL and Wireshark dump bytes)',
+    probe: echoProbe((r) => String(r.headers['x-debug-key']), 'hex-colons'),
+    bend: echoIn('x-debug-key', 'hex-colons'),
   },
   'key-echoed-in-message-base64': {
     breaks: ['AUTH-13'],

@@ -8,7 +8,8 @@ import { holdsSecret } from '../../helpers/redact';
 /**
  * Whether a reply carries the presented value anywhere (body, header names as received and values), in any
  * encoding SAFE-01 names: raw in any case, Base64 and base64url at any alignment (`KEY:` and
- * `:KEY` included), hex, percent-encoding, JSON \u escapes, UTF-16; a 12-character piece counts.
+ * `:KEY` included), hex (also dumped byte by byte: `63:70`, `0x63,0x70`), percent-encoding, JSON \u
+ * and \x escapes, HTML character references, UTF-16; a 12-character piece counts.
  */
 function echoes(reply: Reply, presented: string): boolean {
   return [reply.text, ...reply.rawHeaders.map(([n, v]) => `${n}: ${v}`)].some((t) => holdsSecret(t, presented));

@@ -1,10 +1,11 @@
 /**
  * SAFE-01's independent witness: finds secrets in raw bytes without any code of the redactor
  * (helpers/redact.ts), so a blind spot there is not one here. Where the redactor encodes each
- * secret and looks for the encodings, this decodes what it reads (percent-escapes and JSON \u
- * escapes up to three layers deep, hex runs, Base64 and base64url runs at every offset, UTF-16 at
- * both byte orders and both alignments) and looks for plain pieces of the secret in each decoded
- * view, case folded.
+ * secret and looks for the encodings, this decodes what it reads (percent-escapes, JSON \u
+ * escapes, \x byte escapes and HTML character references up to three layers deep, hex runs and hex
+ * dumps, Base64 and base64url runs at every offset, UTF-16 at both byte orders and both
+ * alignments, and UTF-16 that a decoding left byte by byte) and looks for plain pieces of the
+ * secret in each decoded view, case folded.
  * A piece is PIECE characters of one line of a secret (a PEM's armour and first line are not secret).
  */
 import fs from 'node:fs';
@@ -46,21 +47,36 @@ function piecesOf(secrets: readonly string[]): Set<string> {
 /** Layers of escapes peeled: a serialiser's, a proxy's that re-encodes the `%` (`%2563`), a logger's. */
 const ESCAPE_LAYERS = 3;
 
-/** One layer of the escapes serialisers, proxies and loggers write: `%xx`, JSON `\uxxxx`, `\\`, `\/`, `\"`. */
-const ONE_ESCAPE = /%([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})|\\([\\/"])/g;
+/**
+ * One layer of the escapes serialisers, proxies, loggers and markup write: `%xx`, JSON `\uxxxx`,
+ * `\\`, `\/`, `\"`, C/JS/Python `\xhh`, HTML/XML `&#99;`, `&#x63;` and `&amp;`. Any letter case:
+ * a tool that writes its escapes upper case (`\X63`, `&#X63;`, `&AMP;`) still means the same bytes.
+ */
+const ONE_ESCAPE = /%([0-9a-f]{2})|\\u([0-9a-f]{4})|\\x([0-9a-f]{2})|\\([\\/"])|&#x([0-9a-f]{1,6});|&#([0-9]{1,7});|&amp;/gi;
 
 function unescapeOnce(text: string): string {
-  return text.replace(ONE_ESCAPE, (_m, pct: string | undefined, u: string | undefined, ch: string | undefined) =>
-    pct !== undefined ? String.fromCharCode(parseInt(pct, 16)) : u !== undefined ? String.fromCharCode(parseInt(u, 16)) : ch!,
-  );
+  return text.replace(ONE_ESCAPE, (m, pct?: string, u?: string, x?: string, ch?: string, refHex?: string, refDec?: string) => {
+    if (ch !== undefined) return ch;
+    if (m.toLowerCase() === '&amp;') return '&';
+    const code = refDec !== undefined ? parseInt(refDec, 10) : parseInt((pct ?? u ?? x ?? refHex)!, 16);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : m;
+  });
 }
 
-/** Hex runs decoded at both alignments, and Base64 or base64url runs at all four, each run once. */
+/**
+ * Hex runs decoded at both alignments, and Base64 or base64url runs at all four, each run once.
+ * A hex dump that writes bytes apart (`63:70`, `63 70`, `0x63,0x70`, `0x63, 0x70`) is a run of
+ * hex digits, separators and `x` on one line: its digits, once the `0x` and separators go, are hex.
+ */
 function decodedRuns(texts: readonly string[]): Array<[string, string]> {
   const hex = new Set<string>();
   const b64 = new Set<string>();
   for (const text of texts) {
     for (const run of text.match(/[0-9a-fA-F]{24,}/g) ?? []) hex.add(run);
+    for (const run of text.match(/[0-9a-fx \t:,-]{24,}/gi) ?? []) {
+      const digits = run.replace(/0x/gi, '').replace(/[^0-9a-f]/gi, '');
+      if (digits.length >= 24) hex.add(digits);
+    }
     for (const run of text.match(/[A-Za-z0-9+/_-]{16,}/g) ?? []) b64.add(run);
   }
   const out: Array<[string, string]> = [];
@@ -78,9 +94,9 @@ function decodedRuns(texts: readonly string[]): Array<[string, string]> {
 
 /**
  * The ways the bytes could spell a secret, each decoded to Latin-1 text. Escapes are peeled a layer
- * at a time (percent and JSON escapes in the same pass, so a layer of one inside a layer of the
- * other comes apart too), and hex and Base64 runs are decoded in every layer, so a Base64 value a
- * URL carries as `%2B`/`%2F` is read as well.
+ * at a time (every kind in the same pass, so a layer of one inside a layer of another comes apart
+ * too: `%5Cx63`, `&amp;#99;`), and hex and Base64 runs are decoded in every layer, so a Base64 value
+ * a URL carries as `%2B`/`%2F` is read as well.
  */
 function views(data: Buffer): Array<[string, string]> {
   const latin1 = data.toString('latin1');
@@ -95,7 +111,7 @@ function views(data: Buffer): Array<[string, string]> {
   for (let layer = 1; layer <= ESCAPE_LAYERS; layer++) {
     const peeled = unescapeOnce(text);
     if (peeled === text) break;
-    out.push([layer === 1 ? 'percent or JSON escapes' : `percent or JSON escapes, ${layer} layers`, peeled]);
+    out.push([layer === 1 ? 'escapes' : `escapes, ${layer} layers`, peeled]);
     layers.push(peeled);
     text = peeled;
   }
@@ -107,7 +123,12 @@ function views(data: Buffer): Array<[string, string]> {
       out.push([`UTF-16BE (offset ${shift})`, Buffer.from(part).swap16().toString('utf16le')]);
     }
   }
-  return [...out, ...decodedRuns(layers)];
+  const decoded = [...out, ...decodedRuns(layers)];
+  // UTF-16 written byte by byte (`\u0063\u0000`, `63 00`, `c\x00`) decodes to an ASCII character and a
+  // zero byte each: with the zeros gone, either byte order and alignment reads as the text. Raw
+  // bytes are read as UTF-16 above.
+  const zerosDropped = decoded.filter(([name, text]) => name !== 'raw' && text.includes('\0')).map(([name, text]): [string, string] => [`${name}, UTF-16 zero bytes dropped`, text.replace(/\0/g, '')]);
+  return [...decoded, ...zerosDropped];
 }
 
 function holdsPiece(text: string, pieces: Set<string>): boolean {

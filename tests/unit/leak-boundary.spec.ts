@@ -27,6 +27,29 @@ const percentAll = (text: string, upper = true): string => Array.from(Buffer.fro
 /** A proxy that re-encodes what it forwards escapes only the `%` of each escape. */
 const reencoded = (text: string, times: number): string => text.replace(/%/g, `%${'25'.repeat(times)}`);
 const jsonEscaped = (text: string): string => text.replace(/./g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+/** Each byte of `data` spelt by `spell` from its two hex digits (in the case asked for) or its value, joined by `sep`. */
+const perByte = (data: Buffer, upper: boolean, spell: (hex: string, b: number) => string, sep = ''): string =>
+  Array.from(data, (b) => spell(b.toString(16).padStart(2, '0')[upper ? 'toUpperCase' : 'toLowerCase'](), b)).join(sep);
+const utf16le = Buffer.from(KEY, 'utf16le');
+const utf16be = Buffer.from(KEY, 'utf16le').swap16();
+
+/** The per-byte spellings that tools write by accident (byte escapes, dumps, markup, UTF-16 escaped byte by byte), in upper and lower hex. */
+const PER_BYTE_PLANTS: Record<string, Buffer> = Object.fromEntries(
+  [false, true].flatMap((upper) => {
+    const hexCase = upper ? 'upper hex' : 'lower hex';
+    const spelt: Array<[string, string]> = [
+      [`\\x byte escapes, ${hexCase} (\\x63\\x70)`, `print(b'${perByte(bytes, upper, (h) => `\\x${h}`)}')`],
+      [`colon-separated hex, ${hexCase} (X-Debug-Key: 63:70)`, `X-Debug-Key: ${perByte(bytes, upper, (h) => h, ':')}`],
+      [`space-separated hex dump, ${hexCase} (63 70)`, `00000000  ${perByte(bytes, upper, (h) => h, ' ')}`],
+      [`C array, comma-separated, ${hexCase} (0x63,0x70)`, `unsigned char k[] = {${perByte(bytes, upper, (h) => `0x${h}`, ',')}};`],
+      [`C array, space-separated, ${hexCase} (0x63 0x70)`, `k: ${perByte(bytes, upper, (h) => `0x${h}`, ' ')}`],
+      [`HTML hex character references, ${hexCase} (&#x63;)`, `<p>${perByte(bytes, upper, (h) => `&#x${h};`)}</p>`],
+      [`UTF-16LE as JSON escapes of its bytes, ${hexCase} (\\u0063\\u0000)`, `{"k":"${perByte(utf16le, upper, (h) => `\\u00${h}`)}"}`],
+      [`UTF-16BE as JSON escapes of its bytes, ${hexCase} (\\u0000\\u0063)`, `{"k":"${perByte(utf16be, upper, (h) => `\\u00${h}`)}"}`],
+    ];
+    return spelt.map(([name, text]) => [name, Buffer.from(text)]);
+  }),
+);
 
 /** The key planted in each encoding SAFE-01 names, each as the bytes a sink might write. */
 const PLANTS: Record<string, Buffer> = {
@@ -66,13 +89,26 @@ const PLANTS: Record<string, Buffer> = {
   'UTF-16BE': Buffer.from(`key ${KEY}`, 'utf16le').swap16(),
   'UTF-16LE at an odd offset': Buffer.concat([Buffer.from('x'), Buffer.from(KEY, 'utf16le')]),
   'UTF-16BE, the key in another case': Buffer.from(KEY.toUpperCase(), 'utf16le').swap16(),
+  ...PER_BYTE_PLANTS,
+  'HTML decimal character references (&#99;)': Buffer.from(`<p>${perByte(bytes, false, (_h, b) => `&#${b};`)}</p>`),
+  'HTML references escaped again (&amp;#99;)': Buffer.from(`&lt;p&gt;${perByte(bytes, false, (_h, b) => `&amp;#${b};`)}`),
+  'C array as xxd -i writes it (0x63, 0x70)': Buffer.from(`{ ${perByte(bytes, false, (h) => `0x${h}`, ', ')} }`),
+  'hex dump with a gap after the 8th byte (hexdump -C, its text column cut)': Buffer.from(
+    [0, 16, 32].map((o) => `${o.toString(16).padStart(8, '0')}  ${perByte(bytes.subarray(o, o + 8), false, (h) => h, ' ')}  ${perByte(bytes.subarray(o + 8, o + 16), false, (h) => h, ' ')}`).join('\n'),
+  ),
+  'percent-encoded \\x escapes (%5Cx63)': Buffer.from(`?msg=${encodeURIComponent(perByte(bytes, true, (h) => `\\x${h}`))}`),
+  'UTF-16LE as a Python bytes repr (c\\x00p\\x00)': Buffer.from(`b'${utf16le.toString('latin1').replace(/\0/g, '\\x00')}'`),
+  'UTF-16LE as a JSON string of its bytes (c\\u0000p\\u0000)': Buffer.from(JSON.stringify({ body: utf16le.toString('latin1') })),
+  'hex dump of UTF-16LE (63 00 70 00)': Buffer.from(perByte(utf16le, true, (h) => h, ' ')),
+  'Base64 of the key lower-cased': Buffer.from(`v=${Buffer.from(KEY.toLowerCase()).toString('base64')}`),
   'a PEM line inside JSON': Buffer.from(JSON.stringify({ pem: PEM })),
   'a PEM in Base64': Buffer.from(Buffer.from(PEM).toString('base64')),
 };
 
 function plant(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leak-boundary-'));
-  for (const [name, data] of Object.entries(PLANTS)) fs.writeFileSync(path.join(dir, `${name.replace(/\W+/g, '-')}.txt`), data);
+  // 'wx': two plants whose names make the same file name would hide one of them.
+  for (const [name, data] of Object.entries(PLANTS)) fs.writeFileSync(path.join(dir, `${name.replace(/\W+/g, '-')}.txt`), data, { flag: 'wx' });
   return dir;
 }
 
@@ -98,7 +134,9 @@ test.describe('the leak detector proves the redactor, and can fail', () => {
   test('SAFE-01 the detector does not cry wolf on text that holds no secret', SAFE01, () => {
     // Same prefix and first random characters in another case: a never-issued key of the same kind.
     const other = `${KEY.slice(0, 12).toUpperCase()}a1Bb2Cc3Dd4Ee5Ff6Gg7Hh8Ii9`;
-    const clean = [other, Buffer.from(other).toString('base64'), Buffer.from(other).toString('hex'), reencoded(percentAll(other), 2), jsonEscaped(encodeURIComponent(other)), '[redacted …g9Sa0Pm]'.slice(0, 15), `X-API-Key: [redacted …${KEY.slice(-4)}]`].join('\n');
+    const ob = Buffer.from(other);
+    const perByteOther = [perByte(ob, true, (h) => h, ':'), perByte(ob, false, (h) => `0x${h}`, ', '), perByte(ob, false, (h) => `\\x${h}`), perByte(ob, false, (_h, b) => `&#${b};`), perByte(Buffer.from(other, 'utf16le'), false, (h) => `\\u00${h}`)];
+    const clean = [other, Buffer.from(other).toString('base64'), Buffer.from(other).toString('hex'), reencoded(percentAll(other), 2), jsonEscaped(encodeURIComponent(other)), ...perByteOther, '[redacted …g9Sa0Pm]'.slice(0, 15), `X-API-Key: [redacted …${KEY.slice(-4)}]`].join('\n');
     expect(leakedEncodings(clean, SECRETS)).toEqual([]);
     expect(leakedEncodings(Buffer.from(clean, 'utf16le'), SECRETS)).toEqual([]);
   });

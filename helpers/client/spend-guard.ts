@@ -31,6 +31,9 @@ export interface SpendingRoute {
  */
 const SPENDING_ROUTES: readonly SpendingRoute[] = [{ method: 'POST', segment: 'orders', what: 'POST orders buys gift cards' }];
 
+/** Methods that only read: on the spending route, any other is treated as the purchase. */
+const READING_METHODS: readonly string[] = ['GET', 'HEAD', 'OPTIONS'];
+
 /** Headers and a query parameter that frameworks read as the real method (Express, Rails, Spring). */
 const METHOD_OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method', 'x-method-override'];
 const METHOD_OVERRIDE_PARAM = '_method';
@@ -89,7 +92,9 @@ export function spendingRoute(method: string, url: URL, headers: ReadonlyArray<r
   const last = segments[segments.length - 1];
   if (last === undefined) return undefined;
   const methods = effectiveMethods(method, url, headers);
-  return SPENDING_ROUTES.find((r) => r.segment === last && methods.includes(r.method));
+  // A router that ignores the method (or reads it from elsewhere) would take any method but a
+  // reading one to the spending handler: only GET, HEAD and OPTIONS are never a purchase.
+  return SPENDING_ROUTES.find((r) => r.segment === last && methods.some((m) => m === r.method || !READING_METHODS.includes(m)));
 }
 
 /** RFC 3986 section 2.3: the characters no server or front end decodes, strips or reads as syntax. */

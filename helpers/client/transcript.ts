@@ -11,8 +11,12 @@ import type { HeaderLines } from './wire';
 
 /** The received half: status line, header lines, a blank line, the body; each value cut to size (SAFE-08). */
 export function answerLines(statusLine: string, headers: Record<string, string> | ReadonlyArray<readonly [string, string]>, text: string): string[] {
-  const fields = Array.isArray(headers) ? headers : Object.entries(headers);
+  const fields: ReadonlyArray<readonly [string, string]> = isFieldList(headers) ? headers : Object.entries(headers);
   return [statusLine, ...fields.map(([n, v]) => `${cutText(n, MAX_SHOWN_CHARS)}: ${cutText(v, MAX_SHOWN_CHARS)}`), '', cutText(text)];
+}
+
+function isFieldList(headers: Record<string, string> | ReadonlyArray<readonly [string, string]>): headers is ReadonlyArray<readonly [string, string]> {
+  return Array.isArray(headers);
 }
 
 /** Sent lines, received lines and notes, each part separated by a blank line. */

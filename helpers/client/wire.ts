@@ -17,6 +17,8 @@ const MAX_BODY_BYTES = 1024 * 1024;
 /** Decoded bytes per received byte past which an answer is a compression bomb, judged once this much is decoded. */
 const MAX_EXPANSION = 200;
 const EXPANSION_FLOOR_BYTES = 64 * 1024;
+/** Content codings read on one answer (RFC 9110 allows a list; nobody honest stacks more than two). */
+const MAX_CODINGS = 2;
 
 export type HeaderLines = Array<[string, string]>;
 
@@ -148,6 +150,10 @@ function readAnswer(
     .split(',')
     .map((c) => c.trim().toLowerCase())
     .filter((c) => c && c !== 'identity');
+  if (codings.length > MAX_CODINGS) {
+    finish(new EgressError('malformed', `${what}: the answer's body is wrapped in ${codings.length} content codings (${codings.slice(0, 5).join(', ')}…); more than ${MAX_CODINGS} is not read`, 'TOO_MANY_CODINGS', true));
+    return;
+  }
   decoders.push(
     ...[...codings]
       .reverse()
@@ -160,6 +166,16 @@ function readAnswer(
   res.on('data', (c: Buffer) => (rawBytes += c.length));
   let body: NodeJS.ReadableStream = res;
   for (const d of decoders) body = body.pipe(d);
+  // Every stage is held to the limit, not only the last: an inner layer may inflate to gigabytes
+  // that an outer one then compresses away again (a nested bomb).
+  decoders.forEach((d, stage) => {
+    if (stage === decoders.length - 1) return;
+    let inner = 0;
+    d.on('data', (c: Buffer) => {
+      inner += c.length;
+      if (inner > MAX_BODY_BYTES) finish(tooLarge(what, `a ${codings.join(', ')} body whose layer ${stage + 1} decodes to more than ${MAX_BODY_BYTES} bytes`));
+    });
+  });
   for (const d of decoders) {
     d.on('error', (e: NodeJS.ErrnoException) => finish(new EgressError('malformed', `${what}: the answer's body could not be read (${codings.join(', ')}): ${e.message}`, e.code ?? '', true)));
   }

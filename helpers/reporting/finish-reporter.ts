@@ -6,6 +6,7 @@
  * whose every check was not judged, and 1 when its own time limit, not the target, ended the run.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import type { FullResult, Reporter } from '@playwright/test/reporter';
 import { runFacts } from '../settings/run-facts';
 import { discardStaged, promoteStaged } from './staged-outputs';
@@ -16,7 +17,7 @@ interface Options {
   into: string;
   /** The staged entries to promote, by name. */
   entries: readonly string[];
-  /** The promoted summary, read for the exit status. */
+  /** The summary's name inside the staging folder, read for the exit status. */
   summaryFile: string;
   /** Playwright's mode: nothing is promoted or decided for a listing. */
   _mode?: string;
@@ -31,20 +32,26 @@ export default class FinishReporter implements Reporter {
     return false;
   }
 
+  /** This run's own summary, read before the promotion: another run may promote its own meanwhile. */
+  private summary?: Summary;
+
   onEnd(result: FullResult): void {
     this.status = result.status;
-    if (this.options._mode === 'list') discardStaged(this.options.staging);
-    else promoteStaged(this.options.staging, this.options.into, this.options.entries);
+    if (this.options._mode === 'list') {
+      discardStaged(this.options.staging);
+      return;
+    }
+    try {
+      this.summary = JSON.parse(fs.readFileSync(path.join(this.options.staging, this.options.summaryFile), 'utf8')) as Summary;
+    } catch {
+      this.summary = undefined;
+    }
+    promoteStaged(this.options.staging, this.options.into, this.options.entries);
   }
 
   async onExit(): Promise<void> {
     if (this.options._mode === 'list') return;
-    let summary: Summary | undefined;
-    try {
-      summary = JSON.parse(fs.readFileSync(this.options.summaryFile, 'utf8')) as Summary;
-    } catch {
-      summary = undefined;
-    }
+    const summary = this.summary;
     const code = summary ? exitCodeFor(summary, this.status === 'passed' ? 0 : 1, runFacts().failOnShould, (line) => process.stderr.write(`${line}\n`)) : 1;
     process.exit(code);
   }

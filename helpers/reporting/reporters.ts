@@ -64,7 +64,7 @@ export function reportersFor(choice: ReporterChoice): ReporterDescription[] {
     // After every writer, so it sees every file they wrote (SAFE-01's backstop).
     [require.resolve('./output-backstop'), { paths: written }],
     ...(into && staging && choice.summaryFile
-      ? ([[require.resolve('./finish-reporter'), { staging, into, entries: written.map((p) => path.relative(staging, p)), summaryFile: path.join(into, choice.summaryFile) }]] as ReporterDescription[])
+      ? ([[require.resolve('./finish-reporter'), { staging, into, entries: written.map((p) => path.relative(staging, p)), summaryFile: choice.summaryFile }]] as ReporterDescription[])
       : []),
   ];
 }

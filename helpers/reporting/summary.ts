@@ -102,6 +102,8 @@ function statusOf(test: TestCase, options: SummariseOptions): { status: Requirem
     return stopped ? { status: 'not-judged', reason: options.ended === 'timedout' ? NOT_RUN_TIME_LIMIT : 'not run: the run was interrupted' } : { status: 'skipped' };
   }
   const notJudged = result.annotations.find((a) => a.type === NOT_JUDGED);
+  // A check that failed once and passed on a retry failed: a flaky conformance check is a finding.
+  if (test.results.some((r) => r.status === 'failed' && !r.annotations.some((a) => a.type === NOT_JUDGED))) return { status: 'failed' };
   if (result.status === 'passed') return { status: 'passed' };
   if (result.status === 'skipped') return notJudged ? { status: 'not-judged', reason: notJudged.description ?? 'not judged' } : { status: 'skipped' };
   return { status: 'failed' };
@@ -325,8 +327,14 @@ export function verdictLine(summary: Pick<Summary, 'failedRequirements' | 'notJu
     return `could not judge the target: ${mustNotJudged.length > 8 ? `${mustNotJudged.length} must requirements` : mustNotJudged.join(', ')} not judged (${shown})`;
   }
   const scope = summary.scope && summary.scope.notRun > 0 && !summary.shard ? ` ${scopeWords(summary.scope)}` : '';
-  if (shouldFailed.length > 0) return `the target conforms${scope || ' to every must'}; should failed: ${shouldFailed.join(', ')}`;
-  return `the target conforms${scope}`;
+  // A must requirement its checks skipped (a credential not configured, or nothing on the target to
+  // check it with) did not hold: the verdict names it, so "conforms" never reads as more than it is.
+  const mustSkipped = (Object.entries(summary.requirements) as Array<[RequirementId, RequirementVerdict | undefined]>)
+    .filter(([id, v]) => v?.status === 'skipped' && v.tests > 0 && REQUIREMENTS[id].level === 'must')
+    .map(([id]) => id);
+  const unchecked = mustSkipped.length ? `; skipped, so not checked: ${mustSkipped.join(', ')}` : '';
+  if (shouldFailed.length > 0) return `the target conforms${scope || ' to every must'}; should failed: ${shouldFailed.join(', ')}${unchecked}`;
+  return `the target conforms${scope}${unchecked}`;
 }
 
 /** "to the 1 requirement selected (35 not run: --grep)": a verdict over a selection says so. */

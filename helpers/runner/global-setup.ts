@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { RequestLedger } from '../client/request-ledger';
 import { egressFor } from '../client/target-egress';
 import { redactor } from '../redact';
 import { loadSettings } from '../settings/settings';
@@ -32,7 +33,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   Object.assign(env, requestLedgerEnv(path.join(ledgerDir, 'requests')));
   const settings = loadSettings(env);
   if (settings.target === 'remote') process.stdout.write(`Checking ${new URL(settings.baseUrl).host} (remote target) with ${settings.workers} worker(s).\n`);
-  const egress = egressFor(settings);
+  // The preflight is a request to the target like any other: it counts against the run's cap.
+  const ledger = settings.requestLedger ? new RequestLedger(settings.requestLedger, settings.maxRequests) : undefined;
+  const egress = egressFor(settings, ledger);
   try {
     const reached = await preflight(egress, settings.baseUrl);
     Object.assign(env, preflightEnv(reached));
@@ -40,6 +43,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     if (reached.outcome === 'certificate') process.stderr.write(`The certificate of ${new URL(settings.baseUrl).host} does not verify (${reached.reason}): TLS-01 fails. No key is sent; nothing else is checked.\n`);
   } finally {
     egress.dispose();
+    ledger?.close();
   }
   return async () => {
     await mocks?.close();

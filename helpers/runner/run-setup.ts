@@ -7,6 +7,7 @@
  * of the process; in every process (runner and workers) it arms the output boundary first.
  */
 import { armOutputBoundary } from '../output-boundary';
+import { holdsSecret } from '../redact';
 import { optionProblems } from './cli-options';
 import { internalSetFromOutside, isInternal, runDeadlineEnv, runDeadlineIn } from '../settings/internal';
 import { KEY_NAMES } from '../settings/secrets';
@@ -29,7 +30,8 @@ export function refuse(problems: readonly string[]): never {
  */
 export function argumentProblems(argv: readonly string[], env: NodeJS.ProcessEnv): string[] {
   const keys = KEY_NAMES.map((name) => env[name]).filter((k): k is string => !!k);
-  const bad = argv.filter((arg) => /CARDPLUSPAY_[A-Z0-9_]*=/i.test(arg) || keys.some((k) => arg.includes(k)));
+  // Any 12 characters of a key, in any encoding the redactor reads: a key typed in another case or cut short is still a key.
+  const bad = argv.filter((arg) => /CARDPLUSPAY_[A-Z0-9_]*=/i.test(arg) || keys.some((k) => holdsSecret(arg, k)));
   if (bad.length === 0) return [];
   return [
     `Cannot start: ${bad.length === 1 ? 'an argument' : `${bad.length} arguments`} on the command line hold${bad.length === 1 ? 's' : ''} a key or a CARDPLUSPAY_* setting. ` +
@@ -87,7 +89,9 @@ export function runClock(env: NodeJS.ProcessEnv = process.env, now = Date.now(),
 
 /** In a Playwright worker, the config is loaded again: only the output boundary is armed there. */
 function isWorkerProcess(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.TEST_WORKER_INDEX !== undefined;
+  // The variable alone can be inherited or set by hand, which would switch every runner check off:
+  // a worker is also a child Playwright started with an IPC channel from its worker entry point.
+  return env.TEST_WORKER_INDEX !== undefined && typeof process.send === 'function' && /workerProcessEntry/.test(process.argv[1] ?? '');
 }
 
 /**

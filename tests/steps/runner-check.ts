@@ -77,11 +77,11 @@ const CASES: readonly Case[] = [
     expect: { code: 0, withinS: 60, verdict: 'conforms', output: /conforms to the 4 requirements selected \(32 not run: --grep\)/ },
   },
   {
-    name: 'npx playwright test: the request cap holds',
+    // The whole suite: the plain-HTTP probes and TLS handshakes too, which a limit once turned into failures.
+    name: 'npx playwright test: the request cap holds, and a limit of the run fails no check',
     via: 'direct',
-    args: ['--grep', '@AUTH-0[1-4]'],
     env: { CARDPLUSPAY_MAX_REQUESTS: '3' },
-    expect: { code: 3, withinS: 60, verdict: 'could-not-judge', maxRequests: 3 },
+    expect: { code: 3, withinS: 90, verdict: 'could-not-judge', maxRequests: 3 },
   },
   {
     name: 'npx playwright test: an unreachable target is exit 3',

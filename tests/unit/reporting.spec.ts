@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import type { TestCase } from '@playwright/test/reporter';
 import { checkShardsComplete } from '../../helpers/runner/merge-summaries';
 import { environmentInfo } from '../../helpers/reporting/reporters';
 import { loadSettings } from '../../helpers/settings/settings';
@@ -16,7 +17,7 @@ import { redactor } from '../../helpers/redact';
 import { REPORT_CATEGORIES } from '../../helpers/reporting/categories';
 import { matrixMarkdown, writeMatrixResult } from '../../helpers/reporting/requirement-matrix';
 import { TARGET_REQUIREMENTS, type RequirementId } from '../../helpers/requirements';
-import { NOT_SELECTED, exitCodeFor, mergeSummaries, runVerdict, summaryWithoutTests, verdictLines, type RequirementVerdict, type Summary } from '../../helpers/reporting/summary';
+import { NOT_SELECTED, exitCodeFor, mergeSummaries, runVerdict, summarise, summaryWithoutTests, verdictLine, verdictLines, type RequirementVerdict, type Summary } from '../../helpers/reporting/summary';
 
 const SAFE01 = { annotation: { type: 'requirement', description: 'SAFE-01' } };
 
@@ -99,7 +100,7 @@ test('SAFE-01 the requirement matrix written into Allure results is redacted and
     const files = fs.readdirSync(dir);
     const result = files.find((f) => f.endsWith('-result.json'))!;
     const parsed = JSON.parse(fs.readFileSync(path.join(dir, result), 'utf8')) as { name: string; status: string; labels: Array<{ name: string; value: string }>; descriptionHtml: string };
-    expect(parsed.name).toMatch(/^Requirement matrix: the target conforms$/);
+    expect(parsed.name).toMatch(/^Requirement matrix: the target conforms; skipped, so not checked: AUTH-08$/);
     expect(parsed.status).toBe('passed');
     expect(parsed.labels).toContainEqual({ name: 'epic', value: '0. Conformance verdict' });
     expect(parsed.descriptionHtml).toContain('AUTH-08');
@@ -209,4 +210,23 @@ test("the fault self-test's lanes: a test runs against the target of its require
   expect(() => targetOf(lane, ['AUTH-05', 'AUTH-13'])).toThrow(/matches 2 targets/);
   expect(targetOf({ targetName: 'conformant' }, ['SIGN-01']), 'a project of one target').toBe('conformant');
   expect(targetOf({}, ['SIGN-01']), 'the configured target').toBeUndefined();
+});
+
+test('SAFE-07 a check that failed once and passed on a retry is a failure, not a flaky pass', () => {
+  const retried = {
+    title: 'AUTH-02 a request without X-API-Key gets the 401 Unauthorized envelope',
+    annotations: [{ type: 'requirement', description: 'AUTH-02' }],
+    results: [
+      { status: 'failed', annotations: [] },
+      { status: 'passed', annotations: [] },
+    ],
+  } as unknown as TestCase;
+  const summary = summarise([retried], new Date(), { target: 'remote', baseUrl: 'https://api.example.test/v1/' });
+  expect(summary.requirements['AUTH-02']?.status).toBe('failed');
+  expect(summary.verdict).toBe('does-not-conform');
+});
+
+test('SAFE-07 a must requirement its checks skipped is named in the verdict', () => {
+  const run = { ...shard(1, 1, { 'AUTH-01': { status: 'passed' }, 'AUTH-15': { status: 'skipped', reason: 'GET orders listed no order', reasons: ['GET orders listed no order'] } }), shard: undefined };
+  expect(verdictLine(run)).toBe('the target conforms; skipped, so not checked: AUTH-15');
 });

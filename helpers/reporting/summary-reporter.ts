@@ -11,6 +11,7 @@ import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError } fro
 import { runFacts } from '../settings/run-facts';
 import { targetOf, type TargetOptions } from '../settings/targets';
 import { requirementIdsIn } from '../requirements';
+import { testsPerRequirement } from './census';
 import { matrixMarkdown, writeMatrixResult } from './requirement-matrix';
 import { summarise, summaryWithoutTests, verdictLines, type Summary, type SummariseOptions } from './summary';
 
@@ -40,8 +41,12 @@ export default class SummaryReporter implements Reporter {
     return !this.options.quiet;
   }
 
+  /** The config this run was started with, for the census of a selection. */
+  private configFile?: string;
+
   onBegin(config: FullConfig, suite: Suite): void {
     this.suite = suite;
+    this.configFile = config.configFile;
     this.startedAt = new Date();
     if (config.shard && config.shard.total > 1) this.shard = { current: config.shard.current, total: config.shard.total };
   }
@@ -67,7 +72,10 @@ export default class SummaryReporter implements Reporter {
       this.writeRun(summary);
       return;
     }
-    const options: SummariseOptions = { ended: result.status, finished: this.finished, failOnShould: facts.failOnShould, partial: !!this.shard, selectedBy: selectionIn(process.argv) };
+    const selectedBy = selectionIn(process.argv);
+    // A selection may run only some tests of a requirement: the whole suite's census says which.
+    const wholeSuite = selectedBy && !this.shard && this.configFile ? testsPerRequirement(this.configFile) : undefined;
+    const options: SummariseOptions = { ended: result.status, finished: this.finished, failOnShould: facts.failOnShould, partial: !!this.shard, selectedBy, wholeSuite };
     if (this.options.perProjectFile) {
       const perProject: Record<string, Summary> = {};
       for (const [target, tests] of testsByTarget(this.suite)) perProject[target] = summarise(tests, this.startedAt, facts, options);

@@ -59,7 +59,7 @@ export interface Summary {
    * What the verdict covers (SAFE-07): the requirements with a test in this run, those with none,
    * and what selected them (`--grep`, `--project`, ...) when the run was limited.
    */
-  scope?: { selected: number; notRun: number; by?: string };
+  scope?: { selected: number; notRun: number; by?: string; partial?: Array<{ id: RequirementId; ran: number; of: number }> };
 }
 
 /** The reason a requirement shows when no test of it ran in this run. */
@@ -92,6 +92,8 @@ export interface SummariseOptions {
   partial?: boolean;
   /** What limited the run to a selection (`--grep`), said in the verdict when some requirement had no test. */
   selectedBy?: string;
+  /** The whole suite's tests per requirement (census.ts), when the run was a selection: which requirements ran only in part. */
+  wholeSuite?: Partial<Record<RequirementId, number>>;
 }
 
 /** One test's status: the real one, not the outcome (the self-test marks failures against a faulty mock as expected). */
@@ -152,14 +154,15 @@ export function summarise(tests: readonly TestCase[], startedAt: Date, run: Pick
     errors: 0,
     requests,
     ...(options.ended === 'timedout' ? { timedOut: true } : {}),
-    scope: scopeOf(requirements, options.selectedBy),
+    scope: scopeOf(requirements, options.selectedBy, options.wholeSuite),
   };
 }
 
-function scopeOf(requirements: Summary['requirements'], by?: string): NonNullable<Summary['scope']> {
-  const entries = Object.values(requirements).filter((v): v is RequirementVerdict => !!v);
-  const notRun = entries.filter((v) => v.tests === 0).length;
-  return { selected: entries.length - notRun, notRun, ...(notRun > 0 && by ? { by } : {}) };
+function scopeOf(requirements: Summary['requirements'], by?: string, wholeSuite?: SummariseOptions['wholeSuite']): NonNullable<Summary['scope']> {
+  const entries = Object.entries(requirements).filter((e): e is [RequirementId, RequirementVerdict] => !!e[1]);
+  const notRun = entries.filter(([, v]) => v.tests === 0).length;
+  const partial = entries.filter(([id, v]) => v.tests > 0 && (wholeSuite?.[id] ?? 0) > v.tests).map(([id, v]) => ({ id, ran: v.tests, of: wholeSuite![id]! }));
+  return { selected: entries.length - notRun, notRun, ...((notRun > 0 || partial.length > 0) && by ? { by } : {}), ...(partial.length > 0 ? { partial } : {}) };
 }
 
 /**
@@ -326,7 +329,7 @@ export function verdictLine(summary: Pick<Summary, 'failedRequirements' | 'notJu
     const shown = reasons.slice(0, 3).join('; ') + (reasons.length > 3 ? `; and ${reasons.length - 3} more reason(s)` : '');
     return `could not judge the target: ${mustNotJudged.length > 8 ? `${mustNotJudged.length} must requirements` : mustNotJudged.join(', ')} not judged (${shown})`;
   }
-  const scope = summary.scope && summary.scope.notRun > 0 && !summary.shard ? ` ${scopeWords(summary.scope)}` : '';
+  const scope = summary.scope && (summary.scope.notRun > 0 || summary.scope.partial?.length) && !summary.shard ? ` ${scopeWords(summary.scope)}` : '';
   // A must requirement its checks skipped (a credential not configured, or nothing on the target to
   // check it with) did not hold: the verdict names it, so "conforms" never reads as more than it is.
   const mustSkipped = (Object.entries(summary.requirements) as Array<[RequirementId, RequirementVerdict | undefined]>)
@@ -339,7 +342,9 @@ export function verdictLine(summary: Pick<Summary, 'failedRequirements' | 'notJu
 
 /** "to the 1 requirement selected (35 not run: --grep)": a verdict over a selection says so. */
 function scopeWords(scope: NonNullable<Summary['scope']>): string {
-  return `to the ${scope.selected} requirement${scope.selected === 1 ? '' : 's'} selected (${scope.notRun} not run${scope.by ? `: ${scope.by}` : ''})`;
+  const partial = (scope.partial ?? []).map((p) => `${p.id} ${p.ran} of ${p.of} tests`);
+  const part = partial.length ? `; only in part: ${partial.slice(0, 4).join(', ')}${partial.length > 4 ? `, and ${partial.length - 4} more` : ''}` : '';
+  return `to the ${scope.selected} requirement${scope.selected === 1 ? '' : 's'} selected (${scope.notRun} not run${scope.by ? `: ${scope.by}` : ''}${part})`;
 }
 
 /** The closing lines: requests, requirement counts, failures, checks not judged and skips, and one verdict line. */

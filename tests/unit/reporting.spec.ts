@@ -230,3 +230,10 @@ test('SAFE-07 a must requirement its checks skipped is named in the verdict', ()
   const run = { ...shard(1, 1, { 'AUTH-01': { status: 'passed' }, 'AUTH-15': { status: 'skipped', reason: 'GET orders listed no order', reasons: ['GET orders listed no order'] } }), shard: undefined };
   expect(verdictLine(run)).toBe('the target conforms; skipped, so not checked: AUTH-15');
 });
+
+test('SAFE-07 a selection that ran only some tests of a requirement says so in the verdict', () => {
+  const test12 = (title: string): TestCase => ({ title, annotations: [{ type: 'requirement', description: 'AUTH-12' }], results: [{ status: 'passed', annotations: [] }] }) as unknown as TestCase;
+  const summary = summarise([test12('AUTH-12 GET balance without a key gets 401'), test12('AUTH-12 GET balance with a never-issued key gets 401')], new Date(), { target: 'mock', baseUrl: '' }, { selectedBy: '--grep', wholeSuite: { 'AUTH-12': 16 } });
+  expect(summary.scope?.partial).toEqual([{ id: 'AUTH-12', ran: 2, of: 16 }]);
+  expect(verdictLine(summary)).toBe('the target conforms to the 1 requirement selected (35 not run: --grep; only in part: AUTH-12 2 of 16 tests)');
+});

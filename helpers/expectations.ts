@@ -4,8 +4,8 @@
  */
 import { expect, test } from '@playwright/test';
 import type { Reply } from './client/client';
-import { schemaErrors, type SchemaName } from './schemas';
-import { bounded, cutText, sameValue } from './bounded';
+import { schemaErrors, type SchemaName } from './contract/schemas';
+import { bounded, cutText, sameValue } from './safety/bounded';
 
 /** Schema violations shown at most: a huge array of wrong items gives one error per item. */
 const MAX_SCHEMA_ERRORS = 20;

@@ -13,12 +13,12 @@ import { RequestLedger } from './client/request-ledger';
 import { secretsOf } from './settings/secrets';
 import { settingsFor, targetOf } from './settings/targets';
 import type { Settings } from './settings/settings';
-import { wellFormedLike, type Keys } from './keys';
-import { discover } from './endpoints';
+import { wellFormedLike, type Keys } from './cases/keys';
+import { discover } from './contract/endpoints';
 import { MockControl } from './mock-control';
 import { refuseNonLoopback } from './client/net-guard';
-import { redactor } from './redact';
-import { AREAS, REQUIREMENTS, areaOf, requirementIdsIn, type RequirementId } from './requirements';
+import { redactor } from './safety/redact';
+import { AREAS, REQUIREMENTS, areaOf, requirementIdsIn, type RequirementId } from './contract/requirements';
 import { NO_SIGNING_ACCOUNT, SigningSession } from './signing/session';
 
 /** Why a check that presents the revoked key is skipped when the settings name none. */

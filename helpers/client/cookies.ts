@@ -5,7 +5,7 @@
  * without a key) from an ambient one, which the self-test fails on. Imports only a type, so the
  * mock can share the name.
  */
-import type { RequirementId } from '../requirements';
+import type { RequirementId } from '../contract/requirements';
 
 export const COOKIE_CHECK_HEADER = 'X-Conformance-Check';
 

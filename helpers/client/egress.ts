@@ -18,7 +18,7 @@
  */
 import https from 'node:https';
 import tls from 'node:tls';
-import { decodeSafe } from '../decode-safe';
+import { decodeSafe } from '../contract/decode-safe';
 import { COOKIE_CHECK_HEADER } from './cookies';
 import { handshake, type HandshakeOptions, type HandshakeResult } from './handshake';
 import type { RequestCap } from './request-ledger';

@@ -6,7 +6,7 @@
  */
 import type { FullResult, TestCase } from '@playwright/test/reporter';
 import { NOT_JUDGED } from '../client/not-judged';
-import { REQUIREMENTS, TARGET_REQUIREMENTS, requirementIdsIn, type Level, type RequirementId } from '../requirements';
+import { REQUIREMENTS, TARGET_REQUIREMENTS, requirementIdsIn, type Level, type RequirementId } from '../contract/requirements';
 
 /**
  * `not-judged` (SAFE-07): a test of the requirement could not reach a judgement (the target was

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { egressFor } from '../client/target-egress';
-import { redactor } from '../redact';
+import { redactor } from '../safety/redact';
 import { loadSettings } from '../settings/settings';
 import { preflightEnv, remoteTargetEnv, requestLedgerEnv } from '../settings/internal';
 import { runFacts } from '../settings/run-facts';

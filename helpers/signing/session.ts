@@ -10,10 +10,10 @@ import { expect, test } from '@playwright/test';
 import type { ApiClient, Call, Reply } from '../client/client';
 import type { Settings } from '../settings/settings';
 import type { SigningAccount } from '../settings/accounts';
-import { READ_ONLY_ENDPOINTS, ROOT_ENDPOINT, type Endpoint } from '../endpoints';
+import { READ_ONLY_ENDPOINTS, ROOT_ENDPOINT, type Endpoint } from '../contract/endpoints';
 import { expect401 } from '../expectations';
-import { readJsonPointer } from '../json-pointer';
-import { redactor } from '../redact';
+import { readJsonPointer } from '../contract/json-pointer';
+import { redactor } from '../safety/redact';
 import { signChallenge } from './signer';
 import { observe } from '../client/transcript';
 

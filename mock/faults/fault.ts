@@ -1,6 +1,6 @@
 /** What one catalogue entry is, and the small tools its bend function is written with. */
 import type { Verdict } from '../../helpers/reporting/summary';
-import type { RequirementId } from '../../helpers/requirements';
+import type { RequirementId } from '../../helpers/contract/requirements';
 import type { MockBehaviour } from '../behaviour';
 import type { Reply } from '../envelope';
 import type { Endpoint, EndpointHandler } from '../routes';

@@ -1,8 +1,8 @@
 import type { ApiClient, Reply } from '../../helpers/client/client';
 import { expectSuccessEnvelope } from '../../helpers/expectations';
-import { NO_SUCH_ORDER, orderCall, records } from '../../helpers/endpoints';
+import { NO_SUCH_ORDER, orderCall, records } from '../../helpers/contract/endpoints';
 import { expect, requirement, test } from '../../helpers/fixtures';
-import { keyHeader } from '../../helpers/keys';
+import { keyHeader } from '../../helpers/cases/keys';
 
 const NO_SECOND_ACCOUNT = 'CARDPLUSPAY_SECOND_API_KEY is not set: AUTH-15 needs an active key of a second account without signing';
 const ID_FIELDS = ['order_id', 'id'] as const;

@@ -1,6 +1,6 @@
 import { expect401, expectUnauthorizedEnvelope } from '../../helpers/expectations';
 import { requirement, test } from '../../helpers/fixtures';
-import { EMPTY_KEYS, MALFORMED_KEYS, OVERSIZED_KEYS, OVERSIZED_REFUSALS } from '../../helpers/keys';
+import { EMPTY_KEYS, MALFORMED_KEYS, OVERSIZED_KEYS, OVERSIZED_REFUSALS } from '../../helpers/cases/keys';
 import { expect } from '../../helpers/fixtures';
 
 test('AUTH-02 a request without X-API-Key gets the 401 Unauthorized envelope', requirement('AUTH-02'), async ({ api }) => {

@@ -1,9 +1,9 @@
 import type { Reply } from '../../helpers/client/client';
-import { sameValue } from '../../helpers/bounded';
+import { sameValue } from '../../helpers/safety/bounded';
 import { expectSameValue } from '../../helpers/expectations';
 import { expect, requirement, test } from '../../helpers/fixtures';
-import { FAILING_KEYS, MALFORMED_KEYS, QUOTED_KEYS, REVOKED_KEY, keyHeader, type FailingKey, type KeyCase } from '../../helpers/keys';
-import { holdsSecret } from '../../helpers/redact';
+import { FAILING_KEYS, MALFORMED_KEYS, QUOTED_KEYS, REVOKED_KEY, keyHeader, type FailingKey, type KeyCase } from '../../helpers/cases/keys';
+import { holdsSecret } from '../../helpers/safety/redact';
 
 /**
  * Whether a reply carries the presented value anywhere (body, header names and values), in any

@@ -1,6 +1,6 @@
 import { expect401 } from '../../helpers/expectations';
 import { expect, requirement, test } from '../../helpers/fixtures';
-import { NON_OWS_PADDINGS, OWS_PADDINGS, QUOTED_KEYS } from '../../helpers/keys';
+import { NON_OWS_PADDINGS, OWS_PADDINGS, QUOTED_KEYS } from '../../helpers/cases/keys';
 
 for (const c of QUOTED_KEYS) {
   test(`AUTH-06 the valid key ${c.title} gets 401`, requirement('AUTH-06', c.id), async ({ api, keys }) => {

@@ -1,5 +1,5 @@
 import { expectSuccessEnvelope } from '../../helpers/expectations';
-import { READ_ONLY_ENDPOINTS, orderCall, stockCheckCall } from '../../helpers/endpoints';
+import { READ_ONLY_ENDPOINTS, orderCall, stockCheckCall } from '../../helpers/contract/endpoints';
 import { requirement, test } from '../../helpers/fixtures';
 
 for (const e of READ_ONLY_ENDPOINTS) {

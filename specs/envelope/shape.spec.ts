@@ -1,10 +1,10 @@
-import { bounded } from '../../helpers/bounded';
+import { bounded } from '../../helpers/safety/bounded';
 import type { Call, Reply } from '../../helpers/client/client';
 import type { Settings } from '../../helpers/settings/settings';
 import { expectJsonContentType, expectSchema, is2xx } from '../../helpers/expectations';
-import { NO_SUCH_ORDER, READ_ONLY_ENDPOINTS, orderCall } from '../../helpers/endpoints';
+import { NO_SUCH_ORDER, READ_ONLY_ENDPOINTS, orderCall } from '../../helpers/contract/endpoints';
 import { expect, requirement, test } from '../../helpers/fixtures';
-import { FAILING_KEYS, MISSING_OR_NEVER_ISSUED, REVOKED_KEY, keyHeader, type Keys } from '../../helpers/keys';
+import { FAILING_KEYS, MISSING_OR_NEVER_ISSUED, REVOKED_KEY, keyHeader, type Keys } from '../../helpers/cases/keys';
 
 interface Probe {
   id: string;

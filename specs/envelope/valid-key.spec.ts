@@ -1,5 +1,5 @@
 import { expectSchema } from '../../helpers/expectations';
-import { orderCall, stockCheckCall } from '../../helpers/endpoints';
+import { orderCall, stockCheckCall } from '../../helpers/contract/endpoints';
 import { requirement, test } from '../../helpers/fixtures';
 
 test('ENV-04 GET balance data has a decimal-string balance and a 3-letter currency', requirement('ENV-04'), async ({ api, keys }) => {

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { promisify } from 'node:util';
 import { requirement, test } from '../../helpers/fixtures';
-import { redactor } from '../../helpers/redact';
+import { redactor } from '../../helpers/safety/redact';
 import { NO_SECOND_SIGNING_ACCOUNT, expectSigningRefusal, signedEndpoint, type SigningSession } from '../../helpers/signing/session';
 
 const generateKeyPair = promisify(crypto.generateKeyPair);

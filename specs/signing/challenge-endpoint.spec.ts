@@ -1,7 +1,7 @@
 import { expect401, expectSuccessEnvelope } from '../../helpers/expectations';
 import { expect, requirement, test } from '../../helpers/fixtures';
-import { wellFormedLike } from '../../helpers/keys';
-import { readJsonPointer } from '../../helpers/json-pointer';
+import { wellFormedLike } from '../../helpers/cases/keys';
+import { readJsonPointer } from '../../helpers/contract/json-pointer';
 import { challengeIn } from '../../helpers/signing/session';
 import { observe } from '../../helpers/client/transcript';
 

@@ -1,5 +1,5 @@
 import { expect, requirement, test } from '../../helpers/fixtures';
-import type { Keys } from '../../helpers/keys';
+import type { Keys } from '../../helpers/cases/keys';
 import { observe } from '../../helpers/client/transcript';
 import { hstsVerdict } from '../../helpers/transport/hsts';
 

@@ -2,7 +2,7 @@
  * The conformant mock's endpoints answer in the shapes of schemas/, the same files the suite
  * checks a real target with, so the mock cannot drift from the contract.
  */
-import { schemaErrors, type SchemaName } from '../../helpers/schemas';
+import { schemaErrors, type SchemaName } from '../../helpers/contract/schemas';
 import { ORDERS } from '../../mock/data';
 import { type ProbeCall, type ProbeReply } from '../../mock/probe-client';
 import { expect, test, useWorkerMock } from '../support/mock-fixture';

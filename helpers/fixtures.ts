@@ -14,7 +14,7 @@ import { secretsOf } from './settings/secrets';
 import { settingsFor, targetOf } from './settings/targets';
 import type { Settings } from './settings/settings';
 import { wellFormedLike, type Keys } from './cases/keys';
-import { discover } from './contract/endpoints';
+import { discover } from './cases/discovery';
 import { MockControl } from './mock-control';
 import { refuseNonLoopback } from './client/net-guard';
 import { redactor } from './safety/redact';

@@ -19,7 +19,7 @@
 import https from 'node:https';
 import tls from 'node:tls';
 import { decodeSafe } from '../contract/decode-safe';
-import { COOKIE_CHECK_HEADER } from './cookies';
+import { COOKIE_CHECK_HEADER } from '../contract/cookie-check';
 import { handshake, type HandshakeOptions, type HandshakeResult } from './handshake';
 import type { RequestCap } from './request-ledger';
 import { keyedRequestRefusal, type KeyedAllowlist } from './spend-guard';

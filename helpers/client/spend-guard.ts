@@ -16,7 +16,7 @@
  */
 import { ENDPOINTS, ORDER_ID, type ChallengeRoute, type Route } from '../contract/endpoints';
 import { MISPLACED_KEYS } from '../cases/keys';
-import { COOKIE_CHECK_HEADER } from './cookies';
+import { COOKIE_CHECK_HEADER } from '../contract/cookie-check';
 
 export interface SpendingRoute {
   method: string;

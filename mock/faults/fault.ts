@@ -1,5 +1,5 @@
 /** What one catalogue entry is, and the small tools its bend function is written with. */
-import type { Verdict } from '../../helpers/reporting/summary';
+import type { Verdict } from '../../helpers/contract/verdict';
 import type { RequirementId } from '../../helpers/contract/requirements';
 import type { MockBehaviour } from '../behaviour';
 import type { Reply } from '../envelope';

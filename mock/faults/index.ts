@@ -20,7 +20,7 @@
  * conformant mock; then run the fault matrix for it:
  *   npx tsx tests/run-self-test.ts --skip-unit --faults '^NAME$'
  */
-import type { Verdict } from '../../helpers/reporting/summary';
+import type { Verdict } from '../../helpers/contract/verdict';
 import type { RequirementId } from '../../helpers/contract/requirements';
 import type { MockBehaviour } from '../behaviour';
 import { API_KEY_FAULTS } from './api-key';

@@ -1,6 +1,7 @@
 import type { ApiClient, Reply } from '../../helpers/client/client';
 import { expectSuccessEnvelope } from '../../helpers/expectations';
-import { NO_SUCH_ORDER, orderCall, records } from '../../helpers/contract/endpoints';
+import { records } from '../../helpers/cases/discovery';
+import { NO_SUCH_ORDER, orderCall } from '../../helpers/contract/endpoints';
 import { expect, requirement, test } from '../../helpers/fixtures';
 import { keyHeader } from '../../helpers/cases/keys';
 

@@ -1,5 +1,6 @@
 import type { ApiClient } from '../../helpers/client/client';
-import { ENDPOINTS, NO_SUCH_ORDER, READ_ONLY_ENDPOINTS, discover, orderCall } from '../../helpers/contract/endpoints';
+import { discover } from '../../helpers/cases/discovery';
+import { ENDPOINTS, NO_SUCH_ORDER, READ_ONLY_ENDPOINTS, orderCall } from '../../helpers/contract/endpoints';
 import { expect, requirement, test } from '../../helpers/fixtures';
 import { MISSING_OR_NEVER_ISSUED, keyHeader } from '../../helpers/cases/keys';
 import { REQUEST_VARIANTS, judgeVariant, requestLine, type VariantContext, type VariantEndpoint } from '../../helpers/cases/variants';

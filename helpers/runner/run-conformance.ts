@@ -10,7 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { armOutputBoundary } from '../safety/output-boundary';
+import { armOutputBoundary } from './output-boundary';
 import { redactor } from '../safety/redact';
 import { escape, matrixMarkdown, writeMatrixResult } from '../reporting/requirement-matrix';
 import { promoteStaged, stagingDir } from '../reporting/staged-outputs';

@@ -6,7 +6,7 @@
  * validates the settings (exit 2 before any request), and fixes the run's deadline from the start
  * of the process; in every process (runner and workers) it arms the output boundary first.
  */
-import { armOutputBoundary } from '../safety/output-boundary';
+import { armOutputBoundary } from './output-boundary';
 import { internalSetFromOutside, isInternal, runDeadlineEnv, runDeadlineIn } from '../settings/internal';
 import { KEY_NAMES } from '../settings/secrets';
 import { loadSettings, SettingsError } from '../settings/settings';

@@ -7,7 +7,7 @@
  * written by reporters, which the redacting reporter and the output backstop cover.
  */
 import { secretsFromEnv } from '../settings/secrets';
-import { redactor } from './redact';
+import { redactor } from '../safety/redact';
 
 let armed = false;
 

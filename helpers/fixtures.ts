@@ -13,7 +13,7 @@ import { RequestLedger } from './client/request-ledger';
 import { secretsOf } from './settings/secrets';
 import { settingsFor, targetOf } from './settings/targets';
 import type { Settings } from './settings/settings';
-import { wellFormedLike, type Keys } from './cases/keys';
+import { keyHeader, wellFormedLike, type Keys } from './cases/keys';
 import { discover } from './cases/discovery';
 import { MockControl } from './mock-control';
 import { refuseNonLoopback } from './client/net-guard';
@@ -76,7 +76,7 @@ interface WorkerFixtures {
 
 /** The first id-like value in a list the target gives the valid key; skips the test with the reason when there is none. */
 async function discoverOrSkip(api: ApiClient, validKey: string, list: { path: string; names: readonly string[]; reason: string }, testInfo: TestInfo): Promise<string> {
-  const reply = await api.send({ path: list.path, headers: { 'X-API-Key': validKey } });
+  const reply = await api.send({ path: list.path, headers: keyHeader(validKey) });
   const found = discover(reply.json, list.names);
   testInfo.skip(found === undefined, list.reason);
   return found!;

@@ -31,13 +31,13 @@ const ECHO_PROBES: readonly FailingKey[] = [
 for (const probe of ECHO_PROBES) {
   test(`AUTH-13 the 401 for ${probe.title} does not echo it`, requirement('AUTH-13', `no-echo-${probe.id}`), async ({ api, keys }) => {
     const presented = probe.key(keys)!;
-    const reply = await api.send({ path: 'balance', headers: { 'X-API-Key': presented } });
+    const reply = await api.send({ path: 'balance', headers: keyHeader(presented) });
     expect(echoes(reply, presented), `GET balance with ${probe.title}: the body and headers must not contain the presented key`).toBe(false);
   });
 }
 
 test('AUTH-13 the revoked key is not echoed', requirement('AUTH-13', 'no-echo-revoked'), async ({ api, revokedKey }) => {
-  const reply = await api.send({ path: 'balance', headers: { 'X-API-Key': revokedKey } });
+  const reply = await api.send({ path: 'balance', headers: keyHeader(revokedKey) });
   expect(echoes(reply, revokedKey), 'GET balance with the revoked key: the body and headers must not contain it').toBe(false);
 });
 

@@ -14,7 +14,7 @@ import { secretsOf } from './settings/secrets';
 import { settingsFor, targetOf } from './settings/targets';
 import type { Settings } from './settings/settings';
 import { keyHeader, wellFormedLike, type Keys } from './cases/keys';
-import { discover } from './cases/discovery';
+import { ITEM_CODE_FIELDS, ORDER_ID_FIELDS, discover } from './cases/discovery';
 import { MockControl } from './mock-control';
 import { refuseNonLoopback } from './client/net-guard';
 import { redactor } from './safety/redact';
@@ -150,11 +150,11 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   // Test-scoped: the list request that found the id sits in the report of the test that used it.
   orderId: async ({ api, keys }, use, testInfo) => {
-    await use(await discoverOrSkip(api, keys.valid, { path: 'orders', names: ['order_id', 'id'], reason: NO_ORDER_TO_LOOK_UP }, testInfo));
+    await use(await discoverOrSkip(api, keys.valid, { path: 'orders', names: ORDER_ID_FIELDS, reason: NO_ORDER_TO_LOOK_UP }, testInfo));
   },
 
   itemCode: async ({ api, keys }, use, testInfo) => {
-    await use(await discoverOrSkip(api, keys.valid, { path: 'catalog', names: ['item_code', 'item_id'], reason: NO_ITEM_TO_CHECK }, testInfo));
+    await use(await discoverOrSkip(api, keys.valid, { path: 'catalog', names: ITEM_CODE_FIELDS, reason: NO_ITEM_TO_CHECK }, testInfo));
   },
 
   signing: async ({ api, settings }, use, testInfo) => {

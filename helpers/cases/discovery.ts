@@ -5,6 +5,12 @@
  * not), so any object under `data` with a field of one of the given names counts.
  */
 
+/** The fields an order's id may sit in: the docs' `order_id`, or a plain `id`. */
+export const ORDER_ID_FIELDS = ['order_id', 'id'] as const;
+
+/** The fields an item's code may sit in: `item_code`, or `item_id` as POST orders/check names it. */
+export const ITEM_CODE_FIELDS = ['item_code', 'item_id'] as const;
+
 /** First value of a field named like an id anywhere in a list response: discovery for AUTH-01 and ENV-05. */
 export function discover(json: unknown, names: readonly string[]): string | undefined {
   return records(json, names)[0]?.id;

@@ -1,5 +1,5 @@
 import type { ApiClient } from '../../helpers/client/client';
-import { discover } from '../../helpers/cases/discovery';
+import { ORDER_ID_FIELDS, discover } from '../../helpers/cases/discovery';
 import { ENDPOINTS, NO_SUCH_ORDER, READ_ONLY_ENDPOINTS, orderCall } from '../../helpers/contract/endpoints';
 import { expect, requirement, test } from '../../helpers/fixtures';
 import { MISSING_OR_NEVER_ISSUED, keyHeader } from '../../helpers/cases/keys';
@@ -15,7 +15,7 @@ const listedOrders = new Map<string, Promise<string | undefined>>();
 function anOrderId(api: ApiClient, settings: Settings): Promise<string | undefined> {
   let listed = listedOrders.get(settings.baseUrl);
   if (!listed) {
-    listed = api.send({ path: 'orders', headers: keyHeader(settings.apiKey) }).then((reply) => discover(reply.json, ['order_id', 'id']));
+    listed = api.send({ path: 'orders', headers: keyHeader(settings.apiKey) }).then((reply) => discover(reply.json, ORDER_ID_FIELDS));
     listedOrders.set(settings.baseUrl, listed);
   }
   return listed;

@@ -28,8 +28,14 @@ export interface ChallengeRoute {
   path: string;
 }
 
+/**
+ * Every endpoint's id: the suite's tables and the mock's routes name endpoints by these, so a
+ * fault, a check and a route that mean the same endpoint say the same word.
+ */
+export type EndpointId = 'root' | 'balance' | 'catalog' | 'orders' | 'order' | 'stock-check' | 'create-order' | 'challenge';
+
 export interface Endpoint {
-  id: string;
+  id: EndpointId;
   title: string;
   /** Spends balance or changes the account: only ever sent without a configured key. */
   spends: boolean;

@@ -1,7 +1,28 @@
 // typescript-eslint's type-checked rules (docs/style: a missing `await` in an HTTP test passes
-// silently otherwise, so no-floating-promises and no-misused-promises stay on).
+// silently otherwise, so no-floating-promises and no-misused-promises stay on), and the import
+// boundaries that keep the mock apart from the harness.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+/** An eslint config that refuses, in `files`, the imports whose text matches one of `patterns`. */
+const refuseImports = (files, patterns) => ({ files, rules: { 'no-restricted-imports': ['error', { patterns }] } });
+
+// A folder's imports say its place (CONTRIBUTING.md, Layout). The mock runs without the suite, so
+// of helpers/ it may import only the contract the two share; the contract imports nothing of
+// either, or the mock would reach the harness through it. The patterns are regular expressions
+// over the import's text, so a relative path from any depth ('../../helpers/redact') is caught;
+// tests/unit/import-boundaries.spec.ts holds them to that.
+export const IMPORT_BOUNDARIES = [
+  refuseImports(['mock/**'], [
+    { regex: '(^|/)helpers(/(?!contract/)|$)', message: 'mock/ may import only helpers/contract/ of the suite (requirement ids, schemas, the Verdict type, the endpoint table): the mock runs without the harness.' },
+    { regex: '(^|/)helpers/contract/(.*/)?\\.\\.(/|$)', message: 'mock/ may import only helpers/contract/ of the suite: no path that climbs out of it.' },
+    { regex: '(^|/)(tests|specs)(/|$)', message: 'mock/ must not import specs/ or tests/: the suite and its tests import the mock, never the other way round.' },
+  ]),
+  refuseImports(['helpers/contract/**'], [
+    { regex: '^\\.\\./(?!\\.\\./schemas/[^/]+\\.json$)', message: 'helpers/contract/ imports nothing outside itself (mock/ imports it): no other helpers folder, no mock/, no tests/.' },
+    { regex: '^(?!\\.|node:|ajv(/|$)|ajv-formats$)', message: "helpers/contract/ uses only Node's modules and ajv: a package imported here becomes one the mock needs." },
+  ]),
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'reports/', 'test-results/', 'eslint.config.mjs'] },
@@ -21,6 +42,7 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
+  ...IMPORT_BOUNDARIES,
   // Plain ES modules that Node loads without tsx (the entry Allure imports for a TypeScript plugin,
   // helpers/reporting/offline-report-plugin.entry.mjs) are outside tsconfig's project: lint them
   // without type information.

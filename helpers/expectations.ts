@@ -4,8 +4,10 @@
  */
 import { expect, test } from '@playwright/test';
 import type { Reply } from './client/client';
-import { schemaErrors, type SchemaName } from './schemas';
-import { bounded, cutText, sameValue } from './bounded';
+import { observe } from './client/transcript';
+import { schemaErrors, type SchemaName } from './contract/schemas';
+import { bounded, cutText, sameValue } from './safety/bounded';
+import { redactor } from './safety/redact';
 
 /** Schema violations shown at most: a huge array of wrong items gives one error per item. */
 const MAX_SCHEMA_ERRORS = 20;
@@ -58,6 +60,29 @@ export function expectSameValue(actual: unknown, expected: unknown, message: str
 /** A refusal by status alone: 401, never 2xx, never 5xx. */
 export function expect401(reply: Reply, what: string): void {
   expect(reply.status, `${what}: status must be 401 (got ${reply.status}${verdict(reply.status)})`).toBe(401);
+}
+
+/** The refusal a signing failure gets: 401, never 2xx, never 5xx (step "expect 401"). */
+export function expectSigningRefusal(reply: Reply, what: string): Promise<void> {
+  return test.step('expect 401', async () => {
+    expect401(reply, what);
+    await observeRefusalMessage(reply);
+  }, { box: true });
+}
+
+/**
+ * The docs say signing failures get "a message about signature verification or the missing
+ * headers", but document no wording, and a server may give every refusal the same terse message
+ * on purpose. So a message that names neither is reported as an observation, not failed.
+ */
+async function observeRefusalMessage(reply: Reply): Promise<void> {
+  if (reply.status !== 401) return;
+  const message = (reply.json as { message?: unknown } | undefined)?.message;
+  if (typeof message === 'string' && /signature|challenge|sign(ed|ing)\b/i.test(message)) return;
+  const shown = typeof message === 'string' ? JSON.stringify(message.slice(0, 80)) : 'no message';
+  const summary = `the 401 message does not mention the signature or the challenge (got ${shown}); the docs say it should`;
+  if (test.info().annotations.some((a) => a.type === 'observed' && a.description === redactor.redact(summary))) return;
+  await observe(summary);
 }
 
 /** A success envelope: 2xx, JSON, {success:true, message, data}. */

@@ -13,12 +13,12 @@ import { RequestLedger } from './client/request-ledger';
 import { secretsOf } from './settings/secrets';
 import { settingsFor, targetOf } from './settings/targets';
 import type { Settings } from './settings/settings';
-import { wellFormedLike, type Keys } from './keys';
-import { discover } from './endpoints';
+import { keyHeader, wellFormedLike, type Keys } from './cases/keys';
+import { ITEM_CODE_FIELDS, ORDER_ID_FIELDS, discover } from './cases/discovery';
 import { MockControl } from './mock-control';
 import { refuseNonLoopback } from './client/net-guard';
-import { redactor } from './redact';
-import { AREAS, REQUIREMENTS, areaOf, requirementIdsIn, type RequirementId } from './requirements';
+import { redactor } from './safety/redact';
+import { AREAS, REQUIREMENTS, areaOf, requirementIdsIn, type RequirementId } from './contract/requirements';
 import { NO_SIGNING_ACCOUNT, SigningSession } from './signing/session';
 
 /** Why a check that presents the revoked key is skipped when the settings name none. */
@@ -45,6 +45,8 @@ interface TestFixtures {
   revokedKey: string;
   /** An order id from the target's own GET orders (valid key); skips the test with the reason when it lists none. */
   orderId: string;
+  /** The first order id the target's GET orders lists, or undefined when it lists none (never skips); asked once per worker and target. */
+  listedOrderId: string | undefined;
   /** An item code from the target's own GET catalog (valid key); skips the test with the reason when it lists none. */
   itemCode: string;
   /** The configured signing account(s): challenge, sign, signed request; skips the test when none is configured. */
@@ -63,6 +65,8 @@ interface Target {
   egress: Egress;
   requestLedger: RequestLedger | undefined;
   mock: MockControl | undefined;
+  /** The `listedOrderId` fixture's answer, asked by the first test of this worker that needs it. */
+  listedOrderId?: Promise<string | undefined>;
 }
 
 interface WorkerFixtures {
@@ -74,11 +78,25 @@ interface WorkerFixtures {
   targets: (name: string | undefined) => Promise<Target>;
 }
 
-/** The first id-like value in a list the target gives the valid key; skips the test with the reason when there is none. */
-async function discoverOrSkip(api: ApiClient, validKey: string, list: { path: string; names: readonly string[]; reason: string }, testInfo: TestInfo): Promise<string> {
-  const reply = await api.send({ path: list.path, headers: { 'X-API-Key': validKey } });
-  const found = discover(reply.json, list.names);
-  testInfo.skip(found === undefined, list.reason);
+/** A list the target gives the valid key, and the fields its ids sit in. */
+interface IdList {
+  path: string;
+  names: readonly string[];
+}
+
+const ORDERS_LIST: IdList = { path: 'orders', names: ORDER_ID_FIELDS };
+const CATALOG_LIST: IdList = { path: 'catalog', names: ITEM_CODE_FIELDS };
+
+/** The first id-like value in a list the target gives the valid key, or undefined when it holds none. */
+async function firstListed(api: ApiClient, validKey: string, list: IdList): Promise<string | undefined> {
+  const reply = await api.send({ path: list.path, headers: keyHeader(validKey) });
+  return discover(reply.json, list.names);
+}
+
+/** The first id-like value in a list; skips the test with the reason when there is none. */
+async function firstListedOrSkip(api: ApiClient, validKey: string, list: IdList, reason: string, testInfo: TestInfo): Promise<string> {
+  const found = await firstListed(api, validKey, list);
+  testInfo.skip(found === undefined, reason);
   return found!;
 }
 
@@ -150,11 +168,18 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   // Test-scoped: the list request that found the id sits in the report of the test that used it.
   orderId: async ({ api, keys }, use, testInfo) => {
-    await use(await discoverOrSkip(api, keys.valid, { path: 'orders', names: ['order_id', 'id'], reason: NO_ORDER_TO_LOOK_UP }, testInfo));
+    await use(await firstListedOrSkip(api, keys.valid, ORDERS_LIST, NO_ORDER_TO_LOOK_UP, testInfo));
+  },
+
+  // Once per worker and target, kept on the target: a check that asks for it in each of many tests
+  // (AUTH-14, a test per variant) sends one list request, in the report of the first test.
+  listedOrderId: async ({ target, api, keys }, use) => {
+    target.listedOrderId ??= firstListed(api, keys.valid, ORDERS_LIST);
+    await use(await target.listedOrderId);
   },
 
   itemCode: async ({ api, keys }, use, testInfo) => {
-    await use(await discoverOrSkip(api, keys.valid, { path: 'catalog', names: ['item_code', 'item_id'], reason: NO_ITEM_TO_CHECK }, testInfo));
+    await use(await firstListedOrSkip(api, keys.valid, CATALOG_LIST, NO_ITEM_TO_CHECK, testInfo));
   },
 
   signing: async ({ api, settings }, use, testInfo) => {

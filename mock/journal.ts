@@ -6,8 +6,8 @@
 import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { AccountName, MockMaterial } from './accounts';
-import { decodeSafe } from '../helpers/decode-safe';
-import { COOKIE_CHECK_HEADER } from '../helpers/client/cookies';
+import { decodeSafe } from '../helpers/contract/decode-safe';
+import { COOKIE_CHECK_HEADER } from '../helpers/contract/cookie-check';
 
 const CHECK_HEADER = COOKIE_CHECK_HEADER.toLowerCase();
 

@@ -4,6 +4,7 @@
  * the key check, then (for signing accounts) the signature check, and only then routing, so an
  * unknown path or a wrong method tells nothing to a caller without a valid key.
  */
+import type { EndpointId } from '../helpers/contract/endpoints';
 import type { Account, MockMaterial } from './accounts';
 import { authenticate, CONFORMANT_KEY_CHECK, type KeyCheckStages } from './auth';
 import { CONFORMANT_ENVELOPE, fail, type EnvelopeWriter, type Reply } from './envelope';
@@ -11,8 +12,6 @@ import { ORDERS, ORDER_STATUSES, PRODUCTS, maskCode, type Order, type Product } 
 import { Problems, amountQuery, enumQuery, intQuery, jsonBody, quantity, requiredText, textQuery, field } from './params';
 import type { ApiRequest } from './request';
 import type { RequestSigning } from './signing';
-
-export type Endpoint = 'info' | 'challenge' | 'balance' | 'catalog' | 'orders' | 'order' | 'orders-check' | 'create-order';
 
 /** `account` is null when the endpoint is answered without a valid key. */
 export type EndpointHandler = (ctx: ApiContext, req: ApiRequest, account: Account | null, param: string) => Reply | Promise<Reply>;
@@ -44,10 +43,10 @@ export interface ApiBehaviour {
   key: KeyCheckStages;
   envelope: EnvelopeWriter;
   /** Answered before the key check, to anyone. */
-  beforeKey: ReadonlySet<Endpoint>;
+  beforeKey: ReadonlySet<EndpointId>;
   /** Answered to a caller whose key failed, instead of the refusal. */
-  withoutKey: ReadonlySet<Endpoint>;
-  endpoints: Readonly<Record<Endpoint, EndpointHandler>>;
+  withoutKey: ReadonlySet<EndpointId>;
+  endpoints: Readonly<Record<EndpointId, EndpointHandler>>;
   /**
    * What stands in front of the API, answering before anything else when it answers at all (a
    * rate limiter's 429, a dropped connection). The conformant mock has nothing there.
@@ -64,23 +63,23 @@ export interface ApiContext {
 
 interface Route {
   path: string | RegExp;
-  methods: Partial<Record<'GET' | 'POST', Endpoint>>;
+  methods: Partial<Record<'GET' | 'POST', EndpointId>>;
 }
 
 const CHALLENGE_PATH = '/v1/auth/challenge';
 
 const ROUTES: readonly Route[] = [
-  { path: /^\/v1\/?$/, methods: { GET: 'info' } },
+  { path: /^\/v1\/?$/, methods: { GET: 'root' } },
   { path: CHALLENGE_PATH, methods: { POST: 'challenge' } },
   { path: '/v1/balance', methods: { GET: 'balance' } },
   { path: '/v1/catalog', methods: { GET: 'catalog' } },
   { path: '/v1/orders', methods: { GET: 'orders', POST: 'create-order' } },
-  { path: '/v1/orders/check', methods: { POST: 'orders-check' } },
+  { path: '/v1/orders/check', methods: { POST: 'stock-check' } },
   { path: /^\/v1\/orders\/([^/]+)$/, methods: { GET: 'order' } },
 ];
 
 export type Resolved =
-  | { kind: 'endpoint'; endpoint: Endpoint; param?: string }
+  | { kind: 'endpoint'; endpoint: EndpointId; param?: string }
   | { kind: 'wrong-method'; allow: string[] }
   | { kind: 'unknown' };
 
@@ -139,16 +138,16 @@ export const CONFORMANT_API: ApiBehaviour = {
   front: CONFORMANT_FRONT,
   key: CONFORMANT_KEY_CHECK,
   envelope: CONFORMANT_ENVELOPE,
-  beforeKey: new Set<Endpoint>(['info']),
-  withoutKey: new Set<Endpoint>(),
+  beforeKey: new Set<EndpointId>(['root']),
+  withoutKey: new Set<EndpointId>(),
   endpoints: {
-    info: (ctx) => info(ctx),
+    root: (ctx) => info(ctx),
     challenge: (ctx, _req, account) => challenge(ctx, account),
     balance: (ctx) => balance(ctx),
     catalog: (ctx, req) => catalog(ctx, req),
     orders: (ctx, req, account) => orders(ctx, req, account),
     order: (ctx, _req, account, id) => order(ctx, account, id),
-    'orders-check': (ctx, req) => stockCheck(ctx, req),
+    'stock-check': (ctx, req) => stockCheck(ctx, req),
     'create-order': (_ctx, req) => createOrder(req),
   },
 };

@@ -5,7 +5,7 @@
  * wait out 429 and 503 politely (politeness.ts), attach a redacted transcript of each exchange to
  * the running test, and end a check that cannot be judged as such (not-judged.ts).
  */
-import { redactor } from '../redact';
+import { redactor } from '../safety/redact';
 import { GuardError, type Egress } from './egress';
 import { EgressError, type HeaderLines, type WireAnswer } from './wire';
 import { notJudged } from './not-judged';

@@ -5,9 +5,8 @@
  * without a key) from an ambient one, which the self-test fails on. Imports only a type, so the
  * mock can share the name.
  */
-import type { RequirementId } from '../requirements';
-
-export const COOKIE_CHECK_HEADER = 'X-Conformance-Check';
+import { COOKIE_CHECK_HEADER } from '../contract/cookie-check';
+import type { RequirementId } from '../contract/requirements';
 
 /** The headers that send `cookie` on behalf of the check of `requirement`. */
 export function deliberateCookie(cookie: string, requirement: RequirementId): Record<string, string> {

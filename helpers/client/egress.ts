@@ -18,9 +18,9 @@
  */
 import https from 'node:https';
 import tls from 'node:tls';
-import { decodeSafe } from '../decode-safe';
-import { encodingsOf } from '../redact';
-import { COOKIE_CHECK_HEADER } from './cookies';
+import { decodeSafe } from '../contract/decode-safe';
+import { COOKIE_CHECK_HEADER } from '../contract/cookie-check';
+import { encodingsOf } from '../safety/redact';
 import { handshake, type HandshakeOptions, type HandshakeResult } from './handshake';
 import type { RequestCap } from './request-ledger';
 import { keyedRequestRefusal, type KeyedAllowlist } from './spend-guard';

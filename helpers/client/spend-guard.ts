@@ -14,9 +14,9 @@
  *   a trailing slash, drop `;params` (Tomcat, Spring), serve `orders.json` as `orders` (suffix
  *   matching), decode percent-escapes (some twice) and resolve dot segments after decoding.
  */
-import { ENDPOINTS, ORDER_ID, type ChallengeRoute, type Route } from '../endpoints';
-import { MISPLACED_KEYS } from '../keys';
-import { COOKIE_CHECK_HEADER } from './cookies';
+import { ENDPOINTS, ORDER_ID, type ChallengeRoute, type Route } from '../contract/endpoints';
+import { MISPLACED_KEYS } from '../cases/keys';
+import { COOKIE_CHECK_HEADER } from '../contract/cookie-check';
 
 export interface SpendingRoute {
   method: string;

@@ -5,8 +5,8 @@
  * Everything passes the redactor before it reaches the report.
  */
 import { test } from '@playwright/test';
-import { cutText, MAX_SHOWN_CHARS } from '../bounded';
-import { redactor } from '../redact';
+import { cutText, MAX_SHOWN_CHARS } from '../safety/bounded';
+import { redactor } from '../safety/redact';
 import type { HeaderLines } from './wire';
 
 /** The received half: status line, header lines, a blank line, the body; each value cut to size (SAFE-08). */

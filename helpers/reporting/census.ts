@@ -4,7 +4,7 @@
  * (SAFE-07). Read by listing the suite with the same config, which sends nothing.
  */
 import { spawnSync } from 'node:child_process';
-import type { RequirementId } from '../requirements';
+import type { RequirementId } from '../contract/requirements';
 import { cleanEnv } from '../runner/env';
 
 interface ListedSuite {

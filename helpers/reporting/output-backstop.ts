@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, Reporter } from '@playwright/test/reporter';
 import { secretsFromEnv } from '../settings/secrets';
-import { redactor, type Redactor } from '../redact';
+import { redactor, type Redactor } from '../safety/redact';
 
 /** What the self-test looks for in a run's output: a sink that needed the backstop. */
 export const BACKSTOP_MARK = 'Backstop redaction masked a secret in';

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, Reporter, Suite, TestCase, TestError, TestResult, TestStep } from '@playwright/test/reporter';
 import { secretsFromEnv } from '../settings/secrets';
-import { redactor } from '../redact';
+import { redactor } from '../safety/redact';
 
 type Annotation = TestCase['annotations'][number];
 type Attachment = TestResult['attachments'][number];

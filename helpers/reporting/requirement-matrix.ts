@@ -7,8 +7,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { redactor } from '../redact';
-import { AREAS, REQUIREMENTS, areaOf, type RequirementId } from '../requirements';
+import { redactor } from '../safety/redact';
+import { AREAS, REQUIREMENTS, areaOf, type RequirementId } from '../contract/requirements';
 import { verdictLine, type RequirementVerdict, type Summary } from './summary';
 
 export interface MatrixRow {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError } from '@playwright/test/reporter';
 import { runFacts } from '../settings/run-facts';
 import { targetOf, type TargetOptions } from '../settings/targets';
-import { requirementIdsIn } from '../requirements';
+import { requirementIdsIn } from '../contract/requirements';
 import { testsPerRequirement } from './census';
 import { matrixMarkdown, writeMatrixResult } from './requirement-matrix';
 import { summarise, summaryWithoutTests, verdictLines, type Summary, type SummariseOptions } from './summary';

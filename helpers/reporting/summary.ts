@@ -6,7 +6,8 @@
  */
 import type { FullResult, TestCase } from '@playwright/test/reporter';
 import { NOT_JUDGED } from '../client/not-judged';
-import { REQUIREMENTS, TARGET_REQUIREMENTS, requirementIdsIn, type Level, type RequirementId } from '../requirements';
+import { REQUIREMENTS, TARGET_REQUIREMENTS, requirementIdsIn, type Level, type RequirementId } from '../contract/requirements';
+import type { Verdict } from '../contract/verdict';
 
 /**
  * `not-judged` (SAFE-07): a test of the requirement could not reach a judgement (the target was
@@ -14,9 +15,6 @@ import { REQUIREMENTS, TARGET_REQUIREMENTS, requirementIdsIn, type Level, type R
  * Neither held nor failed: the run cannot say.
  */
 type RequirementStatus = 'passed' | 'failed' | 'skipped' | 'not-judged';
-
-/** The run's verdict (interface.md): exit status 0, 1 and 3. */
-export type Verdict = 'conforms' | 'does-not-conform' | 'could-not-judge';
 
 export interface RequirementVerdict {
   level: Level;

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { RequestLedger } from '../client/request-ledger';
 import { egressFor } from '../client/target-egress';
-import { redactor } from '../redact';
+import { redactor } from '../safety/redact';
 import { loadSettings } from '../settings/settings';
 import { preflightEnv, remoteTargetEnv, requestLedgerEnv } from '../settings/internal';
 import { runFacts } from '../settings/run-facts';

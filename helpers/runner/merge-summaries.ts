@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { writeMatrixResult, matrixMarkdown } from '../reporting/requirement-matrix';
 import { redactOutputs } from '../reporting/output-backstop';
-import { redactor } from '../redact';
+import { redactor } from '../safety/redact';
 import { runFacts } from '../settings/run-facts';
 import { secretsFromEnv } from '../settings/secrets';
 import { exitCodeFor, mergeSummaries, verdictLines, type Summary } from '../reporting/summary';

@@ -3,7 +3,7 @@
  * the redactor line by line (the last net under every other redaction layer).
  */
 import { spawn } from 'node:child_process';
-import type { Redactor } from '../redact';
+import type { Redactor } from '../safety/redact';
 
 export interface PlaywrightRun {
   code: number;

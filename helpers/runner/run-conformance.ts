@@ -10,8 +10,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { armOutputBoundary } from '../output-boundary';
-import { redactor } from '../redact';
+import { armOutputBoundary } from './output-boundary';
+import { redactor } from '../safety/redact';
 import { escape, matrixMarkdown, writeMatrixResult } from '../reporting/requirement-matrix';
 import { promoteStaged, stagingDir } from '../reporting/staged-outputs';
 import { exitCodeFor, summaryWithoutTests, verdictLines, type RequirementVerdict, type Summary } from '../reporting/summary';

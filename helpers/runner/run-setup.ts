@@ -6,8 +6,8 @@
  * validates the settings (exit 2 before any request), and fixes the run's deadline from the start
  * of the process; in every process (runner and workers) it arms the output boundary first.
  */
-import { armOutputBoundary } from '../output-boundary';
-import { holdsSecret } from '../redact';
+import { armOutputBoundary } from './output-boundary';
+import { holdsSecret } from '../safety/redact';
 import { optionProblems } from './cli-options';
 import { internalSetFromOutside, isInternal, runDeadlineEnv, runDeadlineIn } from '../settings/internal';
 import { KEY_NAMES } from '../settings/secrets';

@@ -1,6 +1,6 @@
 /** The challenge endpoint of request signing: its path, method, response pointer and lifetime. */
 import { pathSpellingProblem, spendingRoute } from '../client/spend-guard';
-import { isJsonPointer } from '../json-pointer';
+import { isJsonPointer } from '../contract/json-pointer';
 import { ONE_SPELLING } from './connection';
 import { oneOf, parseUrl, printable, type Setting } from './parse';
 

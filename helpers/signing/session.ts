@@ -10,12 +10,9 @@ import { expect, test } from '@playwright/test';
 import type { ApiClient, Call, Reply } from '../client/client';
 import type { Settings } from '../settings/settings';
 import type { SigningAccount } from '../settings/accounts';
-import { READ_ONLY_ENDPOINTS, ROOT_ENDPOINT, type Endpoint } from '../endpoints';
-import { expect401 } from '../expectations';
-import { readJsonPointer } from '../json-pointer';
-import { redactor } from '../redact';
+import { READ_ONLY_ENDPOINTS, ROOT_ENDPOINT, type Endpoint } from '../contract/endpoints';
+import { readJsonPointer } from '../contract/json-pointer';
 import { signChallenge } from './signer';
-import { observe } from '../client/transcript';
 
 /** Why a SIGN check is skipped when the settings name no signing account. */
 export const NO_SIGNING_ACCOUNT = 'CARDPLUSPAY_SIGNING_API_KEY is not set: there is no signing account to sign requests with';
@@ -128,29 +125,6 @@ export function challengeIn(reply: Reply, settings: Settings): string {
     `${where}: the challenge must be a non-empty string at JSON pointer "${pointer}" (found ${value === undefined ? 'nothing' : typeof value}); see CARDPLUSPAY_CHALLENGE_POINTER`,
   ).toBe(true);
   return value as string;
-}
-
-/** The refusal a signing failure gets: 401, never 2xx, never 5xx (step "expect 401"). */
-export function expectSigningRefusal(reply: Reply, what: string): Promise<void> {
-  return test.step('expect 401', async () => {
-    expect401(reply, what);
-    await observeRefusalMessage(reply);
-  }, { box: true });
-}
-
-/**
- * The docs say signing failures get "a message about signature verification or the missing
- * headers", but document no wording, and a server may give every refusal the same terse message
- * on purpose. So a message that names neither is reported as an observation, not failed.
- */
-async function observeRefusalMessage(reply: Reply): Promise<void> {
-  if (reply.status !== 401) return;
-  const message = (reply.json as { message?: unknown } | undefined)?.message;
-  if (typeof message === 'string' && /signature|challenge|sign(ed|ing)\b/i.test(message)) return;
-  const shown = typeof message === 'string' ? JSON.stringify(message.slice(0, 80)) : 'no message';
-  const summary = `the 401 message does not mention the signature or the challenge (got ${shown}); the docs say it should`;
-  if (test.info().annotations.some((a) => a.type === 'observed' && a.description === redactor.redact(summary))) return;
-  await observe(summary);
 }
 
 /** Waits, as a report step, so the timeline of an expiry check shows. */

@@ -7,7 +7,7 @@
  */
 import crypto from 'node:crypto';
 import NodeRSA from 'node-rsa';
-import { redactor } from '../redact';
+import { redactor } from '../safety/redact';
 
 /** The contract's "RSA-SHA256". Never leave it to node-rsa's default (PSS since 2.0). */
 const SIGNING_SCHEME = 'pkcs1-sha256';

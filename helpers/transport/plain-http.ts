@@ -9,9 +9,10 @@ import { GuardError, type Egress } from '../client/egress';
 import { notJudgedIfLimit } from '../client/not-judged';
 import { EgressError } from '../client/wire';
 import { answerLines, exchangeText } from '../client/transcript';
-import { canaryKey } from '../keys';
+import { canaryKey } from '../cases/keys';
+import { apiDataIn } from '../contract/api-data';
 import { fingerprint, type MockControl } from '../mock-control';
-import { redactor } from '../redact';
+import { redactor } from '../safety/redact';
 import { secretsOf } from '../settings/secrets';
 import type { HttpOutcome } from '../settings/expectations';
 import type { Settings } from '../settings/settings';
@@ -43,9 +44,6 @@ export interface PlainHttpClassification {
 const REJECTION_STATUSES: readonly number[] = [400, 403, 421, 426];
 const REDIRECT_STATUSES: readonly number[] = [301, 302, 307, 308];
 
-/** Field names of the documented success data: one of them in a plain-HTTP body means API data travelled. */
-const API_DATA_FIELDS = ['balance', 'currency', 'order_id', 'order_no', 'codes', 'orders', 'products', 'pagination', 'challenge', 'expires_in', 'price', 'item_code'];
-
 /** What each outcome means, in the words the report uses. */
 const OUTCOME_MEANING: Record<HttpOutcome, string> = {
   refused: 'refused, reset or closed: nothing was served',
@@ -56,25 +54,6 @@ const OUTCOME_MEANING: Record<HttpOutcome, string> = {
   served: 'the API was served in clear text',
   other: 'none of the outcomes TLS-02 knows',
 };
-
-/** Why the body counts as API data, or undefined when it does not: the envelope, or a documented data field. */
-export function apiDataIn(text: string, options: { envelopeCounts: boolean }): string | undefined {
-  if (text.trim() === '') return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  if (options.envelopeCounts && json !== null && typeof json === 'object' && !Array.isArray(json)) {
-    const o = json as Record<string, unknown>;
-    if (typeof o.success === 'boolean' && ('message' in o || 'data' in o)) {
-      return `the JSON envelope (success=${String(o.success)}${typeof o.message === 'string' ? `, message "${o.message.slice(0, 60)}"` : ''})`;
-    }
-  }
-  const field = API_DATA_FIELDS.find((f) => new RegExp(`"${f}"\\s*:`).test(text));
-  return field ? `the API data field "${field}"` : undefined;
-}
 
 /** Judges one plain-HTTP exchange. Pure: the unit tests feed it every outcome. */
 export function classifyPlainHttp(exchange: PlainHttpExchange, requestUrl: URL, timeoutMs = PLAIN_HTTP_TIMEOUT_MS): PlainHttpClassification {

@@ -265,7 +265,7 @@ export const API_KEY_FAULTS = {
     breaks: ['AUTH-12'],
     summary: 'POST orders/check is served without a key or with an invalid one',
     probe: async (k) => (await k.call({ path: 'orders/check', headers: { 'X-API-Key': randomKey() }, json: { item_id: 'NOPE' } })).status !== 401,
-    bend: alsoIn('withoutKey', 'orders-check'),
+    bend: alsoIn('withoutKey', 'stock-check'),
   },
   'create-order-validates-first': {
     breaks: ['AUTH-12'],

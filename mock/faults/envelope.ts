@@ -106,7 +106,7 @@ export const ENVELOPE_FAULTS = {
     breaks: ['ENV-05'],
     summary: 'POST orders/check gives price as a string',
     probe: async (k) => typeof dataOf(await k.call({ path: 'orders/check', headers: { 'X-API-Key': k.active }, json: { item_id: 'AMZ-US-25' } })).price === 'string',
-    bend: bendBody('orders-check', (body) => {
+    bend: bendBody('stock-check', (body) => {
       const data = dataIn(body);
       data.price = (data.price as number).toFixed(2);
     }),

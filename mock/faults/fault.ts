@@ -1,9 +1,10 @@
 /** What one catalogue entry is, and the small tools its bend function is written with. */
-import type { Verdict } from '../../helpers/reporting/summary';
-import type { RequirementId } from '../../helpers/requirements';
+import type { Verdict } from '../../helpers/contract/verdict';
+import type { EndpointId } from '../../helpers/contract/endpoints';
+import type { RequirementId } from '../../helpers/contract/requirements';
 import type { MockBehaviour } from '../behaviour';
 import type { Reply } from '../envelope';
-import type { Endpoint, EndpointHandler } from '../routes';
+import type { EndpointHandler } from '../routes';
 import type { Probe } from './probe-kit';
 
 export interface Fault {
@@ -45,17 +46,17 @@ export function bendPart<P extends Part>(part: P, change: (current: MockBehaviou
 }
 
 /** Adds an endpoint to one of the record's endpoint sets. */
-export function alsoIn(set: 'beforeKey' | 'withoutKey', endpoint: Endpoint): (behaviour: MockBehaviour) => MockBehaviour {
+export function alsoIn(set: 'beforeKey' | 'withoutKey', endpoint: EndpointId): (behaviour: MockBehaviour) => MockBehaviour {
   return (behaviour) => ({ ...behaviour, [set]: new Set([...behaviour[set], endpoint]) });
 }
 
 /** Replaces what one endpoint answers; `handler` gets the endpoint as it was. */
-export function bendEndpoint(endpoint: Endpoint, handler: (current: EndpointHandler) => EndpointHandler): (behaviour: MockBehaviour) => MockBehaviour {
+export function bendEndpoint(endpoint: EndpointId, handler: (current: EndpointHandler) => EndpointHandler): (behaviour: MockBehaviour) => MockBehaviour {
   return (behaviour) => ({ ...behaviour, endpoints: { ...behaviour.endpoints, [endpoint]: handler(behaviour.endpoints[endpoint]) } });
 }
 
 /** Edits the parsed body of an endpoint's 200 answers, re-serialised with its members in their order. */
-export function bendBody(endpoint: Endpoint, edit: (body: Record<string, unknown>) => void): (behaviour: MockBehaviour) => MockBehaviour {
+export function bendBody(endpoint: EndpointId, edit: (body: Record<string, unknown>) => void): (behaviour: MockBehaviour) => MockBehaviour {
   const rewrite = (reply: Reply): Reply => {
     if (reply.status !== 200 || typeof reply.body !== 'string') return reply;
     const body = JSON.parse(reply.body) as Record<string, unknown>;

@@ -86,7 +86,7 @@ export const FRONT_FAULTS = {
         },
         unguarded: (req) => {
           const route = resolve(req.method, req.path);
-          return (rewrite(req) !== undefined && (route.kind !== 'endpoint' || route.endpoint === 'info')) || front.unguarded(req);
+          return (rewrite(req) !== undefined && (route.kind !== 'endpoint' || route.endpoint === 'root')) || front.unguarded(req);
         },
       };
     }),

@@ -20,8 +20,8 @@
  * conformant mock; then run the fault matrix for it:
  *   npx tsx tests/run-self-test.ts --skip-unit --faults '^NAME$'
  */
-import type { Verdict } from '../../helpers/reporting/summary';
-import type { RequirementId } from '../../helpers/requirements';
+import type { Verdict } from '../../helpers/contract/verdict';
+import type { RequirementId } from '../../helpers/contract/requirements';
 import type { MockBehaviour } from '../behaviour';
 import { API_KEY_FAULTS } from './api-key';
 import { ENVELOPE_FAULTS } from './envelope';

@@ -9,12 +9,22 @@ import tls from 'node:tls';
 import zlib from 'node:zlib';
 import type { MockMaterial } from '../accounts';
 import { probe, signChallenge, type ProbeCall, type ProbeReply } from '../probe-client';
-import type { MockHandle } from '../server';
 
 type SigningAccount = 'signing' | 'signing2';
 
+/**
+ * What a probe knows of the mock it probes: where it listens and the lifetime it gives challenges.
+ * A MockHandle is one; naming only these keeps the catalogue from importing the server that
+ * imports the catalogue.
+ */
+interface ProbedMock {
+  baseUrl: string;
+  httpUrl: string;
+  challengeTtlSeconds: number;
+}
+
 export interface Kit {
-  mock: MockHandle;
+  mock: ProbedMock;
   /** The keys and certificate the mock was started with. */
   material: MockMaterial;
   call: (c: ProbeCall) => Promise<ProbeReply>;
@@ -33,7 +43,7 @@ export interface Kit {
 /** True when the probe sees its fault's misbehaviour; the conformant mock must give false. */
 export type Probe = (k: Kit) => Promise<boolean>;
 
-export function kitFor(mock: MockHandle, material: MockMaterial): Kit {
+export function kitFor(mock: ProbedMock, material: MockMaterial): Kit {
   const call = probe(material, mock.baseUrl);
   const { accounts } = material;
   return {

@@ -1,8 +1,8 @@
 import { deliberateCookie } from '../../helpers/client/cookies';
 import { expectUnauthorizedEnvelope } from '../../helpers/expectations';
-import { READ_ONLY_ENDPOINTS as READ_ONLY } from '../../helpers/endpoints';
+import { READ_ONLY_ENDPOINTS as READ_ONLY } from '../../helpers/contract/endpoints';
 import { requirement, test } from '../../helpers/fixtures';
-import { keyHeader } from '../../helpers/keys';
+import { keyHeader } from '../../helpers/cases/keys';
 
 /**
  * The one check that sends the target's cookies on purpose (SAFE-06): it writes the Cookie header itself, named by deliberateCookie(), from

@@ -1,11 +1,11 @@
 import type { ApiClient, Reply } from '../../helpers/client/client';
 import { expectSuccessEnvelope } from '../../helpers/expectations';
-import { NO_SUCH_ORDER, orderCall, records } from '../../helpers/endpoints';
+import { ORDER_ID_FIELDS, records } from '../../helpers/cases/discovery';
+import { NO_SUCH_ORDER, orderCall } from '../../helpers/contract/endpoints';
 import { expect, requirement, test } from '../../helpers/fixtures';
-import { keyHeader } from '../../helpers/keys';
+import { keyHeader } from '../../helpers/cases/keys';
 
 const NO_SECOND_ACCOUNT = 'CARDPLUSPAY_SECOND_API_KEY is not set: AUTH-15 needs an active key of a second account without signing';
-const ID_FIELDS = ['order_id', 'id'] as const;
 
 interface Account {
   name: string;
@@ -23,7 +23,7 @@ async function listBoth(api: ApiClient, accounts: readonly [Account, Account]): 
     accounts.map(async (account) => {
       const reply = await api.send({ path: 'orders', query: { per_page: '100' }, headers: keyHeader(account.key) });
       await expectSuccessEnvelope(reply, `GET orders with ${account.name}'s key`);
-      return { account, orders: records(reply.json, ID_FIELDS) };
+      return { account, orders: records(reply.json, ORDER_ID_FIELDS) };
     }),
   );
   return [lists[0]!, lists[1]!];

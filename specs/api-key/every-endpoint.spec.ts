@@ -1,7 +1,7 @@
 import { expect401 } from '../../helpers/expectations';
-import { ENDPOINTS, ROOT_ENDPOINT } from '../../helpers/endpoints';
+import { ENDPOINTS, ROOT_ENDPOINT } from '../../helpers/contract/endpoints';
 import { requirement, test } from '../../helpers/fixtures';
-import { MISSING_OR_NEVER_ISSUED, keyHeader } from '../../helpers/keys';
+import { MISSING_OR_NEVER_ISSUED, keyHeader } from '../../helpers/cases/keys';
 
 for (const endpoint of [...ENDPOINTS, ROOT_ENDPOINT]) {
   for (const failure of MISSING_OR_NEVER_ISSUED) {

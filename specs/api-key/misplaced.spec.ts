@@ -1,6 +1,6 @@
 import { expect401, is2xx } from '../../helpers/expectations';
 import { expect, requirement, test } from '../../helpers/fixtures';
-import { HEADER_NAME_CASES, MISPLACED_KEYS } from '../../helpers/keys';
+import { HEADER_NAME_CASES, MISPLACED_KEYS } from '../../helpers/cases/keys';
 
 for (const p of MISPLACED_KEYS) {
   test(`AUTH-09 the valid key ${p.title} gets 401`, requirement('AUTH-09', p.id), async ({ api, keys }) => {

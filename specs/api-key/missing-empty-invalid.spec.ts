@@ -1,6 +1,6 @@
 import { expect401, expectUnauthorizedEnvelope } from '../../helpers/expectations';
 import { requirement, test } from '../../helpers/fixtures';
-import { EMPTY_KEYS, MALFORMED_KEYS, OVERSIZED_KEYS, OVERSIZED_REFUSALS } from '../../helpers/keys';
+import { EMPTY_KEYS, MALFORMED_KEYS, OVERSIZED_KEYS, OVERSIZED_REFUSALS, keyHeader } from '../../helpers/cases/keys';
 import { expect } from '../../helpers/fixtures';
 
 test('AUTH-02 a request without X-API-Key gets the 401 Unauthorized envelope', requirement('AUTH-02'), async ({ api }) => {
@@ -10,26 +10,26 @@ test('AUTH-02 a request without X-API-Key gets the 401 Unauthorized envelope', r
 
 for (const c of EMPTY_KEYS) {
   test(`AUTH-03 a key that is ${c.title} gets the 401 Unauthorized envelope`, requirement('AUTH-03', c.id), async ({ api, keys }) => {
-    const reply = await api.send({ path: 'balance', headers: { 'X-API-Key': c.make(keys.valid) } });
+    const reply = await api.send({ path: 'balance', headers: keyHeader(c.make(keys.valid)) });
     await expectUnauthorizedEnvelope(reply, `GET balance with a key that is ${c.title}`);
   });
 }
 
 test('AUTH-04 a well-formed key that was never issued gets the 401 Unauthorized envelope', requirement('AUTH-04'), async ({ api, keys }) => {
-  const reply = await api.send({ path: 'balance', headers: { 'X-API-Key': keys.invalid } });
+  const reply = await api.send({ path: 'balance', headers: keyHeader(keys.invalid) });
   await expectUnauthorizedEnvelope(reply, 'GET balance with a never-issued key');
 });
 
 for (const c of MALFORMED_KEYS) {
   test(`AUTH-05 the valid key ${c.title} gets 401`, requirement('AUTH-05', c.id), async ({ api, keys }) => {
-    const reply = await api.send({ path: 'balance', headers: { 'X-API-Key': c.make(keys.valid) } });
+    const reply = await api.send({ path: 'balance', headers: keyHeader(c.make(keys.valid)) });
     expect401(reply, `GET balance with the valid key ${c.title}`);
   });
 }
 
 for (const c of OVERSIZED_KEYS) {
   test(`AUTH-05 a key ${c.title} gets 401 or a proxy's too-large refusal`, requirement('AUTH-05', c.id), async ({ api, keys }) => {
-    const reply = await api.send({ path: 'balance', headers: { 'X-API-Key': c.make(keys.valid) } });
+    const reply = await api.send({ path: 'balance', headers: keyHeader(c.make(keys.valid)) });
     expect(
       [401, ...OVERSIZED_REFUSALS],
       `GET balance with a key ${c.title}: status must be 401 or a too-large refusal (${OVERSIZED_REFUSALS.join('/')}), never 2xx or 5xx (got ${reply.status})`,

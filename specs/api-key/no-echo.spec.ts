@@ -1,9 +1,9 @@
 import type { Reply } from '../../helpers/client/client';
-import { sameValue } from '../../helpers/bounded';
+import { sameValue } from '../../helpers/safety/bounded';
 import { expectSameValue } from '../../helpers/expectations';
 import { expect, requirement, test } from '../../helpers/fixtures';
-import { FAILING_KEYS, MALFORMED_KEYS, QUOTED_KEYS, REVOKED_KEY, keyHeader, type FailingKey, type KeyCase } from '../../helpers/keys';
-import { holdsSecret } from '../../helpers/redact';
+import { FAILING_KEYS, MALFORMED_KEYS, QUOTED_KEYS, REVOKED_KEY, keyHeader, type FailingKey, type KeyCase } from '../../helpers/cases/keys';
+import { holdsSecret } from '../../helpers/safety/redact';
 
 /**
  * Whether a reply carries the presented value anywhere (body, header names as received and values), in any
@@ -32,32 +32,33 @@ const ECHO_PROBES: readonly FailingKey[] = [
 for (const probe of ECHO_PROBES) {
   test(`AUTH-13 the 401 for ${probe.title} does not echo it`, requirement('AUTH-13', `no-echo-${probe.id}`), async ({ api, keys }) => {
     const presented = probe.key(keys)!;
-    const reply = await api.send({ path: 'balance', headers: { 'X-API-Key': presented } });
+    const reply = await api.send({ path: 'balance', headers: keyHeader(presented) });
     expect(echoes(reply, presented), `GET balance with ${probe.title}: the body and headers must not contain the presented key`).toBe(false);
   });
 }
 
 test('AUTH-13 the revoked key is not echoed', requirement('AUTH-13', 'no-echo-revoked'), async ({ api, revokedKey }) => {
-  const reply = await api.send({ path: 'balance', headers: { 'X-API-Key': revokedKey } });
+  const reply = await api.send({ path: 'balance', headers: keyHeader(revokedKey) });
   expect(echoes(reply, revokedKey), 'GET balance with the revoked key: the body and headers must not contain it').toBe(false);
 });
 
-interface Observed {
+/** What of a refusal AUTH-13 compares across kinds of failing key. */
+interface Refusal {
   status: number;
   message: unknown;
   dataKeys: string;
   data: Record<string, unknown>;
 }
 
-function observe(reply: Reply): Observed {
+function refusalOf(reply: Reply): Refusal {
   const body = (reply.json ?? {}) as { message?: unknown; data?: unknown };
   const data = body.data !== null && typeof body.data === 'object' && !Array.isArray(body.data) ? (body.data as Record<string, unknown>) : {};
   return { status: reply.status, message: body.message, dataKeys: Object.keys(data).sort().join(','), data };
 }
 
 test('AUTH-13 missing, never-issued, malformed and revoked keys get indistinguishable answers', requirement('AUTH-13', 'indistinguishable'), async ({ api, keys }) => {
-  const send = async (key: string | undefined): Promise<Observed> =>
-    observe(await api.send({ path: 'balance', headers: keyHeader(key) }));
+  const send = async (key: string | undefined): Promise<Refusal> =>
+    refusalOf(await api.send({ path: 'balance', headers: keyHeader(key) }));
   // Two never-issued keys tell which data members vary by themselves (request ids, timestamps):
   // only the members that stay put are compared across kinds of failure.
   const baseline = await send(keys.invalid);
@@ -66,7 +67,7 @@ test('AUTH-13 missing, never-issued, malformed and revoked keys get indistinguis
   // The revoked key joins the comparison when one is configured; the other kinds make the check without it.
   const revoked: FailingKey[] = keys.revoked === undefined ? [] : [{ ...REVOKED_KEY, key: (k) => k.revoked }];
   const kinds = [...FAILING_KEYS.filter((f) => !NEVER_ISSUED.includes(f)), ...QUOTED, ...revoked];
-  const stable = (o: Observed): Record<string, unknown> => Object.fromEntries(Object.entries(o.data).filter(([k]) => !volatile.has(k)));
+  const stable = (o: Refusal): Record<string, unknown> => Object.fromEntries(Object.entries(o.data).filter(([k]) => !volatile.has(k)));
   for (const kind of kinds) {
     const seen = await send(kind.key(keys));
     const what = `the answer to ${kind.title} compared with a never-issued key's`;

@@ -1,24 +1,8 @@
-import type { ApiClient } from '../../helpers/client/client';
-import { ENDPOINTS, NO_SUCH_ORDER, READ_ONLY_ENDPOINTS, discover, orderCall } from '../../helpers/endpoints';
+import { ENDPOINTS, NO_SUCH_ORDER, READ_ONLY_ENDPOINTS, orderCall } from '../../helpers/contract/endpoints';
 import { expect, requirement, test } from '../../helpers/fixtures';
-import { MISSING_OR_NEVER_ISSUED, keyHeader } from '../../helpers/keys';
-import { REQUEST_VARIANTS, judgeVariant, requestLine, type VariantContext, type VariantEndpoint } from '../../helpers/variants';
+import { MISSING_OR_NEVER_ISSUED, keyHeader } from '../../helpers/cases/keys';
+import { REQUEST_VARIANTS, judgeVariant, requestLine, type VariantContext, type VariantEndpoint } from '../../helpers/cases/variants';
 import type { Settings } from '../../helpers/settings/settings';
-
-/**
- * An order the valid key can read, so that a variant served past the auth check shows its data
- * instead of an honest-looking 404. Found once per worker and target (an id, no credential) rather
- * than once per variant: the list request sits in the report of the test that made it.
- */
-const listedOrders = new Map<string, Promise<string | undefined>>();
-function anOrderId(api: ApiClient, settings: Settings): Promise<string | undefined> {
-  let listed = listedOrders.get(settings.baseUrl);
-  if (!listed) {
-    listed = api.send({ path: 'orders', headers: keyHeader(settings.apiKey) }).then((reply) => discover(reply.json, ['order_id', 'id']));
-    listedOrders.set(settings.baseUrl, listed);
-  }
-  return listed;
-}
 
 /** The read-only GET endpoints, GET orders/{id}, then the challenge endpoint: what AUTH-14 spells differently. */
 function variantContext(settings: Settings, orderId: string): VariantContext {
@@ -38,8 +22,10 @@ function variantContext(settings: Settings, orderId: string): VariantContext {
 }
 
 for (const variant of REQUEST_VARIANTS) {
-  test(`AUTH-14 ${variant.title} without a key or with a never-issued key gets no 2xx and no API data`, requirement('AUTH-14', variant.id), async ({ api, keys, settings }) => {
-    const ctx = variantContext(settings, (await anOrderId(api, settings)) ?? NO_SUCH_ORDER);
+  test(`AUTH-14 ${variant.title} without a key or with a never-issued key gets no 2xx and no API data`, requirement('AUTH-14', variant.id), async ({ api, keys, settings, listedOrderId }) => {
+    // An order the valid key can read, so that a variant served past the auth check shows its data
+    // instead of an honest-looking 404; when the target lists none, one nobody holds (never a skip).
+    const ctx = variantContext(settings, listedOrderId ?? NO_SUCH_ORDER);
     const seen: string[] = [];
     for (const request of variant.requests(ctx)) {
       // Both key failures at once: half the wall time, and never more than two in flight per worker.

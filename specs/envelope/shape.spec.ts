@@ -1,10 +1,10 @@
-import { bounded } from '../../helpers/bounded';
+import { bounded } from '../../helpers/safety/bounded';
 import type { Call, Reply } from '../../helpers/client/client';
 import type { Settings } from '../../helpers/settings/settings';
 import { expectJsonContentType, expectSchema, is2xx } from '../../helpers/expectations';
-import { NO_SUCH_ORDER, READ_ONLY_ENDPOINTS, orderCall } from '../../helpers/endpoints';
+import { NO_SUCH_ORDER, READ_ONLY_ENDPOINTS, orderCall } from '../../helpers/contract/endpoints';
 import { expect, requirement, test } from '../../helpers/fixtures';
-import { FAILING_KEYS, MISSING_OR_NEVER_ISSUED, REVOKED_KEY, keyHeader, type Keys } from '../../helpers/keys';
+import { FAILING_KEYS, MISSING_OR_NEVER_ISSUED, REVOKED_KEY, keyHeader, type Keys } from '../../helpers/cases/keys';
 
 interface Probe {
   id: string;
@@ -14,8 +14,8 @@ interface Probe {
 
 /** Answers the API itself gives, success and error, whose envelope ENV-01 and ENV-02 check. */
 const PROBES: readonly Probe[] = [
-  ...READ_ONLY_ENDPOINTS.map((e): Probe => ({ id: e.id, title: `${e.title} with the valid key`, call: (k, s) => ({ ...e.call(s), headers: { 'X-API-Key': k.valid } }) })),
-  { id: 'unknown-order', title: 'GET orders/{id} of an unknown order', call: (k) => ({ ...orderCall(NO_SUCH_ORDER), headers: { 'X-API-Key': k.valid } }) },
+  ...READ_ONLY_ENDPOINTS.map((e): Probe => ({ id: e.id, title: `${e.title} with the valid key`, call: (k, s) => ({ ...e.call(s), headers: keyHeader(k.valid) }) })),
+  { id: 'unknown-order', title: 'GET orders/{id} of an unknown order', call: (k) => ({ ...orderCall(NO_SUCH_ORDER), headers: keyHeader(k.valid) }) },
   ...MISSING_OR_NEVER_ISSUED.map((f): Probe => ({ id: f.id, title: `GET balance with ${f.title}`, call: (k) => ({ path: 'balance', headers: keyHeader(f.key(k)) }) })),
 ];
 
@@ -48,6 +48,6 @@ for (const f of FAILING_KEYS) {
 }
 
 test(`ENV-03 the 401 for ${REVOKED_KEY.title} has message "Unauthorized"`, requirement('ENV-03', REVOKED_KEY.id), async ({ api, revokedKey }) => {
-  const reply = await api.send({ path: 'balance', headers: { 'X-API-Key': revokedKey } });
+  const reply = await api.send({ path: 'balance', headers: keyHeader(revokedKey) });
   expectUnauthorizedMessage(reply, `GET balance with ${REVOKED_KEY.title}`);
 });

@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
 import { promisify } from 'node:util';
+import { expectSigningRefusal } from '../../helpers/expectations';
 import { requirement, test } from '../../helpers/fixtures';
-import { redactor } from '../../helpers/redact';
-import { NO_SECOND_SIGNING_ACCOUNT, expectSigningRefusal, signedEndpoint, type SigningSession } from '../../helpers/signing/session';
+import { redactor } from '../../helpers/safety/redact';
+import { NO_SECOND_SIGNING_ACCOUNT, signedEndpoint, type SigningSession } from '../../helpers/signing/session';
 
 const generateKeyPair = promisify(crypto.generateKeyPair);
 

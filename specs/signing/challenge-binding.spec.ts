@@ -1,7 +1,7 @@
-import { expectSuccessEnvelope } from '../../helpers/expectations';
+import { expectSigningRefusal, expectSuccessEnvelope } from '../../helpers/expectations';
 import { requirement, test } from '../../helpers/fixtures';
-import { wellFormedLike } from '../../helpers/keys';
-import { NO_SECOND_SIGNING_ACCOUNT, expectSigningRefusal, signedEndpoint } from '../../helpers/signing/session';
+import { wellFormedLike } from '../../helpers/cases/keys';
+import { NO_SECOND_SIGNING_ACCOUNT, signedEndpoint } from '../../helpers/signing/session';
 
 test('SIGN-08 a challenge the server never issued, correctly signed, gets 401', requirement('SIGN-08'), async ({ signing }) => {
   const endpoint = signedEndpoint('balance');

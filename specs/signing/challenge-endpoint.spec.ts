@@ -1,7 +1,7 @@
 import { expect401, expectSuccessEnvelope } from '../../helpers/expectations';
 import { expect, requirement, test } from '../../helpers/fixtures';
-import { wellFormedLike } from '../../helpers/keys';
-import { readJsonPointer } from '../../helpers/json-pointer';
+import { keyHeader, wellFormedLike } from '../../helpers/cases/keys';
+import { readJsonPointer } from '../../helpers/contract/json-pointer';
 import { challengeIn } from '../../helpers/signing/session';
 import { observe } from '../../helpers/client/transcript';
 
@@ -29,7 +29,7 @@ test('SIGN-01 two calls to the challenge endpoint give two different challenges'
 
 const WITHOUT_A_VALID_KEY = [
   { id: 'no-key', title: 'without X-API-Key', headers: (): Record<string, string> => ({}) },
-  { id: 'never-issued-key', title: 'with a never-issued key', headers: (like: string): Record<string, string> => ({ 'X-API-Key': wellFormedLike(like) }) },
+  { id: 'never-issued-key', title: 'with a never-issued key', headers: (like: string): Record<string, string> => keyHeader(wellFormedLike(like)) },
 ] as const;
 
 for (const c of WITHOUT_A_VALID_KEY) {

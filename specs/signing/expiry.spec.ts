@@ -1,7 +1,7 @@
 import type { Settings } from '../../helpers/settings/settings';
-import { expectSuccessEnvelope } from '../../helpers/expectations';
+import { expectSigningRefusal, expectSuccessEnvelope } from '../../helpers/expectations';
 import { requirement, test } from '../../helpers/fixtures';
-import { expectSigningRefusal, signedEndpoint, waitFor } from '../../helpers/signing/session';
+import { signedEndpoint, waitFor } from '../../helpers/signing/session';
 
 /**
  * "Well inside" is a third of the lifetime, not at once: a server that expires challenges early

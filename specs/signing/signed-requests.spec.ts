@@ -1,6 +1,6 @@
-import { expectSuccessEnvelope } from '../../helpers/expectations';
+import { expectSigningRefusal, expectSuccessEnvelope } from '../../helpers/expectations';
 import { requirement, test } from '../../helpers/fixtures';
-import { SIGNED_ENDPOINTS, expectSigningRefusal, signedEndpoint, type SigningHeaders } from '../../helpers/signing/session';
+import { SIGNED_ENDPOINTS, signedEndpoint, type SigningHeaders } from '../../helpers/signing/session';
 
 for (const endpoint of SIGNED_ENDPOINTS) {
   test(`SIGN-03 ${endpoint.title} with an issued challenge and its valid signature succeeds`, requirement('SIGN-03', endpoint.id), async ({ signing }) => {

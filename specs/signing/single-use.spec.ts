@@ -1,7 +1,7 @@
 import { notJudged } from '../../helpers/client/not-judged';
-import { expect401, expectSuccessEnvelope, is2xx } from '../../helpers/expectations';
+import { expect401, expectSigningRefusal, expectSuccessEnvelope, is2xx } from '../../helpers/expectations';
 import { expect, requirement, test } from '../../helpers/fixtures';
-import { expectSigningRefusal, signedEndpoint } from '../../helpers/signing/session';
+import { signedEndpoint } from '../../helpers/signing/session';
 
 const REUSES = [
   { id: 'same-endpoint', title: 'on the same endpoint', first: 'balance', again: 'balance' },

@@ -1,10 +1,10 @@
 import { expect, requirement, test } from '../../helpers/fixtures';
-import type { Keys } from '../../helpers/keys';
+import { keyHeader, type Keys } from '../../helpers/cases/keys';
 import { observe } from '../../helpers/client/transcript';
 import { hstsVerdict } from '../../helpers/transport/hsts';
 
 const ANSWERS = [
-  { id: 'success', title: 'a successful answer', headers: (k: Keys): Record<string, string> => ({ 'X-API-Key': k.valid }) },
+  { id: 'success', title: 'a successful answer', headers: (k: Keys): Record<string, string> => keyHeader(k.valid) },
   { id: 'refusal', title: 'a 401 refusal', headers: (): Record<string, string> => ({}) },
 ] as const;
 

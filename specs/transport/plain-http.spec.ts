@@ -1,4 +1,4 @@
-import { ENDPOINTS } from '../../helpers/endpoints';
+import { ENDPOINTS } from '../../helpers/contract/endpoints';
 import { expect, requirement, test } from '../../helpers/fixtures';
 import { fingerprint } from '../../helpers/mock-control';
 import { observe } from '../../helpers/client/transcript';

@@ -6,7 +6,7 @@
  */
 import '../support/skip-fsync';
 import { defineConfig, type Project } from '@playwright/test';
-import { armOutputBoundary } from '../../helpers/output-boundary';
+import { armOutputBoundary } from '../../helpers/runner/output-boundary';
 import { reportersFor } from '../../helpers/reporting/reporters';
 import type { ProjectPlan } from '../support/fault-lanes';
 

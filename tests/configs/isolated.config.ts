@@ -7,7 +7,7 @@
 import '../support/skip-fsync';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
-import { armOutputBoundary } from '../../helpers/output-boundary';
+import { armOutputBoundary } from '../../helpers/runner/output-boundary';
 import { reportersFor } from '../../helpers/reporting/reporters';
 import { runClock } from '../../helpers/runner/run-setup';
 import { suiteConfig } from '../../helpers/runner/suite-config';

@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
-import { Redactor } from '../../helpers/redact';
+import { Redactor } from '../../helpers/safety/redact';
 import { MATRIX_NAME } from '../../helpers/reporting/requirement-matrix';
 import type { Summary } from '../../helpers/reporting/summary';
 import { scanForSecrets } from './leak-scan';

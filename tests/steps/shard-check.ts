@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { matrixRows } from '../../helpers/reporting/requirement-matrix';
-import type { RequirementId } from '../../helpers/requirements';
+import type { RequirementId } from '../../helpers/contract/requirements';
 import { exitCodeFor, type Summary } from '../../helpers/reporting/summary';
 import { FAULTS, type FaultName } from '../../mock/faults';
 import { cleanEnv } from '../../helpers/runner/env';

@@ -12,7 +12,7 @@
  */
 import type { TargetOptions } from '../../helpers/settings/targets';
 import { runLimits } from '../../helpers/settings/limits';
-import { TARGET_REQUIREMENTS, areaOf } from '../../helpers/requirements';
+import { TARGET_REQUIREMENTS, areaOf } from '../../helpers/contract/requirements';
 import type { MockTarget } from '../../helpers/runner/embedded-mock';
 import { FAULTS, type FaultName } from '../../mock/faults';
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startEmbeddedMocks, type EmbeddedMocks, type MockTarget } from '../../helpers/runner/embedded-mock';
 import { runPlaywright } from '../../helpers/runner/playwright-process';
-import { Redactor } from '../../helpers/redact';
+import { Redactor } from '../../helpers/safety/redact';
 import { cleanEnv } from '../../helpers/runner/env';
 
 export const ROOT = path.resolve(__dirname, '..', '..');

@@ -3,7 +3,7 @@
  * run: two 60,000-item arrays that differ, compared with toEqual, took 42 s in one assertion.
  */
 import { expect, test } from '@playwright/test';
-import { bounded, cutText, MAX_SHOWN_CHARS, sameValue } from '../../helpers/bounded';
+import { bounded, cutText, MAX_SHOWN_CHARS, sameValue } from '../../helpers/safety/bounded';
 import { expectSameValue } from '../../helpers/expectations';
 
 const SAFE08 = { annotation: [{ type: 'requirement', description: 'SAFE-08' }] };

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 
 test.describe.configure({ mode: 'serial' });
-import { REQUIREMENTS, isRequirementId } from '../../helpers/requirements';
+import { REQUIREMENTS, isRequirementId } from '../../helpers/contract/requirements';
 import { cleanEnv } from '../../helpers/runner/env';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -3,7 +3,7 @@
  * examples (section 5), the ~0/~1 escapes in the right order, and paths that lead nowhere.
  */
 import { expect, test } from '@playwright/test';
-import { readJsonPointer } from '../../helpers/json-pointer';
+import { readJsonPointer } from '../../helpers/contract/json-pointer';
 
 const RFC_DOC = { foo: ['bar', 'baz'], '': 0, 'a/b': 1, 'c%d': 2, 'e^f': 3, 'g|h': 4, 'i\\j': 5, 'k"l': 6, ' ': 7, 'm~n': 8 };
 

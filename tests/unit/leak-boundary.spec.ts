@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { TestCase, TestResult, TestStep } from '@playwright/test/reporter';
-import { Redactor, holdsSecret, redactor } from '../../helpers/redact';
+import { Redactor, holdsSecret, redactor } from '../../helpers/safety/redact';
 import { redactOutputs } from '../../helpers/reporting/output-backstop';
 import RedactingReporter from '../../helpers/reporting/redacting-reporter';
 import { missingSecrets } from '../../helpers/runner/merge-summaries';

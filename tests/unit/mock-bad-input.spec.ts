@@ -3,7 +3,7 @@
  * Tests in this file run in order, so the last one sees the mock after everything before it.
  */
 import tls from 'node:tls';
-import { schemaErrors } from '../../helpers/schemas';
+import { schemaErrors } from '../../helpers/contract/schemas';
 import { type ProbeCall, type ProbeReply } from '../../mock/probe-client';
 import { BODY_LIMIT_BYTES } from '../../mock/request';
 import { parseResponse } from './raw-http';

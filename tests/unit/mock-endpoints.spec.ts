@@ -2,9 +2,11 @@
  * The conformant mock's endpoints answer in the shapes of schemas/, the same files the suite
  * checks a real target with, so the mock cannot drift from the contract.
  */
-import { schemaErrors, type SchemaName } from '../../helpers/schemas';
+import { ENDPOINTS, ROOT_ENDPOINT } from '../../helpers/contract/endpoints';
+import { schemaErrors, type SchemaName } from '../../helpers/contract/schemas';
 import { ORDERS } from '../../mock/data';
 import { type ProbeCall, type ProbeReply } from '../../mock/probe-client';
+import { resolve } from '../../mock/routes';
 import { expect, test, useWorkerMock } from '../support/mock-fixture';
 
 const worker = useWorkerMock();
@@ -15,6 +17,18 @@ function expectShape(reply: ProbeReply, schema: SchemaName, status: number): voi
   expect(reply.status, reply.text).toBe(status);
   expect(reply.headers['content-type']).toBe('application/json; charset=utf-8');
   expect(schemaErrors(schema, reply.json)).toEqual([]);
+}
+
+/** Where the mock serves the challenge: the settings' default (CARDPLUSPAY_CHALLENGE_METHOD and _PATH). */
+const MOCK_CHALLENGE = { method: 'POST', path: 'auth/challenge' };
+
+// The mock's routes and the suite's endpoint table name an endpoint by the same id, so a fault that
+// bends 'stock-check' bends what the suite calls 'stock-check'.
+for (const e of [ROOT_ENDPOINT, ...ENDPOINTS]) {
+  test(`the mock routes ${e.title} under the contract's id "${e.id}"`, () => {
+    const { method, path } = e.route(MOCK_CHALLENGE);
+    expect(resolve(method, `/v1/${path.replace('{id}', '1')}`)).toEqual({ kind: 'endpoint', endpoint: e.id, param: path.includes('{id}') ? '1' : undefined });
+  });
 }
 
 test('GET /v1/ is public and gives the API info', async () => {

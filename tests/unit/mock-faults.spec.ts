@@ -4,8 +4,8 @@
  * probe (written beside it in mock/faults/), which the conformant mock passes.
  */
 import type tls from 'node:tls';
-import { isRequirementId } from '../../helpers/requirements';
-import { schemaErrors } from '../../helpers/schemas';
+import { isRequirementId } from '../../helpers/contract/requirements';
+import { schemaErrors } from '../../helpers/contract/schemas';
 import type { MockMaterial } from '../../mock/accounts';
 import { FAULT_NAMES, FAULTS, isFaultName, type FaultName } from '../../mock/faults';
 import { connectTls, kitFor, pause } from '../../mock/faults/probe-kit';

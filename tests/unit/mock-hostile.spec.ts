@@ -9,7 +9,7 @@
  * Tests run in order in one worker against one mock, so the last test sees what all the others did.
  */
 import fc from 'fast-check';
-import { schemaErrors } from '../../helpers/schemas';
+import { schemaErrors } from '../../helpers/contract/schemas';
 import type { MockMaterial } from '../../mock/accounts';
 import { probe } from '../../mock/probe-client';
 import type { MockHandle } from '../../mock/server';

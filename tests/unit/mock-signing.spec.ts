@@ -3,7 +3,7 @@
  * and only a PKCS#1 v1.5 SHA-256 signature over the exact challenge, in strict Base64, passes.
  */
 import crypto from 'node:crypto';
-import { schemaErrors } from '../../helpers/schemas';
+import { schemaErrors } from '../../helpers/contract/schemas';
 import type { AccountName } from '../../mock/accounts';
 import { signChallenge, type ProbeReply } from '../../mock/probe-client';
 import { MISSING_SIGNING_HEADERS, SIGNATURE_FAILED } from '../../mock/signing';

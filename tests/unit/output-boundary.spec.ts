@@ -16,8 +16,8 @@ const LATER = 'cpp_test_LaterLaterLaterLaterLater0000000';
 const SAFE01 = { annotation: [{ type: 'requirement', description: 'SAFE-01' }] };
 
 const SCRIPT = `
-const { armOutputBoundary } = require(${JSON.stringify(path.join(ROOT, 'helpers', 'output-boundary.ts'))});
-const { redactor } = require(${JSON.stringify(path.join(ROOT, 'helpers', 'redact.ts'))});
+const { armOutputBoundary } = require(${JSON.stringify(path.join(ROOT, 'helpers', 'runner', 'output-boundary.ts'))});
+const { redactor } = require(${JSON.stringify(path.join(ROOT, 'helpers', 'safety', 'redact.ts'))});
 if (process.env.ARM === '1') armOutputBoundary();
 const key = process.env.CARDPLUSPAY_API_KEY;
 console.log('the key:', key);

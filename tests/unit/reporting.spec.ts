@@ -13,10 +13,10 @@ import { environmentInfo } from '../../helpers/reporting/reporters';
 import { loadSettings } from '../../helpers/settings/settings';
 import { runFacts } from '../../helpers/settings/run-facts';
 import { targetOf } from '../../helpers/settings/targets';
-import { redactor } from '../../helpers/redact';
+import { redactor } from '../../helpers/safety/redact';
 import { REPORT_CATEGORIES } from '../../helpers/reporting/categories';
 import { matrixMarkdown, writeMatrixResult } from '../../helpers/reporting/requirement-matrix';
-import { TARGET_REQUIREMENTS, type RequirementId } from '../../helpers/requirements';
+import { TARGET_REQUIREMENTS, type RequirementId } from '../../helpers/contract/requirements';
 import { NOT_SELECTED, exitCodeFor, mergeSummaries, runVerdict, summarise, summaryWithoutTests, verdictLine, verdictLines, type RequirementVerdict, type Summary } from '../../helpers/reporting/summary';
 
 const SAFE01 = { annotation: { type: 'requirement', description: 'SAFE-01' } };

@@ -6,7 +6,7 @@
 import net from 'node:net';
 import { expect, test } from '@playwright/test';
 import { testClient } from '../support/client';
-import { REQUEST_VARIANTS, judgeVariant, type VariantAnswer, type VariantContext, type VariantRequest } from '../../helpers/variants';
+import { REQUEST_VARIANTS, judgeVariant, type VariantAnswer, type VariantContext, type VariantRequest } from '../../helpers/cases/variants';
 
 const req = { annotation: [{ type: 'requirement', description: 'AUTH-14' }] };
 

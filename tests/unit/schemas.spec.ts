@@ -1,6 +1,6 @@
 /**
  * Every schema in schemas/ is valid JSON Schema 2020-12 and compiles in strict mode. The shared
- * registry (helpers/schemas.ts) skips the meta-schema check to keep worker start-up cheap; this is
+ * registry (helpers/contract/schemas.ts) skips the meta-schema check to keep worker start-up cheap; this is
  * where it happens instead, once per `npm test`.
  */
 import fs from 'node:fs';
@@ -8,7 +8,7 @@ import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { expect, test } from '@playwright/test';
-import { schemaErrors, type SchemaName } from '../../helpers/schemas';
+import { schemaErrors, type SchemaName } from '../../helpers/contract/schemas';
 
 const DIR = path.resolve(__dirname, '..', '..', 'schemas');
 const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.schema.json'));

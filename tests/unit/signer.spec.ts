@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import NodeRSA from 'node-rsa';
 import { expect, test } from '@playwright/test';
-import { redactor } from '../../helpers/redact';
+import { redactor } from '../../helpers/safety/redact';
 import { rsaKeyFor, signChallenge, signedBytes } from '../../helpers/signing/signer';
 
 const SIGN13 = { annotation: [{ type: 'requirement', description: 'SIGN-13' }] };

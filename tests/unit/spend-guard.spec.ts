@@ -13,8 +13,8 @@ import { createMockMaterial } from '../../mock/accounts';
 import { GuardError } from '../../helpers/client/client';
 import { Egress, type EgressOptions } from '../../helpers/client/egress';
 import { keyedRequestRefusal, keyedRoutes, routeSegments, spendingRoute, type KeyedAllowlist } from '../../helpers/client/spend-guard';
-import { ENDPOINTS, orderCall, stockCheckCall } from '../../helpers/endpoints';
-import { HEADER_NAME_CASES, MISPLACED_KEYS } from '../../helpers/keys';
+import { ENDPOINTS, orderCall, stockCheckCall } from '../../helpers/contract/endpoints';
+import { HEADER_NAME_CASES, MISPLACED_KEYS } from '../../helpers/cases/keys';
 import { testClient } from '../support/client';
 
 const KEY = 'cpp_test_Q2xJ8sZr4LkP0vNw7YhT3mBd6FcA1eGu';

@@ -4,7 +4,7 @@
  * they work for any key format; titles never contain a value.
  */
 import crypto from 'node:crypto';
-import { deliberateCookie } from './client/cookies';
+import { deliberateCookie } from '../client/cookies';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -77,9 +77,12 @@ export const REVOKED_KEY = { id: 'revoked', title: 'a revoked key' } as const;
 /** The two failing kinds every endpoint is probed with (AUTH-12) and whose 401 envelope ENV-01/02 check. */
 export const MISSING_OR_NEVER_ISSUED: readonly FailingKey[] = FAILING_KEYS.filter((f) => f.id === 'missing' || f.id === 'never-issued');
 
+/** The one field a key may travel in (docs: Authentication); header lines that present a key name it with this. */
+export const KEY_HEADER = 'X-API-Key';
+
 /** The headers that present `key`: none at all for a missing key. */
 export function keyHeader(key: string | undefined): Record<string, string> {
-  return key === undefined ? {} : { 'X-API-Key': key };
+  return key === undefined ? {} : { [KEY_HEADER]: key };
 }
 
 export interface KeyCase {
@@ -177,13 +180,13 @@ export interface Placement {
 }
 
 /** AUTH-09: the names a server might read the key from; each is tried in the query and as a cookie. */
-const MISPLACED_NAMES: readonly string[] = ['api_key', 'apiKey', 'X-API-Key', 'key', 'token'];
+const MISPLACED_NAMES: readonly string[] = ['api_key', 'apiKey', KEY_HEADER, 'key', 'token'];
 
 /** AUTH-09: the key anywhere but the X-API-Key field gets 401. */
 export const MISPLACED_KEYS: readonly Placement[] = [
   { id: 'authorization-bearer', title: 'in Authorization as a Bearer token', headers: (k) => ({ Authorization: `Bearer ${k}` }) },
   { id: 'authorization-bare', title: 'in Authorization without a scheme', headers: (k) => ({ Authorization: k }) },
-  { id: 'x-api-key-bearer', title: 'in X-API-Key with a Bearer prefix', headers: (k) => ({ 'X-API-Key': `Bearer ${k}` }) },
+  { id: 'x-api-key-bearer', title: 'in X-API-Key with a Bearer prefix', headers: (k) => keyHeader(`Bearer ${k}`) },
   ...MISPLACED_NAMES.flatMap((name): Placement[] => [
     { id: `query-${name.toLowerCase()}`, title: `in the query as ${name}`, query: (k) => ({ [name]: k }) },
     { id: `cookie-${name.toLowerCase()}`, title: `in a cookie named ${name}`, headers: (k) => deliberateCookie(`${name}=${k}`, 'AUTH-09') },

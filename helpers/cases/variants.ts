@@ -5,7 +5,7 @@
  * sends each one without a key and with a never-issued key, and judges the answer with
  * judgeVariant. Titles and ids never hold a key.
  */
-import { apiDataIn } from './transport/plain-http';
+import { apiDataIn } from '../contract/api-data';
 
 /** An endpoint as the variants see it: its method and its path relative to the base. */
 export interface VariantEndpoint {

@@ -9,7 +9,7 @@ import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020'
 import addFormats from 'ajv-formats';
 import { readJsonPointer } from './json-pointer';
 
-const SCHEMA_DIR = path.resolve(__dirname, '..', 'schemas');
+const SCHEMA_DIR = path.resolve(__dirname, '..', '..', 'schemas');
 const BASE = 'https://cardpluspay-conformance.local/schemas/';
 
 export type SchemaName =

@@ -6,8 +6,8 @@
  * runner process and each worker (the config is the first code either loads), the merge. Files are
  * written by reporters, which the redacting reporter and the output backstop cover.
  */
-import { secretsFromEnv } from './settings/secrets';
-import { redactor } from './redact';
+import { secretsFromEnv } from '../settings/secrets';
+import { redactor } from '../safety/redact';
 
 let armed = false;
 

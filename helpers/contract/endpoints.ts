@@ -28,8 +28,14 @@ export interface ChallengeRoute {
   path: string;
 }
 
+/**
+ * Every endpoint's id: the suite's tables and the mock's routes name endpoints by these, so a
+ * fault, a check and a route that mean the same endpoint say the same word.
+ */
+export type EndpointId = 'root' | 'balance' | 'catalog' | 'orders' | 'order' | 'stock-check' | 'create-order' | 'challenge';
+
 export interface Endpoint {
-  id: string;
+  id: EndpointId;
   title: string;
   /** Spends balance or changes the account: only ever sent without a configured key. */
   spends: boolean;
@@ -95,29 +101,3 @@ export const READ_ONLY_ENDPOINTS: readonly Endpoint[] = ENDPOINTS.filter((e) => 
  * Not in ENDPOINTS, so not on the key allowlist: nothing sends it a configured key.
  */
 export const ROOT_ENDPOINT: Endpoint = { id: 'root', title: 'GET / (API info)', spends: false, route: route('GET', ''), call: () => ({ method: 'GET', path: '' }) };
-
-/** First value of a field named like an id anywhere in a list response: discovery for AUTH-01 and ENV-05. */
-export function discover(json: unknown, names: readonly string[]): string | undefined {
-  return records(json, names)[0]?.id;
-}
-
-/**
- * Every object in a response's data holding a field named like an id, with that id, in document
- * order: AUTH-15 needs each account's whole list and the fields of the order it probes with.
- */
-export function records(json: unknown, names: readonly string[]): Array<{ id: string; record: Record<string, unknown> }> {
-  const seen = new Set<unknown>();
-  const found: Array<{ id: string; record: Record<string, unknown> }> = [];
-  const walk = (v: unknown): void => {
-    if (v === null || typeof v !== 'object' || seen.has(v)) return;
-    seen.add(v);
-    if (!Array.isArray(v)) {
-      const record = v as Record<string, unknown>;
-      const id = names.map((n) => record[n]).find((f) => typeof f === 'string' || typeof f === 'number');
-      if (id !== undefined) found.push({ id: String(id), record });
-    }
-    for (const child of Array.isArray(v) ? v : Object.values(v)) walk(child);
-  };
-  walk((json as { data?: unknown } | undefined)?.data);
-  return found;
-}

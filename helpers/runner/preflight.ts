@@ -9,7 +9,7 @@
 import { USER_AGENT } from '../client/client';
 import type { Egress } from '../client/egress';
 import { EgressError } from '../client/wire';
-import type { PreflightResult } from '../settings/internal';
+import type { PreflightResult } from '../settings/types';
 
 
 /** How long the preflight waits for a complete answer. */

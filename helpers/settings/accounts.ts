@@ -2,12 +2,8 @@
 import crypto from 'node:crypto';
 import { readable, type Env, type Refuse, type Rule, type Setting } from './parse';
 import { KEY_NAMES } from './secrets';
+import type { SigningAccount } from './types';
 
-export interface SigningAccount {
-  apiKey: string;
-  privateKeyPem: string;
-  privateKeyFile: string;
-}
 
 export const API_KEY: Setting = {
   name: 'CARDPLUSPAY_API_KEY',

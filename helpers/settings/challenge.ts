@@ -3,9 +3,8 @@ import { pathSpellingProblem, spendingRoute } from '../client/spend-guard';
 import { isJsonPointer } from '../contract/json-pointer';
 import { ONE_SPELLING } from './connection';
 import { oneOf, parseUrl, printable, type Setting } from './parse';
+import { CHALLENGE_METHODS } from './types';
 
-const CHALLENGE_METHODS = ['POST', 'GET', 'PUT'] as const;
-export type ChallengeMethod = (typeof CHALLENGE_METHODS)[number];
 const DEFAULT_PATH = 'auth/challenge';
 const DEFAULT_POINTER = '/data/challenge';
 const DEFAULT_TTL_SECONDS = '300';

@@ -3,28 +3,13 @@
  * docs/cardpluspay-api.md), and which checks run and count.
  */
 import { flag, oneOf, type Setting } from './parse';
+import { DUPLICATE_FIELD_ANSWERS, HEADER_NAME_CASES, HTTP_OUTCOMES, PADDED_KEY_ANSWERS, type HttpOutcome } from './types';
 
-export const HTTP_OUTCOMES = [
-  'refused',
-  'redirect-https',
-  'redirect-elsewhere',
-  'rejected',
-  'auth-answered',
-  'served',
-  'other',
-] as const;
-export type HttpOutcome = (typeof HTTP_OUTCOMES)[number];
 
 /** Outcomes that put API traffic or a key in clear text: no setting makes TLS-02 accept them. */
 const CLEAR_TEXT: readonly HttpOutcome[] = ['served', 'auth-answered', 'redirect-elsewhere'];
 const DEFAULT_HTTP_ACCEPT: readonly HttpOutcome[] = ['refused', 'redirect-https', 'rejected'];
 
-const HEADER_NAME_CASES = ['insensitive', 'sensitive', 'either'] as const;
-export type HeaderNameCase = (typeof HEADER_NAME_CASES)[number];
-const PADDED_KEY_ANSWERS = ['same-as-unpadded', 'same-or-401'] as const;
-export type PaddedKey = (typeof PADDED_KEY_ANSWERS)[number];
-const DUPLICATE_FIELD_ANSWERS = ['401-or-400', '401'] as const;
-export type DuplicateFields = (typeof DUPLICATE_FIELD_ANSWERS)[number];
 
 export const HTTP_ACCEPT: Setting = {
   name: 'CARDPLUSPAY_HTTP_ACCEPT',

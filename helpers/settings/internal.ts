@@ -4,9 +4,8 @@
  * listed with its parser, and docs/settings.md lists them apart from the user's settings.
  */
 import type { Draft, Env } from './parse';
+import type { PreflightResult } from './types';
 
-/** What the runner's preflight found (helpers/runner/preflight.ts), handed to the workers. */
-export type PreflightResult = { outcome: 'reachable'; ms: number } | { outcome: 'unreachable'; reason: string } | { outcome: 'certificate'; reason: string };
 
 export interface InternalSetting {
   name: string;

@@ -3,7 +3,7 @@
  * and default for docs/settings.md, its parser), and the small value parsers the entries share.
  */
 import fs from 'node:fs';
-import type { Settings } from './settings';
+import type { Settings } from './types';
 
 export type Env = Record<string, string | undefined>;
 

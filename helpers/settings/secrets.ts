@@ -4,7 +4,7 @@
  */
 import { FRAGMENT } from '../safety/redact';
 import { readable, type Env } from './parse';
-import type { Settings } from './settings';
+import type { Settings } from './types';
 
 export const KEY_NAMES = [
   'CARDPLUSPAY_API_KEY',

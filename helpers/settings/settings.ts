@@ -3,68 +3,15 @@
  * is sent; a refusal names the variable and the fix, and never prints a key's value. What each
  * setting means and how it is read is in the catalogue (catalogue.ts); this file runs it.
  */
-import type { SigningAccount } from './accounts';
 import { CATALOGUE, SETTING_NAMES, SETTING_PREFIX } from './catalogue';
-import type { ChallengeMethod } from './challenge';
 import { closest } from './did-you-mean';
-import type { DuplicateFields, HeaderNameCase, HttpOutcome, PaddedKey } from './expectations';
-import { INTERNAL_SETTINGS, isInternal, type PreflightResult } from './internal';
+import { INTERNAL_SETTINGS, isInternal } from './internal';
 import type { Draft, Env, Refuse } from './parse';
 import { KEY_NAMES, keyProblem } from './secrets';
+import type { Settings } from './types';
 
-export interface Settings {
-  /** `mock` when the runner started the embedded mock, `remote` for a user-configured target. */
-  target: 'mock' | 'remote';
-  /** Normalised to end with `/`, so relative paths join under it (docs/pitfalls.md, "baseURL joins like new URL"). */
-  baseUrl: string;
-  /** The plain-HTTP origin probed by TLS-02 (never sent a configured key). */
-  httpUrl: string;
-  apiKey: string;
-  inactiveApiKey?: string;
-  /** An active key of a second account without signing (AUTH-15). */
-  secondApiKey?: string;
-  signing?: SigningAccount;
-  secondSigning?: SigningAccount;
-  challenge: { path: string; method: ChallengeMethod; pointer: string; ttlSeconds: number };
-  runSlow: boolean;
-  caFile?: string;
-  /** Whether `GET /` (the API root) is expected to need a key. */
-  rootProtected: boolean;
-  /** AUTH-10 expectation: RFC 9110 says case-insensitive; the docs say case-sensitive. */
-  headerNameCase: HeaderNameCase;
-  /** AUTH-07 expectation for an OWS-padded valid key. */
-  paddedKey: PaddedKey;
-  /**
-   * AUTH-11 expectation for two X-API-Key fields: RFC 9110 5.3 lets a recipient refuse a repeated
-   * singleton field as a bad request (400) before auth looks at it; `401` demands the auth answer.
-   */
-  duplicateFields: DuplicateFields;
-  /** TLS-02 outcomes that count as conformant. */
-  httpAccept: ReadonlySet<HttpOutcome>;
-  /** Whether a failed `should` requirement fails the run. */
-  failOnShould: boolean;
-  workers: number;
-  /**
-   * How long one test may spend waiting out 429s before its check is "not judged: target
-   * rate-limited". Always fits inside the test timeout with ROOM_FOR_THE_CHECK_SECONDS to spare.
-   */
-  rateLimitBudgetSeconds: number;
-  /** Playwright's timeout for one test. */
-  testTimeoutSeconds: number;
-  /** The whole run's time limit (SAFE-08): past it the run ends with a verdict, unrun checks not judged. */
-  timeoutSeconds: number;
-  /** The most requests one run sends (SAFE-05), shared by every worker through the request ledger. */
-  maxRequests: number;
-  /** The file the workers count requests in (set by the runner); unset means no cap is enforced. */
-  requestLedger?: string;
-  /** Epoch ms by which every check must have ended (set by the runner from CARDPLUSPAY_TIMEOUT_SECONDS); unset: no run limit. */
-  runDeadline?: number;
-  /** What the runner's preflight found (helpers/runner/preflight.ts); unset when it made none. */
-  preflight?: PreflightResult;
-  /** Test plumbing of the embedded mock (its request journal); unset for remote targets. */
-  mockControlUrl?: string;
-  mockFault?: string;
-}
+export type { Settings } from './types';
+
 
 export class SettingsError extends Error {
   constructor(readonly problems: string[]) {

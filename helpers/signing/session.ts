@@ -9,7 +9,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { expect, test } from '@playwright/test';
 import type { ApiClient, Call, Reply } from '../client/client';
 import type { Settings } from '../settings/settings';
-import type { SigningAccount } from '../settings/accounts';
+import type { SigningAccount } from '../settings/types';
 import { READ_ONLY_ENDPOINTS, ROOT_ENDPOINT, type Endpoint } from '../contract/endpoints';
 import { readJsonPointer } from '../contract/json-pointer';
 import { signChallenge } from './signer';

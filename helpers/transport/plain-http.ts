@@ -14,7 +14,7 @@ import { apiDataIn } from '../contract/api-data';
 import { fingerprint, type MockControl } from '../mock-control';
 import { redactor } from '../safety/redact';
 import { secretsOf } from '../settings/secrets';
-import type { HttpOutcome } from '../settings/expectations';
+import type { HttpOutcome } from '../settings/types';
 import type { Settings } from '../settings/settings';
 
 /** How long the probe waits, for the TCP connection and then for the answer. */

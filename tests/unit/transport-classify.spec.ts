@@ -4,7 +4,7 @@
  * data; each names the behaviour it pins.
  */
 import { expect, test } from '@playwright/test';
-import { HTTP_OUTCOMES, type HttpOutcome } from '../../helpers/settings/expectations';
+import { HTTP_OUTCOMES, type HttpOutcome } from '../../helpers/settings/types';
 import { HSTS_MIN_MAX_AGE, hstsVerdict, parseHsts } from '../../helpers/transport/hsts';
 import { classifyPlainHttp, type PlainHttpExchange } from '../../helpers/transport/plain-http';
 import type { HandshakeResult } from '../../helpers/client/handshake';

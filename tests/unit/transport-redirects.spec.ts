@@ -10,7 +10,7 @@ import https from 'node:https';
 import net from 'node:net';
 import { GuardError } from '../../helpers/client/client';
 import { Egress } from '../../helpers/client/egress';
-import type { HttpOutcome } from '../../helpers/settings/expectations';
+import type { HttpOutcome } from '../../helpers/settings/types';
 import { fingerprint, MockControl } from '../../helpers/mock-control';
 import { expectOnlyCanaryOverHttp, probePlainHttp } from '../../helpers/transport/plain-http';
 import { startMock } from '../../mock/server';

@@ -4,7 +4,7 @@
  * they work for any key format; titles never contain a value.
  */
 import crypto from 'node:crypto';
-import { deliberateCookie } from '../client/cookies';
+import { deliberateCookie } from '../contract/cookie-check';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 

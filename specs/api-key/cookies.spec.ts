@@ -1,4 +1,4 @@
-import { deliberateCookie } from '../../helpers/client/cookies';
+import { deliberateCookie } from '../../helpers/contract/cookie-check';
 import { expectUnauthorizedEnvelope } from '../../helpers/expectations';
 import { READ_ONLY_ENDPOINTS as READ_ONLY } from '../../helpers/contract/endpoints';
 import { requirement, test } from '../../helpers/fixtures';

@@ -8,7 +8,7 @@
 import https from 'node:https';
 import { expect, test, type TestInfo } from '@playwright/test';
 import { ApiClient, GuardError, USER_AGENT } from '../../helpers/client/client';
-import { deliberateCookie } from '../../helpers/client/cookies';
+import { deliberateCookie } from '../../helpers/contract/cookie-check';
 import { COOKIE_CHECK_HEADER } from '../../helpers/contract/cookie-check';
 import { testClient } from '../support/client';
 import { unitTls } from '../configs/unit-tls';

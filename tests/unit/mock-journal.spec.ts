@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { randomKey, type MockMaterial } from '../../mock/accounts';
 import { Journal } from '../../mock/journal';
-import { deliberateCookie } from '../../helpers/client/cookies';
+import { deliberateCookie } from '../../helpers/contract/cookie-check';
 import { send, type ProbeCall } from '../../mock/probe-client';
 import type { JournalEntry, MockHandle } from '../../mock/server';
 import { expect, test } from '../support/mock-fixture';

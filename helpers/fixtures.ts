@@ -5,6 +5,7 @@
  */
 import * as allure from 'allure-js-commons';
 import { test as base, expect, type TestDetails, type TestInfo } from '@playwright/test';
+import { armOutputBoundary } from './runner/output-boundary';
 import { ApiClient } from './client/client';
 import type { Egress } from './client/egress';
 import { notJudged } from './client/not-judged';
@@ -20,6 +21,11 @@ import { refuseNonLoopback } from './client/net-guard';
 import { redactor } from './safety/redact';
 import { AREAS, REQUIREMENTS, areaOf, requirementIdsIn, type RequirementId } from './contract/requirements';
 import { NO_SIGNING_ACCOUNT, SigningSession } from './signing/session';
+
+
+// A worker of any config that runs these specs redacts its output and shares the secrets it makes
+// (signatures) with the runner before it writes anything (SAFE-01).
+armOutputBoundary();
 
 /** Why a check that presents the revoked key is skipped when the settings name none. */
 const NO_REVOKED_KEY = 'CARDPLUSPAY_INACTIVE_API_KEY is not set: there is no revoked key to present';

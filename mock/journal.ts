@@ -48,6 +48,11 @@ export class Journal {
   private readonly entries: JournalEntry[] = [];
   private readonly keys: ReadonlyArray<[AccountName, string]>;
   private lastSeq = 0;
+  /**
+   * The signatures that arrived, kept in this process only (never in an entry, which the control
+   * endpoint serves): the self-test's leak scan looks for them in what the run wrote.
+   */
+  private readonly signatures = new Set<string>();
 
   constructor(material: MockMaterial) {
     this.keys = Object.values(material.accounts).map((a) => [a.name, a.key]);
@@ -70,6 +75,8 @@ export class Journal {
       cookie: req.headers.cookie === undefined ? null : { chosenBy: firstOf(req.headers[CHECK_HEADER]) },
     };
     this.entries.push(entry);
+    const signature = firstOf(req.headers['x-api-signature']);
+    if (signature && this.signatures.size < KEEP_ENTRIES) this.signatures.add(signature);
     // Trimmed in batches so that the cost of splicing is spread thin.
     if (this.entries.length > KEEP_ENTRIES + 1_000) this.entries.splice(0, this.entries.length - KEEP_ENTRIES);
     return entry;
@@ -78,6 +85,11 @@ export class Journal {
   /** Adds what the body of an `open`ed request reveals. */
   sawBody(entry: JournalEntry, body: Buffer): void {
     if (entry.configuredKeySeen === null && body.length > 0) entry.configuredKeySeen = this.keyIn([body.toString('latin1')]);
+  }
+
+  /** Every X-API-Signature value that arrived (at most KEEP_ENTRIES), for the leak scan. */
+  signaturesSeen(): string[] {
+    return [...this.signatures];
   }
 
   /** Copies of the entries after `seq`, oldest first. */

@@ -28,7 +28,7 @@ interface FrontStages {
   /** Whether the auth layer lets the request (as it came) through without a key check. */
   unguarded(req: ApiRequest): boolean;
   /** The answer to a request whose key check passed, as the server sends it. */
-  answered(reply: Reply, account: Account): Reply;
+  answered(reply: Reply, account: Account, req: ApiRequest): Reply;
 }
 
 const CONFORMANT_FRONT: FrontStages = {
@@ -112,7 +112,7 @@ export function handleApi(ctx: ApiContext, received: ApiRequest): Reply | Promis
   const key = authenticate(req, ctx.material.accounts, behaviour.key);
   if (!key.ok) return endpoint && behaviour.withoutKey.has(endpoint) ? dispatch(ctx, route, req, null) : behaviour.key.refusal(key);
 
-  const answered = (reply: Reply): Reply => behaviour.front.answered(reply, key.account);
+  const answered = (reply: Reply): Reply => behaviour.front.answered(reply, key.account, req);
   if (key.account.signing && req.path !== CHALLENGE_PATH) {
     const refused = ctx.signing.verify(key.account, req);
     if (refused instanceof Promise) return refused.then(async (reply) => reply ?? answered(await dispatch(ctx, route, req, key.account)));

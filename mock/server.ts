@@ -54,6 +54,8 @@ export interface MockHandle {
   httpMode: HttpMode;
   challengeTtlSeconds: number;
   journal(): JournalEntry[];
+  /** The signatures requests carried, for the self-test's leak scan (never served over HTTP). */
+  signaturesSeen(): string[];
   close(): Promise<void>;
 }
 
@@ -171,6 +173,7 @@ export async function startMock(options: MockOptions): Promise<MockHandle> {
     httpMode,
     challengeTtlSeconds,
     journal: () => journal.since(0),
+    signaturesSeen: () => journal.signaturesSeen(),
     close: () => (closing ??= closeAll(servers)),
   };
 }

@@ -24,7 +24,8 @@ export type SchemaName =
   | 'stock-check'
   | 'create-order'
   | 'challenge'
-  | 'mock-catalog';
+  | 'mock-catalog'
+  | 'conformance-summary';
 
 // No meta-schema check here: it compiles the 2020-12 meta-schema, about 0.2 s in every Playwright
 // worker, and the self-test starts some ninety. tests/unit/schemas.spec.ts checks every schema

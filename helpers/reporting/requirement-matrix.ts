@@ -46,26 +46,34 @@ function shardNote(summary: Summary): string[] {
   return [];
 }
 
+/**
+ * Text for a Markdown line or table cell, shown as written: a reason may quote the target, and a
+ * merged summary comes from another machine, so nothing in it may become a link, an image or markup.
+ */
+function md(text: unknown): string {
+  return String(text).replace(/[\\`*_{}[\]()#!<>|~]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
+}
+
 /** The matrix as Markdown: what a reviewer reads without opening any test. */
 export function matrixMarkdown(summary: Summary): string {
   const lines = [
-    `# CardPlusPay conformance: ${verdictLine(summary)}`,
+    `# CardPlusPay conformance: ${md(verdictLine(summary))}`,
     '',
     `Verdict: \`${summary.verdict}\` (exit status ${summary.verdict === 'conforms' ? 0 : summary.verdict === 'does-not-conform' ? 1 : 3}).`,
     '',
-    `Target: ${summary.target} (${summary.baseUrl}), started ${summary.startedAt}.`,
-    `Tests: ${summary.totals.passed} passed, ${summary.totals.failed} failed, ${summary.totals.notJudged ?? 0} not judged, ${summary.totals.skipped} skipped.`,
+    `Target: ${md(summary.target)} (${md(summary.baseUrl)}), started ${md(summary.startedAt)}.`,
+    `Tests: ${md(summary.totals.passed)} passed, ${md(summary.totals.failed)} failed, ${md(summary.totals.notJudged ?? 0)} not judged, ${md(summary.totals.skipped)} skipped.`,
     '',
     ...shardNote(summary),
     '| requirement | level | status | tests | failed | what it checks / why skipped |',
     '|---|---|---|---|---|---|',
-    ...matrixRows(summary).map((r) => `| ${r.id} | ${r.level} | ${MARK[r.status]} | ${r.tests} | ${r.failedTests} | ${r.text.replace(/\|/g, '\\|')} |`),
+    ...matrixRows(summary).map((r) => `| ${r.id} | ${r.level} | ${MARK[r.status]} | ${Number(r.tests)} | ${Number(r.failedTests)} | ${md(r.text)} |`),
   ];
   return redactor.redact(`${lines.join('\n')}\n`);
 }
 
 /** Escapes text for HTML and XML attribute values. */
-export const escape = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+export const escape = (s: unknown): string => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 const STYLE = {
   passed: 'background:#e6f4ea;color:#1e6b34',
@@ -88,13 +96,13 @@ function matrixHtml(summary: Summary): string {
       body.push(`<tr><th colspan="5" style="${cell};padding-top:8px">${escape(a)}</th></tr>`);
     }
     body.push(
-      `<tr><td style="${cell}"><b>${r.id}</b></td><td style="${cell}">${r.level}</td><td style="${cell};${STYLE[r.status]}">${MARK[r.status].replace(/\*/g, '')}</td>` +
-        `<td style="${cell}">${r.failedTests ? `${r.failedTests}/${r.tests} failed` : `${r.tests} test${r.tests === 1 ? '' : 's'}`}</td><td style="${cell}">${escape(r.text)}</td></tr>`,
+      `<tr><td style="${cell}"><b>${escape(r.id)}</b></td><td style="${cell}">${escape(r.level)}</td><td style="${cell};${STYLE[r.status]}">${MARK[r.status].replace(/\*/g, '')}</td>` +
+        `<td style="${cell}">${r.failedTests ? `${escape(r.failedTests)}/${escape(r.tests)} failed` : `${escape(r.tests)} test${r.tests === 1 ? '' : 's'}`}</td><td style="${cell}">${escape(r.text)}</td></tr>`,
     );
   }
   const html = [
     `<p><b>${escape(capitalised(verdictLine(summary)))}.</b> Requirements: ${count('passed')} held, ${count('failed')} failed, ${count('not-judged')} not judged, ${count('skipped')} skipped.<br>`,
-    `Target: ${escape(summary.target)} (${escape(summary.baseUrl)}); tests: ${summary.totals.passed} passed, ${summary.totals.failed} failed, ${summary.totals.notJudged ?? 0} not judged, ${summary.totals.skipped} skipped; started ${escape(summary.startedAt)}.</p>`,
+    `Target: ${escape(summary.target)} (${escape(summary.baseUrl)}); tests: ${escape(summary.totals.passed)} passed, ${escape(summary.totals.failed)} failed, ${escape(summary.totals.notJudged ?? 0)} not judged, ${escape(summary.totals.skipped)} skipped; started ${escape(summary.startedAt)}.</p>`,
     ...shardNote(summary).filter(Boolean).map((n) => `<p><i>${escape(n)}</i></p>`),
     // What needs a reviewer's attention first, above the full table.
     ...attention(rows),
@@ -114,9 +122,9 @@ function attention(rows: readonly MatrixRow[]): string[] {
   if (failed.length + notJudged.length + skipped.length === 0) return ['<p>Every requirement held.</p>'];
   return [
     '<ul>',
-    ...failed.map((r) => `<li style="${STYLE.failed}">FAILED ${r.id} (${r.level}): ${escape(REQUIREMENTS[r.id].title)}: ${r.failedTests} of ${r.tests} test(s) failed</li>`),
-    ...notJudged.map((r) => `<li style="${STYLE['not-judged']}">NOT JUDGED ${r.id} (${r.level}): ${escape(r.text)}</li>`),
-    ...skipped.map((r) => `<li style="${STYLE.skipped}">skipped ${r.id} (${r.level}): ${escape(r.text)}</li>`),
+    ...failed.map((r) => `<li style="${STYLE.failed}">FAILED ${escape(r.id)} (${escape(r.level)}): ${escape(REQUIREMENTS[r.id]?.title ?? '')}: ${escape(r.failedTests)} of ${escape(r.tests)} test(s) failed</li>`),
+    ...notJudged.map((r) => `<li style="${STYLE['not-judged']}">NOT JUDGED ${escape(r.id)} (${escape(r.level)}): ${escape(r.text)}</li>`),
+    ...skipped.map((r) => `<li style="${STYLE.skipped}">skipped ${escape(r.id)} (${escape(r.level)}): ${escape(r.text)}</li>`),
     '</ul>',
   ];
 }

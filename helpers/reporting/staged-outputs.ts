@@ -22,7 +22,8 @@ export function removeStaleStaging(into: string): void {
     return;
   }
   for (const name of entries.filter((n) => n.startsWith(STAGING_PREFIX))) {
-    const pid = Number(name.slice(STAGING_PREFIX.length));
+    // `.staging-<pid>` and the `.staging-<pid>.old` a promotion sets aside: both belong to <pid>.
+    const pid = Number(/^\.staging-(\d+)(?:\.old)?$/.exec(name)?.[1]);
     if (pid === process.pid || alive(pid)) continue;
     fs.rmSync(path.join(into, name), { recursive: true, force: true });
   }
@@ -55,6 +56,22 @@ export function promoteStaged(staging: string, into: string, entries: readonly s
   }
   fs.rmSync(aside, { recursive: true, force: true });
   fs.rmSync(staging, { recursive: true, force: true });
+}
+
+/**
+ * Why the reports cannot be written into `into`, or undefined: checked before any request, so a
+ * run never ends without its reports (it would otherwise exit 1, which reads as a failed target).
+ */
+export function unwritable(into: string): string | undefined {
+  const probe = stagingDir(into) + '.probe';
+  try {
+    fs.mkdirSync(into, { recursive: true });
+    fs.writeFileSync(probe, '');
+    fs.rmSync(probe, { force: true });
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 /** Drops a staging folder without promoting it (a listing, a run that wrote nothing). */

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { writeMatrixResult, matrixMarkdown } from '../reporting/requirement-matrix';
 import { redactOutputs } from '../reporting/output-backstop';
 import { redactor } from '../safety/redact';
+import { schemaErrors } from '../contract/schemas';
 import { runFacts } from '../settings/run-facts';
 import { secretsFromEnv } from '../settings/secrets';
 import { exitCodeFor, mergeSummaries, verdictLines, type Summary } from '../reporting/summary';
@@ -47,6 +48,14 @@ export function missingSecrets(summaries: readonly Summary[], configuredKeys: re
   return 'Cannot merge: CARDPLUSPAY_API_KEY is not set. The merge redacts what it writes with the keys the shards ran with: give it the same key settings (CARDPLUSPAY_API_KEY, and CARDPLUSPAY_INACTIVE_API_KEY, CARDPLUSPAY_SIGNING_API_KEY, CARDPLUSPAY_SECOND_SIGNING_API_KEY where the shards had them).';
 }
 
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 function main(): number {
   const args = process.argv.slice(2);
   let out = 'reports/conformance-summary.json';
@@ -62,7 +71,15 @@ function main(): number {
     process.stderr.write('Usage: npm run conformance:merge -- [--out FILE] [--allure-results DIR] SHARD_SUMMARY.json...\n');
     return 2;
   }
-  const summaries = files.map((file) => ({ file, summary: JSON.parse(fs.readFileSync(file, 'utf8')) as Summary }));
+  const parsed = files.map((file) => ({ file, value: readJson(file) }));
+  // A shard's summary is an artifact from another machine: only the shape this suite writes is
+  // merged, so no text of it reaches the Markdown or the report's HTML as anything but text.
+  const malformed = parsed.flatMap(({ file, value }) => schemaErrors('conformance-summary', value).slice(0, 3).map((e) => `${file}: ${e}`));
+  if (malformed.length > 0) {
+    process.stderr.write(`Cannot merge: not a summary this suite writes:\n${malformed.map((m) => `  ${redactor.redact(m)}`).join('\n')}\n`);
+    return 2;
+  }
+  const summaries = parsed.map(({ file, value }) => ({ file, summary: value as Summary }));
   const problems = checkShardsComplete(summaries);
   if (problems.length > 0) {
     process.stderr.write(`${problems.join('\n')}\nNo merged verdict.\n`);

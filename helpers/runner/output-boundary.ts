@@ -8,6 +8,7 @@
  */
 import { secretsFromEnv } from '../settings/secrets';
 import { redactor } from '../safety/redact';
+import { shareSecrets } from '../safety/shared-secrets';
 
 let armed = false;
 
@@ -28,6 +29,7 @@ function redacting(stream: NodeJS.WriteStream): void {
  * at run time) are added to the same redactor as they appear. Arming twice is a no-op.
  */
 export function armOutputBoundary(env: NodeJS.ProcessEnv = process.env): void {
+  if (!armed) shareSecrets(redactor, env);
   for (const secret of secretsFromEnv(env)) redactor.add(secret);
   if (armed) return;
   armed = true;

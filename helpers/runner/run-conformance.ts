@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   armOutputBoundary();
   const args = process.argv.slice(2);
-  const problems = argumentProblems(args, process.env);
+  const problems = [...argumentProblems(args, process.env), ...configProblems(args)];
   if (problems.length > 0) refuse(problems);
   // The config refuses contradicting limits with exit 2; here only the backstop needs them.
   const limits = runLimits(process.env);
@@ -39,6 +39,15 @@ async function main(): Promise<void> {
   if (listing || run.code === 2 || promotedSince(startedAt)) process.exit(run.code);
   process.stderr.write(`The run ended without writing its reports (Playwright exit ${run.code}); writing a "could not judge" set.\n`);
   process.exit(writeRunWithoutTests({ ...summaryWithoutTests({ ...runFacts(), startedAt }, 'not judged: the run ended before it wrote a verdict (its time limit, CARDPLUSPAY_TIMEOUT_SECONDS, or a crash)'), timedOut: true }));
+}
+
+/**
+ * `npm run conformance` runs the project's config, which holds every guarantee; another config
+ * given after it would replace it (Playwright takes the last `-c`), with none of them.
+ */
+function configProblems(args: readonly string[]): string[] {
+  const given = args.find((a) => a === '-c' || a === '--config' || a.startsWith('--config='));
+  return given ? [`Cannot start: ${given} would run another config in place of playwright.config.ts, without the checks, limits, redaction and verdict it holds. npm run conformance always runs the project's config.`] : [];
 }
 
 /** Whether a complete report set was promoted by this run. */

@@ -6,9 +6,11 @@
  * validates the settings (exit 2 before any request), and fixes the run's deadline from the start
  * of the process; in every process (runner and workers) it arms the output boundary first.
  */
+import path from 'node:path';
 import { armOutputBoundary } from './output-boundary';
 import { holdsSecret } from '../safety/redact';
 import { optionProblems } from './cli-options';
+import { unwritable } from '../reporting/staged-outputs';
 import { internalSetFromOutside, isInternal, runDeadlineEnv, runDeadlineIn } from '../settings/internal';
 import { KEY_NAMES } from '../settings/secrets';
 import { loadSettings, SettingsError } from '../settings/settings';
@@ -38,6 +40,14 @@ export function argumentProblems(argv: readonly string[], env: NodeJS.ProcessEnv
       'npm has already printed its command line (and your shell keeps it in its history), so treat any key typed there as leaked: rotate it (create a new key in the Dashboard, revoke the old one). ' +
       'Give settings as environment variables (export CARDPLUSPAY_API_KEY=... from your secrets store), never as arguments.',
   ];
+}
+
+const REPORTS = path.resolve(__dirname, '..', '..', 'reports');
+
+/** The reports folder must take the run's reports: found out before any request, not after the run. */
+function reportsProblems(): string[] {
+  const why = unwritable(REPORTS);
+  return why ? [`Cannot start: the reports cannot be written to ${path.relative(process.cwd(), REPORTS) || '.'} (${why}). Make it a writable folder (or remove what is in its place).`] : [];
 }
 
 /** Validates the user's environment as given; returns the problems (none: the run may start). */
@@ -102,7 +112,7 @@ function isWorkerProcess(env: NodeJS.ProcessEnv = process.env): boolean {
 export function setUpRun(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): RunClock {
   armOutputBoundary(env);
   if (isWorkerProcess(env)) return runClock(env);
-  const problems = [...argumentProblems(argv, env), ...optionProblems(argv, env), ...settingsProblems(env)];
+  const problems = [...argumentProblems(argv, env), ...optionProblems(argv, env), ...settingsProblems(env), ...reportsProblems()];
   if (problems.length > 0) refuse(problems);
   const clock = runClock(env);
   Object.assign(env, runDeadlineEnv(clock.checksEnd));

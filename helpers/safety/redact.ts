@@ -318,6 +318,13 @@ export class Redactor {
    */
   private readonly seen = new Map<string, string>();
 
+  /**
+   * Hooks that let the processes of one run share what each learns (shared-secrets.ts): `onAdd`
+   * hears every new secret, `beforeUse` runs before each redaction and may add secrets of others.
+   */
+  onAdd?: (secret: string) => void;
+  beforeUse?: () => void;
+
   constructor(secrets: Iterable<string> = []) {
     for (const s of secrets) this.add(s);
   }
@@ -325,6 +332,7 @@ export class Redactor {
   /** Registers a secret (a key, a private key, a signature made at run time). */
   add(secret: string | undefined): void {
     if (!secret || secret.length < 8 || this.secrets.includes(secret)) return;
+    this.onAdd?.(secret);
     this.secrets.push(secret);
     this.seen.clear();
     if (/[%\\&]/.test(secret)) this.escapeLayers = Array.from({ length: ESCAPE_LAYERS }, (_, k) => ESCAPE_LAYERS - k);
@@ -348,6 +356,7 @@ export class Redactor {
   }
 
   redact(input: string): string {
+    this.beforeUse?.();
     if (input.length > MEMO_MAX_LENGTH) return this.redactNow(input);
     let out = this.seen.get(input);
     if (out === undefined) {
@@ -380,6 +389,7 @@ export class Redactor {
    * byte maps to one character and nothing but the masked ranges changes, UTF-16 text included.
    */
   redactBytes(data: Buffer): Buffer {
+    this.beforeUse?.();
     const text = data.toString('latin1');
     const out = this.redact(text);
     if (out === text) return data;
@@ -389,6 +399,7 @@ export class Redactor {
 
   /** Whether text still holds a registered secret, or a piece of one, in any encoding. */
   findsSecretIn(text: string): boolean {
+    this.beforeUse?.();
     return this.rangesIn(text).length > 0;
   }
 

@@ -197,8 +197,8 @@ export const API_KEY_FAULTS = {
         readAlsoFrom((req) => cookie(req.headers.cookie, SESSION)),
         bendPart('key', (key) => ({ matches: (candidate, k) => key.matches(candidate, k) || candidate === sessionOf(k) })),
         bendPart('front', (front) => ({
-          answered: (reply, account) => {
-            const sent = front.answered(reply, account);
+          answered: (reply, account, req) => {
+            const sent = front.answered(reply, account, req);
             return { ...sent, headers: { ...sent.headers, 'set-cookie': `${SESSION}=${sessionOf(account.key)}; Path=/; Secure; HttpOnly` } };
           },
         })),

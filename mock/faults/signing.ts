@@ -3,7 +3,8 @@ import crypto from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Check } from '../challenges';
 import { alsoIn, bendPart, crash, type Fault } from './fault';
-import { pause } from './probe-kit';
+import { json } from '../envelope';
+import { bodyOf, pause } from './probe-kit';
 
 /** Long enough that N requests fired together all pass the check before the first one marks. */
 const RACE_WINDOW_MS = 50;
@@ -173,6 +174,23 @@ export const SIGNING_FAULTS = {
     summary: 'The challenge endpoint hands out the same challenge again while it is unused',
     probe: async (k) => (await k.issue()) === (await k.issue()),
     bend: bendPart('challenges', () => ({ reissueUnused: true })),
+  },
+  // Signatures are made at run time in a worker: the runner's reporters must mask one a target echoes (issue 17's second review).
+  'signature-echoed': {
+    breaks: ['SIGN-03'],
+    summary: 'A signed request is answered 200 with the signature it carried as its data (a string, so SIGN-03 fails on it and its error and attachments hold the signature: none may reach a report)',
+    probe: async (k) => {
+      const challenge = await k.issue();
+      const signature = k.sign(challenge);
+      const reply = await k.signed(challenge, signature);
+      return reply.status === 200 && bodyOf(reply).data === signature;
+    },
+    bend: bendPart('front', (front) => ({
+      answered: (reply, account, req) => {
+        const signature = req.headers['x-api-signature'];
+        return typeof signature === 'string' && reply.status < 300 ? json(200, { success: true, message: 'ok', data: signature }) : front.answered(reply, account, req);
+      },
+    })),
   },
   'sign-pss-only': {
     breaks: ['SIGN-03', 'SIGN-09', 'SIGN-10', 'SIGN-11'],

@@ -90,6 +90,14 @@ const CASES: readonly Case[] = [
     expect: { code: 3, withinS: 60, verdict: 'could-not-judge', output: /Cannot reach/ },
   },
   {
+    // Signatures exist only in the worker that made them: the runner's reporters and console must still mask them.
+    name: 'npx playwright test: a signature the target echoes reaches no output',
+    fault: 'signature-echoed',
+    via: 'direct',
+    args: ['--grep', '@SIGN-03'],
+    expect: { code: 1, withinS: 60, verdict: 'does-not-conform' },
+  },
+  {
     name: 'npx playwright test: a key echoed in every answer reaches no output',
     fault: 'key-echoed-in-message',
     via: 'direct',
@@ -172,6 +180,7 @@ export async function runnerCheck(record: Recorder, only?: RegExp): Promise<RunO
   const mocks = await startEmbeddedMocks(targets);
   const printed: Record<string, string> = {};
   const dirs: string[] = [];
+  const secrets = [...mocks.secrets];
   try {
     const queue = cases.map((c, i) => ({ c, i }));
     const worker = async (): Promise<void> => {
@@ -184,7 +193,7 @@ export async function runnerCheck(record: Recorder, only?: RegExp): Promise<RunO
         printed[`runner check: ${c.name}`] = run.output;
         if (process.env.RUNNER_CHECK_ECHO) process.stdout.write(`--- ${c.name}\n${run.output}\n`);
         const problems = judge(c, run, path.join(dir, 'reports'));
-        const leaks = detectLeaks([path.join(dir, 'reports'), path.join(dir, 'test-results')], mocks.secrets, { output: run.output }).map((l) => `${l.where} (${l.encodings.join(', ')})`);
+        const leaks = detectLeaks([path.join(dir, 'reports'), path.join(dir, 'test-results')], [...mocks.secrets, ...mocks.handles.get(`case-${i}`)!.signaturesSeen()], { output: run.output }).map((l) => `${l.where} (${l.encodings.join(', ')})`);
         if (leaks.length > 0) problems.push(`a secret leaked into: ${leaks.join(', ')}`);
         const measured = `exit ${run.code} in ${run.seconds.toFixed(1)} s${run.maxRssMb !== undefined ? `, peak ${Math.round(run.maxRssMb)} MB` : ''}`;
         record(`runner: ${c.name}`, problems.length === 0, problems.length === 0 ? measured : `${problems.join('; ')} (${measured}); last lines: ${run.output.trim().split('\n').slice(-3).join(' | ')}`);
@@ -192,11 +201,12 @@ export async function runnerCheck(record: Recorder, only?: RegExp): Promise<RunO
     };
     // Two at once: they mostly wait, and the time-limited cases must not be starved of CPU by their neighbours.
     await Promise.all([worker(), worker()]);
+    secrets.push(...[...mocks.handles.values()].flatMap((h) => h.signaturesSeen()));
   } finally {
     await mocks.close();
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   }
-  return { secrets: mocks.secrets, printed, cookies: { requests: 0, chosen: 0, ambient: [] } };
+  return { secrets, printed, cookies: { requests: 0, chosen: 0, ambient: [] } };
 }
 
 if (require.main === module) {

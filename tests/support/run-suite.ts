@@ -88,11 +88,14 @@ export async function runSuiteAgainstMocks<S>(targets: readonly MockTarget[], ba
   };
   const runs: Array<SuiteRun<S>> = [];
   let cookies: CookieLog;
+  let signatures: string[];
   try {
     for (const batch of batches) runs.push(...(await Promise.all(batch.map(runOne))));
   } finally {
     cookies = cookieLog(mocks);
+    // Signatures are made at run time, in the workers: the leak scan looks for every one the mocks received.
+    signatures = [...mocks.handles.values()].flatMap((h) => h.signaturesSeen());
     await mocks.close();
   }
-  return { runs, redactor, outputs: { secrets: mocks.secrets, printed: Object.fromEntries(runs.map((r) => [`${r.name} output`, r.rawOutput])), cookies } };
+  return { runs, redactor, outputs: { secrets: [...mocks.secrets, ...signatures], printed: Object.fromEntries(runs.map((r) => [`${r.name} output`, r.rawOutput])), cookies } };
 }

@@ -5,10 +5,17 @@
  * failed check as flaky, --trace on wrote echoes into trace.zip, the limit options went around the
  * settings, and the interactive modes run without reporters.
  */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { removeStaleStaging } from '../../helpers/reporting/staged-outputs';
+import { cleanEnv } from '../../helpers/runner/env';
 import { optionProblems } from '../../helpers/runner/cli-options';
 import { argumentProblems } from '../../helpers/runner/run-setup';
 
+const ROOT = path.resolve(__dirname, '..', '..');
 const SAFE04 = { annotation: [{ type: 'requirement', description: 'SAFE-04' }] };
 
 const REFUSED: ReadonlyArray<readonly string[]> = [
@@ -74,4 +81,22 @@ test('SAFE-04 an argument holding a configured key, in any case or cut short, or
     expect(problems[0]).not.toContain(env.CARDPLUSPAY_API_KEY.slice(9, 25));
   }
   expect(argumentProblems(['test', '--grep', '@AUTH-02'], env)).toEqual([]);
+});
+
+test('SAFE-04 npm run conformance refuses another config, which would run without the guarantees', SAFE04, () => {
+  const run = spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'helpers', 'runner', 'run-conformance.ts'), '-c', 'tests/configs/isolated.config.ts'], { cwd: ROOT, encoding: 'utf8', env: cleanEnv() });
+  expect(run.status).toBe(2);
+  expect(run.stderr).toContain('would run another config in place of playwright.config.ts');
+});
+
+test("SAFE-08 a stale staging folder is removed, a live run's and the folder it set aside are kept", () => {
+  const into = fs.mkdtempSync(path.join(os.tmpdir(), 'staging-'));
+  try {
+    const dead = 2 ** 22 + 12345;
+    for (const name of [`.staging-${dead}`, `.staging-${dead}.old`, `.staging-${process.pid}`, `.staging-${process.pid}.old`]) fs.mkdirSync(path.join(into, name));
+    removeStaleStaging(into);
+    expect(fs.readdirSync(into).sort()).toEqual([`.staging-${process.pid}`, `.staging-${process.pid}.old`]);
+  } finally {
+    fs.rmSync(into, { recursive: true, force: true });
+  }
 });

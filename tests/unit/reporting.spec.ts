@@ -3,11 +3,13 @@
  * the requirement matrix written into Allure results (redacted like everything else), and the
  * report's environment panel (names of credentials, never values).
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { TestCase } from '@playwright/test/reporter';
+import { cleanEnv } from '../../helpers/runner/env';
 import { checkShardsComplete } from '../../helpers/runner/merge-summaries';
 import { environmentInfo } from '../../helpers/reporting/reporters';
 import { loadSettings } from '../../helpers/settings/settings';
@@ -236,4 +238,23 @@ test('SAFE-07 a selection that ran only some tests of a requirement says so in t
   const summary = summarise([test12('AUTH-12 GET balance without a key gets 401'), test12('AUTH-12 GET balance with a never-issued key gets 401')], new Date(), { target: 'mock', baseUrl: '' }, { selectedBy: '--grep', wholeSuite: { 'AUTH-12': 16 } });
   expect(summary.scope?.partial).toEqual([{ id: 'AUTH-12', ran: 2, of: 16 }]);
   expect(verdictLine(summary)).toBe('the target conforms to the 1 requirement selected (35 not run: --grep; only in part: AUTH-12 2 of 16 tests)');
+});
+
+test('SAFE-09 a shard summary that is not the shape this suite writes is refused by the merge (exit 2), and matrix text is shown as text', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crafted-'));
+  try {
+    const crafted = { ...shard(1, 1, { 'AUTH-01': { status: 'passed', tests: '<img src=https://evil.example/x.png>' as unknown as number } }), baseUrl: '![p](https://evil.example/md.png)' };
+    fs.writeFileSync(path.join(dir, 'shard.json'), JSON.stringify(crafted));
+    const merge = spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, '..', '..', 'helpers', 'runner', 'merge-summaries.ts'), '--out', path.join(dir, 'merged.json'), path.join(dir, 'shard.json')], { encoding: 'utf8', env: cleanEnv() });
+    expect(merge.status).toBe(2);
+    expect(merge.stderr).toContain('not a summary this suite writes');
+    expect(fs.existsSync(path.join(dir, 'merged.json'))).toBe(false);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const reason = 'not judged: ![p](https://evil.example/md.png) <img src=x> a|b';
+  const md = matrixMarkdown({ ...shard(1, 1, { 'AUTH-01': { status: 'not-judged', reason, reasons: [reason] } }), shard: undefined, baseUrl: '[x](https://evil.example/)' });
+  expect(md).not.toMatch(/!\[p\]\(/);
+  expect(md).not.toMatch(/(?<!\\)<img/);
+  expect(md).not.toMatch(/(?<!\\)\[x\]\(/);
 });

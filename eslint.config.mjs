@@ -13,15 +13,34 @@ const refuseImports = (files, patterns) => ({ files, rules: { 'no-restricted-imp
 // over the import's text, so a relative path from any depth ('../../helpers/redact') is caught;
 // tests/unit/import-boundaries.spec.ts holds them to that.
 export const IMPORT_BOUNDARIES = [
-  refuseImports(['mock/**'], [
-    { regex: '(^|/)helpers(/(?!contract/)|$)', message: 'mock/ may import only helpers/contract/ of the suite (requirement ids, schemas, the Verdict type, the endpoint table): the mock runs without the harness.' },
-    { regex: '(^|/)helpers/contract/(.*/)?\\.\\.(/|$)', message: 'mock/ may import only helpers/contract/ of the suite: no path that climbs out of it.' },
-    { regex: '(^|/)(tests|specs)(/|$)', message: 'mock/ must not import specs/ or tests/: the suite and its tests import the mock, never the other way round.' },
-  ]),
-  refuseImports(['helpers/contract/**'], [
-    { regex: '^\\.\\./(?!\\.\\./schemas/[^/]+\\.json$)', message: 'helpers/contract/ imports nothing outside itself (mock/ imports it): no other helpers folder, no mock/, no tests/.' },
-    { regex: '^(?!\\.|node:|ajv(/|$)|ajv-formats$)', message: "helpers/contract/ uses only Node's modules and ajv: a package imported here becomes one the mock needs." },
-  ]),
+  refuseImports(
+    ['mock/**'],
+    [
+      {
+        regex: '(^|/)helpers(/(?!contract/)|$)',
+        message:
+          'mock/ may import only helpers/contract/ of the suite (requirement ids, schemas, the Verdict type, the endpoint table): the mock runs without the harness.',
+      },
+      { regex: '(^|/)helpers/contract/(.*/)?\\.\\.(/|$)', message: 'mock/ may import only helpers/contract/ of the suite: no path that climbs out of it.' },
+      {
+        regex: '(^|/)(tests|specs)(/|$)',
+        message: 'mock/ must not import specs/ or tests/: the suite and its tests import the mock, never the other way round.',
+      },
+    ],
+  ),
+  refuseImports(
+    ['helpers/contract/**'],
+    [
+      {
+        regex: '^\\.\\./(?!\\.\\./schemas/[^/]+\\.json$)',
+        message: 'helpers/contract/ imports nothing outside itself (mock/ imports it): no other helpers folder, no mock/, no tests/.',
+      },
+      {
+        regex: '^(?!\\.|node:|ajv(/|$)|ajv-formats$)',
+        message: "helpers/contract/ uses only Node's modules and ajv: a package imported here becomes one the mock needs.",
+      },
+    ],
+  ),
 ];
 
 export default tseslint.config(

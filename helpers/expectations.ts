@@ -32,20 +32,29 @@ async function checkSchema(reply: Reply, schema: SchemaName, what: string): Prom
   if (errors.length > 0) {
     await test.info().attach(`schema errors: ${schema}`, { body: cutText(errors.join('\n')), contentType: 'text/plain' });
   }
-  expect(errors.map((e) => cutText(e, 512)), `${what}: the body must match schema "${schema}"`).toEqual([]);
+  expect(
+    errors.map((e) => cutText(e, 512)),
+    `${what}: the body must match schema "${schema}"`,
+  ).toEqual([]);
 }
 
 export function expectJsonContentType(reply: Reply, what: string): void {
-  expect(isJsonContentType(reply.contentType), `${what}: Content-Type must be application/json (got "${cutText(reply.contentType, 200) || 'none'}")`).toBe(true);
+  expect(isJsonContentType(reply.contentType), `${what}: Content-Type must be application/json (got "${cutText(reply.contentType, 200) || 'none'}")`).toBe(
+    true,
+  );
 }
 
 /** The 401 Unauthorized envelope: status 401, JSON, {success:false, message:"Unauthorized", data:{}}. */
 export function expectUnauthorizedEnvelope(reply: Reply, what: string): Promise<void> {
-  return test.step('expect the 401 Unauthorized envelope', async () => {
-    expect(reply.status, `${what}: status must be 401 (got ${reply.status})`).toBe(401);
-    expectJsonContentType(reply, what);
-    await checkSchema(reply, 'unauthorized', what);
-  }, { box: true });
+  return test.step(
+    'expect the 401 Unauthorized envelope',
+    async () => {
+      expect(reply.status, `${what}: status must be 401 (got ${reply.status})`).toBe(401);
+      expectJsonContentType(reply, what);
+      await checkSchema(reply, 'unauthorized', what);
+    },
+    { box: true },
+  );
 }
 
 /**
@@ -64,10 +73,14 @@ export function expect401(reply: Reply, what: string): void {
 
 /** The refusal a signing failure gets: 401, never 2xx, never 5xx (step "expect 401"). */
 export function expectSigningRefusal(reply: Reply, what: string): Promise<void> {
-  return test.step('expect 401', async () => {
-    expect401(reply, what);
-    await observeRefusalMessage(reply);
-  }, { box: true });
+  return test.step(
+    'expect 401',
+    async () => {
+      expect401(reply, what);
+      await observeRefusalMessage(reply);
+    },
+    { box: true },
+  );
 }
 
 /**
@@ -87,11 +100,15 @@ async function observeRefusalMessage(reply: Reply): Promise<void> {
 
 /** A success envelope: 2xx, JSON, {success:true, message, data}. */
 export function expectSuccessEnvelope(reply: Reply, what: string, schema: SchemaName = 'success'): Promise<void> {
-  return test.step(`expect a 2xx success envelope${schema === 'success' ? '' : ` matching schema "${schema}"`}`, async () => {
-    expect(reply.status >= 200 && reply.status < 300, `${what}: status must be 2xx (got ${reply.status})`).toBe(true);
-    expectJsonContentType(reply, what);
-    await checkSchema(reply, schema, what);
-  }, { box: true });
+  return test.step(
+    `expect a 2xx success envelope${schema === 'success' ? '' : ` matching schema "${schema}"`}`,
+    async () => {
+      expect(reply.status >= 200 && reply.status < 300, `${what}: status must be 2xx (got ${reply.status})`).toBe(true);
+      expectJsonContentType(reply, what);
+      await checkSchema(reply, schema, what);
+    },
+    { box: true },
+  );
 }
 
 export function is2xx(status: number): boolean {

@@ -22,7 +22,6 @@ import { redactor } from './safety/redact';
 import { AREAS, REQUIREMENTS, areaOf, requirementIdsIn, type RequirementId } from './contract/requirements';
 import { NO_SIGNING_ACCOUNT, SigningSession } from './signing/session';
 
-
 // A worker of any config that runs these specs redacts its output and shares the secrets it makes
 // (signatures) with the runner before it writes anything (SAFE-01).
 armOutputBoundary();

@@ -89,7 +89,8 @@ export function field(body: JsonObject, name: string): unknown {
 export function requiredText(body: JsonObject, name: string, problems: Problems, maxLength = 255): string | undefined {
   const value = field(body, name);
   if (value === undefined) problems.add(name, 'is required');
-  else if (typeof value !== 'string' || value.length === 0 || value.length > maxLength) problems.add(name, `must be a non-empty string of at most ${maxLength} characters`);
+  else if (typeof value !== 'string' || value.length === 0 || value.length > maxLength)
+    problems.add(name, `must be a non-empty string of at most ${maxLength} characters`);
   else return value;
   return undefined;
 }

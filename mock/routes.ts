@@ -78,10 +78,7 @@ const ROUTES: readonly Route[] = [
   { path: /^\/v1\/orders\/([^/]+)$/, methods: { GET: 'order' } },
 ];
 
-export type Resolved =
-  | { kind: 'endpoint'; endpoint: EndpointId; param?: string }
-  | { kind: 'wrong-method'; allow: string[] }
-  | { kind: 'unknown' };
+export type Resolved = { kind: 'endpoint'; endpoint: EndpointId; param?: string } | { kind: 'wrong-method'; allow: string[] } | { kind: 'unknown' };
 
 export function resolve(method: string, path: string): Resolved {
   for (const route of ROUTES) {
@@ -241,7 +238,17 @@ function order(ctx: ApiContext, account: Account | null, id: string): Reply {
   const found = account && /^\d{1,9}$/.test(id) ? ORDERS[account.name].find((o) => o.order_id === Number(id)) : undefined;
   if (!found) return ctx.behaviour.envelope.notFound('Order not found');
   const { order_id, order_no, status, item_code, quantity: count, created_at, codes, amount } = found;
-  return ctx.behaviour.envelope.ok('Order retrieved successfully', { order_id, order_no, status, state: 'success', item_code, quantity: count, created_at, codes, amount });
+  return ctx.behaviour.envelope.ok('Order retrieved successfully', {
+    order_id,
+    order_no,
+    status,
+    state: 'success',
+    item_code,
+    quantity: count,
+    created_at,
+    codes,
+    amount,
+  });
 }
 
 function stockCheck(ctx: ApiContext, req: ApiRequest): Reply {
@@ -287,7 +294,11 @@ function sorted<T>(items: readonly T[], keyOf: (item: T) => string | number, dir
   });
 }
 
-function paginate<T>(items: readonly T[], page: number, perPage: number): { items: T[]; pagination: { total: number; per_page: number; current_page: number; last_page: number } } {
+function paginate<T>(
+  items: readonly T[],
+  page: number,
+  perPage: number,
+): { items: T[]; pagination: { total: number; per_page: number; current_page: number; last_page: number } } {
   return {
     items: items.slice((page - 1) * perPage, page * perPage),
     pagination: { total: items.length, per_page: perPage, current_page: page, last_page: Math.max(1, Math.ceil(items.length / perPage)) },

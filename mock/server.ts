@@ -80,9 +80,12 @@ export async function startMock(options: MockOptions): Promise<MockHandle> {
   const { served, ...tlsOptions } = behaviour.tls;
   const certificate = await served(material);
   // requireHostHeader is off so that a missing Host still gets an envelope (from serve), not Node's bare 400.
-  const apiServer = https.createServer({ key: certificate.keyPem, cert: certificate.certPem, keepAlive: true, requireHostHeader: false, ...tlsOptions }, (req, res) => {
-    serve('https', req, res, api).catch(() => res.destroy());
-  });
+  const apiServer = https.createServer(
+    { key: certificate.keyPem, cert: certificate.certPem, keepAlive: true, requireHostHeader: false, ...tlsOptions },
+    (req, res) => {
+      serve('https', req, res, api).catch(() => res.destroy());
+    },
+  );
   apiServer.on('clientError', (err, socket) => refuseUnparsable(err, socket, hsts));
   apiServer.keepAliveTimeout = KEEP_ALIVE_MS;
 
@@ -108,7 +111,12 @@ export async function startMock(options: MockOptions): Promise<MockHandle> {
 
   const controlServer = http.createServer(controlHandler(journal));
 
-  async function serve(transport: Transport, req: http.IncomingMessage, res: http.ServerResponse, answer: (r: ApiRequest) => Reply | Promise<Reply>): Promise<void> {
+  async function serve(
+    transport: Transport,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    answer: (r: ApiRequest) => Reply | Promise<Reply>,
+  ): Promise<void> {
     const { path, query } = parseTarget(req.url);
     const seen = journal.open(transport, req, path, query);
     let outcome: BodyOutcome;
@@ -127,7 +135,15 @@ export async function startMock(options: MockOptions): Promise<MockHandle> {
       reply = fail(400, 'Missing Host header');
     } else {
       try {
-        reply = await answer({ method: req.method ?? 'GET', path, target: req.url ?? '/', query, headers: req.headers, rawHeaders: req.rawHeaders, body: outcome.body });
+        reply = await answer({
+          method: req.method ?? 'GET',
+          path,
+          target: req.url ?? '/',
+          query,
+          headers: req.headers,
+          rawHeaders: req.rawHeaders,
+          body: outcome.body,
+        });
       } catch (error) {
         if (error instanceof DropConnection) {
           res.destroy();
@@ -216,7 +232,9 @@ function write(res: http.ServerResponse, reply: Reply, extras: Extras): void {
 function trickleHead(res: http.ServerResponse, reply: Reply, extras: Extras, everyMs: number): void {
   const socket = res.socket;
   if (!socket || socket.destroyed) return;
-  const lines = Object.entries(headerFields(reply, extras)).flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((v) => `${name}: ${String(v)}\r\n`));
+  const lines = Object.entries(headerFields(reply, extras)).flatMap(([name, value]) =>
+    (Array.isArray(value) ? value : [value]).map((v) => `${name}: ${String(v)}\r\n`),
+  );
   const head = Buffer.from(`HTTP/1.1 ${reply.status} ${http.STATUS_CODES[reply.status] ?? 'Unknown'}\r\n${lines.join('')}x-trickle: `, 'latin1');
   let sent = 0;
   const drip = (): void => {
@@ -242,10 +260,16 @@ function refuseUnparsable(err: NodeJS.ErrnoException, socket: Duplex, sts: strin
     return;
   }
   const [status, reason] =
-    err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout'] : [400, 'Bad Request'];
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout']
+        : [400, 'Bad Request'];
   const body = JSON.stringify({ success: false, message: reason, data: {} });
   const stsLine = sts ? `Strict-Transport-Security: ${sts}\r\n` : '';
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: ${JSON_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${stsLine}Connection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: ${JSON_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${stsLine}Connection: close\r\n\r\n${body}`,
+  );
 }
 
 /** The path and query to repeat in a redirect's Location; an absolute-form target keeps only its path. */

@@ -71,7 +71,10 @@ export class RequestSigning {
 
     const sig = signature === undefined ? undefined : stages.decode(signature);
     const proves = (issued: Challenge): boolean =>
-      stages.proves(signature, () => sig !== undefined && stages.signedTexts(issued, () => this.store.liveFor(account.name)).some((text) => this.verifies(account.name, text, sig)));
+      stages.proves(
+        signature,
+        () => sig !== undefined && stages.signedTexts(issued, () => this.store.liveFor(account.name)).some((text) => this.verifies(account.name, text, sig)),
+      );
 
     const redeemed = stages.redeem(this.store, challenge, account.name, req.path, proves);
     if (redeemed instanceof Promise) return redeemed.then((checked) => (checked.ok ? undefined : fail(401, SIGNATURE_FAILED)));

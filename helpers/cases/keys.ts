@@ -94,7 +94,13 @@ export interface KeyCase {
 function changeOneChar(key: string): string {
   const i = Math.floor(key.length / 2);
   const ch = key[i]!;
-  const replacement = /[0-9]/.test(ch) ? String((Number(ch) + 1) % 10) : /[a-y]/i.test(ch) ? String.fromCharCode(ch.charCodeAt(0) + 1) : /z/i.test(ch) ? 'a' : 'x';
+  const replacement = /[0-9]/.test(ch)
+    ? String((Number(ch) + 1) % 10)
+    : /[a-y]/i.test(ch)
+      ? String.fromCharCode(ch.charCodeAt(0) + 1)
+      : /z/i.test(ch)
+        ? 'a'
+        : 'x';
   return key.slice(0, i) + replacement + key.slice(i + 1);
 }
 

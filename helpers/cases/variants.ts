@@ -55,7 +55,10 @@ const SPELLING = 'the auth layer did not cover this spelling';
 const isGet = (e: VariantEndpoint): boolean => e.method === 'GET';
 
 /** Requests for every endpoint that `applies`, one or more spellings each, duplicates dropped. */
-function perEndpoint(applies: (e: VariantEndpoint) => boolean, spell: (e: VariantEndpoint, ctx: VariantContext) => Array<Omit<VariantRequest, 'headers'> & { headers?: VariantRequest['headers'] }>) {
+function perEndpoint(
+  applies: (e: VariantEndpoint) => boolean,
+  spell: (e: VariantEndpoint, ctx: VariantContext) => Array<Omit<VariantRequest, 'headers'> & { headers?: VariantRequest['headers'] }>,
+) {
   return (ctx: VariantContext): VariantRequest[] => {
     const seen = new Set<string>();
     const out: VariantRequest[] = [];
@@ -77,7 +80,10 @@ function pathVariant(id: string, title: string, spellings: (e: VariantEndpoint, 
     id,
     title,
     meaning: SPELLING,
-    requests: perEndpoint(() => true, (e, ctx) => spellings(e, ctx.basePath).map((target) => ({ method: e.method, target }))),
+    requests: perEndpoint(
+      () => true,
+      (e, ctx) => spellings(e, ctx.basePath).map((target) => ({ method: e.method, target })),
+    ),
   };
 }
 
@@ -134,19 +140,38 @@ function balanceOf(ctx: VariantContext): VariantEndpoint {
 
 export const REQUEST_VARIANTS: readonly RequestVariant[] = [
   // Methods
-  { id: 'head', title: 'HEAD on each GET endpoint', meaning: 'HEAD was served past the auth check', requests: perEndpoint(isGet, (e, ctx) => [{ method: 'HEAD', target: ctx.basePath + e.path }]) },
-  { id: 'unknown-method', title: 'an unknown method FOOBAR', meaning: 'an unknown method was served past the auth check', requests: perEndpoint(() => true, (e, ctx) => [{ method: 'FOOBAR', target: ctx.basePath + e.path }]) },
+  {
+    id: 'head',
+    title: 'HEAD on each GET endpoint',
+    meaning: 'HEAD was served past the auth check',
+    requests: perEndpoint(isGet, (e, ctx) => [{ method: 'HEAD', target: ctx.basePath + e.path }]),
+  },
+  {
+    id: 'unknown-method',
+    title: 'an unknown method FOOBAR',
+    meaning: 'an unknown method was served past the auth check',
+    requests: perEndpoint(
+      () => true,
+      (e, ctx) => [{ method: 'FOOBAR', target: ctx.basePath + e.path }],
+    ),
+  },
   {
     id: 'lowercase-method',
     title: 'the method in lower case',
     meaning: 'the method in lower case was served past the auth check',
-    requests: perEndpoint(() => true, (e, ctx) => [{ method: e.method.toLowerCase(), target: ctx.basePath + e.path }]),
+    requests: perEndpoint(
+      () => true,
+      (e, ctx) => [{ method: e.method.toLowerCase(), target: ctx.basePath + e.path }],
+    ),
   },
   {
     id: 'options',
     title: 'OPTIONS (2xx only with an empty body)',
     meaning: 'OPTIONS answered with API data past the auth check',
-    requests: perEndpoint(() => true, (e, ctx) => [{ method: 'OPTIONS', target: ctx.basePath + e.path }]),
+    requests: perEndpoint(
+      () => true,
+      (e, ctx) => [{ method: 'OPTIONS', target: ctx.basePath + e.path }],
+    ),
   },
   // Method override headers
   override('override-x-http-method-override', 'X-HTTP-Method-Override'),

@@ -176,7 +176,8 @@ export class ApiClient {
   }
 
   private urlFor(call: Call | RawCall): URL {
-    if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(call.path)) throw new GuardError(`Path must be relative to the base URL, got an absolute one for ${call.method ?? 'GET'}.`);
+    if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(call.path))
+      throw new GuardError(`Path must be relative to the base URL, got an absolute one for ${call.method ?? 'GET'}.`);
     const base = call.baseUrl ? new URL(call.baseUrl.endsWith('/') ? call.baseUrl : `${call.baseUrl}/`) : this.base;
     const url = new URL(call.path.replace(/^\/+/, ''), base);
     for (const [k, v] of Object.entries(call.query ?? {})) url.searchParams.append(k, v);
@@ -185,7 +186,9 @@ export class ApiClient {
 }
 
 function printWait(ms: number, why: RetryDelay['why'], status: number): void {
-  process.stdout.write(`waiting ${Math.round(ms / 100) / 10} s: ${waitReason(status)} (${why === 'backoff' ? 'no usable Retry-After: backing off' : 'Retry-After'})\n`);
+  process.stdout.write(
+    `waiting ${Math.round(ms / 100) / 10} s: ${waitReason(status)} (${why === 'backoff' ? 'no usable Retry-After: backing off' : 'Retry-After'})\n`,
+  );
 }
 
 /**

@@ -113,13 +113,18 @@ export class Egress {
     const { url, method, headerLines } = request;
     // Checked at every request, not only at start: Node honours the variable whenever it is set.
     if (url.protocol === 'https:' && process.env.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
-      throw new GuardError('Refused: NODE_TLS_REJECT_UNAUTHORIZED=0 would switch certificate checks off for this request. Unset it; trust a private CA with CARDPLUSPAY_CA_FILE.');
+      throw new GuardError(
+        'Refused: NODE_TLS_REJECT_UNAUTHORIZED=0 would switch certificate checks off for this request. Unset it; trust a private CA with CARDPLUSPAY_CA_FILE.',
+      );
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new GuardError(`Refused: the suite speaks only https: and http: (got ${url.protocol}).`);
-    if (url.username || url.password) throw new GuardError('Refused: a URL with user:password, which Node would send as an Authorization header no check chose.');
+    if (url.username || url.password)
+      throw new GuardError('Refused: a URL with user:password, which Node would send as an Authorization header no check chose.');
     const names = headerLines.map(([n]) => n.toLowerCase());
     if (names.includes('cookie') && !names.includes(COOKIE_CHECK_HEADER.toLowerCase())) {
-      throw new GuardError('Refused: a Cookie header goes out only from a check that names itself (deliberateCookie() in helpers/client/cookies.ts), so an ambient cookie can be told from a chosen one (SAFE-06).');
+      throw new GuardError(
+        'Refused: a Cookie header goes out only from a check that names itself (deliberateCookie() in helpers/client/cookies.ts), so an ambient cookie can be told from a chosen one (SAFE-06).',
+      );
     }
     const target = request.target ?? `${url.pathname}${url.search}`;
     const texts = [url.href, target, decodeSafe(target), ...headerLines.map(([n, v]) => `${n}: ${v}`), request.body ?? ''];
@@ -129,12 +134,17 @@ export class Egress {
     });
     if (!carriesKey) return;
     if (url.protocol !== 'https:') {
-      throw new GuardError(`Refused: a configured key would travel over plain HTTP (${method} ${url.protocol}//${url.host}). Only throwaway keys may be sent there.`);
+      throw new GuardError(
+        `Refused: a configured key would travel over plain HTTP (${method} ${url.protocol}//${url.host}). Only throwaway keys may be sent there.`,
+      );
     }
     if (url.host !== this.base.host) {
       throw new GuardError(`Refused: a configured key would go to ${url.host}, not the configured target ${this.base.host}.`);
     }
-    const refusal = keyedRequestRefusal({ method, target, headers: headerLines }, { ...this.options.keyedAllowlist, base: this.base, keys: this.options.configuredKeys });
+    const refusal = keyedRequestRefusal(
+      { method, target, headers: headerLines },
+      { ...this.options.keyedAllowlist, base: this.base, keys: this.options.configuredKeys },
+    );
     if (refusal) throw new GuardError(`Refused: ${refusal}; the suite never sends it with a configured key, whatever a spec asks (SAFE-03).`);
   }
 }

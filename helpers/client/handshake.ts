@@ -70,14 +70,26 @@ export function handshake(url: URL, ca: string[] | undefined, options: Handshake
       });
     });
     socket.once('error', (err: NodeJS.ErrnoException & { cert?: tls.PeerCertificate }) =>
-      done({ ok: false, code: err.code ?? 'UNKNOWN', message: err.message.split('\n')[0]!, protocol: socket.getProtocol() ?? undefined, ...(err.cert?.subject ? { peer: peerOf(err.cert) } : {}) }),
+      done({
+        ok: false,
+        code: err.code ?? 'UNKNOWN',
+        message: err.message.split('\n')[0]!,
+        protocol: socket.getProtocol() ?? undefined,
+        ...(err.cert?.subject ? { peer: peerOf(err.cert) } : {}),
+      }),
     );
     socket.once('close', () => done({ ok: false, code: 'ECONNRESET', message: 'the connection closed before the handshake finished' }));
   });
 }
 
 function peerOf(cert: tls.PeerCertificate): PeerCertificate {
-  return { subject: nameOf(cert.subject), issuer: nameOf(cert.issuer), validTo: cert.valid_to, altNames: cert.subjectaltname ?? '', fingerprint256: cert.fingerprint256 };
+  return {
+    subject: nameOf(cert.subject),
+    issuer: nameOf(cert.issuer),
+    validTo: cert.valid_to,
+    altNames: cert.subjectaltname ?? '',
+    fingerprint256: cert.fingerprint256,
+  };
 }
 
 function nameOf(n: tls.Certificate | undefined): string {

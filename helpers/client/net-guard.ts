@@ -46,7 +46,9 @@ export function refuseNonLoopback(): () => void {
     const to = destination(args);
     if (to && !isLoopback(to.host)) {
       const error = Object.assign(
-        new Error(`Refused: a connection to ${to.host}:${to.port} would leave this machine. Against the embedded mock only loopback is allowed; set CARDPLUSPAY_BASE_URL to check a real target.`),
+        new Error(
+          `Refused: a connection to ${to.host}:${to.port} would leave this machine. Against the embedded mock only loopback is allowed; set CARDPLUSPAY_BASE_URL to check a real target.`,
+        ),
         { code: 'ERR_OFF_MACHINE_REFUSED' },
       );
       // Asynchronously, as a failed connect reports: callers listen for 'error' after connect() returns.

@@ -208,7 +208,8 @@ const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/
  * both, and a client given its options directly gets the same answer.
  */
 function allowedRoutes(basePath: string, challenge: ChallengeRoute | undefined): AllowedRoute[] {
-  const safe = challenge && !pathSpellingProblem(challenge.path) && !spendingRoute(challenge.method, new URL(`${basePath}${challenge.path}`, 'https://target.invalid'));
+  const safe =
+    challenge && !pathSpellingProblem(challenge.path) && !spendingRoute(challenge.method, new URL(`${basePath}${challenge.path}`, 'https://target.invalid'));
   return keyedRoutes(safe ? challenge : undefined).map((r) => {
     const path = r.path.split('{id}').map(escapeRegExp).join(ORDER_ID);
     return { ...r, pattern: new RegExp(`^${escapeRegExp(basePath)}${path}$`) };
@@ -265,7 +266,8 @@ export function keyedRequestRefusal(request: WireRequest, allow: KeyedAllowlist)
       const eq = parameter.indexOf('=');
       const name = eq < 0 ? parameter : parameter.slice(0, eq);
       const value = eq < 0 ? undefined : parameter.slice(eq + 1);
-      if (!names.has(name)) return `${what}: query parameter ${i + 1} (${shown(name, keys) || 'empty'}) is not one ${route.method} ${route.path} takes (${[...names].join(', ')})`;
+      if (!names.has(name))
+        return `${what}: query parameter ${i + 1} (${shown(name, keys) || 'empty'}) is not one ${route.method} ${route.path} takes (${[...names].join(', ')})`;
       if (value === undefined) return `${what}: query parameter ${name} has no "=" and value`;
       if (!UNRESERVED.test(value) && !keys.some((k) => k && (value === k || value === formEncoded(k)))) {
         return `${what}: the value of query parameter ${name} holds characters other than ${UNRESERVED_CHARACTERS}, and is not a configured key`;

@@ -39,7 +39,14 @@ export function inStep<T>(title: string, body: () => Promise<T>): Promise<T> {
 }
 
 /** Attaches a redacted transcript of one exchange (every header field that went) to the running test, if there is one. */
-export async function attachExchange(method: string, url: URL, headers: HeaderLines, payload: string | undefined, reply: { status: number; ms: number; rawHeaders: ReadonlyArray<readonly [string, string]>; text: string }, target?: string): Promise<void> {
+export async function attachExchange(
+  method: string,
+  url: URL,
+  headers: HeaderLines,
+  payload: string | undefined,
+  reply: { status: number; ms: number; rawHeaders: ReadonlyArray<readonly [string, string]>; text: string },
+  target?: string,
+): Promise<void> {
   let info: ReturnType<typeof test.info>;
   try {
     info = test.info();

@@ -101,7 +101,9 @@ export function send(request: WireRequest, deadlineMs: number, deadlineWhy: stri
       method,
       agent: tlsOptions.agent ?? false,
       setHost: false,
-      ...(url.protocol === 'https:' ? { rejectUnauthorized: true, ca: tlsOptions.ca, servername: net.isIP(url.hostname.replace(/^\[|\]$/g, '')) ? undefined : url.hostname } : {}),
+      ...(url.protocol === 'https:'
+        ? { rejectUnauthorized: true, ca: tlsOptions.ca, servername: net.isIP(url.hostname.replace(/^\[|\]$/g, '')) ? undefined : url.hostname }
+        : {}),
     });
     /** The answer's decoders, stopped with the socket: a bomb's decoder must not go on inflating. */
     const decoders: NodeJS.ReadWriteStream[] = [];
@@ -127,7 +129,13 @@ export function send(request: WireRequest, deadlineMs: number, deadlineWhy: stri
     });
     req.on('error', (error: NodeJS.ErrnoException) => finish(networkError(error, connected)));
     req.on('response', (res) =>
-      readAnswer(res, `${method} ${url.pathname}`, decoders, finish, (status, body) => ({ status, rawHeaders: res.rawHeaders, body, sent: sentLines(req, request.headerLines), ms: Date.now() - started })),
+      readAnswer(res, `${method} ${url.pathname}`, decoders, finish, (status, body) => ({
+        status,
+        rawHeaders: res.rawHeaders,
+        body,
+        sent: sentLines(req, request.headerLines),
+        ms: Date.now() - started,
+      })),
     );
     request.onSent?.();
     req.end(request.body);
@@ -151,7 +159,14 @@ function readAnswer(
     .map((c) => c.trim().toLowerCase())
     .filter((c) => c && c !== 'identity');
   if (codings.length > MAX_CODINGS) {
-    finish(new EgressError('malformed', `${what}: the answer's body is wrapped in ${codings.length} content codings (${codings.slice(0, 5).join(', ')}…); more than ${MAX_CODINGS} is not read`, 'TOO_MANY_CODINGS', true));
+    finish(
+      new EgressError(
+        'malformed',
+        `${what}: the answer's body is wrapped in ${codings.length} content codings (${codings.slice(0, 5).join(', ')}…); more than ${MAX_CODINGS} is not read`,
+        'TOO_MANY_CODINGS',
+        true,
+      ),
+    );
     return;
   }
   decoders.push(
@@ -177,7 +192,9 @@ function readAnswer(
     });
   });
   for (const d of decoders) {
-    d.on('error', (e: NodeJS.ErrnoException) => finish(new EgressError('malformed', `${what}: the answer's body could not be read (${codings.join(', ')}): ${e.message}`, e.code ?? '', true)));
+    d.on('error', (e: NodeJS.ErrnoException) =>
+      finish(new EgressError('malformed', `${what}: the answer's body could not be read (${codings.join(', ')}): ${e.message}`, e.code ?? '', true)),
+    );
   }
   res.on('error', (e: NodeJS.ErrnoException) => finish(networkError(e, true)));
   res.on('close', () => {
@@ -188,14 +205,21 @@ function readAnswer(
     if (decoded > MAX_BODY_BYTES) {
       finish(tooLarge(what, `more than ${MAX_BODY_BYTES} bytes of body${codings.length ? ` decoded from ${rawBytes} received (${codings.join(', ')})` : ''}`));
     } else if (codings.length && decoded > EXPANSION_FLOOR_BYTES && decoded > rawBytes * MAX_EXPANSION) {
-      finish(tooLarge(what, `a ${codings.join(', ')} body that expands more than ${MAX_EXPANSION} times (${decoded} bytes from ${rawBytes}): a compression bomb`));
+      finish(
+        tooLarge(what, `a ${codings.join(', ')} body that expands more than ${MAX_EXPANSION} times (${decoded} bytes from ${rawBytes}): a compression bomb`),
+      );
     } else chunks.push(c);
   });
   body.on('end', () => finish(undefined, answer(res.statusCode ?? 0, Buffer.concat(chunks))));
 }
 
 function tooLarge(what: string, found: string): EgressError {
-  return new EgressError('too-large', `${what}: the answer has ${found}; it was not read further (SAFE-08: bounded work whatever the target sends)`, 'BODY_TOO_LARGE', true);
+  return new EgressError(
+    'too-large',
+    `${what}: the answer has ${found}; it was not read further (SAFE-08: bounded work whatever the target sends)`,
+    'BODY_TOO_LARGE',
+    true,
+  );
 }
 
 /** The header fields Node put on the wire: its serialised head when it shows it, else the lines given. */
@@ -228,7 +252,8 @@ const UNREACHABLE: ReadonlyArray<[RegExp, string]> = [
 function networkError(error: NodeJS.ErrnoException, connected: boolean): EgressError {
   const code = error.code ?? '';
   const text = `${code} ${error.message}`;
-  if (CERTIFICATE.test(text)) return new EgressError('certificate', `the certificate does not verify: ${error.message}${code ? ` (${code})` : ''}`, code, connected);
+  if (CERTIFICATE.test(text))
+    return new EgressError('certificate', `the certificate does not verify: ${error.message}${code ? ` (${code})` : ''}`, code, connected);
   if (code.startsWith('HPE_')) return new EgressError('malformed', `the answer is not valid HTTP/1.1 (${code}: ${error.message})`, code, true);
   const reason = UNREACHABLE.find(([pattern]) => pattern.test(text))?.[1];
   return new EgressError('unreachable', reason ?? `${error.message}${code ? ` (${code})` : ''}`, code, connected);

@@ -5,7 +5,20 @@
  */
 
 /** Field names of the documented success data. */
-const API_DATA_FIELDS = ['balance', 'currency', 'order_id', 'order_no', 'codes', 'orders', 'products', 'pagination', 'challenge', 'expires_in', 'price', 'item_code'];
+const API_DATA_FIELDS = [
+  'balance',
+  'currency',
+  'order_id',
+  'order_no',
+  'codes',
+  'orders',
+  'products',
+  'pagination',
+  'challenge',
+  'expires_in',
+  'price',
+  'item_code',
+];
 
 /** Why the body counts as API data, or undefined when it does not: the envelope, or a documented data field. */
 export function apiDataIn(text: string, options: { envelopeCounts: boolean }): string | undefined {

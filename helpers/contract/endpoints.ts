@@ -48,10 +48,25 @@ export interface Endpoint {
 export const ORDER_ID = '[A-Za-z0-9_-]{1,64}';
 
 /** The filters the docs give GET catalog and GET orders. */
-const CATALOG_FILTERS = ['item_id', 'brand', 'q', 'per_page', 'sort_by', 'order', 'region', 'currency', 'delivery_type', 'value_min', 'value_max', 'country_code'] as const;
+const CATALOG_FILTERS = [
+  'item_id',
+  'brand',
+  'q',
+  'per_page',
+  'sort_by',
+  'order',
+  'region',
+  'currency',
+  'delivery_type',
+  'value_min',
+  'value_max',
+  'country_code',
+] as const;
 const ORDERS_FILTERS = ['per_page', 'status', 'sort_by', 'order'] as const;
 
-const route = (method: string, path: string, query: readonly string[] = []) => (): Route => ({ method, path, query });
+const route =
+  (method: string, path: string, query: readonly string[] = []) =>
+  (): Route => ({ method, path, query });
 
 /** An item code no catalogue holds: an order or stock check for it cannot be fulfilled. */
 const NO_SUCH_ITEM = 'CONFORMANCE-NO-SUCH-ITEM-0000';
@@ -100,4 +115,10 @@ export const READ_ONLY_ENDPOINTS: readonly Endpoint[] = ENDPOINTS.filter((e) => 
  * `GET /`, checked only when configured as protected: the docs do not say whether it is public.
  * Not in ENDPOINTS, so not on the key allowlist: nothing sends it a configured key.
  */
-export const ROOT_ENDPOINT: Endpoint = { id: 'root', title: 'GET / (API info)', spends: false, route: route('GET', ''), call: () => ({ method: 'GET', path: '' }) };
+export const ROOT_ENDPOINT: Endpoint = {
+  id: 'root',
+  title: 'GET / (API info)',
+  spends: false,
+  route: route('GET', ''),
+  call: () => ({ method: 'GET', path: '' }),
+};

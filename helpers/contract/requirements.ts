@@ -62,16 +62,32 @@ export const REQUIREMENTS = {
   'SIGN-09': { level: 'must', docs: AUTHN, title: 'A used challenge gets 401 on reuse, on any endpoint' },
   'SIGN-10': { level: 'must', docs: AUTHN, title: 'Concurrent reuse: exactly one of N simultaneous uses succeeds' },
   'SIGN-11': { level: 'must', docs: AUTHN, title: 'An expired challenge gets 401; one well inside its lifetime succeeds' },
-  'SIGN-12': { level: 'should', docs: AUTHN, title: "A challenge issued to one account is refused for another" },
+  'SIGN-12': { level: 'should', docs: AUTHN, title: 'A challenge issued to one account is refused for another' },
   'SIGN-13': { level: 'must', docs: AUTHN, title: "The suite's signer matches fixed vectors, node:crypto and openssl" },
   'SAFE-01': { level: 'must', docs: SECURITY, title: 'No key, signature or private key appears, in any encoding, in anything the run writes or prints' },
   'SAFE-02': { level: 'must', docs: SECURITY, title: 'No key travels over plain HTTP, to another host, or through a redirect' },
   'SAFE-03': { level: 'must', docs: SECURITY, title: 'With a valid key the suite calls only read-only endpoints, routes matched as servers match them' },
   'SAFE-04': { level: 'must', docs: SECURITY, title: 'Bad configuration stops the run before any request' },
-  'SAFE-05': { level: 'must', docs: `${DOCS}/troubleshooting`, title: 'A real target is treated politely: 429 honoured with bounded backoff, waits inside the test timeout, parallelism limited, requests capped' },
-  'SAFE-06': { level: 'must', docs: SECURITY, title: 'No ambient credentials: a request carries only the headers its check chose, never a cookie the target set' },
-  'SAFE-07': { level: 'must', docs: `${DOCS}/troubleshooting`, title: 'Honest verdicts: a must that could not be judged, or none judged, gives "could not judge" (exit 3), never "conforms"' },
-  'SAFE-08': { level: 'must', docs: `${DOCS}/troubleshooting`, title: 'Bounded work whatever the target sends: bodies capped at 1 MiB, values cut before assertions, a global time limit' },
+  'SAFE-05': {
+    level: 'must',
+    docs: `${DOCS}/troubleshooting`,
+    title: 'A real target is treated politely: 429 honoured with bounded backoff, waits inside the test timeout, parallelism limited, requests capped',
+  },
+  'SAFE-06': {
+    level: 'must',
+    docs: SECURITY,
+    title: 'No ambient credentials: a request carries only the headers its check chose, never a cookie the target set',
+  },
+  'SAFE-07': {
+    level: 'must',
+    docs: `${DOCS}/troubleshooting`,
+    title: 'Honest verdicts: a must that could not be judged, or none judged, gives "could not judge" (exit 3), never "conforms"',
+  },
+  'SAFE-08': {
+    level: 'must',
+    docs: `${DOCS}/troubleshooting`,
+    title: 'Bounded work whatever the target sends: bodies capped at 1 MiB, values cut before assertions, a global time limit',
+  },
   'SAFE-09': { level: 'must', docs: SECURITY, title: 'The reports call nowhere: opening the Allure report sends no request off the machine' },
 } as const satisfies Record<string, Requirement>;
 

@@ -49,8 +49,7 @@ function describeErrors(errors: readonly ErrorObject[] | null | undefined, value
     .map((e) => {
       const where = e.instancePath || '(body)';
       const got = readJsonPointer(value, e.instancePath);
-      const extra =
-        e.keyword === 'required' || got === undefined ? '' : ` (got ${typeof got} ${preview(got)})`;
+      const extra = e.keyword === 'required' || got === undefined ? '' : ` (got ${typeof got} ${preview(got)})`;
       return `${where} ${e.message ?? e.keyword}${e.keyword === 'const' ? ` ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}` : ''}${extra}`;
     });
 }

@@ -66,7 +66,8 @@ export const REPORT_CATEGORIES: ReportCategory[] = [
   },
   {
     name: 'Errors outside an assertion',
-    description: 'The test stopped on an error, not a failed check: a guard refused a request, or a helper met an answer it could not handle. Read the message before blaming the target.',
+    description:
+      'The test stopped on an error, not a failed check: a guard refused a request, or a helper met an answer it could not handle. Read the message before blaming the target.',
     matchedStatuses: ['failed', 'broken'],
   },
   {

@@ -19,9 +19,11 @@ export function notJudgedReason(test: Pick<TestCase, 'timeout'>, result: Pick<Te
       return marked;
     case 'timedOut':
       // A failure recorded before the timeout (a soft assertion) is still a verdict.
-      return violations.length > 0 ? undefined : (marked ?? `timeout: the check did not finish within its ${test.timeout / 1000} s (CARDPLUSPAY_TEST_TIMEOUT_SECONDS)`);
+      return violations.length > 0
+        ? undefined
+        : (marked ?? `timeout: the check did not finish within its ${test.timeout / 1000} s (CARDPLUSPAY_TEST_TIMEOUT_SECONDS)`);
     case 'interrupted':
-      return marked ?? "not finished: the run was stopped (its time limit, CARDPLUSPAY_TIMEOUT_SECONDS, was reached, or it was interrupted)";
+      return marked ?? 'not finished: the run was stopped (its time limit, CARDPLUSPAY_TIMEOUT_SECONDS, was reached, or it was interrupted)';
     case 'failed': {
       const thrown = result.errors.find((e) => isNotJudgedMessage(e.message));
       return thrown && violations.length === 0 ? (marked ?? thrown.message!.replace(/^[\s\S]*?not judged: /, '').split('\n')[0]) : undefined;

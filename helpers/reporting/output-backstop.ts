@@ -60,7 +60,9 @@ export default class OutputBackstop implements Reporter {
   onEnd(): void {
     const masked = redactOutputs(this.paths);
     if (masked.length > 0) {
-      process.stderr.write(`${BACKSTOP_MARK} ${masked.length} file(s) no earlier redaction caught: ${masked.map((f) => path.relative(process.cwd(), f)).join(', ')}. A sink writes unredacted text: please report it.\n`);
+      process.stderr.write(
+        `${BACKSTOP_MARK} ${masked.length} file(s) no earlier redaction caught: ${masked.map((f) => path.relative(process.cwd(), f)).join(', ')}. A sink writes unredacted text: please report it.\n`,
+      );
     }
   }
 }

@@ -55,16 +55,32 @@ export function reportersFor(choice: ReporterChoice): ReporterDescription[] {
               detail: true,
               suiteTitle: true,
               environmentInfo: environmentInfo(),
-              categories: REPORT_CATEGORIES.map(({ name, description, matchedStatuses, messageRegex }) => ({ name, description, matchedStatuses, messageRegex })),
+              categories: REPORT_CATEGORIES.map(({ name, description, matchedStatuses, messageRegex }) => ({
+                name,
+                description,
+                matchedStatuses,
+                messageRegex,
+              })),
             },
           ],
         ] as ReporterDescription[])
       : []),
-    [require.resolve('./summary-reporter'), { outputFile: summaryFile, perProjectFile, allureDir, quiet: !!perProjectFile, shownAs: into && choice.summaryFile ? path.join(into, choice.summaryFile) : undefined }],
+    [
+      require.resolve('./summary-reporter'),
+      {
+        outputFile: summaryFile,
+        perProjectFile,
+        allureDir,
+        quiet: !!perProjectFile,
+        shownAs: into && choice.summaryFile ? path.join(into, choice.summaryFile) : undefined,
+      },
+    ],
     // After every writer, so it sees every file they wrote (SAFE-01's backstop).
     [require.resolve('./output-backstop'), { paths: written }],
     ...(into && staging && choice.summaryFile
-      ? ([[require.resolve('./finish-reporter'), { staging, into, entries: written.map((p) => path.relative(staging, p)), summaryFile: choice.summaryFile }]] as ReporterDescription[])
+      ? ([
+          [require.resolve('./finish-reporter'), { staging, into, entries: written.map((p) => path.relative(staging, p)), summaryFile: choice.summaryFile }],
+        ] as ReporterDescription[])
       : []),
   ];
 }
@@ -80,7 +96,10 @@ export function environmentInfo(facts: RunFacts = runFacts()): Record<string, st
     base_url_host: base ? base.host : 'unset',
     base_url_path: base ? base.pathname : 'unset',
     credentials_configured: facts.configuredKeys.map(short).join(', ') || 'none',
-    credentials_not_configured: KEY_NAMES.filter((n) => !facts.configuredKeys.includes(n)).map(short).join(', ') || 'none',
+    credentials_not_configured:
+      KEY_NAMES.filter((n) => !facts.configuredKeys.includes(n))
+        .map(short)
+        .join(', ') || 'none',
     run_slow_checks: facts.runSlow ? 'yes' : 'no',
     suite_version: suiteVersion(),
     suite_commit: suiteCommit(facts.ciCommit),
@@ -110,7 +129,8 @@ function suiteVersion(): string {
 /** CI's commit when it says (GitHub Actions), else the checkout's, marked when it has local changes. */
 function suiteCommit(ciCommit: string | undefined): string {
   if (ciCommit) return ciCommit.slice(0, 12);
-  const git = (...args: string[]): string => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5_000 }).trim();
+  const git = (...args: string[]): string =>
+    execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5_000 }).trim();
   try {
     const sha = git('rev-parse', '--short=12', 'HEAD');
     return git('status', '--porcelain', '--untracked-files=no') ? `${sha} (with local changes)` : sha;

@@ -40,7 +40,10 @@ const MARK = { passed: 'held', failed: '**FAILED**', skipped: 'skipped', 'not-ju
 
 function shardNote(summary: Summary): string[] {
   if (summary.shard) {
-    return [`This is shard ${summary.shard.current}/${summary.shard.total} alone: requirements checked in other shards show as not selected. Merge the shards for the run's verdict (README, "CI").`, ''];
+    return [
+      `This is shard ${summary.shard.current}/${summary.shard.total} alone: requirements checked in other shards show as not selected. Merge the shards for the run's verdict (README, "CI").`,
+      '',
+    ];
   }
   if (summary.mergedShards) return [`Merged from ${summary.mergedShards} shards.`, ''];
   return [];
@@ -51,7 +54,9 @@ function shardNote(summary: Summary): string[] {
  * merged summary comes from another machine, so nothing in it may become a link, an image or markup.
  */
 function md(text: unknown): string {
-  return String(text).replace(/[\\`*_{}[\]()#!<>|~]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
+  return String(text)
+    .replace(/[\\`*_{}[\]()#!<>|~]/g, (c) => `\\${c}`)
+    .replace(/[\r\n]+/g, ' ');
 }
 
 /** The matrix as Markdown: what a reviewer reads without opening any test. */
@@ -103,7 +108,9 @@ function matrixHtml(summary: Summary): string {
   const html = [
     `<p><b>${escape(capitalised(verdictLine(summary)))}.</b> Requirements: ${count('passed')} held, ${count('failed')} failed, ${count('not-judged')} not judged, ${count('skipped')} skipped.<br>`,
     `Target: ${escape(summary.target)} (${escape(summary.baseUrl)}); tests: ${escape(summary.totals.passed)} passed, ${escape(summary.totals.failed)} failed, ${escape(summary.totals.notJudged ?? 0)} not judged, ${escape(summary.totals.skipped)} skipped; started ${escape(summary.startedAt)}.</p>`,
-    ...shardNote(summary).filter(Boolean).map((n) => `<p><i>${escape(n)}</i></p>`),
+    ...shardNote(summary)
+      .filter(Boolean)
+      .map((n) => `<p><i>${escape(n)}</i></p>`),
     // What needs a reviewer's attention first, above the full table.
     ...attention(rows),
     `<table style="border-collapse:collapse;font-size:13px"><thead><tr><th style="${cell}">requirement</th><th style="${cell}">level</th><th style="${cell}">status</th><th style="${cell}">tests</th><th style="${cell}">what it checks / why skipped</th></tr></thead><tbody>`,
@@ -122,7 +129,10 @@ function attention(rows: readonly MatrixRow[]): string[] {
   if (failed.length + notJudged.length + skipped.length === 0) return ['<p>Every requirement held.</p>'];
   return [
     '<ul>',
-    ...failed.map((r) => `<li style="${STYLE.failed}">FAILED ${escape(r.id)} (${escape(r.level)}): ${escape(REQUIREMENTS[r.id]?.title ?? '')}: ${escape(r.failedTests)} of ${escape(r.tests)} test(s) failed</li>`),
+    ...failed.map(
+      (r) =>
+        `<li style="${STYLE.failed}">FAILED ${escape(r.id)} (${escape(r.level)}): ${escape(REQUIREMENTS[r.id]?.title ?? '')}: ${escape(r.failedTests)} of ${escape(r.tests)} test(s) failed</li>`,
+    ),
     ...notJudged.map((r) => `<li style="${STYLE['not-judged']}">NOT JUDGED ${escape(r.id)} (${escape(r.level)}): ${escape(r.text)}</li>`),
     ...skipped.map((r) => `<li style="${STYLE.skipped}">skipped ${escape(r.id)} (${escape(r.level)}): ${escape(r.text)}</li>`),
     '</ul>',

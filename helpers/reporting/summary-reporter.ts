@@ -68,14 +68,24 @@ export default class SummaryReporter implements Reporter {
       // The run stopped before its tests were even loaded (a spec that does not compile, a setup
       // that failed): still a verdict and a complete set of reports, never an empty folder.
       if (this.options.perProjectFile) return;
-      const summary: Summary = { ...summaryWithoutTests({ ...facts, startedAt: this.startedAt }, 'no test ran: the run stopped before its tests started (see the errors above)'), errors: Math.max(1, this.errors) };
+      const summary: Summary = {
+        ...summaryWithoutTests({ ...facts, startedAt: this.startedAt }, 'no test ran: the run stopped before its tests started (see the errors above)'),
+        errors: Math.max(1, this.errors),
+      };
       this.writeRun(summary);
       return;
     }
     const selectedBy = selectionIn(process.argv);
     // A selection may run only some tests of a requirement: the whole suite's census says which.
     const wholeSuite = selectedBy && !this.shard && this.configFile ? testsPerRequirement(this.configFile) : undefined;
-    const options: SummariseOptions = { ended: result.status, finished: this.finished, failOnShould: facts.failOnShould, partial: !!this.shard, selectedBy, wholeSuite };
+    const options: SummariseOptions = {
+      ended: result.status,
+      finished: this.finished,
+      failOnShould: facts.failOnShould,
+      partial: !!this.shard,
+      selectedBy,
+      wholeSuite,
+    };
     if (this.options.perProjectFile) {
       const perProject: Record<string, Summary> = {};
       for (const [target, tests] of testsByTarget(this.suite)) perProject[target] = summarise(tests, this.startedAt, facts, options);
@@ -103,7 +113,21 @@ export function selectionIn(argv: readonly string[]): string | undefined {
   const args = argv.slice(argv.indexOf('test') + 1);
   const flags = SELECTING.filter((f) => args.some((a) => a === f || a.startsWith(`${f}=`)));
   if (flags.length > 0) return flags.join(', ');
-  const valued = new Set(['-c', '--config', '--reporter', '--workers', '-j', '--shard', '--timeout', '--repeat-each', '--retries', '--output', '--max-failures', '--global-timeout', ...SELECTING]);
+  const valued = new Set([
+    '-c',
+    '--config',
+    '--reporter',
+    '--workers',
+    '-j',
+    '--shard',
+    '--timeout',
+    '--repeat-each',
+    '--retries',
+    '--output',
+    '--max-failures',
+    '--global-timeout',
+    ...SELECTING,
+  ]);
   const positional = args.filter((a, i) => !a.startsWith('-') && !valued.has(args[i - 1] ?? ''));
   return positional.length > 0 ? 'file filter' : undefined;
 }

@@ -63,7 +63,6 @@ export interface Summary {
 /** The reason a requirement shows when no test of it ran in this run. */
 export const NOT_SELECTED = 'no test of this requirement ran (not selected)';
 
-
 interface Tally {
   tests: number;
   failed: number;
@@ -99,7 +98,9 @@ function statusOf(test: TestCase, options: SummariseOptions): { status: Requirem
   const result = test.results.at(-1);
   const stopped = options.ended === 'timedout' || options.ended === 'interrupted';
   if (!result || (options.finished && !options.finished.has(test))) {
-    return stopped ? { status: 'not-judged', reason: options.ended === 'timedout' ? NOT_RUN_TIME_LIMIT : 'not run: the run was interrupted' } : { status: 'skipped' };
+    return stopped
+      ? { status: 'not-judged', reason: options.ended === 'timedout' ? NOT_RUN_TIME_LIMIT : 'not run: the run was interrupted' }
+      : { status: 'skipped' };
   }
   const notJudged = result.annotations.find((a) => a.type === NOT_JUDGED);
   // A check that failed once and passed on a retry failed: a flaky conformance check is a finding.
@@ -207,7 +208,11 @@ export function runVerdict(requirements: Summary['requirements'], failOnShould: 
  * requirement not judged), its certificate did not verify (TLS-01 failed, the rest not judged),
  * or the run was stopped before it wrote one.
  */
-export function summaryWithoutTests(run: { target: Summary['target']; baseUrl: string; startedAt: Date }, reason: string, failed: Partial<Record<RequirementId, string>> = {}): Summary {
+export function summaryWithoutTests(
+  run: { target: Summary['target']; baseUrl: string; startedAt: Date },
+  reason: string,
+  failed: Partial<Record<RequirementId, string>> = {},
+): Summary {
   const requirements: Partial<Record<RequirementId, RequirementVerdict>> = {};
   for (const id of TARGET_REQUIREMENTS) {
     const why = failed[id];
@@ -320,7 +325,8 @@ export function verdictLine(summary: Pick<Summary, 'failedRequirements' | 'notJu
   const shouldFailed = summary.failedRequirements.filter((id) => REQUIREMENTS[id].level === 'should');
   const mustNotJudged = (summary.notJudgedRequirements ?? []).filter((id) => REQUIREMENTS[id].level === 'must');
   const alsoNotJudged = mustNotJudged.length ? `; not judged: ${mustNotJudged.join(', ')}` : '';
-  if (mustFailed.length > 0) return `the target does NOT conform: ${mustFailed.join(', ')} failed${shouldFailed.length ? `; should: ${shouldFailed.join(', ')}` : ''}${alsoNotJudged}`;
+  if (mustFailed.length > 0)
+    return `the target does NOT conform: ${mustFailed.join(', ')} failed${shouldFailed.length ? `; should: ${shouldFailed.join(', ')}` : ''}${alsoNotJudged}`;
   if (summary.verdict === 'could-not-judge') {
     if (mustNotJudged.length === 0) return 'could not judge the target: no `must` requirement was judged';
     const reasons = [...new Set(mustNotJudged.flatMap((id) => summary.requirements[id]?.reasons ?? []))];
@@ -380,4 +386,3 @@ function notJudgedLines(summary: Summary): string[] {
   }
   return [...byReason].map(([reason, ids]) => `  NOT JUDGED ${ids.join(', ')}: ${reason}`);
 }
-

@@ -46,7 +46,10 @@ const ALLOWED: ReadonlyMap<string, 'value' | 'flag' | 'optional' | 'list'> = new
 
 /** Why a refused option is refused, and what to use instead. */
 const REFUSED: ReadonlyMap<string, string> = new Map([
-  ['--reporter', "replaces the suite's reporters, which redact every report, write them as one set and give the exit status; add one with --add-reporter instead"],
+  [
+    '--reporter',
+    "replaces the suite's reporters, which redact every report, write them as one set and give the exit status; add one with --add-reporter instead",
+  ],
   ['--retries', 'would count a check that failed and then passed as a pass; a flaky conformance check is a finding, not noise'],
   ['--timeout', 'goes around CARDPLUSPAY_TEST_TIMEOUT_SECONDS, inside which the rate-limit budget is fitted; set that instead'],
   ['--global-timeout', 'goes around CARDPLUSPAY_TIMEOUT_SECONDS, the run limit the reports are written within; set that instead'],
@@ -79,16 +82,22 @@ export function optionProblems(argv: readonly string[], env: NodeJS.ProcessEnv):
     const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const kind = listing && name === '--reporter' ? 'value' : ALLOWED.get(name);
     if (!kind) {
-      refuse(name, REFUSED.get(name) ?? "is not an option a conformance run takes (docs/interface.md lists the ones it does), so it could weaken what the suite's config guarantees");
+      refuse(
+        name,
+        REFUSED.get(name) ??
+          "is not an option a conformance run takes (docs/interface.md lists the ones it does), so it could weaken what the suite's config guarantees",
+      );
       continue;
     }
     if (inline !== undefined || kind === 'flag') {
-      if (name === '--trace' && inline !== 'off') refuse(`--trace ${inline ?? ''}`.trim(), 'writes request headers and what the target echoed into trace.zip, past the redactor');
+      if (name === '--trace' && inline !== 'off')
+        refuse(`--trace ${inline ?? ''}`.trim(), 'writes request headers and what the target echoed into trace.zip, past the redactor');
       continue;
     }
     if (kind === 'value') {
       const value = args[++i];
-      if (name === '--trace' && value !== 'off') refuse(`--trace ${value ?? ''}`.trim(), 'writes request headers and what the target echoed into trace.zip, past the redactor');
+      if (name === '--trace' && value !== 'off')
+        refuse(`--trace ${value ?? ''}`.trim(), 'writes request headers and what the target echoed into trace.zip, past the redactor');
     } else if (kind === 'list') {
       while (args[i + 1] !== undefined && !args[i + 1]!.startsWith('-')) i++;
     } else if (kind === 'optional' && args[i + 1] !== undefined && !args[i + 1]!.startsWith('-')) i++;

@@ -66,6 +66,15 @@ export async function startEmbeddedMocks(targets: readonly MockTarget[], ttlSeco
     await close();
     throw error;
   }
-  const secrets = [accounts.active.key, accounts.second.key, accounts.inactive.key, accounts.signing.key, accounts.signing2.key, accounts.signing.signing!.privateKeyPem, accounts.signing2.signing!.privateKeyPem, material.tls.keyPem];
+  const secrets = [
+    accounts.active.key,
+    accounts.second.key,
+    accounts.inactive.key,
+    accounts.signing.key,
+    accounts.signing2.key,
+    accounts.signing.signing!.privateKeyPem,
+    accounts.signing2.signing!.privateKeyPem,
+    material.tls.keyPem,
+  ];
   return { material, handles, sharedEnv, targetEnv, secrets, close };
 }

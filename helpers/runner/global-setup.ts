@@ -40,7 +40,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const reached = await preflight(egress, settings.baseUrl);
     Object.assign(env, preflightEnv(reached));
     if (reached.outcome === 'unreachable') process.stderr.write(`${cannotReachLine(settings.baseUrl, reached.reason)}\n`);
-    if (reached.outcome === 'certificate') process.stderr.write(`The certificate of ${new URL(settings.baseUrl).host} does not verify (${reached.reason}): TLS-01 fails. No key is sent; nothing else is checked.\n`);
+    if (reached.outcome === 'certificate')
+      process.stderr.write(
+        `The certificate of ${new URL(settings.baseUrl).host} does not verify (${reached.reason}): TLS-01 fails. No key is sent; nothing else is checked.\n`,
+      );
   } finally {
     egress.dispose();
     ledger?.close();

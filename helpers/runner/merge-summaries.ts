@@ -74,7 +74,11 @@ function main(): number {
   const parsed = files.map((file) => ({ file, value: readJson(file) }));
   // A shard's summary is an artifact from another machine: only the shape this suite writes is
   // merged, so no text of it reaches the Markdown or the report's HTML as anything but text.
-  const malformed = parsed.flatMap(({ file, value }) => schemaErrors('conformance-summary', value).slice(0, 3).map((e) => `${file}: ${e}`));
+  const malformed = parsed.flatMap(({ file, value }) =>
+    schemaErrors('conformance-summary', value)
+      .slice(0, 3)
+      .map((e) => `${file}: ${e}`),
+  );
   if (malformed.length > 0) {
     process.stderr.write(`Cannot merge: not a summary this suite writes:\n${malformed.map((m) => `  ${redactor.redact(m)}`).join('\n')}\n`);
     return 2;
@@ -86,13 +90,19 @@ function main(): number {
     return 1;
   }
   const failOnShould = runFacts().failOnShould;
-  const missing = missingSecrets(summaries.map((s) => s.summary), runFacts().configuredKeys);
+  const missing = missingSecrets(
+    summaries.map((s) => s.summary),
+    runFacts().configuredKeys,
+  );
   if (missing) {
     process.stderr.write(`${missing}\n`);
     return 2;
   }
   for (const secret of secretsFromEnv()) redactor.add(secret);
-  const merged = mergeSummaries(summaries.map((s) => s.summary), failOnShould);
+  const merged = mergeSummaries(
+    summaries.map((s) => s.summary),
+    failOnShould,
+  );
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
   fs.writeFileSync(out, redactor.redact(`${JSON.stringify(merged, null, 2)}\n`));
   fs.writeFileSync(out.replace(/\.json$/, '.md'), redactor.redact(matrixMarkdown(merged)));

@@ -12,7 +12,6 @@ import { shareSecrets } from '../safety/shared-secrets';
 
 let armed = false;
 
-
 function redacting(stream: NodeJS.WriteStream): void {
   const original = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
   const write = (chunk: unknown, ...rest: unknown[]): boolean => {

@@ -20,7 +20,14 @@ export interface RunOptions {
   deadlineMs?: number;
 }
 
-export function runPlaywright(configFile: string, args: readonly string[], env: NodeJS.ProcessEnv, redactor: Redactor, echo = true, options: RunOptions = {}): Promise<PlaywrightRun> {
+export function runPlaywright(
+  configFile: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  redactor: Redactor,
+  echo = true,
+  options: RunOptions = {},
+): Promise<PlaywrightRun> {
   return new Promise((resolve, reject) => {
     const cli = require.resolve('@playwright/test/cli');
     const child = spawn(process.execPath, [cli, 'test', '-c', configFile, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -11,7 +11,6 @@ import type { Egress } from '../client/egress';
 import { EgressError } from '../client/wire';
 import type { PreflightResult } from '../settings/types';
 
-
 /** How long the preflight waits for a complete answer. */
 const PREFLIGHT_DEADLINE_MS = 10_000;
 
@@ -19,7 +18,16 @@ export async function preflight(egress: Egress, baseUrl: string, deadlineMs = PR
   const started = Date.now();
   const url = new URL(baseUrl);
   try {
-    await egress.exchange({ method: 'GET', url, headerLines: [['Host', url.host], ['Accept', 'application/json'], ['User-Agent', USER_AGENT]], deadlineMs });
+    await egress.exchange({
+      method: 'GET',
+      url,
+      headerLines: [
+        ['Host', url.host],
+        ['Accept', 'application/json'],
+        ['User-Agent', USER_AGENT],
+      ],
+      deadlineMs,
+    });
   } catch (error) {
     if (!(error instanceof EgressError)) throw error;
     if (error.kind === 'certificate') return { outcome: 'certificate', reason: error.message };

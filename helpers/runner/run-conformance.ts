@@ -35,10 +35,25 @@ async function main(): Promise<void> {
   // The config refuses contradicting limits with exit 2; here only the backstop needs them.
   const limits = runLimits(process.env);
   const listing = args.some((a) => a === '--list' || a === '--help' || a === '-h');
-  const run = await runPlaywright(path.join(ROOT, 'playwright.config.ts'), args, process.env, redactor, true, listing ? {} : { deadlineMs: limits.timeoutSeconds * 1000 + BACKSTOP_GRACE_MS });
+  const run = await runPlaywright(
+    path.join(ROOT, 'playwright.config.ts'),
+    args,
+    process.env,
+    redactor,
+    true,
+    listing ? {} : { deadlineMs: limits.timeoutSeconds * 1000 + BACKSTOP_GRACE_MS },
+  );
   if (listing || run.code === 2 || promotedSince(startedAt)) process.exit(run.code);
   process.stderr.write(`The run ended without writing its reports (Playwright exit ${run.code}); writing a "could not judge" set.\n`);
-  process.exit(writeRunWithoutTests({ ...summaryWithoutTests({ ...runFacts(), startedAt }, 'not judged: the run ended before it wrote a verdict (its time limit, CARDPLUSPAY_TIMEOUT_SECONDS, or a crash)'), timedOut: true }));
+  process.exit(
+    writeRunWithoutTests({
+      ...summaryWithoutTests(
+        { ...runFacts(), startedAt },
+        'not judged: the run ended before it wrote a verdict (its time limit, CARDPLUSPAY_TIMEOUT_SECONDS, or a crash)',
+      ),
+      timedOut: true,
+    }),
+  );
 }
 
 /**
@@ -47,7 +62,11 @@ async function main(): Promise<void> {
  */
 function configProblems(args: readonly string[]): string[] {
   const given = args.find((a) => a === '-c' || a === '--config' || a.startsWith('--config='));
-  return given ? [`Cannot start: ${given} would run another config in place of playwright.config.ts, without the checks, limits, redaction and verdict it holds. npm run conformance always runs the project's config.`] : [];
+  return given
+    ? [
+        `Cannot start: ${given} would run another config in place of playwright.config.ts, without the checks, limits, redaction and verdict it holds. npm run conformance always runs the project's config.`,
+      ]
+    : [];
 }
 
 /** Whether a complete report set was promoted by this run. */

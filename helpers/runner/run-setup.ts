@@ -17,7 +17,13 @@ import { loadSettings, SettingsError } from '../settings/settings';
 import { runLimits, type RunLimits } from '../settings/limits';
 
 /** Settings that describe a real target; with the embedded mock they would be silently ignored. */
-const TARGET_ONLY = [...KEY_NAMES, 'CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE', 'CARDPLUSPAY_SECOND_SIGNING_PRIVATE_KEY_FILE', 'CARDPLUSPAY_HTTP_URL', 'CARDPLUSPAY_CA_FILE'];
+const TARGET_ONLY = [
+  ...KEY_NAMES,
+  'CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE',
+  'CARDPLUSPAY_SECOND_SIGNING_PRIVATE_KEY_FILE',
+  'CARDPLUSPAY_HTTP_URL',
+  'CARDPLUSPAY_CA_FILE',
+];
 
 /** Refuses with every problem at once, exit 2, before anything is sent. */
 export function refuse(problems: readonly string[]): never {
@@ -47,7 +53,11 @@ const REPORTS = path.resolve(__dirname, '..', '..', 'reports');
 /** The reports folder must take the run's reports: found out before any request, not after the run. */
 function reportsProblems(): string[] {
   const why = unwritable(REPORTS);
-  return why ? [`Cannot start: the reports cannot be written to ${path.relative(process.cwd(), REPORTS) || '.'} (${why}). Make it a writable folder (or remove what is in its place).`] : [];
+  return why
+    ? [
+        `Cannot start: the reports cannot be written to ${path.relative(process.cwd(), REPORTS) || '.'} (${why}). Make it a writable folder (or remove what is in its place).`,
+      ]
+    : [];
 }
 
 /** Validates the user's environment as given; returns the problems (none: the run may start). */
@@ -65,7 +75,13 @@ function settingsProblems(env: NodeJS.ProcessEnv): string[] {
         ),
       );
       // Validate every other setting as the mock run will use it.
-      if (stray.length === 0) loadSettings({ ...userEnv, CARDPLUSPAY_TARGET: 'mock', CARDPLUSPAY_BASE_URL: 'https://127.0.0.1/v1/', CARDPLUSPAY_API_KEY: 'placeholder-key-for-validation' });
+      if (stray.length === 0)
+        loadSettings({
+          ...userEnv,
+          CARDPLUSPAY_TARGET: 'mock',
+          CARDPLUSPAY_BASE_URL: 'https://127.0.0.1/v1/',
+          CARDPLUSPAY_API_KEY: 'placeholder-key-for-validation',
+        });
     }
   } catch (error) {
     if (!(error instanceof SettingsError)) throw error;

@@ -12,7 +12,13 @@ export const MAX_SHOWN_CHARS = 4096;
 function canonicalJson(value: unknown): string | undefined {
   try {
     return JSON.stringify(value, (_key, v: unknown) =>
-      v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]])) : v,
+      v !== null && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, (v as Record<string, unknown>)[k]]),
+          )
+        : v,
     );
   } catch {
     // Nested deeper than the stack allows, or cyclic: nothing from a JSON body is cyclic.

@@ -94,7 +94,8 @@ export function encodingsOf(secret: string): string[] {
 }
 
 const isHexCode = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
-const isBase64Code = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 45 || c === 95;
+const isBase64Code = (c: number): boolean =>
+  (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 45 || c === 95;
 const hexValue = (c: number): number => (c <= 57 ? c - 48 : c - 87);
 const fold = (c: number): number => (c >= 65 && c <= 90 ? c + 32 : c);
 const foldCode = (c: number): string => String.fromCharCode(fold(c));
@@ -252,7 +253,11 @@ const BASE64_VALUES = Int8Array.from({ length: 128 }, (_, c) => {
 function readBase64(t: string, at: number, pieces: Pieces): string | undefined {
   let out = '';
   for (let g = at; g < at + 16; g += 4) {
-    const n = (BASE64_VALUES[t.charCodeAt(g)]! << 18) | (BASE64_VALUES[t.charCodeAt(g + 1)]! << 12) | (BASE64_VALUES[t.charCodeAt(g + 2)]! << 6) | BASE64_VALUES[t.charCodeAt(g + 3)]!;
+    const n =
+      (BASE64_VALUES[t.charCodeAt(g)]! << 18) |
+      (BASE64_VALUES[t.charCodeAt(g + 1)]! << 12) |
+      (BASE64_VALUES[t.charCodeAt(g + 2)]! << 6) |
+      BASE64_VALUES[t.charCodeAt(g + 3)]!;
     const first = foldCode(n >>> 16);
     if (g === at && !pieces.mayStartWith(first.charCodeAt(0))) return undefined;
     out += first + foldCode((n >>> 8) & 255) + foldCode(n & 255);
@@ -287,7 +292,12 @@ class Pieces {
   }
 
   at(text: string, i: number): boolean {
-    return this.first[text.charCodeAt(i)] === 1 && this.second[text.charCodeAt(i + 1)] === 1 && i + this.length <= text.length && this.set.has(text.slice(i, i + this.length));
+    return (
+      this.first[text.charCodeAt(i)] === 1 &&
+      this.second[text.charCodeAt(i + 1)] === 1 &&
+      i + this.length <= text.length &&
+      this.set.has(text.slice(i, i + this.length))
+    );
   }
 
   has(piece: string): boolean {
@@ -424,7 +434,8 @@ export class Redactor {
       const hexRun = new Uint32Array(text.length + 1);
       for (let i = text.length - 1; i >= 0; i--) hexRun[i] = isHexCode(folded.charCodeAt(i)) ? hexRun[i + 1]! + 1 : 0;
       const nextEscape = new Uint32Array(text.length + 1).fill(text.length);
-      for (let i = text.length - 1; i >= 0; i--) nextEscape[i] = text.charCodeAt(i) === 37 || text.charCodeAt(i) === 92 || text.charCodeAt(i) === 38 ? i : nextEscape[i + 1]!;
+      for (let i = text.length - 1; i >= 0; i--)
+        nextEscape[i] = text.charCodeAt(i) === 37 || text.charCodeAt(i) === 92 || text.charCodeAt(i) === 38 ? i : nextEscape[i + 1]!;
       const hex = hexBytes(hexRun);
       // Base64 runs (either alphabet): how long from i on, and where the run holding i starts.
       const b64Run = new Uint32Array(text.length + 1);
@@ -466,8 +477,12 @@ const CREDENTIAL_QUERY_PARAMS = new RegExp(`([?&;](?:${CREDENTIAL_PARAMS.join('|
 
 /** Masks credential header lines, query parameters and cookies in free text. */
 export function redactCredentialFields(text: string): string {
-  let out = text.replace(CREDENTIAL_HEADER_LINES, (_m, head: string, value: string) => (value.startsWith('[redacted') ? `${head}${value}` : `${head}${mask(value.trim())}`));
-  out = out.replace(CREDENTIAL_QUERY_PARAMS, (_m, head: string, value: string) => (value.startsWith('%5Bredacted') || value.startsWith('[redacted') ? `${head}${value}` : `${head}${mask(value)}`));
+  let out = text.replace(CREDENTIAL_HEADER_LINES, (_m, head: string, value: string) =>
+    value.startsWith('[redacted') ? `${head}${value}` : `${head}${mask(value.trim())}`,
+  );
+  out = out.replace(CREDENTIAL_QUERY_PARAMS, (_m, head: string, value: string) =>
+    value.startsWith('%5Bredacted') || value.startsWith('[redacted') ? `${head}${value}` : `${head}${mask(value)}`,
+  );
   return out;
 }
 

@@ -4,7 +4,6 @@ import { readable, type Env, type Refuse, type Rule, type Setting } from './pars
 import { KEY_NAMES } from './secrets';
 import type { SigningAccount } from './types';
 
-
 export const API_KEY: Setting = {
   name: 'CARDPLUSPAY_API_KEY',
   meaning: 'an active key of an account **without** signing',
@@ -82,7 +81,8 @@ export const KEYS_OF_THEIR_OWN: Rule = {
       const value = env[name];
       if (!value) continue;
       const owner = keyOwners.get(value);
-      if (owner && !(owner === API_KEY.name && name === INACTIVE_API_KEY.name)) refuseAs(name, `is the same key as ${owner}`, 'Each setting needs a key of its own account.');
+      if (owner && !(owner === API_KEY.name && name === INACTIVE_API_KEY.name))
+        refuseAs(name, `is the same key as ${owner}`, 'Each setting needs a key of its own account.');
       keyOwners.set(value, owner ?? name);
     }
   },
@@ -117,7 +117,11 @@ function signingAccount(env: Env, keyName: string, fileName: string, refuse: Ref
     return undefined;
   }
   if (key.asymmetricKeyType !== 'rsa') {
-    refuse(fileName, `holds a ${key.asymmetricKeyType ?? 'non-RSA'} key, not an RSA key`, 'Request signing is RSA-SHA256: give the RSA private key registered for the account.');
+    refuse(
+      fileName,
+      `holds a ${key.asymmetricKeyType ?? 'non-RSA'} key, not an RSA key`,
+      'Request signing is RSA-SHA256: give the RSA private key registered for the account.',
+    );
     return undefined;
   }
   return { apiKey, privateKeyPem: pem, privateKeyFile: file };

@@ -3,7 +3,16 @@
  * come out in that order): each entry names its variable, its meaning and its default, which
  * docs/settings.md shows, and parses it. A rule across settings stands where it is checked.
  */
-import { API_KEY, INACTIVE_API_KEY, KEYS_OF_THEIR_OWN, SECOND_API_KEY, SECOND_SIGNING_API_KEY, SECOND_SIGNING_PRIVATE_KEY_FILE, SIGNING_API_KEY, SIGNING_PRIVATE_KEY_FILE } from './accounts';
+import {
+  API_KEY,
+  INACTIVE_API_KEY,
+  KEYS_OF_THEIR_OWN,
+  SECOND_API_KEY,
+  SECOND_SIGNING_API_KEY,
+  SECOND_SIGNING_PRIVATE_KEY_FILE,
+  SIGNING_API_KEY,
+  SIGNING_PRIVATE_KEY_FILE,
+} from './accounts';
 import { CHALLENGE_METHOD, CHALLENGE_PATH, CHALLENGE_POINTER, CHALLENGE_TTL_SECONDS } from './challenge';
 import { BASE_URL, CA_FILE, HTTP_URL } from './connection';
 import { DUPLICATE_FIELDS, FAIL_ON_SHOULD, HEADER_NAME_CASE, HTTP_ACCEPT, PADDED_KEY, ROOT_PROTECTED, RUN_SLOW } from './expectations';

@@ -24,7 +24,9 @@ export const CHALLENGE_PATH: Setting = {
     }
     // A leading slash would drop the base path when joined (docs/pitfalls.md, "baseURL joins like new URL").
     const path = given.replace(/^\/+/, '');
-    const method = oneOf(env.CARDPLUSPAY_CHALLENGE_METHOD?.toUpperCase(), CHALLENGE_METHODS, 'POST', (why, fix) => refuseAs('CARDPLUSPAY_CHALLENGE_METHOD', why, fix));
+    const method = oneOf(env.CARDPLUSPAY_CHALLENGE_METHOD?.toUpperCase(), CHALLENGE_METHODS, 'POST', (why, fix) =>
+      refuseAs('CARDPLUSPAY_CHALLENGE_METHOD', why, fix),
+    );
     // The challenge is requested with a signing key: even spelt safely, it must not route to anything that spends.
     const url = spelling ? undefined : parseUrl(path, draft.baseUrl || 'https://target.invalid/');
     const spends = url && spendingRoute(method, url);

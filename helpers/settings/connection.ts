@@ -34,7 +34,8 @@ function baseUrlProblem(raw: string): { why: string; fix: string } | undefined {
   }
   const base = parseUrl(raw);
   if (!base) return { why: 'is not a URL', fix: 'Give an absolute URL such as https://api.cardpluspay.com/v1.' };
-  if (base.protocol !== 'https:') return { why: `must use https: (got ${base.protocol})`, fix: 'The API key must never travel over plain HTTP: use the https:// URL of the target.' };
+  if (base.protocol !== 'https:')
+    return { why: `must use https: (got ${base.protocol})`, fix: 'The API key must never travel over plain HTTP: use the https:// URL of the target.' };
   if (base.username || base.password || base.search || base.hash) {
     return { why: 'carries credentials, a query or a fragment', fix: 'Give only scheme, host, port and path, e.g. https://api.cardpluspay.com/v1.' };
   }
@@ -71,12 +72,19 @@ export const HTTP_URL: Setting = {
     }
     const url = parseUrl(raw);
     if (!url) refuse('is not a URL', 'Give the plain-HTTP origin to probe, e.g. http://api.cardpluspay.com/v1.');
-    else if (url.protocol !== 'http:') refuse(`must use http: (got ${url.protocol})`, 'It names the plain-HTTP origin that TLS-02 probes; leave it unset for the default.');
+    else if (url.protocol !== 'http:')
+      refuse(`must use http: (got ${url.protocol})`, 'It names the plain-HTTP origin that TLS-02 probes; leave it unset for the default.');
     // Node turns user:password in a URL into an Authorization header of its own, in clear text.
     else if (url.username || url.password || url.search || url.hash || /[?#]/.test(raw)) {
-      refuse('carries credentials, a query or a fragment', 'Give only scheme, host, port and path, e.g. http://api.cardpluspay.com/v1: the probe carries nothing but its throwaway canary.');
+      refuse(
+        'carries credentials, a query or a fragment',
+        'Give only scheme, host, port and path, e.g. http://api.cardpluspay.com/v1: the probe carries nothing but its throwaway canary.',
+      );
     } else if (base && url.hostname !== base.hostname) {
-      refuse(`names host ${url.hostname}, not the base URL's host ${base.hostname}`, 'The probe checks the target itself: give the same host (only the scheme and port may differ).');
+      refuse(
+        `names host ${url.hostname}, not the base URL's host ${base.hostname}`,
+        'The probe checks the target itself: give the same host (only the scheme and port may differ).',
+      );
     } else return { httpUrl: withSlash(url) };
     return { httpUrl: '' };
   },

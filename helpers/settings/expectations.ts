@@ -5,11 +5,9 @@
 import { flag, oneOf, type Setting } from './parse';
 import { DUPLICATE_FIELD_ANSWERS, HEADER_NAME_CASES, HTTP_OUTCOMES, PADDED_KEY_ANSWERS, type HttpOutcome } from './types';
 
-
 /** Outcomes that put API traffic or a key in clear text: no setting makes TLS-02 accept them. */
 const CLEAR_TEXT: readonly HttpOutcome[] = ['served', 'auth-answered', 'redirect-elsewhere'];
 const DEFAULT_HTTP_ACCEPT: readonly HttpOutcome[] = ['refused', 'redirect-https', 'rejected'];
-
 
 export const HTTP_ACCEPT: Setting = {
   name: 'CARDPLUSPAY_HTTP_ACCEPT',
@@ -17,9 +15,13 @@ export const HTTP_ACCEPT: Setting = {
   default: `\`${DEFAULT_HTTP_ACCEPT.join(',')}\``,
   parse(raw, { refuse }) {
     if (raw === undefined || raw.trim() === '') return { httpAccept: new Set(DEFAULT_HTTP_ACCEPT) };
-    const values = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    const values = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const unknown = values.filter((v) => !(HTTP_OUTCOMES as readonly string[]).includes(v));
-    if (unknown.length > 0) refuse(`has unknown outcome(s) ${unknown.map((u) => `"${u}"`).join(', ')}`, `Use a comma-separated list of: ${HTTP_OUTCOMES.join(', ')}.`);
+    if (unknown.length > 0)
+      refuse(`has unknown outcome(s) ${unknown.map((u) => `"${u}"`).join(', ')}`, `Use a comma-separated list of: ${HTTP_OUTCOMES.join(', ')}.`);
     const forbidden = values.filter((v) => (CLEAR_TEXT as readonly string[]).includes(v));
     if (forbidden.length > 0) refuse(`accepts ${forbidden.join(', ')}`, 'Those outcomes put API traffic or a key in clear text; TLS-02 never accepts them.');
     return { httpAccept: new Set(values as HttpOutcome[]) };

@@ -6,7 +6,6 @@
 import type { Draft, Env } from './parse';
 import type { PreflightResult } from './types';
 
-
 export interface InternalSetting {
   name: string;
   meaning: string;
@@ -16,14 +15,42 @@ export interface InternalSetting {
 const deadline = (raw: string | undefined): number | undefined => Number(raw) || undefined;
 
 export const INTERNAL_SETTINGS: readonly InternalSetting[] = [
-  { name: 'CARDPLUSPAY_TARGET', meaning: '`mock` when the runner started the embedded mock, `remote` for a user-configured target', parse: (raw) => ({ target: raw === 'mock' ? 'mock' : 'remote' }) },
-  { name: 'CARDPLUSPAY_MOCK_CONTROL_URL', meaning: "the embedded mock's test plumbing (its request journal)", parse: (raw) => ({ mockControlUrl: raw || undefined }) },
-  { name: 'CARDPLUSPAY_MOCK_FAULT', meaning: "the catalogued fault the embedded mock was started with (the fault self-test)", parse: (raw) => ({ mockFault: raw || undefined }) },
+  {
+    name: 'CARDPLUSPAY_TARGET',
+    meaning: '`mock` when the runner started the embedded mock, `remote` for a user-configured target',
+    parse: (raw) => ({ target: raw === 'mock' ? 'mock' : 'remote' }),
+  },
+  {
+    name: 'CARDPLUSPAY_MOCK_CONTROL_URL',
+    meaning: "the embedded mock's test plumbing (its request journal)",
+    parse: (raw) => ({ mockControlUrl: raw || undefined }),
+  },
+  {
+    name: 'CARDPLUSPAY_MOCK_FAULT',
+    meaning: 'the catalogued fault the embedded mock was started with (the fault self-test)',
+    parse: (raw) => ({ mockFault: raw || undefined }),
+  },
   // Read by settingsFor (targets.ts), which applies the named target's overlay before loadSettings.
-  { name: 'CARDPLUSPAY_MOCK_TARGETS', meaning: "the settings of each embedded-mock target of a run of several (the fault self-test's lanes), as JSON", parse: () => ({}) },
-  { name: 'CARDPLUSPAY_REQUEST_LEDGER', meaning: 'the file the workers count requests in (SAFE-05); unset, no cap is enforced', parse: (raw) => ({ requestLedger: raw || undefined }) },
-  { name: 'CARDPLUSPAY_RUN_DEADLINE', meaning: 'when every check must have ended (epoch ms), fixed by the runner from `CARDPLUSPAY_TIMEOUT_SECONDS` (SAFE-08)', parse: (raw) => ({ runDeadline: deadline(raw) }) },
-  { name: 'CARDPLUSPAY_PREFLIGHT', meaning: "what the runner's preflight found, as JSON", parse: (raw) => ({ preflight: raw ? (JSON.parse(raw) as PreflightResult) : undefined }) },
+  {
+    name: 'CARDPLUSPAY_MOCK_TARGETS',
+    meaning: "the settings of each embedded-mock target of a run of several (the fault self-test's lanes), as JSON",
+    parse: () => ({}),
+  },
+  {
+    name: 'CARDPLUSPAY_REQUEST_LEDGER',
+    meaning: 'the file the workers count requests in (SAFE-05); unset, no cap is enforced',
+    parse: (raw) => ({ requestLedger: raw || undefined }),
+  },
+  {
+    name: 'CARDPLUSPAY_RUN_DEADLINE',
+    meaning: 'when every check must have ended (epoch ms), fixed by the runner from `CARDPLUSPAY_TIMEOUT_SECONDS` (SAFE-08)',
+    parse: (raw) => ({ runDeadline: deadline(raw) }),
+  },
+  {
+    name: 'CARDPLUSPAY_PREFLIGHT',
+    meaning: "what the runner's preflight found, as JSON",
+    parse: (raw) => ({ preflight: raw ? (JSON.parse(raw) as PreflightResult) : undefined }),
+  },
 ];
 
 export const INTERNAL_NAMES = INTERNAL_SETTINGS.map((s) => s.name);

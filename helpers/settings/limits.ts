@@ -30,7 +30,11 @@ export function runLimits(env: Env = process.env, refuse: Refuse = () => {}): Ru
     if (raw === undefined || raw === '') return undefined;
     const value = Number(raw);
     if (!/^\d+(\.\d+)?$/.test(raw) || !(value >= min) || value > max) {
-      refuse(name, `must be a number of seconds from ${min} to ${max} (got "${raw}")`, 'Give a duration in seconds, or unset it for the default (README.md, "Settings").');
+      refuse(
+        name,
+        `must be a number of seconds from ${min} to ${max} (got "${raw}")`,
+        'Give a duration in seconds, or unset it for the default (README.md, "Settings").',
+      );
       return undefined;
     }
     return value;
@@ -50,7 +54,11 @@ export function runLimits(env: Env = process.env, refuse: Refuse = () => {}): Ru
   }
   const timeoutSeconds = run ?? Math.max(DEFAULT_RUN_TIMEOUT_SECONDS, testTimeoutSeconds * 2);
   if (timeoutSeconds < testTimeoutSeconds) {
-    refuse('CARDPLUSPAY_TIMEOUT_SECONDS', `(${timeoutSeconds} s) is shorter than one test's timeout (${testTimeoutSeconds} s)`, 'Raise the run time limit, or lower CARDPLUSPAY_TEST_TIMEOUT_SECONDS.');
+    refuse(
+      'CARDPLUSPAY_TIMEOUT_SECONDS',
+      `(${timeoutSeconds} s) is shorter than one test's timeout (${testTimeoutSeconds} s)`,
+      'Raise the run time limit, or lower CARDPLUSPAY_TEST_TIMEOUT_SECONDS.',
+    );
   }
   return { rateLimitBudgetSeconds, testTimeoutSeconds, timeoutSeconds };
 }
@@ -85,7 +93,8 @@ export const RATE_LIMIT_BUDGET_SECONDS: Setting = {
 
 export const TIMEOUT_SECONDS: Setting = {
   name: 'CARDPLUSPAY_TIMEOUT_SECONDS',
-  meaning: "the whole run's time limit (SAFE-08): it ends with a verdict and every report written; checks not run count as not judged; at least the test timeout",
+  meaning:
+    "the whole run's time limit (SAFE-08): it ends with a verdict and every report written; checks not run count as not judged; at least the test timeout",
   default: `\`${DEFAULT_RUN_TIMEOUT_SECONDS}\``,
   readWith: TEST_TIMEOUT_SECONDS.name,
 };

@@ -26,7 +26,11 @@ export function keyProblem(value: string | undefined): { why: string; fix: strin
   if (/^(bearer|basic)\s/i.test(value)) return { why: 'starts with an authorization scheme', fix: 'Give only the key, without "Bearer ".' };
   if (/[^\x21-\x7e]/.test(value)) return { why: 'contains non-ASCII characters', fix: 'Copy the key again from the Dashboard.' };
   // The redactor and the leak check work on 12-character pieces: a shorter key could not be kept out of reports.
-  if (value.length < FRAGMENT) return { why: `is shorter than ${FRAGMENT} characters`, fix: 'Copy the whole key from the Dashboard; keys that short cannot be redacted reliably, so the suite refuses them.' };
+  if (value.length < FRAGMENT)
+    return {
+      why: `is shorter than ${FRAGMENT} characters`,
+      fix: 'Copy the whole key from the Dashboard; keys that short cannot be redacted reliably, so the suite refuses them.',
+    };
   return undefined;
 }
 

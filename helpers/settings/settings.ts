@@ -12,7 +12,6 @@ import type { Settings } from './types';
 
 export type { Settings } from './types';
 
-
 export class SettingsError extends Error {
   constructor(readonly problems: string[]) {
     super(problems.join('\n'));
@@ -31,7 +30,8 @@ export function loadSettings(env: Env = process.env): Settings {
   const draft: Partial<Draft> = {};
   for (const entry of CATALOGUE) {
     if ('check' in entry) entry.check({ env, draft, refuseAs });
-    else if ('parse' in entry) Object.assign(draft, entry.parse(env[entry.name], { env, draft, refuse: (why, fix) => refuseAs(entry.name, why, fix), refuseAs }));
+    else if ('parse' in entry)
+      Object.assign(draft, entry.parse(env[entry.name], { env, draft, refuse: (why, fix) => refuseAs(entry.name, why, fix), refuseAs }));
   }
   for (const internal of INTERNAL_SETTINGS) Object.assign(draft, internal.parse(env[internal.name]));
   if (problems.length > 0) throw new SettingsError(problems);

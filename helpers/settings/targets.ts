@@ -19,7 +19,8 @@ export function targetOf(options: TargetOptions, requirementIds: readonly string
   const lane = options.targetByRequirement;
   if (!lane) return options.targetName;
   const names = [...new Set(requirementIds.map((id) => lane[id]).filter((n): n is string => !!n))];
-  if (names.length !== 1) throw new Error(`A test of ${requirementIds.join(', ') || 'no requirement'} matches ${names.length} targets of its lane: each must match one.`);
+  if (names.length !== 1)
+    throw new Error(`A test of ${requirementIds.join(', ') || 'no requirement'} matches ${names.length} targets of its lane: each must match one.`);
   return names[0];
 }
 

@@ -4,15 +4,7 @@
  * catalogue that imports it back.
  */
 
-export const HTTP_OUTCOMES = [
-  'refused',
-  'redirect-https',
-  'redirect-elsewhere',
-  'rejected',
-  'auth-answered',
-  'served',
-  'other',
-] as const;
+export const HTTP_OUTCOMES = ['refused', 'redirect-https', 'redirect-elsewhere', 'rejected', 'auth-answered', 'served', 'other'] as const;
 export type HttpOutcome = (typeof HTTP_OUTCOMES)[number];
 
 export const HEADER_NAME_CASES = ['insensitive', 'sensitive', 'either'] as const;

@@ -54,15 +54,23 @@ export class SigningSession {
 
   /** A fresh challenge from the configured endpoint, read at the configured JSON pointer. */
   challenge(): Promise<string> {
-    return test.step(`obtain a challenge${this.label}`, async () => {
-      const reply = await this.requestChallenge();
-      return challengeIn(reply, this.settings);
-    }, { box: true });
+    return test.step(
+      `obtain a challenge${this.label}`,
+      async () => {
+        const reply = await this.requestChallenge();
+        return challengeIn(reply, this.settings);
+      },
+      { box: true },
+    );
   }
 
   /** Base64 RSA-SHA256 signature over `text`, with this account's private key unless another is given. */
   sign(text: string, options: { step?: string; privateKeyPem?: string } = {}): Promise<string> {
-    return test.step(options.step ?? `sign the challenge${this.label}`, () => Promise.resolve(signChallenge(text, options.privateKeyPem ?? this.account.privateKeyPem)), { box: true });
+    return test.step(
+      options.step ?? `sign the challenge${this.label}`,
+      () => Promise.resolve(signChallenge(text, options.privateKeyPem ?? this.account.privateKeyPem)),
+      { box: true },
+    );
   }
 
   /** When each challenge of this session was obtained: a retry after a 429 must not outlive it. */
@@ -80,7 +88,10 @@ export class SigningSession {
     const at = signing.challenge === undefined ? undefined : this.obtained.get(signing.challenge);
     if (at === undefined) return undefined;
     const ttl = this.settings.challenge.ttlSeconds;
-    return { until: at + ttl * 1000, why: `the challenge expires ${ttl} s after it was issued (CARDPLUSPAY_CHALLENGE_TTL_SECONDS), and an expired one proves nothing` };
+    return {
+      until: at + ttl * 1000,
+      why: `the challenge expires ${ttl} s after it was issued (CARDPLUSPAY_CHALLENGE_TTL_SECONDS), and an expired one proves nothing`,
+    };
   }
 
   /** The request headers: this account's key plus whichever signing headers are given. */
@@ -94,7 +105,9 @@ export class SigningSession {
 
   /** Sends a read-only request with this account's key and the signing headers given. */
   send(endpoint: Endpoint, signing: SigningHeaders, step = `send ${endpoint.title}${this.label}`): Promise<Reply> {
-    return test.step(step, () => this.api.send({ ...endpoint.call(this.settings), headers: this.headers(signing), retry429: this.retry429(signing) }), { box: true });
+    return test.step(step, () => this.api.send({ ...endpoint.call(this.settings), headers: this.headers(signing), retry429: this.retry429(signing) }), {
+      box: true,
+    });
   }
 
   /**
@@ -105,12 +118,20 @@ export class SigningSession {
    */
   async sendTogether(endpoint: Endpoint, signing: SigningHeaders, n: number): Promise<Reply[]> {
     const { method, path } = endpoint.call(this.settings);
-    await test.step(`open ${n} connections`, async () => {
-      await Promise.all(Array.from({ length: n }, () => this.api.sendRaw({ ...ROOT_ENDPOINT.call(this.settings), headerLines: [] })));
-    }, { box: true });
+    await test.step(
+      `open ${n} connections`,
+      async () => {
+        await Promise.all(Array.from({ length: n }, () => this.api.sendRaw({ ...ROOT_ENDPOINT.call(this.settings), headerLines: [] })));
+      },
+      { box: true },
+    );
     const lines = Object.entries(this.headers(signing));
     // A copy retried after a 429 would no longer be simultaneous: 429s come back to the check.
-    return test.step(`send ${endpoint.title} ${n} times at once`, () => Promise.all(Array.from({ length: n }, () => this.api.sendRaw({ method, path, headerLines: lines, retry429: 'never' }))), { box: true });
+    return test.step(
+      `send ${endpoint.title} ${n} times at once`,
+      () => Promise.all(Array.from({ length: n }, () => this.api.sendRaw({ method, path, headerLines: lines, retry429: 'never' }))),
+      { box: true },
+    );
   }
 }
 
@@ -118,7 +139,10 @@ export class SigningSession {
 export function challengeIn(reply: Reply, settings: Settings): string {
   const { method, path, pointer } = settings.challenge;
   const where = `${method} ${path}`;
-  expect(reply.status >= 200 && reply.status < 300, `${where} must issue a challenge (got ${reply.status}); see CARDPLUSPAY_CHALLENGE_PATH and CARDPLUSPAY_CHALLENGE_METHOD`).toBe(true);
+  expect(
+    reply.status >= 200 && reply.status < 300,
+    `${where} must issue a challenge (got ${reply.status}); see CARDPLUSPAY_CHALLENGE_PATH and CARDPLUSPAY_CHALLENGE_METHOD`,
+  ).toBe(true);
   const value = readJsonPointer(reply.json, pointer);
   expect(
     typeof value === 'string' && value.length > 0,

@@ -44,7 +44,8 @@ export function hstsVerdict(value: string | undefined): { ok: boolean; what: str
   const minimum = describeSeconds(HSTS_MIN_MAX_AGE);
   if (value === undefined) return { ok: false, what: `no Strict-Transport-Security header (TLS-03 asks for a max-age of at least ${minimum})` };
   const hsts = parseHsts(value);
-  if (hsts.problems.length > 0) return { ok: false, what: `Strict-Transport-Security "${value}" is invalid (${hsts.problems.join('; ')}), so a browser ignores it` };
+  if (hsts.problems.length > 0)
+    return { ok: false, what: `Strict-Transport-Security "${value}" is invalid (${hsts.problems.join('; ')}), so a browser ignores it` };
   const maxAge = hsts.maxAge ?? 0;
   const ok = maxAge >= HSTS_MIN_MAX_AGE;
   return { ok, what: `Strict-Transport-Security "${value}": max-age ${describeSeconds(maxAge)} ${ok ? 'meets' : 'is below'} the ${minimum} minimum` };

@@ -95,7 +95,11 @@ export function classifyPlainHttp(exchange: PlainHttpExchange, requestUrl: URL, 
     if (location.protocol !== 'https:') return as('redirect-elsewhere', `answered ${status} to ${location.href}`);
     const data = apiDataIn(text, { envelopeCounts: true });
     if (data) {
-      return { outcome: 'served', what: `answered ${status} to ${location.href}, but its body carries ${data}`, meaning: 'a redirect with API data: the API answered in clear text before redirecting' };
+      return {
+        outcome: 'served',
+        what: `answered ${status} to ${location.href}, but its body carries ${data}`,
+        meaning: 'a redirect with API data: the API answered in clear text before redirecting',
+      };
     }
     const host = location.hostname === requestUrl.hostname ? 'the same host' : `another host, ${location.hostname}`;
     return as('redirect-https', `answered ${status} to ${location.href} (${host}) with ${body}`);
@@ -156,7 +160,12 @@ export async function probePlainHttp(egress: Egress, probe: PlainHttpProbe, cana
     ['Host', url.host],
     ['X-API-Key', canary],
     ['Accept', 'application/json'],
-    ...(body === undefined ? [] : ([['Content-Type', 'application/json'], ['Content-Length', String(Buffer.byteLength(body))]] as Array<[string, string]>)),
+    ...(body === undefined
+      ? []
+      : ([
+          ['Content-Type', 'application/json'],
+          ['Content-Length', String(Buffer.byteLength(body))],
+        ] as Array<[string, string]>)),
   ];
   const exchange = await egress.exchange({ method, url, headerLines: headers, body, deadlineMs: timeoutMs }).then(
     (answer): PlainHttpExchange => ({ kind: 'answer', status: answer.status, headers: headerRecord(answer.rawHeaders), text: answer.body.toString('utf8') }),
@@ -207,13 +216,18 @@ export function canaryFor(settings: Settings): string {
  * ever arrived over HTTP (in this whole run), and the probe's request carried the canary and
  * nothing else. `answered` says whether the mock answered, so the request must be in the journal.
  */
-export async function expectOnlyCanaryOverHttp(mock: MockControl, probe: { since: number; method: string; path: string; canary: string; answered: boolean }): Promise<void> {
+export async function expectOnlyCanaryOverHttp(
+  mock: MockControl,
+  probe: { since: number; method: string; path: string; canary: string; answered: boolean },
+): Promise<void> {
   const overHttp = (await mock.since(0)).filter((e) => e.transport === 'http');
   const leaked = overHttp.filter((e) => e.configuredKeySeen !== null).map((e) => `#${e.seq} ${e.method} ${e.path}: the ${e.configuredKeySeen} account's key`);
   expect(leaked, 'no configured key may ever arrive over plain HTTP').toEqual([]);
   const expected = fingerprint(probe.canary);
   const mine = overHttp.filter((e) => e.seq > probe.since && e.method === probe.method && e.path === probe.path);
-  const strangers = mine.filter((e) => e.keyFingerprint !== expected).map((e) => `#${e.seq} presented ${e.keyFingerprint === null ? 'no key' : `key fingerprint ${e.keyFingerprint}`}`);
+  const strangers = mine
+    .filter((e) => e.keyFingerprint !== expected)
+    .map((e) => `#${e.seq} presented ${e.keyFingerprint === null ? 'no key' : `key fingerprint ${e.keyFingerprint}`}`);
   expect(strangers, `over plain HTTP the mock may only see this probe's canary (fingerprint ${expected})`).toEqual([]);
   if (probe.answered) expect(mine.length, "the mock's journal must show the probe it answered").toBeGreaterThan(0);
 }

@@ -46,7 +46,8 @@ const VERSION_MISMATCH = /^ERR_SSL_(UNSUPPORTED_PROTOCOL|WRONG_VERSION_NUMBER)$/
  * The local library balked at what the server sent after its ServerHello (the old SHA-1 key
  * exchange signature, a weak key, no secure renegotiation): the server had picked the old version.
  */
-const LOCAL_AFTER_HELLO = /^ERR_SSL_(LEGACY_SIGALG_DISALLOWED_OR_UNSUPPORTED|UNSAFE_LEGACY_RENEGOTIATION_DISABLED|DH_KEY_TOO_SMALL|EE_KEY_TOO_SMALL|CA_KEY_TOO_SMALL|CA_MD_TOO_WEAK)$/;
+const LOCAL_AFTER_HELLO =
+  /^ERR_SSL_(LEGACY_SIGALG_DISALLOWED_OR_UNSUPPORTED|UNSAFE_LEGACY_RENEGOTIATION_DISABLED|DH_KEY_TOO_SMALL|EE_KEY_TOO_SMALL|CA_KEY_TOO_SMALL|CA_MD_TOO_WEAK)$/;
 
 export type LegacyVerdict = 'refused' | 'accepted' | 'inconclusive';
 
@@ -68,7 +69,10 @@ export interface LegacyTlsResult {
  */
 export function classifyLegacyHandshake(title: string, legacy: HandshakeResult, control: HandshakeResult): Omit<LegacyTlsResult, 'legacy' | 'control'> {
   if (!control.ok) {
-    return { verdict: 'inconclusive', what: `a modern handshake failed too (${control.code}: ${control.message}), so the ${title} result says nothing about the server` };
+    return {
+      verdict: 'inconclusive',
+      what: `a modern handshake failed too (${control.code}: ${control.message}), so the ${title} result says nothing about the server`,
+    };
   }
   if (legacy.ok) return { verdict: 'accepted', what: `the server completed a ${title} handshake (${legacy.protocol}, cipher ${legacy.cipher})` };
   const alert = /SSL alert number (\d+)/.exec(legacy.message);
@@ -77,9 +81,13 @@ export function classifyLegacyHandshake(title: string, legacy: HandshakeResult, 
     return { verdict: 'refused', what: `refused: the server answered the ${title} ClientHello with alert ${n} (${ALERTS[n] ?? 'unknown'})` };
   }
   if (VERSION_MISMATCH.test(legacy.code)) return { verdict: 'refused', what: `refused: the server answered in another protocol version (${legacy.code})` };
-  if (legacy.code === 'ECONNRESET' || legacy.code === 'EPIPE') return { verdict: 'refused', what: `refused: the server closed the connection during the ${title} handshake (${legacy.code})` };
+  if (legacy.code === 'ECONNRESET' || legacy.code === 'EPIPE')
+    return { verdict: 'refused', what: `refused: the server closed the connection during the ${title} handshake (${legacy.code})` };
   if (legacy.code === 'TIMEOUT') {
-    return { verdict: 'refused', what: `refused: the server never answered the ${title} ClientHello, while a ${control.protocol} handshake just before succeeded at once` };
+    return {
+      verdict: 'refused',
+      what: `refused: the server never answered the ${title} ClientHello, while a ${control.protocol} handshake just before succeeded at once`,
+    };
   }
   if (LOCAL_BEFORE_HELLO.test(legacy.code)) {
     return { verdict: 'inconclusive', what: `the local TLS library would not offer ${title} (${legacy.code}), so nothing reached the server` };
@@ -102,7 +110,14 @@ export async function probeLegacyTls(egress: Egress, version: LegacyTlsVersion, 
 
 /** A handshake as report text. */
 export function describeHandshake(label: string, r: HandshakeResult): string {
-  const peer = (p: PeerCertificate): string[] => [`  certificate subject: ${p.subject}`, `  issuer: ${p.issuer}`, `  valid until: ${p.validTo}`, `  names: ${p.altNames || '(none)'}`, `  sha256: ${p.fingerprint256}`];
-  if (!r.ok) return [`${label}: failed with ${r.code}${r.protocol ? ` after settling on ${r.protocol}` : ''}: ${r.message}`, ...(r.peer ? peer(r.peer) : [])].join('\n');
+  const peer = (p: PeerCertificate): string[] => [
+    `  certificate subject: ${p.subject}`,
+    `  issuer: ${p.issuer}`,
+    `  valid until: ${p.validTo}`,
+    `  names: ${p.altNames || '(none)'}`,
+    `  sha256: ${p.fingerprint256}`,
+  ];
+  if (!r.ok)
+    return [`${label}: failed with ${r.code}${r.protocol ? ` after settling on ${r.protocol}` : ''}: ${r.message}`, ...(r.peer ? peer(r.peer) : [])].join('\n');
   return [`${label}: ${r.protocol}, cipher ${r.cipher}`, ...peer(r.peer)].join('\n');
 }

@@ -18,8 +18,10 @@ const normaliseWith = (normalise: (value: string) => string) => bendPart('key', 
 const matchWith = (matches: (candidate: string, key: string) => boolean) => bendPart('key', () => ({ matches }));
 
 /** Every refusal is `reply()` where `when` holds. */
-const refuseWith = (reply: (failure: KeyFailure, presented: string | undefined) => ReturnType<typeof unauthorized>, when: (failure: KeyFailure) => boolean = () => true) =>
-  bendPart('key', (key) => ({ refusal: (check) => (when(check.failure) ? reply(check.failure, check.presented) : key.refusal(check)) }));
+const refuseWith = (
+  reply: (failure: KeyFailure, presented: string | undefined) => ReturnType<typeof unauthorized>,
+  when: (failure: KeyFailure) => boolean = () => true,
+) => bendPart('key', (key) => ({ refusal: (check) => (when(check.failure) ? reply(check.failure, check.presented) : key.refusal(check)) }));
 
 /** The session cookie of the session-cookie fault. */
 const SESSION = 'cpp_session';
@@ -29,7 +31,9 @@ const sessionOf = (key: string): string => crypto.createHash('sha256').update(`s
 
 /** A presented value for which `when` holds crashes the check. */
 const crashOn = (name: string, when: (presented: string) => boolean) =>
-  bendPart('key', (key) => ({ settle: (check, presented, accounts) => (presented !== undefined && when(presented) ? crash(name) : key.settle(check, presented, accounts)) }));
+  bendPart('key', (key) => ({
+    settle: (check, presented, accounts) => (presented !== undefined && when(presented) ? crash(name) : key.settle(check, presented, accounts)),
+  }));
 
 const percentEncoded = (key: string): string => Array.from(Buffer.from(key, 'utf8'), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
 
@@ -52,7 +56,8 @@ const echoIn = (place: 'message' | 'www-authenticate' | 'x-debug-key' | 'data', 
     if (!presented) return unauthorized();
     const echoed = ECHO_SPELLINGS[spelling](presented);
     if (place === 'message') return fail(401, `Unauthorized: no account has the key ${echoed}`);
-    if (place === 'www-authenticate') return fail(401, 'Unauthorized', {}, { 'www-authenticate': `ApiKey realm="cardpluspay", error="invalid_key", key="${echoed}"` });
+    if (place === 'www-authenticate')
+      return fail(401, 'Unauthorized', {}, { 'www-authenticate': `ApiKey realm="cardpluspay", error="invalid_key", key="${echoed}"` });
     if (place === 'x-debug-key') return fail(401, 'Unauthorized', {}, { 'x-debug-key': echoed });
     return fail(401, 'Unauthorized', { presented_key: echoed });
   });
@@ -60,10 +65,12 @@ const echoIn = (place: 'message' | 'www-authenticate' | 'x-debug-key' | 'data', 
 const flipCase = (k: string): string => [...k].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('');
 
 /** A never-issued key presented, and the given part of the answer holding it in the given spelling. */
-const echoProbe = (part: (r: ProbeReply) => string, spelling: keyof typeof ECHO_SPELLINGS) => async (k: Kit): Promise<boolean> => {
-  const presented = randomKey();
-  return part(await k.balance(presented)).includes(ECHO_SPELLINGS[spelling](presented));
-};
+const echoProbe =
+  (part: (r: ProbeReply) => string, spelling: keyof typeof ECHO_SPELLINGS) =>
+  async (k: Kit): Promise<boolean> => {
+    const presented = randomKey();
+    return part(await k.balance(presented)).includes(ECHO_SPELLINGS[spelling](presented));
+  };
 
 export const API_KEY_FAULTS = {
   // What counts as the key
@@ -72,20 +79,27 @@ export const API_KEY_FAULTS = {
     summary: 'Any non-empty X-API-Key value that is no real key passes as the active account',
     probe: async (k) => (await k.balance(randomKey())).status === 200,
     bend: bendPart('key', (key) => ({
-      settle: (check, presented, accounts) => (!check.ok && (check.failure === 'unknown' || check.failure === 'malformed') ? { ok: true, account: accounts.active } : key.settle(check, presented, accounts)),
+      settle: (check, presented, accounts) =>
+        !check.ok && (check.failure === 'unknown' || check.failure === 'malformed')
+          ? { ok: true, account: accounts.active }
+          : key.settle(check, presented, accounts),
     })),
   },
   'missing-key-accepted': {
     breaks: ['AUTH-02', 'AUTH-12'],
     summary: 'A request without X-API-Key is served as the active account (an empty value still gets 401)',
     probe: async (k) => (await k.balance(undefined)).status === 200,
-    bend: bendPart('key', (key) => ({ settle: (check, presented, accounts) => (presented === undefined ? { ok: true, account: accounts.active } : key.settle(check, presented, accounts)) })),
+    bend: bendPart('key', (key) => ({
+      settle: (check, presented, accounts) => (presented === undefined ? { ok: true, account: accounts.active } : key.settle(check, presented, accounts)),
+    })),
   },
   'empty-key-accepted': {
     breaks: ['AUTH-03'],
     summary: 'An empty X-API-Key value is served as the active account',
     probe: async (k) => (await k.balance('')).status === 200,
-    bend: bendPart('key', (key) => ({ settle: (check, presented, accounts) => (presented === '' ? { ok: true, account: accounts.active } : key.settle(check, presented, accounts)) })),
+    bend: bendPart('key', (key) => ({
+      settle: (check, presented, accounts) => (presented === '' ? { ok: true, account: accounts.active } : key.settle(check, presented, accounts)),
+    })),
   },
   'empty-key-crashes': {
     breaks: ['AUTH-03'],
@@ -227,25 +241,41 @@ export const API_KEY_FAULTS = {
     summary: 'The revoked key still works',
     probe: async (k) => (await k.balance(k.inactive)).status === 200,
     bend: bendPart('key', (key) => ({
-      settle: (check, presented, accounts) => (!check.ok && check.failure === 'revoked' && check.account ? { ok: true, account: check.account } : key.settle(check, presented, accounts)),
+      settle: (check, presented, accounts) =>
+        !check.ok && check.failure === 'revoked' && check.account ? { ok: true, account: check.account } : key.settle(check, presented, accounts),
     })),
   },
   'inactive-key-403': {
     breaks: ['AUTH-08', 'AUTH-13'],
     summary: 'The revoked key gets 403 Forbidden instead of the 401 envelope',
     probe: async (k) => (await k.balance(k.inactive)).status === 403,
-    bend: refuseWith(() => fail(403, 'Forbidden'), (failure) => failure === 'revoked'),
+    bend: refuseWith(
+      () => fail(403, 'Forbidden'),
+      (failure) => failure === 'revoked',
+    ),
   },
   'inactive-key-message': {
     breaks: ['AUTH-08', 'AUTH-13', 'ENV-03'],
     summary: 'The revoked key gets 401 with message "API key revoked"',
     probe: async (k) => bodyOf(await k.balance(k.inactive)).message === 'API key revoked',
-    bend: refuseWith(() => fail(401, 'API key revoked'), (failure) => failure === 'revoked'),
+    bend: refuseWith(
+      () => fail(401, 'API key revoked'),
+      (failure) => failure === 'revoked',
+    ),
   },
   'duplicate-key-first-wins': {
     breaks: ['AUTH-11'],
     summary: 'Of two X-API-Key values (comma-joined), the first one is used',
-    probe: async (k) => (await k.call({ path: 'balance', headers: [['X-API-Key', k.active], ['X-API-Key', randomKey()]] })).status === 200,
+    probe: async (k) =>
+      (
+        await k.call({
+          path: 'balance',
+          headers: [
+            ['X-API-Key', k.active],
+            ['X-API-Key', randomKey()],
+          ],
+        })
+      ).status === 200,
     bend: normaliseWith((value) => (value.split(',')[0] ?? '').trim()),
   },
   'duplicate-key-any-wins': {
@@ -325,13 +355,15 @@ export const API_KEY_FAULTS = {
   // "indistinguishable answers", so only the echo check (holdsSecret) can catch it there.
   'key-echoed-double-percent': {
     breaks: ['AUTH-13'],
-    summary: 'The 401 echoes the presented key double-percent-encoded in its WWW-Authenticate challenge (key="%2563%2570...", as a proxy that re-encodes writes it)',
+    summary:
+      'The 401 echoes the presented key double-percent-encoded in its WWW-Authenticate challenge (key="%2563%2570...", as a proxy that re-encodes writes it)',
     probe: echoProbe((r) => String(r.headers['www-authenticate']), 'double-percent'),
     bend: echoIn('www-authenticate', 'double-percent'),
   },
   'key-echoed-hex-colons': {
     breaks: ['AUTH-13'],
-    summary: 'The 401 echoes the presented key as colon-separated hex in an X-Debug-Key header (X-Debug-Key: 63:70:70:5f:..., as OpenSSL and Wireshark dump bytes)',
+    summary:
+      'The 401 echoes the presented key as colon-separated hex in an X-Debug-Key header (X-Debug-Key: 63:70:70:5f:..., as OpenSSL and Wireshark dump bytes)',
     probe: echoProbe((r) => String(r.headers['x-debug-key']), 'hex-colons'),
     bend: echoIn('x-debug-key', 'hex-colons'),
   },
@@ -391,7 +423,10 @@ export const API_KEY_FAULTS = {
     breaks: ['AUTH-02', 'AUTH-13', 'ENV-03'],
     summary: 'A missing key gets 401 with message "API key required"',
     probe: async (k) => bodyOf(await k.balance(undefined)).message !== 'Unauthorized',
-    bend: refuseWith(() => fail(401, 'API key required'), (failure) => failure === 'missing'),
+    bend: refuseWith(
+      () => fail(401, 'API key required'),
+      (failure) => failure === 'missing',
+    ),
   },
   // The key-failure answer itself
   'unauthorized-as-403': {
@@ -404,7 +439,10 @@ export const API_KEY_FAULTS = {
     breaks: ['AUTH-05'],
     summary: 'A key that does not look like a key (wrong format) gets 400',
     probe: async (k) => (await k.balance('not-a-key')).status === 400,
-    bend: refuseWith(() => fail(400, 'Unauthorized'), (failure) => failure === 'malformed'),
+    bend: refuseWith(
+      () => fail(400, 'Unauthorized'),
+      (failure) => failure === 'malformed',
+    ),
   },
   'unauthorized-plain-text': {
     breaks: ['ENV-01', 'AUTH-02'],

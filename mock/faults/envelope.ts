@@ -73,7 +73,8 @@ export const ENVELOPE_FAULTS = {
     breaks: [],
     checks: ['AUTH-01'],
     expect: 'could-not-judge',
-    summary: 'GET balance with a valid key is never answered (the suite times out, which judges nothing: never "conforms"; its timeout errors must stay redacted)',
+    summary:
+      'GET balance with a valid key is never answered (the suite times out, which judges nothing: never "conforms"; its timeout errors must stay redacted)',
     probe: async (k) => Promise.race([k.balance(k.active).then(() => false), pause(500).then(() => true)]),
     activeBalance: 'unserved',
     // Short, and shorter than the client's own request timeout: the hang ends in Playwright's test
@@ -96,7 +97,8 @@ export const ENVELOPE_FAULTS = {
   'pagination-strings': {
     breaks: ['ENV-05'],
     summary: 'GET orders gives the pagination numbers as strings',
-    probe: async (k) => typeof (dataOf(await k.call({ path: 'orders', headers: { 'X-API-Key': k.active } })).pagination as { total?: unknown } | undefined)?.total === 'string',
+    probe: async (k) =>
+      typeof (dataOf(await k.call({ path: 'orders', headers: { 'X-API-Key': k.active } })).pagination as { total?: unknown } | undefined)?.total === 'string',
     bend: bendBody('orders', (body) => {
       const data = dataIn(body);
       data.pagination = Object.fromEntries(Object.entries(data.pagination as Data).map(([k, v]) => [k, String(v)]));
@@ -105,7 +107,8 @@ export const ENVELOPE_FAULTS = {
   'stock-check-price-string': {
     breaks: ['ENV-05'],
     summary: 'POST orders/check gives price as a string',
-    probe: async (k) => typeof dataOf(await k.call({ path: 'orders/check', headers: { 'X-API-Key': k.active }, json: { item_id: 'AMZ-US-25' } })).price === 'string',
+    probe: async (k) =>
+      typeof dataOf(await k.call({ path: 'orders/check', headers: { 'X-API-Key': k.active }, json: { item_id: 'AMZ-US-25' } })).price === 'string',
     bend: bendBody('stock-check', (body) => {
       const data = dataIn(body);
       data.price = (data.price as number).toFixed(2);
@@ -114,7 +117,8 @@ export const ENVELOPE_FAULTS = {
   'body-not-json-on-error': {
     breaks: ['ENV-01'],
     summary: '404 and 405 answers are HTML pages, not the JSON envelope',
-    probe: async (k) => (await k.call({ path: 'orders/999999999', headers: { 'X-API-Key': k.active } })).headers['content-type']?.startsWith('text/html') === true,
+    probe: async (k) =>
+      (await k.call({ path: 'orders/999999999', headers: { 'X-API-Key': k.active } })).headers['content-type']?.startsWith('text/html') === true,
     bend: bendPart('envelope', () => ({
       notFound: (message = 'Not Found') => html(404, message),
       methodNotAllowed: (allow) => {

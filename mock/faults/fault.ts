@@ -41,7 +41,10 @@ export interface Fault {
 type Part = 'front' | 'key' | 'envelope' | 'challenges' | 'signing' | 'plainHttp' | 'tls';
 
 /** Replaces some members of one part of the record; `change` sees the part as it was, to fall back on. */
-export function bendPart<P extends Part>(part: P, change: (current: MockBehaviour[P]) => Partial<MockBehaviour[P]>): (behaviour: MockBehaviour) => MockBehaviour {
+export function bendPart<P extends Part>(
+  part: P,
+  change: (current: MockBehaviour[P]) => Partial<MockBehaviour[P]>,
+): (behaviour: MockBehaviour) => MockBehaviour {
   return (behaviour) => ({ ...behaviour, [part]: { ...behaviour[part], ...change(behaviour[part]) } });
 }
 

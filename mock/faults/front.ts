@@ -66,7 +66,8 @@ export const FRONT_FAULTS = {
     summary: 'X-HTTP-Method-Override, X-HTTP-Method or X-Method-Override turns a POST into a GET after the auth layer let the POST pass',
     probe: async (k) => (await k.call({ method: 'POST', path: 'balance', headers: { 'X-HTTP-Method-Override': 'GET' } })).status === 200,
     bend: bendPart('front', (front) => {
-      const override = (req: ApiRequest): string | undefined => (req.method === 'POST' ? OVERRIDE_HEADERS.map((n) => header(req, n)).find((v) => v !== undefined) : undefined);
+      const override = (req: ApiRequest): string | undefined =>
+        req.method === 'POST' ? OVERRIDE_HEADERS.map((n) => header(req, n)).find((v) => v !== undefined) : undefined;
       return {
         routed: (req) => front.routed({ ...req, method: override(req)?.toUpperCase() ?? req.method }),
         unguarded: (req) => override(req) !== undefined || front.unguarded(req),

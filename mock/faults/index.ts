@@ -60,7 +60,10 @@ interface FaultSpec {
 export const FAULTS: Readonly<Record<FaultName, FaultSpec>> = Object.fromEntries(
   FAULT_NAMES.map((name) => {
     const { breaks, summary, expect, checks, settings, probe, activeBalance }: Fault = CATALOGUE[name];
-    return [name, { breaks, summary, expect: expect ?? 'does-not-conform', runs: [...breaks, ...(checks ?? [])], settings: settings ?? {}, probe, activeBalance }];
+    return [
+      name,
+      { breaks, summary, expect: expect ?? 'does-not-conform', runs: [...breaks, ...(checks ?? [])], settings: settings ?? {}, probe, activeBalance },
+    ];
   }),
 ) as unknown as Record<FaultName, FaultSpec>;
 

@@ -114,28 +114,32 @@ export function firstBytes(k: Kit, ms: number): Promise<{ text: string; open: bo
  */
 export function decodesPast(k: Kit, coding: 'gzip' | 'br', limitMiB: number): Promise<boolean> {
   return new Promise((resolve, reject) => {
-    const req = https.get(new URL('balance', k.mock.baseUrl), { ca: k.material.tls.certPem, agent: false, headers: { 'X-API-Key': k.active, 'Accept-Encoding': 'identity' } }, (res) => {
-      const wireBytes = Number(res.headers['content-length']);
-      if (res.statusCode !== 200 || res.headers['content-encoding'] !== coding || !(wireBytes <= 2 * MIB)) {
-        res.resume();
-        resolve(false);
-        return;
-      }
-      const decoder = coding === 'gzip' ? zlib.createGunzip() : zlib.createBrotliDecompress();
-      let decoded = 0;
-      const done = (seen: boolean): void => {
-        resolve(seen);
-        decoder.destroy();
-        req.destroy();
-      };
-      decoder.on('data', (chunk: Buffer) => {
-        decoded += chunk.length;
-        if (decoded > limitMiB * MIB) done(true);
-      });
-      decoder.once('end', () => done(false));
-      decoder.on('error', reject);
-      res.pipe(decoder);
-    });
+    const req = https.get(
+      new URL('balance', k.mock.baseUrl),
+      { ca: k.material.tls.certPem, agent: false, headers: { 'X-API-Key': k.active, 'Accept-Encoding': 'identity' } },
+      (res) => {
+        const wireBytes = Number(res.headers['content-length']);
+        if (res.statusCode !== 200 || res.headers['content-encoding'] !== coding || !(wireBytes <= 2 * MIB)) {
+          res.resume();
+          resolve(false);
+          return;
+        }
+        const decoder = coding === 'gzip' ? zlib.createGunzip() : zlib.createBrotliDecompress();
+        let decoded = 0;
+        const done = (seen: boolean): void => {
+          resolve(seen);
+          decoder.destroy();
+          req.destroy();
+        };
+        decoder.on('data', (chunk: Buffer) => {
+          decoded += chunk.length;
+          if (decoded > limitMiB * MIB) done(true);
+        });
+        decoder.once('end', () => done(false));
+        decoder.on('error', reject);
+        res.pipe(decoder);
+      },
+    );
     // Destroying the request after the verdict may still raise an error here; the promise has settled by then.
     req.on('error', reject);
   });

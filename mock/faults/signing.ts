@@ -112,7 +112,7 @@ export const SIGNING_FAULTS = {
   },
   'sign-not-bound-to-account': {
     breaks: ['SIGN-12'],
-    summary: 'A challenge issued to one account is accepted from another (signed with that one\'s key)',
+    summary: "A challenge issued to one account is accepted from another (signed with that one's key)",
     probe: async (k) => {
       const challenge = await k.issue('signing');
       return (await k.signed(challenge, k.sign(challenge, 'signing2'), { account: 'signing2' })).status === 200;
@@ -178,7 +178,8 @@ export const SIGNING_FAULTS = {
   // Signatures are made at run time in a worker: the runner's reporters must mask one a target echoes (issue 17's second review).
   'signature-echoed': {
     breaks: ['SIGN-03'],
-    summary: 'A signed request is answered 200 with the signature it carried as its data (a string, so SIGN-03 fails on it and its error and attachments hold the signature: none may reach a report)',
+    summary:
+      'A signed request is answered 200 with the signature it carried as its data (a string, so SIGN-03 fails on it and its error and attachments hold the signature: none may reach a report)',
     probe: async (k) => {
       const challenge = await k.issue();
       const signature = k.sign(challenge);
@@ -188,7 +189,9 @@ export const SIGNING_FAULTS = {
     bend: bendPart('front', (front) => ({
       answered: (reply, account, req) => {
         const signature = req.headers['x-api-signature'];
-        return typeof signature === 'string' && reply.status < 300 ? json(200, { success: true, message: 'ok', data: signature }) : front.answered(reply, account, req);
+        return typeof signature === 'string' && reply.status < 300
+          ? json(200, { success: true, message: 'ok', data: signature })
+          : front.answered(reply, account, req);
       },
     })),
   },
@@ -200,7 +203,8 @@ export const SIGNING_FAULTS = {
       return (await k.signed(challenge, k.sign(challenge))).status === 401;
     },
     bend: bendPart('signing', () => ({
-      verifies: (data, key, sig) => crypto.verify('sha256', data, { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: crypto.constants.RSA_PSS_SALTLEN_AUTO }, sig),
+      verifies: (data, key, sig) =>
+        crypto.verify('sha256', data, { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: crypto.constants.RSA_PSS_SALTLEN_AUTO }, sig),
     })),
   },
 } satisfies Record<string, Fault>;

@@ -87,7 +87,9 @@ export const THROTTLING_FAULTS = {
     summary: 'Answers 503 with Retry-After: 120 and the error envelope to everything (the suite waits within its budget, then: not judged, target unavailable)',
     probe: async (k) => {
       const replies = [await k.balance(k.active), await k.balance(undefined), await k.call({ path: '/no-such-path' })];
-      return replies.every((r) => r.status === 503 && r.headers['retry-after'] === '120' && bodyOf(r).success === false && bodyOf(r).message === 'Service Unavailable');
+      return replies.every(
+        (r) => r.status === 503 && r.headers['retry-after'] === '120' && bodyOf(r).success === false && bodyOf(r).message === 'Service Unavailable',
+      );
     },
     activeBalance: 'unserved',
     bend: (behaviour) => ({ ...behaviour, gate: () => fail(503, 'Service Unavailable', {}, { 'retry-after': '120' }) }),
@@ -98,7 +100,7 @@ export const THROTTLING_FAULTS = {
     expect: 'could-not-judge',
     // Short: only the suite's wall-clock deadline per exchange ends a trickle, inside the test's 6 s.
     settings: { CARDPLUSPAY_TEST_TIMEOUT_SECONDS: '6', CARDPLUSPAY_TIMEOUT_SECONDS: '60' },
-    summary: 'Reads each request, then sends the answer\'s head one byte a second and never finishes it (idle timeouts never fire; only a deadline ends it)',
+    summary: "Reads each request, then sends the answer's head one byte a second and never finishes it (idle timeouts never fire; only a deadline ends it)",
     // One byte a second, the first at once: in 3.5 s a few bytes of the status line, no end of head, the connection open.
     probe: async (k) => {
       const { text, open } = await firstBytes(k, 3500);
@@ -114,7 +116,11 @@ export const THROTTLING_FAULTS = {
     checks: ['AUTH-01', 'AUTH-02'],
     expect: 'could-not-judge',
     summary: 'Completes the TLS handshake, then closes every connection without an answer (no target to judge)',
-    probe: async (k) => k.balance(k.active).then(() => false, () => true),
+    probe: async (k) =>
+      k.balance(k.active).then(
+        () => false,
+        () => true,
+      ),
     activeBalance: 'unserved',
     bend: (behaviour) => ({ ...behaviour, gate: () => 'drop' }),
   },

@@ -82,7 +82,8 @@ export const TRANSPORT_FAULTS = {
   },
   'key-in-certificate': {
     breaks: ['TLS-01'],
-    summary: "HTTPS serves a certificate from the mock's CA whose subject CN is the active key and whose only name is <key>.example: the host-name check fails, and Node's error carries the certificate (and quotes the name when the host is a name)",
+    summary:
+      "HTTPS serves a certificate from the mock's CA whose subject CN is the active key and whose only name is <key>.example: the host-name check fails, and Node's error carries the certificate (and quotes the name when the host is a name)",
     // The chain and the name it holds verify (asked for by that name, `<key>.example`); by any other name Node's error quotes the key.
     probe: async (k) => {
       const byName = await handshakeOutcome(k, { servername: 'localhost' });

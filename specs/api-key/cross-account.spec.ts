@@ -63,25 +63,35 @@ for (const [owner, asker] of [
   [0, 1],
   [1, 0],
 ] as const) {
-  const direction = owner === 0 ? "the first account's order asked for with the second account's key" : "the second account's order asked for with the first account's key";
-  test(`AUTH-15 ${direction} gets the 404 of an order that exists nowhere, with none of its data`, requirement('AUTH-15', owner === 0 ? 'first-to-second' : 'second-to-first'), async ({ api, keys, settings }) => {
-    test.skip(!settings.secondApiKey, NO_SECOND_ACCOUNT);
-    const lists = await listBoth(api, accountsOf(keys, settings.secondApiKey!));
-    test.skip(lists[owner].orders.length === 0, `${lists[owner].account.name} lists no order (GET orders), so there is none to ask for with the other key`);
-    const order = lists[owner].orders[0]!;
-    const other = lists[asker].account;
-    const nowhere = nowhereId(lists);
+  const direction =
+    owner === 0 ? "the first account's order asked for with the second account's key" : "the second account's order asked for with the first account's key";
+  test(
+    `AUTH-15 ${direction} gets the 404 of an order that exists nowhere, with none of its data`,
+    requirement('AUTH-15', owner === 0 ? 'first-to-second' : 'second-to-first'),
+    async ({ api, keys, settings }) => {
+      test.skip(!settings.secondApiKey, NO_SECOND_ACCOUNT);
+      const lists = await listBoth(api, accountsOf(keys, settings.secondApiKey!));
+      test.skip(lists[owner].orders.length === 0, `${lists[owner].account.name} lists no order (GET orders), so there is none to ask for with the other key`);
+      const order = lists[owner].orders[0]!;
+      const other = lists[asker].account;
+      const nowhere = nowhereId(lists);
 
-    const cross = await api.send({ ...orderCall(order.id), headers: keyHeader(other.key) });
-    const unknown = await api.send({ ...orderCall(nowhere), headers: keyHeader(other.key) });
-    const what = `GET orders/{id} of an order in ${lists[owner].account.name}'s list, with ${other.name}'s key`;
-    expect.soft(cross.status, `${what}: status must be 404, as the docs say for another account's order (got ${cross.status}${cross.status >= 200 && cross.status < 300 ? ': the order was served to another account' : ''})`).toBe(404);
-    expect.soft(cross.status, `${what}: status must equal that of an id that exists nowhere (${unknown.status})`).toBe(unknown.status);
-    expect.soft(messageOf(cross, order.id), `${what}: message must equal that of an id that exists nowhere`).toBe(messageOf(unknown, nowhere));
-    // A value the unknown id's answer holds too ("success", a status word) tells nothing.
-    const leaked = telltales(order.record, order.id).filter((v) => cross.text.includes(v) && !unknown.text.includes(v));
-    expect.soft(leaked.length, `${what}: the body must hold none of the order's data (it holds ${leaked.length} of its values)`).toBe(0);
-  });
+      const cross = await api.send({ ...orderCall(order.id), headers: keyHeader(other.key) });
+      const unknown = await api.send({ ...orderCall(nowhere), headers: keyHeader(other.key) });
+      const what = `GET orders/{id} of an order in ${lists[owner].account.name}'s list, with ${other.name}'s key`;
+      expect
+        .soft(
+          cross.status,
+          `${what}: status must be 404, as the docs say for another account's order (got ${cross.status}${cross.status >= 200 && cross.status < 300 ? ': the order was served to another account' : ''})`,
+        )
+        .toBe(404);
+      expect.soft(cross.status, `${what}: status must equal that of an id that exists nowhere (${unknown.status})`).toBe(unknown.status);
+      expect.soft(messageOf(cross, order.id), `${what}: message must equal that of an id that exists nowhere`).toBe(messageOf(unknown, nowhere));
+      // A value the unknown id's answer holds too ("success", a status word) tells nothing.
+      const leaked = telltales(order.record, order.id).filter((v) => cross.text.includes(v) && !unknown.text.includes(v));
+      expect.soft(leaked.length, `${what}: the body must hold none of the order's data (it holds ${leaked.length} of its values)`).toBe(0);
+    },
+  );
 }
 
 test("AUTH-15 neither account's orders list holds the other account's order ids", requirement('AUTH-15', 'lists-disjoint'), async ({ api, keys, settings }) => {

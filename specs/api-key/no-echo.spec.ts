@@ -56,25 +56,30 @@ function refusalOf(reply: Reply): Refusal {
   return { status: reply.status, message: body.message, dataKeys: Object.keys(data).sort().join(','), data };
 }
 
-test('AUTH-13 missing, never-issued, malformed and revoked keys get indistinguishable answers', requirement('AUTH-13', 'indistinguishable'), async ({ api, keys }) => {
-  const send = async (key: string | undefined): Promise<Refusal> =>
-    refusalOf(await api.send({ path: 'balance', headers: keyHeader(key) }));
-  // Two never-issued keys tell which data members vary by themselves (request ids, timestamps):
-  // only the members that stay put are compared across kinds of failure.
-  const baseline = await send(keys.invalid);
-  const again = await send(`${keys.invalid.slice(0, -1)}${keys.invalid.endsWith('A') ? 'B' : 'A'}`);
-  const volatile = new Set(Object.keys(baseline.data).filter((k) => !sameValue(baseline.data[k], again.data[k])));
-  // The revoked key joins the comparison when one is configured; the other kinds make the check without it.
-  const revoked: FailingKey[] = keys.revoked === undefined ? [] : [{ ...REVOKED_KEY, key: (k) => k.revoked }];
-  const kinds = [...FAILING_KEYS.filter((f) => !NEVER_ISSUED.includes(f)), ...QUOTED, ...revoked];
-  const stable = (o: Refusal): Record<string, unknown> => Object.fromEntries(Object.entries(o.data).filter(([k]) => !volatile.has(k)));
-  for (const kind of kinds) {
-    const seen = await send(kind.key(keys));
-    const what = `the answer to ${kind.title} compared with a never-issued key's`;
-    expect.soft(seen.status, `${what}: same status`).toBe(baseline.status);
-    // Both sides come from the target: compared in linear time, shown cut (SAFE-08).
-    expectSameValue(seen.message, baseline.message, `${what}: same message`, { soft: true });
-    expectSameValue(seen.dataKeys, baseline.dataKeys, `${what}: data with the same members`, { soft: true });
-    expectSameValue(stable(seen), stable(baseline), `${what}: the same data values (members that vary between two never-issued keys excluded)`, { soft: true });
-  }
-});
+test(
+  'AUTH-13 missing, never-issued, malformed and revoked keys get indistinguishable answers',
+  requirement('AUTH-13', 'indistinguishable'),
+  async ({ api, keys }) => {
+    const send = async (key: string | undefined): Promise<Refusal> => refusalOf(await api.send({ path: 'balance', headers: keyHeader(key) }));
+    // Two never-issued keys tell which data members vary by themselves (request ids, timestamps):
+    // only the members that stay put are compared across kinds of failure.
+    const baseline = await send(keys.invalid);
+    const again = await send(`${keys.invalid.slice(0, -1)}${keys.invalid.endsWith('A') ? 'B' : 'A'}`);
+    const volatile = new Set(Object.keys(baseline.data).filter((k) => !sameValue(baseline.data[k], again.data[k])));
+    // The revoked key joins the comparison when one is configured; the other kinds make the check without it.
+    const revoked: FailingKey[] = keys.revoked === undefined ? [] : [{ ...REVOKED_KEY, key: (k) => k.revoked }];
+    const kinds = [...FAILING_KEYS.filter((f) => !NEVER_ISSUED.includes(f)), ...QUOTED, ...revoked];
+    const stable = (o: Refusal): Record<string, unknown> => Object.fromEntries(Object.entries(o.data).filter(([k]) => !volatile.has(k)));
+    for (const kind of kinds) {
+      const seen = await send(kind.key(keys));
+      const what = `the answer to ${kind.title} compared with a never-issued key's`;
+      expect.soft(seen.status, `${what}: same status`).toBe(baseline.status);
+      // Both sides come from the target: compared in linear time, shown cut (SAFE-08).
+      expectSameValue(seen.message, baseline.message, `${what}: same message`, { soft: true });
+      expectSameValue(seen.dataKeys, baseline.dataKeys, `${what}: data with the same members`, { soft: true });
+      expectSameValue(stable(seen), stable(baseline), `${what}: the same data values (members that vary between two never-issued keys excluded)`, {
+        soft: true,
+      });
+    }
+  },
+);

@@ -22,27 +22,37 @@ function variantContext(settings: Settings, orderId: string): VariantContext {
 }
 
 for (const variant of REQUEST_VARIANTS) {
-  test(`AUTH-14 ${variant.title} without a key or with a never-issued key gets no 2xx and no API data`, requirement('AUTH-14', variant.id), async ({ api, keys, settings, listedOrderId }) => {
-    // An order the valid key can read, so that a variant served past the auth check shows its data
-    // instead of an honest-looking 404; when the target lists none, one nobody holds (never a skip).
-    const ctx = variantContext(settings, listedOrderId ?? NO_SUCH_ORDER);
-    const seen: string[] = [];
-    for (const request of variant.requests(ctx)) {
-      // Both key failures at once: half the wall time, and never more than two in flight per worker.
-      const replies = await Promise.all(
-        MISSING_OR_NEVER_ISSUED.map((failure) =>
-          api.sendRaw({ path: '', target: request.target, method: request.method, headerLines: [...request.headers, ...Object.entries(keyHeader(failure.key(keys)))], json: request.json }),
-        ),
-      );
-      MISSING_OR_NEVER_ISSUED.forEach((failure, i) => {
-        const reply = replies[i]!;
-        const problem = judgeVariant(request, reply);
-        const line = `${requestLine(request)} ${failure.id === 'missing' ? 'without a key' : `with ${failure.title}`}`;
-        seen.push(`${line} → ${reply.status}${problem ? `: FAILS, ${problem}` : ''}`);
-        // The message is also the report's step title, so a passing request reads as what it proved.
-        expect.soft(problem, problem ? `${line} ${problem}: ${variant.meaning}` : `${line} gets no 2xx and no API data`).toBeUndefined();
-      });
-    }
-    await test.info().attach(`AUTH-14 ${variant.id}: every request and its answer`, { body: `${seen.join('\n')}\n`, contentType: 'text/plain' });
-  });
+  test(
+    `AUTH-14 ${variant.title} without a key or with a never-issued key gets no 2xx and no API data`,
+    requirement('AUTH-14', variant.id),
+    async ({ api, keys, settings, listedOrderId }) => {
+      // An order the valid key can read, so that a variant served past the auth check shows its data
+      // instead of an honest-looking 404; when the target lists none, one nobody holds (never a skip).
+      const ctx = variantContext(settings, listedOrderId ?? NO_SUCH_ORDER);
+      const seen: string[] = [];
+      for (const request of variant.requests(ctx)) {
+        // Both key failures at once: half the wall time, and never more than two in flight per worker.
+        const replies = await Promise.all(
+          MISSING_OR_NEVER_ISSUED.map((failure) =>
+            api.sendRaw({
+              path: '',
+              target: request.target,
+              method: request.method,
+              headerLines: [...request.headers, ...Object.entries(keyHeader(failure.key(keys)))],
+              json: request.json,
+            }),
+          ),
+        );
+        MISSING_OR_NEVER_ISSUED.forEach((failure, i) => {
+          const reply = replies[i]!;
+          const problem = judgeVariant(request, reply);
+          const line = `${requestLine(request)} ${failure.id === 'missing' ? 'without a key' : `with ${failure.title}`}`;
+          seen.push(`${line} → ${reply.status}${problem ? `: FAILS, ${problem}` : ''}`);
+          // The message is also the report's step title, so a passing request reads as what it proved.
+          expect.soft(problem, problem ? `${line} ${problem}: ${variant.meaning}` : `${line} gets no 2xx and no API data`).toBeUndefined();
+        });
+      }
+      await test.info().attach(`AUTH-14 ${variant.id}: every request and its answer`, { body: `${seen.join('\n')}\n`, contentType: 'text/plain' });
+    },
+  );
 }

@@ -10,12 +10,20 @@ for (const e of READ_ONLY_ENDPOINTS) {
   });
 }
 
-test('AUTH-01 GET orders/{id} of an order found in the orders list gets 2xx and a success envelope', requirement('AUTH-01', 'order'), async ({ api, keys, orderId }) => {
-  const reply = await api.send({ ...orderCall(orderId), headers: keyHeader(keys.valid) });
-  await expectSuccessEnvelope(reply, 'GET orders/{id} with the valid key');
-});
+test(
+  'AUTH-01 GET orders/{id} of an order found in the orders list gets 2xx and a success envelope',
+  requirement('AUTH-01', 'order'),
+  async ({ api, keys, orderId }) => {
+    const reply = await api.send({ ...orderCall(orderId), headers: keyHeader(keys.valid) });
+    await expectSuccessEnvelope(reply, 'GET orders/{id} with the valid key');
+  },
+);
 
-test('AUTH-01 POST orders/check for an item found in the catalog gets 2xx and a success envelope', requirement('AUTH-01', 'stock-check'), async ({ api, keys, itemCode }) => {
-  const reply = await api.send({ ...stockCheckCall(itemCode), headers: keyHeader(keys.valid) });
-  await expectSuccessEnvelope(reply, 'POST orders/check with the valid key');
-});
+test(
+  'AUTH-01 POST orders/check for an item found in the catalog gets 2xx and a success envelope',
+  requirement('AUTH-01', 'stock-check'),
+  async ({ api, keys, itemCode }) => {
+    const reply = await api.send({ ...stockCheckCall(itemCode), headers: keyHeader(keys.valid) });
+    await expectSuccessEnvelope(reply, 'POST orders/check with the valid key');
+  },
+);

@@ -14,9 +14,17 @@ interface Probe {
 
 /** Answers the API itself gives, success and error, whose envelope ENV-01 and ENV-02 check. */
 const PROBES: readonly Probe[] = [
-  ...READ_ONLY_ENDPOINTS.map((e): Probe => ({ id: e.id, title: `${e.title} with the valid key`, call: (k, s) => ({ ...e.call(s), headers: keyHeader(k.valid) }) })),
+  ...READ_ONLY_ENDPOINTS.map((e): Probe => ({
+    id: e.id,
+    title: `${e.title} with the valid key`,
+    call: (k, s) => ({ ...e.call(s), headers: keyHeader(k.valid) }),
+  })),
   { id: 'unknown-order', title: 'GET orders/{id} of an unknown order', call: (k) => ({ ...orderCall(NO_SUCH_ORDER), headers: keyHeader(k.valid) }) },
-  ...MISSING_OR_NEVER_ISSUED.map((f): Probe => ({ id: f.id, title: `GET balance with ${f.title}`, call: (k) => ({ path: 'balance', headers: keyHeader(f.key(k)) }) })),
+  ...MISSING_OR_NEVER_ISSUED.map((f): Probe => ({
+    id: f.id,
+    title: `GET balance with ${f.title}`,
+    call: (k) => ({ path: 'balance', headers: keyHeader(f.key(k)) }),
+  })),
 ];
 
 for (const p of PROBES) {

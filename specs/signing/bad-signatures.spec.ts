@@ -8,7 +8,12 @@ import { NO_SECOND_SIGNING_ACCOUNT, signedEndpoint, type SigningSession } from '
 const generateKeyPair = promisify(crypto.generateKeyPair);
 
 /** SIGN-05: a valid RSA-SHA256 signature over the right challenge, made with a key that is not the account's. */
-const FOREIGN_KEYS: ReadonlyArray<{ id: string; title: string; needsSecondAccount?: true; sign: (signing: SigningSession, challenge: string) => Promise<string> }> = [
+const FOREIGN_KEYS: ReadonlyArray<{
+  id: string;
+  title: string;
+  needsSecondAccount?: true;
+  sign: (signing: SigningSession, challenge: string) => Promise<string>;
+}> = [
   {
     id: 'fresh-key',
     title: 'a freshly generated RSA key',
@@ -42,7 +47,12 @@ for (const c of FOREIGN_KEYS) {
 }
 
 /** SIGN-06: the account's own key, over bytes other than the challenge sent; `unchanged` says why a case is moot. */
-const OTHER_BYTES: ReadonlyArray<{ id: string; title: string; bytes: (challenge: string, signing: SigningSession) => Promise<string> | string; unchanged?: string }> = [
+const OTHER_BYTES: ReadonlyArray<{
+  id: string;
+  title: string;
+  bytes: (challenge: string, signing: SigningSession) => Promise<string> | string;
+  unchanged?: string;
+}> = [
   {
     id: 'another-issued-challenge',
     title: 'another challenge issued to the account',
@@ -50,8 +60,18 @@ const OTHER_BYTES: ReadonlyArray<{ id: string; title: string; bytes: (challenge:
     unchanged: 'the challenge endpoint gave the same challenge twice (SIGN-01 reports that)',
   },
   { id: 'trailing-newline', title: 'the challenge with a trailing newline', bytes: (challenge) => `${challenge}\n` },
-  { id: 'upper-case', title: 'the challenge in upper case', bytes: (challenge) => challenge.toUpperCase(), unchanged: 'the issued challenge has no lower-case letter, so upper-casing changes no byte' },
-  { id: 'lower-case', title: 'the challenge in lower case', bytes: (challenge) => challenge.toLowerCase(), unchanged: 'the issued challenge has no upper-case letter, so lower-casing changes no byte' },
+  {
+    id: 'upper-case',
+    title: 'the challenge in upper case',
+    bytes: (challenge) => challenge.toUpperCase(),
+    unchanged: 'the issued challenge has no lower-case letter, so upper-casing changes no byte',
+  },
+  {
+    id: 'lower-case',
+    title: 'the challenge in lower case',
+    bytes: (challenge) => challenge.toLowerCase(),
+    unchanged: 'the issued challenge has no upper-case letter, so lower-casing changes no byte',
+  },
 ];
 
 for (const c of OTHER_BYTES) {
@@ -82,7 +102,11 @@ const DAMAGED: ReadonlyArray<{ id: string; title: string; damage: (signature: st
   { id: 'cut-in-half', title: 'cut to the first half of its Base64 text', damage: (s) => s.slice(0, Math.floor(s.length / 2)) },
   { id: 'empty', title: 'that is empty', damage: () => '' },
   { id: 'not-base64', title: 'that is not Base64', damage: (s) => '*'.repeat(s.length) },
-  { id: 'random-bytes', title: 'that is Base64 of random bytes of the right length', damage: (s) => crypto.randomBytes(Buffer.from(s, 'base64').length).toString('base64') },
+  {
+    id: 'random-bytes',
+    title: 'that is Base64 of random bytes of the right length',
+    damage: (s) => crypto.randomBytes(Buffer.from(s, 'base64').length).toString('base64'),
+  },
 ];
 
 for (const c of DAMAGED) {

@@ -13,17 +13,24 @@ test('SIGN-08 a challenge the server never issued, correctly signed, gets 401', 
   await expectSigningRefusal(reply, `${endpoint.title} with a never-issued challenge and a valid signature over it`);
 });
 
-test("SIGN-12 a challenge issued to one account gets 401 from another account with that account's valid signature", requirement('SIGN-12'), async ({ signing }) => {
-  test.skip(!signing.second, NO_SECOND_SIGNING_ACCOUNT);
-  const second = signing.second!;
-  const endpoint = signedEndpoint('balance');
-  // Without this control, a second account whose key the server rejects would pass the check below for the wrong reason.
-  await test.step("control: the second account's own signed request succeeds", async () => {
-    const own = await second.signedChallenge();
-    await expectSuccessEnvelope(await second.send(endpoint, own), `${endpoint.title} signed by the second account (check CARDPLUSPAY_SECOND_SIGNING_PRIVATE_KEY_FILE)`);
-  });
-  const challenge = await signing.challenge();
-  const signature = await second.sign(challenge, { step: "sign the first account's challenge with the second account's key" });
-  const reply = await second.send(endpoint, { challenge, signature });
-  await expectSigningRefusal(reply, `${endpoint.title} from the second account with a challenge issued to the first`);
-});
+test(
+  "SIGN-12 a challenge issued to one account gets 401 from another account with that account's valid signature",
+  requirement('SIGN-12'),
+  async ({ signing }) => {
+    test.skip(!signing.second, NO_SECOND_SIGNING_ACCOUNT);
+    const second = signing.second!;
+    const endpoint = signedEndpoint('balance');
+    // Without this control, a second account whose key the server rejects would pass the check below for the wrong reason.
+    await test.step("control: the second account's own signed request succeeds", async () => {
+      const own = await second.signedChallenge();
+      await expectSuccessEnvelope(
+        await second.send(endpoint, own),
+        `${endpoint.title} signed by the second account (check CARDPLUSPAY_SECOND_SIGNING_PRIVATE_KEY_FILE)`,
+      );
+    });
+    const challenge = await signing.challenge();
+    const signature = await second.sign(challenge, { step: "sign the first account's challenge with the second account's key" });
+    const reply = await second.send(endpoint, { challenge, signature });
+    await expectSigningRefusal(reply, `${endpoint.title} from the second account with a challenge issued to the first`);
+  },
+);

@@ -29,7 +29,8 @@ test(`SIGN-10 one challenge sent ${CONCURRENT_USES} times at once succeeds exact
   const all = await signing.sendTogether(endpoint, signed, CONCURRENT_USES);
   // Copies the target rate-limited never reached the challenge check; the rest still raced (SAFE-05).
   const replies = all.filter((r) => r.status !== 429);
-  if (replies.length < 2) notJudged(`target rate-limited: ${all.length - replies.length} of ${CONCURRENT_USES} simultaneous uses got 429, so no race was observed`);
+  if (replies.length < 2)
+    notJudged(`target rate-limited: ${all.length - replies.length} of ${CONCURRENT_USES} simultaneous uses got 429, so no race was observed`);
   await test.step('expect exactly one 2xx and 401 for the rest', () => {
     const statuses = all.map((r) => r.status).sort((a, b) => a - b);
     const served = replies.filter((r) => is2xx(r.status));

@@ -22,7 +22,10 @@ for (const endpoint of ENDPOINTS) {
       `${transcript}\naccepted outcomes (CARDPLUSPAY_HTTP_ACCEPT): ${accepts}\n`,
     );
     expect
-      .soft(accepted, `${endpoint.title} over plain HTTP must end in an outcome TLS-02 accepts (${accepts}; CARDPLUSPAY_HTTP_ACCEPT); it ${classification.what}: ${classification.meaning} (${classification.outcome})`)
+      .soft(
+        accepted,
+        `${endpoint.title} over plain HTTP must end in an outcome TLS-02 accepts (${accepts}; CARDPLUSPAY_HTTP_ACCEPT); it ${classification.what}: ${classification.meaning} (${classification.outcome})`,
+      )
       .toBe(true);
 
     // Against the embedded mock, the server's side of the wire too: what arrived over HTTP.

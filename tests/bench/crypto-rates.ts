@@ -32,7 +32,11 @@ function rate(ms: number, fn: (i: number) => void): number {
 
 function main(): void {
   const ms = Number(process.argv[2] ?? 1000);
-  const { publicKey, privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  const { publicKey, privateKey } = crypto.generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
   const privateKeyObject = crypto.createPrivateKey(privateKey);
   const publicKeyObject = crypto.createPublicKey(publicKey);
 
@@ -49,7 +53,15 @@ function main(): void {
   for (let i = 0; i < count; i++) {
     const challenge = signing.store.issue('signing').value;
     const signature = crypto.sign('sha256', Buffer.from(challenge, 'utf8'), privateKeyObject).toString('base64');
-    requests.push({ method: 'GET', path: '/v1/balance', target: '/v1/balance', query: new URLSearchParams(), headers: { 'x-api-challenge': challenge, 'x-api-signature': signature }, rawHeaders: [], body: Buffer.alloc(0) });
+    requests.push({
+      method: 'GET',
+      path: '/v1/balance',
+      target: '/v1/balance',
+      query: new URLSearchParams(),
+      headers: { 'x-api-challenge': challenge, 'x-api-signature': signature },
+      rawHeaders: [],
+      body: Buffer.alloc(0),
+    });
   }
   let refused = 0;
   const started = performance.now();

@@ -40,7 +40,13 @@ async function main(): Promise<void> {
   });
   await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
   const { port } = bare.address() as net.AddressInfo;
-  const target: LoadTarget = { mockUrl: new URL('balance', mock.baseUrl).href, bareUrl: `https://127.0.0.1:${port}/v1/balance`, ca: material.tls.certPem, apiKey, body: sample.text };
+  const target: LoadTarget = {
+    mockUrl: new URL('balance', mock.baseUrl).href,
+    bareUrl: `https://127.0.0.1:${port}/v1/balance`,
+    ca: material.tls.certPem,
+    apiKey,
+    body: sample.text,
+  };
   process.send?.(target);
   process.on('message', (message) => {
     // This process's CPU so far, in µs: the parent takes differences around each load run.

@@ -49,7 +49,11 @@ export function timeCommand(cmd: string, args: readonly string[], options: Spawn
     child.on('close', (code, signal) => {
       fs.closeSync(log);
       const cpuAfter = reapedChildrenCpuMs();
-      resolve({ wallMs: performance.now() - started, cpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore, code: code ?? (signal ? 1 : 0) });
+      resolve({
+        wallMs: performance.now() - started,
+        cpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
+        code: code ?? (signal ? 1 : 0),
+      });
     });
   });
 }

@@ -60,7 +60,9 @@ function parseArgs(argv: readonly string[]): Options {
     return n;
   };
   const known = new Set(['--repeat', '--quick', '--stability', '--only']);
-  for (const arg of argv) if (arg.startsWith('--') && !known.has(arg)) throw new Error(`Unknown option ${arg}. Options: --repeat N, --quick, --stability N, --only ${SECTIONS.join(',')}.`);
+  for (const arg of argv)
+    if (arg.startsWith('--') && !known.has(arg))
+      throw new Error(`Unknown option ${arg}. Options: --repeat N, --quick, --stability N, --only ${SECTIONS.join(',')}.`);
   const quick = argv.includes('--quick');
   const onlyRaw = value('--only');
   const only = new Set<Section>();
@@ -68,7 +70,14 @@ function parseArgs(argv: readonly string[]): Options {
     if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`--only takes ${SECTIONS.join(', ')}; got "${name}".`);
     only.add(name as Section);
   }
-  return { repeat: positive('--repeat', quick ? 1 : 3), quick, stability: argv.includes('--stability') ? positive('--stability', 20) : 0, only, loadSeconds: quick ? 2 : 5, cryptoMs: quick ? 300 : 1000 };
+  return {
+    repeat: positive('--repeat', quick ? 1 : 3),
+    quick,
+    stability: argv.includes('--stability') ? positive('--stability', 20) : 0,
+    only,
+    loadSeconds: quick ? 2 : 5,
+    cryptoMs: quick ? 300 : 1000,
+  };
 }
 
 interface Figure {
@@ -123,8 +132,11 @@ async function conformance(options: Options): Promise<void> {
       const [cmd, args] = npmCommand(['run', '-s', 'conformance', ...(kind === 'floor' ? ['--', '--list'] : [])]);
       const sample = await timeCommand(cmd, args, { cwd: ROOT, env: cleanEnv(), logFile: path.join(LOG_DIR, `conformance-${kind}-${i + 1}.log`) });
       (kind === 'full' ? full : floor).push(sample);
-      progress(`  conformance ${kind} ${i + 1}/${options.repeat}: ${seconds(sample.wallMs).toFixed(1)} s wall, ${sample.cpuMs === null ? '?' : seconds(sample.cpuMs).toFixed(1)} s CPU, exit ${sample.code}`);
-      if (sample.code !== 0) problems.push(`npm run conformance${kind === 'floor' ? ' -- --list' : ''} exited ${sample.code} (reports/bench-logs/conformance-${kind}-${i + 1}.log)`);
+      progress(
+        `  conformance ${kind} ${i + 1}/${options.repeat}: ${seconds(sample.wallMs).toFixed(1)} s wall, ${sample.cpuMs === null ? '?' : seconds(sample.cpuMs).toFixed(1)} s CPU, exit ${sample.code}`,
+      );
+      if (sample.code !== 0)
+        problems.push(`npm run conformance${kind === 'floor' ? ' -- --list' : ''} exited ${sample.code} (reports/bench-logs/conformance-${kind}-${i + 1}.log)`);
     }
   }
   figure({
@@ -204,7 +216,9 @@ async function load(url: string, target: LoadTarget, secondsToRun: number): Prom
   const answered = result['2xx'];
   if (unverified) problems.push(`a load connection to ${url} did not verify against the mock's CA (${unverified})`);
   if (result.non2xx || result.errors || result.timeouts || result.mismatches) {
-    problems.push(`load on ${url}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts, ${result.mismatches} bodies other than the expected one`);
+    problems.push(
+      `load on ${url}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts, ${result.mismatches} bodies other than the expected one`,
+    );
   }
   return { perSecond: answered / result.duration, answered };
 }
@@ -236,7 +250,9 @@ async function throughput(options: Options): Promise<void> {
         const cpu = (await cpuMicros()) - before;
         rps[kind].push(run.perSecond);
         cpuPerRequest[kind].push(cpu / Math.max(1, run.answered));
-        progress(`  throughput ${kind} ${i + 1}/${options.repeat}: ${Math.round(run.perSecond)} req/s, ${cpuPerRequest[kind].at(-1)!.toFixed(1)} µs server CPU per request`);
+        progress(
+          `  throughput ${kind} ${i + 1}/${options.repeat}: ${Math.round(run.perSecond)} req/s, ${cpuPerRequest[kind].at(-1)!.toFixed(1)} µs server CPU per request`,
+        );
       }
     }
   } finally {
@@ -272,7 +288,9 @@ async function cryptoRates(options: Options): Promise<void> {
         child.once('exit', (code) => reject(new Error(`crypto-rates exited ${code} without a result`)));
       }),
     );
-    progress(`  crypto ${i + 1}/${options.repeat}: signer ${Math.round(runs.at(-1)!.signerPerSecond)}/s, mock verify ${Math.round(runs.at(-1)!.mockVerifyPerSecond)}/s`);
+    progress(
+      `  crypto ${i + 1}/${options.repeat}: signer ${Math.round(runs.at(-1)!.signerPerSecond)}/s, mock verify ${Math.round(runs.at(-1)!.mockVerifyPerSecond)}/s`,
+    );
   }
   figure({
     name: 'signer signatures (signChallenge)',
@@ -314,14 +332,24 @@ async function npmTest(options: Options): Promise<void> {
       const [cmd, args] = npmCommand(['test']);
       const sample = await timeCommand(cmd, args, { cwd: ROOT, env: cleanEnv(), logFile: path.join(LOG_DIR, `npm-test-${i + 1}.log`) });
       totals.push(sample);
-      progress(`  npm test ${i + 1}/${options.repeat}: ${seconds(sample.wallMs).toFixed(1)} s wall, ${sample.cpuMs === null ? '?' : seconds(sample.cpuMs).toFixed(1)} s CPU, exit ${sample.code}`);
+      progress(
+        `  npm test ${i + 1}/${options.repeat}: ${seconds(sample.wallMs).toFixed(1)} s wall, ${sample.cpuMs === null ? '?' : seconds(sample.cpuMs).toFixed(1)} s CPU, exit ${sample.code}`,
+      );
       if (sample.code !== 0) problems.push(`npm test exited ${sample.code} (reports/bench-logs/npm-test-${i + 1}.log)`);
       if (fs.existsSync(TIMINGS_FILE)) addTimings(parts, JSON.parse(fs.readFileSync(TIMINGS_FILE, 'utf8')) as SelfTestTimings);
     }
   }
   const note = options.quick ? 'last npm test run, not re-run (--quick)' : undefined;
-  figure({ name: 'npm test, all faults (wall)', unit: 's', runs: totals.map((s) => seconds(s.wallMs)), target: `< ${TARGETS.npmTestSeconds} s`, ratioTarget: (_r, v) => v < TARGETS.npmTestSeconds, note });
-  if (totals.every((s) => s.cpuMs !== null)) figure({ name: 'npm test, all faults (CPU)', unit: 's', runs: totals.map((s) => seconds(s.cpuMs!)), note: 'all processes' });
+  figure({
+    name: 'npm test, all faults (wall)',
+    unit: 's',
+    runs: totals.map((s) => seconds(s.wallMs)),
+    target: `< ${TARGETS.npmTestSeconds} s`,
+    ratioTarget: (_r, v) => v < TARGETS.npmTestSeconds,
+    note,
+  });
+  if (totals.every((s) => s.cpuMs !== null))
+    figure({ name: 'npm test, all faults (CPU)', unit: 's', runs: totals.map((s) => seconds(s.cpuMs!)), note: 'all processes' });
   for (const [name, p] of parts) {
     figure({ name: `  ${name} (wall)`, unit: 's', runs: p.wall, note: p.cpu.length === p.wall.length ? `CPU ${median(p.cpu).toFixed(1)} s` : undefined });
   }
@@ -382,11 +410,26 @@ function printTable(machine: Record<string, unknown>, stabilityResult: Stability
       [f.runs.length > 1 ? `n=${f.runs.length}` : '', f.note ?? ''].filter(Boolean).join('; '),
     ]);
   }
-  if (stabilityResult) rows.push([`stability: ${stabilityResult.runs} whole conformance runs`, `${stabilityResult.failures} failed`, '', '', '0 failures: ' + (stabilityResult.failures === 0 ? 'met' : 'NOT met'), `median ${median(stabilityResult.wallS).toFixed(1)} s per run`]);
+  if (stabilityResult)
+    rows.push([
+      `stability: ${stabilityResult.runs} whole conformance runs`,
+      `${stabilityResult.failures} failed`,
+      '',
+      '',
+      '0 failures: ' + (stabilityResult.failures === 0 ? 'met' : 'NOT met'),
+      `median ${median(stabilityResult.wallS).toFixed(1)} s per run`,
+    ]);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  progress(`\nBenchmark on ${String(machine.cpus)} x ${String(machine.cpuModel)}, Node ${String(machine.node)}; load average ${String(machine.loadBefore)} before, ${String(machine.loadAfter)} after`);
+  progress(
+    `\nBenchmark on ${String(machine.cpus)} x ${String(machine.cpuModel)}, Node ${String(machine.node)}; load average ${String(machine.loadBefore)} before, ${String(machine.loadAfter)} after`,
+  );
   rows.forEach((r, i) => {
-    progress(r.map((c, j) => c.padEnd(widths[j]!)).join('  ').trimEnd());
+    progress(
+      r
+        .map((c, j) => c.padEnd(widths[j]!))
+        .join('  ')
+        .trimEnd(),
+    );
     if (i === 0) progress(widths.map((w) => '-'.repeat(w)).join('  '));
   });
 }
@@ -394,20 +437,43 @@ function printTable(machine: Record<string, unknown>, stabilityResult: Stability
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   fs.mkdirSync(LOG_DIR, { recursive: true });
-  const load1 = (): string => os.loadavg().map((l) => l.toFixed(2)).join(' ');
-  const machine: Record<string, unknown> = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version, os: `${os.platform()} ${os.release()}`, memoryGiB: Math.round(os.totalmem() / 2 ** 30), loadBefore: load1() };
+  const load1 = (): string =>
+    os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
+  const machine: Record<string, unknown> = {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    os: `${os.platform()} ${os.release()}`,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    loadBefore: load1(),
+  };
   const started = Date.now();
-  progress(`npm run bench: repeat ${options.repeat}${options.quick ? ', quick' : ''}${options.stability ? `, stability ${options.stability}` : ''}; sections ${[...options.only].join(', ')}`);
+  progress(
+    `npm run bench: repeat ${options.repeat}${options.quick ? ', quick' : ''}${options.stability ? `, stability ${options.stability}` : ''}; sections ${[...options.only].join(', ')}`,
+  );
   if (options.only.has('throughput')) await throughput(options);
   if (options.only.has('crypto')) await cryptoRates(options);
   if (options.only.has('conformance')) await conformance(options);
   if (options.only.has('npm-test')) await npmTest(options);
   const stabilityResult = options.stability ? await stability(options.stability) : undefined;
-  if (stabilityResult && stabilityResult.failures > 0) problems.push(`${stabilityResult.failures} of ${stabilityResult.runs} conformance runs failed: ${stabilityResult.failed.map((f) => f.log).join(', ')}`);
+  if (stabilityResult && stabilityResult.failures > 0)
+    problems.push(`${stabilityResult.failures} of ${stabilityResult.runs} conformance runs failed: ${stabilityResult.failed.map((f) => f.log).join(', ')}`);
   machine.loadAfter = load1();
 
   printTable(machine, stabilityResult);
-  const report = { measuredAt: new Date(started).toISOString(), seconds: (Date.now() - started) / 1000, machine, options: { ...options, only: [...options.only] }, targets: TARGETS, figures, stability: stabilityResult, problems };
+  const report = {
+    measuredAt: new Date(started).toISOString(),
+    seconds: (Date.now() - started) / 1000,
+    machine,
+    options: { ...options, only: [...options.only] },
+    targets: TARGETS,
+    figures,
+    stability: stabilityResult,
+    problems,
+  };
   fs.writeFileSync(OUT_FILE, `${JSON.stringify(report, null, 2)}\n`);
   progress(`\nWritten: ${path.relative(ROOT, OUT_FILE)} (logs in ${path.relative(ROOT, LOG_DIR)}/). Benchmarks are not tests: a slow figure fails nothing.`);
   for (const p of problems) progress(`  problem: ${p}`);

@@ -30,7 +30,12 @@ export default defineConfig({
   // More worker slots than cores: the hanging and throttled targets mostly wait.
   workers: 4,
   timeout: 30_000,
-  reporter: reportersFor({ perProjectFile: 'reports/self-test/projects.json', junitFile: 'reports/self-test/junit.xml', allureDir: 'reports/self-test/allure-results', console: process.env.SELF_TEST_CONSOLE === 'list' ? 'list' : 'dot' }),
+  reporter: reportersFor({
+    perProjectFile: 'reports/self-test/projects.json',
+    junitFile: 'reports/self-test/junit.xml',
+    allureDir: 'reports/self-test/allure-results',
+    console: process.env.SELF_TEST_CONSOLE === 'list' ? 'list' : 'dot',
+  }),
   use: { trace: 'off', screenshot: 'off', video: 'off' },
   projects,
 });

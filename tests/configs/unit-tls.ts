@@ -24,7 +24,8 @@ export default async function trustUnitCertificate(): Promise<() => void> {
   dir.write('cert.pem', tls.certPem);
   dir.write('key.pem', tls.keyPem);
   // Keep whatever the user already trusts (a corporate proxy's CA) alongside ours.
-  const already = process.env.NODE_EXTRA_CA_CERTS && fs.existsSync(process.env.NODE_EXTRA_CA_CERTS) ? fs.readFileSync(process.env.NODE_EXTRA_CA_CERTS, 'utf8') : '';
+  const already =
+    process.env.NODE_EXTRA_CA_CERTS && fs.existsSync(process.env.NODE_EXTRA_CA_CERTS) ? fs.readFileSync(process.env.NODE_EXTRA_CA_CERTS, 'utf8') : '';
   process.env.NODE_EXTRA_CA_CERTS = dir.write('trusted.pem', `${already}\n${tls.certPem}`);
   process.env.UNIT_TLS_DIR = dir.path;
   return () => dir.remove();

@@ -31,7 +31,15 @@ export const CHROMIUM = '/usr/bin/chromium';
  * the budget is far above both. A report that never renders still fails, at the budget.
  */
 const BROWSER_BUDGET_MS = 300_000;
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** The only URLs an opened report may load: itself and what it builds in memory. */
 const ON_MACHINE = /^(?:file|data|blob):/i;
@@ -45,7 +53,10 @@ export async function refuseOffMachineRequests(context: BrowserContext): Promise
   context.on('request', (request) => {
     if (!ON_MACHINE.test(request.url())) offMachine.push(request.url());
   });
-  await context.route((url) => !ON_MACHINE.test(url.href), (route) => route.abort('blockedbyclient'));
+  await context.route(
+    (url) => !ON_MACHINE.test(url.href),
+    (route) => route.abort('blockedbyclient'),
+  );
   return offMachine;
 }
 
@@ -76,19 +87,37 @@ export async function browserCheck(record: Recorder, input: ShardCheckOutput, ba
   fs.rmSync(OUT, { recursive: true, force: true });
   fs.mkdirSync(OUT, { recursive: true });
   if (!fs.existsSync(CHROMIUM)) {
-    record('Allure report in a real browser', false, `Chromium is not installed at ${CHROMIUM}, so the report cannot be checked. Install Debian's package: apt-get update && apt-get install -y chromium (.ci/run does this).`);
+    record(
+      'Allure report in a real browser',
+      false,
+      `Chromium is not installed at ${CHROMIUM}, so the report cannot be checked. Install Debian's package: apt-get update && apt-get install -y chromium (.ci/run does this).`,
+    );
     return;
   }
 
   // What `npx allure generate --config tests/configs/allurerc.self-test.ts <results>...` runs; nothing after.
-  const generate = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'allure', 'cli.js'), 'generate', '--config', path.join(ROOT, 'tests', 'configs', 'allurerc.self-test.ts'), ...input.resultsDirs], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...baseEnv, ALLURE_SELF_TEST_DIR: OUT },
-  });
+  const generate = spawnSync(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules', 'allure', 'cli.js'),
+      'generate',
+      '--config',
+      path.join(ROOT, 'tests', 'configs', 'allurerc.self-test.ts'),
+      ...input.resultsDirs,
+    ],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...baseEnv, ALLURE_SELF_TEST_DIR: OUT },
+    },
+  );
   const index = path.join(OUT, 'allure-report', 'index.html');
   if (generate.status !== 0 || !fs.existsSync(index)) {
-    record('Allure report builds from the merged shards', false, `allure generate exited ${generate.status}: ${(generate.stderr || generate.stdout).trim().slice(-500)}`);
+    record(
+      'Allure report builds from the merged shards',
+      false,
+      `allure generate exited ${generate.status}: ${(generate.stderr || generate.stdout).trim().slice(-500)}`,
+    );
     return;
   }
   const generated = (Date.now() - started) / 1000;
@@ -116,19 +145,26 @@ export async function browserCheck(record: Recorder, input: ShardCheckOutput, ba
 
     const want = expectedTotals(input.merged);
     const shown = await shownTotals(page);
-    const totalsOk = shown.total === want.total && shown.failed === want.failed && shown.passed === want.passed && (shown.skipped ?? 0) === want.skipped && !shown.broken;
+    const totalsOk =
+      shown.total === want.total && shown.failed === want.failed && shown.passed === want.passed && (shown.skipped ?? 0) === want.skipped && !shown.broken;
     if (!totalsOk) problems.push(`totals shown ${JSON.stringify(shown)}, expected ${JSON.stringify(want)} (the run's tests plus the matrix)`);
     else seen.push(`totals ${want.total} = ${want.passed} passed + ${want.failed} failed + ${want.skipped} skipped (the matrix included)`);
     const pages = [await shownText(page)];
 
     doing = 'opening the Categories tab';
-    await page.getByText(/^Categories\s*\d+$/).first().click();
+    await page
+      .getByText(/^Categories\s*\d+$/)
+      .first()
+      .click();
     await page.getByText('Contract violations').first().waitFor();
     const categories = await page.locator('body').innerText();
     const wantCategories = ['Contract violations', 'Conformance verdict (requirement matrix)'];
     for (const c of wantCategories) if (!categories.includes(c)) problems.push(`the Categories tab has no "${c}"`);
     seen.push(`categories shown: ${wantCategories.join(', ')}`);
-    await page.getByText(/^Results\s*\d+$/).first().click();
+    await page
+      .getByText(/^Results\s*\d+$/)
+      .first()
+      .click();
 
     // The known failing check: found by its requirement id, as a reviewer would search.
     doing = `finding the failing check of ${requirementId ?? '?'}`;
@@ -139,13 +175,20 @@ export async function browserCheck(record: Recorder, input: ShardCheckOutput, ba
       await page.getByText(failingTitle, { exact: true }).first().click();
       await page.getByText(`Category: Contract violations`).waitFor();
       const overview = await page.locator('body').innerText();
-      for (const expected of ['Failed', `docs: ${requirementId}`, requirementId]) if (!overview.includes(expected)) problems.push(`the failing check's page does not show "${expected}"`);
+      for (const expected of ['Failed', `docs: ${requirementId}`, requirementId])
+        if (!overview.includes(expected)) problems.push(`the failing check's page does not show "${expected}"`);
       doing = 'opening its redacted exchange';
-      await page.getByText(/^Attachments\s*\d+$/).first().click();
+      await page
+        .getByText(/^Attachments\s*\d+$/)
+        .first()
+        .click();
       const exchange = page.getByText(/^(GET|POST|PUT) \S+ → \d{3}$/).first();
       const exchangeName = await exchange.innerText();
       await exchange.click();
-      await page.getByText(/X-API-Key: \[redacted …/).first().waitFor();
+      await page
+        .getByText(/X-API-Key: \[redacted …/)
+        .first()
+        .waitFor();
       const shot = path.join(OUT, 'failing-check.png');
       await page.screenshot({ path: shot });
       seen.push(`"${failingTitle}" shows Failed, category Contract violations, its docs link and the redacted exchange "${exchangeName}"`);
@@ -168,19 +211,29 @@ export async function browserCheck(record: Recorder, input: ShardCheckOutput, ba
     for (const id of input.merged.failedRequirements) if (!matrixText.includes(`FAILED ${id}`)) problems.push(`the matrix does not list ${id} as FAILED`);
     const matrixShot = path.join(OUT, 'requirement-matrix.png');
     await page.screenshot({ path: matrixShot });
-    seen.push(`the matrix lists all ${Object.keys(input.merged.requirements).length} requirements with ${input.merged.failedRequirements.join(', ') || 'none'} FAILED`);
+    seen.push(
+      `the matrix lists all ${Object.keys(input.merged.requirements).length} requirements with ${input.merged.failedRequirements.join(', ') || 'none'} FAILED`,
+    );
     pages.push(await shownText(page));
 
     // The independent detector, not the redactor: what the redactor would miss, it would miss here too.
     const leakedIn = [...new Set(pages.flatMap((html) => leakedEncodings(html, input.secrets)))];
     if (leakedIn.length > 0) problems.push(`a secret shows in the rendered report (${leakedIn.join(', ')})`);
   } catch (error) {
-    problems.push(`failed while ${doing}: ${finder.redact(error instanceof Error ? error.message.split('\n')[0]! : String(error))} (screenshot: ${path.relative(ROOT, OUT)}/failure.png)`);
-    await browser.contexts().flatMap((c) => c.pages()).at(-1)?.screenshot({ path: path.join(OUT, 'failure.png') }).catch(() => undefined);
+    problems.push(
+      `failed while ${doing}: ${finder.redact(error instanceof Error ? error.message.split('\n')[0]! : String(error))} (screenshot: ${path.relative(ROOT, OUT)}/failure.png)`,
+    );
+    await browser
+      .contexts()
+      .flatMap((c) => c.pages())
+      .at(-1)
+      ?.screenshot({ path: path.join(OUT, 'failure.png') })
+      .catch(() => undefined);
   } finally {
     await browser.close();
   }
-  if (offMachine.length > 0) problems.push(`the report made ${offMachine.length} request(s) off the machine (blocked): ${[...new Set(offMachine)].slice(0, 5).join(', ')}`);
+  if (offMachine.length > 0)
+    problems.push(`the report made ${offMachine.length} request(s) off the machine (blocked): ${[...new Set(offMachine)].slice(0, 5).join(', ')}`);
   else seen.push('no request other than file:, data: or blob:');
   // The built report and its history are outputs like any other: scanned for every secret.
   const hits = scanForSecrets([OUT], input.secrets);
@@ -204,6 +257,8 @@ export async function browserCheck(record: Recorder, input: ShardCheckOutput, ba
 async function shownText(page: Page): Promise<string> {
   // A string, not a function: this project compiles without the DOM library.
   return String(
-    await page.evaluate(`[document.body.innerText, ...Array.from(document.querySelectorAll('[href],[title]'), (e) => [e.getAttribute('href'), e.getAttribute('title')].filter((v) => v && !v.startsWith('data:')).join(' '))].join('\\n')`),
+    await page.evaluate(
+      `[document.body.innerText, ...Array.from(document.querySelectorAll('[href],[title]'), (e) => [e.getAttribute('href'), e.getAttribute('title')].filter((v) => v && !v.startsWith('data:')).join(' '))].join('\\n')`,
+    ),
   );
 }

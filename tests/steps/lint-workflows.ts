@@ -12,7 +12,12 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const DIR = path.join(ROOT, '.github', 'workflows');
 
 async function main(): Promise<number> {
-  const files = fs.existsSync(DIR) ? fs.readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(DIR, f)) : [];
+  const files = fs.existsSync(DIR)
+    ? fs
+        .readdirSync(DIR)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .map((f) => path.join(DIR, f))
+    : [];
   if (files.length === 0) {
     process.stderr.write(`No workflow in ${path.relative(ROOT, DIR)}/: the CI workflow users copy is missing.\n`);
     return 1;

@@ -112,7 +112,12 @@ async function startNginx(dir: PrivateDir, mocks: EmbeddedMocks, started: (nginx
   started(nginx);
   await ready(port, mocks.material.tls.certPem, nginx);
   // A remote-style target: the suite knows nothing of the mock behind nginx.
-  return { CARDPLUSPAY_TARGET: 'remote', CARDPLUSPAY_BASE_URL: `https://127.0.0.1:${port}/v1/`, CARDPLUSPAY_HTTP_URL: target.CARDPLUSPAY_HTTP_URL!, SELF_TEST_OUT_DIR: OUT };
+  return {
+    CARDPLUSPAY_TARGET: 'remote',
+    CARDPLUSPAY_BASE_URL: `https://127.0.0.1:${port}/v1/`,
+    CARDPLUSPAY_HTTP_URL: target.CARDPLUSPAY_HTTP_URL!,
+    SELF_TEST_OUT_DIR: OUT,
+  };
 }
 
 async function stop(nginx: ChildProcess | undefined): Promise<void> {
@@ -124,7 +129,11 @@ async function stop(nginx: ChildProcess | undefined): Promise<void> {
 
 export async function nginxCheck(record: Recorder): Promise<RunOutputs | undefined> {
   if (!fs.existsSync(NGINX)) {
-    record(CHECK, true, `SKIPPED: nginx is not installed at ${NGINX}, so AUTH-14 was not checked behind a real front end. Install Debian's package: apt-get install -y nginx (.ci/run does this).`);
+    record(
+      CHECK,
+      true,
+      `SKIPPED: nginx is not installed at ${NGINX}, so AUTH-14 was not checked behind a real front end. Install Debian's package: apt-get install -y nginx (.ci/run does this).`,
+    );
     return undefined;
   }
   const started = Date.now();
@@ -135,7 +144,17 @@ export async function nginxCheck(record: Recorder): Promise<RunOutputs | undefin
   try {
     const { runs, redactor, outputs } = await runSuiteAgainstMocks<Summary>(
       [{ name: 'conformant' }],
-      [[{ name: 'AUTH-14 behind nginx', config: 'tests/configs/isolated.config.ts', args: ['--grep', '@AUTH-14'], env: (mocks) => startNginx(dir, mocks, (n) => (nginx = n)), summaryFile: path.join(OUT, 'conformance-summary.json') }]],
+      [
+        [
+          {
+            name: 'AUTH-14 behind nginx',
+            config: 'tests/configs/isolated.config.ts',
+            args: ['--grep', '@AUTH-14'],
+            env: (mocks) => startNginx(dir, mocks, (n) => (nginx = n)),
+            summaryFile: path.join(OUT, 'conformance-summary.json'),
+          },
+        ],
+      ],
     );
     await stop(nginx);
     const run = runs[0]!;

@@ -61,15 +61,13 @@ const CASES: readonly Case[] = [
     byName: true,
     expect: { code: 1, withinS: 60, verdict: 'does-not-conform' },
   },
-  ...(['gzip-bomb', 'brotli-bomb'] as const).map(
-    (fault): Case => ({
-      name: `${fault}: the check that read it fails, memory stays bounded`,
-      fault,
-      via: 'launcher',
-      args: ['--grep', '@AUTH-01|@ENV-04'],
-      expect: { code: 1, withinS: 60, verdict: 'does-not-conform', output: /SAFE-08/ },
-    }),
-  ),
+  ...(['gzip-bomb', 'brotli-bomb'] as const).map((fault): Case => ({
+    name: `${fault}: the check that read it fails, memory stays bounded`,
+    fault,
+    via: 'launcher',
+    args: ['--grep', '@AUTH-01|@ENV-04'],
+    expect: { code: 1, withinS: 60, verdict: 'does-not-conform', output: /SAFE-08/ },
+  })),
   {
     name: 'npx playwright test: the CA file is honoured and a good target conforms',
     via: 'direct',
@@ -167,7 +165,8 @@ function judge(c: Case, run: CaseRun, reports: string): string[] {
   const summaryFile = path.join(reports, 'conformance-summary.json');
   const summary = fs.existsSync(summaryFile) ? (JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as Summary) : undefined;
   if (c.expect.verdict && summary?.verdict !== c.expect.verdict) problems.push(`verdict ${summary?.verdict ?? 'none'}, expected ${c.expect.verdict}`);
-  if (c.expect.maxRequests !== undefined && (summary?.requests ?? Infinity) > c.expect.maxRequests) problems.push(`${summary?.requests} requests, more than ${c.expect.maxRequests}`);
+  if (c.expect.maxRequests !== undefined && (summary?.requests ?? Infinity) > c.expect.maxRequests)
+    problems.push(`${summary?.requests} requests, more than ${c.expect.maxRequests}`);
   if (c.expect.output && !c.expect.output.test(run.output)) problems.push(`the output does not say ${String(c.expect.output)}`);
   if (run.maxRssMb !== undefined && run.maxRssMb > MAX_RSS_MB) problems.push(`a process peaked at ${Math.round(run.maxRssMb)} MB, more than ${MAX_RSS_MB} MB`);
   return problems;
@@ -193,10 +192,18 @@ export async function runnerCheck(record: Recorder, only?: RegExp): Promise<RunO
         printed[`runner check: ${c.name}`] = run.output;
         if (process.env.RUNNER_CHECK_ECHO) process.stdout.write(`--- ${c.name}\n${run.output}\n`);
         const problems = judge(c, run, path.join(dir, 'reports'));
-        const leaks = detectLeaks([path.join(dir, 'reports'), path.join(dir, 'test-results')], [...mocks.secrets, ...mocks.handles.get(`case-${i}`)!.signaturesSeen()], { output: run.output }).map((l) => `${l.where} (${l.encodings.join(', ')})`);
+        const leaks = detectLeaks(
+          [path.join(dir, 'reports'), path.join(dir, 'test-results')],
+          [...mocks.secrets, ...mocks.handles.get(`case-${i}`)!.signaturesSeen()],
+          { output: run.output },
+        ).map((l) => `${l.where} (${l.encodings.join(', ')})`);
         if (leaks.length > 0) problems.push(`a secret leaked into: ${leaks.join(', ')}`);
         const measured = `exit ${run.code} in ${run.seconds.toFixed(1)} s${run.maxRssMb !== undefined ? `, peak ${Math.round(run.maxRssMb)} MB` : ''}`;
-        record(`runner: ${c.name}`, problems.length === 0, problems.length === 0 ? measured : `${problems.join('; ')} (${measured}); last lines: ${run.output.trim().split('\n').slice(-3).join(' | ')}`);
+        record(
+          `runner: ${c.name}`,
+          problems.length === 0,
+          problems.length === 0 ? measured : `${problems.join('; ')} (${measured}); last lines: ${run.output.trim().split('\n').slice(-3).join(' | ')}`,
+        );
       }
     };
     // Two at once: they mostly wait, and the time-limited cases must not be starved of CPU by their neighbours.

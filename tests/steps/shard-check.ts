@@ -41,7 +41,12 @@ export interface ShardCheckOutput {
 function statusesIn(resultsDir: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const f of fs.readdirSync(resultsDir).filter((n) => n.endsWith('-result.json'))) {
-    const r = JSON.parse(fs.readFileSync(path.join(resultsDir, f), 'utf8')) as { fullName?: string; name: string; status: string; labels: Array<{ name: string; value: string }> };
+    const r = JSON.parse(fs.readFileSync(path.join(resultsDir, f), 'utf8')) as {
+      fullName?: string;
+      name: string;
+      status: string;
+      labels: Array<{ name: string; value: string }>;
+    };
     if (r.labels.some((l) => l.name === 'tag' && l.value === 'verdict')) continue;
     const id = `${r.fullName ?? ''} :: ${r.name}`;
     // Playwright titles are unique per file, so a second result with one id is a duplicate run.
@@ -79,7 +84,10 @@ export async function shardCheck(record: Recorder): Promise<{ outputs: RunOutput
   });
   // One instance per run, all alike (one set of keys, one fault): the runs go at once, and a check
   // that reads the mock's journal (TLS-02's) must see only its own run's requests.
-  const { runs, outputs } = await runSuiteAgainstMocks<Summary>(names.map((name) => ({ name, fault: SHARD_CHECK_FAULT })), [names.map(spec)]);
+  const { runs, outputs } = await runSuiteAgainstMocks<Summary>(
+    names.map((name) => ({ name, fault: SHARD_CHECK_FAULT })),
+    [names.map(spec)],
+  );
   for (const r of runs) {
     const totals = r.summary ? `${r.summary.totals.passed} passed, ${r.summary.totals.failed} failed, ${r.summary.totals.skipped} skipped` : 'no summary';
     const shard = shardArgs(r.name);
@@ -89,7 +97,14 @@ export async function shardCheck(record: Recorder): Promise<{ outputs: RunOutput
   const single = runs[0]!.summary;
   const shardRuns = runs.slice(1);
   if (!single || shardRuns.some((r) => !r.summary)) {
-    record('sharded run matches the whole run', false, `a run wrote no summary: ${runs.filter((r) => !r.summary).map((r) => r.name).join(', ')}`);
+    record(
+      'sharded run matches the whole run',
+      false,
+      `a run wrote no summary: ${runs
+        .filter((r) => !r.summary)
+        .map((r) => r.name)
+        .join(', ')}`,
+    );
     return { outputs };
   }
   const breaks = FAULTS[SHARD_CHECK_FAULT].breaks;
@@ -98,7 +113,15 @@ export async function shardCheck(record: Recorder): Promise<{ outputs: RunOutput
   const mergedDir = path.join(OUT, 'merged');
   const merge = spawnSync(
     process.execPath,
-    [require.resolve('tsx/cli'), path.join(ROOT, 'helpers', 'runner', 'merge-summaries.ts'), '--out', path.join(mergedDir, 'conformance-summary.json'), '--allure-results', path.join(mergedDir, 'allure-results'), ...shardRuns.map((r) => path.join(OUT, r.name, 'conformance-summary.json'))],
+    [
+      require.resolve('tsx/cli'),
+      path.join(ROOT, 'helpers', 'runner', 'merge-summaries.ts'),
+      '--out',
+      path.join(mergedDir, 'conformance-summary.json'),
+      '--allure-results',
+      path.join(mergedDir, 'allure-results'),
+      ...shardRuns.map((r) => path.join(OUT, r.name, 'conformance-summary.json')),
+    ],
     { cwd: ROOT, encoding: 'utf8', env: cleanEnv() },
   );
   const mergedFile = path.join(ROOT, mergedDir, 'conformance-summary.json');
@@ -110,7 +133,8 @@ export async function shardCheck(record: Recorder): Promise<{ outputs: RunOutput
 
   const whole = statusesIn(path.join(out, 'single', 'allure-results'));
   const sharded = new Map<string, string>();
-  for (const r of shardRuns) for (const [id, s] of statusesIn(path.join(out, r.name, 'allure-results'))) sharded.set(sharded.has(id) ? `${id} (in two shards)` : id, s);
+  for (const r of shardRuns)
+    for (const [id, s] of statusesIn(path.join(out, r.name, 'allure-results'))) sharded.set(sharded.has(id) ? `${id} (in two shards)` : id, s);
   const diff = differences(whole, sharded);
   const sameMatrix = isDeepStrictEqual(matrixRows(single), matrixRows(merged));
   const sameTotals = isDeepStrictEqual(single.totals, merged.totals) && isDeepStrictEqual(single.failedRequirements, merged.failedRequirements);
@@ -124,7 +148,9 @@ export async function shardCheck(record: Recorder): Promise<{ outputs: RunOutput
       : [
           diff.length ? `${diff.length} test(s) differ: ${diff.slice(0, 5).join(' | ')}` : '',
           sameMatrix ? '' : 'the requirement matrices differ (see reports/self-test/shards/single and merged)',
-          sameTotals ? '' : `totals or failed requirements differ: ${JSON.stringify(single.totals)} ${single.failedRequirements.join(',')} whole vs ${JSON.stringify(merged.totals)} ${merged.failedRequirements.join(',')} merged`,
+          sameTotals
+            ? ''
+            : `totals or failed requirements differ: ${JSON.stringify(single.totals)} ${single.failedRequirements.join(',')} whole vs ${JSON.stringify(merged.totals)} ${merged.failedRequirements.join(',')} merged`,
           emptyShards.length ? `shards ran no test: ${emptyShards.join(', ')}` : '',
         ]
           .filter(Boolean)

@@ -18,7 +18,10 @@ const DEFAULT_STABILITY_REPEAT = 2;
 /** The repeats are one Playwright run, so the request cap (SAFE-05) must allow them all. */
 const REQUESTS_PER_RUN_AT_MOST = 1000;
 
-export async function stabilityCheck(record: Recorder, repeat = Number(process.env.SELF_TEST_STABILITY_REPEAT || DEFAULT_STABILITY_REPEAT)): Promise<RunOutputs> {
+export async function stabilityCheck(
+  record: Recorder,
+  repeat = Number(process.env.SELF_TEST_STABILITY_REPEAT || DEFAULT_STABILITY_REPEAT),
+): Promise<RunOutputs> {
   const started = Date.now();
   const out = path.join(ROOT, OUT);
   const results = path.join(ROOT, 'test-results', 'isolated', path.basename(OUT));
@@ -26,7 +29,17 @@ export async function stabilityCheck(record: Recorder, repeat = Number(process.e
 
   const { runs, outputs } = await runSuiteAgainstMocks<Summary>(
     [{ name: 'mock' }],
-    [[{ name: 'stability run', config: 'tests/configs/isolated.config.ts', args: [`--repeat-each=${repeat}`], env: (mocks) => ({ ...mocks.targetEnv.mock, SELF_TEST_OUT_DIR: OUT, CARDPLUSPAY_MAX_REQUESTS: String(REQUESTS_PER_RUN_AT_MOST * repeat) }), summaryFile: path.join(OUT, 'conformance-summary.json') }]],
+    [
+      [
+        {
+          name: 'stability run',
+          config: 'tests/configs/isolated.config.ts',
+          args: [`--repeat-each=${repeat}`],
+          env: (mocks) => ({ ...mocks.targetEnv.mock, SELF_TEST_OUT_DIR: OUT, CARDPLUSPAY_MAX_REQUESTS: String(REQUESTS_PER_RUN_AT_MOST * repeat) }),
+          summaryFile: path.join(OUT, 'conformance-summary.json'),
+        },
+      ],
+    ],
   );
   const run = runs[0]!;
   const summary = run.summary;

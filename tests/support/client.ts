@@ -3,7 +3,11 @@ import fs from 'node:fs';
 import { ApiClient, type ClientOptions } from '../../helpers/client/client';
 import { Egress, type EgressOptions } from '../../helpers/client/egress';
 
-export function testClient(baseUrl: string, configuredKeys: readonly string[] = [], options: ClientOptions & Partial<EgressOptions> = {}): ApiClient & { wire: Egress } {
+export function testClient(
+  baseUrl: string,
+  configuredKeys: readonly string[] = [],
+  options: ClientOptions & Partial<EgressOptions> = {},
+): ApiClient & { wire: Egress } {
   const egress = new Egress({
     baseUrl,
     configuredKeys,

@@ -80,7 +80,11 @@ function decodedRuns(texts: readonly string[]): Array<[string, string]> {
     for (const run of text.match(/[A-Za-z0-9+/_-]{16,}/g) ?? []) b64.add(run);
   }
   const out: Array<[string, string]> = [];
-  if (hex.size > 0) out.push(['hex', [...hex].flatMap((run) => [0, 1].map((s) => Buffer.from(run.slice(s, s + Math.floor((run.length - s) / 2) * 2), 'hex').toString('latin1'))).join('\n')]);
+  if (hex.size > 0)
+    out.push([
+      'hex',
+      [...hex].flatMap((run) => [0, 1].map((s) => Buffer.from(run.slice(s, s + Math.floor((run.length - s) / 2) * 2), 'hex').toString('latin1'))).join('\n'),
+    ]);
   if (b64.size > 0) {
     const decoded: string[] = [];
     for (const run of b64) {
@@ -127,7 +131,9 @@ function views(data: Buffer): Array<[string, string]> {
   // UTF-16 written byte by byte (`\u0063\u0000`, `63 00`, `c\x00`) decodes to an ASCII character and a
   // zero byte each: with the zeros gone, either byte order and alignment reads as the text. Raw
   // bytes are read as UTF-16 above.
-  const zerosDropped = decoded.filter(([name, text]) => name !== 'raw' && text.includes('\0')).map(([name, text]): [string, string] => [`${name}, UTF-16 zero bytes dropped`, text.replace(/\0/g, '')]);
+  const zerosDropped = decoded
+    .filter(([name, text]) => name !== 'raw' && text.includes('\0'))
+    .map(([name, text]): [string, string] => [`${name}, UTF-16 zero bytes dropped`, text.replace(/\0/g, '')]);
   return [...decoded, ...zerosDropped];
 }
 
@@ -158,7 +164,10 @@ export function detectLeaks(paths: readonly string[], secrets: readonly string[]
   const files = paths.flatMap((p) => {
     if (!fs.existsSync(p)) return [];
     if (!fs.statSync(p).isDirectory()) return [p];
-    return fs.readdirSync(p, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => path.join(d.parentPath, d.name));
+    return fs
+      .readdirSync(p, { recursive: true, withFileTypes: true })
+      .filter((d) => d.isFile())
+      .map((d) => path.join(d.parentPath, d.name));
   });
   for (const file of files) {
     const encodings = encodingsHolding(fs.readFileSync(file), pieces);

@@ -97,5 +97,9 @@ export async function runSuiteAgainstMocks<S>(targets: readonly MockTarget[], ba
     signatures = [...mocks.handles.values()].flatMap((h) => h.signaturesSeen());
     await mocks.close();
   }
-  return { runs, redactor, outputs: { secrets: [...mocks.secrets, ...signatures], printed: Object.fromEntries(runs.map((r) => [`${r.name} output`, r.rawOutput])), cookies } };
+  return {
+    runs,
+    redactor,
+    outputs: { secrets: [...mocks.secrets, ...signatures], printed: Object.fromEntries(runs.map((r) => [`${r.name} output`, r.rawOutput])), cookies },
+  };
 }

@@ -63,7 +63,10 @@ test('SAFE-06 cookies a target sets are never sent back, by either kind of call,
   await new ApiClient(api.wire, base).send({ path: 'catalog' });
   const mine = seen.slice(mark);
   expect(mine).toHaveLength(12);
-  expect(mine.filter((s) => headerOf(s, 'cookie').length > 0).map((s) => s.path), 'requests that carried a Cookie header').toEqual([]);
+  expect(
+    mine.filter((s) => headerOf(s, 'cookie').length > 0).map((s) => s.path),
+    'requests that carried a Cookie header',
+  ).toEqual([]);
   api.wire.dispose();
 });
 
@@ -108,7 +111,16 @@ test('SAFE-06 a transcript lists every header field the server received, in orde
     () => api.send({ path: 'balance', headers: { 'x-api-key': 'not-a-configured-key-000000' } }),
     () => api.send({ method: 'POST', path: 'orders/check', json: { item_id: 'x', quantity: 1 } }),
     () => api.send({ method: 'POST', path: 'orders/check', body: 'raw bytes', headers: { Accept: 'text/plain', 'User-Agent': 'chosen-by-the-check' } }),
-    () => api.sendRaw({ method: 'POST', path: 'orders/check', headerLines: [['X-API-Key', 'a-0000000000000000'], ['X-API-Key', 'b-0000000000000000']], json: { a: 1 } }),
+    () =>
+      api.sendRaw({
+        method: 'POST',
+        path: 'orders/check',
+        headerLines: [
+          ['X-API-Key', 'a-0000000000000000'],
+          ['X-API-Key', 'b-0000000000000000'],
+        ],
+        json: { a: 1 },
+      }),
   ];
   for (const call of calls) await call();
   const received = seen.slice(mark);
@@ -117,7 +129,10 @@ test('SAFE-06 a transcript lists every header field the server received, in orde
     const fields = transcriptFields(info, i);
     const names = [];
     for (let j = 0; j < s.rawHeaders.length; j += 2) names.push(s.rawHeaders[j]!);
-    expect(fields.map(([n]) => n), `request ${i}: the transcript's field names`).toEqual(names);
+    expect(
+      fields.map(([n]) => n),
+      `request ${i}: the transcript's field names`,
+    ).toEqual(names);
     // Values too, except credentials, which the transcript masks.
     fields.forEach(([n, v], j) => {
       if (!/api-key/i.test(n)) expect(v, `request ${i}: ${n}`).toBe(s.rawHeaders[2 * j + 1]);

@@ -72,19 +72,33 @@ test('SAFE-04 PWDEBUG in the environment is refused like --debug', SAFE04, () =>
   expect(optionProblems(['test'], { PWDEBUG: '1' })[0]).toMatch(/^Cannot start: PWDEBUG /);
 });
 
-test('SAFE-04 an argument holding a configured key, in any case or cut short, or a CARDPLUSPAY_ assignment, is refused with the advice to rotate', SAFE04, () => {
-  const env = { CARDPLUSPAY_API_KEY: 'cpp_test_Q2xJ8sZr4LkP0vNw7YhT3mBd6FcA1eGu' };
-  for (const arg of [env.CARDPLUSPAY_API_KEY, env.CARDPLUSPAY_API_KEY.toUpperCase(), env.CARDPLUSPAY_API_KEY.slice(0, -3), `--grep=${env.CARDPLUSPAY_API_KEY}`, 'CARDPLUSPAY_API_KEY=anything']) {
-    const problems = argumentProblems(['test', arg], env);
-    expect(problems, arg.slice(0, 8)).toHaveLength(1);
-    expect(problems[0]).toMatch(/rotate it/);
-    expect(problems[0]).not.toContain(env.CARDPLUSPAY_API_KEY.slice(9, 25));
-  }
-  expect(argumentProblems(['test', '--grep', '@AUTH-02'], env)).toEqual([]);
-});
+test(
+  'SAFE-04 an argument holding a configured key, in any case or cut short, or a CARDPLUSPAY_ assignment, is refused with the advice to rotate',
+  SAFE04,
+  () => {
+    const env = { CARDPLUSPAY_API_KEY: 'cpp_test_Q2xJ8sZr4LkP0vNw7YhT3mBd6FcA1eGu' };
+    for (const arg of [
+      env.CARDPLUSPAY_API_KEY,
+      env.CARDPLUSPAY_API_KEY.toUpperCase(),
+      env.CARDPLUSPAY_API_KEY.slice(0, -3),
+      `--grep=${env.CARDPLUSPAY_API_KEY}`,
+      'CARDPLUSPAY_API_KEY=anything',
+    ]) {
+      const problems = argumentProblems(['test', arg], env);
+      expect(problems, arg.slice(0, 8)).toHaveLength(1);
+      expect(problems[0]).toMatch(/rotate it/);
+      expect(problems[0]).not.toContain(env.CARDPLUSPAY_API_KEY.slice(9, 25));
+    }
+    expect(argumentProblems(['test', '--grep', '@AUTH-02'], env)).toEqual([]);
+  },
+);
 
 test('SAFE-04 npm run conformance refuses another config, which would run without the guarantees', SAFE04, () => {
-  const run = spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'helpers', 'runner', 'run-conformance.ts'), '-c', 'tests/configs/isolated.config.ts'], { cwd: ROOT, encoding: 'utf8', env: cleanEnv() });
+  const run = spawnSync(
+    process.execPath,
+    [require.resolve('tsx/cli'), path.join(ROOT, 'helpers', 'runner', 'run-conformance.ts'), '-c', 'tests/configs/isolated.config.ts'],
+    { cwd: ROOT, encoding: 'utf8', env: cleanEnv() },
+  );
   expect(run.status).toBe(2);
   expect(run.stderr).toContain('would run another config in place of playwright.config.ts');
 });
@@ -93,7 +107,8 @@ test("SAFE-08 a stale staging folder is removed, a live run's and the folder it 
   const into = fs.mkdtempSync(path.join(os.tmpdir(), 'staging-'));
   try {
     const dead = 2 ** 22 + 12345;
-    for (const name of [`.staging-${dead}`, `.staging-${dead}.old`, `.staging-${process.pid}`, `.staging-${process.pid}.old`]) fs.mkdirSync(path.join(into, name));
+    for (const name of [`.staging-${dead}`, `.staging-${dead}.old`, `.staging-${process.pid}`, `.staging-${process.pid}.old`])
+      fs.mkdirSync(path.join(into, name));
     removeStaleStaging(into);
     expect(fs.readdirSync(into).sort()).toEqual([`.staging-${process.pid}`, `.staging-${process.pid}.old`]);
   } finally {

@@ -98,43 +98,182 @@ const BAD_BASE_URLS: ReadonlyArray<[string, string]> = [
 
 /** Each mistake, the environment that makes it, and the exact message it must give. */
 const MISTAKES: ReadonlyArray<{ id: string; env: Record<string, string>; message: string }> = [
-  { id: 'http base URL', env: { ...BASE, CARDPLUSPAY_BASE_URL: 'http://api.example.test/v1' }, message: 'Cannot start: CARDPLUSPAY_BASE_URL must use https: (got http:). The API key must never travel over plain HTTP: use the https:// URL of the target.' },
-  { id: 'base URL without key', env: { CARDPLUSPAY_BASE_URL: 'https://api.example.test/v1' }, message: 'Cannot start: CARDPLUSPAY_API_KEY is not set, but CARDPLUSPAY_BASE_URL is. A real target needs an active key: export CARDPLUSPAY_API_KEY from your secrets store (never from a file in the repository).' },
-  { id: 'quoted key', env: { ...BASE, CARDPLUSPAY_API_KEY: `"${KEY}"` }, message: 'Cannot start: CARDPLUSPAY_API_KEY has surrounding quotes. Remove them: the key is the bare value, e.g. export NAME=abc123 (shell quotes are not part of it).' },
+  {
+    id: 'http base URL',
+    env: { ...BASE, CARDPLUSPAY_BASE_URL: 'http://api.example.test/v1' },
+    message:
+      'Cannot start: CARDPLUSPAY_BASE_URL must use https: (got http:). The API key must never travel over plain HTTP: use the https:// URL of the target.',
+  },
+  {
+    id: 'base URL without key',
+    env: { CARDPLUSPAY_BASE_URL: 'https://api.example.test/v1' },
+    message:
+      'Cannot start: CARDPLUSPAY_API_KEY is not set, but CARDPLUSPAY_BASE_URL is. A real target needs an active key: export CARDPLUSPAY_API_KEY from your secrets store (never from a file in the repository).',
+  },
+  {
+    id: 'quoted key',
+    env: { ...BASE, CARDPLUSPAY_API_KEY: `"${KEY}"` },
+    message:
+      'Cannot start: CARDPLUSPAY_API_KEY has surrounding quotes. Remove them: the key is the bare value, e.g. export NAME=abc123 (shell quotes are not part of it).',
+  },
   { id: 'single-quoted key', env: { ...BASE, CARDPLUSPAY_API_KEY: `'${KEY}'` }, message: 'Cannot start: CARDPLUSPAY_API_KEY has surrounding quotes.' },
-  { id: 'key with trailing newline', env: { ...BASE, CARDPLUSPAY_API_KEY: `${KEY}\n` }, message: 'Cannot start: CARDPLUSPAY_API_KEY ends with a newline. Remove it (a copy-paste or `echo` without -n adds one).' },
-  { id: 'key shorter than 12 characters', env: { ...BASE, CARDPLUSPAY_API_KEY: 'cpp_abc1234' }, message: 'Cannot start: CARDPLUSPAY_API_KEY is shorter than 12 characters. Copy the whole key from the Dashboard; keys that short cannot be redacted reliably, so the suite refuses them.' },
-  { id: 'key with spaces', env: { ...BASE, CARDPLUSPAY_API_KEY: ` ${KEY} ` }, message: 'Cannot start: CARDPLUSPAY_API_KEY has leading or trailing spaces. Remove them: the key is the bare value.' },
-  { id: 'unknown header-case value', env: { ...BASE, CARDPLUSPAY_HEADER_NAME_CASE: 'lower' }, message: 'Cannot start: CARDPLUSPAY_HEADER_NAME_CASE has unknown value "lower". Use one of: insensitive, sensitive, either.' },
-  { id: 'unknown padded-key value', env: { ...BASE, CARDPLUSPAY_PADDED_KEY: 'ignore' }, message: 'Cannot start: CARDPLUSPAY_PADDED_KEY has unknown value "ignore". Use one of: same-as-unpadded, same-or-401.' },
-  { id: 'unknown challenge method', env: { ...BASE, CARDPLUSPAY_CHALLENGE_METHOD: 'FETCH' }, message: 'Cannot start: CARDPLUSPAY_CHALLENGE_METHOD has unknown value "FETCH". Use one of: POST, GET, PUT.' },
-  { id: 'unknown flag value', env: { ...BASE, CARDPLUSPAY_RUN_SLOW: 'yes' }, message: 'Cannot start: CARDPLUSPAY_RUN_SLOW has unknown value "yes". Use 1 (on) or 0 (off).' },
-  { id: 'misspelt setting', env: { ...BASE, CARDPLUSPAY_API_KY: 'x' }, message: 'Cannot start: CARDPLUSPAY_API_KY is not a setting of this suite. Did you mean CARDPLUSPAY_API_KEY?' },
-  { id: 'unknown http outcome', env: { ...BASE, CARDPLUSPAY_HTTP_ACCEPT: 'refused,ignored' }, message: 'Cannot start: CARDPLUSPAY_HTTP_ACCEPT has unknown outcome(s) "ignored".' },
-  { id: 'clear-text http outcome', env: { ...BASE, CARDPLUSPAY_HTTP_ACCEPT: 'refused,served' }, message: 'Cannot start: CARDPLUSPAY_HTTP_ACCEPT accepts served. Those outcomes put API traffic or a key in clear text; TLS-02 never accepts them.' },
-  { id: 'missing private key file', env: { ...BASE, CARDPLUSPAY_SIGNING_API_KEY: OTHER, CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE: path.join(dir, 'nope.pem') }, message: `Cannot start: CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE cannot be read (${path.join(dir, 'nope.pem')}). Check the path and that the file is readable by this user.` },
-  { id: 'signing key without file', env: { ...BASE, CARDPLUSPAY_SIGNING_API_KEY: OTHER }, message: "Cannot start: CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE is not set, but CARDPLUSPAY_SIGNING_API_KEY is. Give the path of the signing account's RSA private key (PEM)." },
-  { id: 'encrypted PEM', env: { ...BASE, CARDPLUSPAY_SIGNING_API_KEY: OTHER, CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE: ENCRYPTED_FILE }, message: 'Cannot start: CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE holds an encrypted private key. Give an unencrypted PEM, e.g. `openssl pkey -in key.pem -out plain.pem`, kept outside the repository.' },
-  { id: 'non-RSA key', env: { ...BASE, CARDPLUSPAY_SIGNING_API_KEY: OTHER, CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE: EC_FILE }, message: 'Cannot start: CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE holds a ec key, not an RSA key. Request signing is RSA-SHA256: give the RSA private key registered for the account.' },
-  { id: 'not a PEM', env: { ...BASE, CARDPLUSPAY_SIGNING_API_KEY: OTHER, CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE: NOT_PEM }, message: 'Cannot start: CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE holds no readable private key.' },
-  { id: 'challenge pointer', env: { ...BASE, CARDPLUSPAY_CHALLENGE_POINTER: 'data.challenge' }, message: 'Cannot start: CARDPLUSPAY_CHALLENGE_POINTER is not a JSON pointer (RFC 6901). Give a pointer such as /data/challenge: it starts with "/" and escapes "~" as ~0 and "/" as ~1.' },
-  { id: 'lifetime not a number', env: { ...BASE, CARDPLUSPAY_CHALLENGE_TTL_SECONDS: 'five' }, message: 'Cannot start: CARDPLUSPAY_CHALLENGE_TTL_SECONDS must be a positive number of seconds (got "five"). Give the challenge lifetime, e.g. 300.' },
-  { id: 'lifetime zero', env: { ...BASE, CARDPLUSPAY_CHALLENGE_TTL_SECONDS: '0' }, message: 'Cannot start: CARDPLUSPAY_CHALLENGE_TTL_SECONDS must be a positive number of seconds (got "0").' },
-  { id: 'http probe on another host', env: { ...BASE, CARDPLUSPAY_HTTP_URL: 'http://elsewhere.example.test/v1' }, message: "Cannot start: CARDPLUSPAY_HTTP_URL names host elsewhere.example.test, not the base URL's host api.example.test. The probe checks the target itself: give the same host (only the scheme and port may differ)." },
-  { id: 'https probe URL', env: { ...BASE, CARDPLUSPAY_HTTP_URL: 'https://api.example.test/v1' }, message: 'Cannot start: CARDPLUSPAY_HTTP_URL must use http: (got https:).' },
+  {
+    id: 'key with trailing newline',
+    env: { ...BASE, CARDPLUSPAY_API_KEY: `${KEY}\n` },
+    message: 'Cannot start: CARDPLUSPAY_API_KEY ends with a newline. Remove it (a copy-paste or `echo` without -n adds one).',
+  },
+  {
+    id: 'key shorter than 12 characters',
+    env: { ...BASE, CARDPLUSPAY_API_KEY: 'cpp_abc1234' },
+    message:
+      'Cannot start: CARDPLUSPAY_API_KEY is shorter than 12 characters. Copy the whole key from the Dashboard; keys that short cannot be redacted reliably, so the suite refuses them.',
+  },
+  {
+    id: 'key with spaces',
+    env: { ...BASE, CARDPLUSPAY_API_KEY: ` ${KEY} ` },
+    message: 'Cannot start: CARDPLUSPAY_API_KEY has leading or trailing spaces. Remove them: the key is the bare value.',
+  },
+  {
+    id: 'unknown header-case value',
+    env: { ...BASE, CARDPLUSPAY_HEADER_NAME_CASE: 'lower' },
+    message: 'Cannot start: CARDPLUSPAY_HEADER_NAME_CASE has unknown value "lower". Use one of: insensitive, sensitive, either.',
+  },
+  {
+    id: 'unknown padded-key value',
+    env: { ...BASE, CARDPLUSPAY_PADDED_KEY: 'ignore' },
+    message: 'Cannot start: CARDPLUSPAY_PADDED_KEY has unknown value "ignore". Use one of: same-as-unpadded, same-or-401.',
+  },
+  {
+    id: 'unknown challenge method',
+    env: { ...BASE, CARDPLUSPAY_CHALLENGE_METHOD: 'FETCH' },
+    message: 'Cannot start: CARDPLUSPAY_CHALLENGE_METHOD has unknown value "FETCH". Use one of: POST, GET, PUT.',
+  },
+  {
+    id: 'unknown flag value',
+    env: { ...BASE, CARDPLUSPAY_RUN_SLOW: 'yes' },
+    message: 'Cannot start: CARDPLUSPAY_RUN_SLOW has unknown value "yes". Use 1 (on) or 0 (off).',
+  },
+  {
+    id: 'misspelt setting',
+    env: { ...BASE, CARDPLUSPAY_API_KY: 'x' },
+    message: 'Cannot start: CARDPLUSPAY_API_KY is not a setting of this suite. Did you mean CARDPLUSPAY_API_KEY?',
+  },
+  {
+    id: 'unknown http outcome',
+    env: { ...BASE, CARDPLUSPAY_HTTP_ACCEPT: 'refused,ignored' },
+    message: 'Cannot start: CARDPLUSPAY_HTTP_ACCEPT has unknown outcome(s) "ignored".',
+  },
+  {
+    id: 'clear-text http outcome',
+    env: { ...BASE, CARDPLUSPAY_HTTP_ACCEPT: 'refused,served' },
+    message: 'Cannot start: CARDPLUSPAY_HTTP_ACCEPT accepts served. Those outcomes put API traffic or a key in clear text; TLS-02 never accepts them.',
+  },
+  {
+    id: 'missing private key file',
+    env: { ...BASE, CARDPLUSPAY_SIGNING_API_KEY: OTHER, CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE: path.join(dir, 'nope.pem') },
+    message: `Cannot start: CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE cannot be read (${path.join(dir, 'nope.pem')}). Check the path and that the file is readable by this user.`,
+  },
+  {
+    id: 'signing key without file',
+    env: { ...BASE, CARDPLUSPAY_SIGNING_API_KEY: OTHER },
+    message:
+      "Cannot start: CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE is not set, but CARDPLUSPAY_SIGNING_API_KEY is. Give the path of the signing account's RSA private key (PEM).",
+  },
+  {
+    id: 'encrypted PEM',
+    env: { ...BASE, CARDPLUSPAY_SIGNING_API_KEY: OTHER, CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE: ENCRYPTED_FILE },
+    message:
+      'Cannot start: CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE holds an encrypted private key. Give an unencrypted PEM, e.g. `openssl pkey -in key.pem -out plain.pem`, kept outside the repository.',
+  },
+  {
+    id: 'non-RSA key',
+    env: { ...BASE, CARDPLUSPAY_SIGNING_API_KEY: OTHER, CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE: EC_FILE },
+    message:
+      'Cannot start: CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE holds a ec key, not an RSA key. Request signing is RSA-SHA256: give the RSA private key registered for the account.',
+  },
+  {
+    id: 'not a PEM',
+    env: { ...BASE, CARDPLUSPAY_SIGNING_API_KEY: OTHER, CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE: NOT_PEM },
+    message: 'Cannot start: CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE holds no readable private key.',
+  },
+  {
+    id: 'challenge pointer',
+    env: { ...BASE, CARDPLUSPAY_CHALLENGE_POINTER: 'data.challenge' },
+    message:
+      'Cannot start: CARDPLUSPAY_CHALLENGE_POINTER is not a JSON pointer (RFC 6901). Give a pointer such as /data/challenge: it starts with "/" and escapes "~" as ~0 and "/" as ~1.',
+  },
+  {
+    id: 'lifetime not a number',
+    env: { ...BASE, CARDPLUSPAY_CHALLENGE_TTL_SECONDS: 'five' },
+    message: 'Cannot start: CARDPLUSPAY_CHALLENGE_TTL_SECONDS must be a positive number of seconds (got "five"). Give the challenge lifetime, e.g. 300.',
+  },
+  {
+    id: 'lifetime zero',
+    env: { ...BASE, CARDPLUSPAY_CHALLENGE_TTL_SECONDS: '0' },
+    message: 'Cannot start: CARDPLUSPAY_CHALLENGE_TTL_SECONDS must be a positive number of seconds (got "0").',
+  },
+  {
+    id: 'http probe on another host',
+    env: { ...BASE, CARDPLUSPAY_HTTP_URL: 'http://elsewhere.example.test/v1' },
+    message:
+      "Cannot start: CARDPLUSPAY_HTTP_URL names host elsewhere.example.test, not the base URL's host api.example.test. The probe checks the target itself: give the same host (only the scheme and port may differ).",
+  },
+  {
+    id: 'https probe URL',
+    env: { ...BASE, CARDPLUSPAY_HTTP_URL: 'https://api.example.test/v1' },
+    message: 'Cannot start: CARDPLUSPAY_HTTP_URL must use http: (got https:).',
+  },
   // Node would send user:password as an Authorization header, in clear text (issue 17's hostile review).
-  { id: 'probe URL with userinfo', env: { ...BASE, CARDPLUSPAY_HTTP_URL: `http://apikey:${encodeURIComponent(KEY)}@api.example.test/v1/` }, message: 'Cannot start: CARDPLUSPAY_HTTP_URL carries credentials, a query or a fragment.' },
-  { id: 'probe URL with a query', env: { ...BASE, CARDPLUSPAY_HTTP_URL: 'http://api.example.test/v1/?x=1' }, message: 'Cannot start: CARDPLUSPAY_HTTP_URL carries credentials, a query or a fragment.' },
+  {
+    id: 'probe URL with userinfo',
+    env: { ...BASE, CARDPLUSPAY_HTTP_URL: `http://apikey:${encodeURIComponent(KEY)}@api.example.test/v1/` },
+    message: 'Cannot start: CARDPLUSPAY_HTTP_URL carries credentials, a query or a fragment.',
+  },
+  {
+    id: 'probe URL with a query',
+    env: { ...BASE, CARDPLUSPAY_HTTP_URL: 'http://api.example.test/v1/?x=1' },
+    message: 'Cannot start: CARDPLUSPAY_HTTP_URL carries credentials, a query or a fragment.',
+  },
   // A router that ignores the method takes PUT orders to the purchase.
-  { id: 'challenge PUT orders', env: { ...BASE, CARDPLUSPAY_CHALLENGE_METHOD: 'PUT', CARDPLUSPAY_CHALLENGE_PATH: 'orders' }, message: 'Cannot start: CARDPLUSPAY_CHALLENGE_PATH "orders" with CARDPLUSPAY_CHALLENGE_METHOD=PUT routes, on common servers, to a spending endpoint' },
-  { id: 'same active and inactive key', env: { ...BASE, CARDPLUSPAY_INACTIVE_API_KEY: KEY }, message: 'Cannot start: CARDPLUSPAY_INACTIVE_API_KEY is the same key as CARDPLUSPAY_API_KEY. Give a revoked or inactive key there, or unset it to skip AUTH-08.' },
-  { id: 'signing key equal to active key', env: { ...BASE, CARDPLUSPAY_SIGNING_API_KEY: KEY, CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE: RSA_FILE }, message: 'Cannot start: CARDPLUSPAY_SIGNING_API_KEY is the same key as CARDPLUSPAY_API_KEY. Each setting needs a key of its own account.' },
+  {
+    id: 'challenge PUT orders',
+    env: { ...BASE, CARDPLUSPAY_CHALLENGE_METHOD: 'PUT', CARDPLUSPAY_CHALLENGE_PATH: 'orders' },
+    message: 'Cannot start: CARDPLUSPAY_CHALLENGE_PATH "orders" with CARDPLUSPAY_CHALLENGE_METHOD=PUT routes, on common servers, to a spending endpoint',
+  },
+  {
+    id: 'same active and inactive key',
+    env: { ...BASE, CARDPLUSPAY_INACTIVE_API_KEY: KEY },
+    message:
+      'Cannot start: CARDPLUSPAY_INACTIVE_API_KEY is the same key as CARDPLUSPAY_API_KEY. Give a revoked or inactive key there, or unset it to skip AUTH-08.',
+  },
+  {
+    id: 'signing key equal to active key',
+    env: { ...BASE, CARDPLUSPAY_SIGNING_API_KEY: KEY, CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE: RSA_FILE },
+    message: 'Cannot start: CARDPLUSPAY_SIGNING_API_KEY is the same key as CARDPLUSPAY_API_KEY. Each setting needs a key of its own account.',
+  },
   { id: 'unreadable CA file', env: { ...BASE, CARDPLUSPAY_CA_FILE: path.join(dir, 'none.pem') }, message: 'Cannot start: CARDPLUSPAY_CA_FILE cannot be read' },
   { id: 'workers', env: { ...BASE, CARDPLUSPAY_WORKERS: '0' }, message: 'Cannot start: CARDPLUSPAY_WORKERS must be a whole number from 1 to 16 (got "0").' },
-  { id: 'certificate checks off', env: { ...BASE, NODE_TLS_REJECT_UNAUTHORIZED: '0' }, message: 'Cannot start: NODE_TLS_REJECT_UNAUTHORIZED is 0, which switches certificate checks off for every request of the run, so a key would go to any server that answers for the host. Unset it (unset NODE_TLS_REJECT_UNAUTHORIZED).' },
-  { id: 'base URL ending in #', env: { ...BASE, CARDPLUSPAY_BASE_URL: 'https://api.example.test/v1#' }, message: 'Cannot start: CARDPLUSPAY_BASE_URL carries a query or fragment (it contains "?" or "#"). Give only scheme, host, port and path' },
-  { id: 'base URL ending in ?', env: { ...BASE, CARDPLUSPAY_BASE_URL: 'https://api.example.test/v1?' }, message: 'Cannot start: CARDPLUSPAY_BASE_URL carries a query or fragment' },
-  { id: 'base URL with a query', env: { ...BASE, CARDPLUSPAY_BASE_URL: 'https://api.example.test/v1?tenant=a' }, message: 'Cannot start: CARDPLUSPAY_BASE_URL carries a query or fragment' },
+  {
+    id: 'certificate checks off',
+    env: { ...BASE, NODE_TLS_REJECT_UNAUTHORIZED: '0' },
+    message:
+      'Cannot start: NODE_TLS_REJECT_UNAUTHORIZED is 0, which switches certificate checks off for every request of the run, so a key would go to any server that answers for the host. Unset it (unset NODE_TLS_REJECT_UNAUTHORIZED).',
+  },
+  {
+    id: 'base URL ending in #',
+    env: { ...BASE, CARDPLUSPAY_BASE_URL: 'https://api.example.test/v1#' },
+    message: 'Cannot start: CARDPLUSPAY_BASE_URL carries a query or fragment (it contains "?" or "#"). Give only scheme, host, port and path',
+  },
+  {
+    id: 'base URL ending in ?',
+    env: { ...BASE, CARDPLUSPAY_BASE_URL: 'https://api.example.test/v1?' },
+    message: 'Cannot start: CARDPLUSPAY_BASE_URL carries a query or fragment',
+  },
+  {
+    id: 'base URL with a query',
+    env: { ...BASE, CARDPLUSPAY_BASE_URL: 'https://api.example.test/v1?tenant=a' },
+    message: 'Cannot start: CARDPLUSPAY_BASE_URL carries a query or fragment',
+  },
   // Spelt safely, but a lenient server routes it to POST orders.
   ...['orders', 'Orders', 'ORDERS', 'orders.json', 'orders.', 'v2/orders'].map((p) => ({
     id: `challenge path ${p} that routes to POST orders`,
@@ -176,7 +315,7 @@ test('SAFE-04 paths spelt with unreserved characters and "/" are accepted: chall
   }
 });
 
-test('SAFE-04 the runner\'s internal variables are refused from the user, each by name', SAFE04, () => {
+test("SAFE-04 the runner's internal variables are refused from the user, each by name", SAFE04, () => {
   for (const name of [...INTERNAL_NAMES, 'CARDPLUSPAY_MOCK_ANYTHING']) {
     expect(internalSetFromOutside({ ...BASE, [name]: 'none' })).toEqual([
       `Cannot start: ${name} is set in your environment, but it is internal to the runner (it describes the embedded mock it starts). Unset it (unset ${name}); the settings a user may give are listed in README.md, "Settings".`,
@@ -198,7 +337,10 @@ function problemsOf(env: Record<string, string>): string[] {
 for (const m of MISTAKES) {
   test(`SAFE-04 ${m.id} is refused with a message naming the fix`, SAFE04, () => {
     const problems = problemsOf(m.env);
-    expect(problems.some((p) => p.startsWith(m.message)), `problems were:\n${problems.join('\n')}`).toBe(true);
+    expect(
+      problems.some((p) => p.startsWith(m.message)),
+      `problems were:\n${problems.join('\n')}`,
+    ).toBe(true);
     for (const p of problems) expect(p.includes(KEY) || p.includes(OTHER), 'a refusal never prints a key').toBe(false);
   });
 }
@@ -233,7 +375,11 @@ async function runConformance(env: Record<string, string>): Promise<{ code: numb
 }
 
 test('SAFE-04 npm run conformance exits 2 on a bad setting, before any request', SAFE04, async () => {
-  const run = await runConformance({ CARDPLUSPAY_BASE_URL: 'https://127.0.0.1:PORT/v1', CARDPLUSPAY_API_KEY: `${KEY}\n`, CARDPLUSPAY_HEADER_NAME_CASE: 'lower' });
+  const run = await runConformance({
+    CARDPLUSPAY_BASE_URL: 'https://127.0.0.1:PORT/v1',
+    CARDPLUSPAY_API_KEY: `${KEY}\n`,
+    CARDPLUSPAY_HEADER_NAME_CASE: 'lower',
+  });
   expect(run.code).toBe(2);
   expect(run.stderr).toContain('Cannot start: CARDPLUSPAY_API_KEY ends with a newline.');
   expect(run.stderr).toContain('Cannot start: CARDPLUSPAY_HEADER_NAME_CASE has unknown value "lower".');

@@ -35,9 +35,7 @@ function markdownFiles(): string[] {
  * span that is a link's text keeps the link.
  */
 function linkTargets(markdown: string): string[] {
-  const prose = markdown
-    .replace(/^ {0,3}(```|~~~)[^\n]*\n[\s\S]*?^ {0,3}\1[^\n]*$/gm, '')
-    .replace(/(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g, 'code');
+  const prose = markdown.replace(/^ {0,3}(```|~~~)[^\n]*\n[\s\S]*?^ {0,3}\1[^\n]*$/gm, '').replace(/(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g, 'code');
   const inline = [...prose.matchAll(/\]\(\s*(<[^>\n]*>|[^)\s]+)(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g)].map((m) => m[1]!);
   const references = [...prose.matchAll(/^ {0,3}\[[^\]\n]+\]:\s*(<[^>\n]*>|\S+)/gm)].map((m) => m[1]!);
   return [...inline, ...references].map((t) => t.replace(/^<(.*)>$/, '$1'));

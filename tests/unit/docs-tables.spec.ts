@@ -21,7 +21,10 @@ function between(text: string, begin: string, end: string): string | undefined {
   return from < 0 || to < 0 ? undefined : text.slice(from + begin.length, to).trim();
 }
 
-for (const [which, generate] of [['settings', settingsTable], ['internal', internalTable]] as const) {
+for (const [which, generate] of [
+  ['settings', settingsTable],
+  ['internal', internalTable],
+] as const) {
   test(`${DOC} shows the ${which} table the catalogue generates`, () => {
     const { begin, end } = GENERATED[which];
     const expected = generate();
@@ -42,7 +45,7 @@ test('every setting is in the docs with its meaning and default; a variable read
   }
 });
 
-test('every CARDPLUSPAY_* variable the settings modules name is a documented setting or one of the runner\'s', () => {
+test("every CARDPLUSPAY_* variable the settings modules name is a documented setting or one of the runner's", () => {
   const dir = path.join(ROOT, 'helpers', 'settings');
   const named = fs
     .readdirSync(dir)

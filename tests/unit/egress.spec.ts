@@ -30,8 +30,21 @@ const get = (egress: Egress, url: string, headerLines: Array<[string, string]> =
 
 test('SAFE-03 a key in Basic auth (Base64 of KEY:) makes a request keyed, so POST orders is refused', req('SAFE-03'), async () => {
   const egress = new Egress({ baseUrl: 'https://127.0.0.1:1/v1/', configuredKeys: [KEY] });
-  for (const value of [`Basic ${Buffer.from(`${KEY}:`).toString('base64')}`, `Basic ${Buffer.from(`x:${KEY}`).toString('base64')}`, `Bearer ${KEY.toUpperCase()}`, `Bearer ${encodeURIComponent(KEY)}`]) {
-    const sent = egress.exchange({ method: 'POST', url: new URL('https://127.0.0.1:1/v1/orders'), headerLines: [['Host', '127.0.0.1:1'], ['Authorization', value]], body: '{}' });
+  for (const value of [
+    `Basic ${Buffer.from(`${KEY}:`).toString('base64')}`,
+    `Basic ${Buffer.from(`x:${KEY}`).toString('base64')}`,
+    `Bearer ${KEY.toUpperCase()}`,
+    `Bearer ${encodeURIComponent(KEY)}`,
+  ]) {
+    const sent = egress.exchange({
+      method: 'POST',
+      url: new URL('https://127.0.0.1:1/v1/orders'),
+      headerLines: [
+        ['Host', '127.0.0.1:1'],
+        ['Authorization', value],
+      ],
+      body: '{}',
+    });
     await expect(sent, value.slice(0, 12)).rejects.toThrow(GuardError);
   }
 });
@@ -59,7 +72,11 @@ test('SAFE-08 more than two content codings are not read, and a bomb under two l
   });
   try {
     const egress = new Egress({ baseUrl: 'https://127.0.0.1:1/v1/', configuredKeys: [] });
-    const kind = (p: Promise<unknown>): Promise<string> => p.then(() => 'answered', (e: unknown) => (e instanceof EgressError ? e.kind : String(e)));
+    const kind = (p: Promise<unknown>): Promise<string> =>
+      p.then(
+        () => 'answered',
+        (e: unknown) => (e instanceof EgressError ? e.kind : String(e)),
+      );
     expect(await kind(get(egress, `${stacked.origin}/v1/balance`))).toBe('malformed');
     expect(await kind(get(egress, `${bomb.origin}/v1/balance`))).toBe('too-large');
   } finally {

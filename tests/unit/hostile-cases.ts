@@ -52,7 +52,23 @@ const PATHS = [
 ] as const;
 
 /** The methods Node's parser knows (and so hands to the application), plus ones it does not. */
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'PROPFIND', 'MKCOL', 'LOCK', 'SEARCH', 'PURGE', 'CONNECT', 'BREW'] as const;
+const METHODS = [
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'OPTIONS',
+  'TRACE',
+  'PROPFIND',
+  'MKCOL',
+  'LOCK',
+  'SEARCH',
+  'PURGE',
+  'CONNECT',
+  'BREW',
+] as const;
 
 const KNOWN_NAMES = [
   'x-api-key',
@@ -104,12 +120,16 @@ const INVALID_UTF8: readonly number[][] = [
 const VALID_UTF8 = ['é', '€', '🙂', '\u00a0', '\u200b', '\ufeff'].map((s) => [...Buffer.from(s, 'utf8')]);
 
 /** `arbitrary`'s value in one case out of `n`, null otherwise (fc.option's freq counts the other way). */
-const oneIn = <T>(n: number, arbitrary: fc.Arbitrary<T>): fc.Arbitrary<T | null> => fc.oneof({ weight: n - 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary });
+const oneIn = <T>(n: number, arbitrary: fc.Arbitrary<T>): fc.Arbitrary<T | null> =>
+  fc.oneof({ weight: n - 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary });
 
 const bytesOf = (codes: readonly number[]): string => String.fromCharCode(...codes);
 
 /** A field value HTTP allows: visible characters and obs-text (bytes 0x80-0xFF). */
-const headerValue = fc.oneof({ weight: 3, arbitrary: visible(60) }, { weight: 1, arbitrary: fc.string({ unit: fc.oneof(chars(0x20, 0x7e), chars(0x80, 0xff)), maxLength: 40 }) });
+const headerValue = fc.oneof(
+  { weight: 3, arbitrary: visible(60) },
+  { weight: 1, arbitrary: fc.string({ unit: fc.oneof(chars(0x20, 0x7e), chars(0x80, 0xff)), maxLength: 40 }) },
+);
 
 /** A field name: a token, or a known name in any case. */
 const headerName = fc.oneof(token, fc.mixedCase(fc.constantFrom(...KNOWN_NAMES)));
@@ -120,7 +140,9 @@ const headerLine = fc.tuple(headerName, fc.constantFrom(': ', ':', ':   ', ':\t'
 const badHeaderLine = fc.oneof(
   fc.tuple(token, fc.constantFrom(' ', '(', '"', '/', '\x00', '\x7f', '\xff', '\xc3\xa9'), token, visible(20)).map(([a, bad, b, v]) => `${a}${bad}${b}: ${v}`),
   fc.tuple(headerName, visible(20)).map(([n, v]) => `${n} : ${v}`),
-  fc.tuple(headerName, fc.string({ unit: fc.oneof(chars(0x00, 0x08), chars(0x0b, 0x0c), chars(0x0e, 0x1f), fc.constant('\x7f')), minLength: 1, maxLength: 5 })).map(([n, c]) => `${n}: a${c}b`),
+  fc
+    .tuple(headerName, fc.string({ unit: fc.oneof(chars(0x00, 0x08), chars(0x0b, 0x0c), chars(0x0e, 0x1f), fc.constant('\x7f')), minLength: 1, maxLength: 5 }))
+    .map(([n, c]) => `${n}: a${c}b`),
   visible(30).map((v) => `: ${v}`),
 );
 
@@ -138,7 +160,11 @@ export function headerCases(keys: CaseKeys): fc.Arbitrary<HostileCase> {
     .record({
       method: fc.constantFrom('GET', 'HEAD', 'POST', 'DELETE'),
       path: fc.constantFrom(...PATHS.filter((p) => p !== '*')),
-      host: fc.oneof({ weight: 8, arbitrary: fc.constant(['Host: localhost']) }, { weight: 1, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: visible(40).map((h) => [`Host: ${h}`]) }),
+      host: fc.oneof(
+        { weight: 8, arbitrary: fc.constant(['Host: localhost']) },
+        { weight: 1, arbitrary: fc.constant([]) },
+        { weight: 1, arbitrary: visible(40).map((h) => [`Host: ${h}`]) },
+      ),
       key: keyLine(keys),
       lines: fc.array(headerLine, { maxLength: 20 }),
       // One forbidden line in a few requests: enough to reach the parser's refusals, few enough that
@@ -194,15 +220,45 @@ export function invalidUtf8Cases(keys: CaseKeys): fc.Arbitrary<HostileCase> {
       body = Buffer.from(`{"item_id":"${text.replace(/["\\]/g, '')}","quantity":1}`, 'latin1');
       lines.push('Content-Type: application/json', `Content-Length: ${body.length}`);
     }
-    return { category: 'invalid-utf8', bytes: rawRequest(`${method} ${target} HTTP/1.1`, lines, body), head: false, mayDrop: false, alone: false, halfClose: false };
+    return {
+      category: 'invalid-utf8',
+      bytes: rawRequest(`${method} ${target} HTTP/1.1`, lines, body),
+      head: false,
+      mayDrop: false,
+      alone: false,
+      halfClose: false,
+    };
   });
 }
 
-type BodyKind = 'random-bytes' | 'json-cut' | 'json-value' | 'nested' | 'oversized' | 'declared-huge' | 'chunked' | 'chunked-oversized' | 'chunked-broken' | 'truncated' | 'wrong-type';
+type BodyKind =
+  | 'random-bytes'
+  | 'json-cut'
+  | 'json-value'
+  | 'nested'
+  | 'oversized'
+  | 'declared-huge'
+  | 'chunked'
+  | 'chunked-oversized'
+  | 'chunked-broken'
+  | 'truncated'
+  | 'wrong-type';
 
 /** Bodies that are truncated, huge, not JSON, nested deep, or framed badly. */
 export function bodyCases(keys: CaseKeys): fc.Arbitrary<HostileCase> {
-  const kind = fc.constantFrom<BodyKind>('random-bytes', 'json-cut', 'json-value', 'nested', 'oversized', 'declared-huge', 'chunked', 'chunked-oversized', 'chunked-broken', 'truncated', 'wrong-type');
+  const kind = fc.constantFrom<BodyKind>(
+    'random-bytes',
+    'json-cut',
+    'json-value',
+    'nested',
+    'oversized',
+    'declared-huge',
+    'chunked',
+    'chunked-oversized',
+    'chunked-broken',
+    'truncated',
+    'wrong-type',
+  );
   return fc
     .record({
       kind,
@@ -214,7 +270,15 @@ export function bodyCases(keys: CaseKeys): fc.Arbitrary<HostileCase> {
       depth: fc.integer({ min: 1, max: 50_000 }),
       size: fc.integer({ min: 64 * 1024 + 1, max: 300 * 1024 }),
       declared: fc.constantFrom('70000', '1000000000', '99999999999999'),
-      type: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', 'application/jsonx', 'application/vnd.api+json', 'APPLICATION/JSON', ''),
+      type: fc.constantFrom(
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'application/json; charset=latin1',
+        'application/jsonx',
+        'application/vnd.api+json',
+        'APPLICATION/JSON',
+        '',
+      ),
     })
     .map(({ kind, target, key, bytes, json, cut, depth, size, declared, type }) => {
       const lines = ['Host: localhost', ...(key ? [`X-API-Key: ${key}`] : [])];
@@ -291,7 +355,13 @@ function chunked(body: Buffer, size: number): Buffer {
 
 /** Every method on every path, with no key, each kind of key, and a signing key with a bogus signature. */
 export function methodPathCases(keys: CaseKeys): HostileCase[] {
-  const auths: string[][] = [[], [`X-API-Key: ${keys.active}`], [`X-API-Key: ${keys.inactive}`], [`X-API-Key: ${keys.signing}`], [`X-API-Key: ${keys.signing}`, 'X-API-Challenge: nope', 'X-API-Signature: bm9wZQ==']];
+  const auths: string[][] = [
+    [],
+    [`X-API-Key: ${keys.active}`],
+    [`X-API-Key: ${keys.inactive}`],
+    [`X-API-Key: ${keys.signing}`],
+    [`X-API-Key: ${keys.signing}`, 'X-API-Challenge: nope', 'X-API-Signature: bm9wZQ=='],
+  ];
   const cases: HostileCase[] = [];
   for (const method of METHODS) {
     for (const path of PATHS) {
@@ -300,7 +370,14 @@ export function methodPathCases(keys: CaseKeys): HostileCase[] {
         const lines = ['Host: localhost', ...auth, ...(body.length ? ['Content-Type: application/json', `Content-Length: ${body.length}`] : [])];
         // CONNECT takes an authority, and a server with no CONNECT handler drops the connection.
         const connect = method === 'CONNECT';
-        cases.push({ category: 'method-path', bytes: rawRequest(`${method} ${path} HTTP/1.1`, lines, body), head: method === 'HEAD', mayDrop: connect, alone: connect, halfClose: false });
+        cases.push({
+          category: 'method-path',
+          bytes: rawRequest(`${method} ${path} HTTP/1.1`, lines, body),
+          head: method === 'HEAD',
+          mayDrop: connect,
+          alone: connect,
+          halfClose: false,
+        });
       }
     }
   }
@@ -310,21 +387,29 @@ export function methodPathCases(keys: CaseKeys): HostileCase[] {
 /** Anything at all: methods, targets and versions that are not HTTP, CR/LF inside values, garbage heads. */
 export function mixedCases(keys: CaseKeys, category: Category = 'mixed'): fc.Arbitrary<HostileCase> {
   const method = fc.oneof(fc.constantFrom(...METHODS), token, fc.string({ unit: chars(0x00, 0xff), minLength: 1, maxLength: 10 }));
-  const target = fc.oneof(fc.constantFrom(...PATHS), fc.webPath().map((p) => `/v1${p}`), fc.string({ unit: chars(0x21, 0xff), minLength: 1, maxLength: 60 }).map((s) => `/${s}`));
+  const target = fc.oneof(
+    fc.constantFrom(...PATHS),
+    fc.webPath().map((p) => `/v1${p}`),
+    fc.string({ unit: chars(0x21, 0xff), minLength: 1, maxLength: 60 }).map((s) => `/${s}`),
+  );
   const version = fc.constantFrom('HTTP/1.1', 'HTTP/1.1', 'HTTP/1.1', 'HTTP/1.0', 'HTTP/2.0', 'HTTP/1.2', 'http/1.1', 'HTTP/1.1 extra', '');
-  const injected = fc.tuple(visible(20), fc.constantFrom('\r\n', '\r', '\n', '\r\n\r\n', '\n\n'), visible(20)).map(([a, crlf, b]) => `X-Injected: ${a}${crlf}${b}`);
+  const injected = fc
+    .tuple(visible(20), fc.constantFrom('\r\n', '\r', '\n', '\r\n\r\n', '\n\n'), visible(20))
+    .map(([a, crlf, b]) => `X-Injected: ${a}${crlf}${b}`);
   const lines = fc.array(fc.oneof(headerLine, badHeaderLine, injected), { maxLength: 12 });
-  return fc.record({ method, target, version, key: keyLine(keys), lines, body: fc.option(fc.uint8Array({ maxLength: 200 })) }).map(({ method: m, target: t, version: v, key, lines: ls, body }) => {
-    const bodyLines = body ? [`Content-Length: ${body.length}`] : [];
-    return {
-      category,
-      bytes: rawRequest(`${m} ${t}${v ? ` ${v}` : ''}`, ['Host: localhost', ...key, ...ls, ...bodyLines], body ? Buffer.from(body) : undefined),
-      head: m === 'HEAD',
-      // A head the parser reads differently from the generator (a CR/LF inside a value, say) may
-      // leave it waiting for more: half-closing tells it there is no more, and it may then hang up.
-      mayDrop: true,
-      alone: true,
-      halfClose: true,
-    };
-  });
+  return fc
+    .record({ method, target, version, key: keyLine(keys), lines, body: fc.option(fc.uint8Array({ maxLength: 200 })) })
+    .map(({ method: m, target: t, version: v, key, lines: ls, body }) => {
+      const bodyLines = body ? [`Content-Length: ${body.length}`] : [];
+      return {
+        category,
+        bytes: rawRequest(`${m} ${t}${v ? ` ${v}` : ''}`, ['Host: localhost', ...key, ...ls, ...bodyLines], body ? Buffer.from(body) : undefined),
+        head: m === 'HEAD',
+        // A head the parser reads differently from the generator (a CR/LF inside a value, say) may
+        // leave it waiting for more: half-closing tells it there is no more, and it may then hang up.
+        mayDrop: true,
+        alone: true,
+        halfClose: true,
+      };
+    });
 }

@@ -57,7 +57,10 @@ for (const c of CASES) {
     const linter = new Linter({ cwd: ROOT });
     const config: Linter.Config[] = [{ files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } }, ...boundaries];
     const messages = linter.verify(c.statement, config, path.join(ROOT, c.from));
-    expect(messages.filter((m) => m.ruleId !== 'no-restricted-imports'), 'no parse errors').toEqual([]);
+    expect(
+      messages.filter((m) => m.ruleId !== 'no-restricted-imports'),
+      'no parse errors',
+    ).toEqual([]);
     expect(messages.length, messages.map((m) => m.message).join('\n')).toBe(c.allowed ? 0 : 1);
   });
 }

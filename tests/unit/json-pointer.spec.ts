@@ -36,7 +36,17 @@ test('the default pointer reads data.challenge from the decided response shape',
 
 test('paths that lead nowhere give undefined', () => {
   const doc = { data: { list: ['a', 'b'], nested: { x: null } } };
-  for (const pointer of ['/missing', '/data/challenge', '/data/list/2', '/data/list/01', '/data/list/-', '/data/nested/x/y', '/data/constructor', 'data/list', '/__proto__']) {
+  for (const pointer of [
+    '/missing',
+    '/data/challenge',
+    '/data/list/2',
+    '/data/list/01',
+    '/data/list/-',
+    '/data/nested/x/y',
+    '/data/constructor',
+    'data/list',
+    '/__proto__',
+  ]) {
     expect(readJsonPointer(doc, pointer), `pointer "${pointer}"`).toBeUndefined();
   }
   expect(readJsonPointer(undefined, '/data/challenge')).toBeUndefined();

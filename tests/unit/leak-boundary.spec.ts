@@ -21,9 +21,13 @@ const KEY = 'cpp_test_Zk3Qv8Lr2Nw5Tx7Yb1Hc4Jd6Fg9Sa0Pm';
 const PEM = `-----BEGIN PRIVATE KEY-----\n${'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7'.padEnd(64, 'x')}\n${'q4Lm9Zt2Rw8Kp1Vn6Hy3Jc5Db7Fs0Ga4Ee2Ui8Oo1Pl3Mk5Nj7Bh9Cg0Xf2Wd4Sa'}\n-----END PRIVATE KEY-----\n`;
 const SECRETS = [KEY, PEM];
 const bytes = Buffer.from(KEY, 'utf8');
-const pct = (upper: boolean): string => Array.from(bytes, (b) => `%${b.toString(16).padStart(2, '0')}`).join('')[upper ? 'toUpperCase' : 'toLowerCase']();
+const pct = (upper: boolean): string => {
+  const escaped = Array.from(bytes, (b) => `%${b.toString(16).padStart(2, '0')}`).join('');
+  return upper ? escaped.toUpperCase() : escaped.toLowerCase();
+};
 /** Every character percent-encoded, as an encoder that escapes everything (or a second pass over `%XX`) writes it. */
-const percentAll = (text: string, upper = true): string => Array.from(Buffer.from(text, 'latin1'), (b) => `%${b.toString(16).padStart(2, '0')[upper ? 'toUpperCase' : 'toLowerCase']()}`).join('');
+const percentAll = (text: string, upper = true): string =>
+  Array.from(Buffer.from(text, 'latin1'), (b) => `%${b.toString(16).padStart(2, '0')[upper ? 'toUpperCase' : 'toLowerCase']()}`).join('');
 /** A proxy that re-encodes what it forwards escapes only the `%` of each escape. */
 const reencoded = (text: string, times: number): string => text.replace(/%/g, `%${'25'.repeat(times)}`);
 const jsonEscaped = (text: string): string => text.replace(/./g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
@@ -61,15 +65,23 @@ const PLANTS: Record<string, Buffer> = {
   'hex, upper case': Buffer.from(`id=${bytes.toString('hex').toUpperCase()}`),
   'percent-encoded, upper hex': Buffer.from(`?k=${pct(true)}`),
   'percent-encoded, lower hex': Buffer.from(`?k=${pct(false)}`),
-  'JSON \\u escapes': Buffer.from(JSON.stringify({ k: KEY }).replace(/[a-z0-9_]/gi, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`)),
-  'JSON \\u escapes of some characters only': Buffer.from(`{"k":"${KEY.replace(/[a-z0-9_]/gi, (c, i: number) => (i % 3 === 0 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c))}"}`),
-  'percent-encoding of some characters only': Buffer.from(`Location: /x?q=${KEY.replace(/./g, (c, i: number) => (i % 5 === 0 ? `%${c.charCodeAt(0).toString(16).toUpperCase()}` : c))}`),
+  'JSON \\u escapes': Buffer.from(
+    JSON.stringify({ k: KEY }).replace(/[a-z0-9_]/gi, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`),
+  ),
+  'JSON \\u escapes of some characters only': Buffer.from(
+    `{"k":"${KEY.replace(/[a-z0-9_]/gi, (c, i: number) => (i % 3 === 0 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c))}"}`,
+  ),
+  'percent-encoding of some characters only': Buffer.from(
+    `Location: /x?q=${KEY.replace(/./g, (c, i: number) => (i % 5 === 0 ? `%${c.charCodeAt(0).toString(16).toUpperCase()}` : c))}`,
+  ),
   'percent-encoded twice, upper hex (a proxy that re-encodes: %2563)': Buffer.from(`Location: /v1/x?k=${reencoded(pct(true), 1)}`),
   'percent-encoded twice, lower hex': Buffer.from(`?k=${reencoded(pct(false), 1)}`),
   'percent-encoded three times': Buffer.from(`?k=${reencoded(pct(true), 2)}`),
   'percent-encoded twice, every character (%25%36%33)': Buffer.from(`?k=${percentAll(pct(true))}`),
   'percent-encoded three times, every character, lower hex': Buffer.from(`?k=${percentAll(percentAll(pct(false), false), false)}`),
-  'percent layers mixed, none to three per character': Buffer.from(`?k=${KEY.replace(/./g, (c, i: number) => (i % 4 === 0 ? c : reencoded(percentAll(c, i % 2 === 0), (i % 4) - 1)))}`),
+  'percent layers mixed, none to three per character': Buffer.from(
+    `?k=${KEY.replace(/./g, (c, i: number) => (i % 4 === 0 ? c : reencoded(percentAll(c, i % 2 === 0), (i % 4) - 1)))}`,
+  ),
   'percent-encoded twice, the key in another case': Buffer.from(`?k=${reencoded(percentAll(KEY.toUpperCase()), 1)}`),
   'percent-encoded JSON \\u escapes (%5Cu0063)': Buffer.from(`?msg=${encodeURIComponent(jsonEscaped(KEY))}`),
   'percent-encoded JSON \\u escapes, every character': Buffer.from(`?msg=${percentAll(jsonEscaped(KEY), false)}`),
@@ -94,7 +106,12 @@ const PLANTS: Record<string, Buffer> = {
   'HTML references escaped again (&amp;#99;)': Buffer.from(`&lt;p&gt;${perByte(bytes, false, (_h, b) => `&amp;#${b};`)}`),
   'C array as xxd -i writes it (0x63, 0x70)': Buffer.from(`{ ${perByte(bytes, false, (h) => `0x${h}`, ', ')} }`),
   'hex dump with a gap after the 8th byte (hexdump -C, its text column cut)': Buffer.from(
-    [0, 16, 32].map((o) => `${o.toString(16).padStart(8, '0')}  ${perByte(bytes.subarray(o, o + 8), false, (h) => h, ' ')}  ${perByte(bytes.subarray(o + 8, o + 16), false, (h) => h, ' ')}`).join('\n'),
+    [0, 16, 32]
+      .map(
+        (o) =>
+          `${o.toString(16).padStart(8, '0')}  ${perByte(bytes.subarray(o, o + 8), false, (h) => h, ' ')}  ${perByte(bytes.subarray(o + 8, o + 16), false, (h) => h, ' ')}`,
+      )
+      .join('\n'),
   ),
   'percent-encoded \\x escapes (%5Cx63)': Buffer.from(`?msg=${encodeURIComponent(perByte(bytes, true, (h) => `\\x${h}`))}`),
   'UTF-16LE as a Python bytes repr (c\\x00p\\x00)': Buffer.from(`b'${utf16le.toString('latin1').replace(/\0/g, '\\x00')}'`),
@@ -135,8 +152,23 @@ test.describe('the leak detector proves the redactor, and can fail', () => {
     // Same prefix and first random characters in another case: a never-issued key of the same kind.
     const other = `${KEY.slice(0, 12).toUpperCase()}a1Bb2Cc3Dd4Ee5Ff6Gg7Hh8Ii9`;
     const ob = Buffer.from(other);
-    const perByteOther = [perByte(ob, true, (h) => h, ':'), perByte(ob, false, (h) => `0x${h}`, ', '), perByte(ob, false, (h) => `\\x${h}`), perByte(ob, false, (_h, b) => `&#${b};`), perByte(Buffer.from(other, 'utf16le'), false, (h) => `\\u00${h}`)];
-    const clean = [other, Buffer.from(other).toString('base64'), Buffer.from(other).toString('hex'), reencoded(percentAll(other), 2), jsonEscaped(encodeURIComponent(other)), ...perByteOther, '[redacted …g9Sa0Pm]'.slice(0, 15), `X-API-Key: [redacted …${KEY.slice(-4)}]`].join('\n');
+    const perByteOther = [
+      perByte(ob, true, (h) => h, ':'),
+      perByte(ob, false, (h) => `0x${h}`, ', '),
+      perByte(ob, false, (h) => `\\x${h}`),
+      perByte(ob, false, (_h, b) => `&#${b};`),
+      perByte(Buffer.from(other, 'utf16le'), false, (h) => `\\u00${h}`),
+    ];
+    const clean = [
+      other,
+      Buffer.from(other).toString('base64'),
+      Buffer.from(other).toString('hex'),
+      reencoded(percentAll(other), 2),
+      jsonEscaped(encodeURIComponent(other)),
+      ...perByteOther,
+      '[redacted …g9Sa0Pm]'.slice(0, 15),
+      `X-API-Key: [redacted …${KEY.slice(-4)}]`,
+    ].join('\n');
     expect(leakedEncodings(clean, SECRETS)).toEqual([]);
     expect(leakedEncodings(Buffer.from(clean, 'utf16le'), SECRETS)).toEqual([]);
   });
@@ -172,13 +204,18 @@ test.describe('the reporter boundary', () => {
     const foreign = path.join(elsewhere, 'user-file.txt');
     fs.writeFileSync(foreign, `key ${KEY}`);
     const step = { title: `GET /v1/${KEY}`, steps: [], annotations: [{ type: 'note', description: KEY }], attachments: [] } as unknown as TestStep;
-    const test = { title: 'AUTH-13 a title', annotations: [{ type: 'skip', description: `skipped for /v1/${Buffer.from(KEY).toString('base64')}` }] } as unknown as TestCase;
+    const test = {
+      title: 'AUTH-13 a title',
+      annotations: [{ type: 'skip', description: `skipped for /v1/${Buffer.from(KEY).toString('base64')}` }],
+    } as unknown as TestCase;
     const result = {
       errors: [{ message: `expected "Unauthorized", received "${KEY}"`, stack: `Error: ${KEY.toUpperCase()}` }],
       error: { message: `expected "Unauthorized", received "${KEY}"` },
       stdout: [`echo ${KEY}`, Buffer.from(`hex ${bytes.toString('hex')}`)],
       stderr: [],
-      annotations: [{ type: 'skip', description: `target said ${JSON.stringify(KEY).replace(/./g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}` }],
+      annotations: [
+        { type: 'skip', description: `target said ${JSON.stringify(KEY).replace(/./g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}` },
+      ],
       steps: [step],
       attachments: [
         { name: 'error-context', contentType: 'text/markdown', path: errorContext },
@@ -206,7 +243,11 @@ test.describe('the reporter boundary', () => {
     reporter.onStepEnd({} as TestCase, {} as TestResult, parent);
     // Late news for the running step: an error and an attachment, both holding the key.
     (child as { error?: unknown }).error = { message: `received "${KEY}"` };
-    (child.attachments as Array<{ name: string; contentType: string; body: Buffer }>).push({ name: 'exchange', contentType: 'text/plain', body: Buffer.from(`X-Echo: ${KEY}`) });
+    (child.attachments as Array<{ name: string; contentType: string; body: Buffer }>).push({
+      name: 'exchange',
+      contentType: 'text/plain',
+      body: Buffer.from(`X-Echo: ${KEY}`),
+    });
     (child as { duration: number }).duration = 3;
     reporter.onStepEnd({} as TestCase, {} as TestResult, child);
     expect(leakedEncodings(JSON.stringify(child.error), [KEY])).toEqual([]);

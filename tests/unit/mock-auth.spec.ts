@@ -48,10 +48,28 @@ const REFUSED: readonly Refused[] = [
   { title: 'the key in ?api_key=', headers: () => [], query: (k) => `api_key=${k}` },
   { title: 'the key in ?X-API-Key=', headers: () => [], query: (k) => `X-API-Key=${k}` },
   ...['X-API-Keys', 'X_API_Key', 'X-APIKey', 'API-Key'].map((name): Refused => ({ title: `the key in ${name}`, headers: (k) => [[name, k]] })),
-  { title: 'two fields, valid then never-issued', headers: (k) => [['X-API-Key', k], ['X-API-Key', randomKey()]] },
-  { title: 'two fields, never-issued then valid', headers: (k) => [['X-API-Key', randomKey()], ['X-API-Key', k]] },
+  {
+    title: 'two fields, valid then never-issued',
+    headers: (k) => [
+      ['X-API-Key', k],
+      ['X-API-Key', randomKey()],
+    ],
+  },
+  {
+    title: 'two fields, never-issued then valid',
+    headers: (k) => [
+      ['X-API-Key', randomKey()],
+      ['X-API-Key', k],
+    ],
+  },
   { title: 'one field "valid, never-issued"', headers: (k) => [['X-API-Key', `${k}, ${randomKey()}`]] },
-  { title: 'two fields both holding the valid key', headers: (k) => [['X-API-Key', k], ['X-API-Key', k]] },
+  {
+    title: 'two fields both holding the valid key',
+    headers: (k) => [
+      ['X-API-Key', k],
+      ['X-API-Key', k],
+    ],
+  },
 ];
 
 for (const r of REFUSED) {
@@ -70,8 +88,18 @@ const ACCEPTED: ReadonlyArray<{ title: string; headers: (key: string) => Array<[
   { title: 'the exact key', headers: (k) => [['X-API-Key', k]] },
   // What a conforming parser hands over once OWS is gone is the key itself (RFC 9110 5.5).
   { title: 'the key padded with spaces and tabs', headers: (k) => [['X-API-Key', ` \t${k}\t `]] },
-  ...['x-api-key', 'X-Api-Key', 'X-API-KEY'].map((name) => ({ title: `the key under the name ${name}`, headers: (k: string): Array<[string, string]> => [[name, k]] })),
-  { title: 'the key plus signing headers (ignored for a plain account)', headers: (k) => [['X-API-Key', k], ['X-API-Challenge', 'junk'], ['X-API-Signature', '!!']] },
+  ...['x-api-key', 'X-Api-Key', 'X-API-KEY'].map((name) => ({
+    title: `the key under the name ${name}`,
+    headers: (k: string): Array<[string, string]> => [[name, k]],
+  })),
+  {
+    title: 'the key plus signing headers (ignored for a plain account)',
+    headers: (k) => [
+      ['X-API-Key', k],
+      ['X-API-Challenge', 'junk'],
+      ['X-API-Signature', '!!'],
+    ],
+  },
 ];
 
 for (const a of ACCEPTED) {

@@ -33,7 +33,9 @@ function rawTls(bytes: string, budgetMs = 20_000): Promise<string> {
   const url = new URL(worker.mock.baseUrl);
   return new Promise((resolve, reject) => {
     let received = Buffer.alloc(0);
-    const socket = tls.connect({ host: url.hostname, port: Number(url.port), ca: worker.material.tls.certPem, servername: 'localhost' }, () => socket.write(bytes));
+    const socket = tls.connect({ host: url.hostname, port: Number(url.port), ca: worker.material.tls.certPem, servername: 'localhost' }, () =>
+      socket.write(bytes),
+    );
     const timer = setTimeout(() => socket.destroy(), budgetMs);
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
@@ -79,7 +81,11 @@ test('HEAD is GET without a body', async () => {
 
 test('malformed JSON, a non-JSON type and a missing body get 400', async () => {
   expectError(await withKey({ path: 'orders/check', body: '{"item_id": ', headers: { 'Content-Type': 'application/json' } }), 400, 'Malformed JSON body');
-  expectError(await withKey({ path: 'orders/check', body: 'item_id=AMZ-US-25', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }), 400, 'Content-Type must be application/json');
+  expectError(
+    await withKey({ path: 'orders/check', body: 'item_id=AMZ-US-25', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }),
+    400,
+    'Content-Type must be application/json',
+  );
   expectError(await withKey({ path: 'orders', body: '{"item_code":"AMZ-US-25"}' }), 400, 'Content-Type must be application/json');
   expectError(await withKey({ method: 'POST', path: 'orders/check', headers: { 'Content-Type': 'application/json' } }), 400, 'Malformed JSON body');
 });
@@ -110,7 +116,9 @@ test('an aborted upload leaves the mock serving', async () => {
   const url = new URL(worker.mock.baseUrl);
   await new Promise<void>((resolve, reject) => {
     const socket = tls.connect({ host: url.hostname, port: Number(url.port), ca: worker.material.tls.certPem, servername: 'localhost' }, () => {
-      socket.write(`POST /v1/orders/check HTTP/1.1\r\nHost: localhost\r\nX-API-Key: ${worker.material.accounts.active.key}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"item_id"`);
+      socket.write(
+        `POST /v1/orders/check HTTP/1.1\r\nHost: localhost\r\nX-API-Key: ${worker.material.accounts.active.key}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"item_id"`,
+      );
       setTimeout(() => {
         socket.destroy();
         resolve();

@@ -50,9 +50,17 @@ test('a running mock prints working settings and removes its temp dir on SIGTERM
     const out = await readUntil(child, 'Ctrl-C');
     const env = Object.fromEntries([...out.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!.replace(/^'|'$/g, '')]));
     expect(Object.keys(env).sort()).toEqual([
-      'CARDPLUSPAY_API_KEY', 'CARDPLUSPAY_BASE_URL', 'CARDPLUSPAY_CA_FILE', 'CARDPLUSPAY_CHALLENGE_TTL_SECONDS', 'CARDPLUSPAY_HTTP_URL',
-      'CARDPLUSPAY_INACTIVE_API_KEY', 'CARDPLUSPAY_SECOND_API_KEY', 'CARDPLUSPAY_SECOND_SIGNING_API_KEY', 'CARDPLUSPAY_SECOND_SIGNING_PRIVATE_KEY_FILE',
-      'CARDPLUSPAY_SIGNING_API_KEY', 'CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE',
+      'CARDPLUSPAY_API_KEY',
+      'CARDPLUSPAY_BASE_URL',
+      'CARDPLUSPAY_CA_FILE',
+      'CARDPLUSPAY_CHALLENGE_TTL_SECONDS',
+      'CARDPLUSPAY_HTTP_URL',
+      'CARDPLUSPAY_INACTIVE_API_KEY',
+      'CARDPLUSPAY_SECOND_API_KEY',
+      'CARDPLUSPAY_SECOND_SIGNING_API_KEY',
+      'CARDPLUSPAY_SECOND_SIGNING_PRIVATE_KEY_FILE',
+      'CARDPLUSPAY_SIGNING_API_KEY',
+      'CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE',
     ]);
     expect(env.CARDPLUSPAY_CHALLENGE_TTL_SECONDS).toBe('7');
     expect(out).toContain('short-hsts');

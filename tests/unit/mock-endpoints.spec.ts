@@ -11,7 +11,8 @@ import { expect, test, useWorkerMock } from '../support/mock-fixture';
 
 const worker = useWorkerMock();
 
-const withKey = (c: ProbeCall): Promise<ProbeReply> => worker.call({ ...c, headers: { 'X-API-Key': worker.material.accounts.active.key, ...(c.headers as Record<string, string> | undefined) } });
+const withKey = (c: ProbeCall): Promise<ProbeReply> =>
+  worker.call({ ...c, headers: { 'X-API-Key': worker.material.accounts.active.key, ...(c.headers as Record<string, string> | undefined) } });
 
 function expectShape(reply: ProbeReply, schema: SchemaName, status: number): void {
   expect(reply.status, reply.text).toBe(status);
@@ -73,8 +74,21 @@ for (const [query, codes] of CATALOG_FILTERS) {
 }
 
 const BAD_CATALOG_FILTERS = [
-  'per_page=0', 'per_page=101', 'per_page=ten', 'page=0', 'page=-1', 'sort_by=price', 'order=up', 'delivery_type=EMAIL',
-  'value_min=-1', 'value_max=abc', 'value_min=10&value_max=5', 'currency=US', 'country_code=USA', `q=${'x'.repeat(256)}`, 'brand=',
+  'per_page=0',
+  'per_page=101',
+  'per_page=ten',
+  'page=0',
+  'page=-1',
+  'sort_by=price',
+  'order=up',
+  'delivery_type=EMAIL',
+  'value_min=-1',
+  'value_max=abc',
+  'value_min=10&value_max=5',
+  'currency=US',
+  'country_code=USA',
+  `q=${'x'.repeat(256)}`,
+  'brand=',
 ];
 
 for (const query of BAD_CATALOG_FILTERS) {
@@ -85,7 +99,7 @@ for (const query of BAD_CATALOG_FILTERS) {
   });
 }
 
-test('GET orders lists the account\'s orders with masked codes', async () => {
+test("GET orders lists the account's orders with masked codes", async () => {
   const reply = await withKey({ path: 'orders' });
   expectShape(reply, 'orders-list', 200);
   const data = (reply.json as { data: { orders: Array<{ order_id: number; codes: string[] }>; state: string } }).data;
@@ -99,20 +113,23 @@ test('GET orders filters and sorts, and refuses bad filters with 422', async () 
   expect((completed.json as { data: { orders: Array<{ status: string }> } }).data.orders.map((o) => o.status)).toEqual(['completed']);
   const byAmount = await withKey({ path: 'orders?sort_by=amount&order=asc&per_page=1' });
   expectShape(byAmount, 'orders-list', 200);
-  expect((byAmount.json as { data: { orders: Array<{ amount: number }>; pagination: { last_page: number } } }).data).toMatchObject({ orders: [{ amount: 25.5 }], pagination: { last_page: 2 } });
+  expect((byAmount.json as { data: { orders: Array<{ amount: number }>; pagination: { last_page: number } } }).data).toMatchObject({
+    orders: [{ amount: 25.5 }],
+    pagination: { last_page: 2 },
+  });
   for (const query of ['per_page=0', 'per_page=101', 'page=x', 'status=lost', 'sort_by=price', 'order=sideways']) {
     expectShape(await withKey({ path: `orders?${query}` }), 'error', 422);
   }
 });
 
-test('GET orders/{id} gives the account\'s own order with codes', async () => {
+test("GET orders/{id} gives the account's own order with codes", async () => {
   const own = ORDERS.active[0]!;
   const reply = await withKey({ path: `orders/${own.order_id}` });
   expectShape(reply, 'order', 200);
   expect(reply.json).toMatchObject({ data: { order_id: own.order_id, order_no: own.order_no, codes: own.codes, amount: own.amount, state: 'success' } });
 });
 
-test('GET orders/{id} of another account\'s order, an unknown or a non-numeric id gets 404', async () => {
+test("GET orders/{id} of another account's order, an unknown or a non-numeric id gets 404", async () => {
   for (const id of [String(ORDERS.signing[0]!.order_id), '999999999', 'abc', '1001.0']) {
     expectShape(await withKey({ path: `orders/${id}` }), 'error', 404);
   }
@@ -121,14 +138,26 @@ test('GET orders/{id} of another account\'s order, an unknown or a non-numeric i
 test('POST orders/check answers the stock check', async () => {
   const one = await withKey({ path: 'orders/check', json: { item_id: 'AMZ-US-25' } });
   expectShape(one, 'stock-check', 200);
-  expect(one.json).toEqual({ success: true, message: 'Gift card in Stock', data: { price: 25.5, state: 'in_stock', status: true, message: 'Available', requested: 1 } });
+  expect(one.json).toEqual({
+    success: true,
+    message: 'Gift card in Stock',
+    data: { price: 25.5, state: 'in_stock', status: true, message: 'Available', requested: 1 },
+  });
   const five = await withKey({ path: 'orders/check', json: { item_id: 'AMZ-US-25', quantity: 5 } });
   expect(five.json).toMatchObject({ data: { requested: 5 } });
 });
 
 test('POST orders/check: unknown item 404, bad fields 422', async () => {
   expectShape(await withKey({ path: 'orders/check', json: { item_id: 'NOPE' } }), 'error', 404);
-  for (const body of [{}, { item_id: 42 }, { item_id: '' }, { item_id: 'AMZ-US-25', quantity: 0 }, { item_id: 'AMZ-US-25', quantity: 101 }, { item_id: 'AMZ-US-25', quantity: 1.5 }, { item_id: 'AMZ-US-25', quantity: '2' }]) {
+  for (const body of [
+    {},
+    { item_id: 42 },
+    { item_id: '' },
+    { item_id: 'AMZ-US-25', quantity: 0 },
+    { item_id: 'AMZ-US-25', quantity: 101 },
+    { item_id: 'AMZ-US-25', quantity: 1.5 },
+    { item_id: 'AMZ-US-25', quantity: '2' },
+  ]) {
     expectShape(await withKey({ path: 'orders/check', json: body }), 'error', 422);
   }
 });

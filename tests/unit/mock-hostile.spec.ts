@@ -114,9 +114,12 @@ function problemWith(outcome: Outcome, c: Pick<HostileCase, 'head' | 'mayDrop'>,
   const { status, headers, body } = outcome.response;
   // The plain-HTTP origin's conformant answer: a bodiless redirect to HTTPS.
   if (transport === 'http' && status === 301) {
-    return /^https:\/\/127\.0\.0\.1:\d+\//.test(headers.location ?? '') && body.length === 0 ? undefined : `301 to ${headers.location ?? '(no Location)'} with ${body.length} body bytes`;
+    return /^https:\/\/127\.0\.0\.1:\d+\//.test(headers.location ?? '') && body.length === 0
+      ? undefined
+      : `301 to ${headers.location ?? '(no Location)'} with ${body.length} body bytes`;
   }
-  if (!/^application\/json(?:;|$)/.test(headers['content-type'] ?? '')) return `${status} with Content-Type ${headers['content-type'] ?? '(none)'}: ${printable(body)}`;
+  if (!/^application\/json(?:;|$)/.test(headers['content-type'] ?? ''))
+    return `${status} with Content-Type ${headers['content-type'] ?? '(none)'}: ${printable(body)}`;
   if (transport === 'https' && !headers['strict-transport-security']) return `${status} without Strict-Transport-Security`;
   if (c.head) return body.length === 0 ? undefined : `${status} to HEAD with a body`;
   let json: unknown;
@@ -192,7 +195,11 @@ test('garbage methods, targets, versions and CR/LF inside values get an envelope
 });
 
 test('the plain-HTTP origin answers hostile input with a bodiless redirect or an envelope', async () => {
-  await send([...sample(mixedCases(keys, 'plain-http'), 100, 5), ...sample(headerCases(keys), 100, 6).map((c) => ({ ...c, category: 'plain-http' as const }))], http, 'http');
+  await send(
+    [...sample(mixedCases(keys, 'plain-http'), 100, 5), ...sample(headerCases(keys), 100, 6).map((c) => ({ ...c, category: 'plain-http' as const }))],
+    http,
+    'http',
+  );
   expectNoFailures();
 });
 
@@ -208,7 +215,11 @@ async function trickle(conn: RawConnection, bytes: Buffer, pieces: number, gapMs
 test('slow clients (slowloris, bounded) do not keep others from being served, and are answered in the end', async () => {
   const balance = rawRequest('GET /v1/balance HTTP/1.1', ['Host: localhost', `X-API-Key: ${keys.active}`, 'Connection: close']);
   const stockBody = Buffer.from('{"item_id":"AMZ-US-25","quantity":1}');
-  const stock = rawRequest('POST /v1/orders/check HTTP/1.1', ['Host: localhost', `X-API-Key: ${keys.active}`, 'Content-Type: application/json', `Content-Length: ${stockBody.length}`, 'Connection: close'], stockBody);
+  const stock = rawRequest(
+    'POST /v1/orders/check HTTP/1.1',
+    ['Host: localhost', `X-API-Key: ${keys.active}`, 'Content-Type: application/json', `Content-Length: ${stockBody.length}`, 'Connection: close'],
+    stockBody,
+  );
   const slowCount = 18;
   let started = 0;
   let everyOneStarted: () => void = () => undefined;
@@ -230,7 +241,10 @@ test('slow clients (slowloris, bounded) do not keep others from being served, an
     return outcome;
   };
   // Heads a few bytes at a time, and bodies a few bytes at a time after a complete head: 2 s each.
-  const slowOnes = [...Array.from({ length: 12 }, () => slow(balance, 0)), ...Array.from({ length: slowCount - 12 }, () => slow(stock, stock.length - stockBody.length))];
+  const slowOnes = [
+    ...Array.from({ length: 12 }, () => slow(balance, 0)),
+    ...Array.from({ length: slowCount - 12 }, () => slow(stock, stock.length - stockBody.length)),
+  ];
   await allStarted;
 
   // Every slow client is mid-request now, and stays so until these are answered: a mock that waits for them hangs here.
@@ -251,7 +265,11 @@ test('slow clients (slowloris, bounded) do not keep others from being served, an
 });
 
 test('abandoned connections at every stage leave the mock serving', async () => {
-  const request = rawRequest('POST /v1/orders/check HTTP/1.1', ['Host: localhost', `X-API-Key: ${keys.active}`, 'Content-Type: application/json', 'Content-Length: 40'], Buffer.from('{"item_id"'));
+  const request = rawRequest(
+    'POST /v1/orders/check HTTP/1.1',
+    ['Host: localhost', `X-API-Key: ${keys.active}`, 'Content-Type: application/json', 'Content-Length: 40'],
+    Buffer.from('{"item_id"'),
+  );
   const complete = rawRequest('GET /v1/balance HTTP/1.1', ['Host: localhost', `X-API-Key: ${keys.active}`]);
   const tcp = (): Promise<RawConnection> => RawConnection.open({ host: https.host, port: https.port });
   const abandon = async (open: () => Promise<RawConnection>, bytes?: Buffer, then: 'destroy' | 'half-close' = 'destroy'): Promise<void> => {
@@ -300,7 +318,11 @@ test('afterwards the mock still serves GET balance', async ({}, testInfo) => {
   expect(schemaErrors('balance', reply.json)).toEqual([]);
   process.stdout.write(`mock-hostile: ${tally.summary()}\n`);
   await testInfo.attach('hostile-input counts', {
-    body: JSON.stringify({ seed: SEED, requests: tally.requests, connections: tally.connections, byStatus: tally.byStatus, byCategory: tally.byCategory }, null, 2),
+    body: JSON.stringify(
+      { seed: SEED, requests: tally.requests, connections: tally.connections, byStatus: tally.byStatus, byCategory: tally.byCategory },
+      null,
+      2,
+    ),
     contentType: 'application/json',
   });
 });

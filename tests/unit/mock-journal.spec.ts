@@ -40,7 +40,14 @@ async function entryFor(base: 'baseUrl' | 'httpUrl', path: string, c: Omit<Probe
 test('an entry records method, pathname, query names and the key fingerprint', async () => {
   const key = material.accounts.active.key;
   const entry = await entryFor('baseUrl', 'catalog?brand=Amazon&per_page=2&brand=Apple', { headers: { 'X-API-Key': key } });
-  expect(entry).toMatchObject({ transport: 'https', method: 'GET', path: '/v1/catalog', queryNames: ['brand', 'per_page'], keyFingerprint: fingerprint(key), configuredKeySeen: 'active' });
+  expect(entry).toMatchObject({
+    transport: 'https',
+    method: 'GET',
+    path: '/v1/catalog',
+    queryNames: ['brand', 'per_page'],
+    keyFingerprint: fingerprint(key),
+    configuredKeySeen: 'active',
+  });
 });
 
 test('the fingerprint is of the value as received; absent header, null', async () => {
@@ -69,7 +76,9 @@ test('plain-HTTP requests are journalled with their transport', async () => {
 
 test('the journal never holds a key value or a query string', async () => {
   const { active } = material.accounts;
-  await send(material, new URL(`balance?api_key=${active.key}&secret=s3cr3t`, mock.baseUrl), { headers: { 'X-API-Key': active.key, Cookie: `k=${active.key}` } });
+  await send(material, new URL(`balance?api_key=${active.key}&secret=s3cr3t`, mock.baseUrl), {
+    headers: { 'X-API-Key': active.key, Cookie: `k=${active.key}` },
+  });
   const text = JSON.stringify(await controlJournal(0));
   for (const account of Object.values(material.accounts)) expect(text).not.toContain(account.key);
   expect(text).not.toContain('s3cr3t');
@@ -97,12 +106,16 @@ test('a long run keeps the newest entries and since() still answers by seq', () 
   expect(journal.since(total)).toEqual([]);
 });
 
-test('SAFE-06 a Cookie header is recorded with the check that chose it, never its value', { annotation: [{ type: 'requirement', description: 'SAFE-06' }] }, async () => {
-  const key = material.accounts.active.key;
-  expect((await entryFor('baseUrl', 'balance', { headers: { 'X-API-Key': key } })).cookie).toBeNull();
-  const ambient = await entryFor('baseUrl', 'balance', { headers: { Cookie: `cpp_key=${key}` } });
-  expect(ambient.cookie).toEqual({ chosenBy: null });
-  const chosen = await entryFor('baseUrl', 'balance', { headers: deliberateCookie('AWSALB=x', 'AUTH-09') });
-  expect(chosen.cookie).toEqual({ chosenBy: 'AUTH-09' });
-  expect(JSON.stringify(mock.journal())).not.toContain('AWSALB=x');
-});
+test(
+  'SAFE-06 a Cookie header is recorded with the check that chose it, never its value',
+  { annotation: [{ type: 'requirement', description: 'SAFE-06' }] },
+  async () => {
+    const key = material.accounts.active.key;
+    expect((await entryFor('baseUrl', 'balance', { headers: { 'X-API-Key': key } })).cookie).toBeNull();
+    const ambient = await entryFor('baseUrl', 'balance', { headers: { Cookie: `cpp_key=${key}` } });
+    expect(ambient.cookie).toEqual({ chosenBy: null });
+    const chosen = await entryFor('baseUrl', 'balance', { headers: deliberateCookie('AWSALB=x', 'AUTH-09') });
+    expect(chosen.cookie).toEqual({ chosenBy: 'AUTH-09' });
+    expect(JSON.stringify(mock.journal())).not.toContain('AWSALB=x');
+  },
+);

@@ -70,7 +70,11 @@ test('missing challenge, signature or both get 401 naming the headers', async ()
   const challenge = await issue();
   const signature = signChallenge(challenge, privateKeyOf('signing'));
   const key = keyOf('signing');
-  const partial: Array<Record<string, string>> = [{ 'X-API-Key': key }, { 'X-API-Key': key, 'X-API-Challenge': challenge }, { 'X-API-Key': key, 'X-API-Signature': signature }];
+  const partial: Array<Record<string, string>> = [
+    { 'X-API-Key': key },
+    { 'X-API-Key': key, 'X-API-Challenge': challenge },
+    { 'X-API-Key': key, 'X-API-Signature': signature },
+  ];
   for (const headers of partial) {
     expectRefused(await worker.call({ path: 'balance', headers }), MISSING_SIGNING_HEADERS);
   }
@@ -131,7 +135,11 @@ test('a challenge used after its lifetime gets 401', async () => {
 });
 
 test('the challenge endpoint needs no signature and a plain account ignores signing headers', async () => {
-  const reply = await worker.call({ method: 'POST', path: 'auth/challenge', headers: { 'X-API-Key': keyOf('signing2'), 'X-API-Challenge': 'x', 'X-API-Signature': 'y' } });
+  const reply = await worker.call({
+    method: 'POST',
+    path: 'auth/challenge',
+    headers: { 'X-API-Key': keyOf('signing2'), 'X-API-Challenge': 'x', 'X-API-Signature': 'y' },
+  });
   expect(reply.status).toBe(200);
   const plain = await worker.call({ path: 'balance', headers: { 'X-API-Key': keyOf('active'), 'X-API-Challenge': 'x' } });
   expect(plain.status).toBe(200);
@@ -139,7 +147,10 @@ test('the challenge endpoint needs no signature and a plain account ignores sign
 
 test('a signing account still needs its key: the signature does not replace it', async () => {
   const challenge = await issue();
-  const reply = await worker.call({ path: 'balance', headers: { 'X-API-Challenge': challenge, 'X-API-Signature': signChallenge(challenge, privateKeyOf('signing')) } });
+  const reply = await worker.call({
+    path: 'balance',
+    headers: { 'X-API-Challenge': challenge, 'X-API-Signature': signChallenge(challenge, privateKeyOf('signing')) },
+  });
   expect(reply.status).toBe(401);
   expect(reply.json).toEqual({ success: false, message: 'Unauthorized', data: {} });
 });

@@ -41,7 +41,7 @@ test('TLS 1.1 is refused and TLS 1.2 accepted', async () => {
   expect((await send(material, url, { tls: { maxVersion: 'TLSv1.2' } })).status).toBe(401);
 });
 
-test('idle keep-alive connections stay open 75 s (nginx\'s default, not Node\'s 5 s), on HTTPS and plain HTTP', async () => {
+test("idle keep-alive connections stay open 75 s (nginx's default, not Node's 5 s), on HTTPS and plain HTTP", async () => {
   const mock = mockIn('redirect');
   for (const url of [new URL('balance', mock.baseUrl), new URL('balance', mock.httpUrl)]) {
     const reply = await send(material, url, { headers: { Connection: 'keep-alive' } });

@@ -30,7 +30,8 @@ function errorOf(start: (onError: (e: Error) => void) => void): Promise<Error> {
 
 test('loopback names and addresses pass; other addresses and any name needing DNS do not', () => {
   for (const host of ['localhost', '127.0.0.1', '127.8.9.10', '::1', '[::1]', '::ffff:127.0.0.1']) expect(isLoopback(host), host).toBe(true);
-  for (const host of ['0.0.0.0', '10.0.0.1', '203.0.113.7', 'api.cardpluspay.com', 'localhost.', '127.0.0.1.nip.io', '::']) expect(isLoopback(host), host).toBe(false);
+  for (const host of ['0.0.0.0', '10.0.0.1', '203.0.113.7', 'api.cardpluspay.com', 'localhost.', '127.0.0.1.nip.io', '::'])
+    expect(isLoopback(host), host).toBe(false);
 });
 
 test("Playwright's request context is refused at once, by address and by name (before any DNS lookup)", async () => {
@@ -39,7 +40,9 @@ test("Playwright's request context is refused at once, by address and by name (b
     try {
       // The guard's own message, not a timeout or a DNS error, is what proves it refused first.
       await expect(ctx.get(`https://${OFF_MACHINE}/v1/balance`, { timeout: 10_000 })).rejects.toThrow(REFUSED);
-      await expect(ctx.get('https://api.cardpluspay.com/v1/balance', { timeout: 10_000 })).rejects.toThrow(/Refused: a connection to api\.cardpluspay\.com:443/);
+      await expect(ctx.get('https://api.cardpluspay.com/v1/balance', { timeout: 10_000 })).rejects.toThrow(
+        /Refused: a connection to api\.cardpluspay\.com:443/,
+      );
     } finally {
       await ctx.dispose();
     }

@@ -75,10 +75,16 @@ test('SAFE-05 Retry-After as an HTTP-date is honoured', SAFE05, async () => {
 test('SAFE-05 Retry-After 0, a past date, garbage or none back off from 1 s, never retry at once', SAFE05, () => {
   const past = new Date(Date.now() - 60_000).toUTCString();
   for (const value of ['0', past, 'soon', '', undefined]) {
-    expect(retryDelay(value, 0, () => 0), `Retry-After ${JSON.stringify(value)}`).toEqual({ ms: 1000, why: 'backoff' });
+    expect(
+      retryDelay(value, 0, () => 0),
+      `Retry-After ${JSON.stringify(value)}`,
+    ).toEqual({ ms: 1000, why: 'backoff' });
   }
   expect([0, 1, 2, 3].map((i) => retryDelay('0', i, () => 0).ms)).toEqual([1000, 2000, 4000, 8000]);
-  expect([0, 1, 2, 3].map((i) => retryDelay(undefined, i, () => 1).ms), 'jitter adds up to half again').toEqual([1500, 3000, 6000, 12000]);
+  expect(
+    [0, 1, 2, 3].map((i) => retryDelay(undefined, i, () => 1).ms),
+    'jitter adds up to half again',
+  ).toEqual([1500, 3000, 6000, 12000]);
   expect(retryDelay(undefined, 20, () => 1).ms, 'bounded').toBe(30_000);
   expect(retryDelay('86400', 0), 'a day is bounded too').toEqual({ ms: 60_000, why: 'Retry-After' });
 });
@@ -86,7 +92,10 @@ test('SAFE-05 Retry-After 0, a past date, garbage or none back off from 1 s, nev
 test('SAFE-05 a target answering 429 with Retry-After: 0 gets a bounded number of requests', SAFE05, async () => {
   target().get('/v1/balance').times(100).reply(429, {}, { 'Retry-After': '0' });
   const { api, seen } = clientWith(20_000);
-  const error = await api.send({ path: 'balance' }).then(() => undefined, (e: unknown) => e);
+  const error = await api.send({ path: 'balance' }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(NotJudgedError);
   // Backoffs of 1.25, 2.5, 5 and 10 s fit a 20 s budget; the next (20 s) would not.
   expect(seen.waits).toEqual([1250, 2500, 5000, 10000]);
@@ -96,10 +105,16 @@ test('SAFE-05 a target answering 429 with Retry-After: 0 gets a bounded number o
 test('SAFE-07 a target that keeps answering 429 leaves the check not judged, not violated', SAFE07, async () => {
   target().get('/v1/balance').times(10).reply(429, {}, { 'Retry-After': '3' });
   const { api, seen } = clientWith(7_000);
-  const error = await api.send({ path: 'balance' }).then(() => undefined, (e: unknown) => e);
+  const error = await api.send({ path: 'balance' }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(NotJudgedError);
   expect((error as Error).message).toMatch(/^not judged: target rate-limited: GET \/v1\/balance still got 429 after 3 attempt\(s\).*budget of 7 s/);
-  expect(seen.waits.reduce((a, b) => a + b, 0), 'never waits past the budget').toBeLessThanOrEqual(7_000);
+  expect(
+    seen.waits.reduce((a, b) => a + b, 0),
+    'never waits past the budget',
+  ).toBeLessThanOrEqual(7_000);
 });
 
 test('SAFE-05 the budget is per check: waits of earlier calls count', SAFE05, async () => {
@@ -116,25 +131,48 @@ test('SAFE-05 the request cap holds across clients sharing one ledger; past it c
   const ledgers = [new RequestLedger(file, 3), new RequestLedger(file, 3)];
   target().get('/v1/balance').times(3).reply(200, ok);
   const clients = ledgers.map((l) => clientWith(20_000, l));
-  const outcomes = await Promise.all([0, 1, 0, 1, 0].map((i) => clients[i]!.api.send({ path: 'balance' }).then((r) => r.status, (e: Error) => e.message)));
+  const outcomes = await Promise.all(
+    [0, 1, 0, 1, 0].map((i) =>
+      clients[i]!.api.send({ path: 'balance' }).then(
+        (r) => r.status,
+        (e: Error) => e.message,
+      ),
+    ),
+  );
   expect(outcomes.filter((o) => o === 200)).toHaveLength(3);
-  expect(outcomes.filter((o) => /^not judged: request cap reached: the run already sent 3 requests \(CARDPLUSPAY_MAX_REQUESTS\)/.test(String(o)))).toHaveLength(2);
+  expect(outcomes.filter((o) => /^not judged: request cap reached: the run already sent 3 requests \(CARDPLUSPAY_MAX_REQUESTS\)/.test(String(o)))).toHaveLength(
+    2,
+  );
   expect(clients[0]!.seen.requests + clients[1]!.seen.requests, 'refused requests are not sent').toBe(3);
   for (const l of ledgers) l.close();
 });
 
 test('SAFE-07 a refused connection leaves the check not judged; a bad certificate does not', SAFE07, async () => {
-  target().get('/v1/balance').replyWithError(Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED' }));
+  target()
+    .get('/v1/balance')
+    .replyWithError(Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED' }));
   const { api } = clientWith(20_000);
   await expect(api.send({ path: 'balance' })).rejects.toThrow(/^not judged: connection refused \(GET \/v1\/balance\)$/);
-  target().get('/v1/catalog').replyWithError(Object.assign(new Error('getaddrinfo ENOTFOUND api.example.test'), { code: 'ENOTFOUND' }));
+  target()
+    .get('/v1/catalog')
+    .replyWithError(Object.assign(new Error('getaddrinfo ENOTFOUND api.example.test'), { code: 'ENOTFOUND' }));
   await expect(api.send({ path: 'catalog' })).rejects.toThrow(/^not judged: DNS lookup failed/);
-  target().get('/v1/orders').replyWithError(Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }));
-  await expect(api.send({ path: 'orders' }), 'TLS-01 judges it: a failure, not "not judged"').rejects.toThrow(/^GET \/v1\/orders failed: the certificate does not verify/);
+  target()
+    .get('/v1/orders')
+    .replyWithError(Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }));
+  await expect(api.send({ path: 'orders' }), 'TLS-01 judges it: a failure, not "not judged"').rejects.toThrow(
+    /^GET \/v1\/orders failed: the certificate does not verify/,
+  );
 });
 
-test('SAFE-08 a body past 1 MiB is not read further and fails the check that asked', { annotation: [{ type: 'requirement', description: 'SAFE-08' }] }, async () => {
-  target().get('/v1/balance').reply(200, 'x'.repeat(1024 * 1024 + 1), { 'Content-Type': 'application/json' });
-  const { api } = clientWith(20_000);
-  await expect(api.send({ path: 'balance' })).rejects.toThrow(/GET \/v1\/balance: the answer has more than 1048576 bytes of body/);
-});
+test(
+  'SAFE-08 a body past 1 MiB is not read further and fails the check that asked',
+  { annotation: [{ type: 'requirement', description: 'SAFE-08' }] },
+  async () => {
+    target()
+      .get('/v1/balance')
+      .reply(200, 'x'.repeat(1024 * 1024 + 1), { 'Content-Type': 'application/json' });
+    const { api } = clientWith(20_000);
+    await expect(api.send({ path: 'balance' })).rejects.toThrow(/GET \/v1\/balance: the answer has more than 1048576 bytes of body/);
+  },
+);

@@ -196,6 +196,9 @@ function parseChunked(bytes: Buffer, start: number, done: (body: Buffer, consume
 
 /** For failure messages: the first bytes, with anything unprintable escaped. */
 export function printable(bytes: Buffer, max = 160): string {
-  const text = bytes.subarray(0, max).toString('latin1').replace(/[^\x20-\x7e]/g, (c) => (c === '\r' ? '\\r' : c === '\n' ? '\\n' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  const text = bytes
+    .subarray(0, max)
+    .toString('latin1')
+    .replace(/[^\x20-\x7e]/g, (c) => (c === '\r' ? '\\r' : c === '\n' ? '\\n' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
   return bytes.length > max ? `${text}… (${bytes.length} bytes)` : text;
 }

@@ -31,9 +31,15 @@ test.describe('redactor', () => {
   }
 
   test('SAFE-01 masks credential header lines, query parameters and cookies it was never told about', req('SAFE-01'), () => {
-    const log = ['  - X-API-Key: abcdefghijklmnopqrstuvwxyz', '  - x-api-signature: c2lnbmF0dXJlLWJ5dGVzLWhlcmU=', 'GET /v1/balance?api_key=zyxwvutsrqponmlkjih&x=1', 'cookie: X-API-Key=secretsecretsecret'].join('\n');
+    const log = [
+      '  - X-API-Key: abcdefghijklmnopqrstuvwxyz',
+      '  - x-api-signature: c2lnbmF0dXJlLWJ5dGVzLWhlcmU=',
+      'GET /v1/balance?api_key=zyxwvutsrqponmlkjih&x=1',
+      'cookie: X-API-Key=secretsecretsecret',
+    ].join('\n');
     const out = redactCredentialFields(log);
-    for (const leaked of ['abcdefghijklmnopqrstuvwxyz', 'c2lnbmF0dXJlLWJ5dGVzLWhlcmU=', 'zyxwvutsrqponmlkjih', 'secretsecretsecret']) expect(out).not.toContain(leaked);
+    for (const leaked of ['abcdefghijklmnopqrstuvwxyz', 'c2lnbmF0dXJlLWJ5dGVzLWhlcmU=', 'zyxwvutsrqponmlkjih', 'secretsecretsecret'])
+      expect(out).not.toContain(leaked);
     expect(out).toContain('&x=1');
   });
 
@@ -81,7 +87,9 @@ test.describe('client guards', () => {
     const api = client(`https://127.0.0.1:${port}/v1/`);
     hits = 0;
     await expect(api.send({ path: 'balance', headers: { 'X-API-Key': KEY }, baseUrl: `http://127.0.0.1:${port}/v1/` })).rejects.toThrow(/plain HTTP/);
-    await expect(api.send({ path: 'balance', headers: { 'X-API-Key': KEY }, baseUrl: `https://localhost:${port}/v1/` })).rejects.toThrow(/not the configured target/);
+    await expect(api.send({ path: 'balance', headers: { 'X-API-Key': KEY }, baseUrl: `https://localhost:${port}/v1/` })).rejects.toThrow(
+      /not the configured target/,
+    );
     await expect(api.sendRaw({ path: 'balance', headerLines: [['X-API-Key', KEY]], baseUrl: `http://127.0.0.1:${port}/v1/` })).rejects.toThrow(/plain HTTP/);
     expect(hits, 'nothing reached the plain-HTTP listener').toBe(0);
     // A throwaway key may go there: the guard is about configured keys only.
@@ -97,7 +105,7 @@ test.describe('client guards', () => {
         throw new NotJudgedError(reason);
       },
     });
-    const error = (await api.send({ path: "balance", headers: { "X-API-Key": KEY }, timeoutMs: 2000 }).catch((e: unknown) => e)) as Error;
+    const error = (await api.send({ path: 'balance', headers: { 'X-API-Key': KEY }, timeoutMs: 2000 }).catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(NotJudgedError);
     expect(`${error.message}\n${error.stack}`).not.toContain(KEY);
     expect(`${error.message}\n${error.stack}`).not.toContain(KEY.slice(10, 30));

@@ -28,7 +28,21 @@ async function withResults(use: (dir: string, results: string) => Promise<void>)
     fs.mkdirSync(results);
     const uuid = crypto.randomUUID();
     const now = Date.now();
-    const result = { uuid, historyId: uuid, name: 'one passing check', fullName: 'one passing check', status: 'passed', stage: 'finished', start: now, stop: now + 1, labels: [], steps: [], attachments: [], parameters: [], links: [] };
+    const result = {
+      uuid,
+      historyId: uuid,
+      name: 'one passing check',
+      fullName: 'one passing check',
+      status: 'passed',
+      stage: 'finished',
+      start: now,
+      stop: now + 1,
+      labels: [],
+      steps: [],
+      attachments: [],
+      parameters: [],
+      links: [],
+    };
     fs.writeFileSync(path.join(results, `${uuid}-result.json`), JSON.stringify(result));
     await use(dir, results);
   } finally {
@@ -41,7 +55,11 @@ async function withResults(use: (dir: string, results: string) => Promise<void>)
  * the config names (`./reports/history/…`) is written there, never into the user's own.
  */
 function allureGenerate(config: string, results: string, out: string, dir: string, env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [ALLURE_CLI, 'generate', '--config', config, results, '-o', out], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } });
+  return spawnSync(process.execPath, [ALLURE_CLI, 'generate', '--config', config, results, '-o', out], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
 }
 
 /** The analytics markers in every file under `dir`, the scripts a page embeds as data: URLs decoded too. */
@@ -92,7 +110,9 @@ test('SAFE-09 the same build without the offline plugin carries Google Tag Manag
     const generate = allureGenerate(config, results, out, dir);
     expect(generate.status, generate.stderr).toBe(0);
     // If this fails, Allure's template changed: check what a report loads now.
-    expect(markersIn(out)).toEqual(expect.arrayContaining(['index.html: a googletagmanager.com address', 'index.html: a gtag( call', 'index.html: a script loaded from another origin']));
+    expect(markersIn(out)).toEqual(
+      expect.arrayContaining(['index.html: a googletagmanager.com address', 'index.html: a gtag( call', 'index.html: a script loaded from another origin']),
+    );
   });
 });
 
@@ -101,7 +121,10 @@ test('SAFE-09 a page the offline plugin cannot clean fails the build (exit 1) an
   await withResults(async (dir, results) => {
     // A report plugin that writes analytics the stripper does not know (in an <img>), before the offline plugin.
     const plugin = path.join(dir, 'calls-out-plugin.mjs');
-    fs.writeFileSync(plugin, `export default class { async done(context) { await context.reportFiles.addFile('index.html', Buffer.from('<img src="https://www.googletagmanager.com/pixel">')); } }\n`);
+    fs.writeFileSync(
+      plugin,
+      `export default class { async done(context) { await context.reportFiles.addFile('index.html', Buffer.from('<img src="https://www.googletagmanager.com/pixel">')); } }\n`,
+    );
     const config = path.join(dir, 'calls-out.allurerc.ts');
     fs.writeFileSync(
       config,
@@ -153,7 +176,10 @@ test('SAFE-09 the browser check catches and blocks a page that calls off the mac
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
     const file = path.join(dir, 'index.html');
-    fs.writeFileSync(file, '<html><body><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><script async src="https://www.googletagmanager.com/gtag/js?id=G-X"></script><p>page</p></body></html>');
+    fs.writeFileSync(
+      file,
+      '<html><body><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><script async src="https://www.googletagmanager.com/gtag/js?id=G-X"></script><p>page</p></body></html>',
+    );
     const context = await browser.newContext();
     const offMachine = await refuseOffMachineRequests(context);
     const page = await context.newPage();

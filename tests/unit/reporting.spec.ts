@@ -19,7 +19,18 @@ import { redactor } from '../../helpers/safety/redact';
 import { REPORT_CATEGORIES } from '../../helpers/reporting/categories';
 import { matrixMarkdown, writeMatrixResult } from '../../helpers/reporting/requirement-matrix';
 import { TARGET_REQUIREMENTS, type RequirementId } from '../../helpers/contract/requirements';
-import { NOT_SELECTED, exitCodeFor, mergeSummaries, runVerdict, summarise, summaryWithoutTests, verdictLine, verdictLines, type RequirementVerdict, type Summary } from '../../helpers/reporting/summary';
+import {
+  NOT_SELECTED,
+  exitCodeFor,
+  mergeSummaries,
+  runVerdict,
+  summarise,
+  summaryWithoutTests,
+  verdictLine,
+  verdictLines,
+  type RequirementVerdict,
+  type Summary,
+} from '../../helpers/reporting/summary';
 
 const SAFE01 = { annotation: { type: 'requirement', description: 'SAFE-01' } };
 
@@ -34,7 +45,9 @@ function shard(current: number, total: number, given: Partial<Record<Requirement
   }
   const failed = Object.values(given).reduce((n, v) => n + (v?.failedTests ?? 0), 0);
   const tests = Object.values(given).reduce((n, v) => n + (v?.tests ?? 1), 0);
-  const skipped = Object.values(given).filter((v) => v?.status === 'skipped').reduce((n, v) => n + (v?.tests ?? 1), 0);
+  const skipped = Object.values(given)
+    .filter((v) => v?.status === 'skipped')
+    .reduce((n, v) => n + (v?.tests ?? 1), 0);
   const notJudged = Object.values(given).reduce((n, v) => n + (v?.notJudgedTests ?? 0), 0);
   return {
     target: 'remote',
@@ -54,7 +67,10 @@ function shard(current: number, total: number, given: Partial<Record<Requirement
 
 test('a requirement fails if any shard failed it, holds if one held it, and is skipped with every reason otherwise', async () => {
   const merged = mergeSummaries([
-    shard(1, 3, { 'AUTH-02': { status: 'failed', tests: 2, failedTests: 1 }, 'AUTH-08': { status: 'skipped', reason: 'CARDPLUSPAY_INACTIVE_API_KEY is not set', reasons: ['CARDPLUSPAY_INACTIVE_API_KEY is not set'] } }),
+    shard(1, 3, {
+      'AUTH-02': { status: 'failed', tests: 2, failedTests: 1 },
+      'AUTH-08': { status: 'skipped', reason: 'CARDPLUSPAY_INACTIVE_API_KEY is not set', reasons: ['CARDPLUSPAY_INACTIVE_API_KEY is not set'] },
+    }),
     shard(2, 3, { 'AUTH-02': { status: 'passed', tests: 3 }, 'AUTH-05': { status: 'passed', tests: 4 } }),
     shard(3, 3, { 'AUTH-05': { status: 'skipped', reason: 'b; a', reasons: ['b; a'] } }),
   ]);
@@ -74,7 +90,10 @@ test('a shard is judged on its own tests: other requirements, not selected there
   expect(exitCodeFor(clean, 0, false)).toBe(0);
   const broken = shard(1, 3, { 'AUTH-02': { status: 'failed', tests: 1, failedTests: 1 } });
   expect(exitCodeFor(broken, 1, false)).toBe(1);
-  const should = { ...shard(3, 3, { 'TLS-03': { status: 'failed', level: 'should', tests: 1, failedTests: 1 } }), failedRequirements: ['TLS-03' as RequirementId] };
+  const should = {
+    ...shard(3, 3, { 'TLS-03': { status: 'failed', level: 'should', tests: 1, failedTests: 1 } }),
+    failedRequirements: ['TLS-03' as RequirementId],
+  };
   expect(exitCodeFor(should, 1, false)).toBe(0);
   expect(exitCodeFor(should, 1, true)).toBe(1);
   expect(exitCodeFor({ ...clean, errors: 1 }, 0, false), 'an error outside any test leaves the verdict incomplete').toBe(1);
@@ -97,11 +116,22 @@ test('SAFE-01 the requirement matrix written into Allure results is redacted and
   redactor.add(secret);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'matrix-'));
   try {
-    const summary = { ...shard(1, 1, { 'AUTH-01': { status: 'passed' }, 'AUTH-08': { status: 'skipped', reason: `target echoed ${secret}`, reasons: [`target echoed ${secret}`] } }), shard: undefined };
+    const summary = {
+      ...shard(1, 1, {
+        'AUTH-01': { status: 'passed' },
+        'AUTH-08': { status: 'skipped', reason: `target echoed ${secret}`, reasons: [`target echoed ${secret}`] },
+      }),
+      shard: undefined,
+    };
     writeMatrixResult(summary, dir);
     const files = fs.readdirSync(dir);
     const result = files.find((f) => f.endsWith('-result.json'))!;
-    const parsed = JSON.parse(fs.readFileSync(path.join(dir, result), 'utf8')) as { name: string; status: string; labels: Array<{ name: string; value: string }>; descriptionHtml: string };
+    const parsed = JSON.parse(fs.readFileSync(path.join(dir, result), 'utf8')) as {
+      name: string;
+      status: string;
+      labels: Array<{ name: string; value: string }>;
+      descriptionHtml: string;
+    };
     expect(parsed.name).toMatch(/^Requirement matrix: the target conforms; skipped, so not checked: AUTH-08$/);
     expect(parsed.status).toBe('passed');
     expect(parsed.labels).toContainEqual({ name: 'epic', value: '0. Conformance verdict' });
@@ -114,7 +144,9 @@ test('SAFE-01 the requirement matrix written into Allure results is redacted and
 });
 
 test('SAFE-01 the report environment names the configured credentials, never their values', SAFE01, async () => {
-  const info = environmentInfo(runFacts({ CARDPLUSPAY_BASE_URL: 'https://sandbox.example:8443/v1', CARDPLUSPAY_API_KEY: 'envPanelKey123456789', CARDPLUSPAY_TARGET: 'remote' }));
+  const info = environmentInfo(
+    runFacts({ CARDPLUSPAY_BASE_URL: 'https://sandbox.example:8443/v1', CARDPLUSPAY_API_KEY: 'envPanelKey123456789', CARDPLUSPAY_TARGET: 'remote' }),
+  );
   expect(info).toMatchObject({ target: 'remote', base_url_host: 'sandbox.example:8443', credentials_configured: 'api_key', run_slow_checks: 'no' });
   expect(info.credentials_not_configured).toContain('inactive_api_key');
   expect(info.suite_version).toMatch(/^\d+\.\d+\.\d+/);
@@ -123,7 +155,13 @@ test('SAFE-01 the report environment names the configured credentials, never the
 
 test('the report environment says slow checks ran for every value the settings accept as on', async () => {
   const base = { CARDPLUSPAY_BASE_URL: 'https://sandbox.example/v1', CARDPLUSPAY_API_KEY: 'slowFlagKey123456789' };
-  for (const [value, shown] of [['1', 'yes'], ['true', 'yes'], ['0', 'no'], ['false', 'no'], ['', 'no']] as const) {
+  for (const [value, shown] of [
+    ['1', 'yes'],
+    ['true', 'yes'],
+    ['0', 'no'],
+    ['false', 'no'],
+    ['', 'no'],
+  ] as const) {
     const env = { ...base, CARDPLUSPAY_RUN_SLOW: value };
     expect(environmentInfo(runFacts(env)).run_slow_checks, `CARDPLUSPAY_RUN_SLOW=${value}`).toBe(shown);
     expect(loadSettings(env).runSlow, `the settings agree for CARDPLUSPAY_RUN_SLOW=${value}`).toBe(shown === 'yes');
@@ -132,15 +170,18 @@ test('the report environment says slow checks ran for every value the settings a
 
 test('only the modules of helpers/settings/ read CARDPLUSPAY_* variables; everything else reads their values', async () => {
   const root = path.resolve(__dirname, '..', '..');
-  const files = ['playwright.config.ts', ...['helpers', 'specs'].flatMap((dir) => (fs.readdirSync(path.join(root, dir), { recursive: true }) as string[]).map((f) => path.join(dir, f)))]
-    .filter((f) => f.endsWith('.ts') && !f.startsWith(path.join('helpers', 'settings') + path.sep));
+  const files = [
+    'playwright.config.ts',
+    ...['helpers', 'specs'].flatMap((dir) => (fs.readdirSync(path.join(root, dir), { recursive: true }) as string[]).map((f) => path.join(dir, f))),
+  ].filter((f) => f.endsWith('.ts') && !f.startsWith(path.join('helpers', 'settings') + path.sep));
   const readers = files.filter((f) => /\benv(\.|\[\s*['"`])CARDPLUSPAY_/.test(fs.readFileSync(path.join(root, f), 'utf8')));
   expect(readers).toEqual([]);
 });
 
 test('report categories put unreachable targets and missing credentials before contract violations', async () => {
   const categoryOf = (status: string, message: string): string | undefined =>
-    REPORT_CATEGORIES.find((c) => (c.matchedStatuses as string[]).includes(status) && (!c.messageRegex || new RegExp(`^(?:${c.messageRegex})$`).test(message)))?.name;
+    REPORT_CATEGORIES.find((c) => (c.matchedStatuses as string[]).includes(status) && (!c.messageRegex || new RegExp(`^(?:${c.messageRegex})$`).test(message)))
+      ?.name;
   expect(categoryOf('failed', 'GET /v1/balance failed: apiRequestContext.fetch: connect ECONNREFUSED 127.0.0.1:9')).toMatch(/unreachable/);
   expect(categoryOf('skipped', 'not judged: request cap reached: the run already sent 650 requests')).toMatch(/^Not judged/);
   expect(categoryOf('skipped', 'target rate-limited: GET /v1/balance still got 429 after 3 attempt(s)')).toMatch(/rate-limited/);
@@ -153,7 +194,13 @@ test('report categories put unreachable targets and missing credentials before c
 });
 
 const SAFE07 = { annotation: { type: 'requirement', description: 'SAFE-07' } };
-const NOT_JUDGED_AUTH02: Partial<RequirementVerdict> = { status: 'not-judged', tests: 2, notJudgedTests: 2, reason: 'connection refused (GET /v1/balance)', reasons: ['connection refused (GET /v1/balance)'] };
+const NOT_JUDGED_AUTH02: Partial<RequirementVerdict> = {
+  status: 'not-judged',
+  tests: 2,
+  notJudgedTests: 2,
+  reason: 'connection refused (GET /v1/balance)',
+  reasons: ['connection refused (GET /v1/balance)'],
+};
 
 test('SAFE-07 a must not judged makes the run "could not judge" (exit 3); a failure wins (exit 1)', SAFE07, () => {
   const notJudged = { ...shard(1, 1, { 'AUTH-01': { status: 'passed' }, 'AUTH-02': NOT_JUDGED_AUTH02 }), shard: undefined };
@@ -177,7 +224,13 @@ test('SAFE-07 a run that judged no must never conforms; skips for unconfigured c
   const held = { ...shard(1, 1, { 'AUTH-01': { status: 'passed' }, 'AUTH-08': skip }), shard: undefined };
   expect(held.verdict).toBe('conforms');
   expect(exitCodeFor(held, 0, false)).toBe(0);
-  expect(runVerdict({ 'TLS-03': { level: 'should', status: 'not-judged', tests: 1, failedTests: 0, notJudgedTests: 1 }, 'AUTH-01': held.requirements['AUTH-01'] }, false), 'a should not judged does not stop "conforms"').toBe('conforms');
+  expect(
+    runVerdict(
+      { 'TLS-03': { level: 'should', status: 'not-judged', tests: 1, failedTests: 0, notJudgedTests: 1 }, 'AUTH-01': held.requirements['AUTH-01'] },
+      false,
+    ),
+    'a should not judged does not stop "conforms"',
+  ).toBe('conforms');
 });
 
 test('SAFE-07 the merge keeps "not judged" unless another shard failed the requirement', SAFE07, () => {
@@ -229,13 +282,25 @@ test('SAFE-07 a check that failed once and passed on a retry is a failure, not a
 });
 
 test('SAFE-07 a must requirement its checks skipped is named in the verdict', () => {
-  const run = { ...shard(1, 1, { 'AUTH-01': { status: 'passed' }, 'AUTH-15': { status: 'skipped', reason: 'GET orders listed no order', reasons: ['GET orders listed no order'] } }), shard: undefined };
+  const run = {
+    ...shard(1, 1, {
+      'AUTH-01': { status: 'passed' },
+      'AUTH-15': { status: 'skipped', reason: 'GET orders listed no order', reasons: ['GET orders listed no order'] },
+    }),
+    shard: undefined,
+  };
   expect(verdictLine(run)).toBe('the target conforms; skipped, so not checked: AUTH-15');
 });
 
 test('SAFE-07 a selection that ran only some tests of a requirement says so in the verdict', () => {
-  const test12 = (title: string): TestCase => ({ title, annotations: [{ type: 'requirement', description: 'AUTH-12' }], results: [{ status: 'passed', annotations: [] }] }) as unknown as TestCase;
-  const summary = summarise([test12('AUTH-12 GET balance without a key gets 401'), test12('AUTH-12 GET balance with a never-issued key gets 401')], new Date(), { target: 'mock', baseUrl: '' }, { selectedBy: '--grep', wholeSuite: { 'AUTH-12': 16 } });
+  const test12 = (title: string): TestCase =>
+    ({ title, annotations: [{ type: 'requirement', description: 'AUTH-12' }], results: [{ status: 'passed', annotations: [] }] }) as unknown as TestCase;
+  const summary = summarise(
+    [test12('AUTH-12 GET balance without a key gets 401'), test12('AUTH-12 GET balance with a never-issued key gets 401')],
+    new Date(),
+    { target: 'mock', baseUrl: '' },
+    { selectedBy: '--grep', wholeSuite: { 'AUTH-12': 16 } },
+  );
   expect(summary.scope?.partial).toEqual([{ id: 'AUTH-12', ran: 2, of: 16 }]);
   expect(verdictLine(summary)).toBe('the target conforms to the 1 requirement selected (35 not run: --grep; only in part: AUTH-12 2 of 16 tests)');
 });
@@ -243,9 +308,22 @@ test('SAFE-07 a selection that ran only some tests of a requirement says so in t
 test('SAFE-09 a shard summary that is not the shape this suite writes is refused by the merge (exit 2), and matrix text is shown as text', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crafted-'));
   try {
-    const crafted = { ...shard(1, 1, { 'AUTH-01': { status: 'passed', tests: '<img src=https://evil.example/x.png>' as unknown as number } }), baseUrl: '![p](https://evil.example/md.png)' };
+    const crafted = {
+      ...shard(1, 1, { 'AUTH-01': { status: 'passed', tests: '<img src=https://evil.example/x.png>' as unknown as number } }),
+      baseUrl: '![p](https://evil.example/md.png)',
+    };
     fs.writeFileSync(path.join(dir, 'shard.json'), JSON.stringify(crafted));
-    const merge = spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, '..', '..', 'helpers', 'runner', 'merge-summaries.ts'), '--out', path.join(dir, 'merged.json'), path.join(dir, 'shard.json')], { encoding: 'utf8', env: cleanEnv() });
+    const merge = spawnSync(
+      process.execPath,
+      [
+        require.resolve('tsx/cli'),
+        path.join(__dirname, '..', '..', 'helpers', 'runner', 'merge-summaries.ts'),
+        '--out',
+        path.join(dir, 'merged.json'),
+        path.join(dir, 'shard.json'),
+      ],
+      { encoding: 'utf8', env: cleanEnv() },
+    );
     expect(merge.status).toBe(2);
     expect(merge.stderr).toContain('not a summary this suite writes');
     expect(fs.existsSync(path.join(dir, 'merged.json'))).toBe(false);
@@ -253,7 +331,11 @@ test('SAFE-09 a shard summary that is not the shape this suite writes is refused
     fs.rmSync(dir, { recursive: true, force: true });
   }
   const reason = 'not judged: ![p](https://evil.example/md.png) <img src=x> a|b';
-  const md = matrixMarkdown({ ...shard(1, 1, { 'AUTH-01': { status: 'not-judged', reason, reasons: [reason] } }), shard: undefined, baseUrl: '[x](https://evil.example/)' });
+  const md = matrixMarkdown({
+    ...shard(1, 1, { 'AUTH-01': { status: 'not-judged', reason, reasons: [reason] } }),
+    shard: undefined,
+    baseUrl: '[x](https://evil.example/)',
+  });
   expect(md).not.toMatch(/!\[p\]\(/);
   expect(md).not.toMatch(/(?<!\\)<img/);
   expect(md).not.toMatch(/(?<!\\)\[x\]\(/);

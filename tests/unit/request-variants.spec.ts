@@ -20,7 +20,10 @@ const CTX: VariantContext = {
   unfulfillableOrder: { item_code: 'NONE', quantity: 1 },
 };
 
-const targetsOf = (id: string): string[] => REQUEST_VARIANTS.find((v) => v.id === id)!.requests(CTX).map((r) => `${r.method} ${r.target}`);
+const targetsOf = (id: string): string[] =>
+  REQUEST_VARIANTS.find((v) => v.id === id)!
+    .requests(CTX)
+    .map((r) => `${r.method} ${r.target}`);
 
 test('every variant has a unique id and sends at least one request', req, () => {
   const ids = REQUEST_VARIANTS.map((v) => v.id);
@@ -54,7 +57,12 @@ test('HEAD and method overrides go to GET endpoints only; the rewrite headers to
 
 const GET: VariantRequest = { method: 'GET', target: '/v1/balance/', headers: [] };
 const json = (status: number, body: unknown): VariantAnswer => ({ status, contentType: 'application/json', text: JSON.stringify(body), json: body });
-const html = (status: number): VariantAnswer => ({ status, contentType: 'text/html', text: `<html><head><title>${status}</title></head><body><center><h1>${status}</h1></center><hr><center>nginx</center></body></html>`, json: undefined });
+const html = (status: number): VariantAnswer => ({
+  status,
+  contentType: 'text/html',
+  text: `<html><head><title>${status}</title></head><body><center><h1>${status}</h1></center><hr><center>nginx</center></body></html>`,
+  json: undefined,
+});
 const empty = (status: number): VariantAnswer => ({ status, contentType: '', text: '', json: undefined });
 
 const CASES: ReadonlyArray<{ id: string; request: VariantRequest; answer: VariantAnswer; fails?: RegExp }> = [
@@ -65,12 +73,36 @@ const CASES: ReadonlyArray<{ id: string; request: VariantRequest; answer: Varian
   { id: 'a 405 envelope', request: GET, answer: json(405, { success: false, message: 'Method Not Allowed', data: {} }) },
   { id: 'a redirect without data', request: GET, answer: empty(301) },
   { id: 'an empty 204 to OPTIONS (CORS preflight)', request: { ...GET, method: 'OPTIONS' }, answer: empty(204) },
-  { id: 'a 200 to OPTIONS with a body', request: { ...GET, method: 'OPTIONS' }, answer: json(200, { success: true, message: 'ok', data: { balance: '1.00' } }), fails: /answered 200 with a success envelope/ },
-  { id: 'a success envelope', request: GET, answer: json(200, { success: true, message: 'Balance retrieved successfully', data: { balance: '1.00', currency: 'USD' } }), fails: /answered 200 with a success envelope/ },
+  {
+    id: 'a 200 to OPTIONS with a body',
+    request: { ...GET, method: 'OPTIONS' },
+    answer: json(200, { success: true, message: 'ok', data: { balance: '1.00' } }),
+    fails: /answered 200 with a success envelope/,
+  },
+  {
+    id: 'a success envelope',
+    request: GET,
+    answer: json(200, { success: true, message: 'Balance retrieved successfully', data: { balance: '1.00', currency: 'USD' } }),
+    fails: /answered 200 with a success envelope/,
+  },
   { id: 'an empty 200 to HEAD', request: { ...GET, method: 'HEAD' }, answer: empty(200), fails: /answered 200 with an empty body/ },
-  { id: 'API data under an error status', request: GET, answer: json(404, { success: false, message: 'x', data: { balance: '1.00' } }), fails: /answered 404 with the API data field "balance"/ },
-  { id: 'the public root answering itself', request: { ...GET, target: '/v1/', publicButNot: ['balance', 'currency'] }, answer: json(200, { success: true, message: 'CardPlusPay API', data: { version: 'v1' } }) },
-  { id: 'the public root answering with balance data', request: { ...GET, target: '/v1/', publicButNot: ['balance', 'currency'] }, answer: json(200, { success: true, message: 'ok', data: { balance: '1.00' } }), fails: /field "balance" of the endpoint it was rewritten to/ },
+  {
+    id: 'API data under an error status',
+    request: GET,
+    answer: json(404, { success: false, message: 'x', data: { balance: '1.00' } }),
+    fails: /answered 404 with the API data field "balance"/,
+  },
+  {
+    id: 'the public root answering itself',
+    request: { ...GET, target: '/v1/', publicButNot: ['balance', 'currency'] },
+    answer: json(200, { success: true, message: 'CardPlusPay API', data: { version: 'v1' } }),
+  },
+  {
+    id: 'the public root answering with balance data',
+    request: { ...GET, target: '/v1/', publicButNot: ['balance', 'currency'] },
+    answer: json(200, { success: true, message: 'ok', data: { balance: '1.00' } }),
+    fails: /field "balance" of the endpoint it was rewritten to/,
+  },
 ];
 
 for (const c of CASES) {
@@ -97,7 +129,11 @@ test('sendRaw puts the method and the request-target on the wire as written', re
   const { port } = server.address() as net.AddressInfo;
   const api = testClient(`http://127.0.0.1:${port}/v1/`);
   try {
-    for (const [method, target] of [['get', '/v1/x/../balance'], ['FOOBAR', '//v1/balance'], ['GET', '/v1/%62alance;x=1']] as const) {
+    for (const [method, target] of [
+      ['get', '/v1/x/../balance'],
+      ['FOOBAR', '//v1/balance'],
+      ['GET', '/v1/%62alance;x=1'],
+    ] as const) {
       const reply = await api.sendRaw({ path: '', method, target, headerLines: [] });
       expect(reply.status).toBe(401);
     }

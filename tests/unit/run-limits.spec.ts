@@ -32,15 +32,19 @@ test('SAFE-05 a budget that does not fit its test timeout, or a run shorter than
   expect(refusals({ CARDPLUSPAY_TEST_TIMEOUT_SECONDS: 'soon' })[0]).toMatch(/must be a number of seconds/);
 });
 
-test('SAFE-08 the run limit counts from the start of the process; checks end first, with room for the reports', { annotation: [{ type: 'requirement', description: 'SAFE-08' }] }, () => {
-  // A process started 5 s ago with the default 600 s: the checks end at 585 s, Playwright 2 s later.
-  const now = 1_000_000_000;
-  const clock = runClock({}, now, 5);
-  expect(clock.checksEnd).toBe(now - 5_000 + 585_000);
-  expect(clock.globalTimeoutMs).toBe(582_000);
-  // A worker reads the runner's deadline instead of counting from its own start.
-  expect(runClock({ CARDPLUSPAY_RUN_DEADLINE: String(now + 100_000) }, now, 1).checksEnd).toBe(now + 100_000);
-  // A short limit keeps a fifth for stopping and the reports, at least 4 s.
-  expect(runClock({ CARDPLUSPAY_TIMEOUT_SECONDS: '30', CARDPLUSPAY_TEST_TIMEOUT_SECONDS: '10' }, now, 0).checksEnd).toBe(now + 24_000);
-  expect(runClock({ CARDPLUSPAY_TIMEOUT_SECONDS: '10', CARDPLUSPAY_TEST_TIMEOUT_SECONDS: '5' }, now, 0).checksEnd).toBe(now + 6_000);
-});
+test(
+  'SAFE-08 the run limit counts from the start of the process; checks end first, with room for the reports',
+  { annotation: [{ type: 'requirement', description: 'SAFE-08' }] },
+  () => {
+    // A process started 5 s ago with the default 600 s: the checks end at 585 s, Playwright 2 s later.
+    const now = 1_000_000_000;
+    const clock = runClock({}, now, 5);
+    expect(clock.checksEnd).toBe(now - 5_000 + 585_000);
+    expect(clock.globalTimeoutMs).toBe(582_000);
+    // A worker reads the runner's deadline instead of counting from its own start.
+    expect(runClock({ CARDPLUSPAY_RUN_DEADLINE: String(now + 100_000) }, now, 1).checksEnd).toBe(now + 100_000);
+    // A short limit keeps a fifth for stopping and the reports, at least 4 s.
+    expect(runClock({ CARDPLUSPAY_TIMEOUT_SECONDS: '30', CARDPLUSPAY_TEST_TIMEOUT_SECONDS: '10' }, now, 0).checksEnd).toBe(now + 24_000);
+    expect(runClock({ CARDPLUSPAY_TIMEOUT_SECONDS: '10', CARDPLUSPAY_TEST_TIMEOUT_SECONDS: '5' }, now, 0).checksEnd).toBe(now + 6_000);
+  },
+);

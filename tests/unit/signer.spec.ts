@@ -47,9 +47,13 @@ test('SIGN-13 the vectors are well formed: each signature holds the SHA-256 Dige
   expect(vectors.length, 'signing-vectors.json holds vectors').toBeGreaterThanOrEqual(5);
   expect(new Set(vectors.map((v) => v.id)).size, 'vector ids are unique').toBe(vectors.length);
   for (const v of vectors) {
-    const recovered = crypto.publicDecrypt({ key: PUBLIC_PEM, padding: crypto.constants.RSA_PKCS1_PADDING }, Buffer.from(v.signatureBase64, 'base64')).toString('hex');
+    const recovered = crypto
+      .publicDecrypt({ key: PUBLIC_PEM, padding: crypto.constants.RSA_PKCS1_PADDING }, Buffer.from(v.signatureBase64, 'base64'))
+      .toString('hex');
     expect(recovered, `vector ${v.id}: the recorded signature wraps the recorded digest`).toBe(SHA256_DIGEST_INFO + v.sha256Hex);
-    expect(Buffer.from(v.signatureBase64, 'base64').toString('base64'), `vector ${v.id}: the signature is canonical Base64 with padding`).toBe(v.signatureBase64);
+    expect(Buffer.from(v.signatureBase64, 'base64').toString('base64'), `vector ${v.id}: the signature is canonical Base64 with padding`).toBe(
+      v.signatureBase64,
+    );
   }
 });
 
@@ -59,7 +63,10 @@ for (const v of vectors) {
     expect(bytes.length, `vector ${v.id}, stage 1 (the bytes signed: the challenge's UTF-8): byte count`).toBe(v.utf8Bytes);
     expect(crypto.createHash('sha256').update(bytes).digest('hex'), `vector ${v.id}, stage 2 (SHA-256 of those bytes)`).toBe(v.sha256Hex);
     const signature = signChallenge(v.challenge, PEM);
-    expect(sameBytes(signature, v.signatureBase64), `vector ${v.id}, stage 3 (Base64 RSASSA-PKCS1-v1_5 signature): the signer's output differs from the recorded one`).toBe(true);
+    expect(
+      sameBytes(signature, v.signatureBase64),
+      `vector ${v.id}, stage 3 (Base64 RSASSA-PKCS1-v1_5 signature): the signer's output differs from the recorded one`,
+    ).toBe(true);
   });
 }
 
@@ -80,7 +87,10 @@ test('SIGN-13 the signer agrees byte for byte with node:crypto, for PKCS#1 and P
 
 test('SIGN-13 the signer agrees byte for byte with the openssl CLI run now', SIGN13, () => {
   const version = spawnSync('openssl', ['version'], { encoding: 'utf8' });
-  test.skip(version.error !== undefined || version.status !== 0, 'the openssl CLI is not installed here; the recorded vectors still tie the signer to its output');
+  test.skip(
+    version.error !== undefined || version.status !== 0,
+    'the openssl CLI is not installed here; the recorded vectors still tie the signer to its output',
+  );
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signer-openssl-'));
   try {
     fs.chmodSync(dir, 0o700);
@@ -117,7 +127,15 @@ test('SIGN-13 node-rsa 2 without an explicit scheme signs with randomised PSS, u
   expect(sameBytes(a, b), 'the default scheme is randomised: two signatures of one challenge differ').toBe(false);
   const data = Buffer.from(challenge, 'utf8');
   expect(crypto.verify('sha256', data, PUBLIC_PEM, Buffer.from(a, 'base64')), 'a server verifying PKCS#1 v1.5 refuses it').toBe(false);
-  expect(crypto.verify('sha256', data, { key: PUBLIC_PEM, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: crypto.constants.RSA_PSS_SALTLEN_AUTO }, Buffer.from(a, 'base64')), 'it is a PSS signature').toBe(true);
+  expect(
+    crypto.verify(
+      'sha256',
+      data,
+      { key: PUBLIC_PEM, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: crypto.constants.RSA_PSS_SALTLEN_AUTO },
+      Buffer.from(a, 'base64'),
+    ),
+    'it is a PSS signature',
+  ).toBe(true);
   expect(rsaKeyFor(PEM).$options.signingScheme, "the signer's key names PKCS#1 v1.5").toBe('pkcs1');
   expect(sameBytes(signChallenge(challenge, PEM), signChallenge(challenge, PEM)), 'the signer is deterministic').toBe(true);
 });

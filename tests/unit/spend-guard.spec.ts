@@ -24,8 +24,30 @@ const at = (path: string): URL => new URL(path, BASE);
 
 /** Spellings that Tomcat, Spring, Express or a double-decoding proxy route to `orders`. */
 const SPENDING_SPELLINGS = [
-  'orders', 'orders/', 'Orders', 'ORDERS', 'orders;x', 'orders;jsessionid=1/', 'orders.json', 'orders.', '%6Frders', '%6frders', '%256Frders',
-  'orders%2F', 'orders%3Bx', './orders', 'x/../orders', 'x/%2e%2e/orders', 'x%2F..%2Forders', 'x/..;/orders', '../orders', '../v2/orders', 'orders//', 'orders%20', 'x\\..\\orders', 'orders/x/..',
+  'orders',
+  'orders/',
+  'Orders',
+  'ORDERS',
+  'orders;x',
+  'orders;jsessionid=1/',
+  'orders.json',
+  'orders.',
+  '%6Frders',
+  '%6frders',
+  '%256Frders',
+  'orders%2F',
+  'orders%3Bx',
+  './orders',
+  'x/../orders',
+  'x/%2e%2e/orders',
+  'x%2F..%2Forders',
+  'x/..;/orders',
+  '../orders',
+  '../v2/orders',
+  'orders//',
+  'orders%20',
+  'x\\..\\orders',
+  'orders/x/..',
 ];
 const READ_ONLY = ['orders/check', 'orders/123', 'orders/check;x', 'orders/check.json', 'balance', 'ordersx', 'orders/..'];
 
@@ -40,7 +62,8 @@ test('SAFE-03 reading endpoints and other methods are not spending', req('SAFE-0
 });
 
 test('SAFE-03 a method override turns a GET into the spending POST', req('SAFE-03'), () => {
-  for (const name of ['X-HTTP-Method-Override', 'x-http-method', 'X-Method-Override']) expect(spendingRoute('GET', at('orders'), [[name, 'post']]), name).toBeDefined();
+  for (const name of ['X-HTTP-Method-Override', 'x-http-method', 'X-Method-Override'])
+    expect(spendingRoute('GET', at('orders'), [[name, 'post']]), name).toBeDefined();
   expect(spendingRoute('GET', at('orders?_method=POST'))).toBeDefined();
 });
 
@@ -82,7 +105,13 @@ const query = (q: Record<string, string>): string => `?${new URLSearchParams(q).
 test('SAFE-03 the allowlist is the endpoint catalogue: every route that does not spend, and nothing else', req('SAFE-03'), () => {
   const listed = (c?: { method: string; path: string }) => keyedRoutes(c).map((r) => `${r.method} ${r.path}`);
   expect(listed(CHALLENGE)).toEqual(['GET balance', 'GET catalog', 'GET orders', 'GET orders/{id}', 'POST orders/check', 'POST auth/challenge']);
-  expect(listed(), 'no challenge endpoint unless the settings name one').toEqual(['GET balance', 'GET catalog', 'GET orders', 'GET orders/{id}', 'POST orders/check']);
+  expect(listed(), 'no challenge endpoint unless the settings name one').toEqual([
+    'GET balance',
+    'GET catalog',
+    'GET orders',
+    'GET orders/{id}',
+    'POST orders/check',
+  ]);
   // One table: every catalogue entry's own probe is allowed exactly when it does not spend.
   const settings = { challenge: CHALLENGE } as Parameters<(typeof ENDPOINTS)[number]['call']>[0];
   for (const e of ENDPOINTS) {
@@ -99,14 +128,23 @@ test('SAFE-03 every keyed request the specs make is allowed', req('SAFE-03'), ()
     ['GET catalog', wire('GET', '/v1/catalog')],
     ['GET orders', wire('GET', '/v1/orders')],
     ['GET orders?per_page=100 (AUTH-15)', wire('GET', `/v1/orders${query({ per_page: '100' })}`)],
-    ['GET catalog with every documented filter and page', wire('GET', `/v1/catalog${query({ item_id: 'A-1', brand: 'Amazon', q: 'gift', per_page: '10', sort_by: 'value', order: 'asc', region: 'US', currency: 'USD', delivery_type: 'DIGITAL', value_min: '0', value_max: '100.5', country_code: 'US', page: '2' })}`)],
+    [
+      'GET catalog with every documented filter and page',
+      wire(
+        'GET',
+        `/v1/catalog${query({ item_id: 'A-1', brand: 'Amazon', q: 'gift', per_page: '10', sort_by: 'value', order: 'asc', region: 'US', currency: 'USD', delivery_type: 'DIGITAL', value_min: '0', value_max: '100.5', country_code: 'US', page: '2' })}`,
+      ),
+    ],
     ['GET orders/{id}', wire('GET', `/v1/${orderCall('123').path}`)],
     ['GET orders/{id} with a 64-character id', wire('GET', `/v1/${orderCall('A_b-9'.repeat(12) + 'abcd').path}`)],
     ['POST orders/check', wire('POST', `/v1/${stockCheckCall('ITEM-1').path}`, BODY_FIELDS)],
     ['POST auth/challenge (the configured challenge endpoint)', wire('POST', '/v1/auth/challenge')],
     ['signed GET balance (SIGN-03)', wire('GET', '/v1/balance', [...FIELDS, ['X-API-Challenge', 'c-1'], ['X-API-Signature', 'c2lnbmF0dXJl+/==']])],
     ['two X-API-Key fields (AUTH-11)', wire('GET', '/v1/balance', [...FIELDS, ['X-API-Key', 'other-key-0000000000']])],
-    ...HEADER_NAME_CASES.map((name): [string, ReturnType<typeof wire>] => [`X-API-Key written ${name} (AUTH-10)`, wire('GET', '/v1/balance', [...FIELDS.slice(0, -1), [name, KEY]])]),
+    ...HEADER_NAME_CASES.map((name): [string, ReturnType<typeof wire>] => [
+      `X-API-Key written ${name} (AUTH-10)`,
+      wire('GET', '/v1/balance', [...FIELDS.slice(0, -1), [name, KEY]]),
+    ]),
     ...MISPLACED_KEYS.map((p): [string, ReturnType<typeof wire>] => [
       `the key ${p.title} (AUTH-09)`,
       wire('GET', `/v1/balance${p.query ? query(p.query(KEY)) : ''}`, [...FIELDS.slice(0, -1), ...Object.entries(p.headers?.(KEY) ?? {})]),
@@ -118,7 +156,8 @@ test('SAFE-03 every keyed request the specs make is allowed', req('SAFE-03'), ()
   expect(keyedRequestRefusal(wire('GET', `/v1/balance${query({ api_key: plusKey })}`), { ...ALLOW, keys: [plusKey] })).toBeUndefined();
 });
 
-const WHY_ROUTE = /is not one of the documented non-spending endpoints under \/v1\/ \(GET balance, GET catalog, GET orders, GET orders\/\{id\}, POST orders\/check, POST auth\/challenge\), spelt byte for byte$/;
+const WHY_ROUTE =
+  /is not one of the documented non-spending endpoints under \/v1\/ \(GET balance, GET catalog, GET orders, GET orders\/\{id\}, POST orders\/check, POST auth\/challenge\), spelt byte for byte$/;
 const WHY_FIELD = /carries a header field [\w-]+, which no keyed request of the suite sends$/;
 const WHY_HOST = /Host/;
 const WHY_COOKIE = /Cookie without X-Conformance-Check/;
@@ -170,7 +209,8 @@ test('SAFE-03 a keyed request off the allowlist is refused, whatever the reason'
 });
 
 test('SAFE-03 the challenge endpoint is allowed only as configured, spelt safely, and never where it would spend', req('SAFE-03'), () => {
-  const post = (path: string, challenge?: { method: string; path: string }) => keyedRequestRefusal(wire('POST', `/v1/${path}`, BODY_FIELDS), { ...ALLOW, challenge });
+  const post = (path: string, challenge?: { method: string; path: string }) =>
+    keyedRequestRefusal(wire('POST', `/v1/${path}`, BODY_FIELDS), { ...ALLOW, challenge });
   expect(post('auth/challenge', undefined), 'no challenge configured').toBeDefined();
   expect(post('auth/challenge', { method: 'GET', path: 'auth/challenge' }), 'another method').toBeDefined();
   // Given to the client directly, past the settings check: still refused.
@@ -186,7 +226,13 @@ test('SAFE-03 a base URL whose path is not spelt safely gets no key at all', req
 });
 
 test('SAFE-03 a refusal never shows a configured key', req('SAFE-03'), () => {
-  for (const request of [wire('GET', `/v1/${KEY}/x`), wire('GET', `/v1/balance?${KEY}=1`), wire('GET', `/v1/balance?_method=POST&api_key=${KEY}`), wire(KEY, '/v1/balance'), wire('GET', '/v1/balance', [...FIELDS, [KEY, 'x']])]) {
+  for (const request of [
+    wire('GET', `/v1/${KEY}/x`),
+    wire('GET', `/v1/balance?${KEY}=1`),
+    wire('GET', `/v1/balance?_method=POST&api_key=${KEY}`),
+    wire(KEY, '/v1/balance'),
+    wire('GET', '/v1/balance', [...FIELDS, [KEY, 'x']]),
+  ]) {
     const refusal = keyedRequestRefusal(request, ALLOW);
     expect(refusal).toBeDefined();
     expect(refusal).not.toContain(KEY);
@@ -209,19 +255,49 @@ test('SAFE-03 the client refuses a keyed request off the allowlist before sendin
   const api = clientOnClosedPort();
   const key = { 'X-API-Key': KEY };
   const refused: Array<[string, () => Promise<unknown>]> = [
-    ['verbatim orders%3F/orders/check', () => api.sendRaw({ method: 'POST', path: '', target: '/v1/orders%3F/orders/check', headerLines: [['X-API-Key', KEY]], json: { item_id: 'A', quantity: 1 } })],
-    ['verbatim orders%23/orders/check', () => api.sendRaw({ method: 'POST', path: '', target: '/v1/orders%23/orders/check', headerLines: [['X-API-Key', KEY]], json: {} })],
+    [
+      'verbatim orders%3F/orders/check',
+      () =>
+        api.sendRaw({ method: 'POST', path: '', target: '/v1/orders%3F/orders/check', headerLines: [['X-API-Key', KEY]], json: { item_id: 'A', quantity: 1 } }),
+    ],
+    [
+      'verbatim orders%23/orders/check',
+      () => api.sendRaw({ method: 'POST', path: '', target: '/v1/orders%23/orders/check', headerLines: [['X-API-Key', KEY]], json: {} }),
+    ],
     ['verbatim orders%20.', () => api.sendRaw({ method: 'POST', path: '', target: '/v1/orders%20.', headerLines: [['X-API-Key', KEY]], json: {} })],
     ['path orders%3F/orders/check', () => api.send({ method: 'POST', path: 'orders%3F/orders/check', headers: key, json: { item_id: 'A', quantity: 1 } })],
     ['an unknown method override on GET orders', () => api.send({ path: 'orders', headers: { ...key, 'X-Forwarded-Method': 'POST' } })],
-    ['X-HTTP-Method-Override on GET orders', () => api.sendRaw({ path: 'orders', headerLines: [['X-API-Key', KEY], ['X-HTTP-Method-Override', 'POST']] })],
-    ['X-Original-URL on POST orders/check', () => api.send({ method: 'POST', path: 'orders/check', headers: { ...key, 'X-Original-URL': '/v1/orders' }, json: {} })],
+    [
+      'X-HTTP-Method-Override on GET orders',
+      () =>
+        api.sendRaw({
+          path: 'orders',
+          headerLines: [
+            ['X-API-Key', KEY],
+            ['X-HTTP-Method-Override', 'POST'],
+          ],
+        }),
+    ],
+    [
+      'X-Original-URL on POST orders/check',
+      () => api.send({ method: 'POST', path: 'orders/check', headers: { ...key, 'X-Original-URL': '/v1/orders' }, json: {} }),
+    ],
     ['_method=POST in the query', () => api.send({ path: 'orders', query: { _method: 'POST' }, headers: key })],
     ['_Method=POST in the query', () => api.send({ path: 'orders', query: { _Method: 'POST' }, headers: key })],
     ['POST orders', () => api.send({ method: 'POST', path: 'orders', headers: key, json: { item_code: 'A', quantity: 1 } })],
     ['DELETE orders/1', () => api.send({ method: 'DELETE', path: 'orders/1', headers: key })],
     ['HEAD balance', () => api.sendRaw({ method: 'HEAD', path: 'balance', headerLines: [['X-API-Key', KEY]] })],
-    ['another Host', () => api.sendRaw({ path: 'balance', headerLines: [['Host', 'admin.example.test'], ['X-API-Key', KEY]] })],
+    [
+      'another Host',
+      () =>
+        api.sendRaw({
+          path: 'balance',
+          headerLines: [
+            ['Host', 'admin.example.test'],
+            ['X-API-Key', KEY],
+          ],
+        }),
+    ],
     ['the key in the query of a POST', () => api.send({ method: 'POST', path: 'orders/check', query: { api_key: KEY }, json: {} })],
   ];
   const sent: string[] = [];
@@ -237,7 +313,9 @@ test('SAFE-03 the raw client refuses every keyed request off the allowlist, sent
   const api = clientOnClosedPort();
   const sent: string[] = [];
   for (const [what, request] of OFF_THE_LIST) {
-    const error = await api.sendRaw({ method: request.method, path: '', target: request.target, headerLines: request.headers.map(([n, v]) => [n, v]) }).catch((e: unknown) => e);
+    const error = await api
+      .sendRaw({ method: request.method, path: '', target: request.target, headerLines: request.headers.map(([n, v]) => [n, v]) })
+      .catch((e: unknown) => e);
     if (!(error instanceof GuardError)) sent.push(`${what} (${error instanceof Error ? error.message : 'answered'})`);
   }
   expect(sent, 'keyed requests that got past the guard').toEqual([]);
@@ -252,10 +330,23 @@ test('SAFE-03 the client sends every legitimate keyed request, through both clie
     ['GET orders/{id}', () => api.send({ ...orderCall('42'), headers: key })],
     ['POST orders/check', () => api.send({ ...stockCheckCall('ITEM-1'), headers: key })],
     ['POST auth/challenge', () => api.send({ method: 'POST', path: 'auth/challenge', headers: key })],
-    ['raw GET balance with two keys', () => api.sendRaw({ path: 'balance', headerLines: [['X-API-Key', KEY], ['X-API-Key', 'other-key-0000000000']] })],
+    [
+      'raw GET balance with two keys',
+      () =>
+        api.sendRaw({
+          path: 'balance',
+          headerLines: [
+            ['X-API-Key', KEY],
+            ['X-API-Key', 'other-key-0000000000'],
+          ],
+        }),
+    ],
     ['raw verbatim /v1/catalog', () => api.sendRaw({ path: '', target: '/v1/catalog', headerLines: [['X-API-Key', KEY]] })],
     ['raw POST orders/check', () => api.sendRaw({ ...stockCheckCall('ITEM-1'), headerLines: [['X-API-Key', KEY]] })],
-    ...MISPLACED_KEYS.map((p): [string, () => Promise<unknown>] => [`the key ${p.title}`, () => api.send({ path: 'balance', headers: p.headers?.(KEY), query: p.query?.(KEY) })]),
+    ...MISPLACED_KEYS.map((p): [string, () => Promise<unknown>] => [
+      `the key ${p.title}`,
+      () => api.send({ path: 'balance', headers: p.headers?.(KEY), query: p.query?.(KEY) }),
+    ]),
   ];
   for (const [what, attempt] of sent) await expect(attempt(), what).rejects.toThrow(/^sent: connection refused/);
 });

@@ -76,18 +76,43 @@ test.describe('plain-HTTP probe against live servers', () => {
       },
     },
     { id: 'drops the connection unread', outcome: 'refused', make: async () => `http://127.0.0.1:${await start(net.createServer((s) => s.destroy()))}` },
-    { id: 'redirects to https', outcome: 'redirect-https', make: async () => (await recorder('http', (q, s) => send(s, 301, { location: `https://127.0.0.1:1${q.url ?? '/'}` }))).origin },
-    { id: 'redirects to http', outcome: 'redirect-elsewhere', make: async () => (await recorder('http', (q, s) => send(s, 302, { location: `http://127.0.0.1:1${q.url ?? '/'}` }))).origin },
-    { id: 'rejects with 403', outcome: 'rejected', make: async () => (await recorder('http', (_q, s) => send(s, 403, {}, '{"success":false,"message":"HTTPS required","data":{}}'))).origin },
-    { id: 'answers with the 401 envelope', outcome: 'auth-answered', make: async () => (await recorder('http', (_q, s) => send(s, 401, {}, '{"success":false,"message":"Unauthorized","data":{}}'))).origin },
-    { id: 'serves 200', outcome: 'served', make: async () => (await recorder('http', (_q, s) => send(s, 200, {}, '{"success":true,"message":"ok","data":{"balance":"1.00","currency":"USD"}}'))).origin },
+    {
+      id: 'redirects to https',
+      outcome: 'redirect-https',
+      make: async () => (await recorder('http', (q, s) => send(s, 301, { location: `https://127.0.0.1:1${q.url ?? '/'}` }))).origin,
+    },
+    {
+      id: 'redirects to http',
+      outcome: 'redirect-elsewhere',
+      make: async () => (await recorder('http', (q, s) => send(s, 302, { location: `http://127.0.0.1:1${q.url ?? '/'}` }))).origin,
+    },
+    {
+      id: 'rejects with 403',
+      outcome: 'rejected',
+      make: async () => (await recorder('http', (_q, s) => send(s, 403, {}, '{"success":false,"message":"HTTPS required","data":{}}'))).origin,
+    },
+    {
+      id: 'answers with the 401 envelope',
+      outcome: 'auth-answered',
+      make: async () => (await recorder('http', (_q, s) => send(s, 401, {}, '{"success":false,"message":"Unauthorized","data":{}}'))).origin,
+    },
+    {
+      id: 'serves 200',
+      outcome: 'served',
+      make: async () =>
+        (await recorder('http', (_q, s) => send(s, 200, {}, '{"success":true,"message":"ok","data":{"balance":"1.00","currency":"USD"}}'))).origin,
+    },
     { id: 'takes the request and never answers', outcome: 'other', make: async () => (await recorder('http', () => undefined)).origin },
   ];
 
   for (const b of BEHAVIOURS) {
     test(`TLS-02 a server that ${b.id} is classified ${b.outcome}`, req('TLS-02'), async () => {
       const origin = await b.make();
-      const r = await probePlainHttp(egressTo(origin), { url: new URL('/v1/balance', origin), method: 'GET', canary: CANARY, timeoutMs: 1_000 }, fingerprint(CANARY));
+      const r = await probePlainHttp(
+        egressTo(origin),
+        { url: new URL('/v1/balance', origin), method: 'GET', canary: CANARY, timeoutMs: 1_000 },
+        fingerprint(CANARY),
+      );
       expect(r.classification.outcome, r.classification.what).toBe(b.outcome);
       expect(r.transcript).not.toContain(CANARY);
       expect(r.transcript).toContain(fingerprint(CANARY));
@@ -107,7 +132,9 @@ test.describe('SAFE-02: no configured key over plain HTTP, through a redirect, o
     for (const a of attempts) {
       await expect(probePlainHttp(egressTo(target.origin), { method: 'POST', ...a }, 'fp')).rejects.toThrow(GuardError);
     }
-    await expect(probePlainHttp(egressTo(target.origin), { url: new URL('/v1/balance', target.origin.replace('http:', 'https:')), method: 'GET', canary: CANARY }, 'fp')).rejects.toThrow(/only goes to http:/);
+    await expect(
+      probePlainHttp(egressTo(target.origin), { url: new URL('/v1/balance', target.origin.replace('http:', 'https:')), method: 'GET', canary: CANARY }, 'fp'),
+    ).rejects.toThrow(/only goes to http:/);
     expect(target.keys).toEqual([]);
   });
 
@@ -159,26 +186,30 @@ test.describe('SAFE-02: no configured key over plain HTTP, through a redirect, o
   });
 });
 
-test('SAFE-02 the journal check sees a configured key or a stranger key that reached the mock over HTTP', req('SAFE-02'), async ({ mockMaterial: material }) => {
-  // A mock of its own: the check reads the whole journal, which the worker's shared mock fills with other files' traffic.
-  const mock = await startMock({ material });
-  try {
-    const journal = new MockControl(mock.controlUrl);
-    const url = new URL('balance', mock.httpUrl);
-    const probe = { method: 'GET', path: url.pathname, canary: CANARY, answered: true };
-    // The mock's own bare client stands in for a suite that leaked: the check must notice.
-    let since = await journal.mark();
-    await sendToMock(material, url, { headers: { 'X-API-Key': CANARY } });
-    await expectOnlyCanaryOverHttp(journal, { ...probe, since });
-    since = await journal.mark();
-    await sendToMock(material, url, { headers: { 'X-API-Key': 'cpp_test_SomeoneElseSomeoneElseSomeone00' } });
-    await expect(expectOnlyCanaryOverHttp(journal, { ...probe, since })).rejects.toThrow(/only see this probe's canary/);
-    since = await journal.mark();
-    await sendToMock(material, url, { headers: { 'X-API-Key': material.accounts.active.key } });
-    const error = (await expectOnlyCanaryOverHttp(journal, { ...probe, since }).catch((e: unknown) => e)) as Error;
-    expect(error.message).toMatch(/no configured key may ever arrive over plain HTTP/);
-    expect(error.message).not.toContain(material.accounts.active.key);
-  } finally {
-    await mock.close();
-  }
-});
+test(
+  'SAFE-02 the journal check sees a configured key or a stranger key that reached the mock over HTTP',
+  req('SAFE-02'),
+  async ({ mockMaterial: material }) => {
+    // A mock of its own: the check reads the whole journal, which the worker's shared mock fills with other files' traffic.
+    const mock = await startMock({ material });
+    try {
+      const journal = new MockControl(mock.controlUrl);
+      const url = new URL('balance', mock.httpUrl);
+      const probe = { method: 'GET', path: url.pathname, canary: CANARY, answered: true };
+      // The mock's own bare client stands in for a suite that leaked: the check must notice.
+      let since = await journal.mark();
+      await sendToMock(material, url, { headers: { 'X-API-Key': CANARY } });
+      await expectOnlyCanaryOverHttp(journal, { ...probe, since });
+      since = await journal.mark();
+      await sendToMock(material, url, { headers: { 'X-API-Key': 'cpp_test_SomeoneElseSomeoneElseSomeone00' } });
+      await expect(expectOnlyCanaryOverHttp(journal, { ...probe, since })).rejects.toThrow(/only see this probe's canary/);
+      since = await journal.mark();
+      await sendToMock(material, url, { headers: { 'X-API-Key': material.accounts.active.key } });
+      const error = (await expectOnlyCanaryOverHttp(journal, { ...probe, since }).catch((e: unknown) => e)) as Error;
+      expect(error.message).toMatch(/no configured key may ever arrive over plain HTTP/);
+      expect(error.message).not.toContain(material.accounts.active.key);
+    } finally {
+      await mock.close();
+    }
+  },
+);

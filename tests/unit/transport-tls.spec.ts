@@ -28,7 +28,8 @@ interface TlsTarget {
 }
 
 /** The egress to a TLS target: its handshakes are the ones the specs make. */
-const egressOf = (t: TlsTarget): Egress => new Egress({ baseUrl: `https://${t.host}:${t.port}/`, configuredKeys: [], caPem: t.caFile ? fs.readFileSync(t.caFile, 'utf8') : undefined });
+const egressOf = (t: TlsTarget): Egress =>
+  new Egress({ baseUrl: `https://${t.host}:${t.port}/`, configuredKeys: [], caPem: t.caFile ? fs.readFileSync(t.caFile, 'utf8') : undefined });
 const handshake = (t: TlsTarget, options?: HandshakeOptions): Promise<HandshakeResult> => egressOf(t).handshake(options);
 const probeLegacyTls = (t: TlsTarget, ...rest: Parameters<typeof probeThrough> extends [unknown, ...infer R] ? R : never) => probeThrough(egressOf(t), ...rest);
 let legacyAllowed: TlsTarget;
@@ -121,7 +122,7 @@ test('TLS-01 no code in the project switches certificate checks off', req('TLS-0
     new RegExp(['ignoreHTTPSErrors', '\\s*:\\s*true'].join('')),
     // Setting the variable from code (reading it, to refuse the run, is what SAFE-04 asks).
     new RegExp(['\\.NODE_TLS_REJECT', '_UNAUTHORIZED\\s*=[^=]'].join('')),
-    new RegExp(['NODE_TLS_REJECT', "_UNAUTHORIZED['\"]?\\s*:\\s*['\"]0"].join('')),
+    new RegExp(['NODE_TLS_REJECT', '_UNAUTHORIZED[\'"]?\\s*:\\s*[\'"]0'].join('')),
     new RegExp(['checkServerIdentity', '\\s*:'].join('')),
   ];
   const hits: string[] = [];
@@ -132,7 +133,8 @@ test('TLS-01 no code in the project switches certificate checks off', req('TLS-0
       else if (/\.(ts|js|json|mjs|cjs)$/.test(entry.name)) {
         const text = fs.readFileSync(p, 'utf8');
         const file = path.relative(ROOT, p);
-        for (const re of off) if (re.test(text) && !(SETS_IT_TO_PROVE_REFUSAL.includes(file) && re.source.includes('NODE_TLS'))) hits.push(`${file}: ${re.source}`);
+        for (const re of off)
+          if (re.test(text) && !(SETS_IT_TO_PROVE_REFUSAL.includes(file) && re.source.includes('NODE_TLS'))) hits.push(`${file}: ${re.source}`);
       }
     }
   };

@@ -9,6 +9,14 @@ import { schemaErrors, type SchemaName } from './contract/schemas';
 import { bounded, cutText, sameValue } from './safety/bounded';
 import { redactor } from './safety/redact';
 
+/**
+ * A check's message, and when it fails, the command that sends the request again (issue 18: a
+ * reproduction for every finding). Only on failure: a passing assertion's message is its step's title.
+ */
+function told(reply: Reply, message: string, holds: boolean): string {
+  return holds || !reply.reproduction ? message : `${message}\n  to send it again: ${reply.reproduction}`;
+}
+
 /** Schema violations shown at most: a huge array of wrong items gives one error per item. */
 const MAX_SCHEMA_ERRORS = 20;
 
@@ -24,24 +32,25 @@ export function expectSchema(reply: Reply, schema: SchemaName, what: string): Pr
 
 async function checkSchema(reply: Reply, schema: SchemaName, what: string): Promise<void> {
   if (reply.json === undefined) {
-    expect(reply.json, `${what}: the body is not JSON (got ${describeBody(reply)})`).toBeDefined();
+    expect(reply.json, told(reply, `${what}: the body is not JSON (got ${describeBody(reply)})`, false)).toBeDefined();
     return;
   }
   const all = schemaErrors(schema, reply.json);
   const errors = all.length > MAX_SCHEMA_ERRORS ? [...all.slice(0, MAX_SCHEMA_ERRORS), `… and ${all.length - MAX_SCHEMA_ERRORS} more`] : all;
   if (errors.length > 0) {
-    await test.info().attach(`schema errors: ${schema}`, { body: cutText(errors.join('\n')), contentType: 'text/plain' });
+    await test.info().attach(`schema errors: ${schema}`, { body: redactor.redact(cutText(errors.join('\n'))), contentType: 'text/plain' });
   }
   expect(
     errors.map((e) => cutText(e, 512)),
-    `${what}: the body must match schema "${schema}"`,
+    told(reply, `${what}: the body must match schema "${schema}"`, errors.length === 0),
   ).toEqual([]);
 }
 
 export function expectJsonContentType(reply: Reply, what: string): void {
-  expect(isJsonContentType(reply.contentType), `${what}: Content-Type must be application/json (got "${cutText(reply.contentType, 200) || 'none'}")`).toBe(
-    true,
-  );
+  expect(
+    isJsonContentType(reply.contentType),
+    told(reply, `${what}: Content-Type must be application/json (got "${cutText(reply.contentType, 200) || 'none'}")`, isJsonContentType(reply.contentType)),
+  ).toBe(true);
 }
 
 /** The 401 Unauthorized envelope: status 401, JSON, {success:false, message:"Unauthorized", data:{}}. */
@@ -49,7 +58,7 @@ export function expectUnauthorizedEnvelope(reply: Reply, what: string): Promise<
   return test.step(
     'expect the 401 Unauthorized envelope',
     async () => {
-      expect(reply.status, `${what}: status must be 401 (got ${reply.status})`).toBe(401);
+      expect(reply.status, told(reply, `${what}: status must be 401 (got ${reply.status})`, reply.status === 401)).toBe(401);
       expectJsonContentType(reply, what);
       await checkSchema(reply, 'unauthorized', what);
     },
@@ -67,8 +76,11 @@ export function expectSameValue(actual: unknown, expected: unknown, message: str
 }
 
 /** A refusal by status alone: 401, never 2xx, never 5xx. */
-export function expect401(reply: Reply, what: string): void {
-  expect(reply.status, `${what}: status must be 401 (got ${reply.status}${verdict(reply.status)})`).toBe(401);
+export function expect401(reply: Reply, what: string, options: { soft?: boolean } = {}): void {
+  (options.soft ? expect.soft : expect)(
+    reply.status,
+    told(reply, `${what}: status must be 401 (got ${reply.status}${verdict(reply.status)})`, reply.status === 401),
+  ).toBe(401);
 }
 
 /** The refusal a signing failure gets: 401, never 2xx, never 5xx (step "expect 401"). */
@@ -103,7 +115,7 @@ export function expectSuccessEnvelope(reply: Reply, what: string, schema: Schema
   return test.step(
     `expect a 2xx success envelope${schema === 'success' ? '' : ` matching schema "${schema}"`}`,
     async () => {
-      expect(reply.status >= 200 && reply.status < 300, `${what}: status must be 2xx (got ${reply.status})`).toBe(true);
+      expect(reply.status >= 200 && reply.status < 300, told(reply, `${what}: status must be 2xx (got ${reply.status})`, is2xx(reply.status))).toBe(true);
       expectJsonContentType(reply, what);
       await checkSchema(reply, schema, what);
     },

@@ -10,6 +10,7 @@ import { ApiClient } from './client/client';
 import type { Egress } from './client/egress';
 import { notJudged } from './client/not-judged';
 import { egressFor } from './client/target-egress';
+import { standsFor } from './cases/stands';
 import { RequestLedger } from './client/request-ledger';
 import { secretsOf } from './settings/secrets';
 import { settingsFor, targetOf } from './settings/targets';
@@ -156,7 +157,11 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   api: async ({ egress, settings }, use, testInfo) => {
     let requests = 0;
-    const client = new ApiClient(egress, settings.baseUrl, { onRequest: () => requests++, rateLimitBudgetMs: settings.rateLimitBudgetSeconds * 1000 });
+    const client = new ApiClient(egress, settings.baseUrl, {
+      onRequest: () => requests++,
+      rateLimitBudgetMs: settings.rateLimitBudgetSeconds * 1000,
+      reproduce: { stands: standsFor(settings), caFileVariable: settings.caFile ? 'CARDPLUSPAY_CA_FILE' : undefined, seed: settings.seed },
+    });
     await use(client);
     // The summary adds these up: the run's request count is part of staying polite (SAFE-05).
     testInfo.annotations.push({ type: 'requests', description: String(requests) });

@@ -10,6 +10,8 @@ import { GuardError, type Egress } from './egress';
 import { EgressError, type HeaderLines, type WireAnswer } from './wire';
 import { notJudged } from './not-judged';
 import { politely, waitReason, type RetryDelay } from './politeness';
+import { test } from '@playwright/test';
+import { reproduction, type ReproOptions, type Stand } from '../cases/reproduce';
 import { attachExchange, inStep, relativeForTitle } from './transcript';
 
 export { GuardError } from './egress';
@@ -37,6 +39,8 @@ export interface Call {
    * challenge's expiry), and past it the check is not judged.
    */
   retry429?: 'never' | { until: number; why: string };
+  /** Values derived from a configured key (a near-miss), and how the reproduction spells them. */
+  stands?: readonly Stand[];
 }
 
 /**
@@ -66,6 +70,8 @@ export interface Reply {
   text: string;
   /** The parsed body, or undefined when it is not JSON. */
   json: unknown;
+  /** A command that sends this request again, holding no secret (helpers/cases/reproduce.ts); empty outside a run. */
+  reproduction: string;
   url: string;
   ms: number;
 }
@@ -83,6 +89,8 @@ export interface ClientOptions {
   onWait?: (ms: number, why: RetryDelay['why'], status: number) => void;
   /** What a check that cannot be judged does; by default the running test ends as not judged. */
   onNotJudged?: (reason: string) => never;
+  /** How reproductions spell the configured keys and trust the target; unset, none is made. */
+  reproduce?: Omit<ReproOptions, 'title'>;
 }
 
 /** Sent unless a check gives its own: a name of the suite's, not the runtime's. */
@@ -122,12 +130,27 @@ export class ApiClient {
     const headerLines = [...call.headerLines, ...defaults.filter(([n]) => !given.has(n.toLowerCase()))];
     const request = { method, url, target: call.target, headerLines, body: payload, deadlineMs: call.timeoutMs };
     const what = `${method} ${url.pathname}`;
+    const repro = this.reproductionOf(request, call.stands ?? []);
     return inStep(`${method} ${relativeForTitle(url, call.target)}`, () =>
-      politely(what, () => this.once(request, what), this.politeness(), this.waiting, call.retry429),
+      politely(what, () => this.once(request, what, repro), this.politeness(), this.waiting, call.retry429),
     );
   }
 
-  private async once(request: Parameters<Egress['exchange']>[0], what: string): Promise<Reply> {
+  /** The command that sends this request again (issue 18), or '' when the client makes none. */
+  private reproductionOf(request: { method: string; url: URL; target?: string; headerLines: HeaderLines; body?: string }, stands: readonly Stand[]): string {
+    const options = this.options.reproduce;
+    if (!options) return '';
+    const form = {
+      method: request.method,
+      origin: request.url.origin,
+      target: request.target ?? `${request.url.pathname}${request.url.search}`,
+      headerLines: request.headerLines,
+      body: request.body,
+    };
+    return reproduction(form, { ...options, stands: [...stands, ...options.stands, ...signingStands(request.headerLines)], title: currentTitle() });
+  }
+
+  private async once(request: Parameters<Egress['exchange']>[0], what: string, repro: string): Promise<Reply> {
     let answer: WireAnswer;
     try {
       // A request that left counts, answered or not; one a guard, the cap or the run's end kept back does not.
@@ -135,7 +158,7 @@ export class ApiClient {
     } catch (error) {
       throw this.failure(error, what);
     }
-    const reply = toReply(answer, request.url.href);
+    const reply = { ...toReply(answer, request.url.href), reproduction: repro };
     await attachExchange(request.method, request.url, answer.sent, request.body, reply, request.target);
     return reply;
   }
@@ -205,7 +228,27 @@ function defaultHeaders(call: Pick<Call, 'json'>, given: ReadonlySet<string>): H
   return out;
 }
 
-function toReply(answer: WireAnswer, url: string): Reply {
+/**
+ * A signed request's challenge is single-use and its signature a secret (SAFE-01): a reproduction
+ * names them as variables, to be filled with a fresh challenge and its signature.
+ */
+function signingStands(headerLines: HeaderLines): Stand[] {
+  const valueOf = (name: string): string | undefined => headerLines.find(([n]) => n.toLowerCase() === name)?.[1];
+  const signature = valueOf('x-api-signature');
+  const challenge = valueOf('x-api-challenge');
+  return [...(signature ? [{ value: signature, shell: '"$FRESH_SIGNATURE"' }] : []), ...(challenge ? [{ value: challenge, shell: '"$FRESH_CHALLENGE"' }] : [])];
+}
+
+/** The running test's title, for a reproduction's replay line; undefined outside a test. */
+function currentTitle(): string | undefined {
+  try {
+    return test.info().title;
+  } catch {
+    return undefined;
+  }
+}
+
+function toReply(answer: WireAnswer, url: string): Omit<Reply, 'reproduction'> {
   const headers: Record<string, string> = {};
   const rawHeaders: Array<[string, string]> = [];
   const setCookies: string[] = [];

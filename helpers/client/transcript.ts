@@ -44,7 +44,7 @@ export async function attachExchange(
   url: URL,
   headers: HeaderLines,
   payload: string | undefined,
-  reply: { status: number; ms: number; rawHeaders: ReadonlyArray<readonly [string, string]>; text: string },
+  reply: { status: number; ms: number; rawHeaders: ReadonlyArray<readonly [string, string]>; text: string; reproduction: string },
   target?: string,
 ): Promise<void> {
   let info: ReturnType<typeof test.info>;
@@ -55,7 +55,8 @@ export async function attachExchange(
   }
   const sent = [`→ ${method} ${target === undefined ? url.href : `${url.origin}${target}`}`, ...headers.map(([n, v]) => `${n}: ${printable(v)}`)];
   if (payload !== undefined) sent.push('', payload);
-  const transcript = redactor.redact(exchangeText(sent, answerLines(`← ${reply.status} (${reply.ms} ms)`, reply.rawHeaders, reply.text)));
+  const notes = reply.reproduction ? [`to send it again:\n${reply.reproduction}`] : [];
+  const transcript = redactor.redact(exchangeText(sent, answerLines(`← ${reply.status} (${reply.ms} ms)`, reply.rawHeaders, reply.text), ...notes));
   await info.attach(`${method} ${relativeForTitle(url, target)} → ${reply.status}`, { body: transcript, contentType: 'text/plain' });
 }
 

@@ -12,6 +12,7 @@ import { holdsSecret } from '../safety/redact';
 import { optionProblems } from './cli-options';
 import { unwritable } from '../reporting/staged-outputs';
 import { internalSetFromOutside, isInternal, runDeadlineEnv, runDeadlineIn } from '../settings/internal';
+import { seedEnv } from '../settings/exploration';
 import { KEY_NAMES } from '../settings/secrets';
 import { loadSettings, SettingsError } from '../settings/settings';
 import { runLimits, type RunLimits } from '../settings/limits';
@@ -131,7 +132,7 @@ export function setUpRun(argv: readonly string[] = process.argv.slice(2), env: N
   const problems = [...argumentProblems(argv, env), ...optionProblems(argv, env), ...settingsProblems(env), ...reportsProblems()];
   if (problems.length > 0) refuse(problems);
   const clock = runClock(env);
-  Object.assign(env, runDeadlineEnv(clock.checksEnd));
+  Object.assign(env, runDeadlineEnv(clock.checksEnd), seedEnv(env));
   // Playwright stops gracefully on SIGINT only; a CI's or a user's SIGTERM gets the same end:
   // the run stops, its reports are written and its exit status is the verdict.
   process.once('SIGTERM', () => process.kill(process.pid, 'SIGINT'));

@@ -478,7 +478,8 @@ const CREDENTIAL_QUERY_PARAMS = new RegExp(`([?&;](?:${CREDENTIAL_PARAMS.join('|
 /** Masks credential header lines, query parameters and cookies in free text. */
 export function redactCredentialFields(text: string): string {
   let out = text.replace(CREDENTIAL_HEADER_LINES, (_m, head: string, value: string) =>
-    value.startsWith('[redacted') ? `${head}${value}` : `${head}${mask(value.trim())}`,
+    // Already masked, or no value at all (a reproduction's `'X-API-Key: '"$CARDPLUSPAY_API_KEY"` quotes only).
+    value.startsWith('[redacted') || !/[A-Za-z0-9]/.test(value) ? `${head}${value}` : `${head}${mask(value.trim())}`,
   );
   out = out.replace(CREDENTIAL_QUERY_PARAMS, (_m, head: string, value: string) =>
     value.startsWith('%5Bredacted') || value.startsWith('[redacted') ? `${head}${value}` : `${head}${mask(value)}`,

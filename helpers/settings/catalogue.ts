@@ -16,6 +16,7 @@ import {
 import { CHALLENGE_METHOD, CHALLENGE_PATH, CHALLENGE_POINTER, CHALLENGE_TTL_SECONDS } from './challenge';
 import { BASE_URL, CA_FILE, HTTP_URL } from './connection';
 import { DUPLICATE_FIELDS, FAIL_ON_SHOULD, HEADER_NAME_CASE, HTTP_ACCEPT, PADDED_KEY, ROOT_PROTECTED, RUN_SLOW } from './expectations';
+import { EXPLORE, SEED } from './exploration';
 import { MAX_REQUESTS, RATE_LIMIT_BUDGET_SECONDS, TEST_TIMEOUT_SECONDS, TIMEOUT_SECONDS, WORKERS } from './limits';
 import type { Rule, Setting } from './parse';
 
@@ -44,6 +45,8 @@ export const CATALOGUE: ReadonlyArray<Setting | Rule> = [
   RATE_LIMIT_BUDGET_SECONDS,
   TIMEOUT_SECONDS,
   MAX_REQUESTS,
+  SEED,
+  EXPLORE,
   RUN_SLOW,
   ROOT_PROTECTED,
   HEADER_NAME_CASE,

@@ -23,6 +23,10 @@ export interface RunFacts {
   challengeTtlSeconds?: number;
   /** The commit a CI says it checked out (GitHub Actions' GITHUB_SHA). */
   ciCommit?: string;
+  /** The seed of the families' sample (CARDPLUSPAY_SEED, or the one the runner drew). */
+  seed?: string;
+  /** Extra requests of exploration (CARDPLUSPAY_EXPLORE). */
+  explore: number;
 }
 
 export function runFacts(env: Env = process.env): RunFacts {
@@ -38,5 +42,7 @@ export function runFacts(env: Env = process.env): RunFacts {
     caFile: env.CARDPLUSPAY_CA_FILE || undefined,
     challengeTtlSeconds: ttl ? Number(ttl) : undefined,
     ciCommit: env.GITHUB_SHA || undefined,
+    seed: env.CARDPLUSPAY_SEED || undefined,
+    explore: Number(env.CARDPLUSPAY_EXPLORE) || 0,
   };
 }

@@ -68,6 +68,10 @@ export interface Settings {
   timeoutSeconds: number;
   /** The most requests one run sends (SAFE-05), shared by every worker through the request ledger. */
   maxRequests: number;
+  /** The seed of the families' sample; set by the runner for a run given none, so its workers draw alike. */
+  seed?: number;
+  /** Extra requests of exploration beyond the families' default sample. */
+  explore: number;
   /** The file the workers count requests in (set by the runner); unset means no cap is enforced. */
   requestLedger?: string;
   /** Epoch ms by which every check must have ended (set by the runner from CARDPLUSPAY_TIMEOUT_SECONDS); unset: no run limit. */

@@ -3,6 +3,7 @@ import { sameValue } from '../../helpers/safety/bounded';
 import { expectSameValue } from '../../helpers/expectations';
 import { expect, requirement, test } from '../../helpers/fixtures';
 import { FAILING_KEYS, MALFORMED_KEYS, QUOTED_KEYS, REVOKED_KEY, keyHeader, type FailingKey, type KeyCase } from '../../helpers/cases/keys';
+import { NEAR_MISSES } from '../../helpers/cases/near-misses';
 import { holdsSecret } from '../../helpers/safety/redact';
 
 /**
@@ -25,7 +26,11 @@ const QUOTED = QUOTED_KEYS.slice(0, 1).map(ofValid);
 
 const ECHO_PROBES: readonly FailingKey[] = [
   ...NEVER_ISSUED,
-  ...MALFORMED_KEYS.filter((c) => ['truncated', 'extended', 'case-flipped', 'one-char-changed'].includes(c.id)).map(ofValid),
+  ...MALFORMED_KEYS.filter((c) => c.id === 'case-flipped').map(ofValid),
+  // A near-miss echoed back is most of the key: the core's deletion, extension and change.
+  ...NEAR_MISSES.core
+    .filter((m) => ['delete-end', 'extend-end', 'change-middle'].includes(m.id))
+    .map((m) => ofValid({ id: m.id, title: m.title, make: m.make })),
   ...QUOTED,
 ];
 

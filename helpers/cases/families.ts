@@ -1,0 +1,14 @@
+/**
+ * Every family of the suite (issue 18), and the draw a run makes from them: the seed, and each
+ * family's equal share of CARDPLUSPAY_EXPLORE. docs/families.md cites each family's sources.
+ */
+import type { Settings } from '../settings/types';
+import { exploreShare, type Draw, type Family, type Member } from './family';
+import { NEAR_MISSES } from './near-misses';
+
+const FAMILIES: ReadonlyArray<Family<Member>> = [NEAR_MISSES];
+
+/** What this run draws with: its seed (0 for a run that has none, such as the self-test's) and a family's share of exploration. */
+export function drawFor(settings: Pick<Settings, 'seed' | 'explore'>): Draw {
+  return { seed: settings.seed ?? 0, explore: exploreShare(settings.explore, FAMILIES.length) };
+}

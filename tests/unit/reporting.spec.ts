@@ -19,18 +19,9 @@ import { redactor } from '../../helpers/safety/redact';
 import { REPORT_CATEGORIES } from '../../helpers/reporting/categories';
 import { matrixMarkdown, writeMatrixResult } from '../../helpers/reporting/requirement-matrix';
 import { TARGET_REQUIREMENTS, type RequirementId } from '../../helpers/contract/requirements';
-import {
-  NOT_SELECTED,
-  exitCodeFor,
-  mergeSummaries,
-  runVerdict,
-  summarise,
-  summaryWithoutTests,
-  verdictLine,
-  verdictLines,
-  type RequirementVerdict,
-  type Summary,
-} from '../../helpers/reporting/summary';
+import { mergeSummaries } from '../../helpers/reporting/merge-shards';
+import { NOT_SELECTED, runVerdict, summarise, summaryWithoutTests, type RequirementVerdict, type Summary } from '../../helpers/reporting/summary';
+import { exitCodeFor, verdictLine, verdictLines } from '../../helpers/reporting/verdict-words';
 
 const SAFE01 = { annotation: { type: 'requirement', description: 'SAFE-01' } };
 

@@ -8,7 +8,11 @@ import type { SecureVersion } from 'node:tls';
 import type { MockMaterial } from './accounts';
 import { conformantPolicy, type ChallengePolicy } from './challenges';
 import { conformantPlainHttp, type HttpMode, type PlainHttpBehaviour } from './plain-http';
-import { CONFORMANT_API, type ApiBehaviour } from './routes';
+import type { EndpointId } from '../helpers/contract/endpoints';
+import { CONFORMANT_KEY_CHECK } from './auth';
+import { CONFORMANT_ENDPOINTS } from './endpoints';
+import { CONFORMANT_ENVELOPE } from './envelope';
+import { CONFORMANT_FRONT, type ApiBehaviour } from './routes';
 import { CONFORMANT_SIGNING, type SigningStages } from './signing';
 
 export interface MockBehaviour extends ApiBehaviour {
@@ -36,6 +40,17 @@ export interface MockBehaviour extends ApiBehaviour {
  * restarts an idle timer.
  */
 type Delivery = { kind: 'whole' } | { kind: 'trickle-head'; everyMs: number };
+
+/** The API's part of the conformant record: nothing in front, the key check on everything but the API info. */
+const CONFORMANT_API: ApiBehaviour = {
+  gate: () => undefined,
+  front: CONFORMANT_FRONT,
+  key: CONFORMANT_KEY_CHECK,
+  envelope: CONFORMANT_ENVELOPE,
+  beforeKey: new Set<EndpointId>(['root']),
+  withoutKey: new Set<EndpointId>(),
+  endpoints: CONFORMANT_ENDPOINTS,
+};
 
 export function conformantBehaviour(settings: { challengeTtlMs: number; httpMode: HttpMode }): MockBehaviour {
   return {

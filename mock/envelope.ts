@@ -1,5 +1,5 @@
 /**
- * Answers as data. Every route returns a Reply; only server.ts writes them, so status, headers and
+ * Answers as data. Every route returns a Reply; only delivery.ts writes them, so status, headers and
  * body are decided in one pass. The success and not-found envelopes go through an EnvelopeWriter,
  * so every endpoint shows a change to them alike.
  */

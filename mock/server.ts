@@ -1,32 +1,24 @@
 /**
  * Starts one mock: the HTTPS API, its plain-HTTP twin and the control listener, all on loopback
  * with ports the OS picks. Secrets come in as MockMaterial so that many instances (one per variant)
- * share one set; nothing here is expensive.
+ * share one set; nothing here is expensive. The listeners are made in listeners.ts, and each
+ * exchange on them runs through exchange.ts.
  */
 import http from 'node:http';
-import https from 'node:https';
-import net from 'node:net';
-import type { Duplex } from 'node:stream';
 import type { MockMaterial } from './accounts';
 import { controlHandler } from './control';
 import { conformantBehaviour } from './behaviour';
-import { fail, JSON_TYPE, serverError, type Reply } from './envelope';
+import type { Reply } from './envelope';
+import { Exchanges } from './exchange';
 import { bend, isFaultName, type FaultName } from './faults';
 import { Journal, type JournalEntry } from './journal';
+import { apiListener, closeAll, listenAll, plainListener } from './listeners';
 import type { HttpMode, PlainHttpContext } from './plain-http';
-import { parseTarget, readBody, type ApiRequest, type BodyOutcome } from './request';
-import { DropConnection, handleApi, type ApiContext } from './routes';
+import type { ApiRequest } from './request';
+import { handleApi, type ApiContext } from './routes';
 import { RequestSigning } from './signing';
 
 export type { JournalEntry } from './journal';
-
-/**
- * How long an idle keep-alive connection stays open: nginx's default, not Node's 5 s. A client
- * that reuses a connection at the moment the server closes it gets a reset, which ends a check as
- * not judged; the fault self-test's workers leave a target's connections idle while they check
- * other targets, for up to half a minute.
- */
-const KEEP_ALIVE_MS = 75_000;
 
 /**
  * The mock's one default challenge lifetime, for the embedded mock, `npm run mock` and the mock's
@@ -59,8 +51,6 @@ export interface MockHandle {
   close(): Promise<void>;
 }
 
-type Transport = JournalEntry['transport'];
-
 export async function startMock(options: MockOptions): Promise<MockHandle> {
   const { material, fault } = options;
   if (fault !== undefined && !isFaultName(fault)) throw new Error(`Cannot start the mock: unknown fault "${String(fault)}".`);
@@ -70,113 +60,23 @@ export async function startMock(options: MockOptions): Promise<MockHandle> {
 
   // The seam: the conformant record, bent by the fault if there is one.
   const behaviour = bend(conformantBehaviour({ challengeTtlMs: challengeTtlSeconds * 1000, httpMode }), fault);
-  const hsts = behaviour.hsts;
 
   const journal = new Journal(material);
   const signing = new RequestSigning(Object.values(material.accounts), challengeTtlSeconds * 1000, behaviour);
   const apiContext: ApiContext = { material, signing, challengeTtlSeconds, behaviour };
   const api = (req: ApiRequest): Reply | Promise<Reply> => handleApi(apiContext, req);
+  const exchanges = new Exchanges(journal, behaviour);
 
   const { served, ...tlsOptions } = behaviour.tls;
   const certificate = await served(material);
-  // requireHostHeader is off so that a missing Host still gets an envelope (from serve), not Node's bare 400.
-  const apiServer = https.createServer(
-    { key: certificate.keyPem, cert: certificate.certPem, keepAlive: true, requireHostHeader: false, ...tlsOptions },
-    (req, res) => {
-      serve('https', req, res, api).catch(() => res.destroy());
-    },
-  );
-  apiServer.on('clientError', (err, socket) => refuseUnparsable(err, socket, hsts));
-  apiServer.keepAliveTimeout = KEEP_ALIVE_MS;
-
-  /** What an HTTPS answer carries besides the reply's own headers. */
-  const httpsExtras = (req: http.IncomingMessage): Extras => {
-    const cookies = behaviour.cookies(req.headers);
-    return { ...(hsts ? { 'strict-transport-security': hsts } : {}), ...(cookies.length > 0 ? { 'set-cookie': [...cookies] } : {}) };
-  };
-  apiServer.on('checkExpectation', (req, res) => expectationFailed('https', req, res));
-
+  const apiServer = apiListener({ key: certificate.keyPem, cert: certificate.certPem, ...tlsOptions }, behaviour.hsts, exchanges, api);
   // The plain-HTTP context needs both origins, known only once the listeners are bound.
   const plain: PlainHttpContext = { material, httpsOrigin: '', httpOrigin: '', api };
-  const plainServer: net.Server = behaviour.plainHttp.refuses
-    ? net.createServer((socket) => socket.destroy())
-    : http.createServer({ keepAlive: true, requireHostHeader: false }, (req, res) => {
-        serve('http', req, res, (apiReq) => behaviour.plainHttp.answer(plain, apiReq, locationTarget(req.url, apiReq.path))).catch(() => res.destroy());
-      });
-  if (plainServer instanceof http.Server) {
-    plainServer.keepAliveTimeout = KEEP_ALIVE_MS;
-    plainServer.on('clientError', (err, socket) => refuseUnparsable(err, socket, undefined));
-    plainServer.on('checkExpectation', (req: http.IncomingMessage, res: http.ServerResponse) => expectationFailed('http', req, res));
-  }
-
+  const plainServer = plainListener(behaviour.plainHttp, exchanges, plain);
   const controlServer = http.createServer(controlHandler(journal));
 
-  async function serve(
-    transport: Transport,
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    answer: (r: ApiRequest) => Reply | Promise<Reply>,
-  ): Promise<void> {
-    const { path, query } = parseTarget(req.url);
-    const seen = journal.open(transport, req, path, query);
-    let outcome: BodyOutcome;
-    try {
-      outcome = await readBody(req);
-    } catch {
-      // The client went away mid-upload: there is nobody to answer.
-      res.destroy();
-      return;
-    }
-    journal.sawBody(seen, outcome.body);
-    let reply: Reply;
-    if (outcome.tooLarge) {
-      reply = fail(413, 'Payload Too Large');
-    } else if (req.httpVersion === '1.1' && req.headers.host === undefined) {
-      reply = fail(400, 'Missing Host header');
-    } else {
-      try {
-        reply = await answer({
-          method: req.method ?? 'GET',
-          path,
-          target: req.url ?? '/',
-          query,
-          headers: req.headers,
-          rawHeaders: req.rawHeaders,
-          body: outcome.body,
-        });
-      } catch (error) {
-        if (error instanceof DropConnection) {
-          res.destroy();
-          return;
-        }
-        // Only a bent stage throws on purpose; anything else is a mock bug, still answered as an envelope.
-        reply = serverError();
-      }
-    }
-    if (transport === 'http') write(res, reply, {});
-    else if (behaviour.delivery.kind === 'trickle-head') trickleHead(res, reply, httpsExtras(req), behaviour.delivery.everyMs);
-    else write(res, reply, httpsExtras(req));
-  }
-
-  /**
-   * An Expect other than 100-continue (RFC 9110 10.1.1): without this listener Node answers a bare
-   * 417 with no body. Refused as an envelope, and the connection closed since the body goes unread.
-   */
-  function expectationFailed(transport: Transport, req: http.IncomingMessage, res: http.ServerResponse): void {
-    const { path, query } = parseTarget(req.url);
-    journal.open(transport, req, path, query);
-    write(res, fail(417, 'Expectation Failed', {}, { connection: 'close' }), transport === 'https' ? httpsExtras(req) : {});
-  }
-
   const servers = [apiServer, plainServer, controlServer];
-  const ports: number[] = [];
-  try {
-    for (const server of servers) ports.push(await listen(server));
-  } catch (error) {
-    await closeAll(servers);
-    throw error;
-  }
-  const [apiPort, httpPort, controlPort] = ports;
+  const [apiPort, httpPort, controlPort] = await listenAll(servers);
   plain.httpsOrigin = `https://127.0.0.1:${apiPort}`;
   plain.httpOrigin = `http://127.0.0.1:${httpPort}`;
 
@@ -192,112 +92,4 @@ export async function startMock(options: MockOptions): Promise<MockHandle> {
     signaturesSeen: () => journal.signaturesSeen(),
     close: () => (closing ??= closeAll(servers)),
   };
-}
-
-/** Header fields every answer of a transport carries (HSTS, cookies), beside the reply's own. */
-type Extras = Record<string, string | string[]>;
-
-/** The header fields of an answer: a JSON type for a non-empty body (unless the reply names one), the reply's own, the extras, its length. */
-function headerFields(reply: Reply, extras: Extras): Record<string, string | string[] | number> {
-  const headers: Record<string, string | string[] | number> = {};
-  if (reply.body.length > 0) headers['content-type'] = JSON_TYPE;
-  Object.assign(headers, reply.headers, extras);
-  headers['content-length'] = Buffer.byteLength(reply.body);
-  return headers;
-}
-
-function write(res: http.ServerResponse, reply: Reply, extras: Extras): void {
-  if (res.headersSent || res.destroyed) return;
-  const headers = headerFields(reply, extras);
-  try {
-    res.writeHead(reply.status, headers);
-  } catch {
-    // A header value Node refuses to send (only a reply echoing the request can carry one).
-    const fallback = serverError();
-    res.writeHead(fallback.status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(fallback.body) });
-    res.end(fallback.body);
-    return;
-  }
-  res.end(reply.body);
-}
-
-/**
- * The `trickle-head` delivery: the answer's head goes to the socket one byte every `everyMs`, the
- * first at once, Node's writer bypassed. After the answer's own header lines comes a field whose
- * value never ends, so no head is ever complete, however long the client waits; the client's
- * wall-clock deadline is the only way out. The timer lives exactly as long as the socket: a client
- * that goes away, or the mock closing (closeAllConnections destroys the socket), stops it. It is
- * not unref'd: a leak would show (the unit test counts the process's timers), not hide.
- */
-function trickleHead(res: http.ServerResponse, reply: Reply, extras: Extras, everyMs: number): void {
-  const socket = res.socket;
-  if (!socket || socket.destroyed) return;
-  const lines = Object.entries(headerFields(reply, extras)).flatMap(([name, value]) =>
-    (Array.isArray(value) ? value : [value]).map((v) => `${name}: ${String(v)}\r\n`),
-  );
-  const head = Buffer.from(`HTTP/1.1 ${reply.status} ${http.STATUS_CODES[reply.status] ?? 'Unknown'}\r\n${lines.join('')}x-trickle: `, 'latin1');
-  let sent = 0;
-  const drip = (): void => {
-    if (socket.destroyed) {
-      clearInterval(timer);
-      return;
-    }
-    socket.write(sent < head.length ? head.subarray(sent, sent + 1) : ENDLESS);
-    sent += 1;
-  };
-  const timer = setInterval(drip, everyMs);
-  socket.once('close', () => clearInterval(timer));
-  drip();
-}
-
-/** What the endless header field's value is made of, one byte at a time. */
-const ENDLESS = Buffer.from('.');
-
-/** Requests Node cannot parse never reach a handler; they still get an envelope where a socket remains. */
-function refuseUnparsable(err: NodeJS.ErrnoException, socket: Duplex, sts: string | undefined): void {
-  if (err.code === 'ECONNRESET' || !socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const [status, reason] =
-    err.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'Request Header Fields Too Large']
-      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, 'Request Timeout']
-        : [400, 'Bad Request'];
-  const body = JSON.stringify({ success: false, message: reason, data: {} });
-  const stsLine = sts ? `Strict-Transport-Security: ${sts}\r\n` : '';
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: ${JSON_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${stsLine}Connection: close\r\n\r\n${body}`,
-  );
-}
-
-/** The path and query to repeat in a redirect's Location; an absolute-form target keeps only its path. */
-function locationTarget(rawUrl: string | undefined, path: string): string {
-  if (rawUrl?.startsWith('/')) return rawUrl;
-  return path.startsWith('/') ? path : '/';
-}
-
-function listen(server: net.Server): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve((server.address() as net.AddressInfo).port);
-    });
-  });
-}
-
-async function closeAll(servers: readonly net.Server[]): Promise<void> {
-  await Promise.all(
-    servers.map(
-      (server) =>
-        new Promise<void>((resolve) => {
-          if (!server.listening) return resolve();
-          server.close(() => resolve());
-          // Keep-alive sockets would hold close() open until they time out.
-          if (server instanceof http.Server || server instanceof https.Server) server.closeAllConnections();
-        }),
-    ),
-  );
 }

@@ -56,6 +56,49 @@ const faultFilter = argv.includes('--faults') ? new RegExp(argv[argv.indexOf('--
 const skipUnit = argv.includes('--skip-unit');
 const SELECTED = FAULT_NAMES.filter((f) => !faultFilter || faultFilter.test(f));
 
+/** Conformant targets must be judged in full and conform: a not-judged check is no pass. */
+function recordConformantTargets(targets: readonly MockTarget[], perProject: Record<string, Summary>): void {
+  for (const t of targets.filter((t) => !t.fault)) {
+    const s = perProject[t.name];
+    const ok = !!s && s.totals.failed === 0 && s.totals.notJudged === 0 && s.verdict === 'conforms' && s.totals.passed > 0 && s.errors === 0;
+    record(
+      `${t.name} mock passes`,
+      ok,
+      s
+        ? `${s.verdict}: ${s.totals.passed} passed, ${s.totals.failed} failed, ${s.totals.notJudged} not judged, ${s.totals.skipped} skipped${s.failedTests.length ? `; failed: ${s.failedTests.slice(0, 5).join(' | ')}` : ''}`
+        : 'no result',
+    );
+  }
+}
+
+/** The matrix's rows, a fault each: caught when its named requirements failed, or when it got its expected verdict. */
+function faultRows(perProject: Record<string, Summary>): { rows: string[][]; caught: number } {
+  const rows: string[][] = [['fault', 'expected', 'failed', 'verdict']];
+  let caught = 0;
+  for (const fault of SELECTED.filter((f) => FAULTS[f].expect !== 'does-not-conform')) {
+    const s = perProject[`fault:${fault}`];
+    const { expect, runs, settings } = FAULTS[fault];
+    const cap = Number(settings.CARDPLUSPAY_MAX_REQUESTS) || Infinity;
+    const ok = !!s && s.verdict === expect && s.requests <= cap;
+    if (ok) caught++;
+    const seen = s
+      ? `${s.verdict}, ${s.requests} requests${s.notJudgedRequirements.length ? `; not judged: ${s.notJudgedRequirements.join(' ')}` : ''}`
+      : 'no result';
+    rows.push([fault, `${expect} (${runs.join(' ')})`, s?.failedRequirements.join(' ') || '-', ok ? `as expected: ${seen}` : `WRONG: ${seen}`]);
+    if (!ok) record(`variant ${fault} gets its verdict`, false, `expected ${expect}${cap < Infinity ? ` within ${cap} requests` : ''}; got ${seen}`);
+  }
+  for (const fault of SELECTED.filter((f) => FAULTS[f].expect === 'does-not-conform')) {
+    const s = perProject[`fault:${fault}`];
+    const failed = s?.failedRequirements ?? [];
+    const missing = FAULTS[fault].breaks.filter((id) => !(failed as string[]).includes(id));
+    const ok = !!s && missing.length === 0;
+    if (ok) caught++;
+    rows.push([fault, FAULTS[fault].breaks.join(' '), failed.join(' ') || '-', ok ? 'caught' : `MISSED ${missing.join(' ')}`]);
+    if (!ok) record(`fault ${fault} is caught`, false, `expected ${FAULTS[fault].breaks.join(', ')} to fail; failed: ${failed.join(', ') || 'none'}`);
+  }
+  return { rows, caught };
+}
+
 async function faultMatrix(): Promise<RunOutputs> {
   const targets: MockTarget[] = [
     { name: 'conformant' },
@@ -81,41 +124,8 @@ async function faultMatrix(): Promise<RunOutputs> {
     record('fault matrix', false, 'the run wrote no per-project summary');
     return outputs;
   }
-  for (const t of targets.filter((t) => !t.fault)) {
-    const s = perProject[t.name];
-    // Conformant targets must be judged in full and conform: a not-judged check is no pass.
-    const ok = !!s && s.totals.failed === 0 && s.totals.notJudged === 0 && s.verdict === 'conforms' && s.totals.passed > 0 && s.errors === 0;
-    record(
-      `${t.name} mock passes`,
-      ok,
-      s
-        ? `${s.verdict}: ${s.totals.passed} passed, ${s.totals.failed} failed, ${s.totals.notJudged} not judged, ${s.totals.skipped} skipped${s.failedTests.length ? `; failed: ${s.failedTests.slice(0, 5).join(' | ')}` : ''}`
-        : 'no result',
-    );
-  }
-  const rows: string[][] = [['fault', 'expected', 'failed', 'verdict']];
-  let caught = 0;
-  for (const fault of SELECTED.filter((f) => FAULTS[f].expect !== 'does-not-conform')) {
-    const s = perProject[`fault:${fault}`];
-    const { expect, runs, settings } = FAULTS[fault];
-    const cap = Number(settings.CARDPLUSPAY_MAX_REQUESTS) || Infinity;
-    const ok = !!s && s.verdict === expect && s.requests <= cap;
-    if (ok) caught++;
-    const seen = s
-      ? `${s.verdict}, ${s.requests} requests${s.notJudgedRequirements.length ? `; not judged: ${s.notJudgedRequirements.join(' ')}` : ''}`
-      : 'no result';
-    rows.push([fault, `${expect} (${runs.join(' ')})`, s?.failedRequirements.join(' ') || '-', ok ? `as expected: ${seen}` : `WRONG: ${seen}`]);
-    if (!ok) record(`variant ${fault} gets its verdict`, false, `expected ${expect}${cap < Infinity ? ` within ${cap} requests` : ''}; got ${seen}`);
-  }
-  for (const fault of SELECTED.filter((f) => FAULTS[f].expect === 'does-not-conform')) {
-    const s = perProject[`fault:${fault}`];
-    const failed = s?.failedRequirements ?? [];
-    const missing = FAULTS[fault].breaks.filter((id) => !(failed as string[]).includes(id));
-    const ok = !!s && missing.length === 0;
-    if (ok) caught++;
-    rows.push([fault, FAULTS[fault].breaks.join(' '), failed.join(' ') || '-', ok ? 'caught' : `MISSED ${missing.join(' ')}`]);
-    if (!ok) record(`fault ${fault} is caught`, false, `expected ${FAULTS[fault].breaks.join(', ')} to fail; failed: ${failed.join(', ') || 'none'}`);
-  }
+  recordConformantTargets(targets, perProject);
+  const { rows, caught } = faultRows(perProject);
   printTable(rows);
   const matrix = { caught, faults: SELECTED.length, seconds: (Date.now() - started) / 1000 };
   fs.writeFileSync(path.join(ROOT, 'reports', 'self-test', 'fault-matrix.json'), `${JSON.stringify({ ...matrix, rows: rows.slice(1) }, null, 2)}\n`);

@@ -20,7 +20,7 @@ import https from 'node:https';
 import tls from 'node:tls';
 import { decodeSafe } from '../contract/decode-safe';
 import { COOKIE_CHECK_HEADER } from '../contract/cookie-check';
-import { encodingsOf } from '../safety/redact';
+import { encodingsOf } from '../safety/encodings';
 import { handshake, type HandshakeOptions, type HandshakeResult } from './handshake';
 import type { RequestCap } from './request-ledger';
 import { keyedRequestRefusal, type KeyedAllowlist } from './spend-guard';

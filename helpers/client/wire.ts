@@ -154,10 +154,7 @@ function readAnswer(
   finish: (error: EgressError | undefined, answer?: WireAnswer) => void,
   answer: (status: number, body: Buffer) => WireAnswer,
 ): void {
-  const codings = (res.headers['content-encoding'] ?? '')
-    .split(',')
-    .map((c) => c.trim().toLowerCase())
-    .filter((c) => c && c !== 'identity');
+  const codings = contentCodings(res);
   if (codings.length > MAX_CODINGS) {
     finish(
       new EgressError(
@@ -181,21 +178,7 @@ function readAnswer(
   res.on('data', (c: Buffer) => (rawBytes += c.length));
   let body: NodeJS.ReadableStream = res;
   for (const d of decoders) body = body.pipe(d);
-  // Every stage is held to the limit, not only the last: an inner layer may inflate to gigabytes
-  // that an outer one then compresses away again (a nested bomb).
-  decoders.forEach((d, stage) => {
-    if (stage === decoders.length - 1) return;
-    let inner = 0;
-    d.on('data', (c: Buffer) => {
-      inner += c.length;
-      if (inner > MAX_BODY_BYTES) finish(tooLarge(what, `a ${codings.join(', ')} body whose layer ${stage + 1} decodes to more than ${MAX_BODY_BYTES} bytes`));
-    });
-  });
-  for (const d of decoders) {
-    d.on('error', (e: NodeJS.ErrnoException) =>
-      finish(new EgressError('malformed', `${what}: the answer's body could not be read (${codings.join(', ')}): ${e.message}`, e.code ?? '', true)),
-    );
-  }
+  watchStages(decoders, what, codings, finish);
   res.on('error', (e: NodeJS.ErrnoException) => finish(networkError(e, true)));
   res.on('close', () => {
     if (!res.complete) finish(new EgressError('unreachable', 'connection reset: the answer ended before its body was complete', 'ECONNRESET', true));
@@ -211,6 +194,40 @@ function readAnswer(
     } else chunks.push(c);
   });
   body.on('end', () => finish(undefined, answer(res.statusCode ?? 0, Buffer.concat(chunks))));
+}
+
+/** The content codings an answer names, in the order they were applied; identity left out. */
+function contentCodings(res: http.IncomingMessage): string[] {
+  return (res.headers['content-encoding'] ?? '')
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c && c !== 'identity');
+}
+
+/**
+ * Every decoding stage is held to the limit, not only the last: an inner layer may inflate to
+ * gigabytes that an outer one then compresses away again (a nested bomb). A stage that cannot
+ * decode fails the answer.
+ */
+function watchStages(
+  decoders: readonly NodeJS.ReadWriteStream[],
+  what: string,
+  codings: readonly string[],
+  finish: (error: EgressError | undefined, answer?: WireAnswer) => void,
+): void {
+  decoders.forEach((d, stage) => {
+    if (stage === decoders.length - 1) return;
+    let inner = 0;
+    d.on('data', (c: Buffer) => {
+      inner += c.length;
+      if (inner > MAX_BODY_BYTES) finish(tooLarge(what, `a ${codings.join(', ')} body whose layer ${stage + 1} decodes to more than ${MAX_BODY_BYTES} bytes`));
+    });
+  });
+  for (const d of decoders) {
+    d.on('error', (e: NodeJS.ErrnoException) =>
+      finish(new EgressError('malformed', `${what}: the answer's body could not be read (${codings.join(', ')}): ${e.message}`, e.code ?? '', true)),
+    );
+  }
 }
 
 function tooLarge(what: string, found: string): EgressError {

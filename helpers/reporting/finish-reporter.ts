@@ -10,7 +10,8 @@ import path from 'node:path';
 import type { FullResult, Reporter } from '@playwright/test/reporter';
 import { runFacts } from '../settings/run-facts';
 import { discardStaged, promoteStaged } from './staged-outputs';
-import { exitCodeFor, type Summary } from './summary';
+import type { Summary } from './summary';
+import { exitCodeFor } from './verdict-words';
 
 interface Options {
   staging: string;

@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { redactor } from '../safety/redact';
 import { AREAS, REQUIREMENTS, areaOf, type RequirementId } from '../contract/requirements';
-import { verdictLine, type RequirementVerdict, type Summary } from './summary';
+import type { RequirementVerdict, Summary } from './summary';
+import { verdictLine } from './verdict-words';
 
 export interface MatrixRow {
   id: RequirementId;

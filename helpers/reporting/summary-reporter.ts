@@ -13,7 +13,8 @@ import { targetOf, type TargetOptions } from '../settings/targets';
 import { requirementIdsIn } from '../contract/requirements';
 import { testsPerRequirement } from './census';
 import { matrixMarkdown, writeMatrixResult } from './requirement-matrix';
-import { summarise, summaryWithoutTests, verdictLines, type Summary, type SummariseOptions } from './summary';
+import { summarise, summaryWithoutTests, type Summary, type SummariseOptions } from './summary';
+import { verdictLines } from './verdict-words';
 
 interface Options {
   outputFile?: string;

@@ -1,8 +1,9 @@
 /**
- * The run's summary (reports/conformance-summary.json, docs/interface.md): its types and the pure
- * functions over it: tallying test outcomes into requirement verdicts, merging shards, the exit
- * status, and the closing console lines. No I/O, so the reporters, the matrix and the scripts
- * (merge-summaries, the self-tests) share one definition without importing a reporter.
+ * The run's summary (reports/conformance-summary.json, docs/interface.md): its types, and the tally
+ * of test outcomes into requirement verdicts and the run's verdict. Merging shards is in
+ * merge-shards.ts, the verdict's words and exit status in verdict-words.ts. No I/O, so the
+ * reporters, the matrix and the scripts (merge-summaries, the self-tests) share one definition
+ * without importing a reporter.
  */
 import type { FullResult, TestCase } from '@playwright/test/reporter';
 import { NOT_JUDGED } from '../client/not-judged';
@@ -14,7 +15,7 @@ import type { Verdict } from '../contract/verdict';
  * unreachable, timed out, stayed rate-limited, or a limit of the run was reached) and none failed.
  * Neither held nor failed: the run cannot say.
  */
-type RequirementStatus = 'passed' | 'failed' | 'skipped' | 'not-judged';
+export type RequirementStatus = 'passed' | 'failed' | 'skipped' | 'not-judged';
 
 export interface RequirementVerdict {
   level: Level;
@@ -63,7 +64,7 @@ export interface Summary {
 /** The reason a requirement shows when no test of it ran in this run. */
 export const NOT_SELECTED = 'no test of this requirement ran (not selected)';
 
-interface Tally {
+export interface Tally {
   tests: number;
   failed: number;
   passed: number;
@@ -74,7 +75,7 @@ interface Tally {
   notJudgedReasons: Set<string>;
 }
 
-const emptyTally = (): Tally => ({ tests: 0, failed: 0, passed: 0, notJudged: 0, reasons: new Set(), notJudgedReasons: new Set() });
+export const emptyTally = (): Tally => ({ tests: 0, failed: 0, passed: 0, notJudged: 0, reasons: new Set(), notJudgedReasons: new Set() });
 
 /** Why a test that never finished was not judged: the run ended before it could. */
 const NOT_RUN_TIME_LIMIT = "not run: the run's time limit (CARDPLUSPAY_TIMEOUT_SECONDS) was reached first";
@@ -157,7 +158,7 @@ export function summarise(tests: readonly TestCase[], startedAt: Date, run: Pick
   };
 }
 
-function scopeOf(requirements: Summary['requirements'], by?: string, wholeSuite?: SummariseOptions['wholeSuite']): NonNullable<Summary['scope']> {
+export function scopeOf(requirements: Summary['requirements'], by?: string, wholeSuite?: SummariseOptions['wholeSuite']): NonNullable<Summary['scope']> {
   const entries = Object.entries(requirements).filter((e): e is [RequirementId, RequirementVerdict] => !!e[1]);
   const notRun = entries.filter(([, v]) => v.tests === 0).length;
   const partial = entries.filter(([id, v]) => v.tests > 0 && (wholeSuite?.[id] ?? 0) > v.tests).map(([id, v]) => ({ id, ran: v.tests, of: wholeSuite![id]! }));
@@ -169,7 +170,7 @@ function scopeOf(requirements: Summary['requirements'], by?: string, wholeSuite?
  * not be judged: a check that did not run to its end proves nothing, so "held" needs every test
  * that ran to pass. It holds with a passed test, and is skipped when its tests were only skipped.
  */
-function verdictOf(id: RequirementId, e: Tally): RequirementVerdict {
+export function verdictOf(id: RequirementId, e: Tally): RequirementVerdict {
   const status: RequirementStatus = e.failed > 0 ? 'failed' : e.notJudged > 0 ? 'not-judged' : e.passed > 0 ? 'passed' : 'skipped';
   // Sorted, so a run split into shards and merged names its reasons in the same order.
   const reasons = status === 'not-judged' ? [...e.notJudgedReasons].sort() : e.tests === 0 ? [NOT_SELECTED] : [...e.reasons].sort();
@@ -183,7 +184,7 @@ function verdictOf(id: RequirementId, e: Tally): RequirementVerdict {
   };
 }
 
-function listOf(requirements: Summary['requirements'], status: RequirementStatus): RequirementId[] {
+export function listOf(requirements: Summary['requirements'], status: RequirementStatus): RequirementId[] {
   return (Object.keys(requirements) as RequirementId[])
     .filter((id) => requirements[id]?.status === status)
     .sort((a, b) => (REQUIREMENTS[a].level === REQUIREMENTS[b].level ? a.localeCompare(b) : REQUIREMENTS[a].level === 'must' ? -1 : 1));
@@ -233,156 +234,4 @@ export function summaryWithoutTests(
     errors: 0,
     requests: 0,
   };
-}
-
-/**
- * The summary of a run split into shards: what one unsplit run would have written. Tests and
- * requests add up; a requirement fails if it failed in any shard, holds if it held in any other,
- * and is skipped (with every shard's reasons) only where no shard ran a test of it that counted.
- */
-export function mergeSummaries(shards: readonly Summary[], failOnShould = false): Summary {
-  const first = shards[0];
-  if (!first) throw new Error('No summary to merge.');
-  const byId = new Map<RequirementId, Tally>();
-  for (const s of shards) {
-    for (const [id, v] of Object.entries(s.requirements) as Array<[RequirementId, RequirementVerdict]>) {
-      const e = byId.get(id) ?? emptyTally();
-      e.tests += v.tests;
-      e.failed += v.failedTests;
-      e.notJudged += v.notJudgedTests ?? 0;
-      if (v.status === 'passed') e.passed++;
-      if (v.status === 'skipped' && v.tests > 0) for (const r of v.reasons ?? [v.reason ?? 'skipped']) e.reasons.add(r);
-      if (v.status === 'not-judged') {
-        // A shard that never started its tests (time limit, unreachable) has none to count.
-        if (!v.notJudgedTests) e.notJudged++;
-        for (const r of v.reasons ?? [v.reason ?? 'not judged']) e.notJudgedReasons.add(r);
-      }
-      byId.set(id, e);
-    }
-  }
-  const requirements: Partial<Record<RequirementId, RequirementVerdict>> = {};
-  for (const id of [...byId.keys()].sort(byCatalogueOrder)) requirements[id] = verdictOf(id, byId.get(id)!);
-  const sum = (f: (s: Summary) => number): number => shards.reduce((n, s) => n + f(s), 0);
-  return {
-    target: first.target,
-    baseUrl: first.baseUrl,
-    startedAt: shards.map((s) => s.startedAt).sort()[0]!,
-    verdict: runVerdict(requirements, failOnShould),
-    totals: {
-      passed: sum((s) => s.totals.passed),
-      failed: sum((s) => s.totals.failed),
-      skipped: sum((s) => s.totals.skipped),
-      notJudged: sum((s) => s.totals.notJudged ?? 0),
-    },
-    requirements,
-    failedRequirements: listOf(requirements, 'failed'),
-    notJudgedRequirements: listOf(requirements, 'not-judged'),
-    failedTests: shards.flatMap((s) => s.failedTests),
-    errors: sum((s) => s.errors),
-    requests: sum((s) => s.requests),
-    mergedShards: shards.length,
-    ...(shards.some((s) => s.timedOut) ? { timedOut: true } : {}),
-    scope: scopeOf(requirements, shards.find((s) => s.scope?.by)?.scope?.by),
-  };
-}
-
-const CATALOGUE_ORDER = new Map(Object.keys(REQUIREMENTS).map((id, i) => [id, i]));
-function byCatalogueOrder(a: string, b: string): number {
-  return (CATALOGUE_ORDER.get(a) ?? 0) - (CATALOGUE_ORDER.get(b) ?? 0);
-}
-
-/** The exit status of each verdict (interface.md). */
-const EXIT_STATUS: Record<Verdict, number> = { conforms: 0, 'does-not-conform': 1, 'could-not-judge': 3 };
-
-/**
- * The exit status a summary stands for (interface.md): 0 when every `must` held (skips allowed),
- * 1 when one failed (or a `should`, with failOnShould), or when the run was incomplete: errors
- * outside tests, or Playwright failing with neither a failed nor a not-judged test; 3 when a
- * `must` could not be judged, or none was (SAFE-07). A failure wins over "could not judge".
- * A shard is judged on its own tests only: requirements checked in other shards show as not
- * selected, which never fails it.
- */
-export function exitCodeFor(summary: Summary, playwrightCode: number, failOnShould: boolean, log: (line: string) => void = () => {}): number {
-  const verdict = runVerdict(summary.requirements, failOnShould, !!summary.shard);
-  if (verdict === 'does-not-conform') return 1;
-  if (summary.errors > 0) {
-    log(`${summary.errors} error(s) outside any test (see above): the verdict is incomplete.`);
-    return 1;
-  }
-  if (playwrightCode !== 0 && summary.totals.failed === 0 && !summary.totals.notJudged && !summary.timedOut) {
-    log(`Playwright exited ${playwrightCode} without a failed test; treating the run as failed.`);
-    return 1;
-  }
-  return EXIT_STATUS[verdict];
-}
-
-/**
- * The verdict in one sentence: "the target conforms", "the target does NOT conform: …", or
- * "could not judge the target: …" (SAFE-07), naming what failed or was not judged.
- */
-export function verdictLine(summary: Pick<Summary, 'failedRequirements' | 'notJudgedRequirements' | 'requirements' | 'verdict' | 'scope' | 'shard'>): string {
-  const mustFailed = summary.failedRequirements.filter((id) => REQUIREMENTS[id].level === 'must');
-  const shouldFailed = summary.failedRequirements.filter((id) => REQUIREMENTS[id].level === 'should');
-  const mustNotJudged = (summary.notJudgedRequirements ?? []).filter((id) => REQUIREMENTS[id].level === 'must');
-  const alsoNotJudged = mustNotJudged.length ? `; not judged: ${mustNotJudged.join(', ')}` : '';
-  if (mustFailed.length > 0)
-    return `the target does NOT conform: ${mustFailed.join(', ')} failed${shouldFailed.length ? `; should: ${shouldFailed.join(', ')}` : ''}${alsoNotJudged}`;
-  if (summary.verdict === 'could-not-judge') {
-    if (mustNotJudged.length === 0) return 'could not judge the target: no `must` requirement was judged';
-    const reasons = [...new Set(mustNotJudged.flatMap((id) => summary.requirements[id]?.reasons ?? []))];
-    const shown = reasons.slice(0, 3).join('; ') + (reasons.length > 3 ? `; and ${reasons.length - 3} more reason(s)` : '');
-    return `could not judge the target: ${mustNotJudged.length > 8 ? `${mustNotJudged.length} must requirements` : mustNotJudged.join(', ')} not judged (${shown})`;
-  }
-  const scope = summary.scope && (summary.scope.notRun > 0 || summary.scope.partial?.length) && !summary.shard ? ` ${scopeWords(summary.scope)}` : '';
-  // A must requirement its checks skipped (a credential not configured, or nothing on the target to
-  // check it with) did not hold: the verdict names it, so "conforms" never reads as more than it is.
-  const mustSkipped = (Object.entries(summary.requirements) as Array<[RequirementId, RequirementVerdict | undefined]>)
-    .filter(([id, v]) => v?.status === 'skipped' && v.tests > 0 && REQUIREMENTS[id].level === 'must')
-    .map(([id]) => id);
-  const unchecked = mustSkipped.length ? `; skipped, so not checked: ${mustSkipped.join(', ')}` : '';
-  if (shouldFailed.length > 0) return `the target conforms${scope || ' to every must'}; should failed: ${shouldFailed.join(', ')}${unchecked}`;
-  return `the target conforms${scope}${unchecked}`;
-}
-
-/** "to the 1 requirement selected (35 not run: --grep)": a verdict over a selection says so. */
-function scopeWords(scope: NonNullable<Summary['scope']>): string {
-  const partial = (scope.partial ?? []).map((p) => `${p.id} ${p.ran} of ${p.of} tests`);
-  const part = partial.length ? `; only in part: ${partial.slice(0, 4).join(', ')}${partial.length > 4 ? `, and ${partial.length - 4} more` : ''}` : '';
-  return `to the ${scope.selected} requirement${scope.selected === 1 ? '' : 's'} selected (${scope.notRun} not run${scope.by ? `: ${scope.by}` : ''}${part})`;
-}
-
-/** The closing lines: requests, requirement counts, failures, checks not judged and skips, and one verdict line. */
-export function verdictLines(summary: Summary, summaryFile = 'reports/conformance-summary.json'): string[] {
-  const entries = Object.entries(summary.requirements) as Array<[RequirementId, RequirementVerdict]>;
-  const skipped = entries.filter(([, v]) => v.status === 'skipped');
-  const notRun = skipped.filter(([, v]) => v.tests === 0).map(([id]) => id);
-  const held = entries.filter(([, v]) => v.status === 'passed').length;
-  const verdict = summary.shard
-    ? `Verdict of shard ${summary.shard.current}/${summary.shard.total} alone: ${verdictLine(summary)}. Merge every shard for the run's verdict (npm run conformance:merge).`
-    : `Verdict${summary.mergedShards ? ` (merged from ${summary.mergedShards} shards)` : ''}: ${verdictLine(summary)}.`;
-  const notJudged = summary.notJudgedRequirements ?? [];
-  return [
-    '',
-    `Requests sent to the target: ${summary.requests}.`,
-    ...(summary.timedOut ? ["The run's time limit (CARDPLUSPAY_TIMEOUT_SECONDS) ended it: checks not run count as not judged."] : []),
-    `Requirements: ${held} held, ${summary.failedRequirements.length} failed, ${notJudged.length} not judged, ${skipped.length - notRun.length} skipped${notRun.length ? `, ${notRun.length} not run` : ''}. ` +
-      `Tests: ${summary.totals.passed} passed, ${summary.totals.failed} failed, ${summary.totals.notJudged ?? 0} not judged, ${summary.totals.skipped} skipped.`,
-    ...summary.failedRequirements.map((id) => `  FAILED ${id} (${REQUIREMENTS[id].level}): ${REQUIREMENTS[id].title}`),
-    ...notJudgedLines(summary),
-    ...skipped.filter(([, v]) => v.tests > 0).map(([id, v]) => `  skipped ${id}: ${v.reason ?? ''}`),
-    ...(notRun.length ? [`  not run${summary.shard ? ' in this shard' : ''}: ${notRun.join(', ')}`] : []),
-    `Requirement matrix: ${summaryFile.replace(/\.json$/, '.md')}; Allure report: npm run report.`,
-    verdict,
-    '',
-  ];
-}
-
-/** One line per distinct reason, so an unreachable target reads as one line, not thirty. */
-function notJudgedLines(summary: Summary): string[] {
-  const byReason = new Map<string, string[]>();
-  for (const id of summary.notJudgedRequirements ?? []) {
-    const reason = summary.requirements[id]?.reason ?? '';
-    byReason.set(reason, [...(byReason.get(reason) ?? []), `${id}${REQUIREMENTS[id].level === 'should' ? ' (should)' : ''}`]);
-  }
-  return [...byReason].map(([reason, ids]) => `  NOT JUDGED ${ids.join(', ')}: ${reason}`);
 }

@@ -19,7 +19,9 @@ import { redactor } from '../safety/redact';
 import { schemaErrors } from '../contract/schemas';
 import { runFacts } from '../settings/run-facts';
 import { secretsFromEnv } from '../settings/secrets';
-import { exitCodeFor, mergeSummaries, verdictLines, type Summary } from '../reporting/summary';
+import { mergeSummaries } from '../reporting/merge-shards';
+import type { Summary } from '../reporting/summary';
+import { exitCodeFor, verdictLines } from '../reporting/verdict-words';
 
 export function checkShardsComplete(summaries: ReadonlyArray<{ file: string; summary: Summary }>): string[] {
   const problems: string[] = [];

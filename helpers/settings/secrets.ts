@@ -2,7 +2,7 @@
  * The secrets among the settings: which variables hold keys, what a key must look like, and the
  * values that must never appear in anything the run writes.
  */
-import { FRAGMENT } from '../safety/redact';
+import { FRAGMENT } from '../safety/encodings';
 import { readable, type Env } from './parse';
 import type { Settings } from './types';
 

@@ -55,55 +55,15 @@ const OUTCOME_MEANING: Record<HttpOutcome, string> = {
   other: 'none of the outcomes TLS-02 knows',
 };
 
+const as = (outcome: HttpOutcome, what: string): PlainHttpClassification => ({ outcome, what, meaning: OUTCOME_MEANING[outcome] });
+
 /** Judges one plain-HTTP exchange. Pure: the unit tests feed it every outcome. */
 export function classifyPlainHttp(exchange: PlainHttpExchange, requestUrl: URL, timeoutMs = PLAIN_HTTP_TIMEOUT_MS): PlainHttpClassification {
-  const as = (outcome: HttpOutcome, what: string): PlainHttpClassification => ({ outcome, what, meaning: OUTCOME_MEANING[outcome] });
-  if (exchange.kind === 'error') {
-    switch (exchange.code) {
-      case 'ECONNREFUSED':
-        return as('refused', 'refused the connection (ECONNREFUSED): nothing listens there, nothing was sent');
-      case 'EHOSTUNREACH':
-        return as('refused', 'was unreachable (EHOSTUNREACH: a firewall rejected the connection), nothing was sent');
-      case 'ECONNRESET':
-        return as('refused', `reset the connection without an answer (${/hang up/i.test(exchange.message) ? 'socket hang up' : 'ECONNRESET'})`);
-      case 'EPIPE':
-        return as('refused', 'closed the connection before the request was written (EPIPE)');
-      case 'TIMEOUT':
-        // Before the TCP connection exists nothing has left the client: a filtered port is a
-        // refusal. After the request went out, silence says nothing about whether it was served.
-        return exchange.sent
-          ? as('other', `took the request but gave no answer within ${timeoutMs / 1000} s, so whether it was served is unknown`)
-          : as('refused', `gave no TCP connection within ${timeoutMs / 1000} s (the port is filtered), nothing was sent`);
-      default:
-        if (exchange.code.startsWith('HPE_')) return as('other', `answered with something that is not HTTP (${exchange.code})`);
-        return as('other', `failed with ${exchange.code}`);
-    }
-  }
-
+  if (exchange.kind === 'error') return classifyNoAnswer(exchange, timeoutMs);
   const { status, headers, text } = exchange;
   const body = text.length === 0 ? 'an empty body' : `a ${text.length}-byte ${headers['content-type'] ? `${headers['content-type'].split(';')[0]} ` : ''}body`;
   if (status >= 200 && status < 300) return as('served', `answered ${status} with ${body}`);
-  if (REDIRECT_STATUSES.includes(status)) {
-    const raw = headers.location;
-    if (!raw) return as('redirect-elsewhere', `answered ${status} without a Location`);
-    let location: URL;
-    try {
-      location = new URL(raw, requestUrl);
-    } catch {
-      return as('redirect-elsewhere', `answered ${status} with a Location that is not a URL ("${raw.slice(0, 120)}")`);
-    }
-    if (location.protocol !== 'https:') return as('redirect-elsewhere', `answered ${status} to ${location.href}`);
-    const data = apiDataIn(text, { envelopeCounts: true });
-    if (data) {
-      return {
-        outcome: 'served',
-        what: `answered ${status} to ${location.href}, but its body carries ${data}`,
-        meaning: 'a redirect with API data: the API answered in clear text before redirecting',
-      };
-    }
-    const host = location.hostname === requestUrl.hostname ? 'the same host' : `another host, ${location.hostname}`;
-    return as('redirect-https', `answered ${status} to ${location.href} (${host}) with ${body}`);
-  }
+  if (REDIRECT_STATUSES.includes(status)) return classifyRedirect(status, headers.location, text, body, requestUrl);
   if (status === 401) {
     const envelope = apiDataIn(text, { envelopeCounts: true });
     return envelope?.startsWith('the JSON envelope')
@@ -118,6 +78,51 @@ export function classifyPlainHttp(exchange: PlainHttpExchange, requestUrl: URL, 
     return as('rejected', `answered ${status}${message ? ` "${message}"` : ''} with ${body}`);
   }
   return as('other', `answered ${status} with ${body}`);
+}
+
+/** An exchange that ended without an answer, judged by what happened below HTTP. */
+function classifyNoAnswer(exchange: Extract<PlainHttpExchange, { kind: 'error' }>, timeoutMs: number): PlainHttpClassification {
+  switch (exchange.code) {
+    case 'ECONNREFUSED':
+      return as('refused', 'refused the connection (ECONNREFUSED): nothing listens there, nothing was sent');
+    case 'EHOSTUNREACH':
+      return as('refused', 'was unreachable (EHOSTUNREACH: a firewall rejected the connection), nothing was sent');
+    case 'ECONNRESET':
+      return as('refused', `reset the connection without an answer (${/hang up/i.test(exchange.message) ? 'socket hang up' : 'ECONNRESET'})`);
+    case 'EPIPE':
+      return as('refused', 'closed the connection before the request was written (EPIPE)');
+    case 'TIMEOUT':
+      // Before the TCP connection exists nothing has left the client: a filtered port is a
+      // refusal. After the request went out, silence says nothing about whether it was served.
+      return exchange.sent
+        ? as('other', `took the request but gave no answer within ${timeoutMs / 1000} s, so whether it was served is unknown`)
+        : as('refused', `gave no TCP connection within ${timeoutMs / 1000} s (the port is filtered), nothing was sent`);
+    default:
+      if (exchange.code.startsWith('HPE_')) return as('other', `answered with something that is not HTTP (${exchange.code})`);
+      return as('other', `failed with ${exchange.code}`);
+  }
+}
+
+/** A redirect: to https: and without API data, or where the next request travels in clear text too. */
+function classifyRedirect(status: number, raw: string | undefined, text: string, body: string, requestUrl: URL): PlainHttpClassification {
+  if (!raw) return as('redirect-elsewhere', `answered ${status} without a Location`);
+  let location: URL;
+  try {
+    location = new URL(raw, requestUrl);
+  } catch {
+    return as('redirect-elsewhere', `answered ${status} with a Location that is not a URL ("${raw.slice(0, 120)}")`);
+  }
+  if (location.protocol !== 'https:') return as('redirect-elsewhere', `answered ${status} to ${location.href}`);
+  const data = apiDataIn(text, { envelopeCounts: true });
+  if (data) {
+    return {
+      outcome: 'served',
+      what: `answered ${status} to ${location.href}, but its body carries ${data}`,
+      meaning: 'a redirect with API data: the API answered in clear text before redirecting',
+    };
+  }
+  const host = location.hostname === requestUrl.hostname ? 'the same host' : `another host, ${location.hostname}`;
+  return as('redirect-https', `answered ${status} to ${location.href} (${host}) with ${body}`);
 }
 
 function messageOf(text: string): string | undefined {

@@ -82,6 +82,157 @@ async function shownTotals(page: Page): Promise<Record<string, number>> {
   return out;
 }
 
+/** What the check found: problems fail it, what was seen is its detail; `doing` names the step a thrown error interrupted. */
+interface Findings {
+  problems: string[];
+  seen: string[];
+  /** The text each visited page showed, for the leak detector. */
+  pages: string[];
+  doing: string;
+}
+
+/**
+ * Builds the report as a user does: what `npx allure generate --config
+ * tests/configs/allurerc.self-test.ts <results>...` runs, and nothing after. Gives its index.html, or
+ * why it could not.
+ */
+function buildReport(resultsDirs: readonly string[], baseEnv: NodeJS.ProcessEnv): { index: string } | { failed: string } {
+  const generate = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'node_modules', 'allure', 'cli.js'), 'generate', '--config', path.join(ROOT, 'tests', 'configs', 'allurerc.self-test.ts'), ...resultsDirs],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...baseEnv, ALLURE_SELF_TEST_DIR: OUT },
+    },
+  );
+  const index = path.join(OUT, 'allure-report', 'index.html');
+  if (generate.status !== 0 || !fs.existsSync(index))
+    return { failed: `allure generate exited ${generate.status}: ${(generate.stderr || generate.stdout).trim().slice(-500)}` };
+  return { index };
+}
+
+/** A fresh tab on the report's front page, opened from disk as a reviewer opens the CI artifact. */
+async function openReport(context: BrowserContext, index: string): Promise<Page> {
+  const page = await context.newPage();
+  page.setDefaultTimeout(BROWSER_BUDGET_MS);
+  await page.goto(`file://${index}`);
+  await page.getByText(`${MATRIX_NAME}: the target`).first().waitFor();
+  return page;
+}
+
+async function checkTotals(page: Page, merged: Summary, f: Findings): Promise<void> {
+  f.doing = 'reading the totals';
+  const want = expectedTotals(merged);
+  const shown = await shownTotals(page);
+  const totalsOk =
+    shown.total === want.total && shown.failed === want.failed && shown.passed === want.passed && (shown.skipped ?? 0) === want.skipped && !shown.broken;
+  if (!totalsOk) f.problems.push(`totals shown ${JSON.stringify(shown)}, expected ${JSON.stringify(want)} (the run's tests plus the matrix)`);
+  else f.seen.push(`totals ${want.total} = ${want.passed} passed + ${want.failed} failed + ${want.skipped} skipped (the matrix included)`);
+  f.pages.push(await shownText(page));
+}
+
+async function checkCategories(page: Page, f: Findings): Promise<void> {
+  f.doing = 'opening the Categories tab';
+  await page
+    .getByText(/^Categories\s*\d+$/)
+    .first()
+    .click();
+  await page.getByText('Contract violations').first().waitFor();
+  const categories = await page.locator('body').innerText();
+  const wantCategories = ['Contract violations', 'Conformance verdict (requirement matrix)'];
+  for (const c of wantCategories) if (!categories.includes(c)) f.problems.push(`the Categories tab has no "${c}"`);
+  f.seen.push(`categories shown: ${wantCategories.join(', ')}`);
+  await page
+    .getByText(/^Results\s*\d+$/)
+    .first()
+    .click();
+}
+
+/** The known failing check: found by its requirement id, as a reviewer would search, with its redacted exchange. */
+async function checkFailingCheck(page: Page, input: ShardCheckOutput, f: Findings): Promise<void> {
+  const failingTitle = input.single.failedTests.find((t) => input.breaks.some((id) => t.startsWith(`${id} `)));
+  const requirementId = input.breaks.find((id) => failingTitle?.startsWith(`${id} `));
+  f.doing = `finding the failing check of ${requirementId ?? '?'}`;
+  if (!failingTitle || !requirementId) {
+    f.problems.push(`the run recorded no failing check of ${input.breaks.join(', ')}`);
+    return;
+  }
+  await page.getByPlaceholder('Search tests').fill(requirementId);
+  await page.getByText(failingTitle, { exact: true }).first().click();
+  await page.getByText(`Category: Contract violations`).waitFor();
+  const overview = await page.locator('body').innerText();
+  for (const expected of ['Failed', `docs: ${requirementId}`, requirementId])
+    if (!overview.includes(expected)) f.problems.push(`the failing check's page does not show "${expected}"`);
+  f.doing = 'opening its redacted exchange';
+  await page
+    .getByText(/^Attachments\s*\d+$/)
+    .first()
+    .click();
+  const exchange = page.getByText(/^(GET|POST|PUT) \S+ → \d{3}$/).first();
+  const exchangeName = await exchange.innerText();
+  await exchange.click();
+  await page
+    .getByText(/X-API-Key: \[redacted …/)
+    .first()
+    .waitFor();
+  await page.screenshot({ path: path.join(OUT, 'failing-check.png') });
+  f.seen.push(`"${failingTitle}" shows Failed, category Contract violations, its docs link and the redacted exchange "${exchangeName}"`);
+  f.pages.push(await shownText(page));
+  // Back to the front page inside the app (reloading 6 MB of report costs seconds).
+  await page.evaluate("window.location.hash = ''");
+}
+
+/** The matrix, first in the tree: opened, checked row by row, and photographed. */
+async function checkMatrix(page: Page, merged: Summary, f: Findings): Promise<void> {
+  f.doing = 'opening the requirement matrix';
+  // Tall enough for the whole matrix in one screenshot (the report scrolls inside its own pane).
+  await page.setViewportSize({ width: 1400, height: 2000 });
+  await page.getByText(`${MATRIX_NAME}: the target`).first().click();
+  // The awesome report renders a result's HTML description in a sandboxed frame.
+  const description = page.frameLocator('iframe').first();
+  await description.getByText('what it checks / why skipped').first().waitFor();
+  const matrixText = await description.locator('body').innerText();
+  const missing = Object.keys(merged.requirements).filter((id) => !matrixText.includes(id));
+  if (missing.length) f.problems.push(`the matrix lacks ${missing.join(', ')}`);
+  for (const id of merged.failedRequirements) if (!matrixText.includes(`FAILED ${id}`)) f.problems.push(`the matrix does not list ${id} as FAILED`);
+  await page.screenshot({ path: path.join(OUT, 'requirement-matrix.png') });
+  f.seen.push(`the matrix lists all ${Object.keys(merged.requirements).length} requirements with ${merged.failedRequirements.join(', ') || 'none'} FAILED`);
+  f.pages.push(await shownText(page));
+}
+
+/** The report in headless Chromium, step by step; gives the requests it tried to make off the machine (blocked). */
+async function walkThrough(index: string, input: ShardCheckOutput, f: Findings): Promise<string[]> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: BROWSER_BUDGET_MS });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const offMachine = await refuseOffMachineRequests(context);
+  f.doing = 'opening the report';
+  try {
+    const page = await openReport(context, index);
+    await checkTotals(page, input.merged, f);
+    await checkCategories(page, f);
+    await checkFailingCheck(page, input, f);
+    await checkMatrix(page, input.merged, f);
+    // The independent detector, not the redactor: what the redactor would miss, it would miss here too.
+    const leakedIn = [...new Set(f.pages.flatMap((html) => leakedEncodings(html, input.secrets)))];
+    if (leakedIn.length > 0) f.problems.push(`a secret shows in the rendered report (${leakedIn.join(', ')})`);
+  } catch (error) {
+    const finder = new Redactor(input.secrets);
+    f.problems.push(
+      `failed while ${f.doing}: ${finder.redact(error instanceof Error ? error.message.split('\n')[0]! : String(error))} (screenshot: ${path.relative(ROOT, OUT)}/failure.png)`,
+    );
+    await browser
+      .contexts()
+      .flatMap((c) => c.pages())
+      .at(-1)
+      ?.screenshot({ path: path.join(OUT, 'failure.png') })
+      .catch(() => undefined);
+  } finally {
+    await browser.close();
+  }
+  return offMachine;
+}
+
 export async function browserCheck(record: Recorder, input: ShardCheckOutput, baseEnv: NodeJS.ProcessEnv): Promise<void> {
   const started = Date.now();
   fs.rmSync(OUT, { recursive: true, force: true });
@@ -94,158 +245,29 @@ export async function browserCheck(record: Recorder, input: ShardCheckOutput, ba
     );
     return;
   }
-
-  // What `npx allure generate --config tests/configs/allurerc.self-test.ts <results>...` runs; nothing after.
-  const generate = spawnSync(
-    process.execPath,
-    [
-      path.join(ROOT, 'node_modules', 'allure', 'cli.js'),
-      'generate',
-      '--config',
-      path.join(ROOT, 'tests', 'configs', 'allurerc.self-test.ts'),
-      ...input.resultsDirs,
-    ],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...baseEnv, ALLURE_SELF_TEST_DIR: OUT },
-    },
-  );
-  const index = path.join(OUT, 'allure-report', 'index.html');
-  if (generate.status !== 0 || !fs.existsSync(index)) {
-    record(
-      'Allure report builds from the merged shards',
-      false,
-      `allure generate exited ${generate.status}: ${(generate.stderr || generate.stdout).trim().slice(-500)}`,
-    );
+  const report = buildReport(input.resultsDirs, baseEnv);
+  if ('failed' in report) {
+    record('Allure report builds from the merged shards', false, report.failed);
     return;
   }
   const generated = (Date.now() - started) / 1000;
 
-  const finder = new Redactor(input.secrets);
-  const failingTitle = input.single.failedTests.find((t) => input.breaks.some((id) => t.startsWith(`${id} `)));
-  const requirementId = input.breaks.find((id) => failingTitle?.startsWith(`${id} `));
-  const problems: string[] = [];
-  const seen: string[] = [];
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: BROWSER_BUDGET_MS });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  const offMachine = await refuseOffMachineRequests(context);
-  let doing = 'opening the report';
-  /** A fresh tab on the report's front page, opened from disk as a reviewer opens the CI artifact. */
-  const open = async (): Promise<Page> => {
-    const page = await context.newPage();
-    page.setDefaultTimeout(BROWSER_BUDGET_MS);
-    await page.goto(`file://${index}`);
-    await page.getByText(`${MATRIX_NAME}: the target`).first().waitFor();
-    return page;
-  };
-  try {
-    const page = await open();
-    doing = 'reading the totals';
-
-    const want = expectedTotals(input.merged);
-    const shown = await shownTotals(page);
-    const totalsOk =
-      shown.total === want.total && shown.failed === want.failed && shown.passed === want.passed && (shown.skipped ?? 0) === want.skipped && !shown.broken;
-    if (!totalsOk) problems.push(`totals shown ${JSON.stringify(shown)}, expected ${JSON.stringify(want)} (the run's tests plus the matrix)`);
-    else seen.push(`totals ${want.total} = ${want.passed} passed + ${want.failed} failed + ${want.skipped} skipped (the matrix included)`);
-    const pages = [await shownText(page)];
-
-    doing = 'opening the Categories tab';
-    await page
-      .getByText(/^Categories\s*\d+$/)
-      .first()
-      .click();
-    await page.getByText('Contract violations').first().waitFor();
-    const categories = await page.locator('body').innerText();
-    const wantCategories = ['Contract violations', 'Conformance verdict (requirement matrix)'];
-    for (const c of wantCategories) if (!categories.includes(c)) problems.push(`the Categories tab has no "${c}"`);
-    seen.push(`categories shown: ${wantCategories.join(', ')}`);
-    await page
-      .getByText(/^Results\s*\d+$/)
-      .first()
-      .click();
-
-    // The known failing check: found by its requirement id, as a reviewer would search.
-    doing = `finding the failing check of ${requirementId ?? '?'}`;
-    if (!failingTitle || !requirementId) {
-      problems.push(`the run recorded no failing check of ${input.breaks.join(', ')}`);
-    } else {
-      await page.getByPlaceholder('Search tests').fill(requirementId);
-      await page.getByText(failingTitle, { exact: true }).first().click();
-      await page.getByText(`Category: Contract violations`).waitFor();
-      const overview = await page.locator('body').innerText();
-      for (const expected of ['Failed', `docs: ${requirementId}`, requirementId])
-        if (!overview.includes(expected)) problems.push(`the failing check's page does not show "${expected}"`);
-      doing = 'opening its redacted exchange';
-      await page
-        .getByText(/^Attachments\s*\d+$/)
-        .first()
-        .click();
-      const exchange = page.getByText(/^(GET|POST|PUT) \S+ → \d{3}$/).first();
-      const exchangeName = await exchange.innerText();
-      await exchange.click();
-      await page
-        .getByText(/X-API-Key: \[redacted …/)
-        .first()
-        .waitFor();
-      const shot = path.join(OUT, 'failing-check.png');
-      await page.screenshot({ path: shot });
-      seen.push(`"${failingTitle}" shows Failed, category Contract violations, its docs link and the redacted exchange "${exchangeName}"`);
-      pages.push(await shownText(page));
-      // Back to the front page inside the app (reloading 6 MB of report costs seconds).
-      await page.evaluate("window.location.hash = ''");
-    }
-
-    // The matrix, first in the tree: opened, checked row by row, and photographed.
-    doing = 'opening the requirement matrix';
-    // Tall enough for the whole matrix in one screenshot (the report scrolls inside its own pane).
-    await page.setViewportSize({ width: 1400, height: 2000 });
-    await page.getByText(`${MATRIX_NAME}: the target`).first().click();
-    // The awesome report renders a result's HTML description in a sandboxed frame.
-    const description = page.frameLocator('iframe').first();
-    await description.getByText('what it checks / why skipped').first().waitFor();
-    const matrixText = await description.locator('body').innerText();
-    const missing = Object.keys(input.merged.requirements).filter((id) => !matrixText.includes(id));
-    if (missing.length) problems.push(`the matrix lacks ${missing.join(', ')}`);
-    for (const id of input.merged.failedRequirements) if (!matrixText.includes(`FAILED ${id}`)) problems.push(`the matrix does not list ${id} as FAILED`);
-    const matrixShot = path.join(OUT, 'requirement-matrix.png');
-    await page.screenshot({ path: matrixShot });
-    seen.push(
-      `the matrix lists all ${Object.keys(input.merged.requirements).length} requirements with ${input.merged.failedRequirements.join(', ') || 'none'} FAILED`,
-    );
-    pages.push(await shownText(page));
-
-    // The independent detector, not the redactor: what the redactor would miss, it would miss here too.
-    const leakedIn = [...new Set(pages.flatMap((html) => leakedEncodings(html, input.secrets)))];
-    if (leakedIn.length > 0) problems.push(`a secret shows in the rendered report (${leakedIn.join(', ')})`);
-  } catch (error) {
-    problems.push(
-      `failed while ${doing}: ${finder.redact(error instanceof Error ? error.message.split('\n')[0]! : String(error))} (screenshot: ${path.relative(ROOT, OUT)}/failure.png)`,
-    );
-    await browser
-      .contexts()
-      .flatMap((c) => c.pages())
-      .at(-1)
-      ?.screenshot({ path: path.join(OUT, 'failure.png') })
-      .catch(() => undefined);
-  } finally {
-    await browser.close();
-  }
+  const f: Findings = { problems: [], seen: [], pages: [], doing: '' };
+  const offMachine = await walkThrough(report.index, input, f);
   if (offMachine.length > 0)
-    problems.push(`the report made ${offMachine.length} request(s) off the machine (blocked): ${[...new Set(offMachine)].slice(0, 5).join(', ')}`);
-  else seen.push('no request other than file:, data: or blob:');
+    f.problems.push(`the report made ${offMachine.length} request(s) off the machine (blocked): ${[...new Set(offMachine)].slice(0, 5).join(', ')}`);
+  else f.seen.push('no request other than file:, data: or blob:');
   // The built report and its history are outputs like any other: scanned for every secret.
   const hits = scanForSecrets([OUT], input.secrets);
-  if (hits.length) problems.push(`secrets found in: ${hits.join(', ')}`);
+  if (hits.length) f.problems.push(`secrets found in: ${hits.join(', ')}`);
   const history = path.join(OUT, 'allure-history.jsonl');
-  if (!fs.existsSync(history) || fs.readFileSync(history, 'utf8').trim() === '') problems.push('the report wrote no history entry');
+  if (!fs.existsSync(history) || fs.readFileSync(history, 'utf8').trim() === '') f.problems.push('the report wrote no history entry');
   record(
     'Allure report in a real browser',
-    problems.length === 0,
-    problems.length === 0
-      ? `${seen.join('; ')}; built in ${generated.toFixed(1)} s, checked in ${((Date.now() - started) / 1000 - generated).toFixed(1)} s; screenshots in ${path.relative(ROOT, OUT)}/`
-      : problems.join('; '),
+    f.problems.length === 0,
+    f.problems.length === 0
+      ? `${f.seen.join('; ')}; built in ${generated.toFixed(1)} s, checked in ${((Date.now() - started) / 1000 - generated).toFixed(1)} s; screenshots in ${path.relative(ROOT, OUT)}/`
+      : f.problems.join('; '),
   );
 }
 

@@ -13,10 +13,11 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { matrixRows } from '../../helpers/reporting/requirement-matrix';
 import type { RequirementId } from '../../helpers/contract/requirements';
-import { exitCodeFor, type Summary } from '../../helpers/reporting/summary';
+import type { Summary } from '../../helpers/reporting/summary';
+import { exitCodeFor } from '../../helpers/reporting/verdict-words';
 import { FAULTS, type FaultName } from '../../mock/faults';
 import { cleanEnv } from '../../helpers/runner/env';
-import { ROOT, runSuiteAgainstMocks, type RunOutputs, type SuiteRunSpec } from '../support/run-suite';
+import { ROOT, runSuiteAgainstMocks, type RunOutputs, type SuiteRunSpec, type SuiteRuns } from '../support/run-suite';
 
 /** A fault that breaks one check, whose failure shows a redacted exchange and an ajv error. */
 const SHARD_CHECK_FAULT: FaultName = 'balance-number';
@@ -62,13 +63,15 @@ function differences(a: Map<string, string>, b: Map<string, string>): string[] {
   return diff;
 }
 
-export async function shardCheck(record: Recorder): Promise<{ outputs: RunOutputs; forBrowser?: ShardCheckOutput }> {
-  const out = path.join(ROOT, OUT);
-  fs.rmSync(out, { recursive: true, force: true });
+type Run = SuiteRuns<Summary>['runs'][number];
+
+const shardArgs = (name: string): string[] => (name === 'single' ? [] : ['--shard', `${name.slice('shard-'.length)}/${SHARDS}`]);
+
+/** The whole run and the shards, at once, each against its own instance of the broken mock. */
+async function runWholeAndShards(): Promise<SuiteRuns<Summary>> {
+  fs.rmSync(path.join(ROOT, OUT), { recursive: true, force: true });
   const names = ['single', ...Array.from({ length: SHARDS }, (_, i) => `shard-${i + 1}`)];
   for (const n of names) fs.rmSync(path.join(ROOT, 'test-results', 'isolated', n), { recursive: true, force: true });
-
-  const shardArgs = (name: string): string[] => (name === 'single' ? [] : ['--shard', `${name.slice('shard-'.length)}/${SHARDS}`]);
   const spec = (name: string): SuiteRunSpec => ({
     name,
     config: 'tests/configs/isolated.config.ts',
@@ -84,67 +87,58 @@ export async function shardCheck(record: Recorder): Promise<{ outputs: RunOutput
   });
   // One instance per run, all alike (one set of keys, one fault): the runs go at once, and a check
   // that reads the mock's journal (TLS-02's) must see only its own run's requests.
-  const { runs, outputs } = await runSuiteAgainstMocks<Summary>(
+  const result = await runSuiteAgainstMocks<Summary>(
     names.map((name) => ({ name, fault: SHARD_CHECK_FAULT })),
     [names.map(spec)],
   );
-  for (const r of runs) {
+  for (const r of result.runs) {
     const totals = r.summary ? `${r.summary.totals.passed} passed, ${r.summary.totals.failed} failed, ${r.summary.totals.skipped} skipped` : 'no summary';
     const shard = shardArgs(r.name);
     process.stdout.write(`  ${r.name}${shard.length ? ` (${shard.join(' ')})` : ''}: ${totals}, Playwright exit ${r.code}, ${r.seconds.toFixed(1)} s\n`);
   }
+  return result;
+}
 
-  const single = runs[0]!.summary;
-  const shardRuns = runs.slice(1);
-  if (!single || shardRuns.some((r) => !r.summary)) {
-    record(
-      'sharded run matches the whole run',
-      false,
-      `a run wrote no summary: ${runs
-        .filter((r) => !r.summary)
-        .map((r) => r.name)
-        .join(', ')}`,
-    );
-    return { outputs };
-  }
-  const breaks = FAULTS[SHARD_CHECK_FAULT].breaks;
+const MERGED_DIR = path.join(OUT, 'merged');
 
-  // The merge as CI runs it: the CLI over the shards' summaries, adding the matrix to the results.
-  const mergedDir = path.join(OUT, 'merged');
+/** The merge as CI runs it: the CLI over the shards' summaries, adding the matrix to the results. */
+function mergeShards(shardRuns: readonly Run[]): { merged?: Summary; status: number | null; stderr: string } {
   const merge = spawnSync(
     process.execPath,
     [
       require.resolve('tsx/cli'),
       path.join(ROOT, 'helpers', 'runner', 'merge-summaries.ts'),
       '--out',
-      path.join(mergedDir, 'conformance-summary.json'),
+      path.join(MERGED_DIR, 'conformance-summary.json'),
       '--allure-results',
-      path.join(mergedDir, 'allure-results'),
+      path.join(MERGED_DIR, 'allure-results'),
       ...shardRuns.map((r) => path.join(OUT, r.name, 'conformance-summary.json')),
     ],
     { cwd: ROOT, encoding: 'utf8', env: cleanEnv() },
   );
-  const mergedFile = path.join(ROOT, mergedDir, 'conformance-summary.json');
-  if (!fs.existsSync(mergedFile)) {
-    record('sharded run matches the whole run', false, `the merge wrote nothing (exit ${merge.status}): ${merge.stderr.trim()}`);
-    return { outputs };
-  }
-  const merged = JSON.parse(fs.readFileSync(mergedFile, 'utf8')) as Summary;
+  const mergedFile = path.join(ROOT, MERGED_DIR, 'conformance-summary.json');
+  const merged = fs.existsSync(mergedFile) ? (JSON.parse(fs.readFileSync(mergedFile, 'utf8')) as Summary) : undefined;
+  return { merged, status: merge.status, stderr: merge.stderr };
+}
 
-  const whole = statusesIn(path.join(out, 'single', 'allure-results'));
+const testsIn = (s: Summary): number => s.totals.passed + s.totals.failed + s.totals.skipped;
+
+/** The shards' test ids, statuses, matrix and verdict must equal the whole run's. */
+function recordSameResults(record: Recorder, single: Summary, merged: Summary, shardRuns: readonly Run[]): void {
+  const whole = statusesIn(path.join(ROOT, OUT, 'single', 'allure-results'));
   const sharded = new Map<string, string>();
   for (const r of shardRuns)
-    for (const [id, s] of statusesIn(path.join(out, r.name, 'allure-results'))) sharded.set(sharded.has(id) ? `${id} (in two shards)` : id, s);
+    for (const [id, s] of statusesIn(path.join(ROOT, OUT, r.name, 'allure-results'))) sharded.set(sharded.has(id) ? `${id} (in two shards)` : id, s);
   const diff = differences(whole, sharded);
   const sameMatrix = isDeepStrictEqual(matrixRows(single), matrixRows(merged));
   const sameTotals = isDeepStrictEqual(single.totals, merged.totals) && isDeepStrictEqual(single.failedRequirements, merged.failedRequirements);
-  const emptyShards = shardRuns.filter((r) => r.summary!.totals.passed + r.summary!.totals.failed + r.summary!.totals.skipped === 0).map((r) => r.name);
+  const emptyShards = shardRuns.filter((r) => testsIn(r.summary!) === 0).map((r) => r.name);
   const ok = diff.length === 0 && sameMatrix && sameTotals && whole.size > 0 && emptyShards.length === 0;
   record(
     'sharded run matches the whole run',
     ok,
     ok
-      ? `${whole.size} test ids and statuses, ${matrixRows(single).length} requirement rows and the verdict identical across 1 and ${SHARDS} shards (${shardRuns.map((r) => r.summary!.totals.passed + r.summary!.totals.failed + r.summary!.totals.skipped).join(' + ')} tests)`
+      ? `${whole.size} test ids and statuses, ${matrixRows(single).length} requirement rows and the verdict identical across 1 and ${SHARDS} shards (${shardRuns.map((r) => testsIn(r.summary!)).join(' + ')} tests)`
       : [
           diff.length ? `${diff.length} test(s) differ: ${diff.slice(0, 5).join(' | ')}` : '',
           sameMatrix ? '' : 'the requirement matrices differ (see reports/self-test/shards/single and merged)',
@@ -156,28 +150,48 @@ export async function shardCheck(record: Recorder): Promise<{ outputs: RunOutput
           .filter(Boolean)
           .join('; '),
   );
+}
 
-  // Each shard is judged on its own tests: only the shard holding the broken check fails.
+/** Each shard is judged on its own tests: only the shard holding the broken check fails; the merge exits like the whole run. */
+function recordExitCodes(record: Recorder, whole: Run, shardRuns: readonly Run[], mergeStatus: number | null): void {
   const expected = (s: Summary): number => (s.failedRequirements.length > 0 ? 1 : 0);
   const codes = shardRuns.map((r) => ({ name: r.name, code: exitCodeFor(r.summary!, r.code, false), expected: expected(r.summary!) }));
   const wrong = codes.filter((c) => c.code !== c.expected);
-  const mergedCode = merge.status ?? 1;
-  const codesOk = wrong.length === 0 && codes.some((c) => c.code === 0) && mergedCode === exitCodeFor(single, runs[0]!.code, false) && mergedCode === 1;
+  const mergedCode = mergeStatus ?? 1;
+  const wholeCode = exitCodeFor(whole.summary!, whole.code, false);
+  const codesOk = wrong.length === 0 && codes.some((c) => c.code === 0) && mergedCode === wholeCode && mergedCode === 1;
   record(
     'each shard exits on its own tests; the merge exits like the whole run',
     codesOk,
-    `shard exits ${codes.map((c) => `${c.name}=${c.code}`).join(', ')}; merged ${mergedCode}, whole ${exitCodeFor(single, runs[0]!.code, false)} (${breaks.join(', ')} broken by fault ${SHARD_CHECK_FAULT})${wrong.length ? `; wrong: ${wrong.map((c) => c.name).join(', ')}` : ''}`,
+    `shard exits ${codes.map((c) => `${c.name}=${c.code}`).join(', ')}; merged ${mergedCode}, whole ${wholeCode} (${FAULTS[SHARD_CHECK_FAULT].breaks.join(', ')} broken by fault ${SHARD_CHECK_FAULT})${wrong.length ? `; wrong: ${wrong.map((c) => c.name).join(', ')}` : ''}`,
   );
+}
 
+export async function shardCheck(record: Recorder): Promise<{ outputs: RunOutputs; forBrowser?: ShardCheckOutput }> {
+  const { runs, outputs } = await runWholeAndShards();
+  const single = runs[0]!.summary;
+  const shardRuns = runs.slice(1);
+  if (!single || shardRuns.some((r) => !r.summary)) {
+    const missing = runs.filter((r) => !r.summary).map((r) => r.name);
+    record('sharded run matches the whole run', false, `a run wrote no summary: ${missing.join(', ')}`);
+    return { outputs };
+  }
+  const { merged, status, stderr } = mergeShards(shardRuns);
+  if (!merged) {
+    record('sharded run matches the whole run', false, `the merge wrote nothing (exit ${status}): ${stderr.trim()}`);
+    return { outputs };
+  }
+  recordSameResults(record, single, merged, shardRuns);
+  recordExitCodes(record, runs[0]!, shardRuns, status);
   return {
     outputs,
     forBrowser: {
       single,
       merged,
-      resultsDirs: [...shardRuns.map((r) => path.join(OUT, r.name, 'allure-results')), path.join(mergedDir, 'allure-results')],
+      resultsDirs: [...shardRuns.map((r) => path.join(OUT, r.name, 'allure-results')), path.join(MERGED_DIR, 'allure-results')],
       secrets: outputs.secrets,
       fault: SHARD_CHECK_FAULT,
-      breaks,
+      breaks: FAULTS[SHARD_CHECK_FAULT].breaks,
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * SAFE-01's independent witness: finds secrets in raw bytes without any code of the redactor
- * (helpers/safety/redact.ts), so a blind spot there is not one here. Where the redactor encodes each
+ * (helpers/safety/redact.ts, its encodings.ts and byte-readers.ts), so a blind spot there is not
+ * one here. Where the redactor encodes each
  * secret and looks for the encodings, this decodes what it reads (percent-escapes, JSON \u
  * escapes, \x byte escapes and HTML character references up to three layers deep, hex runs and hex
  * dumps, Base64 and base64url runs at every offset, UTF-16 at both byte orders and both

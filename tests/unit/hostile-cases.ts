@@ -1,7 +1,9 @@
 /**
  * Hostile requests as data: fast-check arbitraries that build the exact bytes of requests no
  * well-behaved client sends, each tagged with what the mock may do about it. The spec
- * (mock-hostile.spec.ts) samples them with a seed and checks every answer.
+ * (mock-hostile.spec.ts) samples them with a seed and checks every answer. Here: the case type and
+ * the grammar of request heads (paths, methods, header names and lines, keys) with the families
+ * built from it; invalid UTF-8 is hostile-utf8.ts, bodies hostile-bodies.ts.
  */
 import fc from 'fast-check';
 import { rawRequest } from './raw-http';
@@ -97,33 +99,11 @@ const TOKEN_CHARS = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH
 
 const chars = (from: number, to: number): fc.Arbitrary<string> => fc.integer({ min: from, max: to }).map((c) => String.fromCharCode(c));
 const token = fc.string({ unit: fc.constantFrom(...TOKEN_CHARS), minLength: 1, maxLength: 30 });
-const visible = (maxLength: number): fc.Arbitrary<string> => fc.string({ unit: chars(0x20, 0x7e), maxLength });
-
-/** Byte sequences that are not UTF-8: stray continuation bytes, overlongs, surrogates, cut sequences. */
-const INVALID_UTF8: readonly number[][] = [
-  [0xc3, 0x28],
-  [0xa0, 0xa1],
-  [0xe2, 0x28, 0xa1],
-  [0xe2, 0x82, 0x28],
-  [0xf0, 0x28, 0x8c, 0xbc],
-  [0xf8, 0xa1, 0xa1, 0xa1, 0xa1],
-  [0xc0, 0xaf],
-  [0xe0, 0x80, 0xaf],
-  [0xed, 0xa0, 0x80],
-  [0xed, 0xbf, 0xbf],
-  [0xf4, 0x90, 0x80, 0x80],
-  [0xff],
-  [0xfe],
-  [0x80],
-  [0xc2],
-];
-const VALID_UTF8 = ['é', '€', '🙂', '\u00a0', '\u200b', '\ufeff'].map((s) => [...Buffer.from(s, 'utf8')]);
+export const visible = (maxLength: number): fc.Arbitrary<string> => fc.string({ unit: chars(0x20, 0x7e), maxLength });
 
 /** `arbitrary`'s value in one case out of `n`, null otherwise (fc.option's freq counts the other way). */
 const oneIn = <T>(n: number, arbitrary: fc.Arbitrary<T>): fc.Arbitrary<T | null> =>
   fc.oneof({ weight: n - 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary });
-
-const bytesOf = (codes: readonly number[]): string => String.fromCharCode(...codes);
 
 /** A field value HTTP allows: visible characters and obs-text (bytes 0x80-0xFF). */
 const headerValue = fc.oneof(
@@ -188,169 +168,6 @@ export function headerCases(keys: CaseKeys): fc.Arbitrary<HostileCase> {
         halfClose: false,
       };
     });
-}
-
-/** Invalid UTF-8 in the key, the signing headers, a header name, the path, the query and a JSON body. */
-export function invalidUtf8Cases(keys: CaseKeys): fc.Arbitrary<HostileCase> {
-  const piece = fc.oneof(
-    fc.constantFrom(...INVALID_UTF8).map(bytesOf),
-    fc.constantFrom(...VALID_UTF8).map(bytesOf),
-    fc.integer({ min: 1, max: keys.active.length }).map((n) => keys.active.slice(0, n)),
-    visible(8),
-  );
-  const hostile = fc.array(piece, { minLength: 1, maxLength: 6 }).map((parts) => parts.join(''));
-  const percent = (s: string): string => [...Buffer.from(s, 'latin1')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
-  const where = fc.constantFrom('key', 'challenge', 'signature', 'name', 'raw-path', 'percent-path', 'query', 'body');
-  return fc.tuple(where, hostile, fc.constantFrom(keys.active, keys.signing)).map(([at, text, key]) => {
-    const lines = ['Host: localhost'];
-    let target = '/v1/balance';
-    let method = 'GET';
-    let body: Buffer = Buffer.alloc(0);
-    if (at === 'key') lines.push(`X-API-Key: ${text}`);
-    else lines.push(`X-API-Key: ${key}`);
-    if (at === 'challenge') lines.push(`X-API-Challenge: ${text}`, 'X-API-Signature: AAAA');
-    if (at === 'signature') lines.push('X-API-Challenge: c', `X-API-Signature: ${text}`);
-    if (at === 'name') lines.push(`X-API-Key${text}: x`);
-    if (at === 'raw-path') target = `/v1/orders/${text}`;
-    if (at === 'percent-path') target = `/v1/orders/${percent(text)}`;
-    if (at === 'query') target = `/v1/catalog?q=${percent(text)}&brand=${text.replace(/[\s#]/g, '')}`;
-    if (at === 'body') {
-      method = 'POST';
-      target = '/v1/orders/check';
-      body = Buffer.from(`{"item_id":"${text.replace(/["\\]/g, '')}","quantity":1}`, 'latin1');
-      lines.push('Content-Type: application/json', `Content-Length: ${body.length}`);
-    }
-    return {
-      category: 'invalid-utf8',
-      bytes: rawRequest(`${method} ${target} HTTP/1.1`, lines, body),
-      head: false,
-      mayDrop: false,
-      alone: false,
-      halfClose: false,
-    };
-  });
-}
-
-type BodyKind =
-  | 'random-bytes'
-  | 'json-cut'
-  | 'json-value'
-  | 'nested'
-  | 'oversized'
-  | 'declared-huge'
-  | 'chunked'
-  | 'chunked-oversized'
-  | 'chunked-broken'
-  | 'truncated'
-  | 'wrong-type';
-
-/** Bodies that are truncated, huge, not JSON, nested deep, or framed badly. */
-export function bodyCases(keys: CaseKeys): fc.Arbitrary<HostileCase> {
-  const kind = fc.constantFrom<BodyKind>(
-    'random-bytes',
-    'json-cut',
-    'json-value',
-    'nested',
-    'oversized',
-    'declared-huge',
-    'chunked',
-    'chunked-oversized',
-    'chunked-broken',
-    'truncated',
-    'wrong-type',
-  );
-  return fc
-    .record({
-      kind,
-      target: fc.constantFrom('/v1/orders/check', '/v1/orders', '/v1/auth/challenge', '/v1/balance'),
-      key: fc.constantFrom(keys.active, keys.signing, ''),
-      bytes: fc.uint8Array({ maxLength: 4_096 }),
-      json: fc.json({ maxDepth: 4 }),
-      cut: fc.nat(),
-      depth: fc.integer({ min: 1, max: 50_000 }),
-      size: fc.integer({ min: 64 * 1024 + 1, max: 300 * 1024 }),
-      declared: fc.constantFrom('70000', '1000000000', '99999999999999'),
-      type: fc.constantFrom(
-        'text/plain',
-        'application/x-www-form-urlencoded',
-        'application/json; charset=latin1',
-        'application/jsonx',
-        'application/vnd.api+json',
-        'APPLICATION/JSON',
-        '',
-      ),
-    })
-    .map(({ kind, target, key, bytes, json, cut, depth, size, declared, type }) => {
-      const lines = ['Host: localhost', ...(key ? [`X-API-Key: ${key}`] : [])];
-      let body: Buffer = Buffer.alloc(0);
-      let alone = false;
-      let mayDrop = false;
-      let halfClose = false;
-      const withLength = (b: Buffer, contentType = 'application/json'): void => {
-        body = b;
-        lines.push(...(contentType ? [`Content-Type: ${contentType}`] : []), `Content-Length: ${b.length}`);
-      };
-      switch (kind) {
-        case 'random-bytes':
-          withLength(Buffer.from(bytes));
-          break;
-        case 'json-cut':
-          withLength(Buffer.from(json.slice(0, cut % (json.length + 1))));
-          break;
-        case 'json-value':
-          withLength(Buffer.from(json));
-          break;
-        case 'nested':
-          withLength(Buffer.from(`${'['.repeat(depth)}${']'.repeat(depth)}`));
-          break;
-        case 'oversized':
-          withLength(Buffer.alloc(size, 0x61));
-          alone = true;
-          break;
-        case 'declared-huge':
-          lines.push('Content-Type: application/json', `Content-Length: ${declared}`);
-          body = Buffer.from('{"item_id":');
-          alone = true;
-          break;
-        case 'chunked':
-          body = chunked(Buffer.from(json), 1 + (cut % 7));
-          lines.push('Content-Type: application/json', 'Transfer-Encoding: chunked');
-          break;
-        case 'chunked-oversized':
-          body = chunked(Buffer.alloc(size, 0x61), 16 * 1024);
-          lines.push('Content-Type: application/json', 'Transfer-Encoding: chunked');
-          alone = true;
-          break;
-        case 'chunked-broken':
-          body = Buffer.from(`${['zz', '-1', '1;x=\x00', 'ffffffffffffffffff'][cut % 4]}\r\n{}\r\n0\r\n\r\n`, 'latin1');
-          lines.push('Content-Type: application/json', 'Transfer-Encoding: chunked');
-          alone = true;
-          break;
-        case 'truncated': {
-          const full = Buffer.from(json.length > 1 ? json : '{"item_id":"AMZ-US-25"}');
-          lines.push('Content-Type: application/json', `Content-Length: ${full.length + 1 + (cut % 1000)}`);
-          body = full;
-          alone = true;
-          mayDrop = true;
-          halfClose = true;
-          break;
-        }
-        case 'wrong-type':
-          withLength(Buffer.from('{"item_id":"AMZ-US-25","quantity":1}'), type);
-          break;
-      }
-      return { category: 'bodies', bytes: rawRequest(`POST ${target} HTTP/1.1`, lines, body), head: false, mayDrop, alone, halfClose };
-    });
-}
-
-function chunked(body: Buffer, size: number): Buffer {
-  const parts: Buffer[] = [];
-  for (let at = 0; at < body.length; at += size) {
-    const piece = body.subarray(at, at + size);
-    parts.push(Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n'));
-  }
-  parts.push(Buffer.from('0\r\n\r\n'));
-  return Buffer.concat(parts);
 }
 
 /** Every method on every path, with no key, each kind of key, and a signing key with a bogus signature. */

@@ -113,7 +113,7 @@ test('TLS-01 a host the certificate does not name is refused', req('TLS-01'), as
 });
 
 /** Unit tests that set NODE_TLS_REJECT_UNAUTHORIZED=0 on purpose, to prove the run and the clients refuse it. */
-const SETS_IT_TO_PROVE_REFUSAL = ['tests/unit/config.spec.ts', 'tests/unit/spend-guard.spec.ts'];
+const SETS_IT_TO_PROVE_REFUSAL = ['tests/unit/settings-mistakes.ts', 'tests/unit/config-exit.spec.ts', 'tests/unit/certificate-checks.spec.ts'];
 
 test('TLS-01 no code in the project switches certificate checks off', req('TLS-01'), () => {
   // Built from parts so that this file does not match itself.

@@ -93,7 +93,13 @@ export default class SummaryReporter implements Reporter {
       write(this.options.perProjectFile, `${JSON.stringify(perProject, null, 2)}\n`);
       return;
     }
-    this.writeRun({ ...summarise(this.suite.allTests(), this.startedAt, facts, options), errors: this.errors, ...(this.shard ? { shard: this.shard } : {}) });
+    this.writeRun({
+      ...summarise(this.suite.allTests(), this.startedAt, facts, options),
+      errors: this.errors,
+      ...(this.shard ? { shard: this.shard } : {}),
+      ...(facts.seed ? { seed: facts.seed } : {}),
+      explore: facts.explore,
+    });
   }
 
   private writeRun(summary: Summary): void {

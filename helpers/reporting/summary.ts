@@ -48,6 +48,9 @@ export interface Summary {
   errors: number;
   /** Requests the run sent to the target (retries included): what staying polite is measured by. */
   requests: number;
+  /** The seed of the families' sample (CARDPLUSPAY_SEED replays it) and the requests of exploration added to it. */
+  seed?: string;
+  explore?: number;
   /** Set when this run was one shard of several (`--shard current/total`): its verdict is partial. */
   shard?: { current: number; total: number };
   /** Set on a summary merged from this many shards. */

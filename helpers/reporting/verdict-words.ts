@@ -2,6 +2,7 @@
  * How a run says its verdict (docs/interface.md): as an exit status, and in words, the closing
  * console lines that end with one verdict sentence. Pure functions of a summary (summary.ts).
  */
+import { REQUEST_BUDGET } from '../cases/families';
 import { REQUIREMENTS, type RequirementId } from '../contract/requirements';
 import type { Verdict } from '../contract/verdict';
 import { runVerdict, type RequirementVerdict, type Summary } from './summary';
@@ -78,7 +79,8 @@ export function verdictLines(summary: Summary, summaryFile = 'reports/conformanc
   const notJudged = summary.notJudgedRequirements ?? [];
   return [
     '',
-    `Requests sent to the target: ${summary.requests}.`,
+    `Requests sent to the target: ${summary.requests} (the default sample stays within ${REQUEST_BUDGET}${summary.explore ? `, plus ${summary.explore} of exploration (CARDPLUSPAY_EXPLORE)` : ''}).`,
+    ...(summary.seed ? [`Seed: ${summary.seed} (CARDPLUSPAY_SEED=${summary.seed} replays this run's sample of the families).`] : []),
     ...(summary.timedOut ? ["The run's time limit (CARDPLUSPAY_TIMEOUT_SECONDS) ended it: checks not run count as not judged."] : []),
     `Requirements: ${held} held, ${summary.failedRequirements.length} failed, ${notJudged.length} not judged, ${skipped.length - notRun.length} skipped${notRun.length ? `, ${notRun.length} not run` : ''}. ` +
       `Tests: ${summary.totals.passed} passed, ${summary.totals.failed} failed, ${summary.totals.notJudged ?? 0} not judged, ${summary.totals.skipped} skipped.`,

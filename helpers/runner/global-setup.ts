@@ -32,6 +32,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const ledgerDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cardpluspay-requests-'));
   Object.assign(env, requestLedgerEnv(path.join(ledgerDir, 'requests')));
   const settings = loadSettings(env);
+  if (settings.seed !== undefined)
+    process.stdout.write(`Seed: ${settings.seed} (CARDPLUSPAY_SEED=${settings.seed} replays this run's sample of the families).\n`);
   if (settings.target === 'remote') process.stdout.write(`Checking ${new URL(settings.baseUrl).host} (remote target) with ${settings.workers} worker(s).\n`);
   // The preflight is a request to the target like any other: it counts against the run's cap.
   const ledger = settings.requestLedger ? new RequestLedger(settings.requestLedger, settings.maxRequests) : undefined;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { MockTarget } from '../helpers/runner/embedded-mock';
 import type { Summary } from '../helpers/reporting/summary';
 import { BACKSTOP_MARK } from '../helpers/reporting/output-backstop';
-import { FAULTS, FAULT_NAMES } from '../mock/faults';
+import { FAULTS, FAULT_NAMES, type FaultName } from '../mock/faults';
 import { StepTimer } from './bench/step-timer';
 import { browserCheck } from './steps/browser-check';
 import { scanForSecrets } from './steps/leak-scan';
@@ -17,7 +17,7 @@ import { nginxCheck } from './steps/nginx-check';
 import { runnerCheck } from './steps/runner-check';
 import { shardCheck, type ShardCheckOutput } from './steps/shard-check';
 import { stabilityCheck } from './steps/stability';
-import { REQUEST_BUDGET } from '../helpers/cases/families';
+import { FAMILY_REQUIREMENTS, REQUEST_BUDGET } from '../helpers/cases/families';
 import { cleanEnv } from '../helpers/runner/env';
 import { faultProjects } from './support/fault-lanes';
 import { ROOT, runSuiteAgainstMocks, type RunOutputs } from './support/run-suite';
@@ -91,22 +91,37 @@ function faultRows(perProject: Record<string, Summary>): { rows: string[][]; cau
     if (!ok) record(`variant ${fault} gets its verdict`, false, `expected ${expect}${cap < Infinity ? ` within ${cap} requests` : ''}; got ${seen}`);
   }
   for (const fault of SELECTED.filter((f) => FAULTS[f].expect === 'does-not-conform')) {
-    const s = perProject[`fault:${fault}`];
-    const failed = s?.failedRequirements ?? [];
-    const missing = FAULTS[fault].breaks.filter((id) => !(failed as string[]).includes(id));
-    const ok = !!s && missing.length === 0;
+    // A family's fault runs under several seeds: its core must catch it whatever the draw.
+    const seeded = targetsOf(fault).map((t) => ({ t, s: perProject[t.name] }));
+    const failed = seeded[0]?.s?.failedRequirements ?? [];
+    const missedUnder = seeded.flatMap(({ t, s }) => {
+      const missing = FAULTS[fault].breaks.filter((id) => !((s?.failedRequirements ?? []) as string[]).includes(id));
+      return !s || missing.length > 0 ? [`${missing.join(' ')}${t.seed !== undefined ? ` (seed ${t.seed})` : ''}`] : [];
+    });
+    const ok = missedUnder.length === 0;
     if (ok) caught++;
-    rows.push([fault, FAULTS[fault].breaks.join(' '), failed.join(' ') || '-', ok ? 'caught' : `MISSED ${missing.join(' ')}`]);
-    if (!ok) record(`fault ${fault} is caught`, false, `expected ${FAULTS[fault].breaks.join(', ')} to fail; failed: ${failed.join(', ') || 'none'}`);
+    const seeds = seeded.length > 1 ? ` under seeds ${seeded.map(({ t }) => t.seed).join(', ')}` : '';
+    rows.push([fault, FAULTS[fault].breaks.join(' '), failed.join(' ') || '-', ok ? `caught${seeds}` : `MISSED ${missedUnder.join('; ')}`]);
+    if (!ok) record(`fault ${fault} is caught`, false, `expected ${FAULTS[fault].breaks.join(', ')} to fail${seeds}; missed: ${missedUnder.join('; ')}`);
   }
   return { rows, caught };
+}
+
+/** Seeds a family's fault runs under: its core must catch it under each (issue 18). */
+const FAMILY_SEEDS = [1, 2, 3] as const;
+
+/** The targets of a fault: one per seed for a fault of a requirement a family checks, else one. */
+function targetsOf(fault: FaultName): MockTarget[] {
+  const ofFamily = FAULTS[fault].expect === 'does-not-conform' && FAULTS[fault].breaks.some((id) => FAMILY_REQUIREMENTS.includes(id));
+  if (!ofFamily) return [{ name: `fault:${fault}`, fault }];
+  return FAMILY_SEEDS.map((seed, i) => ({ name: i === 0 ? `fault:${fault}` : `fault:${fault}@seed-${seed}`, fault, seed }));
 }
 
 async function faultMatrix(): Promise<RunOutputs> {
   const targets: MockTarget[] = [
     { name: 'conformant' },
     ...HTTP_MODES.map((httpMode) => ({ name: `conformant-http-${httpMode}`, httpMode })),
-    ...SELECTED.map((fault) => ({ name: `fault:${fault}`, fault })),
+    ...SELECTED.flatMap(targetsOf),
   ];
   const started = Date.now();
   fs.rmSync(path.join(ROOT, 'reports', 'self-test'), { recursive: true, force: true });

@@ -5,11 +5,11 @@
  * Prints the URLs, the throwaway test keys (printing them is the point: they exist only for this
  * run) and ready-to-paste settings. Secret files go to a private temp dir removed on exit.
  */
-import { createMockMaterial } from './accounts';
+import { createMockMaterial, type MockMaterial } from './accounts';
 import { FAULT_NAMES, FAULTS, isFaultName, type FaultName } from './faults';
 import { HTTP_MODES, isHttpMode, type HttpMode } from './plain-http';
-import { makePrivateDir } from './private-dir';
-import { MOCK_TTL_SECONDS, startMock } from './server';
+import { makePrivateDir, type PrivateDir } from './private-dir';
+import { MOCK_TTL_SECONDS, startMock, type MockHandle } from './server';
 
 interface CliOptions {
   fault?: FaultName;
@@ -90,8 +90,24 @@ async function main(): Promise<void> {
 
   const material = await createMockMaterial();
   const mock = await startMock({ material, fault: options.fault, httpMode: options.httpMode, challengeTtlSeconds: options.ttl ?? MOCK_TTL_SECONDS });
-
   const dir = makePrivateDir('cardpluspay-mock-');
+  console.log(banner(mock, material, dir));
+
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    void mock.close().finally(() => {
+      dir.remove();
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+/** What the mock prints once it runs: where it is, its keys, and the suite's settings for it (the files they name written to `dir`). */
+function banner(mock: MockHandle, material: MockMaterial, dir: PrivateDir): string {
   const { accounts } = material;
   const caFile = dir.write('mock-ca.pem', material.tls.certPem);
   const signingKeyFile = dir.write('signing.pem', accounts.signing.signing!.privateKeyPem);
@@ -110,36 +126,22 @@ async function main(): Promise<void> {
     ['CARDPLUSPAY_HTTP_URL', mock.httpUrl],
     ['CARDPLUSPAY_CHALLENGE_TTL_SECONDS', String(mock.challengeTtlSeconds)],
   ];
-  console.log(
-    [
-      'CardPlusPay mock is running (throwaway keys, valid for this run only).',
-      `  HTTPS base URL   ${mock.baseUrl}`,
-      `  plain-HTTP URL   ${mock.httpUrl} (mode: ${mock.httpMode})`,
-      `  control URL      ${mock.controlUrl} (journal?since=N, health)`,
-      `  CA file          ${caFile}`,
-      `  fault            ${mock.fault ? `${mock.fault}: ${FAULTS[mock.fault].summary} (breaks ${FAULTS[mock.fault].breaks.join(', ')})` : 'none (conformant)'}`,
-      `  challenge TTL    ${mock.challengeTtlSeconds} s`,
-      '  keys:',
-      ...Object.values(accounts).map((a) => `    ${a.name.padEnd(9)} ${a.key}${a.active ? '' : ' (revoked)'}${a.signing ? ' (signing)' : ''}`),
-      '',
-      'Settings for the suite:',
-      ...settings.map(([name, value]) => `export ${name}=${shellQuote(value)}`),
-      '',
-      'Ctrl-C stops the mock and removes the temp dir.',
-    ].join('\n'),
-  );
-
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    void mock.close().finally(() => {
-      dir.remove();
-      process.exit(0);
-    });
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  return [
+    'CardPlusPay mock is running (throwaway keys, valid for this run only).',
+    `  HTTPS base URL   ${mock.baseUrl}`,
+    `  plain-HTTP URL   ${mock.httpUrl} (mode: ${mock.httpMode})`,
+    `  control URL      ${mock.controlUrl} (journal?since=N, health)`,
+    `  CA file          ${caFile}`,
+    `  fault            ${mock.fault ? `${mock.fault}: ${FAULTS[mock.fault].summary} (breaks ${FAULTS[mock.fault].breaks.join(', ')})` : 'none (conformant)'}`,
+    `  challenge TTL    ${mock.challengeTtlSeconds} s`,
+    '  keys:',
+    ...Object.values(accounts).map((a) => `    ${a.name.padEnd(9)} ${a.key}${a.active ? '' : ' (revoked)'}${a.signing ? ' (signing)' : ''}`),
+    '',
+    'Settings for the suite:',
+    ...settings.map(([name, value]) => `export ${name}=${shellQuote(value)}`),
+    '',
+    'Ctrl-C stops the mock and removes the temp dir.',
+  ].join('\n');
 }
 
 function shellQuote(value: string): string {

@@ -122,7 +122,7 @@ export class SigningSession {
     await test.step(
       `open ${n} connections`,
       async () => {
-        await Promise.all(Array.from({ length: n }, () => this.api.sendRaw({ ...ROOT_ENDPOINT.call(this.settings), headerLines: [] })));
+        await Promise.all(Array.from({ length: n }, () => this.api.sendRaw({ ...ROOT_ENDPOINT.call(this.settings), headerLines: [], together: true })));
       },
       { box: true },
     );
@@ -139,7 +139,7 @@ export class SigningSession {
     // A copy retried after a 429 would no longer be simultaneous: 429s come back to the check.
     return test.step(
       `send ${endpoint.title} ${n} times at once`,
-      () => Promise.all(Array.from({ length: n }, () => this.api.sendRaw({ method, path, headerLines: lines, retry429: 'never' }))),
+      () => Promise.all(Array.from({ length: n }, () => this.api.sendRaw({ method, path, headerLines: lines, retry429: 'never', together: true }))),
       { box: true },
     );
   }

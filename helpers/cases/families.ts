@@ -4,6 +4,7 @@
  */
 import type { Settings } from '../settings/types';
 import { exploreShare, type Draw, type Family, type Member } from './family';
+import { KEY_CLASSES_ON_ENDPOINTS } from './key-classes';
 import { NEAR_MISSES } from './near-misses';
 import { CREDENTIAL_PLACES } from './places';
 
@@ -14,7 +15,7 @@ import { CREDENTIAL_PLACES } from './places';
  */
 export const REQUEST_BUDGET = 609;
 
-const FAMILIES: ReadonlyArray<Family<Member>> = [NEAR_MISSES, CREDENTIAL_PLACES];
+const FAMILIES: ReadonlyArray<Family<Member>> = [NEAR_MISSES, CREDENTIAL_PLACES, KEY_CLASSES_ON_ENDPOINTS];
 
 /** What this run draws with: its seed (0 for a run that has none, such as the self-test's) and a family's share of exploration. */
 export function drawFor(settings: Pick<Settings, 'seed' | 'explore'>): Draw {

@@ -72,7 +72,7 @@ function neverIssued(endpoint: Endpoint): KeyOnEndpoint {
 
 function malformed(endpoint: Endpoint, nearMiss: NearMiss = TRUNCATED): KeyOnEndpoint {
   const m = member(endpoint, 'malformed', `the valid key ${nearMiss.title}`, {
-    why: `an endpoint that compares keys its own way (${nearMiss.why})`,
+    why: `an endpoint that compares keys its own way: ${nearMiss.why}`,
     key: (k) => nearMiss.make(k.valid),
     stands: (k) => [{ value: nearMiss.make(k.valid), shell: nearMiss.shell(VALID_KEY_VARIABLE, k.valid) }],
   });

@@ -355,7 +355,14 @@ export const CREDENTIAL_PLACES: Family<CredentialPlace> = {
   ],
   arbitrary: fc.oneof(
     { weight: 6, arbitrary: drawnNamed },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...SCHEMES), fc.constantFrom(...SCHEME_CASES)).map(([s, c]) => inAuthorization(s, c)) },
+    {
+      weight: 1,
+      // A bare key has no scheme word to write in another case.
+      arbitrary: fc
+        .tuple(fc.constantFrom(...SCHEMES), fc.constantFrom(...SCHEME_CASES))
+        .filter(([s, c]) => withWord(s) || c === 'as-registered')
+        .map(([s, c]) => inAuthorization(s, c)),
+    },
     {
       weight: 1,
       arbitrary: fc.tuple(fc.constantFrom(...SCHEMES.filter(withWord)), fc.constantFrom(...SCHEME_CASES)).map(([s, c]) => inKeyFieldWithScheme(s, c)),

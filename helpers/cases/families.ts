@@ -5,7 +5,9 @@
 import type { RequirementId } from '../contract/requirements';
 import type { Settings } from '../settings/types';
 import { exploreShare, type Draw, type Family, type Member } from './family';
+import { KEY_CLASSES_ON_ENDPOINTS } from './key-classes';
 import { NEAR_MISSES } from './near-misses';
+import { CREDENTIAL_PLACES } from './places';
 
 /**
  * The most requests a whole run's default sample sends to a real target (issue 18: at most 1.5
@@ -30,7 +32,7 @@ export const FAMILY_REQUIREMENTS: readonly RequirementId[] = [
   'SIGN-08',
 ];
 
-const FAMILIES: ReadonlyArray<Family<Member>> = [NEAR_MISSES];
+const FAMILIES: ReadonlyArray<Family<Member>> = [NEAR_MISSES, CREDENTIAL_PLACES, KEY_CLASSES_ON_ENDPOINTS];
 
 /** What this run draws with: its seed (0 for a run that has none, such as the self-test's) and a family's share of exploration. */
 export function drawFor(settings: Pick<Settings, 'seed' | 'explore'>): Draw {

@@ -133,8 +133,8 @@ export function oneChange(op: Op, at: Place | number): OneChange {
   };
 }
 
-export const OPS: readonly Op[] = ['change', 'insert', 'delete', 'flip-case', 'look-alike'];
-export const PLACES: readonly Place[] = ['start', 'middle', 'end'];
+const OPS: readonly Op[] = ['change', 'insert', 'delete', 'flip-case', 'look-alike'];
+const PLACES: readonly Place[] = ['start', 'middle', 'end'];
 
 /** Extended by one character at the end: what a prefix match (`startsWith`) accepts. */
 export const EXTENDED: OneChange = {

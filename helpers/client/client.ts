@@ -54,8 +54,11 @@ export interface RawCall extends Omit<Call, 'headers' | 'method'> {
   /**
    * The request-target byte for byte (`/v1//balance`, `/v1/x/../balance`, `/v1/%62alance`) on the
    * configured origin, in place of `path`: resolving it against the base would undo its spelling.
+   * The absolute form of that origin (`https://host/v1/balance`, RFC 9112 3.2.2) goes as given too.
    */
   target?: string;
+  /** `1.0` sends the request line as HTTP/1.0 (AUTH-14); a keyed request goes only as HTTP/1.1. */
+  httpVersion?: '1.0';
 }
 
 export interface Reply {
@@ -128,7 +131,7 @@ export class ApiClient {
       ...(payload === undefined ? [] : ([['Content-Length', String(Buffer.byteLength(payload))]] as HeaderLines)),
     ];
     const headerLines = [...call.headerLines, ...defaults.filter(([n]) => !given.has(n.toLowerCase()))];
-    const request = { method, url, target: call.target, headerLines, body: payload, deadlineMs: call.timeoutMs };
+    const request = { method, url, target: call.target, headerLines, body: payload, deadlineMs: call.timeoutMs, httpVersion: call.httpVersion };
     const what = `${method} ${url.pathname}`;
     const repro = this.reproductionOf(request, call.stands ?? []);
     return inStep(`${method} ${relativeForTitle(url, call.target)}`, () =>
@@ -137,7 +140,10 @@ export class ApiClient {
   }
 
   /** The command that sends this request again (issue 18), or '' when the client makes none. */
-  private reproductionOf(request: { method: string; url: URL; target?: string; headerLines: HeaderLines; body?: string }, stands: readonly Stand[]): string {
+  private reproductionOf(
+    request: { method: string; url: URL; target?: string; headerLines: HeaderLines; body?: string; httpVersion?: '1.0' },
+    stands: readonly Stand[],
+  ): string {
     const options = this.options.reproduce;
     if (!options) return '';
     const form = {
@@ -146,6 +152,7 @@ export class ApiClient {
       target: request.target ?? `${request.url.pathname}${request.url.search}`,
       headerLines: request.headerLines,
       body: request.body,
+      httpVersion: request.httpVersion,
     };
     return reproduction(form, { ...options, stands: [...stands, ...options.stands, ...signingStands(request.headerLines)], title: currentTitle() });
   }
@@ -159,7 +166,7 @@ export class ApiClient {
       throw this.failure(error, what);
     }
     const reply = { ...toReply(answer, request.url.href), reproduction: repro };
-    await attachExchange(request.method, request.url, answer.sent, request.body, reply, request.target);
+    await attachExchange(request.method, request.url, answer.sent, request.body, reply, request.target, request.httpVersion);
     return reply;
   }
 
@@ -191,11 +198,22 @@ export class ApiClient {
     };
   }
 
-  /** The URL a verbatim target stands for, for the guards; the target itself goes out unchanged. */
+  /**
+   * The URL a verbatim target stands for, for the guards; the target itself goes out unchanged. An
+   * absolute-form target may name only the configured origin, spelt as the base URL spells it: the
+   * connection goes there, so a target naming another host would show the guards one host and the
+   * server another.
+   */
   private targetUrl(target: string): URL {
-    if (!/^\/[\x21-\x7e]*$/.test(target)) throw new GuardError('A verbatim request-target must start with "/" and hold only visible ASCII.');
+    const origin = this.base.origin;
+    const path = target.startsWith(`${origin}/`) ? target.slice(origin.length) : target;
+    if (!/^\/[\x21-\x7e]*$/.test(path)) {
+      throw new GuardError(
+        `A verbatim request-target must start with "/" or "${origin}/" (the absolute form of the configured origin) and hold only visible ASCII.`,
+      );
+    }
     // Concatenated, not resolved: new URL('//v1/x', base) would read "v1" as a host.
-    return new URL(`${this.base.origin}${target}`);
+    return new URL(`${origin}${path}`);
   }
 
   private urlFor(call: Call | RawCall): URL {

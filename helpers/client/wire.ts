@@ -9,6 +9,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import tls from 'node:tls';
 import { urlToHttpOptions } from 'node:url';
 import zlib from 'node:zlib';
 
@@ -55,6 +56,11 @@ export interface WireRequest {
   deadlineMs?: number;
   /** Called once the guards and the cap have let it go, as it leaves: what the run's request count counts. */
   onSent?: () => void;
+  /**
+   * `1.0` sends the request line as `HTTP/1.0` (AUTH-14: a front end may treat it differently), on
+   * a connection of its own; HTTP/1.1 otherwise. Deadline, size limits and TLS trust are the same.
+   */
+  httpVersion?: '1.0';
 }
 
 export interface WireAnswer {
@@ -99,7 +105,8 @@ export function send(request: WireRequest, deadlineMs: number, deadlineWhy: stri
       maxHeaderSize: 64 * 1024,
       path: request.target ?? `${url.pathname}${url.search}`,
       method,
-      agent: tlsOptions.agent ?? false,
+      // Node's client writes only HTTP/1.1; an HTTP/1.0 request gets a connection of its own (no agent, never reused).
+      ...(request.httpVersion === '1.0' ? { createConnection: () => http10Connection(url, tlsOptions.ca) } : { agent: tlsOptions.agent ?? false }),
       setHost: false,
       ...(url.protocol === 'https:'
         ? { rejectUnauthorized: true, ca: tlsOptions.ca, servername: net.isIP(url.hostname.replace(/^\[|\]$/g, '')) ? undefined : url.hostname }
@@ -140,6 +147,44 @@ export function send(request: WireRequest, deadlineMs: number, deadlineWhy: stri
     request.onSent?.();
     req.end(request.body);
   });
+}
+
+/**
+ * A connection whose first write, the request head Node serialised, goes out with `HTTP/1.0` as the
+ * request line's version: Node's client has no option for it, and a second client would bypass the
+ * egress. TLS is verified against the same CAs as every exchange; the caller's deadline destroys it.
+ */
+function http10Connection(url: URL, ca: string[] | undefined): net.Socket {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+  const socket =
+    url.protocol === 'https:'
+      ? tls.connect({ host, port, ca, rejectUnauthorized: true, servername: net.isIP(host) ? undefined : host })
+      : net.connect({ host, port });
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- put back unchanged, always called with the socket as `this`
+  const write = socket.write;
+  socket.write = ((chunk: unknown, ...rest: unknown[]): boolean => {
+    socket.write = write;
+    const head = asHttp10(chunk);
+    if (head === undefined) {
+      // Never send a request that claims one version in our transcript and another on the wire.
+      socket.destroy(new Error('HTTP/1.0: the first bytes written were not a request line'));
+      return false;
+    }
+    return (write as (...a: unknown[]) => boolean).call(socket, head, ...rest);
+  });
+  return socket;
+}
+
+/** The request head with its request line's version rewritten to 1.0, or undefined when `chunk` does not start with a request line. */
+function asHttp10(chunk: unknown): string | Buffer | undefined {
+  const line = /^([^\r\n]* )HTTP\/1\.1\r\n/;
+  if (typeof chunk === 'string') return line.test(chunk) ? chunk.replace(line, '$1HTTP/1.0\r\n') : undefined;
+  if (Buffer.isBuffer(chunk)) {
+    const text = chunk.toString('latin1');
+    return line.test(text) ? Buffer.from(text.replace(line, '$1HTTP/1.0\r\n'), 'latin1') : undefined;
+  }
+  return undefined;
 }
 
 /**

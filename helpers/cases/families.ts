@@ -5,6 +5,8 @@
 import type { Settings } from '../settings/types';
 import { exploreShare, type Draw, type Family, type Member } from './family';
 import { NEAR_MISSES } from './near-misses';
+import { REQUEST_TARGETS } from './request-targets';
+import { CLIENT_IDENTITY } from './client-identity';
 
 /**
  * The most requests a whole run's default sample sends to a real target (issue 18: at most 1.5
@@ -13,7 +15,7 @@ import { NEAR_MISSES } from './near-misses';
  */
 export const REQUEST_BUDGET = 609;
 
-const FAMILIES: ReadonlyArray<Family<Member>> = [NEAR_MISSES];
+const FAMILIES: ReadonlyArray<Family<Member>> = [NEAR_MISSES, REQUEST_TARGETS, CLIENT_IDENTITY];
 
 /** What this run draws with: its seed (0 for a run that has none, such as the self-test's) and a family's share of exploration. */
 export function drawFor(settings: Pick<Settings, 'seed' | 'explore'>): Draw {

@@ -5,7 +5,9 @@
  * judgement fails only on a 2xx or API data (never on a front proxy's own refusals), and sendRaw
  * puts the method and the request-target on the wire byte for byte.
  */
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import fc from 'fast-check';
 import { expect, test } from '@playwright/test';
 import { testClient } from '../support/client';
@@ -136,6 +138,13 @@ test('client identity: the core has every header, every value in X-Forwarded-For
   expect(headerOf('forwarded-for=::1:balance')).toBe('for="[::1]"');
   expect(headerOf('x-forwarded-host=::1:balance')).toBe('[::1]');
   expect(headerOf('x-original-url=::1:root')).toBe('http://[::1]/v1/balance');
+});
+
+test('docs/families.md names every transform, header and value, with its source', req, () => {
+  const docs = fs.readFileSync(path.resolve(__dirname, '..', '..', 'docs', 'families.md'), 'utf8');
+  for (const t of TRANSFORMS) expect(docs, t.id).toContain(`\`${t.id}\``);
+  for (const h of HEADERS) expect(docs, h.id).toContain(`\`${h.name}`);
+  for (const v of VALUES) expect(docs, v.id).toContain(`\`${v.value}\``);
 });
 
 for (const family of [REQUEST_TARGETS, CLIENT_IDENTITY] as ReadonlyArray<Family<VariantMember>>) {

@@ -68,8 +68,11 @@ function familyTests<M extends VariantMember>(family: Family<M>, drawnTitle: str
     requirement('AUTH-14', `${family.id}-drawn`),
     async ({ api, keys, settings, listedOrderId }) => {
       const ctx = variantContext(settings, listedOrderId ?? NO_SUCH_ORDER);
+      const drawn = membersOf(family, drawFor(settings)).slice(family.core.length);
+      // The default sample fits one test's time; exploration (CARDPLUSPAY_EXPLORE) gets as much again per sample's worth of members.
+      test.setTimeout(test.info().timeout * Math.max(1, Math.ceil(drawn.length / family.sampled)));
       const seen: string[] = [];
-      for (const member of membersOf(family, drawFor(settings)).slice(family.core.length)) {
+      for (const member of drawn) {
         await test.step(`${member.title} (${member.id})`, async () => seen.push(...(await check(api, keys, ctx, member))));
       }
       await attach(`${family.id}-drawn`, seen);

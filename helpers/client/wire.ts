@@ -163,7 +163,7 @@ function http10Connection(url: URL, ca: string[] | undefined): net.Socket {
       : net.connect({ host, port });
   // eslint-disable-next-line @typescript-eslint/unbound-method -- put back unchanged, always called with the socket as `this`
   const write = socket.write;
-  socket.write = ((chunk: unknown, ...rest: unknown[]): boolean => {
+  socket.write = (chunk: unknown, ...rest: unknown[]): boolean => {
     socket.write = write;
     const head = asHttp10(chunk);
     if (head === undefined) {
@@ -172,7 +172,7 @@ function http10Connection(url: URL, ca: string[] | undefined): net.Socket {
       return false;
     }
     return (write as (...a: unknown[]) => boolean).call(socket, head, ...rest);
-  });
+  };
   return socket;
 }
 

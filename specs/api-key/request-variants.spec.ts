@@ -20,16 +20,20 @@ async function check(api: ApiClient, keys: Keys, ctx: VariantContext, variant: P
   for (const request of variant.requests(ctx)) {
     // Both key failures at once: half the wall time, and never more than two in flight per worker.
     const replies = await Promise.all(
-      MISSING_OR_NEVER_ISSUED.map((failure) =>
-        api.sendRaw({
+      MISSING_OR_NEVER_ISSUED.map((failure) => {
+        const key = failure.key(keys);
+        return api.sendRaw({
           path: '',
           target: request.target,
           method: request.method,
-          headerLines: [...request.headers, ...Object.entries(keyHeader(failure.key(keys)))],
+          headerLines: [...request.headers, ...Object.entries(keyHeader(key))],
           json: request.json,
           httpVersion: request.httpVersion,
-        }),
-      ),
+          // A never-issued key is no secret, but the redactor masks whatever follows "X-API-Key: " to the end of the
+          // line, which would swallow the rest of the command: in double quotes, the reproduction keeps it and runs.
+          stands: key ? [{ value: key, shell: `"${key}"` }] : [],
+        });
+      }),
     );
     MISSING_OR_NEVER_ISSUED.forEach((failure, i) => {
       const reply = replies[i]!;

@@ -11,6 +11,8 @@ import { NEAR_MISSES } from './near-misses';
 import { CREDENTIAL_PLACES } from './places';
 import { OTHER_ACCOUNTS_ORDERS } from './other-accounts';
 import { DISALLOWED_SIGNATURES } from './signatures';
+import { REQUEST_TARGETS } from './request-targets';
+import { CLIENT_IDENTITY } from './client-identity';
 
 /**
  * The most requests a whole run's default sample sends to a real target (issue 18: at most 1.5
@@ -42,6 +44,8 @@ const FAMILIES: ReadonlyArray<Family<Member>> = [
   OTHER_ACCOUNTS_ORDERS,
   DISALLOWED_SIGNATURES,
   CHALLENGE_NEAR_MISSES,
+  REQUEST_TARGETS,
+  CLIENT_IDENTITY,
 ];
 
 /** What this run draws with: its seed (0 for a run that has none, such as the self-test's) and a family's share of exploration. */

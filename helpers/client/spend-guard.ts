@@ -177,6 +177,8 @@ export interface WireRequest {
   /** The request-target exactly as sent: path and optional `?query`. */
   target: string;
   headers: ReadonlyArray<readonly [string, string]>;
+  /** The request line's version; a keyed request goes only as HTTP/1.1 (the default). */
+  httpVersion?: string;
 }
 
 interface AllowedRoute extends Route {
@@ -228,10 +230,10 @@ function shown(text: string, keys: readonly string[]): string {
 
 /**
  * Why a request that carries a configured key must not go out, or undefined when it is on the
- * allowlist: its method and path, byte for byte, are one of the non-spending routes under the base
- * path; a query only on a GET, each parameter named by that endpoint's documented filters, `page`
- * or a name of AUTH-09's grammar, with a value of unreserved characters or exactly a configured key;
- * each header field one the client itself sends or a name of AUTH-09's grammar, a Cookie only beside
+ * allowlist: it goes as HTTP/1.1, its method and origin-form path, byte for byte, are one of the
+ * non-spending routes under the base path (so never an absolute-form target); a query only on a GET, each parameter named by that endpoint's documented filters, `page`
+ * or a name of AUTH-09's grammar, with a value of unreserved characters or exactly a configured key; each
+ * header field one the client itself sends or a name of AUTH-09's grammar, a Cookie only beside
  * X-Conformance-Check, and a Host only the base URL's.
  */
 export function keyedRequestRefusal(request: WireRequest, allow: KeyedAllowlist): string | undefined {
@@ -246,6 +248,8 @@ export function keyedRequestRefusal(request: WireRequest, allow: KeyedAllowlist)
   const routes = allowedRoutes(basePath, allow.challenge);
   const what = `${shown(request.method, keys)} ${shown(path, keys)}`;
   const route = routes.find((r) => r.method === request.method && r.pattern.test(path));
+  if (request.httpVersion !== undefined && request.httpVersion !== '1.1')
+    return `${what} would go as HTTP/${shown(request.httpVersion, keys)}, and a keyed request goes only as HTTP/1.1`;
   if (!route) {
     const list = routes.map((r) => `${r.method} ${r.path}`).join(', ');
     return `${what} is not one of the documented non-spending endpoints under ${shown(basePath, keys)} (${list}), spelt byte for byte`;

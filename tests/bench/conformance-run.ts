@@ -8,8 +8,8 @@ import type { Summary } from '../../helpers/reporting/summary';
 import { cleanEnv } from '../../helpers/runner/env';
 import { ROOT } from '../support/run-suite';
 
-const REPORTS = path.join(ROOT, 'reports');
-const SUMMARY_FILE = path.join(REPORTS, 'conformance-summary.json');
+export const REPORTS = path.join(ROOT, 'reports');
+export const SUMMARY_FILE = path.join(REPORTS, 'conformance-summary.json');
 
 /**
  * The settings of how many requests a run keeps in flight, passed through from the bench's own

@@ -1,6 +1,6 @@
 /** The options of `npm run bench` (run-bench.ts): which sections run, how often, how long. */
 
-const SECTIONS = ['conformance', 'throughput', 'crypto', 'npm-test', 'remote-latency', 'remote-rate'] as const;
+const SECTIONS = ['conformance', 'throughput', 'crypto', 'npm-test', 'remote-latency', 'remote-rate', 'breakdown'] as const;
 type Section = (typeof SECTIONS)[number];
 
 export interface Options {

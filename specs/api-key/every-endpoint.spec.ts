@@ -3,6 +3,7 @@ import { expect401 } from '../../helpers/expectations';
 import { ROOT_ENDPOINT } from '../../helpers/contract/endpoints';
 import { requirement, test } from '../../helpers/fixtures';
 import { drawFor } from '../../helpers/cases/families';
+import { eachMember } from '../../helpers/cases/each-member';
 import { membersOf } from '../../helpers/cases/family';
 import { KEY_CLASSES_ON_ENDPOINTS, type KeyOnEndpoint } from '../../helpers/cases/key-classes';
 import { keyHeader, type Keys } from '../../helpers/cases/keys';
@@ -26,6 +27,10 @@ test(
   requirement('AUTH-12', 'key-classes-drawn'),
   async ({ api, keys, settings }) => {
     const drawn = membersOf(KEY_CLASSES_ON_ENDPOINTS, drawFor(settings)).slice(KEY_CLASSES_ON_ENDPOINTS.core.length);
-    for (const m of drawn) await test.step(m.title, () => present(api, settings, keys, m, { soft: true }));
+    await eachMember(
+      drawn,
+      (m) => m.title,
+      (m) => present(api, settings, keys, m, { soft: true }),
+    );
   },
 );

@@ -2,6 +2,7 @@ import type { ApiClient } from '../../helpers/client/client';
 import { expect401, is2xx } from '../../helpers/expectations';
 import { expect, requirement, test } from '../../helpers/fixtures';
 import { drawFor } from '../../helpers/cases/families';
+import { eachMember } from '../../helpers/cases/each-member';
 import { membersOf } from '../../helpers/cases/family';
 import { HEADER_NAME_CASES } from '../../helpers/cases/keys';
 import { CREDENTIAL_PLACES, type CredentialPlace } from '../../helpers/cases/places';
@@ -21,7 +22,11 @@ for (const p of CREDENTIAL_PLACES.core) {
 
 test("AUTH-09 places drawn with the run's seed: the valid key in each gets 401", requirement('AUTH-09', 'places-drawn'), async ({ api, keys, settings }) => {
   const drawn = membersOf(CREDENTIAL_PLACES, drawFor(settings)).slice(CREDENTIAL_PLACES.core.length);
-  for (const p of drawn) await test.step(`the valid key ${p.title}`, () => presentIn(api, keys.valid, p, { soft: true }));
+  await eachMember(
+    drawn,
+    (p) => `the valid key ${p.title}`,
+    (p) => presentIn(api, keys.valid, p, { soft: true }),
+  );
 });
 
 for (const name of HEADER_NAME_CASES) {

@@ -3,6 +3,7 @@ import { NO_SUCH_ORDER } from '../../helpers/contract/endpoints';
 import { expect, requirement, test } from '../../helpers/fixtures';
 import { CLIENT_IDENTITY } from '../../helpers/cases/client-identity';
 import { drawFor } from '../../helpers/cases/families';
+import { eachMember } from '../../helpers/cases/each-member';
 import { membersOf, type Family } from '../../helpers/cases/family';
 import { MISSING_OR_NEVER_ISSUED, keyHeader, type Keys } from '../../helpers/cases/keys';
 import { REQUEST_TARGETS } from '../../helpers/cases/request-targets';
@@ -75,11 +76,17 @@ function familyTests<M extends VariantMember>(family: Family<M>, drawnTitle: str
       const drawn = membersOf(family, drawFor(settings)).slice(family.core.length);
       // The default sample fits one test's time; exploration (CARDPLUSPAY_EXPLORE) gets as much again per sample's worth of members.
       test.setTimeout(test.info().timeout * Math.max(1, Math.ceil(drawn.length / family.sampled)));
-      const seen: string[] = [];
-      for (const member of drawn) {
-        await test.step(`${member.title} (${member.id})`, async () => seen.push(...(await check(api, keys, ctx, member))));
-      }
-      await attach(`${family.id}-drawn`, seen);
+      // Sent together, listed in the draw's order.
+      const seen = new Map<string, string[]>();
+      await eachMember(
+        drawn,
+        (member) => `${member.title} (${member.id})`,
+        async (member) => seen.set(member.id, await check(api, keys, ctx, member)),
+      );
+      await attach(
+        `${family.id}-drawn`,
+        drawn.flatMap((member) => seen.get(member.id) ?? []),
+      );
     },
   );
 }

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Reply } from '../../helpers/client/client';
 import { drawFor } from '../../helpers/cases/families';
+import { eachMember } from '../../helpers/cases/each-member';
 import { membersOf } from '../../helpers/cases/family';
 import type { Stand } from '../../helpers/cases/reproduce';
 import { DISALLOWED_SIGNATURES, type SignatureMember } from '../../helpers/cases/signatures';
@@ -63,12 +64,14 @@ test(
   requirement('SIGN-07', 'disallowed-signatures-drawn'),
   async ({ signing, settings }) => {
     const drawn = membersOf(DISALLOWED_SIGNATURES, drawFor(settings)).slice(DISALLOWED_SIGNATURES.core.length);
-    for (const m of drawn) {
-      await test.step(`a signature ${m.title}`, async () => {
+    await eachMember(
+      drawn,
+      (m) => `a signature ${m.title}`,
+      async (m) => {
         const { reply, what } = await present(signing, m);
         expect401(reply, what, { soft: true });
-      });
-    }
+      },
+    );
   },
 );
 

@@ -218,15 +218,26 @@ export class Redactor {
   }
 }
 
-const CREDENTIAL_HEADER_LINES = new RegExp(`((?:^|[\\s"'{,\\[(])(?:${CREDENTIAL_HEADERS.join('|')})"?\\s*[:=]\\s*"?)([^\\r\\n"]+)`, 'gim');
+const HEADER_NAMES = `(?:${CREDENTIAL_HEADERS.join('|')})`;
+/**
+ * A credential header's name and value in free text. In a raw transcript the value runs to the end
+ * of the line (`X-API-Key: abc def`) or a `"` (JSON, a double-quoted shell word). In a single-quoted
+ * word (a command's `-H 'X-API-Key: …'`, a Python dict) it ends at the closing `'`, so the rest of
+ * a one-line reproduction stays as it was and still runs.
+ */
+const CREDENTIAL_HEADER_LINES = new RegExp(
+  `('${HEADER_NAMES}'?\\s*[:=]\\s*["']?)([^\\r\\n"']+)|((?:^|[\\s"{,\\[(])${HEADER_NAMES}"?\\s*[:=]\\s*"?)([^\\r\\n"]+)`,
+  'gim',
+);
 const CREDENTIAL_QUERY_PARAMS = new RegExp(`([?&;](?:${CREDENTIAL_PARAMS.join('|')})=)([^&#\\s"']+)`, 'gi');
 
 /** Masks credential header lines, query parameters and cookies in free text. */
 export function redactCredentialFields(text: string): string {
-  let out = text.replace(CREDENTIAL_HEADER_LINES, (_m, head: string, value: string) =>
+  let out = text.replace(CREDENTIAL_HEADER_LINES, (_m, quotedHead?: string, quotedValue?: string, head?: string, value?: string) => {
+    const [h, v] = quotedHead !== undefined ? [quotedHead, quotedValue!] : [head!, value!];
     // Already masked, or no value at all (a reproduction's `'X-API-Key: '"$CARDPLUSPAY_API_KEY"` quotes only).
-    value.startsWith('[redacted') || !/[A-Za-z0-9]/.test(value) ? `${head}${value}` : `${head}${mask(value.trim())}`,
-  );
+    return v.startsWith('[redacted') || !/[A-Za-z0-9]/.test(v) ? `${h}${v}` : `${h}${mask(v.trim())}`;
+  });
   out = out.replace(CREDENTIAL_QUERY_PARAMS, (_m, head: string, value: string) =>
     value.startsWith('%5Bredacted') || value.startsWith('[redacted') ? `${head}${value}` : `${head}${mask(value)}`,
   );

@@ -30,8 +30,9 @@ async function check(api: ApiClient, keys: Keys, ctx: VariantContext, variant: P
           headerLines: [...request.headers, ...Object.entries(keyHeader(key))],
           json: request.json,
           httpVersion: request.httpVersion,
-          // A never-issued key is no secret, but the redactor masks whatever follows "X-API-Key: " to the end of the
-          // line, which would swallow the rest of the command: in double quotes, the reproduction keeps it and runs.
+          // A never-issued key is no secret, but the redactor masks any value it finds inside an X-API-Key field
+          // ('X-API-Key: …' included), and a command sending "[redacted …]" is not this request: outside the field's
+          // quotes, in its own double-quoted word, the reproduction keeps the key and sends the same bytes.
           stands: key ? [{ value: key, shell: `"${key}"` }] : [],
         });
       }),

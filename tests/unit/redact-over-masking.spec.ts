@@ -1,12 +1,13 @@
 /**
  * What the redactor must leave alone (SAFE-01 without collateral): the public structure of a
- * secret it knows, such as a PEM's armour, which ordinary words ("private key") share, while every
- * piece of the secret itself stays masked.
+ * secret it knows, such as a PEM's armour, which ordinary words ("private key") share, and the rest
+ * of a command around a credential header's value; while every piece of the secret, and the whole
+ * value, stays masked.
  */
 import crypto from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { FRAGMENT } from '../../helpers/safety/encodings';
-import { Redactor } from '../../helpers/safety/redact';
+import { Redactor, redactCredentialFields } from '../../helpers/safety/redact';
 
 const SAFE01 = { annotation: [{ type: 'requirement', description: 'SAFE-01' }] };
 
@@ -68,4 +69,37 @@ test('SAFE-01 a PEM written on one line with escaped line breaks (an environment
   const joined = bodyOf(pem).join('');
   expect(r.findsSecretIn(r.redact(joined.slice(500, 516)))).toBe(false);
   expect(r.redact(joined.slice(500, 516))).not.toBe(joined.slice(500, 516));
+});
+
+test.describe('credential header values it was never told about', () => {
+  const ORIGIN = 'https://api.cardpluspay.example/v1/balance';
+
+  test('SAFE-01 in a one-line command, the value ends with its quoted shell word: the rest of the command stays', SAFE01, () => {
+    expect(redactCredentialFields(`curl -sS -H 'X-API-Key: cpp_live_notreal' -H 'Accept: application/json' ${ORIGIN}`)).toBe(
+      `curl -sS -H 'X-API-Key: [redacted]' -H 'Accept: application/json' ${ORIGIN}`,
+    );
+    expect(redactCredentialFields(`curl -H 'Authorization: Bearer tok_abcdefgh' -H 'Cookie: sid=s3cr3tvalue' -i ${ORIGIN}`)).toBe(
+      `curl -H 'Authorization: [redacted]' -H 'Cookie: [redacted]' -i ${ORIGIN}`,
+    );
+    expect(redactCredentialFields(`curl -H "X-API-Key: cpp_live_notreal" -H "Accept: application/json" ${ORIGIN}`)).toBe(
+      `curl -H "X-API-Key: [redacted]" -H "Accept: application/json" ${ORIGIN}`,
+    );
+    expect(redactCredentialFields(`requests.get(url, headers={'X-API-Key': 'cpp_live_notreal', 'Accept': 'application/json'})`)).toBe(
+      `requests.get(url, headers={'X-API-Key': '[redacted]', 'Accept': 'application/json'})`,
+    );
+  });
+
+  test('SAFE-01 a reproduction that names the key by its variable is left as it is', SAFE01, () => {
+    const command = `curl -sS -H 'X-API-Key: '"$CARDPLUSPAY_API_KEY" -H 'Accept:' ${ORIGIN}`;
+    expect(redactCredentialFields(command)).toBe(command);
+  });
+
+  test('SAFE-01 in a raw transcript the whole value is masked, to the end of the line', SAFE01, () => {
+    expect(redactCredentialFields('X-API-Key: abc def\r\nAccept: */*')).toBe('X-API-Key: [redacted]\r\nAccept: */*');
+    expect(redactCredentialFields("X-API-Key: abc'defghijklmnop")).toBe('X-API-Key: [redacted]');
+    expect(redactCredentialFields("  - x-api-key: 'cpp_live_notreal'")).toBe('  - x-api-key: [redacted]');
+    const bearer = redactCredentialFields('authorization: Bearer xyz0123456789token');
+    expect(bearer).not.toContain('xyz0123456789token');
+    expect(bearer, 'its last characters tell it apart, no more').toBe('authorization: [redacted …oken]');
+  });
 });

@@ -5,7 +5,7 @@ import { drawFor } from '../../helpers/cases/families';
 import { eachMember } from '../../helpers/cases/each-member';
 import { membersOf } from '../../helpers/cases/family';
 import { EMPTY_KEYS, MALFORMED_KEYS, OVERSIZED_KEYS, OVERSIZED_REFUSALS, keyHeader } from '../../helpers/cases/keys';
-import { NEAR_MISSES, type NearMiss } from '../../helpers/cases/near-misses';
+import { KEY_UNCHANGED, NEAR_MISSES, type NearMiss } from '../../helpers/cases/near-misses';
 import { expect } from '../../helpers/fixtures';
 
 test('AUTH-02 a request without X-API-Key gets the 401 Unauthorized envelope', requirement('AUTH-02'), async ({ api }) => {
@@ -32,15 +32,17 @@ for (const c of MALFORMED_KEYS) {
   });
 }
 
-/** A near-miss of the valid key, sent with the shell expression its reproduction uses for it. */
+/** A near-miss of the valid key, sent with the shell expression its reproduction uses for it; one that would be the valid key itself is not sent. */
 async function presentNearMiss(api: ApiClient, valid: string, m: NearMiss): Promise<void> {
   const key = m.make(valid);
+  if (key === undefined) return test.step(`the valid key ${m.title}: not sent, ${KEY_UNCHANGED}`, () => undefined);
   const reply = await api.send({ path: 'balance', headers: keyHeader(key), stands: [{ value: key, shell: m.shell('CARDPLUSPAY_API_KEY', valid) }] });
   expect401(reply, `GET balance with the valid key ${m.title} (${m.id}: ${m.why})`, { soft: true });
 }
 
 for (const m of NEAR_MISSES.core) {
   test(`AUTH-05 the valid key ${m.title} gets 401`, requirement('AUTH-05', m.id), async ({ api, keys }) => {
+    test.skip(m.make(keys.valid) === undefined, KEY_UNCHANGED);
     await presentNearMiss(api, keys.valid, m);
   });
 }

@@ -223,7 +223,9 @@ const HEADER_NAMES = `(?:${CREDENTIAL_HEADERS.join('|')})`;
  * A credential header's name and value in free text. In a raw transcript the value runs to the end
  * of the line (`X-API-Key: abc def`) or a `"` (JSON, a double-quoted shell word). In a single-quoted
  * word (a command's `-H 'X-API-Key: …'`, a Python dict) it ends at the closing `'`, so the rest of
- * a one-line reproduction stays as it was and still runs.
+ * a one-line reproduction stays as it was and still runs; and where the word goes on with a shell
+ * expansion (`'Authorization: Bearer '"$CARDPLUSPAY_API_KEY"`), the expansion is the value and the
+ * quoted text before it its scheme word or cookie name, left as written.
  */
 const CREDENTIAL_HEADER_LINES = new RegExp(
   `('${HEADER_NAMES}'?\\s*[:=]\\s*["']?)([^\\r\\n"']+)|((?:^|[\\s"{,\\[(])${HEADER_NAMES}"?\\s*[:=]\\s*"?)([^\\r\\n"]+)`,
@@ -233,11 +235,15 @@ const CREDENTIAL_QUERY_PARAMS = new RegExp(`([?&;](?:${CREDENTIAL_PARAMS.join('|
 
 /** Masks credential header lines, query parameters and cookies in free text. */
 export function redactCredentialFields(text: string): string {
-  let out = text.replace(CREDENTIAL_HEADER_LINES, (_m, quotedHead?: string, quotedValue?: string, head?: string, value?: string) => {
-    const [h, v] = quotedHead !== undefined ? [quotedHead, quotedValue!] : [head!, value!];
-    // Already masked, or no value at all (a reproduction's `'X-API-Key: '"$CARDPLUSPAY_API_KEY"` quotes only).
-    return v.startsWith('[redacted') || !/[A-Za-z0-9]/.test(v) ? `${h}${v}` : `${h}${mask(v.trim())}`;
-  });
+  let out = text.replace(
+    CREDENTIAL_HEADER_LINES,
+    (m: string, quotedHead: string | undefined, quotedValue: string | undefined, head: string | undefined, value: string | undefined, at: number) => {
+      const [h, v] = quotedHead !== undefined ? [quotedHead, quotedValue!] : [head!, value!];
+      const prefixOfExpansion = quotedHead !== undefined && text.startsWith(`'"$`, at + m.length);
+      // Already masked, or no value at all (a reproduction's `'X-API-Key: '"$CARDPLUSPAY_API_KEY"` quotes only).
+      return prefixOfExpansion || v.startsWith('[redacted') || !/[A-Za-z0-9]/.test(v) ? `${h}${v}` : `${h}${mask(v.trim())}`;
+    },
+  );
   out = out.replace(CREDENTIAL_QUERY_PARAMS, (_m, head: string, value: string) =>
     value.startsWith('%5Bredacted') || value.startsWith('[redacted') ? `${head}${value}` : `${head}${mask(value)}`,
   );

@@ -89,9 +89,14 @@ test.describe('credential header values it was never told about', () => {
     );
   });
 
-  test('SAFE-01 a reproduction that names the key by its variable is left as it is', SAFE01, () => {
-    const command = `curl -sS -H 'X-API-Key: '"$CARDPLUSPAY_API_KEY" -H 'Accept:' ${ORIGIN}`;
-    expect(redactCredentialFields(command)).toBe(command);
+  test('SAFE-01 a reproduction that names the key by its variable is left as it is, scheme words and cookie names included', SAFE01, () => {
+    for (const command of [
+      `curl -sS -H 'X-API-Key: '"$CARDPLUSPAY_API_KEY" -H 'Accept:' ${ORIGIN}`,
+      `curl -sS -H 'Authorization: Bearer '"$CARDPLUSPAY_API_KEY" -H 'Accept:' ${ORIGIN}`,
+      `curl -sS -H 'Cookie: api_key='"$CARDPLUSPAY_API_KEY" -H 'Accept:' ${ORIGIN}`,
+      `curl -sS -H 'Authorization: Basic '"$(printf '%s:' "$CARDPLUSPAY_API_KEY" | base64 -w0)" ${ORIGIN}`,
+    ])
+      expect(redactCredentialFields(command)).toBe(command);
   });
 
   test('SAFE-01 in a raw transcript the whole value is masked, to the end of the line', SAFE01, () => {

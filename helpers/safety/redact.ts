@@ -220,30 +220,35 @@ export class Redactor {
 
 const HEADER_NAMES = `(?:${CREDENTIAL_HEADERS.join('|')})`;
 /**
- * A credential header's name and value in free text. In a raw transcript the value runs to the end
- * of the line (`X-API-Key: abc def`) or a `"` (JSON, a double-quoted shell word). In a single-quoted
- * word (a command's `-H 'X-API-Key: …'`, a Python dict) it ends at the closing `'`, so the rest of
- * a one-line reproduction stays as it was and still runs; and where the word goes on with a shell
+ * Where a credential header's value sits in free text, and where it ends; never past the line.
+ * In a single-quoted shell word (a command's `-H 'X-API-Key: …'`) at the closing `'`, so the rest
+ * of a one-line reproduction stays as it was and still runs; where the word goes on with a shell
  * expansion (`'Authorization: Bearer '"$CARDPLUSPAY_API_KEY"`), the expansion is the value and the
  * quoted text before it its scheme word or cookie name, left as written.
  */
-const CREDENTIAL_HEADER_LINES = new RegExp(
-  `('${HEADER_NAMES}'?\\s*[:=]\\s*["']?)([^\\r\\n"']+)|((?:^|[\\s"{,\\[(])${HEADER_NAMES}"?\\s*[:=]\\s*"?)([^\\r\\n"]+)`,
-  'gim',
-);
+const CREDENTIAL_HEADER_FORMS = [
+  // A single-quoted shell word: a `"` inside it is literal.
+  `('${HEADER_NAMES}[ \\t]*[:=][ \\t]*)([^\\r\\n']+)`,
+  // A quoted name and value: a Python dict, a JavaScript object (`'X-API-Key': 'abc'`).
+  `('${HEADER_NAMES}'[ \\t]*[:=][ \\t]*["']?)([^\\r\\n"']+)`,
+  // A raw transcript, a log line, JSON: the value runs to the end of the line (`X-API-Key: abc def`) or a `"`.
+  `((?:^|[\\s"{,\\[(])${HEADER_NAMES}"?[ \\t]*[:=][ \\t]*"?)([^\\r\\n"]+)`,
+];
+const CREDENTIAL_HEADER_LINES = new RegExp(CREDENTIAL_HEADER_FORMS.join('|'), 'gim');
 const CREDENTIAL_QUERY_PARAMS = new RegExp(`([?&;](?:${CREDENTIAL_PARAMS.join('|')})=)([^&#\\s"']+)`, 'gi');
 
 /** Masks credential header lines, query parameters and cookies in free text. */
 export function redactCredentialFields(text: string): string {
-  let out = text.replace(
-    CREDENTIAL_HEADER_LINES,
-    (m: string, quotedHead: string | undefined, quotedValue: string | undefined, head: string | undefined, value: string | undefined, at: number) => {
-      const [h, v] = quotedHead !== undefined ? [quotedHead, quotedValue!] : [head!, value!];
-      const prefixOfExpansion = quotedHead !== undefined && text.startsWith(`'"$`, at + m.length);
-      // Already masked, or no value at all (a reproduction's `'X-API-Key: '"$CARDPLUSPAY_API_KEY"` quotes only).
-      return prefixOfExpansion || v.startsWith('[redacted') || !/[A-Za-z0-9]/.test(v) ? `${h}${v}` : `${h}${mask(v.trim())}`;
-    },
-  );
+  let out = text.replace(CREDENTIAL_HEADER_LINES, (m: string, ...args: unknown[]) => {
+    // A head and a value per form, then where the match starts: the matched form's pair is the one set.
+    const groups = args.slice(0, 2 * CREDENTIAL_HEADER_FORMS.length) as Array<string | undefined>;
+    const at = args[groups.length] as number;
+    const form = groups.findIndex((g) => g !== undefined);
+    const [head, value] = [groups[form]!, groups[form + 1]!];
+    const prefixOfExpansion = form === 0 && text.startsWith(`'"$`, at + m.length);
+    // Already masked, or no value at all (a reproduction's `'X-API-Key: '"$CARDPLUSPAY_API_KEY"` quotes only).
+    return prefixOfExpansion || value.startsWith('[redacted') || !/[A-Za-z0-9]/.test(value) ? `${head}${value}` : `${head}${mask(value.trim())}`;
+  });
   out = out.replace(CREDENTIAL_QUERY_PARAMS, (_m, head: string, value: string) =>
     value.startsWith('%5Bredacted') || value.startsWith('[redacted') ? `${head}${value}` : `${head}${mask(value)}`,
   );

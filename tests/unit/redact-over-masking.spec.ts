@@ -95,6 +95,9 @@ test.describe('credential header values it was never told about', () => {
       `curl -sS -H 'Authorization: Bearer '"$CARDPLUSPAY_API_KEY" -H 'Accept:' ${ORIGIN}`,
       `curl -sS -H 'Cookie: api_key='"$CARDPLUSPAY_API_KEY" -H 'Accept:' ${ORIGIN}`,
       `curl -sS -H 'Authorization: Basic '"$(printf '%s:' "$CARDPLUSPAY_API_KEY" | base64 -w0)" ${ORIGIN}`,
+      `curl -sS -H 'Authorization: Bearer "'"$CARDPLUSPAY_API_KEY"'"' -H 'Accept:' ${ORIGIN}`,
+      // An empty field (AUTH-03): nothing to mask, and the next word is not its value.
+      `curl -sS -H 'X-API-Key: ' -H 'Host: 127.0.0.1:8443' ${ORIGIN}`,
     ])
       expect(redactCredentialFields(command)).toBe(command);
   });
@@ -102,6 +105,9 @@ test.describe('credential header values it was never told about', () => {
   test('SAFE-01 in a raw transcript the whole value is masked, to the end of the line', SAFE01, () => {
     expect(redactCredentialFields('X-API-Key: abc def\r\nAccept: */*')).toBe('X-API-Key: [redacted]\r\nAccept: */*');
     expect(redactCredentialFields("X-API-Key: abc'defghijklmnop")).toBe('X-API-Key: [redacted]');
+    expect(redactCredentialFields('X-API-Key: \nHost: 127.0.0.1:8443'), 'an empty field: the next line is not its value').toBe(
+      'X-API-Key: \nHost: 127.0.0.1:8443',
+    );
     expect(redactCredentialFields("  - x-api-key: 'cpp_live_notreal'")).toBe('  - x-api-key: [redacted]');
     const bearer = redactCredentialFields('authorization: Bearer xyz0123456789token');
     expect(bearer).not.toContain('xyz0123456789token');

@@ -1,11 +1,17 @@
 /**
  * Runs one mock standalone:
  *   npx tsx mock/cli.ts [--fault NAME] [--http-mode refuse|redirect|403|426] [--ttl SECONDS]
+ *   npx tsx mock/cli.ts --check-client [--impostor] [--redirect-trap] [--rate-limit N] [--reports-dir DIR] [--ttl SECONDS]
  *   npx tsx mock/cli.ts --list-faults
  * Prints the URLs, the throwaway test keys (printing them is the point: they exist only for this
- * run) and ready-to-paste settings. Secret files go to a private temp dir removed on exit.
+ * run) and ready-to-paste settings. Secret files go to a private temp dir removed on exit. With
+ * --check-client it watches a client and gives its verdict when stopped (mock/client-check/).
  */
+import path from 'node:path';
 import { createMockMaterial } from './accounts';
+import { ClientChecker, type ClientCheckOptions } from './client-check/checker';
+import { checkerBanner } from './client-check/banner';
+import { impostorTls } from './client-check/traps';
 import { FAULT_NAMES, FAULTS, isFaultName, type FaultName } from './faults';
 import { HTTP_MODES, isHttpMode, type HttpMode } from './plain-http';
 import { makePrivateDir } from './private-dir';
@@ -16,14 +22,24 @@ interface CliOptions {
   httpMode?: HttpMode;
   ttl?: number;
   listFaults: boolean;
+  /** Set by --check-client: the client checker's options. */
+  checkClient?: { impostor: boolean; redirectTrap: boolean; rateLimit?: number; reportsDir?: string };
 }
 
-const USAGE = 'Usage: npx tsx mock/cli.ts [--fault NAME] [--http-mode refuse|redirect|403|426] [--ttl SECONDS] | --list-faults';
+const USAGE = [
+  'Usage: npx tsx mock/cli.ts [--fault NAME] [--http-mode refuse|redirect|403|426] [--ttl SECONDS] | --list-faults',
+  '       npx tsx mock/cli.ts --check-client [--impostor] [--redirect-trap] [--rate-limit N] [--reports-dir DIR] [--ttl SECONDS]',
+].join('\n');
+
+/** Where the client checker writes its verdict unless told: the repository's reports/. */
+const REPORTS_DIR = path.resolve(__dirname, '..', 'reports');
 
 class UsageError extends Error {}
 
 function parseArgs(argv: readonly string[]): CliOptions {
   const options: CliOptions = { listFaults: false };
+  const checkOnly: string[] = [];
+  const check = { impostor: false, redirectTrap: false } as NonNullable<CliOptions['checkClient']>;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -54,6 +70,28 @@ function parseArgs(argv: readonly string[]): CliOptions {
       case '--list-faults':
         options.listFaults = true;
         break;
+      case '--check-client':
+        options.checkClient = check;
+        break;
+      case '--impostor':
+        check.impostor = true;
+        checkOnly.push(flag);
+        break;
+      case '--redirect-trap':
+        check.redirectTrap = true;
+        checkOnly.push(flag);
+        break;
+      case '--rate-limit': {
+        const perSecond = Number(value());
+        if (!(perSecond > 0)) throw new UsageError('--rate-limit must be a number of requests a second greater than 0.');
+        check.rateLimit = perSecond;
+        checkOnly.push(flag);
+        break;
+      }
+      case '--reports-dir':
+        check.reportsDir = path.resolve(value());
+        checkOnly.push(flag);
+        break;
       case '--help':
       case '-h':
         console.log(USAGE);
@@ -63,6 +101,12 @@ function parseArgs(argv: readonly string[]): CliOptions {
         throw new UsageError(`Unknown argument "${arg}".`);
     }
   }
+  if (!options.checkClient && checkOnly.length > 0) throw new UsageError(`${checkOnly.join(', ')} only with --check-client.`);
+  // The checker judges a client against the contract: a broken server would be judged instead.
+  if (options.checkClient && options.fault) throw new UsageError('--check-client judges a client against the conformant mock: leave out --fault.');
+  // A plain-HTTP listener that drops connections unread would hide a key sent in clear text (CLIENT-04).
+  if (options.checkClient && options.httpMode === 'refuse')
+    throw new UsageError('--check-client needs a plain-HTTP origin that reads requests: use --http-mode redirect, 403 or 426.');
   return options;
 }
 
@@ -89,7 +133,15 @@ async function main(): Promise<void> {
   if (options.listFaults) return listFaults();
 
   const material = await createMockMaterial();
-  const mock = await startMock({ material, fault: options.fault, httpMode: options.httpMode, challengeTtlSeconds: options.ttl ?? MOCK_TTL_SECONDS });
+  const checker = options.checkClient ? new ClientChecker(material, await checkerOptions(options.checkClient)) : undefined;
+  const mock = await startMock({
+    material,
+    fault: options.fault,
+    httpMode: options.httpMode,
+    challengeTtlSeconds: options.ttl ?? MOCK_TTL_SECONDS,
+    watcher: checker?.watcher,
+  });
+  const traps = await checker?.listen(mock.baseUrl);
 
   const dir = makePrivateDir('cardpluspay-mock-');
   const { accounts } = material;
@@ -125,7 +177,7 @@ async function main(): Promise<void> {
       'Settings for the suite:',
       ...settings.map(([name, value]) => `export ${name}=${shellQuote(value)}`),
       '',
-      'Ctrl-C stops the mock and removes the temp dir.',
+      ...(checker && traps ? checkerBanner(checker.setup, mock.controlUrl, traps) : ['Ctrl-C stops the mock and removes the temp dir.']),
     ].join('\n'),
   );
 
@@ -133,13 +185,37 @@ async function main(): Promise<void> {
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
-    void mock.close().finally(() => {
+    const status = checker ? finalVerdict(checker) : 0;
+    void Promise.all([checker?.close(), mock.close()]).finally(() => {
       dir.remove();
-      process.exit(0);
+      process.exit(status);
     });
   };
+  checker?.onStopRequested(stop);
+  checker?.onJudged((judged) => process.stdout.write(`${judged.lines.join('\n')}\n`));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+async function checkerOptions(asked: NonNullable<CliOptions['checkClient']>): Promise<ClientCheckOptions> {
+  return {
+    redirectTrap: asked.redirectTrap,
+    rateLimit: asked.rateLimit,
+    reportsDir: asked.reportsDir ?? REPORTS_DIR,
+    ...(asked.impostor ? { impostor: await impostorTls() } : {}),
+  };
+}
+
+/** Writes and prints the client's verdict; its exit status (0, 1, 3), or 1 when it could not be written. */
+function finalVerdict(checker: ClientChecker): number {
+  try {
+    const judged = checker.judge();
+    process.stdout.write(`${judged.lines.join('\n')}\n`);
+    return judged.summary.exitStatus;
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    return 1;
+  }
 }
 
 function shellQuote(value: string): string {

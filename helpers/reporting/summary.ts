@@ -7,7 +7,7 @@
  */
 import type { FullResult, TestCase } from '@playwright/test/reporter';
 import { NOT_JUDGED } from '../client/not-judged';
-import { REQUIREMENTS, TARGET_REQUIREMENTS, requirementIdsIn, type Level, type RequirementId } from '../contract/requirements';
+import { REQUIREMENTS, TARGET_REQUIREMENTS, requirementIdsIn, type RequirementId } from '../contract/requirements';
 import { runVerdict, type RequirementStatus, type RequirementVerdict, type Verdict } from '../contract/verdict';
 
 export { runVerdict } from '../contract/verdict';

@@ -1,0 +1,143 @@
+/**
+ * The checker's traps, each a listener on loopback started only when asked for:
+ * - the impostor (CLIENT-05): HTTPS with a certificate for the mock's names that does not chain
+ *   to the printed CA. A client that verifies ends every connection before sending a request;
+ * - the redirect trap (CLIENT-06): HTTPS the client trusts, answering every request with a 307,
+ *   alternately to another origin (an HTTPS port of its own) and to plain HTTP (a port of its
+ *   own), each of those a catcher that answers 421 to whatever arrives.
+ * Every request they read goes to the checker as the API's do (`observe`).
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type net from 'node:net';
+import type tls from 'node:tls';
+import { generate as generateCertificate } from 'selfsigned';
+import type { MockMaterial } from '../accounts';
+import { write } from '../delivery';
+import { fail, type Reply } from '../envelope';
+import { closeAll, listenAll } from '../listeners';
+import { readBody, type BodyOutcome } from '../request';
+import { redirect } from '../plain-http';
+import type { Port } from './arrival';
+import type { Refusal } from './trap-rules';
+
+/** What a trap tells the checker. */
+export interface TrapSink {
+  observe(port: Port, req: http.IncomingMessage, body: BodyOutcome, reply: Reply): void;
+  refused(how: Refusal): void;
+  connected(): void;
+}
+
+export interface Traps {
+  impostorUrl?: string;
+  trapUrl?: string;
+  close(): Promise<void>;
+}
+
+/** A key and a self-signed certificate for the mock's names that nothing the mock prints vouches for. */
+export async function impostorTls(): Promise<MockMaterial['tls']> {
+  const now = Date.now();
+  const pems = await generateCertificate([{ name: 'commonName', value: 'CardPlusPay mock' }], {
+    keySize: 2048,
+    algorithm: 'sha256',
+    notBeforeDate: new Date(now - 60 * 60 * 1000),
+    notAfterDate: new Date(now + 2 * 24 * 60 * 60 * 1000),
+    extensions: [
+      { name: 'basicConstraints', cA: true },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+        ],
+      },
+    ],
+  });
+  return { certPem: pems.cert, keyPem: pems.private };
+}
+
+const MISDIRECTED = (): Reply => fail(421, "Misdirected Request: this is a trap of the mock's client checker, not the API");
+
+type Answer = (req: http.IncomingMessage) => Reply;
+
+function handler(sink: TrapSink, port: Port, answer: Answer): http.RequestListener {
+  return (req, res) => {
+    readBody(req).then(
+      (body) => {
+        const reply = answer(req);
+        sink.observe(port, req, body, reply);
+        write(res, reply, {});
+      },
+      () => res.destroy(),
+    );
+  };
+}
+
+export async function startTraps(material: MockMaterial, sink: TrapSink, ask: { impostor?: MockMaterial['tls']; redirectTrap: boolean }): Promise<Traps> {
+  const servers: net.Server[] = [];
+  let impostor: https.Server | undefined;
+  if (ask.impostor) {
+    impostor = https.createServer({ key: ask.impostor.keyPem, cert: ask.impostor.certPem }, handler(sink, 'impostor', MISDIRECTED));
+    watchConnections(impostor, sink);
+    servers.push(impostor);
+  }
+  let origins: { origin: string; plain: string } | undefined;
+  let trap: https.Server | undefined;
+  if (ask.redirectTrap) {
+    const tlsOptions = { key: material.tls.keyPem, cert: material.tls.certPem };
+    let turn = 0;
+    trap = https.createServer(
+      tlsOptions,
+      handler(sink, 'trap', (req) => {
+        // Alternately, so that a client making two requests meets both kinds.
+        turn += 1;
+        return redirect307(`${turn % 2 === 1 ? origins!.origin : origins!.plain}${req.url?.startsWith('/') ? req.url : '/'}`);
+      }),
+    );
+    servers.push(trap, https.createServer(tlsOptions, handler(sink, 'trap-origin', MISDIRECTED)), http.createServer(handler(sink, 'trap-plain', MISDIRECTED)));
+  }
+  const ports = await listenAll(servers);
+  const url = (scheme: string, port: number | undefined): string => `${scheme}://127.0.0.1:${port}`;
+  let i = 0;
+  const impostorPort = impostor ? ports[i++] : undefined;
+  if (trap) {
+    const [trapPort, originPort, plainPort] = ports.slice(i);
+    origins = { origin: url('https', originPort), plain: url('http', plainPort) };
+    return {
+      impostorUrl: impostorPort ? `${url('https', impostorPort)}/v1/` : undefined,
+      trapUrl: `${url('https', trapPort)}/v1/`,
+      close: () => closeAll(servers),
+    };
+  }
+  return { impostorUrl: impostorPort ? `${url('https', impostorPort)}/v1/` : undefined, close: () => closeAll(servers) };
+}
+
+function redirect307(location: string): Reply {
+  return { ...redirect(location), status: 307 };
+}
+
+/**
+ * A connection to the impostor that ends without a request was refused by the client: during the
+ * handshake (Node on TLS 1.3, Playwright, curl: the socket is dropped or an alert sent before the
+ * handshake ends) or right after it (Node on TLS 1.2: it checks the certificate once the handshake
+ * is done, then destroys the socket). A connection that never began a handshake (a port probe) is
+ * no client at all: the server's keylog event, fired once it has a ClientHello to answer, tells
+ * the two apart.
+ */
+function watchConnections(server: https.Server, sink: TrapSink): void {
+  const requested = new WeakSet<net.Socket>();
+  const handshaking = new WeakSet<tls.TLSSocket>();
+  server.on('request', (req: http.IncomingMessage) => requested.add(req.socket));
+  server.on('keylog', (_line: Buffer, socket: tls.TLSSocket) => handshaking.add(socket));
+  server.on('secureConnection', (socket: tls.TLSSocket) => {
+    sink.connected();
+    socket.once('close', () => {
+      if (!requested.has(socket)) sink.refused('after the handshake, before any request');
+    });
+  });
+  server.on('tlsClientError', (_error: Error, socket: tls.TLSSocket) => {
+    if (!handshaking.has(socket)) return;
+    sink.connected();
+    sink.refused('during the handshake');
+  });
+}

@@ -274,4 +274,7 @@ export function requirement(id: RequirementId, story?: string): TestDetails {
   };
 }
 
-const AREA_TAGS = { AUTH: 'api-key', ENV: 'envelope', TLS: 'transport', SIGN: 'signing', SAFE: 'safety', CLIENT: 'client' } as const satisfies Record<Area, string>;
+const AREA_TAGS = { AUTH: 'api-key', ENV: 'envelope', TLS: 'transport', SIGN: 'signing', SAFE: 'safety', CLIENT: 'client' } as const satisfies Record<
+  Area,
+  string
+>;

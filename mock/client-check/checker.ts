@@ -154,6 +154,11 @@ export class ClientChecker implements TrapSink {
     return { summary, lines, files };
   }
 
+  /** Resolves once every connection to the traps that is still ending has been judged. */
+  settled(): Promise<void> {
+    return this.traps?.settled() ?? Promise.resolve();
+  }
+
   close(): Promise<void> {
     return this.traps?.close() ?? Promise.resolve();
   }

@@ -20,7 +20,7 @@ export const RETRY_TOLERANCE_MS = 50;
 
 /** A first try and three retries, all refused: a loop. One or two retries may be a client's honest second look. */
 export const LOOP_AFTER = 4;
-export const LOOP_WITHIN_MS = 60_000;
+const LOOP_WITHIN_MS = 60_000;
 
 interface Window {
   /** When the same request may be sent again (ms since the epoch). */

@@ -30,7 +30,7 @@ export interface RuleContext {
   leaked(account: AccountName, how: string): void;
 }
 
-export type Unseen = { status: 'skipped' | 'not-judged'; reason: string };
+type Unseen = { status: 'skipped' | 'not-judged'; reason: string };
 
 export interface Rule {
   id: ClientRequirementId;
@@ -90,7 +90,7 @@ export function acceptsJson(accept: string | undefined): boolean {
 }
 
 /** Whether a Content-Type value is application/json (parameters such as charset allowed). */
-export function isJsonType(contentType: string | undefined): boolean {
+function isJsonType(contentType: string | undefined): boolean {
   return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/json';
 }
 

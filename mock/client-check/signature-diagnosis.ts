@@ -40,7 +40,7 @@ function verifies(text: string, key: KeyObject | crypto.VerifyKeyObjectInput, si
 
 const base64 = (s: string): Buffer | undefined => (STRICT_BASE64.test(s) ? Buffer.from(s, 'base64') : undefined);
 
-export const DIAGNOSES: readonly Diagnosis[] = [
+const DIAGNOSES: readonly Diagnosis[] = [
   {
     id: 'pss',
     why: "signed with RSASSA-PSS, not PKCS#1 v1.5 (node-rsa 2's default unless signingScheme is 'pkcs1-sha256')",

@@ -31,6 +31,8 @@ export interface TrapSink {
 export interface Traps {
   impostorUrl?: string;
   trapUrl?: string;
+  /** Resolves once no connection to the impostor is open: each one's ending has been judged. */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -76,9 +78,10 @@ function handler(sink: TrapSink, port: Port, answer: Answer): http.RequestListen
 export async function startTraps(material: MockMaterial, sink: TrapSink, ask: { impostor?: MockMaterial['tls']; redirectTrap: boolean }): Promise<Traps> {
   const servers: net.Server[] = [];
   let impostor: https.Server | undefined;
+  let settled = (): Promise<void> => Promise.resolve();
   if (ask.impostor) {
     impostor = https.createServer({ key: ask.impostor.keyPem, cert: ask.impostor.certPem }, handler(sink, 'impostor', MISDIRECTED));
-    watchConnections(impostor, sink);
+    settled = watchConnections(impostor, sink);
     servers.push(impostor);
   }
   let origins: { origin: string; plain: string } | undefined;
@@ -98,18 +101,15 @@ export async function startTraps(material: MockMaterial, sink: TrapSink, ask: { 
   }
   const ports = await listenAll(servers);
   const url = (scheme: string, port: number | undefined): string => `${scheme}://127.0.0.1:${port}`;
-  let i = 0;
-  const impostorPort = impostor ? ports[i++] : undefined;
-  if (trap) {
-    const [trapPort, originPort, plainPort] = ports.slice(i);
-    origins = { origin: url('https', originPort), plain: url('http', plainPort) };
-    return {
-      impostorUrl: impostorPort ? `${url('https', impostorPort)}/v1/` : undefined,
-      trapUrl: `${url('https', trapPort)}/v1/`,
-      close: () => closeAll(servers),
-    };
-  }
-  return { impostorUrl: impostorPort ? `${url('https', impostorPort)}/v1/` : undefined, close: () => closeAll(servers) };
+  const impostorPort = impostor ? ports.shift() : undefined;
+  const [trapPort, originPort, plainPort] = ports;
+  if (trap) origins = { origin: url('https', originPort), plain: url('http', plainPort) };
+  return {
+    impostorUrl: impostorPort ? `${url('https', impostorPort)}/v1/` : undefined,
+    trapUrl: trap ? `${url('https', trapPort)}/v1/` : undefined,
+    settled,
+    close: () => closeAll(servers),
+  };
 }
 
 function redirect307(location: string): Reply {
@@ -124,9 +124,21 @@ function redirect307(location: string): Reply {
  * no client at all: the server's keylog event, fired once it has a ClientHello to answer, tells
  * the two apart.
  */
-function watchConnections(server: https.Server, sink: TrapSink): void {
+function watchConnections(server: https.Server, sink: TrapSink): () => Promise<void> {
   const requested = new WeakSet<net.Socket>();
   const handshaking = new WeakSet<tls.TLSSocket>();
+  let open = 0;
+  const waiters: Array<() => void> = [];
+  server.on('connection', (socket: net.Socket) => {
+    open += 1;
+    socket.once('close', () => {
+      // After the TLS layer's own close and error handlers, which judge the connection.
+      setImmediate(() => {
+        open -= 1;
+        if (open === 0) for (const wake of waiters.splice(0)) wake();
+      });
+    });
+  });
   server.on('request', (req: http.IncomingMessage) => requested.add(req.socket));
   server.on('keylog', (_line: Buffer, socket: tls.TLSSocket) => handshaking.add(socket));
   server.on('secureConnection', (socket: tls.TLSSocket) => {
@@ -140,4 +152,5 @@ function watchConnections(server: https.Server, sink: TrapSink): void {
     sink.connected();
     sink.refused('during the handshake');
   });
+  return () => (open === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve)));
 }

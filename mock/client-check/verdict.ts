@@ -13,7 +13,7 @@ import type { CheckSetup, Rule } from './rules';
 import type { Tally } from './tally';
 
 /** A CLIENT requirement's verdict: the suite's fields (`tests` counts what bore on it), its words and its evidence. */
-export interface ClientRequirementVerdict extends RequirementVerdict {
+interface ClientRequirementVerdict extends RequirementVerdict {
   title: string;
   /** What was seen, in one sentence: what held, or how many broke it. */
   seen: string;

@@ -3,7 +3,8 @@
  * reads beside the suite's reports/allure-results/): one result per CLIENT requirement, grouped
  * under its own epic, each violation a failed step, a not-judged requirement a skip whose message
  * starts "not judged: " (the report's not-judged category); and one "Client verdict" result that
- * heads the tree, tagged `verdict` like the suite's requirement matrix. Files as name and text:
+ * heads the tree as the suite's requirement matrix does. All are tagged `client`, which allurerc.ts
+ * files under a category of their own. Files as name and text:
  * the writer (write.ts) makes the last pass over them.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -110,7 +111,7 @@ function verdictResult(s: ClientSummary, start: number, stop: number): OutputFil
       { name: 'parentSuite', value: VERDICT_EPIC },
       { name: 'suite', value: 'Client verdict' },
       { name: 'severity', value: 'blocker' },
-      { name: 'tag', value: 'verdict' },
+      { name: 'tag', value: 'client' },
     ],
     links: [],
     parameters: [],

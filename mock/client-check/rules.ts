@@ -61,6 +61,9 @@ export function named(a: Pick<Arrival, 'seq' | 'method' | 'path' | 'port'>): str
 /** `1 request`, `3 requests`. */
 export const counted = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
 
+/** `each ` for many, nothing for one: `3 requests, each with...`, `1 request with...`. */
+export const each = (n: number): string => (n === 1 ? '' : 'each ');
+
 /** The places a request carried a key in, for evidence: `the key of active in query parameter "api_key"`. */
 export function keyPlaces(a: Arrival): string {
   const places = [...(a.keyAccount ? [{ account: a.keyAccount, place: 'X-API-Key' }] : []), ...a.misplaced];
@@ -76,7 +79,7 @@ export function keyPlacement(): Rule {
       t.broke(`${named(a)}: ${a.misplaced.map((p) => `the key of ${p.account} in ${p.place}`).join(', ')}`);
     },
     unseen: () => ({ status: 'skipped', reason: 'no request carried a key of the mock' }),
-    held: (t) => `${counted(t.observed, 'request')} carried a key, each as the whole value of X-API-Key and nowhere else`,
+    held: (t) => `${counted(t.observed, 'request')} carried a key, ${each(t.observed)}as the whole value of X-API-Key and nowhere else`,
   };
 }
 
@@ -102,7 +105,7 @@ export function acceptHeader(ctx: RuleContext): Rule {
       t.broke(`${named(a)}: ${a.accept === undefined ? 'no Accept header' : `Accept "${ctx.keys.shown(a.accept)}"`}, not application/json`);
     },
     unseen: () => ({ status: 'skipped', reason: 'no request arrived (only connections to the impostor)' }),
-    held: (t) => `${counted(t.observed, 'request')}, each with Accept listing application/json`,
+    held: (t) => `${counted(t.observed, 'request')}, ${each(t.observed)}with Accept listing application/json`,
   };
 }
 
@@ -120,7 +123,7 @@ export function jsonBody(ctx: RuleContext): Rule {
       );
     },
     unseen: () => ({ status: 'skipped', reason: 'no request had a body' }),
-    held: (t) => `${counted(t.observed, 'request')} with a body, each application/json with a JSON body`,
+    held: (t) => `${counted(t.observed, 'request')} with a body, ${each(t.observed)}application/json with a JSON body`,
   };
 }
 
@@ -135,6 +138,6 @@ export function noPlainHttp(ctx: RuleContext): Rule {
       t.broke(`${named(a)}: ${keyPlaces(a)}, in clear text: rotate that key`);
     },
     unseen: () => ({ status: 'skipped', reason: 'no request carried a key of the mock' }),
-    held: (t) => `${counted(t.observed, 'request')} carried a key, each over HTTPS`,
+    held: (t) => `${counted(t.observed, 'request')} carried a key, ${each(t.observed)}over HTTPS`,
   };
 }

@@ -9,7 +9,7 @@ import crypto, { type KeyObject } from 'node:crypto';
 import type { Account, AccountName } from '../accounts';
 import { MISSING_SIGNING_HEADERS, SIGNATURE_FAILED } from '../signing';
 import { diagnose } from './signature-diagnosis';
-import { counted, named, type Rule } from './rules';
+import { counted, each, named, type Rule } from './rules';
 import { BoundedMap } from './tally';
 
 interface Issued {
@@ -67,6 +67,6 @@ export function signsEachRequest(accounts: readonly Account[]): Rule {
       t.broke(`${named(a)}: ${stepWrong(a.keyAccount, a.challenge, a.signature, answer.at)}`);
     },
     unseen: () => ({ status: 'skipped', reason: 'no request needed a signature (the client used no signing account)' }),
-    held: (t) => `${counted(t.observed, 'signed request')}, each with a fresh challenge used in time and a signature that verifies`,
+    held: (t) => `${counted(t.observed, 'signed request')}, ${each(t.observed)}with a fresh challenge used in time and a signature that verifies`,
   };
 }

@@ -4,7 +4,7 @@
  * every answer sends the client to another origin or to plain HTTP (CLIENT-06). Each is judged
  * only when its trap was asked for, and not judged when the trap was set but never reached.
  */
-import { counted, keyPlaces, named, type Rule, type RuleContext } from './rules';
+import { counted, each, keyPlaces, named, type Rule, type RuleContext } from './rules';
 import type { Tally } from './tally';
 
 /** How a connection to the impostor ended without a request: the client refused the certificate. */
@@ -35,7 +35,7 @@ export function verifiesCertificate(ctx: RuleContext): ImpostorRule {
       reason: `no connection reached the impostor port: point a run of your client at ${setup.urls.impostor ?? 'the impostor URL'} (it must refuse the certificate)`,
     }),
     held: (t) =>
-      `${counted(t.observed, 'connection')} to the impostor, each ended before any request (${[...t.counts].map(([how, n]) => `${how}: ${n}`).join('; ')})`,
+      `${counted(t.observed, 'connection')} to the impostor, ${each(t.observed)}ended before any request (${[...t.counts].map(([how, n]) => `${how}: ${n}`).join('; ')})`,
   };
 }
 

@@ -162,6 +162,22 @@ async function main(): Promise<void> {
     ['CARDPLUSPAY_HTTP_URL', mock.httpUrl],
     ['CARDPLUSPAY_CHALLENGE_TTL_SECONDS', String(mock.challengeTtlSeconds)],
   ];
+  // Before the banner: whoever reads it may press Ctrl-C at once, and a signal with no listener yet kills the process unjudged.
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    const status = checker ? finalVerdict(checker) : 0;
+    void Promise.all([checker?.close(), mock.close()]).finally(() => {
+      dir.remove();
+      process.exit(status);
+    });
+  };
+  checker?.onStopRequested(stop);
+  checker?.onJudged((judged) => process.stdout.write(`${judged.lines.join('\n')}\n`));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
   console.log(
     [
       'CardPlusPay mock is running (throwaway keys, valid for this run only).',
@@ -180,21 +196,6 @@ async function main(): Promise<void> {
       ...(checker && traps ? checkerBanner(checker.setup, mock.controlUrl, traps) : ['Ctrl-C stops the mock and removes the temp dir.']),
     ].join('\n'),
   );
-
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    const status = checker ? finalVerdict(checker) : 0;
-    void Promise.all([checker?.close(), mock.close()]).finally(() => {
-      dir.remove();
-      process.exit(status);
-    });
-  };
-  checker?.onStopRequested(stop);
-  checker?.onJudged((judged) => process.stdout.write(`${judged.lines.join('\n')}\n`));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
 }
 
 async function checkerOptions(asked: NonNullable<CliOptions['checkClient']>): Promise<ClientCheckOptions> {

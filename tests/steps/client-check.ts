@@ -5,7 +5,8 @@
  * and to exactly its ids; then the checker as users start it, `mock/cli.ts --check-client`, stopped
  * the three ways: POST /client-verdict?stop=1 on `npm run mock` (exit 0 for a conforming request),
  * SIGTERM (exit 1 for a request without Accept) and Ctrl-C on `npm run mock` (exit 3: a client
- * never seen; npm's script is `exec tsx ...` so that no shell dies of the Ctrl-C first). Every
+ * never seen; npm's script is `exec node --import tsx ...` so that nothing between npm and the
+ * checker dies of the Ctrl-C first, docs/pitfalls.md). Every
  * file the checkers wrote is searched for their keys by the leak detector, which shares no code
  * with the checker.
  */
@@ -70,9 +71,11 @@ interface Printed {
 function printedBy(child: ChildProcessWithoutNullStreams): Promise<Printed> {
   return new Promise((resolve, reject) => {
     let out = '';
-    child.stdout.on('data', (d: Buffer) => {
+    const onData = (d: Buffer): void => {
       out += d.toString('utf8');
       if (!out.includes('Stopping writes the verdict')) return;
+      // Read once: the CA file is gone once the checker stops, and the verdict lines follow.
+      child.stdout.off('data', onData);
       const field = (name: string): string => out.match(new RegExp(`${name} +(\\S+)`))?.[1] ?? '';
       resolve({
         base: field('HTTPS base URL'),
@@ -81,7 +84,8 @@ function printedBy(child: ChildProcessWithoutNullStreams): Promise<Printed> {
         control: field('control URL'),
         keys: [...out.matchAll(/cpp_test_[A-Za-z0-9]{32}/g)].map((m) => m[0]),
       });
-    });
+    };
+    child.stdout.on('data', onData);
     child.once('close', (code) => reject(new Error(`the checker exited (${code}) before it was ready: ${out.slice(-300)}`)));
   });
 }
@@ -145,7 +149,8 @@ async function runCli(record: Recorder, c: CliCase, i: number): Promise<void> {
   const child =
     c.via === 'npm'
       ? spawn('npm', ['run', '--silent', 'mock', '--', ...args], { cwd: ROOT, env: cleanEnv(), detached: true })
-      : spawn(process.execPath, [TSX, path.join(ROOT, 'mock', 'cli.ts'), ...args], { cwd: ROOT, env: cleanEnv() });
+      : // node with tsx's loader, as `npm run mock` starts it: tsx's own CLI would stand between the signal and the checker.
+        spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'mock', 'cli.ts'), ...args], { cwd: ROOT, env: cleanEnv() });
   const started = Date.now();
   const whole = ended(child);
   const problems: string[] = [];

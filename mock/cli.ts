@@ -7,39 +7,29 @@
  * run) and ready-to-paste settings. Secret files go to a private temp dir removed on exit. With
  * --check-client it watches a client and gives its verdict when stopped (mock/client-check/).
  */
-import path from 'node:path';
-import { createMockMaterial } from './accounts';
-import { ClientChecker, type ClientCheckOptions } from './client-check/checker';
+import { createMockMaterial, type MockMaterial } from './accounts';
 import { checkerBanner } from './client-check/banner';
-import { impostorTls } from './client-check/traps';
+import { ClientChecker } from './client-check/checker';
+import { CHECK_USAGE, checkerOptions, checkFlagsRefused, noCheckFlags, readCheckFlag, type CheckFlags } from './client-check/cli-options';
 import { FAULT_NAMES, FAULTS, isFaultName, type FaultName } from './faults';
 import { HTTP_MODES, isHttpMode, type HttpMode } from './plain-http';
-import { makePrivateDir } from './private-dir';
-import { MOCK_TTL_SECONDS, startMock } from './server';
+import { makePrivateDir, type PrivateDir } from './private-dir';
+import { MOCK_TTL_SECONDS, startMock, type MockHandle } from './server';
 
 interface CliOptions {
   fault?: FaultName;
   httpMode?: HttpMode;
   ttl?: number;
   listFaults: boolean;
-  /** Set by --check-client: the client checker's options. */
-  checkClient?: { impostor: boolean; redirectTrap: boolean; rateLimit?: number; reportsDir?: string };
+  check: CheckFlags;
 }
 
-const USAGE = [
-  'Usage: npx tsx mock/cli.ts [--fault NAME] [--http-mode refuse|redirect|403|426] [--ttl SECONDS] | --list-faults',
-  '       npx tsx mock/cli.ts --check-client [--impostor] [--redirect-trap] [--rate-limit N] [--reports-dir DIR] [--ttl SECONDS]',
-].join('\n');
-
-/** Where the client checker writes its verdict unless told: the repository's reports/. */
-const REPORTS_DIR = path.resolve(__dirname, '..', 'reports');
+const USAGE = `Usage: npx tsx mock/cli.ts [--fault NAME] [--http-mode refuse|redirect|403|426] [--ttl SECONDS] | --list-faults\n       ${CHECK_USAGE}`;
 
 class UsageError extends Error {}
 
 function parseArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { listFaults: false };
-  const checkOnly: string[] = [];
-  const check = { impostor: false, redirectTrap: false } as NonNullable<CliOptions['checkClient']>;
+  const options: CliOptions = { listFaults: false, check: noCheckFlags() };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -70,43 +60,20 @@ function parseArgs(argv: readonly string[]): CliOptions {
       case '--list-faults':
         options.listFaults = true;
         break;
-      case '--check-client':
-        options.checkClient = check;
-        break;
-      case '--impostor':
-        check.impostor = true;
-        checkOnly.push(flag);
-        break;
-      case '--redirect-trap':
-        check.redirectTrap = true;
-        checkOnly.push(flag);
-        break;
-      case '--rate-limit': {
-        const perSecond = Number(value());
-        if (!(perSecond > 0)) throw new UsageError('--rate-limit must be a number of requests a second greater than 0.');
-        check.rateLimit = perSecond;
-        checkOnly.push(flag);
-        break;
-      }
-      case '--reports-dir':
-        check.reportsDir = path.resolve(value());
-        checkOnly.push(flag);
-        break;
       case '--help':
       case '-h':
         console.log(USAGE);
         process.exit(0);
         break;
-      default:
-        throw new UsageError(`Unknown argument "${arg}".`);
+      default: {
+        const read = readCheckFlag(flag, value, options.check);
+        if (read === false) throw new UsageError(`Unknown argument "${arg}".`);
+        if (typeof read === 'string') throw new UsageError(read);
+      }
     }
   }
-  if (!options.checkClient && checkOnly.length > 0) throw new UsageError(`${checkOnly.join(', ')} only with --check-client.`);
-  // The checker judges a client against the contract: a broken server would be judged instead.
-  if (options.checkClient && options.fault) throw new UsageError('--check-client judges a client against the conformant mock: leave out --fault.');
-  // A plain-HTTP listener that drops connections unread would hide a key sent in clear text (CLIENT-04).
-  if (options.checkClient && options.httpMode === 'refuse')
-    throw new UsageError('--check-client needs a plain-HTTP origin that reads requests: use --http-mode redirect, 403 or 426.');
+  const refused = checkFlagsRefused(options.check, options);
+  if (refused) throw new UsageError(refused);
   return options;
 }
 
@@ -133,17 +100,46 @@ async function main(): Promise<void> {
   if (options.listFaults) return listFaults();
 
   const material = await createMockMaterial();
-  const checker = options.checkClient ? new ClientChecker(material, await checkerOptions(options.checkClient)) : undefined;
-  const mock = await startMock({
-    material,
-    fault: options.fault,
-    httpMode: options.httpMode,
-    challengeTtlSeconds: options.ttl ?? MOCK_TTL_SECONDS,
-    watcher: checker?.watcher,
-  });
+  const checker = options.check.checkClient ? new ClientChecker(material, await checkerOptions(options.check)) : undefined;
+  const ttl = options.ttl ?? MOCK_TTL_SECONDS;
+  const mock = await startMock({ material, fault: options.fault, httpMode: options.httpMode, challengeTtlSeconds: ttl, watcher: checker?.watcher });
   const traps = await checker?.listen(mock.baseUrl);
-
   const dir = makePrivateDir('cardpluspay-mock-');
+
+  // Before the banner: whoever reads it may press Ctrl-C at once, and a signal with no listener yet kills the process unjudged.
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    const status = checker ? finalVerdict(checker) : 0;
+    void Promise.all([checker?.close(), mock.close()]).finally(() => {
+      dir.remove();
+      process.exit(status);
+    });
+  };
+  checker?.onStopRequested(stop);
+  checker?.onJudged((judged) => process.stdout.write(`${judged.lines.join('\n')}\n`));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  const tail = checker && traps ? checkerBanner(checker.setup, mock.controlUrl, traps) : ['Ctrl-C stops the mock and removes the temp dir.'];
+  console.log(`${banner(mock, material, dir)}\n${tail.join('\n')}`);
+}
+
+/** Writes and prints the client's verdict; its exit status (0, 1, 3), or 1 when it could not be written. */
+function finalVerdict(checker: ClientChecker): number {
+  try {
+    const judged = checker.judge();
+    process.stdout.write(`${judged.lines.join('\n')}\n`);
+    return judged.summary.exitStatus;
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    return 1;
+  }
+}
+
+/** What the mock prints once it runs: where it is, its keys, and the suite's settings for it (the files they name written to `dir`). */
+function banner(mock: MockHandle, material: MockMaterial, dir: PrivateDir): string {
   const { accounts } = material;
   const caFile = dir.write('mock-ca.pem', material.tls.certPem);
   const signingKeyFile = dir.write('signing.pem', accounts.signing.signing!.privateKeyPem);
@@ -162,61 +158,21 @@ async function main(): Promise<void> {
     ['CARDPLUSPAY_HTTP_URL', mock.httpUrl],
     ['CARDPLUSPAY_CHALLENGE_TTL_SECONDS', String(mock.challengeTtlSeconds)],
   ];
-  // Before the banner: whoever reads it may press Ctrl-C at once, and a signal with no listener yet kills the process unjudged.
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    const status = checker ? finalVerdict(checker) : 0;
-    void Promise.all([checker?.close(), mock.close()]).finally(() => {
-      dir.remove();
-      process.exit(status);
-    });
-  };
-  checker?.onStopRequested(stop);
-  checker?.onJudged((judged) => process.stdout.write(`${judged.lines.join('\n')}\n`));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-
-  console.log(
-    [
-      'CardPlusPay mock is running (throwaway keys, valid for this run only).',
-      `  HTTPS base URL   ${mock.baseUrl}`,
-      `  plain-HTTP URL   ${mock.httpUrl} (mode: ${mock.httpMode})`,
-      `  control URL      ${mock.controlUrl} (journal?since=N, health)`,
-      `  CA file          ${caFile}`,
-      `  fault            ${mock.fault ? `${mock.fault}: ${FAULTS[mock.fault].summary} (breaks ${FAULTS[mock.fault].breaks.join(', ')})` : 'none (conformant)'}`,
-      `  challenge TTL    ${mock.challengeTtlSeconds} s`,
-      '  keys:',
-      ...Object.values(accounts).map((a) => `    ${a.name.padEnd(9)} ${a.key}${a.active ? '' : ' (revoked)'}${a.signing ? ' (signing)' : ''}`),
-      '',
-      'Settings for the suite:',
-      ...settings.map(([name, value]) => `export ${name}=${shellQuote(value)}`),
-      '',
-      ...(checker && traps ? checkerBanner(checker.setup, mock.controlUrl, traps) : ['Ctrl-C stops the mock and removes the temp dir.']),
-    ].join('\n'),
-  );
-}
-
-async function checkerOptions(asked: NonNullable<CliOptions['checkClient']>): Promise<ClientCheckOptions> {
-  return {
-    redirectTrap: asked.redirectTrap,
-    rateLimit: asked.rateLimit,
-    reportsDir: asked.reportsDir ?? REPORTS_DIR,
-    ...(asked.impostor ? { impostor: await impostorTls() } : {}),
-  };
-}
-
-/** Writes and prints the client's verdict; its exit status (0, 1, 3), or 1 when it could not be written. */
-function finalVerdict(checker: ClientChecker): number {
-  try {
-    const judged = checker.judge();
-    process.stdout.write(`${judged.lines.join('\n')}\n`);
-    return judged.summary.exitStatus;
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    return 1;
-  }
+  return [
+    'CardPlusPay mock is running (throwaway keys, valid for this run only).',
+    `  HTTPS base URL   ${mock.baseUrl}`,
+    `  plain-HTTP URL   ${mock.httpUrl} (mode: ${mock.httpMode})`,
+    `  control URL      ${mock.controlUrl} (journal?since=N, health)`,
+    `  CA file          ${caFile}`,
+    `  fault            ${mock.fault ? `${mock.fault}: ${FAULTS[mock.fault].summary} (breaks ${FAULTS[mock.fault].breaks.join(', ')})` : 'none (conformant)'}`,
+    `  challenge TTL    ${mock.challengeTtlSeconds} s`,
+    '  keys:',
+    ...Object.values(accounts).map((a) => `    ${a.name.padEnd(9)} ${a.key}${a.active ? '' : ' (revoked)'}${a.signing ? ' (signing)' : ''}`),
+    '',
+    'Settings for the suite:',
+    ...settings.map(([name, value]) => `export ${name}=${shellQuote(value)}`),
+    '',
+  ].join('\n');
 }
 
 function shellQuote(value: string): string {

@@ -75,8 +75,10 @@ export class Journal {
       cookie: req.headers.cookie === undefined ? null : { chosenBy: firstOf(req.headers[CHECK_HEADER]) },
     };
     this.entries.push(entry);
+    // A signature the suite made is Base64 of a few hundred bytes; the damaged ones SIGN-07 sends
+    // on purpose ("****", an empty one) are made-up text, not secrets to look for.
     const signature = firstOf(req.headers['x-api-signature']);
-    if (signature && this.signatures.size < KEEP_ENTRIES) this.signatures.add(signature);
+    if (signature && /^[A-Za-z0-9+/]{40,}={0,2}$/.test(signature) && this.signatures.size < KEEP_ENTRIES) this.signatures.add(signature);
     // Trimmed in batches so that the cost of splicing is spread thin.
     if (this.entries.length > KEEP_ENTRIES + 1_000) this.entries.splice(0, this.entries.length - KEEP_ENTRIES);
     return entry;

@@ -4,24 +4,20 @@
  * Per-step wall and CPU times go to reports/self-test/timings.json (read by `npm run bench`).
  */
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
-import type { MockTarget } from '../helpers/runner/embedded-mock';
-import type { Summary } from '../helpers/reporting/summary';
 import { BACKSTOP_MARK } from '../helpers/reporting/output-backstop';
-import { FAULTS, FAULT_NAMES } from '../mock/faults';
+import { FAULT_NAMES } from '../mock/faults';
 import { StepTimer } from './bench/step-timer';
 import { browserCheck } from './steps/browser-check';
 import { clientCheck } from './steps/client-check';
 import { scanForSecrets } from './steps/leak-scan';
 import { nginxCheck } from './steps/nginx-check';
+import { faultMatrix } from './steps/fault-matrix';
 import { runnerCheck } from './steps/runner-check';
 import { shardCheck, type ShardCheckOutput } from './steps/shard-check';
 import { stabilityCheck } from './steps/stability';
-import { REQUEST_BUDGET } from '../helpers/cases/families';
 import { cleanEnv } from '../helpers/runner/env';
-import { faultProjects } from './support/fault-lanes';
-import { ROOT, runSuiteAgainstMocks, type RunOutputs } from './support/run-suite';
+import { ROOT, type RunOutputs } from './support/run-suite';
 
 const results: Array<{ name: string; ok: boolean; detail: string }> = [];
 
@@ -37,8 +33,6 @@ function runCommand(name: string, cmd: string, args: string[]): void {
   const run = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', env: cleanEnv() });
   record(name, run.status === 0, `exit ${run.status ?? run.signal} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
-
-const HTTP_MODES = ['refuse', '403', '426'] as const;
 
 /**
  * Options: `--list` prints the steps and runs nothing. For working on one area, `--faults REGEX`
@@ -57,85 +51,6 @@ const list = argv.includes('--list');
 const faultFilter = argv.includes('--faults') ? new RegExp(argv[argv.indexOf('--faults') + 1] ?? '') : undefined;
 const skipUnit = argv.includes('--skip-unit');
 const SELECTED = FAULT_NAMES.filter((f) => !faultFilter || faultFilter.test(f));
-
-/** Conformant targets must be judged in full and conform: a not-judged check is no pass. */
-function recordConformantTargets(targets: readonly MockTarget[], perProject: Record<string, Summary>): void {
-  for (const t of targets.filter((t) => !t.fault)) {
-    const s = perProject[t.name];
-    // The whole suite's default sample must stay within the request budget (issue 18).
-    const withinBudget = t.name !== 'conformant' || (!!s && s.requests <= REQUEST_BUDGET);
-    const ok = !!s && s.totals.failed === 0 && s.totals.notJudged === 0 && s.verdict === 'conforms' && s.totals.passed > 0 && s.errors === 0 && withinBudget;
-    record(
-      `${t.name} mock passes`,
-      ok,
-      s
-        ? `${s.verdict}: ${s.totals.passed} passed, ${s.totals.failed} failed, ${s.totals.notJudged} not judged, ${s.totals.skipped} skipped, ${s.requests} requests${t.name === 'conformant' ? ` (budget ${REQUEST_BUDGET})` : ''}${s.failedTests.length ? `; failed: ${s.failedTests.slice(0, 5).join(' | ')}` : ''}`
-        : 'no result',
-    );
-  }
-}
-
-/** The matrix's rows, a fault each: caught when its named requirements failed, or when it got its expected verdict. */
-function faultRows(perProject: Record<string, Summary>): { rows: string[][]; caught: number } {
-  const rows: string[][] = [['fault', 'expected', 'failed', 'verdict']];
-  let caught = 0;
-  for (const fault of SELECTED.filter((f) => FAULTS[f].expect !== 'does-not-conform')) {
-    const s = perProject[`fault:${fault}`];
-    const { expect, runs, settings } = FAULTS[fault];
-    const cap = Number(settings.CARDPLUSPAY_MAX_REQUESTS) || Infinity;
-    const ok = !!s && s.verdict === expect && s.requests <= cap;
-    if (ok) caught++;
-    const seen = s
-      ? `${s.verdict}, ${s.requests} requests${s.notJudgedRequirements.length ? `; not judged: ${s.notJudgedRequirements.join(' ')}` : ''}`
-      : 'no result';
-    rows.push([fault, `${expect} (${runs.join(' ')})`, s?.failedRequirements.join(' ') || '-', ok ? `as expected: ${seen}` : `WRONG: ${seen}`]);
-    if (!ok) record(`variant ${fault} gets its verdict`, false, `expected ${expect}${cap < Infinity ? ` within ${cap} requests` : ''}; got ${seen}`);
-  }
-  for (const fault of SELECTED.filter((f) => FAULTS[f].expect === 'does-not-conform')) {
-    const s = perProject[`fault:${fault}`];
-    const failed = s?.failedRequirements ?? [];
-    const missing = FAULTS[fault].breaks.filter((id) => !(failed as string[]).includes(id));
-    const ok = !!s && missing.length === 0;
-    if (ok) caught++;
-    rows.push([fault, FAULTS[fault].breaks.join(' '), failed.join(' ') || '-', ok ? 'caught' : `MISSED ${missing.join(' ')}`]);
-    if (!ok) record(`fault ${fault} is caught`, false, `expected ${FAULTS[fault].breaks.join(', ')} to fail; failed: ${failed.join(', ') || 'none'}`);
-  }
-  return { rows, caught };
-}
-
-async function faultMatrix(): Promise<RunOutputs> {
-  const targets: MockTarget[] = [
-    { name: 'conformant' },
-    ...HTTP_MODES.map((httpMode) => ({ name: `conformant-http-${httpMode}`, httpMode })),
-    ...SELECTED.map((fault) => ({ name: `fault:${fault}`, fault })),
-  ];
-  const started = Date.now();
-  fs.rmSync(path.join(ROOT, 'reports', 'self-test'), { recursive: true, force: true });
-  fs.rmSync(path.join(ROOT, 'test-results', 'self-test'), { recursive: true, force: true });
-  const { runs, outputs } = await runSuiteAgainstMocks<Record<string, Summary>>(targets, [
-    [
-      {
-        name: 'fault-run',
-        config: 'tests/configs/faults.config.ts',
-        env: (mocks) => ({ CARDPLUSPAY_MOCK_TARGETS: JSON.stringify(mocks.targetEnv), SELF_TEST_PROJECTS: JSON.stringify(faultProjects(targets)) }),
-        summaryFile: path.join('reports', 'self-test', 'projects.json'),
-        echo: true,
-      },
-    ],
-  ]);
-  const perProject = runs[0]!.summary;
-  if (!perProject) {
-    record('fault matrix', false, 'the run wrote no per-project summary');
-    return outputs;
-  }
-  recordConformantTargets(targets, perProject);
-  const { rows, caught } = faultRows(perProject);
-  printTable(rows);
-  const matrix = { caught, faults: SELECTED.length, seconds: (Date.now() - started) / 1000 };
-  fs.writeFileSync(path.join(ROOT, 'reports', 'self-test', 'fault-matrix.json'), `${JSON.stringify({ ...matrix, rows: rows.slice(1) }, null, 2)}\n`);
-  record('fault matrix', caught === SELECTED.length, `${caught}/${SELECTED.length} faults caught in ${matrix.seconds.toFixed(1)} s`);
-  return outputs;
-}
 
 /** SAFE-01's proof for the self-test: every secret of every run, searched in everything the runs wrote and printed. */
 function leakScan(of: readonly RunOutputs[]): void {
@@ -172,11 +87,6 @@ function cookieScan(of: readonly RunOutputs[]): void {
       ? `${requests} requests in the mocks' journals, ${chosen} with a cookie a check chose (AUTH-09)${cookieFault}`
       : `${ambient.length} request(s) carried an ambient Cookie header: ${ambient.slice(0, 5).join(', ')}`,
   );
-}
-
-function printTable(rows: string[][]): void {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  for (const r of rows) process.stdout.write(`${r.map((c, i) => c.padEnd(widths[i]!)).join('  ')}\n`);
 }
 
 /** What a step hands on to later ones: every suite run's outputs (for the scans), the sharded run (for the browser). */
@@ -228,7 +138,7 @@ const STEPS: readonly Step[] = [
   {
     title: 'Fault matrix: the conformant mock and every catalogued fault',
     run: async (c) => {
-      c.outputs.push(await faultMatrix());
+      c.outputs.push(await faultMatrix(record, SELECTED));
     },
   },
   {

@@ -39,6 +39,12 @@ export interface Call {
    * challenge's expiry), and past it the check is not judged.
    */
   retry429?: 'never' | { until: number; why: string };
+  /**
+   * One of several copies meant to leave at once (SIGN-10's race): it waits out the run's pause after
+   * a 429, but neither for a free slot under CARDPLUSPAY_CONCURRENCY nor for the run's pace, either of
+   * which would spread the copies out.
+   */
+  together?: boolean;
   /** Values derived from a configured key (a near-miss), and how the reproduction spells them. */
   stands?: readonly Stand[];
 }
@@ -128,12 +134,23 @@ export class ApiClient {
       ...(payload === undefined ? [] : ([['Content-Length', String(Buffer.byteLength(payload))]] as HeaderLines)),
     ];
     const headerLines = [...call.headerLines, ...defaults.filter(([n]) => !given.has(n.toLowerCase()))];
-    const request = { method, url, target: call.target, headerLines, body: payload, deadlineMs: call.timeoutMs };
+    const request = { method, url, target: call.target, headerLines, body: payload, deadlineMs: call.timeoutMs, together: call.together };
     const what = `${method} ${url.pathname}`;
     const repro = this.reproductionOf(request, call.stands ?? []);
     return inStep(`${method} ${relativeForTitle(url, call.target)}`, () =>
-      politely(what, () => this.once(request, what, repro), this.politeness(), this.waiting, call.retry429),
+      politely(what, () => this.once({ ...request, notAfter: this.notAfter(call.retry429) }, what, repro), this.politeness(), this.waiting, call.retry429),
     );
+  }
+
+  /**
+   * How long the request may wait for the run's flow control (a pause after another check's 429
+   * counts against this check's budget too): until a time-limited request's limit, else until the
+   * check's rate-limit budget is spent.
+   */
+  private notAfter(retry429: Call['retry429']): number {
+    if (typeof retry429 === 'object') return retry429.until;
+    const { budgetMs, now } = this.politeness();
+    return (this.waiting.waitingSince ?? now()) + budgetMs;
   }
 
   /** The command that sends this request again (issue 18), or '' when the client makes none. */
@@ -167,7 +184,7 @@ export class ApiClient {
   private failure(error: unknown, what: string): Error {
     if (error instanceof GuardError) return error;
     if (error instanceof EgressError) {
-      if (error.kind === 'unreachable' || error.kind === 'deadline' || error.kind === 'run-deadline' || error.kind === 'request-cap') {
+      if (['unreachable', 'deadline', 'run-deadline', 'request-cap', 'paused'].includes(error.kind)) {
         this.giveUp(error.kind === 'deadline' ? `timeout: ${error.message} (${what})` : `${error.message} (${what})`);
       }
       return new Error(`${what} failed: ${redactor.redact(error.message)}`);

@@ -11,7 +11,9 @@
  * - no cookie jar at all, and a Cookie header only from a check that names itself (SAFE-06);
  * - configured keys only over HTTPS, only to the configured host, and only on the documented
  *   non-spending endpoints, byte for byte (SAFE-02, SAFE-03);
- * - the run's request cap (SAFE-05).
+ * - the run's request cap (SAFE-05);
+ * - the run's flow control: how many requests are in flight across all workers, and one pause and
+ *   pace for the whole run after a 429 or 503 (flow/pacer.ts, issue 20).
  * The exchange itself is wire.ts's and the TLS handshakes handshake.ts's; both take their deadline
  * and trust from here. Playwright's APIRequestContext cannot give these: it buffers and decompresses whole bodies before
  * any check, keeps a cookie jar, and its timeout ends only the wait for the call (docs/pitfalls.md).
@@ -25,6 +27,8 @@ import { handshake, type HandshakeOptions, type HandshakeResult } from './handsh
 import type { RequestCap } from './request-ledger';
 import { keyedRequestRefusal, type KeyedAllowlist } from './spend-guard';
 import { EgressError, send, type WireAnswer, type WireRequest } from './wire';
+import type { Flow } from './flow/flow';
+import { Pacer, Refused, type Grant, type Outcome } from './flow/pacer';
 
 /** One exchange's deadline when the caller gives none. */
 const DEFAULT_DEADLINE_MS = 15_000;
@@ -46,12 +50,18 @@ export interface EgressOptions {
   requestCap?: RequestCap;
   /** Epoch ms at which the run's checks must have ended (CARDPLUSPAY_TIMEOUT_SECONDS less the time for reports). */
   runDeadline?: number;
+  /** The run's flow control (flow/flow.ts); unset, this egress's own, DEFAULT_IN_FLIGHT at a time. */
+  flow?: Flow;
 }
+
+/** Requests in flight for an egress given no flow control (a unit test's): CARDPLUSPAY_CONCURRENCY's default. */
+const DEFAULT_IN_FLIGHT = 8;
 
 export class Egress {
   private readonly base: URL;
   private readonly ca: string[];
   private agent?: https.Agent;
+  private readonly flow: Flow;
 
   /**
    * Every whole encoding of every configured key, folded to lower case: a key sent as Base64 in
@@ -63,18 +73,41 @@ export class Egress {
     this.base = new URL(options.baseUrl);
     this.ca = trustedCas(options.caPem);
     this.keyForms = options.configuredKeys.flatMap(encodingsOf).map((form) => form.toLowerCase());
+    this.flow = options.flow ?? new Pacer(DEFAULT_IN_FLIGHT);
   }
 
   /** Sends one request and reads its answer within the deadline and the size limit; refuses before sending what a guard forbids. */
   async exchange(request: WireRequest): Promise<WireAnswer> {
     this.guard(request);
     const what = `${request.method} ${request.url.pathname}`;
-    const deadlineMs = this.deadlineFor(request, what);
-    const cap = this.options.requestCap;
-    if (cap && !cap.claim()) {
-      throw new EgressError('request-cap', `request cap reached: the run already sent ${cap.max} requests (CARDPLUSPAY_MAX_REQUESTS), so ${what} was not sent`);
+    const grant = await this.slot(request, what);
+    let outcome: Outcome = {};
+    try {
+      const deadlineMs = this.deadlineFor(request, what);
+      const cap = this.options.requestCap;
+      if (cap && !cap.claim()) {
+        throw new EgressError(
+          'request-cap',
+          `request cap reached: the run already sent ${cap.max} requests (CARDPLUSPAY_MAX_REQUESTS), so ${what} was not sent`,
+        );
+      }
+      const answer = await send(request, deadlineMs.ms, deadlineMs.why, request.url.protocol === 'https:' ? { ca: this.ca, agent: this.agentFor() } : {});
+      outcome = { status: answer.status, retryAfter: retryAfterOf(answer.rawHeaders) };
+      return answer;
+    } finally {
+      this.flow.release(grant, outcome);
     }
-    return send(request, deadlineMs.ms, deadlineMs.why, request.url.protocol === 'https:' ? { ca: this.ca, agent: this.agentFor() } : {});
+  }
+
+  /** Waits for the run's flow control to let the request go; a wait past its use, or the run's end, is a "paused" failure. */
+  private async slot(request: WireRequest, what: string): Promise<Grant> {
+    const notAfter = Math.min(request.notAfter ?? Infinity, this.options.runDeadline ?? Infinity);
+    try {
+      return await this.flow.acquire({ burst: request.together, notAfter: Number.isFinite(notAfter) ? notAfter : undefined });
+    } catch (error) {
+      if (error instanceof Refused) throw new EgressError('paused', `${error.message} (${what} was not sent)`, 'PAUSED');
+      throw error;
+    }
   }
 
   /** One TLS handshake to the target's origin with these options, within a deadline; the certificate is always verified. */
@@ -156,4 +189,10 @@ export class Egress {
  */
 function trustedCas(caPem: string | undefined): string[] {
   return caPem ? [...tls.rootCertificates, caPem] : [...tls.rootCertificates];
+}
+
+/** The answer's Retry-After, for the run's pause (the first one, as a check reads it). */
+function retryAfterOf(rawHeaders: readonly string[]): string | undefined {
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) if (rawHeaders[i]!.toLowerCase() === 'retry-after') return rawHeaders[i + 1];
+  return undefined;
 }

@@ -42,9 +42,9 @@ export function notJudged(reason: string): never {
 
 /**
  * Ends the running check as not judged when a limit of the run stopped its request (the request
- * cap, the run's time limit): the run's own doing, never the target's. Anything else is left to
+ * cap, the run's time limit, a pause for the target's 429s that outlasts the check): the run's own doing, never the target's. Anything else is left to
  * the caller.
  */
 export function notJudgedIfLimit(error: unknown): void {
-  if (error instanceof EgressError && (error.kind === 'request-cap' || error.kind === 'run-deadline')) notJudged(error.message);
+  if (error instanceof EgressError && (error.kind === 'request-cap' || error.kind === 'run-deadline' || error.kind === 'paused')) notJudged(error.message);
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { secretsOf } from '../settings/secrets';
 import type { Settings } from '../settings/settings';
 import { Egress } from './egress';
+import { flowFor } from './flow/flow';
 import type { RequestCap } from './request-ledger';
 
 export function egressFor(settings: Settings, requestCap?: RequestCap): Egress {
@@ -13,5 +14,6 @@ export function egressFor(settings: Settings, requestCap?: RequestCap): Egress {
     caPem: settings.caFile ? fs.readFileSync(settings.caFile, 'utf8') : undefined,
     requestCap,
     runDeadline: settings.runDeadline,
+    flow: flowFor(new URL(settings.baseUrl).origin, settings.flowSocket, settings.concurrency, settings.workers),
   });
 }

@@ -26,7 +26,7 @@ export type HeaderLines = Array<[string, string]>;
  * Why an exchange produced no answer to judge, or an answer that is itself a failure. `unreachable`
  * and `deadline` leave a check not judged; the others are the target's doing and fail it.
  */
-export type EgressFailure = 'unreachable' | 'deadline' | 'run-deadline' | 'request-cap' | 'certificate' | 'too-large' | 'malformed';
+export type EgressFailure = 'unreachable' | 'deadline' | 'run-deadline' | 'request-cap' | 'paused' | 'certificate' | 'too-large' | 'malformed';
 
 export class EgressError extends Error {
   override name = 'EgressError';
@@ -53,6 +53,10 @@ export interface WireRequest {
   body?: string;
   /** This exchange's wall-clock deadline; capped by the run's. */
   deadlineMs?: number;
+  /** Copies meant to leave at once (SIGN-10's race): they wait out a pause, not the concurrency limit or the pace (flow/pacer.ts). */
+  together?: boolean;
+  /** Epoch ms after which the request is no use to its check: waiting for a slot past it ends the check as not judged. */
+  notAfter?: number;
   /** Called once the guards and the cap have let it go, as it leaves: what the run's request count counts. */
   onSent?: () => void;
 }

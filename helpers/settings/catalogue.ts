@@ -17,7 +17,7 @@ import { CHALLENGE_METHOD, CHALLENGE_PATH, CHALLENGE_POINTER, CHALLENGE_TTL_SECO
 import { BASE_URL, CA_FILE, HTTP_URL } from './connection';
 import { DUPLICATE_FIELDS, FAIL_ON_SHOULD, HEADER_NAME_CASE, HTTP_ACCEPT, PADDED_KEY, ROOT_PROTECTED, RUN_SLOW } from './expectations';
 import { EXPLORE, SEED } from './exploration';
-import { MAX_REQUESTS, RATE_LIMIT_BUDGET_SECONDS, TEST_TIMEOUT_SECONDS, TIMEOUT_SECONDS, WORKERS } from './limits';
+import { CONCURRENCY, MAX_REQUESTS, RATE_LIMIT_BUDGET_SECONDS, TEST_TIMEOUT_SECONDS, TIMEOUT_SECONDS, WORKERS } from './limits';
 import type { Rule, Setting } from './parse';
 
 /** What every setting's name starts with. */
@@ -41,6 +41,7 @@ export const CATALOGUE: ReadonlyArray<Setting | Rule> = [
   CA_FILE,
   HTTP_ACCEPT,
   WORKERS,
+  CONCURRENCY,
   TEST_TIMEOUT_SECONDS,
   RATE_LIMIT_BUDGET_SECONDS,
   TIMEOUT_SECONDS,

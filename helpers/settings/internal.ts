@@ -42,6 +42,11 @@ export const INTERNAL_SETTINGS: readonly InternalSetting[] = [
     parse: (raw) => ({ requestLedger: raw || undefined }),
   },
   {
+    name: 'CARDPLUSPAY_FLOW_SOCKET',
+    meaning: "the runner's flow control (requests in flight, the shared pause after a 429), which every worker asks before it sends",
+    parse: (raw) => ({ flowSocket: raw || undefined }),
+  },
+  {
     name: 'CARDPLUSPAY_RUN_DEADLINE',
     meaning: 'when every check must have ended (epoch ms), fixed by the runner from `CARDPLUSPAY_TIMEOUT_SECONDS` (SAFE-08)',
     parse: (raw) => ({ runDeadline: deadline(raw) }),
@@ -76,6 +81,11 @@ export function internalSetFromOutside(env: Env): string[] {
 /** The environment that tells the workers where the run's request ledger is (helpers/client/request-ledger.ts). */
 export function requestLedgerEnv(file: string): Record<string, string> {
   return { CARDPLUSPAY_REQUEST_LEDGER: file };
+}
+
+/** The environment that tells the workers where the runner's flow control listens (helpers/client/flow/flow-server.ts). */
+export function flowSocketEnv(socketPath: string | undefined): Record<string, string> {
+  return socketPath ? { CARDPLUSPAY_FLOW_SOCKET: socketPath } : {};
 }
 
 /** The environment that tells the workers what the preflight found. */

@@ -10,7 +10,10 @@ const DEFAULT_TEST_TIMEOUT_SECONDS = 30;
 const DEFAULT_RUN_TIMEOUT_SECONDS = 600;
 /** About three times what a full run sends (npm run conformance against the mock: 406 requests). */
 const DEFAULT_MAX_REQUESTS = 1250;
-export const DEFAULT_WORKERS = 2;
+const DEFAULT_WORKERS = 2;
+/** Requests in flight across all workers (issue 20): a real target's latency is what a run waits for. */
+const DEFAULT_CONCURRENCY = 8;
+const MAX_CONCURRENCY = 64;
 
 export interface RunLimits {
   rateLimitBudgetSeconds: number;
@@ -65,14 +68,48 @@ export function runLimits(env: Env = process.env, refuse: Refuse = () => {}): Ru
 
 export const WORKERS: Setting = {
   name: 'CARDPLUSPAY_WORKERS',
-  meaning: 'parallel workers (requests in flight)',
+  meaning: 'Playwright worker processes, each running one check at a time; the requests in flight across them are bounded by `CARDPLUSPAY_CONCURRENCY`',
   default: `\`${DEFAULT_WORKERS}\``,
-  parse(raw, { refuse }) {
-    const workers = raw === undefined || raw === '' ? DEFAULT_WORKERS : Number(raw);
+  parse(raw, { env, refuse }) {
+    const workers = raw === undefined || raw === '' ? defaultWorkers(env) : Number(raw);
     if (!Number.isInteger(workers) || workers < 1 || workers > 16) {
       refuse(`must be a whole number from 1 to 16 (got "${raw ?? ''}")`, `Give how many requests may run in parallel, e.g. ${DEFAULT_WORKERS}.`);
     }
     return { workers };
+  },
+};
+
+/**
+ * The workers when CARDPLUSPAY_WORKERS is unset: the default, but never more than the requests that
+ * may be in flight, so that a user who lowers the concurrency for a fragile target gets a run that
+ * honours it without also having to set the workers.
+ */
+export function defaultWorkers(env: Env): number {
+  const concurrency = Number(env.CARDPLUSPAY_CONCURRENCY);
+  return Number.isInteger(concurrency) && concurrency >= 1 ? Math.min(DEFAULT_WORKERS, concurrency) : DEFAULT_WORKERS;
+}
+
+export const CONCURRENCY: Setting = {
+  name: 'CARDPLUSPAY_CONCURRENCY',
+  meaning:
+    "requests in flight at once across all workers (a family's members and a check's independent requests go out together up to it); one 429 or 503 pauses them all, and a 429 sets a pace for the rest of the run (docs/configuration.md, \"Load on the target\"). SIGN-10's copies of one challenge leave together whatever it says",
+  default: `\`${DEFAULT_CONCURRENCY}\`; \`CARDPLUSPAY_WORKERS\` defaults to at most this`,
+  parse(raw, { env, draft, refuse }) {
+    const concurrency = raw === undefined || raw === '' ? DEFAULT_CONCURRENCY : Number(raw);
+    if (!/^\d+$/.test(raw || '1') || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+      refuse(
+        `must be a whole number from 1 to ${MAX_CONCURRENCY} (got "${raw ?? ''}")`,
+        `Give how many requests may be in flight at once, e.g. ${DEFAULT_CONCURRENCY}.`,
+      );
+      return {};
+    }
+    if (env.CARDPLUSPAY_WORKERS && draft.workers !== undefined && draft.workers > concurrency) {
+      refuse(
+        `(${concurrency}) is lower than CARDPLUSPAY_WORKERS (${draft.workers}): each worker needs a request in flight`,
+        'Lower CARDPLUSPAY_WORKERS to at most the concurrency, or unset it (it then defaults to at most the concurrency).',
+      );
+    }
+    return { concurrency };
   },
 };
 

@@ -1,6 +1,6 @@
 /** What the reporters and the scripts around a run know about it, read without refusing anything. */
 import { flagValue, type Env } from './parse';
-import { DEFAULT_WORKERS } from './limits';
+import { defaultWorkers } from './limits';
 import { KEY_NAMES } from './secrets';
 
 /**
@@ -38,7 +38,7 @@ export function runFacts(env: Env = process.env): RunFacts {
     configuredKeys: KEY_NAMES.filter((name) => env[name]),
     runSlow: flagValue(env.CARDPLUSPAY_RUN_SLOW) ?? false,
     failOnShould: flagValue(env.CARDPLUSPAY_FAIL_ON_SHOULD) ?? false,
-    workers: Number(env.CARDPLUSPAY_WORKERS || DEFAULT_WORKERS),
+    workers: Number(env.CARDPLUSPAY_WORKERS || defaultWorkers(env)),
     caFile: env.CARDPLUSPAY_CA_FILE || undefined,
     challengeTtlSeconds: ttl ? Number(ttl) : undefined,
     ciCommit: env.GITHUB_SHA || undefined,

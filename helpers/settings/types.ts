@@ -57,6 +57,10 @@ export interface Settings {
   /** Whether a failed `should` requirement fails the run. */
   failOnShould: boolean;
   workers: number;
+  /** Requests in flight at once across all workers (CARDPLUSPAY_CONCURRENCY), held by the runner's flow control. */
+  concurrency: number;
+  /** The runner's flow control socket (set by the runner); unset, each worker keeps a share of the concurrency. */
+  flowSocket?: string;
   /**
    * How long one test may spend waiting out 429s before its check is "not judged: target
    * rate-limited". Always fits inside the test timeout with ROOM_FOR_THE_CHECK_SECONDS to spare.

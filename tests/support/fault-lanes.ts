@@ -55,15 +55,16 @@ function lanesOf(items: readonly Item[]): Item[][] {
 }
 
 export function faultProjects(targets: readonly MockTarget[]): ProjectPlan[] {
-  const faults = targets.flatMap((t) => (t.fault ? [t.fault] : []));
-  const alone = faults.filter((f) => timeoutOf(f) !== undefined);
+  // A fault may run as several targets (one per seed): each target is planned by its own name.
+  const faulty = targets.flatMap((t) => (t.fault ? [{ name: t.name, fault: t.fault }] : []));
+  const alone = faulty.filter((t) => timeoutOf(t.fault) !== undefined);
   const lanes = lanesOf([
     ...targets.filter((t) => !t.fault && t.name !== CONFORMANT).map((t) => ({ target: t.name, ids: TRANSPORT_IDS })),
-    ...faults.filter((f) => !alone.includes(f)).map((f) => ({ target: `fault:${f}`, ids: FAULTS[f].runs })),
+    ...faulty.filter((t) => !alone.includes(t)).map((t) => ({ target: t.name, ids: FAULTS[t.fault].runs })),
   ]);
   // One worker each: the run's other worker slots go on with the next project.
   return [
-    ...alone.map((f) => ({ name: `fault:${f}`, ids: [...FAULTS[f].runs], timeoutMs: timeoutOf(f), workers: 1, use: { targetName: `fault:${f}` } })),
+    ...alone.map((t) => ({ name: t.name, ids: [...FAULTS[t.fault].runs], timeoutMs: timeoutOf(t.fault), workers: 1, use: { targetName: t.name } })),
     ...(targets.some((t) => t.name === CONFORMANT) ? [{ name: CONFORMANT, workers: 2, use: { targetName: CONFORMANT } }] : []),
     ...lanes.map((lane, i) => ({
       name: `lane-${i + 1}`,

@@ -122,6 +122,25 @@ const PLANTS: Record<string, Buffer> = {
   'a PEM in Base64': Buffer.from(Buffer.from(PEM).toString('base64')),
 };
 
+/** A never-issued key of the same kind: the same prefix and first random characters, in another case. */
+const OTHER = `${KEY.slice(0, 12).toUpperCase()}a1Bb2Cc3Dd4Ee5Ff6Gg7Hh8Ii9`;
+
+/** Text that holds no secret, some of it in the plants' encodings: the detector must find nothing in it. */
+const CLEAN: readonly string[] = [
+  OTHER,
+  Buffer.from(OTHER).toString('base64'),
+  Buffer.from(OTHER).toString('hex'),
+  reencoded(percentAll(OTHER), 2),
+  jsonEscaped(encodeURIComponent(OTHER)),
+  perByte(Buffer.from(OTHER), true, (h) => h, ':'),
+  perByte(Buffer.from(OTHER), false, (h) => `0x${h}`, ', '),
+  perByte(Buffer.from(OTHER), false, (h) => `\\x${h}`),
+  perByte(Buffer.from(OTHER), false, (_h, b) => `&#${b};`),
+  perByte(Buffer.from(OTHER, 'utf16le'), false, (h) => `\\u00${h}`),
+  '[redacted …g9Sa0Pm]'.slice(0, 15),
+  `X-API-Key: [redacted …${KEY.slice(-4)}]`,
+];
+
 function plant(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leak-boundary-'));
   // 'wx': two plants whose names make the same file name would hide one of them.
@@ -149,26 +168,7 @@ test.describe('the leak detector proves the redactor, and can fail', () => {
   });
 
   test('SAFE-01 the detector does not cry wolf on text that holds no secret', SAFE01, () => {
-    // Same prefix and first random characters in another case: a never-issued key of the same kind.
-    const other = `${KEY.slice(0, 12).toUpperCase()}a1Bb2Cc3Dd4Ee5Ff6Gg7Hh8Ii9`;
-    const ob = Buffer.from(other);
-    const perByteOther = [
-      perByte(ob, true, (h) => h, ':'),
-      perByte(ob, false, (h) => `0x${h}`, ', '),
-      perByte(ob, false, (h) => `\\x${h}`),
-      perByte(ob, false, (_h, b) => `&#${b};`),
-      perByte(Buffer.from(other, 'utf16le'), false, (h) => `\\u00${h}`),
-    ];
-    const clean = [
-      other,
-      Buffer.from(other).toString('base64'),
-      Buffer.from(other).toString('hex'),
-      reencoded(percentAll(other), 2),
-      jsonEscaped(encodeURIComponent(other)),
-      ...perByteOther,
-      '[redacted …g9Sa0Pm]'.slice(0, 15),
-      `X-API-Key: [redacted …${KEY.slice(-4)}]`,
-    ].join('\n');
+    const clean = CLEAN.join('\n');
     expect(leakedEncodings(clean, SECRETS)).toEqual([]);
     expect(leakedEncodings(Buffer.from(clean, 'utf16le'), SECRETS)).toEqual([]);
   });

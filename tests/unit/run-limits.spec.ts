@@ -5,6 +5,8 @@
 import { expect, test } from '@playwright/test';
 import { runClock } from '../../helpers/runner/run-setup';
 import { runLimits } from '../../helpers/settings/limits';
+import { runFacts } from '../../helpers/settings/run-facts';
+import { loadSettings } from '../../helpers/settings/settings';
 
 const SAFE05 = { annotation: [{ type: 'requirement', description: 'SAFE-05' }] };
 
@@ -48,3 +50,11 @@ test(
     expect(runClock({ CARDPLUSPAY_TIMEOUT_SECONDS: '10', CARDPLUSPAY_TEST_TIMEOUT_SECONDS: '5' }, now, 0).checksEnd).toBe(now + 6_000);
   },
 );
+
+test('issue 20: the workers follow a lowered concurrency down unless they are set', () => {
+  const base = { CARDPLUSPAY_BASE_URL: 'https://api.example.test/v1', CARDPLUSPAY_API_KEY: 'cpp_test_0123456789abcdef0123' };
+  expect(loadSettings({ ...base }).concurrency).toBe(8);
+  expect(loadSettings({ ...base, CARDPLUSPAY_CONCURRENCY: '1' })).toMatchObject({ concurrency: 1, workers: 1 });
+  expect(runFacts({ ...base, CARDPLUSPAY_CONCURRENCY: '1' }).workers).toBe(1);
+  expect(loadSettings({ ...base, CARDPLUSPAY_CONCURRENCY: '16', CARDPLUSPAY_WORKERS: '4' })).toMatchObject({ concurrency: 16, workers: 4 });
+});

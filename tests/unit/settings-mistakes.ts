@@ -247,6 +247,16 @@ export const MISTAKES: ReadonlyArray<{ id: string; env: Record<string, string>; 
   { id: 'unreadable CA file', env: { ...BASE, CARDPLUSPAY_CA_FILE: path.join(dir, 'none.pem') }, message: 'Cannot start: CARDPLUSPAY_CA_FILE cannot be read' },
   { id: 'workers', env: { ...BASE, CARDPLUSPAY_WORKERS: '0' }, message: 'Cannot start: CARDPLUSPAY_WORKERS must be a whole number from 1 to 16 (got "0").' },
   {
+    id: 'concurrency',
+    env: { ...BASE, CARDPLUSPAY_CONCURRENCY: '2.5' },
+    message: 'Cannot start: CARDPLUSPAY_CONCURRENCY must be a whole number from 1 to 64 (got "2.5").',
+  },
+  {
+    id: 'concurrency below the workers',
+    env: { ...BASE, CARDPLUSPAY_WORKERS: '4', CARDPLUSPAY_CONCURRENCY: '2' },
+    message: 'Cannot start: CARDPLUSPAY_CONCURRENCY (2) is lower than CARDPLUSPAY_WORKERS (4): each worker needs a request in flight.',
+  },
+  {
     id: 'certificate checks off',
     env: { ...BASE, NODE_TLS_REJECT_UNAUTHORIZED: '0' },
     message:

@@ -120,7 +120,7 @@ test.describe('plain-HTTP probe against live servers', () => {
   }
 });
 
-test.describe('SAFE-02: no configured key over plain HTTP, through a redirect, or to another origin', () => {
+test.describe('SAFE-02: the plain-HTTP probe sends no configured key and follows no redirect', () => {
   test('SAFE-02 the plain-HTTP probe refuses a configured key wherever it sits, and nothing is sent', req('SAFE-02'), async () => {
     const target = await recorder('http', (_q, s) => send(s, 403));
     const url = new URL('/v1/balance', target.origin);
@@ -146,7 +146,9 @@ test.describe('SAFE-02: no configured key over plain HTTP, through a redirect, o
     expect(target.keys).toEqual([CANARY]);
     expect(elsewhere.keys).toEqual([]);
   });
+});
 
+test.describe('SAFE-02: the client follows no redirect to another origin with the key', () => {
   const REDIRECTS = [
     { status: 301, to: 'http' },
     { status: 301, to: 'https' },

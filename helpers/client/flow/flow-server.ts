@@ -1,0 +1,102 @@
+/**
+ * The runner's side of the run's flow control: one Pacer (pacer.ts) served over a local socket
+ * to every worker (flow.ts). The socket lives in the run's private directory (mode 0700). A worker
+ * that goes away hands back its slots, so a crashed worker cannot starve the rest.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { setRunnerHub, type PacerHub } from './flow';
+import type { AcquireOptions, Grant, Outcome, Pacer } from './pacer';
+
+/** Unix socket paths are limited to about 100 bytes; a longer one would fail to listen. */
+const MAX_SOCKET_PATH = 100;
+/** A message is a few dozen bytes: more without a newline is not one of ours. */
+const MAX_LINE = 65_536;
+
+type Message = { op: 'acquire'; id: number; origin: string; options?: AcquireOptions } | { op: 'release'; grant: Grant; outcome?: Outcome };
+
+export interface FlowServer {
+  /** What the workers connect to; undefined when no socket could be made (each worker then keeps a share). */
+  socketPath?: string;
+  close(): Promise<void>;
+}
+
+/** Serves `hub` in `dir`, and makes it this process's flow (the preflight's). */
+export async function serveFlow(hub: PacerHub, dir: string): Promise<FlowServer> {
+  setRunnerHub(hub);
+  const socketPath = process.platform === 'win32' ? `\\\\.\\pipe\\cardpluspay-flow-${process.pid}-${Date.now()}` : path.join(dir, 'flow.sock');
+  if (socketPath.length > MAX_SOCKET_PATH) return { close: () => Promise.resolve(setRunnerHub(undefined)) };
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    serveOne(hub, socket, () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socketPath, () => resolve());
+  });
+  server.unref();
+  return {
+    socketPath,
+    close: () =>
+      new Promise<void>((resolve) => {
+        setRunnerHub(undefined);
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+        if (process.platform !== 'win32') fs.rmSync(socketPath, { force: true });
+      }),
+  };
+}
+
+function serveOne(hub: PacerHub, socket: net.Socket, gone: () => void): void {
+  const held = new Map<number, { grant: Grant; pacer: Pacer }>();
+  let buffer = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => {
+    buffer += chunk;
+    if (buffer.length > MAX_LINE) return socket.destroy();
+    let newline: number;
+    while ((newline = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, newline);
+      buffer = buffer.slice(newline + 1);
+      const message = parsed<Message>(line);
+      if (message) handle(message);
+      else socket.destroy();
+    }
+  });
+  const handle = (message: Message): void => {
+    if (message.op === 'release') {
+      const slot = held.get(message.grant.id);
+      held.delete(message.grant.id);
+      slot?.pacer.release(slot.grant, message.outcome);
+      return;
+    }
+    const pacer = hub.for(String(message.origin));
+    pacer.acquire(message.options).then(
+      (grant) => {
+        if (socket.destroyed) return pacer.release(grant);
+        held.set(grant.id, { grant, pacer });
+        socket.write(`${JSON.stringify({ id: message.id, grant })}\n`);
+      },
+      (error: Error) => {
+        if (!socket.destroyed) socket.write(`${JSON.stringify({ id: message.id, refused: error.message })}\n`);
+      },
+    );
+  };
+  const close = (): void => {
+    for (const { grant, pacer } of held.values()) pacer.release(grant);
+    held.clear();
+    gone();
+  };
+  socket.on('close', close);
+  socket.on('error', () => socket.destroy());
+}
+
+function parsed<T>(line: string): T | undefined {
+  try {
+    return JSON.parse(line) as T;
+  } catch {
+    return undefined;
+  }
+}

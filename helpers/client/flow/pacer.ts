@@ -1,0 +1,190 @@
+/**
+ * The run's flow control (issue 20, SAFE-05): how many requests are in flight across all workers
+ * (CARDPLUSPAY_CONCURRENCY), and one politeness state for the whole run. A 429 or 503 pauses every
+ * worker for its Retry-After, not only the one that saw it; a 429 also teaches the run a pace (the
+ * least time between two request starts), learnt from the rate the target accepted just before it
+ * and slowed by a quarter at each further 429, so a rate-limited target sees a steady flow instead
+ * of bursts that each end in a 429. The pace loosens slowly while the target keeps answering.
+ *
+ * Pure logic with an injected clock: one instance lives in the runner process (flow-server.ts) and
+ * grants every worker's requests; a process without one (a unit test, a worker cut off from it)
+ * keeps its own (flow.ts).
+ */
+import { retryDelay } from '../politeness';
+
+/** Statuses that pause the run: the same "not now" answers a check waits out (politeness.ts). */
+const PAUSE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+/** The window over which the accepted rate is measured when a 429 arrives. */
+const RATE_WINDOW_MS = 2_000;
+/** Each further 429 under the current pace slows it by this factor. */
+const SLOWER = 1.25;
+/** After this many answers without a 429 the pace loosens by LOOSER. */
+const LOOSEN_EVERY = 100;
+const LOOSER = 0.95;
+/** A pace this fine is no pace. */
+const FINEST_INTERVAL_MS = 1;
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const REAL_CLOCK: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+export interface AcquireOptions {
+  /**
+   * Copies of one request meant to arrive together (SIGN-10's race): they take a slot each but do
+   * not wait for one, nor for the pace, which would spread them out; they do wait out a pause.
+   */
+  burst?: boolean;
+  /** Epoch ms after which the request is no use to its check (its budget, a challenge's expiry, the run's end). */
+  notAfter?: number;
+}
+
+/** A slot: handed back with what the answer was. */
+export interface Grant {
+  id: number;
+  /** The pace in force when it was granted: a 429 to a request sent under an older pace teaches nothing new. */
+  epoch: number;
+}
+
+export interface Outcome {
+  /** Unset when no answer came (a guard refused, the connection failed). */
+  status?: number;
+  retryAfter?: string;
+}
+
+/** Grant ids are unique in the process, whichever Pacer gave them. */
+let nextGrantId = 1;
+
+export class Refused extends Error {
+  override name = 'Refused';
+}
+
+interface Waiter {
+  options: AcquireOptions;
+  resolve: (grant: Grant) => void;
+  reject: (error: Refused) => void;
+}
+
+export class Pacer {
+  private inFlight = 0;
+  private readonly queue: Waiter[] = [];
+  private readonly bursts: Waiter[] = [];
+  private pauseUntil = 0;
+  private pauseStatus = 0;
+  private intervalMs = 0;
+  private nextStartAt = 0;
+  private epoch = 0;
+  private backoffs = 0;
+  private calmAnswers = 0;
+  private accepted: number[] = [];
+  private timer: unknown;
+
+  constructor(
+    readonly limit: number,
+    private readonly clock: Clock = REAL_CLOCK,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  /** Resolves with a slot once the run may send; rejects when the wait would outlast `notAfter`. */
+  acquire(options: AcquireOptions = {}): Promise<Grant> {
+    return new Promise((resolve, reject) => {
+      (options.burst ? this.bursts : this.queue).push({ options, resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** Hands a slot back; a 429 or 503 pauses every worker, and a 429 sets or slows the pace. */
+  release(grant: Grant, outcome: Outcome = {}): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+    const now = this.clock.now();
+    if (outcome.status !== undefined && PAUSE_STATUSES.has(outcome.status)) {
+      const delay = retryDelay(outcome.retryAfter, this.backoffs, this.random, now);
+      if (delay.why === 'backoff') this.backoffs++;
+      if (now + delay.ms > this.pauseUntil) [this.pauseUntil, this.pauseStatus] = [now + delay.ms, outcome.status];
+      if (outcome.status === 429 && grant.epoch === this.epoch) this.slowDown(now);
+    } else if (outcome.status !== undefined) {
+      this.backoffs = 0;
+      this.accepted.push(now);
+      if (++this.calmAnswers >= LOOSEN_EVERY && this.intervalMs > 0) {
+        this.calmAnswers = 0;
+        this.intervalMs = this.intervalMs * LOOSER < FINEST_INTERVAL_MS ? 0 : this.intervalMs * LOOSER;
+      }
+    }
+    this.pump();
+  }
+
+  /** What the run is holding back for, for progress lines; undefined when it is not. */
+  state(): { inFlight: number; queued: number; pausedForMs: number; intervalMs: number } {
+    return {
+      inFlight: this.inFlight,
+      queued: this.queue.length + this.bursts.length,
+      pausedForMs: Math.max(0, this.pauseUntil - this.clock.now()),
+      intervalMs: this.intervalMs,
+    };
+  }
+
+  /** The first 429 sets a pace from the rate accepted in the last window; each later one slows it. */
+  private slowDown(now: number): void {
+    this.accepted = this.accepted.filter((t) => t > now - RATE_WINDOW_MS);
+    const span = this.accepted.length > 1 ? Math.max(now - this.accepted[0]!, RATE_WINDOW_MS / 2) : RATE_WINDOW_MS;
+    const learnt = this.accepted.length > 0 ? span / this.accepted.length : RATE_WINDOW_MS;
+    this.intervalMs = this.intervalMs === 0 ? learnt : Math.max(this.intervalMs * SLOWER, learnt);
+    this.epoch++;
+    this.calmAnswers = 0;
+  }
+
+  private pump(): void {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    const now = this.clock.now();
+    this.refuseTheLate(now);
+    // A burst's copies wait for nothing but a pause: queued behind the limit they would not be simultaneous.
+    while (this.bursts.length > 0 && this.pauseUntil <= now) this.grant(this.bursts.shift()!);
+    let wakeAt = this.bursts.length > 0 ? this.pauseUntil : Infinity;
+    while (this.queue.length > 0 && this.inFlight < this.limit) {
+      const readyAt = Math.max(this.pauseUntil, this.nextStartAt);
+      if (readyAt > now) {
+        wakeAt = Math.min(wakeAt, readyAt);
+        break;
+      }
+      this.grant(this.queue.shift()!);
+      if (this.intervalMs > 0) this.nextStartAt = now + this.intervalMs;
+    }
+    if (wakeAt !== Infinity) this.timer = this.clock.setTimeout(() => this.pump(), wakeAt - now);
+  }
+
+  private grant(waiter: Waiter): void {
+    this.inFlight++;
+    waiter.resolve({ id: nextGrantId++, epoch: this.epoch });
+  }
+
+  /** Refuses, at once, every waiter that would have to wait past its `notAfter`. */
+  private refuseTheLate(now: number): void {
+    for (const [list, burst] of [
+      [this.queue, false],
+      [this.bursts, true],
+    ] as const) {
+      for (let i = list.length - 1; i >= 0; i--) {
+        const { notAfter } = list[i]!.options;
+        const readyAt = Math.max(now, this.pauseUntil, burst ? 0 : this.nextStartAt);
+        // A request that need not wait goes, late or not: what it means late is its check's to judge.
+        if (notAfter === undefined || readyAt <= now || readyAt <= notAfter) continue;
+        list.splice(i, 1)[0]!.reject(new Refused(this.refusal(readyAt - now)));
+      }
+    }
+  }
+
+  private refusal(waitMs: number): string {
+    const seconds = (waitMs / 1000).toFixed(1);
+    if (this.pauseUntil - this.clock.now() >= waitMs - 1)
+      return `the run is holding back for ${seconds} s after the target answered ${this.pauseStatus}, longer than this request may wait`;
+    return `the run's pace for this target (one request every ${Math.round(this.intervalMs)} ms, learnt from its 429s) would send this request ${seconds} s from now, too late`;
+  }
+}

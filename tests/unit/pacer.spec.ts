@@ -1,0 +1,136 @@
+/**
+ * Issue 20, SAFE-05: the run's flow control (helpers/client/flow/pacer.ts) on a simulated clock,
+ * so nothing here waits. It holds the concurrency limit, lets a burst through together, pauses
+ * every request after one 429, refuses a request whose wait would outlast it, and against a
+ * simulated 10-per-second token bucket it settles near the bucket's rate: the whole sample within
+ * 1.2 times the ideal time and 1.5 times the requests (the figures `npm run bench` measures for real).
+ */
+import { expect, test } from '@playwright/test';
+import { Pacer, Refused, type Clock, type Grant } from '../../helpers/client/flow/pacer';
+
+const SAFE05 = { annotation: [{ type: 'requirement', description: 'SAFE-05' }] };
+
+/** A clock that moves only when told: timers fire in order as `advance` passes them. */
+class SimClock implements Clock {
+  private t = 0;
+  private timers: Array<{ at: number; fn: () => void; id: number }> = [];
+  private ids = 0;
+  now = (): number => this.t;
+  setTimeout = (fn: () => void, ms: number): unknown => {
+    const id = ++this.ids;
+    this.timers.push({ at: this.t + Math.max(0, ms), fn, id });
+    return id;
+  };
+  clearTimeout = (handle: unknown): void => {
+    this.timers = this.timers.filter((x) => x.id !== handle);
+  };
+  /** Runs every timer due by `until`, letting promise callbacks settle between them; false when none is left. */
+  async step(): Promise<boolean> {
+    await settle();
+    if (this.timers.length === 0) return false;
+    this.timers.sort((a, b) => a.at - b.at || a.id - b.id);
+    const next = this.timers.shift()!;
+    this.t = Math.max(this.t, next.at);
+    next.fn();
+    await settle();
+    return true;
+  }
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.setTimeout(resolve, ms));
+  }
+}
+
+const settle = async (): Promise<void> => {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+};
+
+test('no more requests are in flight than the limit; a burst goes together', SAFE05, async () => {
+  const clock = new SimClock();
+  const pacer = new Pacer(3, clock);
+  const granted: Grant[] = [];
+  for (let i = 0; i < 5; i++) void pacer.acquire().then((g) => granted.push(g));
+  await settle();
+  expect(granted).toHaveLength(3);
+  pacer.release(granted[0]!, { status: 200 });
+  await settle();
+  expect(granted).toHaveLength(4);
+  const burst = await Promise.all(Array.from({ length: 8 }, () => pacer.acquire({ burst: true })));
+  expect(burst).toHaveLength(8);
+});
+
+test('one 429 holds back every request for its Retry-After; one that cannot wait so long is refused', SAFE05, async () => {
+  const clock = new SimClock();
+  const pacer = new Pacer(8, clock);
+  const first = await pacer.acquire();
+  pacer.release(first, { status: 429, retryAfter: '3' });
+  let sentAt: number | undefined;
+  void pacer.acquire().then(() => (sentAt = clock.now()));
+  const late = pacer.acquire({ notAfter: 1_000 });
+  await expect(late).rejects.toThrow(Refused);
+  await expect(late).rejects.toThrow(/holding back for 3\.0 s after the target answered 429/);
+  while (sentAt === undefined && (await clock.step()));
+  expect(sentAt).toBe(3_000);
+});
+
+test('a 503 pauses the run but sets no pace', SAFE05, async () => {
+  const clock = new SimClock();
+  const pacer = new Pacer(8, clock);
+  pacer.release(await pacer.acquire(), { status: 503, retryAfter: '1' });
+  let sentAt: number | undefined;
+  void pacer.acquire().then(() => (sentAt = clock.now()));
+  while (sentAt === undefined && (await clock.step()));
+  expect(sentAt).toBe(1_000);
+  expect(pacer.state().intervalMs).toBe(0);
+});
+
+/**
+ * `total` requests from `workers` loops, each answered after `latencyMs` by a token bucket of
+ * `rate` per second (burst `rate`); a 429 carries Retry-After: 1 and the request is sent again
+ * after it, as politely() does.
+ */
+async function throttledRun(total: number, rate: number, latencyMs: number, workers: number): Promise<{ seconds: number; sent: number }> {
+  const clock = new SimClock();
+  const pacer = new Pacer(8, clock);
+  let tokens = rate;
+  let refilledAt = 0;
+  const bucket = (): boolean => {
+    tokens = Math.min(rate, tokens + ((clock.now() - refilledAt) * rate) / 1000);
+    refilledAt = clock.now();
+    if (tokens < 1) return false;
+    tokens -= 1;
+    return true;
+  };
+  let left = total;
+  let sent = 0;
+  const worker = async (): Promise<void> => {
+    while (left > 0) {
+      left--;
+      for (;;) {
+        const grant = await pacer.acquire();
+        sent++;
+        await clock.sleep(latencyMs / 2);
+        const ok = bucket();
+        await clock.sleep(latencyMs / 2);
+        pacer.release(grant, ok ? { status: 200 } : { status: 429, retryAfter: '1' });
+        if (ok) break;
+        await clock.sleep(1_000);
+      }
+    }
+  };
+  let done = false;
+  void Promise.all(Array.from({ length: workers }, worker)).then(() => (done = true));
+  while (!done && (await clock.step()));
+  return { seconds: clock.now() / 1000, sent };
+}
+
+test('against a 10-per-second limit the run settles near the limit, without a storm of 429s', SAFE05, async () => {
+  const { seconds, sent } = await throttledRun(600, 10, 4, 8);
+  expect(seconds).toBeLessThanOrEqual(1.2 * (600 / 10));
+  expect(sent).toBeLessThanOrEqual(1.5 * 600);
+});
+
+test('a target that never says 429 is never paced', SAFE05, async () => {
+  const { seconds, sent } = await throttledRun(600, 1e9, 4, 8);
+  expect(sent).toBe(600);
+  expect(seconds).toBeLessThanOrEqual((600 * 4) / 8 / 1000 + 0.01);
+});

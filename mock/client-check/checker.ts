@@ -6,9 +6,9 @@
  * have no watcher, so the checker costs them nothing.
  */
 import type http from 'node:http';
-import type { AccountName, MockMaterial } from '../accounts';
+import type { Account, AccountName, MockMaterial } from '../accounts';
 import type { MockWatcher } from '../server';
-import type { BodyOutcome } from '../request';
+import type { ApiRequest, BodyOutcome } from '../request';
 import type { Reply } from '../envelope';
 import type { ClientRequirementId } from '../../helpers/contract/requirements';
 import { readAnswer } from './answer';
@@ -18,7 +18,7 @@ import { noRetryLoop, rateLimit } from './politeness';
 import { acceptHeader, jsonBody, keyPlacement, noPlainHttp, type CheckSetup, type Rule, type RuleContext } from './rules';
 import { signsEachRequest } from './signing-rule';
 import { Tally } from './tally';
-import { noKeyThroughRedirects, verifiesCertificate, type Refusal } from './trap-rules';
+import { noKeyThroughRedirects, verifiesCertificate, type ImpostorRule, type Refusal } from './trap-rules';
 import { startTraps, type TrapSink, type Traps } from './traps';
 import { judgeClient, type ClientSummary } from './verdict';
 import { writeClientReports } from './write';
@@ -41,13 +41,35 @@ export interface Judged {
   files: string[];
 }
 
+/** The rules, one per CLIENT requirement in catalogue order, and the rate limiter CLIENT-08's rule shares its state with. */
+export function clientRules(
+  ctx: RuleContext,
+  accounts: readonly Account[],
+  rateLimitPerSecond: number | undefined,
+): { rules: Rule[]; impostorRule: ImpostorRule; gate?: (req: ApiRequest) => Reply | undefined } {
+  const limiter = rateLimit(rateLimitPerSecond);
+  const impostorRule = verifiesCertificate(ctx);
+  const rules = [
+    keyPlacement(),
+    acceptHeader(ctx),
+    jsonBody(ctx),
+    noPlainHttp(ctx),
+    impostorRule,
+    noKeyThroughRedirects(ctx),
+    signsEachRequest(accounts),
+    limiter.rule,
+    noRetryLoop(),
+  ];
+  return { rules, impostorRule, gate: limiter.gate };
+}
+
 export class ClientChecker implements TrapSink {
   readonly keys: KeyRing;
   readonly setup: CheckSetup;
   private readonly startedAt = new Date();
   private readonly rules: Rule[];
-  private readonly impostorRule: ReturnType<typeof verifiesCertificate>;
-  private readonly gate?: ReturnType<typeof rateLimit>['gate'];
+  private readonly impostorRule: ImpostorRule;
+  private readonly gate?: (req: ApiRequest) => Reply | undefined;
   private readonly tallies = new Map<ClientRequirementId, Tally>();
   private readonly leaks = new Map<AccountName, Set<string>>();
   private readonly seen: ClientSummary['seen'] = { api: 0, plain: 0, impostor: 0, trap: 0, 'trap-origin': 0, 'trap-plain': 0, impostorConnections: 0 };
@@ -71,20 +93,10 @@ export class ClientChecker implements TrapSink {
         this.leaks.set(account, hows);
       },
     };
-    const limiter = rateLimit(options.rateLimit);
-    this.gate = limiter.gate;
-    this.impostorRule = verifiesCertificate(ctx);
-    this.rules = [
-      keyPlacement(),
-      acceptHeader(ctx),
-      jsonBody(ctx),
-      noPlainHttp(ctx),
-      this.impostorRule,
-      noKeyThroughRedirects(ctx),
-      signsEachRequest(accounts),
-      limiter.rule,
-      noRetryLoop(),
-    ];
+    const composed = clientRules(ctx, accounts, options.rateLimit);
+    this.rules = composed.rules;
+    this.impostorRule = composed.impostorRule;
+    this.gate = composed.gate;
     for (const rule of this.rules) this.tallies.set(rule.id, new Tally());
   }
 

@@ -8,11 +8,9 @@ import type { Account, AccountName } from '../../mock/accounts';
 import type { Answer } from '../../mock/client-check/answer';
 import type { Arrival } from '../../mock/client-check/arrival';
 import { KeyRing } from '../../mock/client-check/key-ring';
-import { noRetryLoop, rateLimit } from '../../mock/client-check/politeness';
-import { acceptHeader, jsonBody, keyPlacement, noPlainHttp, type CheckSetup, type Rule, type RuleContext } from '../../mock/client-check/rules';
-import { signsEachRequest } from '../../mock/client-check/signing-rule';
+import { clientRules } from '../../mock/client-check/checker';
+import type { CheckSetup, RuleContext } from '../../mock/client-check/rules';
 import { Tally } from '../../mock/client-check/tally';
-import { noKeyThroughRedirects, verifiesCertificate } from '../../mock/client-check/trap-rules';
 import { judgeClient, type ClientSummary } from '../../mock/client-check/verdict';
 import type { ClientRequirementId } from '../../helpers/contract/requirements';
 
@@ -68,18 +66,7 @@ export function pipeline(setup: CheckSetup = SETUP): {
 } {
   const leaks = new Map<AccountName, Set<string>>();
   const ctx: RuleContext = { keys, leaked: (account, how) => leaks.set(account, new Set([...(leaks.get(account) ?? []), how])) };
-  const limiter = rateLimit(setup.rateLimit);
-  const rules: Rule[] = [
-    keyPlacement(),
-    acceptHeader(ctx),
-    jsonBody(ctx),
-    noPlainHttp(ctx),
-    verifiesCertificate(ctx),
-    noKeyThroughRedirects(ctx),
-    signsEachRequest(ACCOUNTS),
-    limiter.rule,
-    noRetryLoop(),
-  ];
+  const { rules } = clientRules(ctx, ACCOUNTS, setup.rateLimit);
   const tallies = new Map<ClientRequirementId, Tally>(rules.map((r) => [r.id, new Tally()]));
   let fed = 0;
   return {

@@ -111,11 +111,13 @@ async function main(): Promise<void> {
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
-    const status = checker ? finalVerdict(checker) : 0;
-    void Promise.all([checker?.close(), mock.close()]).finally(() => {
-      dir.remove();
-      process.exit(status);
-    });
+    // A client that just refused the impostor may still be closing that connection (bounded wait).
+    void (checker ? checker.settled().then(() => finalVerdict(checker)) : Promise.resolve(0)).then((status) =>
+      Promise.all([checker?.close(), mock.close()]).finally(() => {
+        dir.remove();
+        process.exit(status);
+      }),
+    );
   };
   checker?.onStopRequested(stop);
   checker?.onJudged((judged) => process.stdout.write(`${judged.lines.join('\n')}\n`));

@@ -113,6 +113,8 @@ export class ClientChecker implements TrapSink {
     },
     control: {
       '/client-verdict': async (query) => {
+        // A client that just refused the impostor may still be closing that connection.
+        await this.settled();
         const judged = this.judge();
         const stop = /^(1|true|yes)$/i.test(query.get('stop') ?? '');
         // Stopping says the verdict itself, as Ctrl-C does.

@@ -31,7 +31,10 @@ export interface TrapSink {
 export interface Traps {
   impostorUrl?: string;
   trapUrl?: string;
-  /** Resolves once no connection to the impostor is open: each one's ending has been judged. */
+  /**
+   * Resolves once every connection to the impostor is judged: it carried a request, or it closed
+   * without one (a refusal). Connections still undecided after SETTLE_WAIT_MS are given up on.
+   */
   settled(): Promise<void>;
   close(): Promise<void>;
 }
@@ -58,6 +61,9 @@ export async function impostorTls(): Promise<MockMaterial['tls']> {
   return { certPem: pems.cert, keyPem: pems.private };
 }
 
+/** How long a verdict waits at most for connections to the impostor that are still undecided. */
+export const SETTLE_WAIT_MS = 5_000;
+
 const MISDIRECTED = (): Reply => fail(421, "Misdirected Request: this is a trap of the mock's client checker, not the API");
 
 type Answer = (req: http.IncomingMessage) => Reply;
@@ -75,13 +81,21 @@ function handler(sink: TrapSink, port: Port, answer: Answer): http.RequestListen
   };
 }
 
-export async function startTraps(material: MockMaterial, sink: TrapSink, ask: { impostor?: MockMaterial['tls']; redirectTrap: boolean }): Promise<Traps> {
+export interface TrapsAsked {
+  /** Serve the impostor, with this certificate. */
+  impostor?: MockMaterial['tls'];
+  redirectTrap: boolean;
+  /** How long settled() waits at most: SETTLE_WAIT_MS unless a test shortens it. */
+  settleWaitMs?: number;
+}
+
+export async function startTraps(material: MockMaterial, sink: TrapSink, ask: TrapsAsked): Promise<Traps> {
   const servers: net.Server[] = [];
   let impostor: https.Server | undefined;
   let settled = (): Promise<void> => Promise.resolve();
   if (ask.impostor) {
     impostor = https.createServer({ key: ask.impostor.keyPem, cert: ask.impostor.certPem }, handler(sink, 'impostor', MISDIRECTED));
-    settled = watchConnections(impostor, sink);
+    settled = watchConnections(impostor, sink, ask.settleWaitMs ?? SETTLE_WAIT_MS);
     servers.push(impostor);
   }
   let origins: { origin: string; plain: string } | undefined;
@@ -124,22 +138,35 @@ function redirect307(location: string): Reply {
  * no client at all: the server's keylog event, fired once it has a ClientHello to answer, tells
  * the two apart.
  */
-function watchConnections(server: https.Server, sink: TrapSink): () => Promise<void> {
+function watchConnections(server: https.Server, sink: TrapSink, settleWaitMs: number): () => Promise<void> {
   const requested = new WeakSet<net.Socket>();
   const handshaking = new WeakSet<tls.TLSSocket>();
+  // Connections still open, and how many of them carried a request: those were judged by it, and a
+  // client may keep one alive as long as it likes, so only the others are still undecided.
   let open = 0;
-  const waiters: Array<() => void> = [];
+  let carried = 0;
+  const undecided = (): number => open - carried;
+  const waiters = new Set<() => void>();
+  const wake = (): void => {
+    if (undecided() <= 0) for (const done of [...waiters]) done();
+  };
   server.on('connection', (socket: net.Socket) => {
     open += 1;
     socket.once('close', () => {
       // After the TLS layer's own close and error handlers, which judge the connection.
       setImmediate(() => {
         open -= 1;
-        if (open === 0) for (const wake of waiters.splice(0)) wake();
+        wake();
       });
     });
   });
-  server.on('request', (req: http.IncomingMessage) => requested.add(req.socket));
+  server.on('request', (req: http.IncomingMessage) => {
+    if (requested.has(req.socket)) return;
+    requested.add(req.socket);
+    carried += 1;
+    req.socket.once('close', () => (carried -= 1));
+    wake();
+  });
   server.on('keylog', (_line: Buffer, socket: tls.TLSSocket) => handshaking.add(socket));
   server.on('secureConnection', (socket: tls.TLSSocket) => {
     sink.connected();
@@ -152,5 +179,18 @@ function watchConnections(server: https.Server, sink: TrapSink): () => Promise<v
     sink.connected();
     sink.refused('during the handshake');
   });
-  return () => (open === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve)));
+  // A connection that neither closes nor sends (a client idling on an accepted handshake, a port
+  // probe left open) would hold the verdict for ever: the wait gives up on it after settleWaitMs.
+  return () =>
+    undecided() <= 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const done = (): void => {
+            clearTimeout(timer);
+            waiters.delete(done);
+            resolve();
+          };
+          const timer = setTimeout(done, settleWaitMs);
+          waiters.add(done);
+        });
 }

@@ -104,7 +104,11 @@ export function acceptHeader(ctx: RuleContext): Rule {
       if (acceptsJson(a.accept)) return t.held();
       t.broke(`${named(a)}: ${a.accept === undefined ? 'no Accept header' : `Accept "${ctx.keys.shown(a.accept)}"`}, not application/json`);
     },
-    unseen: () => ({ status: 'skipped', reason: 'no request arrived (only connections to the impostor)' }),
+    // Every request bears on it: unseen, the client sent no request at all (it only met the impostor), and a client whose requests were never seen cannot be judged.
+    unseen: (setup) => ({
+      status: 'not-judged',
+      reason: `no request arrived, only connections to the impostor: point your client at ${setup.urls.base || 'the printed base URL'} too`,
+    }),
     held: (t) => `${counted(t.observed, 'request')}, ${each(t.observed)}with Accept listing application/json`,
   };
 }

@@ -11,6 +11,7 @@ import { KeyRing } from '../../mock/client-check/key-ring';
 import { clientRules } from '../../mock/client-check/checker';
 import type { CheckSetup, RuleContext } from '../../mock/client-check/rules';
 import { Tally } from '../../mock/client-check/tally';
+import type { ImpostorRule } from '../../mock/client-check/trap-rules';
 import { judgeClient, type ClientSummary } from '../../mock/client-check/verdict';
 import type { ClientRequirementId } from '../../helpers/contract/requirements';
 
@@ -61,12 +62,15 @@ export const ok = (over: Partial<Answer> = {}): Answer => ({ status: 200, at: 1_
 /** The rules of a checker and what they keep, fed by hand. */
 export function pipeline(setup: CheckSetup = SETUP): {
   feed(a: Arrival, answer?: Answer): void;
-  verdict(seen?: number): ClientSummary;
+  /** The verdict, `seen` requests (by default those fed) and `connections` to the impostor having reached the checker. */
+  verdict(seen?: number, connections?: number): ClientSummary;
   leaks: Map<AccountName, Set<string>>;
+  impostorRule: ImpostorRule;
+  tallies: Map<ClientRequirementId, Tally>;
 } {
   const leaks = new Map<AccountName, Set<string>>();
   const ctx: RuleContext = { keys, leaked: (account, how) => leaks.set(account, new Set([...(leaks.get(account) ?? []), how])) };
-  const { rules } = clientRules(ctx, ACCOUNTS, setup.rateLimit);
+  const { rules, impostorRule } = clientRules(ctx, ACCOUNTS, setup.rateLimit);
   const tallies = new Map<ClientRequirementId, Tally>(rules.map((r) => [r.id, new Tally()]));
   let fed = 0;
   return {
@@ -74,15 +78,17 @@ export function pipeline(setup: CheckSetup = SETUP): {
       fed += 1;
       for (const r of rules) r.observe(a, answer, tallies.get(r.id)!);
     },
-    verdict: (seen = fed) =>
+    verdict: (seen = fed, connections = 0) =>
       judgeClient({
         startedAt: new Date(0),
         setup,
         rules,
         tallies,
-        seen: { api: seen, plain: 0, impostor: 0, trap: 0, 'trap-origin': 0, 'trap-plain': 0, impostorConnections: 0 },
+        seen: { api: seen, plain: 0, impostor: 0, trap: 0, 'trap-origin': 0, 'trap-plain': 0, impostorConnections: connections },
         leaks,
       }),
     leaks,
+    impostorRule,
+    tallies,
   };
 }

@@ -25,6 +25,16 @@ test.describe('the verdict', () => {
     expect(s.requirements['CLIENT-02'].reason).toBe(NEVER_SEEN);
   });
 
+  test('a client seen only at the impostor sent no request: could not judge, though it refused the certificate', () => {
+    const p = pipeline({ ...SETUP, impostor: true });
+    p.impostorRule.refused('during the handshake', p.tallies.get('CLIENT-05')!);
+    const s = p.verdict(0, 1);
+    expect(s.requirements['CLIENT-05'].status).toBe('passed');
+    expect(s.notJudgedRequirements).toEqual(['CLIENT-02']);
+    expect(s.requirements['CLIENT-02'].reason).toMatch(/^no request arrived, only connections to the impostor/);
+    expect(s.verdict).toBe('could-not-judge');
+  });
+
   test('a conforming request conforms; what it had no occasion for, and the traps not asked for, are skipped with the reason', () => {
     const p = pipeline();
     p.feed(arrival());

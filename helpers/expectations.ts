@@ -12,8 +12,9 @@ import { redactor } from './safety/redact';
 /**
  * A check's message, and when it fails, the command that sends the request again (issue 18: a
  * reproduction for every finding). Only on failure: a passing assertion's message is its step's title.
+ * Specs that compare two answers themselves (AUTH-15) word their messages with it too.
  */
-function told(reply: Reply, message: string, holds: boolean): string {
+export function told(reply: Reply, message: string, holds: boolean): string {
   return holds || !reply.reproduction ? message : `${message}\n  to send it again: ${reply.reproduction}`;
 }
 

@@ -31,10 +31,17 @@ export interface ChallengePolicy {
   acceptUnissued: boolean;
   /** issue() hands back a live unused challenge of the account instead of a new one. */
   reissueUnused: boolean;
+  /**
+   * How many leading characters the lookup compares: conformantly all of them (Infinity). A finite
+   * count finds an issued challenge by its first characters alone, as a prefix index or `strncmp`
+   * would, and the presented text is what the signature must cover (the server verifies the header
+   * it was sent).
+   */
+  matchedChars: number;
 }
 
 export function conformantPolicy(ttlMs: number): ChallengePolicy {
-  return { lifetimeMs: ttlMs, boundToAccount: true, consume: 'once', acceptUnissued: false, reissueUnused: false };
+  return { lifetimeMs: ttlMs, boundToAccount: true, consume: 'once', acceptUnissued: false, reissueUnused: false, matchedChars: Infinity };
 }
 
 type Refusal = 'unknown' | 'other-account' | 'expired' | 'used' | 'bad-signature';
@@ -69,7 +76,7 @@ export class ChallengeStore {
 
   /** Whether `value` may be used by `account` on `path` right now. Marks nothing. */
   check(value: string, account: AccountName, path: string, now = Date.now()): Check {
-    let challenge = this.byValue.get(value);
+    let challenge = this.lookup(value);
     if (!challenge) {
       if (!this.policy.acceptUnissued) return { ok: false, refusal: 'unknown' };
       challenge = { value, account, issuedAt: now, expiresAt: now + this.policy.lifetimeMs, usedOn: new Set() };
@@ -102,6 +109,18 @@ export class ChallengeStore {
       if (c.account === account && now < c.expiresAt && !(this.policy.consume === 'once' && c.usedOn.size > 0)) live.push(c);
     }
     return live;
+  }
+
+  /**
+   * The issued challenge `value` names. Found by a prefix, it is returned as the presented text,
+   * sharing the issued one's account, lifetime and uses, so using it uses the issued one.
+   */
+  private lookup(value: string): Challenge | undefined {
+    const exact = this.byValue.get(value);
+    const n = this.policy.matchedChars;
+    if (exact || !Number.isFinite(n) || value.length < n) return exact;
+    for (const c of this.byValue.values()) if (c.value.slice(0, n) === value.slice(0, n)) return { ...c, value };
+    return undefined;
   }
 
   private isUsed(challenge: Challenge, path: string): boolean {

@@ -1,7 +1,10 @@
 /**
- * The mock's fixed world: a small catalog and a few past orders per account. Static on purpose,
- * so the suite can discover an item code and an order id from list answers and probe them.
+ * The mock's fixed world: a small catalog and past orders per account. Static on purpose, so the
+ * suite can discover an item code and an order id from list answers and probe them; the two
+ * accounts without signing hold two pages of orders each at the default per_page, so AUTH-15's
+ * walk through every page has pages to walk.
  */
+import crypto from 'node:crypto';
 import type { AccountName } from './accounts';
 
 type DeliveryType = 'PHYSICAL' | 'DIGITAL' | 'BOTH';
@@ -105,6 +108,42 @@ export const PRODUCTS: readonly Product[] = [
   },
 ];
 
+/** Brand prefixes of gift card codes, as the hand-written orders spell them. */
+const CODE_PREFIX: Readonly<Record<string, string>> = { Amazon: 'AMZN', Steam: 'STEAM', Apple: 'APPL', Netflix: 'NFLX', Visa: 'VISA' };
+
+/** A code of the usual shape, the same on every run: derived from the order id, not drawn. */
+function codeFor(product: Product, orderId: number, n: number): string {
+  const digest = crypto.createHash('sha256').update(`${orderId}:${n}`).digest('hex').toUpperCase();
+  return [CODE_PREFIX[product.brand] ?? 'CARD', digest.slice(0, 4), digest.slice(4, 8), digest.slice(8, 12)].join('-');
+}
+
+const HISTORY_STATUSES: readonly Order['status'][] = ['completed', 'completed', 'failed', 'completed', 'pending'];
+
+/**
+ * Older orders of an account, one a month through 2023 on `day`: with the two hand-written ones of
+ * 2024 they make two pages at the default per_page of 10. Two accounts' histories interleave by
+ * date, so a list that lost its account filter on a later page (a fault) mixes both.
+ */
+function history(firstId: number, count: number, day: number, productShift: number): Order[] {
+  return Array.from({ length: count }, (_, i) => {
+    const id = firstId + i;
+    const product = PRODUCTS[(i + productShift) % PRODUCTS.length]!;
+    const quantity = 1 + (i % 2);
+    const status = HISTORY_STATUSES[i % HISTORY_STATUSES.length]!;
+    const date = `2023-${String(12 - i).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+    return {
+      order_id: id,
+      order_no: `ORD-${date.replace(/-/g, '')}-${id}`,
+      status,
+      item_code: product.item_code,
+      quantity,
+      amount: Math.round(product.price * quantity * 100) / 100,
+      created_at: `${date}T1${i % 10}:2${i % 10}:00Z`,
+      codes: status === 'completed' ? Array.from({ length: quantity }, (_, n) => codeFor(product, id, n)) : [],
+    };
+  });
+}
+
 /**
  * Every account starts with orders of its own, and ids differ across accounts, so that asking for
  * another account's order is a meaningful probe (AUTH-15).
@@ -131,6 +170,7 @@ export const ORDERS: Readonly<Record<AccountName, readonly Order[]>> = {
       created_at: '2024-02-12T16:40:00Z',
       codes: [],
     },
+    ...history(1101, 12, 3, 0),
   ],
   second: [
     {
@@ -153,6 +193,7 @@ export const ORDERS: Readonly<Record<AccountName, readonly Order[]>> = {
       created_at: '2024-04-19T14:05:00Z',
       codes: [],
     },
+    ...history(4101, 10, 17, 3),
   ],
   inactive: [
     {

@@ -56,6 +56,7 @@ export class Exchanges {
           method: req.method ?? 'GET',
           path,
           target: req.url ?? '/',
+          httpVersion: req.httpVersion,
           query,
           headers: req.headers,
           rawHeaders: req.rawHeaders,

@@ -10,6 +10,8 @@ export interface ApiRequest {
   path: string;
   /** The request-target as received, before any parsing: the spelling an exact-match auth layer sees. */
   target: string;
+  /** The request line's HTTP version as received (`1.1`, `1.0`); absent where no request line was parsed. */
+  httpVersion?: string;
   query: URLSearchParams;
   /** Node's view: names lower-cased, OWS trimmed, repeated fields joined with ", ". */
   headers: IncomingHttpHeaders;

@@ -5,7 +5,14 @@
 import type { RequirementId } from '../contract/requirements';
 import type { Settings } from '../settings/types';
 import { exploreShare, type Draw, type Family, type Member } from './family';
+import { KEY_CLASSES_ON_ENDPOINTS } from './key-classes';
+import { CHALLENGE_NEAR_MISSES } from './challenge-near-misses';
 import { NEAR_MISSES } from './near-misses';
+import { CREDENTIAL_PLACES } from './places';
+import { OTHER_ACCOUNTS_ORDERS } from './other-accounts';
+import { DISALLOWED_SIGNATURES } from './signatures';
+import { REQUEST_TARGETS } from './request-targets';
+import { CLIENT_IDENTITY } from './client-identity';
 
 /**
  * The most requests a whole run's default sample sends to a real target (issue 18: at most 1.5
@@ -30,7 +37,16 @@ export const FAMILY_REQUIREMENTS: readonly RequirementId[] = [
   'SIGN-08',
 ];
 
-const FAMILIES: ReadonlyArray<Family<Member>> = [NEAR_MISSES];
+const FAMILIES: ReadonlyArray<Family<Member>> = [
+  NEAR_MISSES,
+  CREDENTIAL_PLACES,
+  KEY_CLASSES_ON_ENDPOINTS,
+  OTHER_ACCOUNTS_ORDERS,
+  DISALLOWED_SIGNATURES,
+  CHALLENGE_NEAR_MISSES,
+  REQUEST_TARGETS,
+  CLIENT_IDENTITY,
+];
 
 /** What this run draws with: its seed (0 for a run that has none, such as the self-test's) and a family's share of exploration. */
 export function drawFor(settings: Pick<Settings, 'seed' | 'explore'>): Draw {

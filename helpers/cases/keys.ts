@@ -1,10 +1,9 @@
 /**
- * Key variants as data (AUTH-03..09): each case is named, minimal and about one behaviour, in the
+ * Key variants as data (AUTH-03..08, AUTH-10): each case is named, minimal and about one behaviour, in the
  * style of the AWS SigV4 test suite. Cases take the configured key and derive what they send, so
  * they work for any key format; titles never contain a value.
  */
 import crypto from 'node:crypto';
-import { deliberateCookie } from '../contract/cookie-check';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -63,7 +62,7 @@ export interface FailingKey {
   key: (k: Keys) => string | undefined;
 }
 
-/** The kinds of failing key the envelope and endpoint checks compare (ENV-03, AUTH-12, AUTH-13). */
+/** The kinds of failing key the envelope checks compare (ENV-03, AUTH-13); on every endpoint they are a family (key-classes.ts). */
 export const FAILING_KEYS: readonly FailingKey[] = [
   { id: 'missing', title: 'a missing key', key: () => undefined },
   { id: 'empty', title: 'an empty key', key: () => '' },
@@ -74,7 +73,7 @@ export const FAILING_KEYS: readonly FailingKey[] = [
 /** The failing kind that exists only when the settings name a revoked key (see the `revokedKey` fixture). */
 export const REVOKED_KEY = { id: 'revoked', title: 'a revoked key' } as const;
 
-/** The two failing kinds every endpoint is probed with (AUTH-12) and whose 401 envelope ENV-01/02 check. */
+/** The two failing kinds that carry no configured key: request spellings (AUTH-14) and the 401 envelope (ENV-01/02) use them. */
 export const MISSING_OR_NEVER_ISSUED: readonly FailingKey[] = FAILING_KEYS.filter((f) => f.id === 'missing' || f.id === 'never-issued');
 
 /** The one field a key may travel in (docs: Authentication); header lines that present a key name it with this. */
@@ -166,30 +165,7 @@ export const EMPTY_KEYS: readonly KeyCase[] = [
   { id: 'tab', title: 'only a tab', make: () => '\t' },
 ];
 
-export interface Placement {
-  id: string;
-  title: string;
-  headers?: (k: string) => Record<string, string>;
-  query?: (k: string) => Record<string, string>;
-}
-
-/** AUTH-09: the names a server might read the key from; each is tried in the query and as a cookie. */
-const MISPLACED_NAMES: readonly string[] = ['api_key', 'apiKey', KEY_HEADER, 'key', 'token'];
-
-/** AUTH-09: the key anywhere but the X-API-Key field gets 401. */
-export const MISPLACED_KEYS: readonly Placement[] = [
-  { id: 'authorization-bearer', title: 'in Authorization as a Bearer token', headers: (k) => ({ Authorization: `Bearer ${k}` }) },
-  { id: 'authorization-bare', title: 'in Authorization without a scheme', headers: (k) => ({ Authorization: k }) },
-  { id: 'x-api-key-bearer', title: 'in X-API-Key with a Bearer prefix', headers: (k) => keyHeader(`Bearer ${k}`) },
-  ...MISPLACED_NAMES.flatMap((name): Placement[] => [
-    { id: `query-${name.toLowerCase()}`, title: `in the query as ${name}`, query: (k) => ({ [name]: k }) },
-    { id: `cookie-${name.toLowerCase()}`, title: `in a cookie named ${name}`, headers: (k) => deliberateCookie(`${name}=${k}`, 'AUTH-09') },
-  ]),
-  { id: 'x-api-keys', title: 'in a header misspelt X-API-Keys', headers: (k) => ({ 'X-API-Keys': k }) },
-  { id: 'x_api_key', title: 'in a header misspelt X_API_Key', headers: (k) => ({ X_API_Key: k }) },
-  { id: 'x-apikey', title: 'in a header misspelt X-APIKey', headers: (k) => ({ 'X-APIKey': k }) },
-  { id: 'api-key', title: 'in a header misspelt API-Key', headers: (k) => ({ 'API-Key': k }) },
-];
+/** AUTH-09's places (the key anywhere but X-API-Key) are a family of their own: places.ts. */
 
 /** AUTH-10: the field name in other cases (RFC 9110 5.1: names are case-insensitive). */
 export const HEADER_NAME_CASES: readonly string[] = ['x-api-key', 'X-Api-Key', 'X-API-KEY'];

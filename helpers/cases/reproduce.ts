@@ -92,11 +92,12 @@ export function reproduction(form: WireForm, options: ReproOptions): string {
 
 function curlCommand(form: WireForm, url: URL, options: ReproOptions): string {
   const args = ['curl', '-sS', '-i', '--path-as-is'];
-  if (form.httpVersion === '1.0') args.push('--http1.0');
+  // Offered over TLS as ALPN "http/1.0", which Node's servers refuse outright: HTTP/1.0 goes without ALPN, as Node's client sends it.
+  if (form.httpVersion === '1.0') args.push('--http1.0', ...(url.protocol === 'https:' ? ['--no-alpn'] : []));
   if (options.caFileVariable) args.push('--cacert', `"$${options.caFileVariable}"`);
   args.push('-X', quoted(form.method));
-  // curl sends the path of its URL as the target; anything else (an absolute form, `..` it would keep) goes as given.
-  const originForm = form.target.startsWith('/');
+  // curl sends the path of its URL as the target, less any `#fragment`; anything else (an absolute form, a `#`) goes as given.
+  const originForm = form.target.startsWith('/') && !form.target.includes('#');
   args.push(shellWord(`${url.origin}${originForm ? form.target : '/'}`, options.stands));
   if (!originForm) args.push('--request-target', shellWord(form.target, options.stands));
   // curl adds its own Host, Accept and User-Agent unless told: each field is given, an empty one removed.

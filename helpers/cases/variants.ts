@@ -1,11 +1,17 @@
 /**
- * Request variants as data (AUTH-14): named ways of spelling a request that an auth layer may not
- * recognise as the request it guards, while the router behind it still does (CVE-2019-9901 and its
- * kin). Each variant turns the endpoints it applies to into requests spelt byte for byte; the spec
- * sends each one without a key and with a never-issued key, and judges the answer with
- * judgeVariant. Titles and ids never hold a key.
+ * AUTH-14's shared parts: a request spelt byte for byte (VariantRequest), the context the spellings
+ * are made in, the judgement of an answer, and the methods table. The request-target spellings and
+ * the client-identity headers are families of their own (request-targets.ts, client-identity.ts);
+ * the methods stay a table (METHOD_VARIANTS): the class is small and closed (HEAD, an unknown
+ * token, lower case, OPTIONS, three override headers and `_method`, each on every endpoint it
+ * applies to, 35 requests), so the table is the whole class, and the requirement names HEAD on
+ * each GET endpoint. Every request is sent without a key and with a never-issued key, and judged
+ * with judgeVariant. Titles and ids never hold a key.
  */
 import { apiDataIn } from '../contract/api-data';
+import { ENDPOINTS, READ_ONLY_ENDPOINTS, orderCall } from '../contract/endpoints';
+import type { Settings } from '../settings/types';
+import type { Member } from './family';
 
 /** An endpoint as the variants see it: its method and its path relative to the base. */
 export interface VariantEndpoint {
@@ -18,10 +24,12 @@ export interface VariantEndpoint {
 /** One request of a variant, exactly as it goes on the wire (the key, if any, is added by the check). */
 export interface VariantRequest {
   method: string;
-  /** The request-target, byte for byte: never resolved, decoded or normalised by the client. */
+  /** The request-target, byte for byte: never resolved, decoded or normalised by the client; origin-form or the absolute form of the target's origin. */
   target: string;
   headers: Array<[string, string]>;
   json?: unknown;
+  /** `1.0` for a request sent as HTTP/1.0. */
+  httpVersion?: '1.0';
   /**
    * Set when the request goes to a public endpoint (`GET /` unless configured as protected): a 2xx
    * is then that endpoint's own answer, and only these fields (of the endpoint the variant tries
@@ -31,9 +39,11 @@ export interface VariantRequest {
 }
 
 export interface VariantContext {
+  /** The base URL's origin (`https://host:port`), for the absolute form of a request-target. */
+  origin: string;
   /** The base URL's path, ending with `/` (`/v1/`). */
   basePath: string;
-  /** The read-only GET endpoints, then the challenge endpoint. */
+  /** The read-only GET endpoints, GET orders/{id}, then the challenge endpoint. */
   endpoints: readonly VariantEndpoint[];
   /** Whether `GET /` (the base path itself) needs a key (CARDPLUSPAY_ROOT_PROTECTED). */
   rootProtected: boolean;
@@ -41,6 +51,13 @@ export interface VariantContext {
   unfulfillableOrder: unknown;
 }
 
+/** A member of an AUTH-14 family: the requests it sends, and what a 2xx or API data means for it, in the report's words. */
+export interface VariantMember extends Member {
+  meaning: string;
+  requests: (ctx: VariantContext) => VariantRequest[];
+}
+
+/** A variant of the methods table. */
 export interface RequestVariant {
   id: string;
   title: string;
@@ -49,8 +66,34 @@ export interface RequestVariant {
   requests: (ctx: VariantContext) => VariantRequest[];
 }
 
-/** What a path spelling served past the auth check means. */
-const SPELLING = 'the auth layer did not cover this spelling';
+/**
+ * The read-only GET endpoints, GET orders/{id} (an order the valid key can read when the target
+ * lists one, so a spelling served past the auth check shows its data rather than an honest-looking
+ * 404), then the challenge endpoint: what AUTH-14 spells differently.
+ */
+export function variantContext(settings: Pick<Settings, 'baseUrl' | 'challenge' | 'rootProtected'>, orderId: string): VariantContext {
+  const challenge = ENDPOINTS.find((e) => e.id === 'challenge')!;
+  const calls = [
+    ...READ_ONLY_ENDPOINTS.map((e) => ({ id: e.id, title: e.title, call: e.call(settings) })),
+    { id: 'order', title: 'GET orders/{id}', call: orderCall(orderId) },
+    { id: challenge.id, title: challenge.title, call: challenge.call(settings) },
+  ];
+  const base = new URL(settings.baseUrl);
+  return {
+    origin: base.origin,
+    basePath: base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`,
+    endpoints: calls.map(({ id, title, call }) => ({ id, title, method: call.method ?? 'GET', path: call.path })),
+    rootProtected: settings.rootProtected,
+    unfulfillableOrder: ENDPOINTS.find((e) => e.id === 'create-order')!.call(settings).json,
+  };
+}
+
+/** An endpoint of the context by id; the first when the context lacks it (a family's member names endpoints by id). */
+export function endpointOf(ctx: VariantContext, id: string): VariantEndpoint {
+  const found = ctx.endpoints.find((e) => e.id === id) ?? ctx.endpoints[0];
+  if (!found) throw new Error('The AUTH-14 context lists no endpoint.');
+  return found;
+}
 
 const isGet = (e: VariantEndpoint): boolean => e.method === 'GET';
 
@@ -74,25 +117,6 @@ function perEndpoint(
   };
 }
 
-/** The same path in other spellings, with the endpoint's own method. */
-function pathVariant(id: string, title: string, spellings: (e: VariantEndpoint, base: string) => string[]): RequestVariant {
-  return {
-    id,
-    title,
-    meaning: SPELLING,
-    requests: perEndpoint(
-      () => true,
-      (e, ctx) => spellings(e, ctx.basePath).map((target) => ({ method: e.method, target })),
-    ),
-  };
-}
-
-/** Percent-encodes the first character of the path (an unreserved letter: RFC 3986 says it is the same URI). */
-function encodeFirst(path: string): string {
-  const first = path.charCodeAt(0);
-  return `%${first.toString(16).toUpperCase().padStart(2, '0')}${path.slice(1)}`;
-}
-
 function override(id: string, header: string): RequestVariant {
   return {
     id,
@@ -105,41 +129,10 @@ function override(id: string, header: string): RequestVariant {
   };
 }
 
-function rewrite(id: string, header: string): RequestVariant {
-  return {
-    id,
-    title: `${header}: <GET balance> on an unknown path and on GET /`,
-    meaning: 'the URL was rewritten after the auth check',
-    requests: (ctx) => {
-      const balance = ctx.basePath + balanceOf(ctx).path;
-      return [
-        { method: 'GET', target: `${ctx.basePath}conformance-no-such-path`, headers: [[header, balance]] },
-        { method: 'GET', target: ctx.basePath, headers: [[header, balance]], ...(ctx.rootProtected ? {} : { publicButNot: BALANCE_FIELDS }) },
-      ];
-    },
-  };
-}
-
-function trust(id: string, header: string, value: string): RequestVariant {
-  return {
-    id,
-    title: `GET balance with ${header}: ${value}`,
-    meaning: 'the auth layer trusted a header any client can send',
-    requests: (ctx) => [{ method: 'GET', target: ctx.basePath + balanceOf(ctx).path, headers: [[header, value]] }],
-  };
-}
-
 /** Fields only a `GET balance` answer holds: what a rewrite to it would show on a public page. */
-const BALANCE_FIELDS = ['balance', 'currency'] as const;
+export const BALANCE_FIELDS = ['balance', 'currency'] as const;
 
-function balanceOf(ctx: VariantContext): VariantEndpoint {
-  const balance = ctx.endpoints.find((e) => e.id === 'balance');
-  if (!balance) throw new Error('The endpoint list has no GET balance for the rewrite and trust variants.');
-  return balance;
-}
-
-export const REQUEST_VARIANTS: readonly RequestVariant[] = [
-  // Methods
+export const METHOD_VARIANTS: readonly RequestVariant[] = [
   {
     id: 'head',
     title: 'HEAD on each GET endpoint',
@@ -173,25 +166,16 @@ export const REQUEST_VARIANTS: readonly RequestVariant[] = [
       (e, ctx) => [{ method: 'OPTIONS', target: ctx.basePath + e.path }],
     ),
   },
-  // Method override headers
   override('override-x-http-method-override', 'X-HTTP-Method-Override'),
   override('override-x-http-method', 'X-HTTP-Method'),
   override('override-x-method-override', 'X-Method-Override'),
-  // Path spellings
-  pathVariant('path-trailing-slash', 'a trailing slash', (e, b) => [`${b}${e.path}/`]),
-  pathVariant('path-double-slash', 'a doubled slash', (e, b) => [`${b}/${e.path}`, `/${b}${e.path}`]),
-  pathVariant('path-dot-segment', 'dot segments', (e, b) => [`${b}./${e.path}`, `${b}x/../${e.path}`]),
-  pathVariant('path-percent-encoded', 'a percent-encoded unreserved character', (e, b) => [b + encodeFirst(e.path)]),
-  pathVariant('path-upper-case', 'the path in upper case', (e, b) => [b + e.path.toUpperCase(), b.toUpperCase() + e.path]),
-  pathVariant('path-matrix-param', 'a matrix parameter', (e, b) => [`${b}${e.path};x=1`]),
-  pathVariant('path-extension', 'a .json extension', (e, b) => [`${b}${e.path}.json`]),
-  // Rewrite and trust headers
-  rewrite('x-original-url', 'X-Original-URL'),
-  rewrite('x-rewrite-url', 'X-Rewrite-URL'),
-  trust('xff-loopback', 'X-Forwarded-For', '127.0.0.1'),
-  trust('x-real-ip-loopback', 'X-Real-IP', '127.0.0.1'),
-  trust('forwarded-loopback', 'Forwarded', 'for=127.0.0.1'),
-  trust('x-forwarded-host', 'X-Forwarded-Host', 'localhost'),
+  {
+    // Rails (Rack::MethodOverride), Laravel and Spring's HiddenHttpMethodFilter read the method from `_method`.
+    id: 'override-method-parameter',
+    title: 'POST with the parameter _method=GET',
+    meaning: 'the _method parameter was honoured past the auth check',
+    requests: perEndpoint(isGet, (e, ctx) => [{ method: 'POST', target: `${ctx.basePath}${e.path}?_method=GET`, json: ctx.unfulfillableOrder }]),
+  },
 ];
 
 /** What came back, as far as the judgement needs it. */
@@ -222,7 +206,7 @@ export function judgeVariant(request: VariantRequest, answer: VariantAnswer): st
 /** `GET /v1/balance with X-Forwarded-For: 127.0.0.1`: the request line as sent, plus the variant's own fields. */
 export function requestLine(request: VariantRequest): string {
   const extra = request.headers.map(([n, v]) => `${n}: ${v}`).join(', ');
-  return `${request.method} ${request.target}${extra ? ` with ${extra}` : ''}`;
+  return `${request.method} ${request.target}${request.httpVersion ? ` HTTP/${request.httpVersion}` : ''}${extra ? ` with ${extra}` : ''}`;
 }
 
 function successEnvelope(json: unknown): boolean {

@@ -13,8 +13,10 @@ import { politely, waitReason, type RetryDelay } from './politeness';
 import { test } from '@playwright/test';
 import { reproduction, type ReproOptions, type Stand } from '../cases/reproduce';
 import { attachExchange, inStep, relativeForTitle } from './transcript';
+import { toReply, type Reply } from './reply';
 
 export { GuardError } from './egress';
+export type { Reply } from './reply';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
 
@@ -60,26 +62,11 @@ export interface RawCall extends Omit<Call, 'headers' | 'method'> {
   /**
    * The request-target byte for byte (`/v1//balance`, `/v1/x/../balance`, `/v1/%62alance`) on the
    * configured origin, in place of `path`: resolving it against the base would undo its spelling.
+   * The absolute form of that origin (`https://host/v1/balance`, RFC 9112 3.2.2) goes as given too.
    */
   target?: string;
-}
-
-export interface Reply {
-  status: number;
-  /** Lower-case names; repeated fields joined with ", ". */
-  headers: Record<string, string>;
-  /** Every field as received, names in the target's own spelling (an echo may hide in a name's case: AUTH-13, SAFE-01). */
-  rawHeaders: Array<[string, string]>;
-  /** Each Set-Cookie field on its own: joined with ", " they could not be split again (Expires holds a comma). */
-  setCookies: string[];
-  contentType: string;
-  text: string;
-  /** The parsed body, or undefined when it is not JSON. */
-  json: unknown;
-  /** A command that sends this request again, holding no secret (helpers/cases/reproduce.ts); empty outside a run. */
-  reproduction: string;
-  url: string;
-  ms: number;
+  /** `1.0` sends the request line as HTTP/1.0 (AUTH-14); a keyed request goes only as HTTP/1.1. */
+  httpVersion?: '1.0';
 }
 
 export interface ClientOptions {
@@ -134,7 +121,16 @@ export class ApiClient {
       ...(payload === undefined ? [] : ([['Content-Length', String(Buffer.byteLength(payload))]] as HeaderLines)),
     ];
     const headerLines = [...call.headerLines, ...defaults.filter(([n]) => !given.has(n.toLowerCase()))];
-    const request = { method, url, target: call.target, headerLines, body: payload, deadlineMs: call.timeoutMs, together: call.together };
+    const request = {
+      method,
+      url,
+      target: call.target,
+      headerLines,
+      body: payload,
+      deadlineMs: call.timeoutMs,
+      httpVersion: call.httpVersion,
+      together: call.together,
+    };
     const what = `${method} ${url.pathname}`;
     const repro = this.reproductionOf(request, call.stands ?? []);
     return inStep(`${method} ${relativeForTitle(url, call.target)}`, () =>
@@ -154,7 +150,10 @@ export class ApiClient {
   }
 
   /** The command that sends this request again (issue 18), or '' when the client makes none. */
-  private reproductionOf(request: { method: string; url: URL; target?: string; headerLines: HeaderLines; body?: string }, stands: readonly Stand[]): string {
+  private reproductionOf(
+    request: { method: string; url: URL; target?: string; headerLines: HeaderLines; body?: string; httpVersion?: '1.0' },
+    stands: readonly Stand[],
+  ): string {
     const options = this.options.reproduce;
     if (!options) return '';
     const form = {
@@ -163,6 +162,7 @@ export class ApiClient {
       target: request.target ?? `${request.url.pathname}${request.url.search}`,
       headerLines: request.headerLines,
       body: request.body,
+      httpVersion: request.httpVersion,
     };
     return reproduction(form, { ...options, stands: [...stands, ...options.stands, ...signingStands(request.headerLines)], title: currentTitle() });
   }
@@ -176,7 +176,7 @@ export class ApiClient {
       throw this.failure(error, what);
     }
     const reply = { ...toReply(answer, request.url.href), reproduction: repro };
-    await attachExchange(request.method, request.url, answer.sent, request.body, reply, request.target);
+    await attachExchange(request.method, request.url, answer.sent, request.body, reply, request.target, request.httpVersion);
     return reply;
   }
 
@@ -208,11 +208,22 @@ export class ApiClient {
     };
   }
 
-  /** The URL a verbatim target stands for, for the guards; the target itself goes out unchanged. */
+  /**
+   * The URL a verbatim target stands for, for the guards; the target itself goes out unchanged. An
+   * absolute-form target may name only the configured origin, spelt as the base URL spells it: the
+   * connection goes there, so a target naming another host would show the guards one host and the
+   * server another.
+   */
   private targetUrl(target: string): URL {
-    if (!/^\/[\x21-\x7e]*$/.test(target)) throw new GuardError('A verbatim request-target must start with "/" and hold only visible ASCII.');
+    const origin = this.base.origin;
+    const path = target.startsWith(`${origin}/`) ? target.slice(origin.length) : target;
+    if (!/^\/[\x21-\x7e]*$/.test(path)) {
+      throw new GuardError(
+        `A verbatim request-target must start with "/" or "${origin}/" (the absolute form of the configured origin) and hold only visible ASCII.`,
+      );
+    }
     // Concatenated, not resolved: new URL('//v1/x', base) would read "v1" as a host.
-    return new URL(`${this.base.origin}${target}`);
+    return new URL(`${origin}${path}`);
   }
 
   private urlFor(call: Call | RawCall): URL {
@@ -263,25 +274,4 @@ function currentTitle(): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function toReply(answer: WireAnswer, url: string): Omit<Reply, 'reproduction'> {
-  const headers: Record<string, string> = {};
-  const rawHeaders: Array<[string, string]> = [];
-  const setCookies: string[] = [];
-  for (let i = 0; i + 1 < answer.rawHeaders.length; i += 2) {
-    const key = answer.rawHeaders[i]!.toLowerCase();
-    const value = answer.rawHeaders[i + 1]!;
-    rawHeaders.push([answer.rawHeaders[i]!, value]);
-    headers[key] = headers[key] === undefined ? value : `${headers[key]}, ${value}`;
-    if (key === 'set-cookie') setCookies.push(value);
-  }
-  const text = answer.body.toString('utf8');
-  let json: unknown;
-  try {
-    json = text.length > 0 ? (JSON.parse(text) as unknown) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: answer.status, headers, rawHeaders, setCookies, contentType: headers['content-type'] ?? '', text, json, url, ms: answer.ms };
 }

@@ -160,6 +160,10 @@ export class Egress {
       );
     }
     const target = request.target ?? `${url.pathname}${url.search}`;
+    // Origin-form, or the absolute form of the origin the connection goes to (AUTH-14): never a target naming another host.
+    if (!target.startsWith('/') && !target.startsWith(`${url.origin}/`)) {
+      throw new GuardError(`Refused: a request-target must be "/..." or the absolute form of the origin it is sent to (${url.origin}/...).`);
+    }
     const texts = [url.href, target, decodeSafe(target), ...headerLines.map(([n, v]) => `${n}: ${v}`), request.body ?? ''];
     const carriesKey = texts.some((t) => {
       const folded = t.toLowerCase();
@@ -175,7 +179,7 @@ export class Egress {
       throw new GuardError(`Refused: a configured key would go to ${url.host}, not the configured target ${this.base.host}.`);
     }
     const refusal = keyedRequestRefusal(
-      { method, target, headers: headerLines },
+      { method, target, headers: headerLines, httpVersion: request.httpVersion },
       { ...this.options.keyedAllowlist, base: this.base, keys: this.options.configuredKeys },
     );
     if (refusal) throw new GuardError(`Refused: ${refusal}; the suite never sends it with a configured key, whatever a spec asks (SAFE-03).`);

@@ -15,7 +15,7 @@
  *   matching), decode percent-escapes (some twice) and resolve dot segments after decoding.
  */
 import { ENDPOINTS, ORDER_ID, type ChallengeRoute, type Route } from '../contract/endpoints';
-import { MISPLACED_KEYS } from '../cases/keys';
+import { isCredentialPlaceName } from '../cases/place-names';
 import { COOKIE_CHECK_HEADER } from '../contract/cookie-check';
 
 export interface SpendingRoute {
@@ -133,22 +133,15 @@ export function basePathSpellingProblem(path: string): string | undefined {
   return pathSpellingProblem(inner.endsWith('/') ? inner.slice(0, -1) : inner);
 }
 
-/**
- * The request parameter names AUTH-09 puts a key under (helpers/keys.ts, MISPLACED_KEYS): in the
- * query, and as header fields. Read from the table itself, so a place added there is allowed here.
- */
-const PLACEHOLDER = 'placeholder-key';
-const CREDENTIAL_PARAMETERS: readonly string[] = [...new Set(MISPLACED_KEYS.flatMap((p) => Object.keys(p.query?.(PLACEHOLDER) ?? {})))];
-const CREDENTIAL_FIELDS: readonly string[] = MISPLACED_KEYS.flatMap((p) => Object.keys(p.headers?.(PLACEHOLDER) ?? {}));
-
 /** Any GET may page through its answer. */
 const PAGING_PARAMETERS = ['page'];
 
 /**
  * The header fields a keyed request may carry, compared case-insensitively: what the client itself
- * sends (its defaults and node:http's), the key and signing fields, and AUTH-09's places. Anything
- * else (a method override, X-Original-URL, Transfer-Encoding, a field no one has thought of) is
- * refused without being named here.
+ * sends (its defaults and node:http's), the key and signing fields; besides these, only the names
+ * AUTH-09's grammar makes (`isCredentialPlaceName`, byte for byte). Anything else (a method
+ * override, X-Original-URL, Transfer-Encoding, a field no one has thought of) is refused without
+ * being named here.
  */
 const KEYED_FIELDS: ReadonlySet<string> = new Set(
   [
@@ -165,7 +158,6 @@ const KEYED_FIELDS: ReadonlySet<string> = new Set(
     'Authorization',
     'Cookie',
     COOKIE_CHECK_HEADER,
-    ...CREDENTIAL_FIELDS,
   ].map((n) => n.toLowerCase()),
 );
 
@@ -185,6 +177,8 @@ export interface WireRequest {
   /** The request-target exactly as sent: path and optional `?query`. */
   target: string;
   headers: ReadonlyArray<readonly [string, string]>;
+  /** The request line's version; a keyed request goes only as HTTP/1.1 (the default). */
+  httpVersion?: string;
 }
 
 interface AllowedRoute extends Route {
@@ -236,10 +230,10 @@ function shown(text: string, keys: readonly string[]): string {
 
 /**
  * Why a request that carries a configured key must not go out, or undefined when it is on the
- * allowlist: its method and path, byte for byte, are one of the non-spending routes under the base
- * path; a query only on a GET, each parameter named by that endpoint's documented filters, `page`
- * or an AUTH-09 place, with a value of unreserved characters or exactly a configured key; each
- * header field one the client itself sends or AUTH-09 names, a Cookie only beside
+ * allowlist: it goes as HTTP/1.1, its method and origin-form path, byte for byte, are one of the
+ * non-spending routes under the base path (so never an absolute-form target); a query only on a GET, each parameter named by that endpoint's documented filters, `page`
+ * or a name of AUTH-09's grammar, with a value of unreserved characters or exactly a configured key; each
+ * header field one the client itself sends or a name of AUTH-09's grammar, a Cookie only beside
  * X-Conformance-Check, and a Host only the base URL's.
  */
 export function keyedRequestRefusal(request: WireRequest, allow: KeyedAllowlist): string | undefined {
@@ -254,6 +248,8 @@ export function keyedRequestRefusal(request: WireRequest, allow: KeyedAllowlist)
   const routes = allowedRoutes(basePath, allow.challenge);
   const what = `${shown(request.method, keys)} ${shown(path, keys)}`;
   const route = routes.find((r) => r.method === request.method && r.pattern.test(path));
+  if (request.httpVersion !== undefined && request.httpVersion !== '1.1')
+    return `${what} would go as HTTP/${shown(request.httpVersion, keys)}, and a keyed request goes only as HTTP/1.1`;
   if (!route) {
     const list = routes.map((r) => `${r.method} ${r.path}`).join(', ');
     return `${what} is not one of the documented non-spending endpoints under ${shown(basePath, keys)} (${list}), spelt byte for byte`;
@@ -261,13 +257,13 @@ export function keyedRequestRefusal(request: WireRequest, allow: KeyedAllowlist)
 
   if (query !== undefined) {
     if (route.method !== 'GET') return `${what} carries a query, and only a GET may`;
-    const names = new Set([...route.query, ...PAGING_PARAMETERS, ...CREDENTIAL_PARAMETERS]);
+    const names = new Set([...route.query, ...PAGING_PARAMETERS]);
     for (const [i, parameter] of query.split('&').entries()) {
       const eq = parameter.indexOf('=');
       const name = eq < 0 ? parameter : parameter.slice(0, eq);
       const value = eq < 0 ? undefined : parameter.slice(eq + 1);
-      if (!names.has(name))
-        return `${what}: query parameter ${i + 1} (${shown(name, keys) || 'empty'}) is not one ${route.method} ${route.path} takes (${[...names].join(', ')})`;
+      if (!names.has(name) && !isCredentialPlaceName(name))
+        return `${what}: query parameter ${i + 1} (${shown(name, keys) || 'empty'}) is not one ${route.method} ${route.path} takes (${[...names].join(', ')}) nor a name of AUTH-09's places`;
       if (value === undefined) return `${what}: query parameter ${name} has no "=" and value`;
       if (!UNRESERVED.test(value) && !keys.some((k) => k && (value === k || value === formEncoded(k)))) {
         return `${what}: the value of query parameter ${name} holds characters other than ${UNRESERVED_CHARACTERS}, and is not a configured key`;
@@ -278,7 +274,8 @@ export function keyedRequestRefusal(request: WireRequest, allow: KeyedAllowlist)
   const names = request.headers.map(([n]) => n.toLowerCase());
   for (const [name, value] of request.headers) {
     const lower = name.toLowerCase();
-    if (!KEYED_FIELDS.has(lower)) return `${what} carries a header field ${shown(name, keys)}, which no keyed request of the suite sends`;
+    if (!KEYED_FIELDS.has(lower) && !isCredentialPlaceName(name))
+      return `${what} carries a header field ${shown(name, keys)}, which no keyed request of the suite sends`;
     if (lower === 'cookie' && !names.includes(COOKIE_CHECK_HEADER.toLowerCase())) return `${what} carries a Cookie without ${COOKIE_CHECK_HEADER}`;
     if (lower === 'host' && value !== allow.base.host) return `${what} names another Host than the base URL's (${allow.base.host})`;
   }

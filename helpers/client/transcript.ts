@@ -46,6 +46,7 @@ export async function attachExchange(
   payload: string | undefined,
   reply: { status: number; ms: number; rawHeaders: ReadonlyArray<readonly [string, string]>; text: string; reproduction: string },
   target?: string,
+  httpVersion?: '1.0',
 ): Promise<void> {
   let info: ReturnType<typeof test.info>;
   try {
@@ -53,7 +54,9 @@ export async function attachExchange(
   } catch {
     return;
   }
-  const sent = [`→ ${method} ${target === undefined ? url.href : `${url.origin}${target}`}`, ...headers.map(([n, v]) => `${n}: ${printable(v)}`)];
+  // An absolute-form target already names its origin.
+  const spelt = target === undefined ? url.href : target.startsWith('/') ? `${url.origin}${target}` : target;
+  const sent = [`→ ${method} ${spelt}${httpVersion ? ` HTTP/${httpVersion}` : ''}`, ...headers.map(([n, v]) => `${n}: ${printable(v)}`)];
   if (payload !== undefined) sent.push('', payload);
   const notes = reply.reproduction ? [`to send it again:\n${reply.reproduction}`] : [];
   const transcript = redactor.redact(exchangeText(sent, answerLines(`← ${reply.status} (${reply.ms} ms)`, reply.rawHeaders, reply.text), ...notes));

@@ -10,6 +10,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import { urlToHttpOptions } from 'node:url';
+import { http10Connection } from './http10';
 import zlib from 'node:zlib';
 
 /** The most decoded body bytes read from one answer (SAFE-08); past it the check that asked fails. */
@@ -59,6 +60,11 @@ export interface WireRequest {
   notAfter?: number;
   /** Called once the guards and the cap have let it go, as it leaves: what the run's request count counts. */
   onSent?: () => void;
+  /**
+   * `1.0` sends the request line as `HTTP/1.0` (AUTH-14: a front end may treat it differently), on
+   * a connection of its own; HTTP/1.1 otherwise. Deadline, size limits and TLS trust are the same.
+   */
+  httpVersion?: '1.0';
 }
 
 export interface WireAnswer {
@@ -103,7 +109,8 @@ export function send(request: WireRequest, deadlineMs: number, deadlineWhy: stri
       maxHeaderSize: 64 * 1024,
       path: request.target ?? `${url.pathname}${url.search}`,
       method,
-      agent: tlsOptions.agent ?? false,
+      // Node's client writes only HTTP/1.1; an HTTP/1.0 request gets a connection of its own (no agent, never reused).
+      ...(request.httpVersion === '1.0' ? { createConnection: () => http10Connection(url, tlsOptions.ca) } : { agent: tlsOptions.agent ?? false }),
       setHost: false,
       ...(url.protocol === 'https:'
         ? { rejectUnauthorized: true, ca: tlsOptions.ca, servername: net.isIP(url.hostname.replace(/^\[|\]$/g, '')) ? undefined : url.hostname }

@@ -69,7 +69,7 @@ const route =
   (): Route => ({ method, path, query });
 
 /** An item code no catalogue holds: an order or stock check for it cannot be fulfilled. */
-const NO_SUCH_ITEM = 'CONFORMANCE-NO-SUCH-ITEM-0000';
+export const NO_SUCH_ITEM = 'CONFORMANCE-NO-SUCH-ITEM-0000';
 /** An order id no account holds. */
 export const NO_SUCH_ORDER = '999999999';
 

@@ -13,6 +13,8 @@ import type { Settings } from '../settings/settings';
 import type { SigningAccount } from '../settings/types';
 import { READ_ONLY_ENDPOINTS, ROOT_ENDPOINT, type Endpoint } from '../contract/endpoints';
 import { readJsonPointer } from '../contract/json-pointer';
+import type { Stand } from '../cases/reproduce';
+import { signWithScheme, type Scheme } from './schemes';
 import { signChallenge } from './signer';
 
 /** Why a SIGN check is skipped when the settings name no signing account. */
@@ -65,11 +67,15 @@ export class SigningSession {
     );
   }
 
-  /** Base64 RSA-SHA256 signature over `text`, with this account's private key unless another is given. */
-  sign(text: string, options: { step?: string; privateKeyPem?: string } = {}): Promise<string> {
+  /**
+   * Base64 signature over `text`, with this account's private key unless another is given: RSA-SHA256
+   * as the docs have it, or another scheme (the family of signatures the docs do not allow).
+   */
+  sign(text: string, options: { step?: string; privateKeyPem?: string; scheme?: Scheme } = {}): Promise<string> {
+    const pem = options.privateKeyPem ?? this.account.privateKeyPem;
     return test.step(
       options.step ?? `sign the challenge${this.label}`,
-      () => Promise.resolve(signChallenge(text, options.privateKeyPem ?? this.account.privateKeyPem)),
+      () => Promise.resolve(options.scheme ? signWithScheme(options.scheme, text, pem) : signChallenge(text, pem)),
       { box: true },
     );
   }
@@ -104,9 +110,13 @@ export class SigningSession {
     };
   }
 
-  /** Sends a read-only request with this account's key and the signing headers given. */
-  send(endpoint: Endpoint, signing: SigningHeaders, step = `send ${endpoint.title}${this.label}`): Promise<Reply> {
-    return test.step(step, () => this.api.send({ ...endpoint.call(this.settings), headers: this.headers(signing), retry429: this.retry429(signing) }), {
+  /**
+   * Sends a read-only request with this account's key and the signing headers given. `stands` say how
+   * its reproduction rebuilds a challenge or signature that is not simply a fresh one (a near-miss,
+   * another scheme); by default they stand as "$FRESH_CHALLENGE" and "$FRESH_SIGNATURE".
+   */
+  send(endpoint: Endpoint, signing: SigningHeaders, step = `send ${endpoint.title}${this.label}`, stands?: readonly Stand[]): Promise<Reply> {
+    return test.step(step, () => this.api.send({ ...endpoint.call(this.settings), headers: this.headers(signing), retry429: this.retry429(signing), stands }), {
       box: true,
     });
   }

@@ -1,11 +1,13 @@
 /** Faults of the API key: what counts as the key, which endpoints enforce it, whose orders it reaches, and what a refusal says. */
 import crypto from 'node:crypto';
-import { randomKey } from '../accounts';
+import { KEY_PATTERN, randomKey } from '../accounts';
 import { sameKey, unauthorized, type KeyFailure } from '../auth';
 import { ORDERS } from '../data';
 import { fail, json, type Data } from '../envelope';
 import type { ProbeReply } from '../probe-client';
+import type { MockBehaviour } from '../behaviour';
 import type { ApiRequest } from '../request';
+import type { ApiContext } from '../routes';
 import { alsoIn, bendEndpoint, bendPart, crash, type Fault } from './fault';
 import { bodyOf, dataOf, utf8, type Kit } from './probe-kit';
 
@@ -125,6 +127,36 @@ export const API_KEY_FAULTS = {
     probe: async (k) => (await k.balance(`${k.active} extra`)).status === 200,
     bend: matchWith((candidate, key) => candidate.startsWith(key)),
   },
+  // Near-misses of a real key (AUTH-05's family, helpers/cases/near-misses.ts): each comparison
+  // below accepts a neighbour of the key that one position class of the family's core sends.
+  'key-last-char-ignored': {
+    breaks: ['AUTH-05'],
+    summary: 'Keys of the right length are compared on all but their last character',
+    probe: async (k) => (await k.balance(`${k.active.slice(0, -1)}${k.active.endsWith('x') ? 'y' : 'x'}`)).status === 200,
+    bend: matchWith((candidate, key) => candidate.length === key.length && candidate.slice(0, -1) === key.slice(0, -1)),
+  },
+  'key-lookalike-normalised': {
+    breaks: ['AUTH-05'],
+    summary: 'Look-alike characters are mapped to one before the lookup (O, o and 0; l, I, i and 1; S and 5; Z and 2; B and 8)',
+    probe: async (k) => {
+      // A random key lacks every look-alike once in about 2,000 keys; the second account's then stands in.
+      const key = [k.active, k.material.accounts.second.key].find((c) => lookAlikeOf(c) !== c) ?? k.active;
+      return (await k.balance(lookAlikeOf(key))).status === 200;
+    },
+    bend: matchWith((candidate, key) => candidate.length === key.length && foldLookAlikes(candidate) === foldLookAlikes(key)),
+  },
+  'key-prefix-16': {
+    breaks: ['AUTH-05'],
+    summary: 'Only the first 16 characters of a key are compared (a fixed-width column, a truncated index)',
+    probe: async (k) => (await k.balance(k.active.slice(0, 16).padEnd(k.active.length, 'x'))).status === 200,
+    bend: matchWith((candidate, key) => candidate.length >= 16 && candidate.slice(0, 16) === key.slice(0, 16)),
+  },
+  'key-type-prefix-ignored': {
+    breaks: ['AUTH-05'],
+    summary: "Only the part of a key after its type prefix (cpp_test_) is compared: the key's secret part under any prefix passes",
+    probe: async (k) => (await k.balance(`xpp_live_${afterTypePrefix(k.active)}`)).status === 200,
+    bend: matchWith((candidate, key) => afterTypePrefix(candidate) === afterTypePrefix(key)),
+  },
   'long-key-crashes': {
     breaks: ['AUTH-05'],
     summary: 'A key longer than 1024 characters gives a 500',
@@ -230,6 +262,32 @@ export const API_KEY_FAULTS = {
     probe: async (k) => (await k.call({ path: 'balance', headers: { X_API_Key: k.active } })).status === 200,
     bend: readAlsoFrom((req) => rawHeader(req.rawHeaders, (name) => ['apikey', 'xapikey', 'xapikeys'].includes(name.toLowerCase().replace(/[^a-z0-9]/g, '')))),
   },
+  'body-key-accepted': {
+    breaks: ['AUTH-09'],
+    summary: "Without X-API-Key, the key is read from a JSON or form body field api_key, apikey or access_token (Kong's key_in_body, passport-localapikey)",
+    probe: async (k) => (await k.call({ method: 'POST', path: 'orders/check', json: { item_id: 'NOPE', quantity: 1, api_key: k.active } })).status !== 401,
+    bend: readAlsoFrom((req) => bodyField(req, ['api_key', 'apikey', 'access_token'])),
+  },
+  'basic-auth-accepted': {
+    breaks: ['AUTH-09'],
+    summary: 'Without X-API-Key, the key is read from Authorization: Basic, as the password or, when that is empty, as the user name',
+    probe: async (k) =>
+      (await k.call({ path: 'balance', headers: { Authorization: `Basic ${Buffer.from(`:${k.active}`).toString('base64')}` } })).status === 200,
+    bend: readAlsoFrom((req) => basicCredential(req.headers.authorization)),
+  },
+  'authorization-any-scheme-accepted': {
+    breaks: ['AUTH-09'],
+    summary:
+      "Without X-API-Key, the key is read from Authorization after any scheme word (Token KEY, ApiKey KEY, Key KEY), as Django REST Framework's keyword allows",
+    probe: async (k) => (await k.call({ path: 'balance', headers: { Authorization: `Token ${k.active}` } })).status === 200,
+    bend: readAlsoFrom((req) => /^[A-Za-z][\w-]*\s+(\S+)$/.exec(req.headers.authorization ?? '')?.[1]),
+  },
+  'apikey-header-accepted': {
+    breaks: ['AUTH-09'],
+    summary: 'Without X-API-Key, the key is read from an apikey header (the Kong and APISIX default) or X-Auth-Token (OpenStack)',
+    probe: async (k) => (await k.call({ path: 'balance', headers: { apikey: k.active } })).status === 200,
+    bend: readAlsoFrom((req) => rawHeader(req.rawHeaders, (name) => ['apikey', 'x-auth-token'].includes(name.toLowerCase()))),
+  },
   'header-name-case-sensitive': {
     breaks: ['AUTH-10'],
     summary: 'Only the exact header name X-API-Key is read; x-api-key and X-Api-Key get 401',
@@ -308,6 +366,19 @@ export const API_KEY_FAULTS = {
     summary: 'GET orders/{id} looks the order up before the key, so a missing or invalid key gets 404, not 401',
     probe: async (k) => (await k.call({ path: 'orders/999999999' })).status === 404,
     bend: alsoIn('withoutKey', 'order'),
+  },
+  // One class of key on one endpoint (AUTH-08/AUTH-12's family, helpers/cases/key-classes.ts)
+  'challenge-accepts-revoked-key': {
+    breaks: ['AUTH-08'],
+    summary: 'The challenge endpoint checks that a key exists, not that it is active: the revoked key gets a challenge',
+    probe: async (k) => (await k.call({ method: 'POST', path: 'auth/challenge', headers: { 'X-API-Key': k.inactive } })).status === 200,
+    bend: servesFailingKey('challenge', (presented, ctx) => Object.values(ctx.material.accounts).some((a) => !a.active && sameKey(presented, a.key)), null),
+  },
+  'orders-list-accepts-malformed-key': {
+    breaks: ['AUTH-12'],
+    summary: 'GET orders serves a malformed key (one not shaped like an issued key) as the active account: its own format check falls through',
+    probe: async (k) => (await k.call({ path: 'orders', headers: { 'X-API-Key': 'not-a-key' } })).status === 200,
+    bend: servesFailingKey('orders', (presented) => !KEY_PATTERN.test(presented), 'active'),
   },
   // Whose orders a key reaches
   'orders-without-owner': {
@@ -534,4 +605,81 @@ function cookie(header: string | undefined, name: string): string | undefined {
     if (eq !== -1 && pair.slice(0, eq).trim() === name) return pair.slice(eq + 1).trim();
   }
   return undefined;
+}
+
+/**
+ * One endpoint answers a failing key for which `serves` holds, as `as` (an account, or nobody: the
+ * handler's answer to a caller without one); every other failing key gets the conformant refusal.
+ */
+function servesFailingKey(endpoint: 'challenge' | 'orders', serves: (presented: string, ctx: ApiContext) => boolean, as: 'active' | null) {
+  return (behaviour: MockBehaviour): MockBehaviour =>
+    bendEndpoint(endpoint, (current) => (ctx, req, account, param) => {
+      if (account) return current(ctx, req, account, param);
+      const presented = ctx.behaviour.key.presentedKey(req);
+      if (!presented || !serves(presented, ctx)) return unauthorized();
+      return current(ctx, req, as && ctx.material.accounts[as], param);
+    })(alsoIn('withoutKey', endpoint)(behaviour));
+}
+
+/** Look-alikes mapped to one character each, as an OCR-minded "normalisation" does. */
+const LOOK_ALIKE_FOLD: Readonly<Record<string, string>> = { O: '0', o: '0', l: '1', I: '1', i: '1', S: '5', Z: '2', B: '8' };
+
+function foldLookAlikes(value: string): string {
+  return value.replace(/[OolIiSZB]/g, (c) => LOOK_ALIKE_FOLD[c]!);
+}
+
+/** The key with its first character that has a look-alike swapped for one (unchanged when it has none). */
+function lookAlikeOf(key: string): string {
+  const i = key.search(/[0OolIi1SZB258]/);
+  if (i < 0) return key;
+  const c = key[i]!;
+  const swap: Readonly<Record<string, string>> = {
+    '0': 'O',
+    O: '0',
+    o: '0',
+    l: '1',
+    I: 'l',
+    i: '1',
+    '1': 'l',
+    S: '5',
+    '5': 'S',
+    Z: '2',
+    '2': 'Z',
+    B: '8',
+    '8': 'B',
+  };
+  return key.slice(0, i) + swap[c]! + key.slice(i + 1);
+}
+
+/** What follows a key's type prefix (`cpp_test_`): everything after its last underscore. */
+function afterTypePrefix(value: string): string {
+  return value.slice(value.lastIndexOf('_') + 1);
+}
+
+/** A field of a JSON object body or a form body, by the first of `names` present. */
+function bodyField(req: ApiRequest, names: readonly string[]): string | undefined {
+  const text = req.body.toString('latin1');
+  let fields: Record<string, unknown> = {};
+  if (/^application\/json/i.test(req.headers['content-type'] ?? '')) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (parsed && typeof parsed === 'object') fields = parsed as Record<string, unknown>;
+    } catch {
+      return undefined;
+    }
+  } else if (/^application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '')) {
+    fields = Object.fromEntries(new URLSearchParams(text));
+  }
+  const value = names.map((n) => fields[n]).find((v) => typeof v === 'string');
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Basic credentials' password, or the user name when the password is empty. */
+function basicCredential(authorization: string | undefined): string | undefined {
+  const m = /^Basic\s+(\S+)$/i.exec(authorization ?? '');
+  if (!m) return undefined;
+  const decoded = Buffer.from(m[1]!, 'base64').toString('latin1');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  return decoded.slice(colon + 1) || decoded.slice(0, colon) || undefined;
 }

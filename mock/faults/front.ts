@@ -8,6 +8,7 @@
 import type { ApiRequest } from '../request';
 import { resolve } from '../routes';
 import { bendPart, type Fault } from './fault';
+import { rawStatus } from './probe-kit';
 
 const OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method', 'x-method-override'] as const;
 const REWRITE_HEADERS = ['x-original-url', 'x-rewrite-url'] as const;
@@ -44,6 +45,17 @@ function clientAddress(req: ApiRequest): string | undefined {
   const forwarded = /for="?\[?([^\]";,]+)/i.exec(header(req, 'forwarded') ?? '')?.[1];
   return [header(req, 'x-forwarded-for')?.split(',')[0], header(req, 'x-real-ip'), forwarded].map((v) => v?.trim()).find((v) => v && LOOPBACK.test(v));
 }
+
+/** RFC 1918 private addresses: an "internal network" rule trusts them. */
+const PRIVATE = /^(?:10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(?:1[6-9]|2\d|3[01])\.\d+\.\d+)$/;
+
+/** A path with its dot segments resolved, as a URL parser resolves them. */
+function resolvedPath(path: string): string {
+  return new URL(`http://mock${path.startsWith('/') ? path : `/${path}`}`).pathname;
+}
+
+/** Whether an auth layer that guards what is under /v1/, but the API info, lets this path pass. */
+const outsideGuard = (path: string): boolean => path === '/v1' || path === '/v1/' || !path.startsWith('/v1/');
 
 export const FRONT_FAULTS = {
   'auth-exact-path': {
@@ -97,5 +109,78 @@ export const FRONT_FAULTS = {
     summary: 'A loopback address in X-Forwarded-For, X-Real-IP or Forwarded marks the caller as internal, and internal callers skip the key check',
     probe: async (k) => (await k.call({ path: 'balance', headers: { 'X-Forwarded-For': '127.0.0.1' } })).status === 200,
     bend: bendPart('front', (front) => ({ unguarded: (req) => clientAddress(req) !== undefined || front.unguarded(req) })),
+  },
+  'semicolon-bypass': {
+    breaks: ['AUTH-14'],
+    summary:
+      'The auth layer cuts the path at the first ";" (Apache Shiro, CVE-2020-1957) and lets /v1 and paths outside /v1/ pass, while the router drops ;params from each segment (Spring)',
+    probe: async (k) => (await k.call({ path: '/v1;x=1/balance' })).status === 200,
+    bend: bendPart('front', (front) => {
+      const cut = (req: ApiRequest): string | undefined => {
+        const at = spelt(req).indexOf(';');
+        return at === -1 ? undefined : resolvedPath(spelt(req).slice(0, at));
+      };
+      return {
+        routed: (req) => {
+          if (cut(req) === undefined) return front.routed(req);
+          return front.routed({ ...req, path: resolvedPath(spelt(req).replace(/;[^/]*/g, '')).replace(/\/{2,}/g, '/') });
+        },
+        unguarded: (req) => {
+          const path = cut(req);
+          return (path !== undefined && outsideGuard(path)) || front.unguarded(req);
+        },
+      };
+    }),
+  },
+  'encoded-slash-bypass': {
+    breaks: ['AUTH-14'],
+    summary: 'The router decodes %2F (either case) to "/", the auth layer does not and lets a path it knows no route for pass (Envoy CVE-2021-29492)',
+    probe: async (k) => (await k.call({ path: '/v1%2Fbalance' })).status === 200,
+    bend: bendPart('front', (front) => {
+      const encoded = (req: ApiRequest): boolean => /%2f/i.test(req.path);
+      return {
+        routed: (req) => front.routed(encoded(req) ? { ...req, path: resolvedPath(req.path.replace(/%2f/gi, '/')) } : req),
+        unguarded: (req) => (encoded(req) && resolve(req.method, req.path).kind !== 'endpoint') || front.unguarded(req),
+      };
+    }),
+  },
+  'trailing-dot-bypass': {
+    breaks: ['AUTH-14'],
+    summary: 'The router drops trailing dots from the path (as Windows does from a name), the auth layer does not and lets /v1/balance. pass unguarded',
+    probe: async (k) => (await k.call({ path: 'balance.' })).status === 200,
+    bend: bendPart('front', (front) => {
+      const dotted = (req: ApiRequest): boolean => /[^./]\.+$/.test(req.path);
+      return {
+        routed: (req) => front.routed(dotted(req) ? { ...req, path: req.path.replace(/\.+$/, '') } : req),
+        unguarded: (req) => (dotted(req) && resolve(req.method, req.path).kind !== 'endpoint') || front.unguarded(req),
+      };
+    }),
+  },
+  'absolute-form-bypass': {
+    breaks: ['AUTH-14'],
+    summary:
+      'The auth layer reads the request-target as the path and guards what starts with /v1/, so an absolute-form target (https://host/v1/balance) passes; the router serves its path',
+    probe: async (k) => (await rawStatus(k, `GET ${new URL(k.mock.baseUrl).origin}/v1/balance HTTP/1.1`)) === 200,
+    bend: bendPart('front', (front) => ({ unguarded: (req) => outsideGuard(req.target) || front.unguarded(req) })),
+  },
+  'http10-bypass': {
+    breaks: ['AUTH-14'],
+    summary: 'HTTP/1.0 requests skip the key check (a legacy health-check rule)',
+    probe: async (k) => (await rawStatus(k, 'GET /v1/balance HTTP/1.0')) === 200,
+    bend: bendPart('front', (front) => ({ unguarded: (req) => req.httpVersion === '1.0' || front.unguarded(req) })),
+  },
+  'x-client-ip-trusted': {
+    breaks: ['AUTH-14'],
+    summary: 'A loopback address in X-Client-IP (a header not in the old list) marks the caller as internal, and internal callers skip the key check',
+    probe: async (k) => (await k.call({ path: 'balance', headers: { 'X-Client-IP': '127.0.0.1' } })).status === 200,
+    bend: bendPart('front', (front) => ({ unguarded: (req) => LOOPBACK.test(header(req, 'x-client-ip')?.trim() ?? '') || front.unguarded(req) })),
+  },
+  'forwarded-private-trusted': {
+    breaks: ['AUTH-14'],
+    summary: 'A private (RFC 1918) first hop in X-Forwarded-For marks the caller as on the internal network, which skips the key check',
+    probe: async (k) => (await k.call({ path: 'balance', headers: { 'X-Forwarded-For': '10.0.0.1' } })).status === 200,
+    bend: bendPart('front', (front) => ({
+      unguarded: (req) => PRIVATE.test(header(req, 'x-forwarded-for')?.split(',')[0]?.trim() ?? '') || front.unguarded(req),
+    })),
   },
 } satisfies Record<string, Fault>;

@@ -23,6 +23,7 @@
 import type { Verdict } from '../../helpers/contract/verdict';
 import type { RequirementId } from '../../helpers/contract/requirements';
 import type { MockBehaviour } from '../behaviour';
+import { ACCOUNTS_FAULTS } from './accounts';
 import { API_KEY_FAULTS } from './api-key';
 import { ENVELOPE_FAULTS } from './envelope';
 import type { Fault } from './fault';
@@ -32,9 +33,9 @@ import { SIGNING_FAULTS } from './signing';
 import { THROTTLING_FAULTS } from './throttling';
 import { TRANSPORT_FAULTS } from './transport';
 
-const AREAS = [API_KEY_FAULTS, FRONT_FAULTS, ENVELOPE_FAULTS, TRANSPORT_FAULTS, SIGNING_FAULTS, THROTTLING_FAULTS] as const;
+const AREAS = [API_KEY_FAULTS, ACCOUNTS_FAULTS, FRONT_FAULTS, ENVELOPE_FAULTS, TRANSPORT_FAULTS, SIGNING_FAULTS, THROTTLING_FAULTS] as const;
 
-const CATALOGUE = { ...API_KEY_FAULTS, ...FRONT_FAULTS, ...ENVELOPE_FAULTS, ...TRANSPORT_FAULTS, ...SIGNING_FAULTS, ...THROTTLING_FAULTS };
+const CATALOGUE = { ...API_KEY_FAULTS, ...ACCOUNTS_FAULTS, ...FRONT_FAULTS, ...ENVELOPE_FAULTS, ...TRANSPORT_FAULTS, ...SIGNING_FAULTS, ...THROTTLING_FAULTS };
 
 export type FaultName = keyof typeof CATALOGUE;
 

@@ -108,6 +108,26 @@ export function firstBytes(k: Kit, ms: number): Promise<{ text: string; open: bo
 }
 
 /**
+ * One request written on a raw TLS socket as given, for request lines Node's client does not write
+ * (HTTP/1.0, the absolute form): `requestLine`, then Host, `headerLines` and `Connection: close`.
+ * Resolves with the answer's status, 0 when none came before the connection closed.
+ */
+export function rawStatus(k: Pick<Kit, 'mock' | 'material'>, requestLine: string, headerLines: readonly string[] = []): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = connectTls(k);
+    let text = '';
+    socket.once('secureConnect', () => {
+      socket.write([requestLine, `Host: ${new URL(k.mock.baseUrl).host}`, ...headerLines, 'Connection: close', '', ''].join('\r\n'));
+    });
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString('latin1');
+    });
+    socket.once('close', () => resolve(Number(/^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1] ?? 0)));
+    socket.on('error', reject);
+  });
+}
+
+/**
  * GET balance with the active key, asking for no content coding: true when the answer says
  * `coding`, is small on the wire (at most 2 MiB), and decodes past `limitMiB`. Decoding stops
  * there: the decoder and the connection are destroyed, nothing decoded is kept.

@@ -4,10 +4,26 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Check } from '../challenges';
 import { alsoIn, bendPart, crash, type Fault } from './fault';
 import { json } from '../envelope';
-import { bodyOf, pause } from './probe-kit';
+import { bodyOf, pause, type Kit } from './probe-kit';
 
 /** Long enough that N requests fired together all pass the check before the first one marks. */
 const RACE_WINDOW_MS = 50;
+
+/** How many leading characters challenge-prefix-match compares: a third of the mock's 43-character challenge. */
+const PREFIX_CHARS = 16;
+
+const PSS = { padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 };
+
+/** A Base64 signature over the challenge by the signing account's key, with another digest or padding than the docs'. */
+function signOther(
+  k: Kit,
+  challenge: string,
+  digest: string,
+  padding: { padding: number; saltLength?: number } = { padding: crypto.constants.RSA_PKCS1_PADDING },
+): string {
+  const key = k.material.accounts.signing.signing!.privateKeyPem;
+  return crypto.sign(digest, Buffer.from(challenge, 'utf8'), { key, ...padding }).toString('base64');
+}
 
 export const SIGNING_FAULTS = {
   'sign-presence-only': {
@@ -206,5 +222,38 @@ export const SIGNING_FAULTS = {
       verifies: (data, key, sig) =>
         crypto.verify('sha256', data, { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: crypto.constants.RSA_PSS_SALTLEN_AUTO }, sig),
     })),
+  },
+  // Signatures the docs do not allow, and challenges the store never issued: the families of SIGN-07 and SIGN-08 (issue 18).
+  'accepts-sha1-signature': {
+    breaks: ['SIGN-07'],
+    summary:
+      "RSASSA-PKCS1-v1_5 signatures with SHA-1 verify as well as with SHA-256 (a verifier that takes the digest the signature names, as python-rsa's verify does)",
+    probe: async (k) => {
+      const challenge = await k.issue();
+      return (await k.signed(challenge, signOther(k, challenge, 'sha1'))).status === 200;
+    },
+    bend: bendPart('signing', (signing) => ({ verifies: (data, key, sig) => signing.verifies(data, key, sig) || crypto.verify('sha1', data, key, sig) })),
+  },
+  'accepts-pss-signature': {
+    breaks: ['SIGN-07'],
+    summary: 'RSASSA-PSS signatures with SHA-256 (any salt length) verify as well as PKCS#1 v1.5 ones (a verifier that tries both paddings)',
+    probe: async (k) => {
+      const challenge = await k.issue();
+      return (await k.signed(challenge, signOther(k, challenge, 'sha256', PSS))).status === 200;
+    },
+    bend: bendPart('signing', (signing) => ({
+      verifies: (data, key, sig) =>
+        signing.verifies(data, key, sig) || crypto.verify('sha256', data, { key, ...PSS, saltLength: crypto.constants.RSA_PSS_SALTLEN_AUTO }, sig),
+    })),
+  },
+  'challenge-prefix-match': {
+    breaks: ['SIGN-08'],
+    summary: `The challenge store finds an issued challenge by its first ${PREFIX_CHARS} characters, so a never-issued one that shares them passes when signed`,
+    probe: async (k) => {
+      const challenge = await k.issue();
+      const made = `${challenge.slice(0, -1)}${challenge.endsWith('A') ? 'B' : 'A'}`;
+      return (await k.signed(made, k.sign(made))).status === 200;
+    },
+    bend: bendPart('challenges', () => ({ matchedChars: PREFIX_CHARS })),
   },
 } satisfies Record<string, Fault>;

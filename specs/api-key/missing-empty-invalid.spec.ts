@@ -2,6 +2,7 @@ import { expect401, expectUnauthorizedEnvelope } from '../../helpers/expectation
 import { requirement, test } from '../../helpers/fixtures';
 import type { ApiClient } from '../../helpers/client/client';
 import { drawFor } from '../../helpers/cases/families';
+import { eachMember } from '../../helpers/cases/each-member';
 import { membersOf } from '../../helpers/cases/family';
 import { EMPTY_KEYS, MALFORMED_KEYS, OVERSIZED_KEYS, OVERSIZED_REFUSALS, keyHeader } from '../../helpers/cases/keys';
 import { NEAR_MISSES, type NearMiss } from '../../helpers/cases/near-misses';
@@ -46,7 +47,11 @@ for (const m of NEAR_MISSES.core) {
 
 test("AUTH-05 near-misses of the valid key drawn with the run's seed get 401", requirement('AUTH-05', 'near-misses-drawn'), async ({ api, keys, settings }) => {
   const drawn = membersOf(NEAR_MISSES, drawFor(settings)).slice(NEAR_MISSES.core.length);
-  for (const m of drawn) await test.step(`the valid key ${m.title}`, () => presentNearMiss(api, keys.valid, m));
+  await eachMember(
+    drawn,
+    (m) => `the valid key ${m.title}`,
+    (m) => presentNearMiss(api, keys.valid, m),
+  );
 });
 
 for (const c of OVERSIZED_KEYS) {

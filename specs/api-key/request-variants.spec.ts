@@ -1,58 +1,95 @@
-import { ENDPOINTS, NO_SUCH_ORDER, READ_ONLY_ENDPOINTS, orderCall } from '../../helpers/contract/endpoints';
+import type { ApiClient } from '../../helpers/client/client';
+import { NO_SUCH_ORDER } from '../../helpers/contract/endpoints';
 import { expect, requirement, test } from '../../helpers/fixtures';
-import { MISSING_OR_NEVER_ISSUED, keyHeader } from '../../helpers/cases/keys';
-import { REQUEST_VARIANTS, judgeVariant, requestLine, type VariantContext, type VariantEndpoint } from '../../helpers/cases/variants';
-import type { Settings } from '../../helpers/settings/settings';
+import { CLIENT_IDENTITY } from '../../helpers/cases/client-identity';
+import { drawFor } from '../../helpers/cases/families';
+import { eachMember } from '../../helpers/cases/each-member';
+import { membersOf, type Family } from '../../helpers/cases/family';
+import { MISSING_OR_NEVER_ISSUED, keyHeader, type Keys } from '../../helpers/cases/keys';
+import { REQUEST_TARGETS } from '../../helpers/cases/request-targets';
+import { METHOD_VARIANTS, judgeVariant, requestLine, variantContext, type VariantContext, type VariantMember } from '../../helpers/cases/variants';
 
-/** The read-only GET endpoints, GET orders/{id}, then the challenge endpoint: what AUTH-14 spells differently. */
-function variantContext(settings: Settings, orderId: string): VariantContext {
-  const challenge = ENDPOINTS.find((e) => e.id === 'challenge')!;
-  const calls = [
-    ...READ_ONLY_ENDPOINTS.map((e) => ({ id: e.id, title: e.title, call: e.call(settings) })),
-    { id: 'order', title: 'GET orders/{id}', call: orderCall(orderId) },
-    { id: challenge.id, title: challenge.title, call: challenge.call(settings) },
-  ];
-  const endpoints: VariantEndpoint[] = calls.map(({ id, title, call }) => ({ id, title, method: call.method ?? 'GET', path: call.path }));
-  return {
-    basePath: new URL(settings.baseUrl).pathname,
-    endpoints,
-    rootProtected: settings.rootProtected,
-    unfulfillableOrder: ENDPOINTS.find((e) => e.id === 'create-order')!.call(settings).json,
-  };
+const LEAD_OUT = 'without a key or with a never-issued key gets no 2xx and no API data';
+
+/**
+ * Sends each of a variant's requests without a key and with a never-issued key, judges every
+ * answer (a soft failure naming the request, what came back and the command that sends it again),
+ * and returns one line per answer for the test's attachment.
+ */
+async function check(api: ApiClient, keys: Keys, ctx: VariantContext, variant: Pick<VariantMember, 'id' | 'meaning' | 'requests'>): Promise<string[]> {
+  const seen: string[] = [];
+  for (const request of variant.requests(ctx)) {
+    // Both key failures at once: half the wall time, and never more than two in flight per worker.
+    const replies = await Promise.all(
+      MISSING_OR_NEVER_ISSUED.map((failure) => {
+        const key = failure.key(keys);
+        return api.sendRaw({
+          path: '',
+          target: request.target,
+          method: request.method,
+          headerLines: [...request.headers, ...Object.entries(keyHeader(key))],
+          json: request.json,
+          httpVersion: request.httpVersion,
+          // A never-issued key is no secret, but the redactor masks whatever follows "X-API-Key: " to the end of the
+          // line, which would swallow the rest of the command: in double quotes, the reproduction keeps it and runs.
+          stands: key ? [{ value: key, shell: `"${key}"` }] : [],
+        });
+      }),
+    );
+    MISSING_OR_NEVER_ISSUED.forEach((failure, i) => {
+      const reply = replies[i]!;
+      const problem = judgeVariant(request, reply);
+      const line = `${requestLine(request)} ${failure.id === 'missing' ? 'without a key' : `with ${failure.title}`}`;
+      seen.push(`${line} → ${reply.status}${problem ? `: FAILS, ${problem}` : ''}`);
+      // The message is also the report's step title, so a passing request reads as what it proved; a failing one says how to send it again.
+      const failed = `${line} ${problem}: ${variant.meaning} (${variant.id})${reply.reproduction ? `\n  to send it again: ${reply.reproduction}` : ''}`;
+      expect.soft(problem, problem ? failed : `${line} gets no 2xx and no API data`).toBeUndefined();
+    });
+  }
+  return seen;
 }
 
-for (const variant of REQUEST_VARIANTS) {
+async function attach(id: string, seen: readonly string[]): Promise<void> {
+  await test.info().attach(`AUTH-14 ${id}: every request and its answer`, { body: `${seen.join('\n')}\n`, contentType: 'text/plain' });
+}
+
+for (const variant of METHOD_VARIANTS) {
+  test(`AUTH-14 ${variant.title} ${LEAD_OUT}`, requirement('AUTH-14', variant.id), async ({ api, keys, settings, listedOrderId }) => {
+    // An order the valid key can read, so that a variant served past the auth check shows its data
+    // instead of an honest-looking 404; when the target lists none, one nobody holds (never a skip).
+    await attach(variant.id, await check(api, keys, variantContext(settings, listedOrderId ?? NO_SUCH_ORDER), variant));
+  });
+}
+
+/** A family's core, a stable test per member (titles never depend on the seed), then one test for the members the run's seed draws. */
+function familyTests<M extends VariantMember>(family: Family<M>, drawnTitle: string): void {
+  for (const member of family.core) {
+    test(`AUTH-14 ${member.title} ${LEAD_OUT}`, requirement('AUTH-14', member.id), async ({ api, keys, settings, listedOrderId }) => {
+      await attach(member.id, await check(api, keys, variantContext(settings, listedOrderId ?? NO_SUCH_ORDER), member));
+    });
+  }
   test(
-    `AUTH-14 ${variant.title} without a key or with a never-issued key gets no 2xx and no API data`,
-    requirement('AUTH-14', variant.id),
+    `AUTH-14 ${drawnTitle} drawn with the run's seed ${LEAD_OUT}`,
+    requirement('AUTH-14', `${family.id}-drawn`),
     async ({ api, keys, settings, listedOrderId }) => {
-      // An order the valid key can read, so that a variant served past the auth check shows its data
-      // instead of an honest-looking 404; when the target lists none, one nobody holds (never a skip).
       const ctx = variantContext(settings, listedOrderId ?? NO_SUCH_ORDER);
-      const seen: string[] = [];
-      for (const request of variant.requests(ctx)) {
-        // Both key failures at once: half the wall time, and never more than two in flight per worker.
-        const replies = await Promise.all(
-          MISSING_OR_NEVER_ISSUED.map((failure) =>
-            api.sendRaw({
-              path: '',
-              target: request.target,
-              method: request.method,
-              headerLines: [...request.headers, ...Object.entries(keyHeader(failure.key(keys)))],
-              json: request.json,
-            }),
-          ),
-        );
-        MISSING_OR_NEVER_ISSUED.forEach((failure, i) => {
-          const reply = replies[i]!;
-          const problem = judgeVariant(request, reply);
-          const line = `${requestLine(request)} ${failure.id === 'missing' ? 'without a key' : `with ${failure.title}`}`;
-          seen.push(`${line} → ${reply.status}${problem ? `: FAILS, ${problem}` : ''}`);
-          // The message is also the report's step title, so a passing request reads as what it proved.
-          expect.soft(problem, problem ? `${line} ${problem}: ${variant.meaning}` : `${line} gets no 2xx and no API data`).toBeUndefined();
-        });
-      }
-      await test.info().attach(`AUTH-14 ${variant.id}: every request and its answer`, { body: `${seen.join('\n')}\n`, contentType: 'text/plain' });
+      const drawn = membersOf(family, drawFor(settings)).slice(family.core.length);
+      // The default sample fits one test's time; exploration (CARDPLUSPAY_EXPLORE) gets as much again per sample's worth of members.
+      test.setTimeout(test.info().timeout * Math.max(1, Math.ceil(drawn.length / family.sampled)));
+      // Sent together, listed in the draw's order.
+      const seen = new Map<string, string[]>();
+      await eachMember(
+        drawn,
+        (member) => `${member.title} (${member.id})`,
+        async (member) => seen.set(member.id, await check(api, keys, ctx, member)),
+      );
+      await attach(
+        `${family.id}-drawn`,
+        drawn.flatMap((member) => seen.get(member.id) ?? []),
+      );
     },
   );
 }
+
+familyTests(REQUEST_TARGETS, 'request-target spellings');
+familyTests(CLIENT_IDENTITY, 'client-identity and rewrite headers');

@@ -1,50 +1,79 @@
 import crypto from 'node:crypto';
 import { promisify } from 'node:util';
-import { expectSigningRefusal } from '../../helpers/expectations';
+import type { Reply } from '../../helpers/client/client';
+import { drawFor } from '../../helpers/cases/families';
+import { eachMember } from '../../helpers/cases/each-member';
+import { membersOf } from '../../helpers/cases/family';
+import type { Stand } from '../../helpers/cases/reproduce';
+import { DISALLOWED_SIGNATURES, type SignatureMember } from '../../helpers/cases/signatures';
+import { expect401, expectSigningRefusal } from '../../helpers/expectations';
 import { requirement, test } from '../../helpers/fixtures';
 import { redactor } from '../../helpers/safety/redact';
+import { signatureShell } from '../../helpers/signing/schemes';
 import { NO_SECOND_SIGNING_ACCOUNT, signedEndpoint, type SigningSession } from '../../helpers/signing/session';
 
 const generateKeyPair = promisify(crypto.generateKeyPair);
 
-/** SIGN-05: a valid RSA-SHA256 signature over the right challenge, made with a key that is not the account's. */
-const FOREIGN_KEYS: ReadonlyArray<{
-  id: string;
-  title: string;
-  needsSecondAccount?: true;
-  sign: (signing: SigningSession, challenge: string) => Promise<string>;
-}> = [
-  {
-    id: 'fresh-key',
-    title: 'a freshly generated RSA key',
-    sign: async (signing, challenge) => {
-      const pem = await test.step('generate a fresh RSA key', async () => {
-        const { privateKey } = await generateKeyPair('rsa', { modulusLength: 2048 });
-        return privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-      });
-      redactor.add(pem);
-      return signing.sign(challenge, { step: 'sign the challenge with the fresh key', privateKeyPem: pem });
-    },
-  },
-  {
-    // A key the server knows, of another account: a server that tries every registered key passes it.
-    id: 'second-account-key',
-    title: "the second signing account's key",
-    needsSecondAccount: true,
-    sign: (signing, challenge) => signing.second!.sign(challenge, { step: "sign the challenge with the second account's key" }),
-  },
-];
+/** The PEM file a reproduction signs with, by whose key a member signs: a fresh key stands as any RSA key the target does not know. */
+const KEY_FILES: Readonly<Record<SignatureMember['key'], string>> = {
+  account: 'CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE',
+  fresh: 'ANY_OTHER_RSA_PRIVATE_KEY_FILE',
+  'second-account': 'CARDPLUSPAY_SECOND_SIGNING_PRIVATE_KEY_FILE',
+};
 
-for (const c of FOREIGN_KEYS) {
-  test(`SIGN-05 a signature made with ${c.title} gets 401`, requirement('SIGN-05', c.id), async ({ signing }) => {
-    test.skip(!!c.needsSecondAccount && !signing.second, NO_SECOND_SIGNING_ACCOUNT);
-    const endpoint = signedEndpoint('balance');
-    const challenge = await signing.challenge();
-    const signature = await c.sign(signing, challenge);
-    const reply = await signing.send(endpoint, { challenge, signature });
-    await expectSigningRefusal(reply, `${endpoint.title} with a signature made with ${c.title}`);
-  });
+/** The member's signature over `challenge`, and how the reproduction rebuilds it with openssl. */
+async function signAs(signing: SigningSession, m: SignatureMember, challenge: string): Promise<{ signature: string; stands: Stand[] }> {
+  const step = `sign the challenge: a signature ${m.title}`;
+  let signature: string;
+  if (m.key === 'fresh') {
+    const pem = await test.step('generate a fresh RSA key', async () => {
+      const { privateKey } = await generateKeyPair('rsa', { modulusLength: 2048 });
+      return privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    });
+    redactor.add(pem);
+    signature = await signing.sign(challenge, { step, privateKeyPem: pem, scheme: m.scheme });
+  } else {
+    signature = await (m.key === 'second-account' ? signing.second! : signing).sign(challenge, { step, scheme: m.scheme });
+  }
+  return { signature, stands: [{ value: signature, shell: signatureShell(m.scheme, '"$FRESH_CHALLENGE"', KEY_FILES[m.key]) }] };
 }
+
+/** A fresh challenge, signed as the member says, sent on GET balance. */
+async function present(signing: SigningSession, m: SignatureMember): Promise<{ reply: Reply; what: string }> {
+  const endpoint = signedEndpoint('balance');
+  const challenge = await signing.challenge();
+  const { signature, stands } = await signAs(signing, m, challenge);
+  const reply = await signing.send(endpoint, { challenge, signature }, undefined, stands);
+  return { reply, what: `${endpoint.title} with a signature ${m.title} (${m.id}: ${m.why})` };
+}
+
+for (const m of DISALLOWED_SIGNATURES.core) {
+  test(
+    `${m.requirement} a signature ${m.title} gets 401${m.requirement === 'SIGN-07' ? ', never 5xx' : ''}`,
+    requirement(m.requirement, m.id),
+    async ({ signing }) => {
+      test.skip(m.key === 'second-account' && !signing.second, NO_SECOND_SIGNING_ACCOUNT);
+      const { reply, what } = await present(signing, m);
+      await expectSigningRefusal(reply, what);
+    },
+  );
+}
+
+test(
+  "SIGN-07 signatures the docs do not allow, drawn with the run's seed, get 401, never 5xx",
+  requirement('SIGN-07', 'disallowed-signatures-drawn'),
+  async ({ signing, settings }) => {
+    const drawn = membersOf(DISALLOWED_SIGNATURES, drawFor(settings)).slice(DISALLOWED_SIGNATURES.core.length);
+    await eachMember(
+      drawn,
+      (m) => `a signature ${m.title}`,
+      async (m) => {
+        const { reply, what } = await present(signing, m);
+        expect401(reply, what, { soft: true });
+      },
+    );
+  },
+);
 
 /** SIGN-06: the account's own key, over bytes other than the challenge sent; `unchanged` says why a case is moot. */
 const OTHER_BYTES: ReadonlyArray<{

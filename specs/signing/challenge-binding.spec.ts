@@ -1,7 +1,11 @@
-import { expectSigningRefusal, expectSuccessEnvelope } from '../../helpers/expectations';
+import { CHALLENGE_NEAR_MISSES, type ChallengeNearMiss } from '../../helpers/cases/challenge-near-misses';
+import { drawFor } from '../../helpers/cases/families';
+import { membersOf } from '../../helpers/cases/family';
+import { expect401, expectSigningRefusal, expectSuccessEnvelope, is2xx } from '../../helpers/expectations';
 import { requirement, test } from '../../helpers/fixtures';
 import { wellFormedLike } from '../../helpers/cases/keys';
-import { NO_SECOND_SIGNING_ACCOUNT, signedEndpoint } from '../../helpers/signing/session';
+import { ALLOWED_SCHEME, signatureShell } from '../../helpers/signing/schemes';
+import { NO_SECOND_SIGNING_ACCOUNT, signedEndpoint, type SigningSession } from '../../helpers/signing/session';
 
 test('SIGN-08 a challenge the server never issued, correctly signed, gets 401', requirement('SIGN-08'), async ({ signing }) => {
   const endpoint = signedEndpoint('balance');
@@ -12,6 +16,57 @@ test('SIGN-08 a challenge the server never issued, correctly signed, gets 401', 
   const reply = await signing.send(endpoint, { challenge: made, signature });
   await expectSigningRefusal(reply, `${endpoint.title} with a never-issued challenge and a valid signature over it`);
 });
+
+/**
+ * Near-misses of one issued challenge, each signed correctly with the account's key and sent in
+ * turn. One challenge serves them all: none names it, so refusing one uses nothing up. A near-miss
+ * the target accepts may have used it up, and one sent late in the challenge's life could be refused
+ * for its age, which would hide a store that matches loosely: in either case the next member starts
+ * from a fresh challenge, so each finding stands on its own. The reproduction rebuilds the near-miss
+ * from "$FRESH_CHALLENGE" and signs it with openssl.
+ */
+async function presentNearMisses(signing: SigningSession, lifetimeSeconds: number, members: readonly ChallengeNearMiss[]): Promise<void> {
+  const endpoint = signedEndpoint('balance');
+  const obtain = async (): Promise<{ value: string; at: number }> => ({ value: await signing.challenge(), at: Date.now() });
+  let issued = await obtain();
+  for (const m of members) {
+    if (Date.now() - issued.at > (lifetimeSeconds * 1000) / 2) issued = await obtain();
+    const made = m.make(issued.value);
+    // A case flip of a challenge with no letter changes nothing: sent, it would be the issued challenge itself.
+    if (made === issued.value) {
+      await test.step(`the issued challenge ${m.title}: not sent, it equals the issued challenge`, () => undefined);
+      continue;
+    }
+    await test.step(`the issued challenge ${m.title}`, async () => {
+      const signature = await signing.sign(made, { step: `sign the issued challenge ${m.title} with the account key` });
+      const word = m.shell('FRESH_CHALLENGE', issued.value);
+      const stands = [
+        { value: made, shell: word },
+        { value: signature, shell: signatureShell(ALLOWED_SCHEME, word, 'CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE') },
+      ];
+      const reply = await signing.send(endpoint, { challenge: made, signature }, `send ${endpoint.title} with the near-miss`, stands);
+      expect401(reply, `${endpoint.title} with the issued challenge ${m.title}, correctly signed (${m.id}: ${m.why})`, { soft: true });
+      if (is2xx(reply.status)) issued = await obtain();
+    });
+  }
+}
+
+test(
+  'SIGN-08 near-misses of an issued challenge (one character changed, inserted, deleted, case-flipped or swapped for a look-alike; extended), each correctly signed, get 401',
+  requirement('SIGN-08', 'challenge-near-misses'),
+  async ({ signing, settings }) => {
+    await presentNearMisses(signing, settings.challenge.ttlSeconds, CHALLENGE_NEAR_MISSES.core);
+  },
+);
+
+test(
+  "SIGN-08 near-misses of an issued challenge drawn with the run's seed, each correctly signed, get 401",
+  requirement('SIGN-08', 'challenge-near-misses-drawn'),
+  async ({ signing, settings }) => {
+    const drawn = membersOf(CHALLENGE_NEAR_MISSES, drawFor(settings)).slice(CHALLENGE_NEAR_MISSES.core.length);
+    await presentNearMisses(signing, settings.challenge.ttlSeconds, drawn);
+  },
+);
 
 test(
   "SIGN-12 a challenge issued to one account gets 401 from another account with that account's valid signature",

@@ -1,6 +1,6 @@
 /** The options of `npm run bench` (run-bench.ts): which sections run, how often, how long. */
 
-const SECTIONS = ['conformance', 'throughput', 'crypto', 'npm-test'] as const;
+const SECTIONS = ['conformance', 'throughput', 'crypto', 'npm-test', 'remote-latency', 'remote-rate', 'breakdown'] as const;
 type Section = (typeof SECTIONS)[number];
 
 export interface Options {
@@ -10,6 +10,8 @@ export interface Options {
   only: Set<Section>;
   loadSeconds: number;
   cryptoMs: number;
+  /** The latency the remote-latency section's front adds to every request. */
+  latencyMs: number;
 }
 
 export function parseArgs(argv: readonly string[]): Options {
@@ -24,10 +26,10 @@ export function parseArgs(argv: readonly string[]): Options {
     if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a whole number of at least 1, got "${raw}".`);
     return n;
   };
-  const known = new Set(['--repeat', '--quick', '--stability', '--only']);
+  const known = new Set(['--repeat', '--quick', '--stability', '--only', '--latency-ms']);
   for (const arg of argv)
     if (arg.startsWith('--') && !known.has(arg))
-      throw new Error(`Unknown option ${arg}. Options: --repeat N, --quick, --stability N, --only ${SECTIONS.join(',')}.`);
+      throw new Error(`Unknown option ${arg}. Options: --repeat N, --quick, --stability N, --latency-ms N, --only ${SECTIONS.join(',')}.`);
   const quick = argv.includes('--quick');
   const onlyRaw = value('--only');
   const only = new Set<Section>();
@@ -42,5 +44,6 @@ export function parseArgs(argv: readonly string[]): Options {
     only,
     loadSeconds: quick ? 2 : 5,
     cryptoMs: quick ? 300 : 1000,
+    latencyMs: positive('--latency-ms', 250),
   };
 }

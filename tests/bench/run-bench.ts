@@ -7,13 +7,17 @@
  *   - the mock's requests/s for an authenticated keep-alive GET balance (autocannon), against a
  *     bare node:https server answering the same bytes;
  *   - the signer's signatures/s against node:crypto's, the mock's verifications/s against node:crypto's;
- *   - `npm test` and each of its parts (wall and CPU time, from reports/self-test/timings.json).
- * Each section has its file (throughput.ts, crypto.ts, suite-runs.ts); the figures and the table
- * are in figures.ts, the options in options.ts.
+ *   - `npm test` and each of its parts (wall and CPU time, from reports/self-test/timings.json);
+ *   - `npm run conformance` against a mock behind a local HTTPS front that adds latency
+ *     (remote-latency) or a rate limit (remote-rate), against what the suite's requests need;
+ *   - where a conformance run's wall time goes, phase by phase (breakdown).
+ * Each section has its file (throughput.ts, crypto.ts, suite-runs.ts, remote.ts, breakdown.ts); the
+ * figures and the table are in figures.ts, the options in options.ts.
  * Benchmarks are not tests: a slow machine fails nothing. The exit status is 1 only when a
  * measured command itself failed, because then the figure means nothing.
  *
- *   npm run bench -- [--repeat N] [--quick] [--stability N] [--only conformance,throughput,crypto,npm-test]
+ *   npm run bench -- [--repeat N] [--quick] [--stability N] [--latency-ms N]
+ *                    [--only conformance,throughput,crypto,npm-test,remote-latency,remote-rate,breakdown]
  *
  * --quick: one repeat, short load and crypto runs, npm test not re-run (its last timings shown).
  * --stability N: N whole `npm run conformance` runs against the conformant mock, counting failures.
@@ -21,9 +25,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { breakdown } from './breakdown';
 import { cryptoRates } from './crypto';
 import { TARGETS, figures, printTable, problems, progress } from './figures';
 import { parseArgs } from './options';
+import { remoteLatency, remoteRate } from './remote';
 import { LOG_DIR, conformance, npmTest, stability } from './suite-runs';
 import { throughput } from './throughput';
 
@@ -53,6 +59,9 @@ async function main(): Promise<void> {
   if (options.only.has('throughput')) await throughput(options);
   if (options.only.has('crypto')) await cryptoRates(options);
   if (options.only.has('conformance')) await conformance(options);
+  if (options.only.has('breakdown')) await breakdown(options);
+  if (options.only.has('remote-latency')) await remoteLatency(options);
+  if (options.only.has('remote-rate')) await remoteRate(options);
   if (options.only.has('npm-test')) await npmTest(options);
   const stabilityResult = options.stability ? await stability(options.stability) : undefined;
   if (stabilityResult && stabilityResult.failures > 0)

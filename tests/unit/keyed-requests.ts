@@ -4,7 +4,9 @@
  * denylist (issue 17, item 3). Used by the guard's own spec (spend-guard.spec.ts) and by the
  * clients' (spend-guard-clients.spec.ts).
  */
+import fc from 'fast-check';
 import type { KeyedAllowlist } from '../../helpers/client/spend-guard';
+import { CREDENTIAL_PLACES, type CredentialPlace } from '../../helpers/cases/places';
 
 export const KEY = 'cpp_test_Q2xJ8sZr4LkP0vNw7YhT3mBd6FcA1eGu';
 export const CHALLENGE = { method: 'POST', path: 'auth/challenge' };
@@ -73,3 +75,22 @@ export const OFF_THE_LIST: ReadonlyArray<[string, ReturnType<typeof wire>, RegEx
   ['a value with an escape', wire('GET', '/v1/catalog?q=a%20b'), WHY_QUERY],
   ['a query on a POST', wire('POST', '/v1/orders/check?page=1', BODY_FIELDS), WHY_QUERY],
 ];
+
+/**
+ * AUTH-09's places as the specs send them: the core, and a few hundred members drawn from the
+ * whole grammar (a fixed seed, so a failure names the same member every run).
+ */
+export const PLACES: readonly CredentialPlace[] = [...CREDENTIAL_PLACES.core, ...fc.sample(CREDENTIAL_PLACES.arbitrary!, { seed: 18, numRuns: 400 })];
+
+/** A place's request as the spend guard sees it: the client's own fields but X-API-Key, then the place's. */
+export function placedOnTheWire(p: CredentialPlace, key: string = KEY): ReturnType<typeof wire> {
+  const call = p.present(key);
+  const payload = call.json !== undefined ? JSON.stringify(call.json) : call.body;
+  const headers: Array<[string, string]> = [
+    ...FIELDS.slice(0, -1),
+    ...Object.entries(call.headers),
+    ...(call.json !== undefined ? ([['Content-Type', 'application/json']] as Array<[string, string]>) : []),
+    ...(payload !== undefined ? ([['Content-Length', String(Buffer.byteLength(payload))]] as Array<[string, string]>) : []),
+  ];
+  return wire(call.method, `/v1/${call.path}${call.query ? query(call.query) : ''}`, headers);
+}

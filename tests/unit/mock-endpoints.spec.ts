@@ -99,23 +99,32 @@ for (const query of BAD_CATALOG_FILTERS) {
   });
 }
 
-test("GET orders lists the account's orders with masked codes", async () => {
-  const reply = await withKey({ path: 'orders' });
-  expectShape(reply, 'orders-list', 200);
-  const data = (reply.json as { data: { orders: Array<{ order_id: number; codes: string[] }>; state: string } }).data;
+type OrdersData = { orders: Array<{ order_id: number; status: string; amount: number }>; pagination: { total: number; last_page: number }; state: string };
+
+test("GET orders lists the account's orders with masked codes, page by page at the default per_page", async () => {
+  const first = await withKey({ path: 'orders' });
+  expectShape(first, 'orders-list', 200);
+  const data = (first.json as { data: OrdersData }).data;
   expect(data.state).toBe('success');
-  expect(data.orders.map((o) => o.order_id).sort()).toEqual(ORDERS.active.map((o) => o.order_id).sort());
-  for (const order of ORDERS.active) for (const code of order.codes) expect(reply.text).not.toContain(code);
+  // AUTH-15 walks every page: the active account holds more than one at the default per_page of 10.
+  expect(data.pagination).toMatchObject({ total: ORDERS.active.length, per_page: 10, current_page: 1, last_page: 2 });
+  const second = await withKey({ path: 'orders?page=2' });
+  expectShape(second, 'orders-list', 200);
+  const listed = [...data.orders, ...(second.json as { data: OrdersData }).data.orders].map((o) => o.order_id);
+  expect(listed.sort()).toEqual(ORDERS.active.map((o) => o.order_id).sort());
+  for (const order of ORDERS.active) for (const code of order.codes) expect(`${first.text}${second.text}`).not.toContain(code);
 });
 
 test('GET orders filters and sorts, and refuses bad filters with 422', async () => {
-  const completed = await withKey({ path: 'orders?status=completed' });
-  expect((completed.json as { data: { orders: Array<{ status: string }> } }).data.orders.map((o) => o.status)).toEqual(['completed']);
+  const completed = await withKey({ path: 'orders?status=completed&per_page=100' });
+  expect((completed.json as { data: OrdersData }).data.orders.map((o) => o.status)).toEqual(
+    ORDERS.active.filter((o) => o.status === 'completed').map((o) => o.status),
+  );
   const byAmount = await withKey({ path: 'orders?sort_by=amount&order=asc&per_page=1' });
   expectShape(byAmount, 'orders-list', 200);
-  expect((byAmount.json as { data: { orders: Array<{ amount: number }>; pagination: { last_page: number } } }).data).toMatchObject({
-    orders: [{ amount: 25.5 }],
-    pagination: { last_page: 2 },
+  expect((byAmount.json as { data: OrdersData }).data).toMatchObject({
+    orders: [{ amount: Math.min(...ORDERS.active.map((o) => o.amount)) }],
+    pagination: { last_page: ORDERS.active.length },
   });
   for (const query of ['per_page=0', 'per_page=101', 'page=x', 'status=lost', 'sort_by=price', 'order=sideways']) {
     expectShape(await withKey({ path: `orders?${query}` }), 'error', 422);

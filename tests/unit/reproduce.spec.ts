@@ -94,6 +94,18 @@ const FORMS: ReadonlyArray<{ id: string; form: (origin: string) => WireForm; too
     sent: (head) => expect(head).toContain(`{"api_key":"${KEY.slice(0, 9)}x${KEY.slice(10)}"}`),
   },
   {
+    id: 'an absolute-form target as HTTP/1.0, by curl',
+    form: (origin) => ({ method: 'GET', origin, target: `${origin}/v1/./balance`, headerLines: [['Host', new URL(origin).host]], httpVersion: '1.0' }),
+    tool: /^curl .*--http1\.0/m,
+    sent: (head) => expect(head.split('\n')[0]).toMatch(/^GET https:\/\/127\.0\.0\.1:\d+\/v1\/\.\/balance HTTP\/1\.0$/),
+  },
+  {
+    id: 'a target ending in "#", by curl (which drops a fragment from its URL)',
+    form: (origin) => ({ method: 'GET', origin, target: '/v1/balance#', headerLines: [['Host', new URL(origin).host]] }),
+    tool: /^curl /m,
+    sent: (head) => expect(head.split('\n')[0]).toBe('GET /v1/balance# HTTP/1.1'),
+  },
+  {
     id: 'the key with a trailing 0xA0 byte, by printf | openssl',
     form: (origin) => ({
       method: 'GET',

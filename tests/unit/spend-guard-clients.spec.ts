@@ -8,9 +8,8 @@ import { expect, test } from '@playwright/test';
 import { GuardError } from '../../helpers/client/client';
 import type { EgressOptions } from '../../helpers/client/egress';
 import { orderCall, stockCheckCall } from '../../helpers/contract/endpoints';
-import { MISPLACED_KEYS } from '../../helpers/cases/keys';
 import { testClient } from '../support/client';
-import { CHALLENGE, KEY, OFF_THE_LIST, TARGET } from './keyed-requests';
+import { CHALLENGE, KEY, OFF_THE_LIST, PLACES, TARGET } from './keyed-requests';
 
 const req = (id: string) => ({ annotation: [{ type: 'requirement', description: id }] });
 
@@ -83,6 +82,15 @@ test('SAFE-03 the client refuses a keyed request off the allowlist before sendin
   await expect(noChallenge.send({ method: 'POST', path: 'auth/challenge', headers: key }), 'no challenge endpoint configured').rejects.toThrow(GuardError);
 });
 
+test('SAFE-03 every configured key counts: the revoked key goes to POST orders no more than the valid one does', req('SAFE-03'), async () => {
+  // AUTH-08 and AUTH-12 send the revoked key to every endpoint on the allowlist, and POST orders only classes that carry no configured key.
+  const revoked = 'cpp_test_R3vok3dK3yR3vok3dK3yR3vok3dK3yZ';
+  const api = testClient(TARGET, [KEY, revoked], { keyedAllowlist: { challenge: CHALLENGE } });
+  const order = { method: 'POST', path: 'orders', json: { item_code: 'CONFORMANCE-NO-SUCH-ITEM-0000', quantity: 1 } } as const;
+  await expect(api.send({ ...order, headers: { 'X-API-Key': revoked } })).rejects.toThrow(GuardError);
+  await expect(api.send({ ...order, headers: { Authorization: `Bearer ${revoked}` } })).rejects.toThrow(GuardError);
+});
+
 test('SAFE-03 the raw client refuses every keyed request off the allowlist, sent verbatim', req('SAFE-03'), async () => {
   const api = clientOnClosedPort();
   const sent: string[] = [];
@@ -117,10 +125,8 @@ test('SAFE-03 the client sends every legitimate keyed request, through both clie
     ],
     ['raw verbatim /v1/catalog', () => api.sendRaw({ path: '', target: '/v1/catalog', headerLines: [['X-API-Key', KEY]] })],
     ['raw POST orders/check', () => api.sendRaw({ ...stockCheckCall('ITEM-1'), headerLines: [['X-API-Key', KEY]] })],
-    ...MISPLACED_KEYS.map((p): [string, () => Promise<unknown>] => [
-      `the key ${p.title}`,
-      () => api.send({ path: 'balance', headers: p.headers?.(KEY), query: p.query?.(KEY) }),
-    ]),
+    // Each costs a refused connection: the core and a few drawn members (the guard's own spec checks hundreds).
+    ...PLACES.slice(0, 60).map((p): [string, () => Promise<unknown>] => [`the key ${p.title} (${p.id})`, () => api.send(p.present(KEY))]),
   ];
   for (const [what, attempt] of sent) await expect(attempt(), what).rejects.toThrow(/^sent: connection refused/);
 });

@@ -8,8 +8,9 @@
 import { expect, test } from '@playwright/test';
 import { keyedRequestRefusal, keyedRoutes } from '../../helpers/client/spend-guard';
 import { ENDPOINTS, orderCall, stockCheckCall } from '../../helpers/contract/endpoints';
-import { HEADER_NAME_CASES, MISPLACED_KEYS } from '../../helpers/cases/keys';
-import { ALLOW, BODY_FIELDS, CHALLENGE, FIELDS, KEY, OFF_THE_LIST, query, wire } from './keyed-requests';
+import { HEADER_NAME_CASES } from '../../helpers/cases/keys';
+import { isCredentialPlaceName } from '../../helpers/cases/place-names';
+import { ALLOW, BODY_FIELDS, CHALLENGE, FIELDS, KEY, OFF_THE_LIST, PLACES, placedOnTheWire, query, wire } from './keyed-requests';
 
 const req = (id: string) => ({ annotation: [{ type: 'requirement', description: id }] });
 
@@ -56,15 +57,47 @@ test('SAFE-03 every keyed request the specs make is allowed', req('SAFE-03'), ()
       `X-API-Key written ${name} (AUTH-10)`,
       wire('GET', '/v1/balance', [...FIELDS.slice(0, -1), [name, KEY]]),
     ]),
-    ...MISPLACED_KEYS.map((p): [string, ReturnType<typeof wire>] => [
-      `the key ${p.title} (AUTH-09)`,
-      wire('GET', `/v1/balance${p.query ? query(p.query(KEY)) : ''}`, [...FIELDS.slice(0, -1), ...Object.entries(p.headers?.(KEY) ?? {})]),
-    ]),
+    ...PLACES.map((p): [string, ReturnType<typeof wire>] => [`the key ${p.title} (AUTH-09, ${p.id})`, placedOnTheWire(p)]),
   ];
   for (const [what, request] of allowed) expect(keyedRequestRefusal(request, ALLOW), what).toBeUndefined();
   // A key outside the unreserved characters goes in the query form-encoded; that exact value is allowed.
   const plusKey = 'cpp+test/Q2xJ8sZr4LkP0vNw7YhT3mBd=';
   expect(keyedRequestRefusal(wire('GET', `/v1/balance${query({ api_key: plusKey })}`), { ...ALLOW, keys: [plusKey] })).toBeUndefined();
+});
+
+test("SAFE-03 AUTH-09's places are allowed by the names its grammar makes, and only those", req('SAFE-03'), () => {
+  const named = (names: readonly string[]) => names.filter((n) => isCredentialPlaceName(n));
+  // The names AUTH-09 names itself, and the gateways' defaults: all made by the grammar.
+  const listed = ['api_key', 'apiKey', 'X-API-Key', 'key', 'token', 'X-API-Keys', 'X_API_Key', 'X-APIKey', 'API-Key', 'apikey', 'access_token', 'X-Auth-Token'];
+  expect(named(listed)).toEqual(listed);
+  // Method overrides, rewrites, trust headers, framing and near spellings of a name: none is made.
+  const never = [
+    'X-HTTP-Method-Override',
+    'X-HTTP-Method',
+    'X-Method-Override',
+    'x-http-method-override',
+    'X-Forwarded-Method',
+    '_method',
+    '_Method',
+    'X-Original-URL',
+    'X-Rewrite-URL',
+    'X-Forwarded-For',
+    'X-Forwarded-Host',
+    'X-Real-IP',
+    'Forwarded',
+    'Transfer-Encoding',
+    'Host',
+    'Content-Type',
+    'X-API-Key ',
+    'X-API-Keyz',
+    'X--API-Key',
+    'api key',
+    '',
+  ];
+  expect(named(never)).toEqual([]);
+  // A header field the grammar makes, in a spelling it does not, is refused on a keyed request.
+  expect(keyedRequestRefusal(wire('GET', '/v1/balance', [...FIELDS, ['x-Api-kEYS', KEY]]), ALLOW)).toMatch(/carries a header field/);
+  expect(keyedRequestRefusal(wire('GET', `/v1/balance${query({ Api_kEY: KEY })}`), ALLOW)).toMatch(/query parameter/);
 });
 
 test('SAFE-03 a keyed request off the allowlist is refused, whatever the reason', req('SAFE-03'), () => {

@@ -1,0 +1,183 @@
+/**
+ * The families of issue 18 as data: AUTH-05 keeps its members after the one-change grammar was
+ * generalised; SIGN-08's challenge near-misses are near-misses and rebuild themselves in a shell;
+ * every signature of the SIGN-05/07 family fails the docs' scheme and is what its name says (and
+ * its openssl reproduction makes the same kind); AUTH-15's positions pick what they say from a list
+ * read page by page. Nothing here talks to a target.
+ */
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { expect, test } from '@playwright/test';
+import { CHALLENGE_NEAR_MISSES } from '../../helpers/cases/challenge-near-misses';
+import { membersOf, type Family, type Member } from '../../helpers/cases/family';
+import { NEAR_MISSES } from '../../helpers/cases/near-misses';
+import { OTHER_ACCOUNTS_ORDERS, paginationOf, picked, type ListedOrder } from '../../helpers/cases/other-accounts';
+import { DISALLOWED_SIGNATURES, type SignatureMember } from '../../helpers/cases/signatures';
+import { redactor } from '../../helpers/safety/redact';
+import { signWithScheme, signatureShell, type Scheme } from '../../helpers/signing/schemes';
+
+const FAMILIES: ReadonlyArray<Family<Member>> = [NEAR_MISSES, CHALLENGE_NEAR_MISSES, DISALLOWED_SIGNATURES, OTHER_ACCOUNTS_ORDERS];
+
+test('each family has unique member ids, and a seed draws the same members beyond the core every time', () => {
+  for (const family of FAMILIES) {
+    const ids = family.core.map((m) => m.id);
+    expect(new Set(ids).size, `${family.id}: core ids are unique`).toBe(ids.length);
+    for (const m of family.core) expect(m.why.length, `${family.id} ${m.id}: a reason`).toBeGreaterThan(20);
+    const draw = { seed: 7, explore: 6 };
+    const once = membersOf(family, draw).map((m) => m.id);
+    expect(
+      membersOf(family, draw).map((m) => m.id),
+      `${family.id}: the same seed, the same draw`,
+    ).toEqual(once);
+    expect(once.slice(0, ids.length), `${family.id}: the core comes first, whatever the seed`).toEqual(ids);
+    expect(new Set(once).size, `${family.id}: no member twice`).toBe(once.length);
+  }
+});
+
+test("AUTH-05's near-misses keep their ids and titles (the one-change grammar serves SIGN-08 too)", () => {
+  expect(NEAR_MISSES.core.map((m) => `${m.id}: ${m.title}`)).toEqual([
+    'change-start: with one character changed at the start',
+    'change-middle: with one character changed in the middle',
+    'change-end: with one character changed at the end',
+    'insert-start: with one character inserted at the start',
+    'insert-middle: with one character inserted in the middle',
+    'insert-end: with one character inserted at the end',
+    'delete-start: with one character deleted at the start',
+    'delete-middle: with one character deleted in the middle',
+    'delete-end: with one character deleted at the end',
+    "flip-case-start: with one letter's case flipped at the start",
+    "flip-case-middle: with one letter's case flipped in the middle",
+    "flip-case-end: with one letter's case flipped at the end",
+    'look-alike-start: with one character swapped for a look-alike at the start',
+    'look-alike-middle: with one character swapped for a look-alike in the middle',
+    'look-alike-end: with one character swapped for a look-alike at the end',
+    'extend-end: extended by one character',
+  ]);
+  expect(NEAR_MISSES.core[0]!.make('cpp_test_AbC'), 'the first character changed').toBe('dpp_test_AbC');
+});
+
+/** Runs a shell word in bash with the given variables, and gives what it expands to. */
+function expand(word: string, env: Record<string, string>): string {
+  const run = spawnSync('bash', ['-c', `printf '%s' ${word}`], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
+  expect(run.status, `bash failed: ${run.stderr.slice(0, 200)}`).toBe(0);
+  return run.stdout;
+}
+
+test("SIGN-08's challenge near-misses each differ from the issued challenge, and their reproduction rebuilds them from $FRESH_CHALLENGE", () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (bytes) => {
+      const issued = Buffer.from(bytes).toString('base64url');
+      // A challenge without a letter leaves a case flip nothing to change: the spec sends no such member.
+      const members = membersOf(CHALLENGE_NEAR_MISSES, { seed: bytes[0]!, explore: 20 }).filter(
+        (m) => !(m.id.startsWith('flip-case') && !/[a-z]/i.test(issued)),
+      );
+      for (const m of members) expect(m.make(issued), `${m.id} changes the challenge`).not.toBe(issued);
+    }),
+    { numRuns: 50 },
+  );
+  const issued = crypto.randomBytes(32).toString('base64url');
+  for (const m of CHALLENGE_NEAR_MISSES.core) expect(expand(m.shell('FRESH_CHALLENGE', issued), { FRESH_CHALLENGE: issued }), m.id).toBe(m.make(issued));
+});
+
+const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+const PEM = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+/** Whether `signature` is a signature over `challenge` in `scheme` by the test key. */
+function holds(scheme: Scheme, challenge: string, signature: Buffer): boolean {
+  const bytes = Buffer.from(challenge, 'utf8');
+  switch (scheme.padding) {
+    case 'pkcs1':
+      return crypto.verify(scheme.digest, scheme.over === 'challenge' ? bytes : crypto.createHash('sha256').update(bytes).digest(), publicKey, signature);
+    case 'pss':
+      return crypto.verify(
+        scheme.digest,
+        bytes,
+        { key: publicKey, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: crypto.constants.RSA_PSS_SALTLEN_AUTO },
+        signature,
+      );
+    case 'raw':
+      return crypto
+        .publicDecrypt({ key: publicKey, padding: crypto.constants.RSA_PKCS1_PADDING }, signature)
+        .equals(crypto.createHash(scheme.digest).update(bytes).digest());
+  }
+}
+
+/** The scheme members of the family: the core's and a wide draw. */
+function schemeMembers(): SignatureMember[] {
+  const all = [...DISALLOWED_SIGNATURES.core, ...membersOf(DISALLOWED_SIGNATURES, { seed: 1, explore: 200 })];
+  return [...new Map(all.filter((m) => m.key === 'account').map((m) => [m.id, m])).values()];
+}
+
+test('every signature the docs do not allow is what its name says, and none verifies as RSA-SHA256 over the challenge', () => {
+  const challenge = crypto.randomBytes(32).toString('base64url');
+  const members = schemeMembers();
+  expect(members.length, 'a wide draw reaches many schemes').toBeGreaterThan(20);
+  for (const m of members) {
+    const signature = Buffer.from(signWithScheme(m.scheme, challenge, PEM), 'base64');
+    expect(holds(m.scheme, challenge, signature), `${m.id}: a signature in its own scheme`).toBe(true);
+    expect(crypto.verify('sha256', Buffer.from(challenge, 'utf8'), publicKey, signature), `${m.id}: the docs' scheme must refuse it`).toBe(false);
+    expect(m.requirement, m.id).toBe('SIGN-07');
+  }
+  const others = DISALLOWED_SIGNATURES.core.filter((m) => m.key !== 'account');
+  expect(
+    others.map((m) => `${m.requirement} ${m.id}`),
+    "SIGN-05's members sign with another key",
+  ).toEqual(['SIGN-05 fresh-key', 'SIGN-05 second-account-key']);
+});
+
+test('the openssl pipeline of each scheme makes the same kind of signature (byte for byte where the scheme is deterministic)', () => {
+  const version = spawnSync('openssl', ['version'], { encoding: 'utf8' });
+  test.skip(version.error !== undefined || version.status !== 0, 'the openssl CLI is not installed here');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'families-openssl-'));
+  try {
+    const keyFile = path.join(dir, 'key.pem');
+    fs.writeFileSync(keyFile, PEM, { mode: 0o600 });
+    const challenge = crypto.randomBytes(32).toString('base64url');
+    for (const m of schemeMembers()) {
+      const made = expand(signatureShell(m.scheme, '"$FRESH_CHALLENGE"', 'KEY_FILE'), { FRESH_CHALLENGE: challenge, KEY_FILE: keyFile });
+      redactor.add(made);
+      expect(holds(m.scheme, challenge, Buffer.from(made, 'base64')), `${m.id}: openssl's signature is one in the scheme`).toBe(true);
+      if (m.scheme.padding !== 'pss') expect(made === signWithScheme(m.scheme, challenge, PEM), `${m.id}: openssl and node:crypto agree`).toBe(true);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A list as the spec reads it: `perPage` orders a page. */
+function listOf(count: number, perPage: number): ListedOrder[] {
+  return Array.from({ length: count }, (_, i) => ({ id: String(1000 + i), record: {}, page: Math.floor(i / perPage) + 1, onPage: i % perPage }));
+}
+
+test("AUTH-15's positions pick the first and last order of the list and the first of each page, each order asked for once", () => {
+  const orders = listOf(24, 10);
+  const first = OTHER_ACCOUNTS_ORDERS.core.filter((m) => m.owner === 0);
+  const chosen = picked(first, orders);
+  expect(chosen.map((c) => `${c.order.id} p${c.order.page}: ${c.by.map((m) => m.id).join(' + ')}`)).toEqual([
+    '1000 p1: first-account-first + first-account-first-of-each-page',
+    '1010 p2: first-account-first-of-each-page',
+    '1020 p3: first-account-first-of-each-page',
+    '1023 p3: first-account-last',
+  ]);
+  expect(picked(first, []), 'an empty list: nothing to ask for').toEqual([]);
+  expect(
+    picked(first, listOf(1, 10)).map((c) => c.by.length),
+    'one order: every position picks it, it is asked for once',
+  ).toEqual([3]);
+  for (const m of membersOf(OTHER_ACCOUNTS_ORDERS, { seed: 3, explore: 30 }).slice(OTHER_ACCOUNTS_ORDERS.core.length)) {
+    expect(m.pick(orders).length, `${m.id} picks one order`).toBe(1);
+  }
+});
+
+test('AUTH-15 reads the pagination a list reports only in the documented shape', () => {
+  const page = (pagination: unknown): unknown => ({ success: true, data: { orders: [], pagination } });
+  expect(paginationOf(page({ total: 14, per_page: 10, current_page: 1, last_page: 2 }))).toEqual({ currentPage: 1, lastPage: 2 });
+  for (const bad of [undefined, null, {}, { current_page: '1', last_page: '2' }, { current_page: 1, last_page: 0 }, { current_page: 1.5, last_page: 2 }]) {
+    expect(paginationOf(page(bad)), JSON.stringify(bad)).toBeUndefined();
+  }
+  expect(paginationOf(undefined)).toBeUndefined();
+});

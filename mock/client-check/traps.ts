@@ -62,7 +62,7 @@ export async function impostorTls(): Promise<MockMaterial['tls']> {
 }
 
 /** How long a verdict waits at most for connections to the impostor that are still undecided. */
-export const SETTLE_WAIT_MS = 5_000;
+const SETTLE_WAIT_MS = 5_000;
 
 const MISDIRECTED = (): Reply => fail(421, "Misdirected Request: this is a trap of the mock's client checker, not the API");
 

@@ -34,7 +34,7 @@ export type Library = 'node:https' | "Playwright's request";
 
 export interface NodeOptions {
   ca: string;
-  /** Certificate checks off: what `rejectUnauthorized: false` in a client's code does. */
+  /** Certificate checks off: what a client's code does when it turns rejectUnauthorized off. */
   insecure?: boolean;
   /** Follow redirects by sending the same request, headers and all, to the Location. */
   follow?: boolean;

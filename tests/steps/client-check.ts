@@ -3,7 +3,7 @@
  * tests/support/client-checker/clients.ts against a checker of its own (a conforming one per
  * library, one breaking each CLIENT requirement, one that sends nothing), each held to its verdict
  * and to exactly its ids; then the checker as users start it, `mock/cli.ts --check-client`, stopped
- * the three ways: POST /client-verdict?stop=1 on `npm run mock` (exit 0 for a conforming request),
+ * the three ways: POST /client-verdict?stop=1 on `npm run mock` (exit 0 for README's example client),
  * SIGTERM (exit 1 for a request without Accept) and Ctrl-C on `npm run mock` (exit 3: a client
  * never seen; npm's script is `exec node --import tsx ...` so that nothing between npm and the
  * checker dies of the Ctrl-C first, docs/pitfalls.md). Every
@@ -63,6 +63,7 @@ function ended(child: ChildProcessWithoutNullStreams): Promise<{ code: number | 
 interface Printed {
   base: string;
   ca: string;
+  caFile: string;
   key: string;
   control: string;
   keys: string[];
@@ -80,6 +81,7 @@ function printedBy(child: ChildProcessWithoutNullStreams): Promise<Printed> {
       resolve({
         base: field('HTTPS base URL'),
         ca: fs.readFileSync(field('CA file'), 'utf8'),
+        caFile: field('CA file'),
         key: out.match(/^export CARDPLUSPAY_API_KEY=(\S+)$/m)?.[1] ?? '',
         control: field('control URL'),
         keys: [...out.matchAll(/cpp_test_[A-Za-z0-9]{32}/g)].map((m) => m[0]),
@@ -101,6 +103,21 @@ function get(url: string, ca: string, headers: Record<string, string>): Promise<
   });
 }
 
+/** README's example client (its section for integrators), run as a user would: copied into client.mjs, with the printed base URL, key and CA file. */
+async function readmeClient(p: Printed): Promise<void> {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const code = /```js\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('## For integrators')))?.[1];
+  if (!code) throw new Error("README's section for integrators has no ```js example");
+  const dir = makePrivateDir('cardpluspay-readme-client-');
+  try {
+    const env = { ...cleanEnv(), BASE: p.base, KEY: p.key, CA: p.caFile };
+    const { code: exit, stderr } = await ended(spawn(process.execPath, [dir.write('client.mjs', code)], { cwd: ROOT, env }));
+    if (exit !== 0) throw new Error(`README's example client exited ${exit}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  } finally {
+    dir.remove();
+  }
+}
+
 interface CliCase {
   name: string;
   /** `npm run mock` as a user types it, or the CLI file straight. */
@@ -112,9 +129,9 @@ interface CliCase {
 
 const CLI_CASES: readonly CliCase[] = [
   {
-    name: 'npm run mock, a conforming request, then POST /client-verdict and POST /client-verdict?stop=1',
+    name: "npm run mock, README's example client, then POST /client-verdict and POST /client-verdict?stop=1",
     via: 'npm',
-    client: async (p) => void (await get(`${p.base}balance`, p.ca, { 'X-API-Key': p.key, Accept: 'application/json' })),
+    client: readmeClient,
     stop: async (_child, p) => {
       const asked = (await (await fetch(`${p.control}client-verdict`, { method: 'POST' })).json()) as ClientSummary;
       if (asked.verdict !== 'conforms') throw new Error(`POST /client-verdict said ${asked.verdict}`);

@@ -199,8 +199,10 @@ async function main(): Promise<void> {
     await s.run(carried);
   }
   const failed = results.filter((r) => !r.ok);
-  timer.write(path.join(ROOT, 'reports', 'self-test', 'timings.json'));
+  const timings = timer.write(path.join(ROOT, 'reports', 'self-test', 'timings.json'));
   process.stdout.write(`\nnpm test took ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+  // Where it went, in CI's log too (the part of a title before a colon names it).
+  process.stdout.write(`  by step: ${timings.parts.map((p) => `${p.part.split(':')[0]} ${p.wallS.toFixed(1)} s`).join(', ')}\n`);
   for (const f of failed) process.stdout.write(`  failed: ${f.name}: ${f.detail}\n`);
   process.stdout.write(`${results.length - failed.length} passed, ${failed.length} failed\n`);
   process.exit(failed.length === 0 ? 0 : 1);

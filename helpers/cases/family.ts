@@ -37,6 +37,11 @@ export interface Draw {
   seed: number;
   /** Extra requests for this family (its share of CARDPLUSPAY_EXPLORE). */
   explore: number;
+  /**
+   * The core and nothing drawn: the fault self-test's, so a fault it sees caught is caught by the
+   * core, whatever a run's seed draws beside it.
+   */
+  coreOnly?: boolean;
 }
 
 /** A family's own seed, from the run's: stable per family, independent of the others. */
@@ -49,7 +54,7 @@ function familySeed(runSeed: number, familyId: string): number {
  * what exploration grants), duplicates of an earlier member (by id) dropped, in a fixed order.
  */
 export function membersOf<M extends Member>(family: Family<M>, draw: Draw): M[] {
-  const wanted = family.arbitrary ? family.sampled + Math.floor(draw.explore / family.requestsPerMember) : 0;
+  const wanted = family.arbitrary && !draw.coreOnly ? family.sampled + Math.floor(draw.explore / family.requestsPerMember) : 0;
   const members = [...family.core];
   if (wanted === 0 || !family.arbitrary) return members;
   const seen = new Set(members.map((m) => m.id));

@@ -13,8 +13,8 @@ export interface MockTarget {
   name: string;
   fault?: FaultName;
   httpMode?: MockOptions['httpMode'];
-  /** The seed the suite draws its families' members with against this target (the self-test runs some faults under several). */
-  seed?: number;
+  /** Each family's core only, nothing drawn: the self-test's targets of a family's faults (CARDPLUSPAY_MOCK_CORE_ONLY). */
+  coreOnly?: boolean;
 }
 
 export interface EmbeddedMocks {
@@ -60,7 +60,7 @@ export async function startEmbeddedMocks(targets: readonly MockTarget[], ttlSeco
         CARDPLUSPAY_HTTP_URL: handle.httpUrl,
         CARDPLUSPAY_MOCK_CONTROL_URL: handle.controlUrl,
         ...(target.fault ? { CARDPLUSPAY_MOCK_FAULT: target.fault, ...FAULTS[target.fault].settings } : {}),
-        ...(target.seed !== undefined ? { CARDPLUSPAY_SEED: String(target.seed) } : {}),
+        ...(target.coreOnly ? { CARDPLUSPAY_MOCK_CORE_ONLY: '1' } : {}),
         // Each target counts its own requests against its cap (SAFE-05); a runner may set its own.
         ...requestLedgerEnv(dir.write(`requests-${i}`, '')),
       };

@@ -30,6 +30,12 @@ export const INTERNAL_SETTINGS: readonly InternalSetting[] = [
     meaning: 'the catalogued fault the embedded mock was started with (the fault self-test)',
     parse: (raw) => ({ mockFault: raw || undefined }),
   },
+  {
+    name: 'CARDPLUSPAY_MOCK_CORE_ONLY',
+    meaning:
+      "`1` for the fault self-test's targets of a family's requirement: each family's core only, so a fault caught there is caught whatever the seed draws",
+    parse: (raw) => ({ coreOnly: raw === '1' || undefined }),
+  },
   // Read by settingsFor (targets.ts), which applies the named target's overlay before loadSettings.
   {
     name: 'CARDPLUSPAY_MOCK_TARGETS',

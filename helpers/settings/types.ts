@@ -85,4 +85,6 @@ export interface Settings {
   /** Test plumbing of the embedded mock (its request journal); unset for remote targets. */
   mockControlUrl?: string;
   mockFault?: string;
+  /** The fault self-test's: each family's core only, nothing drawn (CARDPLUSPAY_MOCK_CORE_ONLY). */
+  coreOnly?: boolean;
 }

@@ -35,6 +35,11 @@ test('each family has unique member ids, and a seed draws the same members beyon
     ).toEqual(once);
     expect(once.slice(0, ids.length), `${family.id}: the core comes first, whatever the seed`).toEqual(ids);
     expect(new Set(once).size, `${family.id}: no member twice`).toBe(once.length);
+    // The fault self-test's draw: what it sees caught, the core caught, whatever a seed adds.
+    expect(
+      membersOf(family, { ...draw, coreOnly: true }).map((m) => m.id),
+      `${family.id}: core only`,
+    ).toEqual(ids);
   }
 });
 

@@ -9,6 +9,7 @@ import { BACKSTOP_MARK } from '../helpers/reporting/output-backstop';
 import { FAULT_NAMES } from '../mock/faults';
 import { StepTimer } from './bench/step-timer';
 import { browserCheck } from './steps/browser-check';
+import { clientCheck } from './steps/client-check';
 import { scanForSecrets } from './steps/leak-scan';
 import { nginxCheck } from './steps/nginx-check';
 import { faultMatrix } from './steps/fault-matrix';
@@ -167,6 +168,12 @@ const STEPS: readonly Step[] = [
       c.outputs.push(await runnerCheck(record));
     },
   },
+  {
+    title: 'The client checker: a conforming client per library, a client breaking each CLIENT requirement, npm run mock -- --check-client',
+    run: async (c) => {
+      c.outputs.push(await clientCheck(record));
+    },
+  },
   { title: 'Leak scan: every run above, its files and its output', run: (c) => leakScan(c.outputs) },
   { title: 'Cookie scan: every request the mocks saw', run: (c) => cookieScan(c.outputs) },
   {
@@ -192,8 +199,10 @@ async function main(): Promise<void> {
     await s.run(carried);
   }
   const failed = results.filter((r) => !r.ok);
-  timer.write(path.join(ROOT, 'reports', 'self-test', 'timings.json'));
+  const timings = timer.write(path.join(ROOT, 'reports', 'self-test', 'timings.json'));
   process.stdout.write(`\nnpm test took ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+  // Where it went, in CI's log too (the part of a title before a colon names it).
+  process.stdout.write(`  by step: ${timings.parts.map((p) => `${p.part.split(':')[0]} ${p.wallS.toFixed(1)} s`).join(', ')}\n`);
   for (const f of failed) process.stdout.write(`  failed: ${f.name}: ${f.detail}\n`);
   process.stdout.write(`${results.length - failed.length} passed, ${failed.length} failed\n`);
   process.exit(failed.length === 0 ? 0 : 1);

@@ -98,7 +98,7 @@ function decoderFor(coding: string): NodeJS.ReadWriteStream | undefined {
 /**
  * How an https exchange trusts: the egress builds `secureContext` once from `ca` (a context per
  * connection cost milliseconds, and a `ca` option made the agent's pool key the whole root list);
- * `ca` alone serves a connection of its own (HTTP/1.0).
+ * an HTTP/1.0 exchange's connection of its own uses it too.
  */
 export type WireTls = { ca?: string[]; secureContext?: tls.SecureContext; agent?: http.Agent };
 
@@ -120,7 +120,7 @@ export function send(request: WireRequest, deadlineMs: number, deadlineWhy: stri
       path: request.target ?? `${url.pathname}${url.search}`,
       method,
       // Node's client writes only HTTP/1.1; an HTTP/1.0 request gets a connection of its own (no agent, never reused).
-      ...(request.httpVersion === '1.0' ? { createConnection: () => http10Connection(url, tlsOptions.ca) } : { agent: tlsOptions.agent ?? false }),
+      ...(request.httpVersion === '1.0' ? { createConnection: () => http10Connection(url, trustOf(tlsOptions)) } : { agent: tlsOptions.agent ?? false }),
       setHost: false,
       ...(url.protocol === 'https:'
         ? { rejectUnauthorized: true, ...trustOf(tlsOptions), servername: net.isIP(url.hostname.replace(/^\[|\]$/g, '')) ? undefined : url.hostname }

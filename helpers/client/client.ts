@@ -134,7 +134,13 @@ export class ApiClient {
     const what = `${method} ${url.pathname}`;
     const repro = this.reproductionOf(request, call.stands ?? []);
     return inStep(`${method} ${relativeForTitle(url, call.target)}`, () =>
-      politely(what, () => this.once({ ...request, notAfter: this.notAfter(call.retry429) }, what, repro), this.politeness(), this.waiting, call.retry429),
+      politely(
+        what,
+        () => this.once({ ...request, notAfter: this.notAfter(call.retry429), expires: typeof call.retry429 === 'object' }, what, repro),
+        this.politeness(),
+        this.waiting,
+        call.retry429,
+      ),
     );
   }
 

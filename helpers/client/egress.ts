@@ -103,7 +103,11 @@ export class Egress {
   private async slot(request: WireRequest, what: string): Promise<Grant> {
     const notAfter = Math.min(request.notAfter ?? Infinity, this.options.runDeadline ?? Infinity);
     try {
-      return await this.flow.acquire({ burst: request.together, notAfter: Number.isFinite(notAfter) ? notAfter : undefined });
+      return await this.flow.acquire({
+        burst: request.together,
+        notAfter: Number.isFinite(notAfter) ? notAfter : undefined,
+        expires: request.expires && request.notAfter !== undefined,
+      });
     } catch (error) {
       if (error instanceof Refused) throw new EgressError('paused', `${error.message} (${what} was not sent)`, 'PAUSED');
       throw error;

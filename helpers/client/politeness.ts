@@ -7,6 +7,11 @@
 /** Statuses that mean "not now" rather than "no": waited out, then "not judged". */
 const WAIT_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 
+/** Whether `status` says "not now" (429, 502, 503, 504): an answer that judges nothing about the request. */
+export function isWaitStatus(status: number): boolean {
+  return WAIT_STATUSES.has(status);
+}
+
 const MAX_RETRY_AFTER_MS = 60_000;
 const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_CAP_MS = 30_000;

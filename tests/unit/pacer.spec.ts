@@ -81,15 +81,21 @@ test('one 429 holds back every request for its Retry-After; one that cannot wait
   expect(sentAt).toBe(3_000);
 });
 
-test('a 503 pauses the run but sets no pace', SAFE05, async () => {
-  const clock = new SimClock();
-  const pacer = new Pacer(8, clock);
-  pacer.release(await pacer.acquire(), { status: 503, retryAfter: '1' });
-  let sentAt: number | undefined;
-  void pacer.acquire().then(() => (sentAt = clock.now()));
-  while (sentAt === undefined && (await clock.step()));
-  expect(sentAt).toBe(1_000);
-  expect(pacer.state().intervalMs).toBe(0);
+test('a 503 pauses the run and sets a pace like a 429 (nginx limit_req answers 503); a 502 or 504 sets none', SAFE05, async () => {
+  for (const [status, paced] of [
+    [503, true],
+    [502, false],
+    [504, false],
+  ] as const) {
+    const clock = new SimClock();
+    const pacer = new Pacer(8, clock);
+    pacer.release(await pacer.acquire(), { status, retryAfter: '1' });
+    let sentAt: number | undefined;
+    void pacer.acquire().then(() => (sentAt = clock.now()));
+    while (sentAt === undefined && (await clock.step()));
+    expect(sentAt, `${status}`).toBe(1_000);
+    expect(pacer.state().intervalMs > 0, `${status}`).toBe(paced);
+  }
 });
 
 /**

@@ -1,10 +1,11 @@
 /**
  * The run's flow control (issue 20, SAFE-05): how many requests are in flight across all workers
  * (CARDPLUSPAY_CONCURRENCY), and one politeness state for the whole run. A 429 or 503 pauses every
- * worker for its Retry-After, not only the one that saw it; a 429 also teaches the run a pace (the
- * least time between two request starts), learnt from the rate the target accepted just before it
- * and slowed by a quarter at each further 429, so a rate-limited target sees a steady flow instead
- * of bursts that each end in a 429. The pace loosens slowly while the target keeps answering.
+ * worker for its Retry-After, not only the one that saw it; a 429 (or a 503, which rate limiters
+ * such as nginx's limit_req answer by default) also teaches the run a pace (the least time between
+ * two request starts), learnt from the rate the target accepted just before it and slowed by a
+ * quarter at each further one, so a rate-limited target sees a steady flow instead of bursts that
+ * each end in a 429. The pace loosens slowly while the target keeps answering.
  *
  * Pure logic with an injected clock: one instance lives in the runner process (flow-server.ts) and
  * grants every worker's requests; a process without one (a unit test, a worker cut off from it)
@@ -12,6 +13,11 @@
  */
 import { isWaitStatus, retryDelay } from '../politeness';
 
+/**
+ * The answers that teach the pace: a rate limiter's. nginx's limit_req answers 503 unless told
+ * otherwise, with no Retry-After; 502 and 504 speak of a broken upstream, not of the rate.
+ */
+const PACING_STATUSES: ReadonlySet<number> = new Set([429, 503]);
 /** The window over which the accepted rate is measured when a 429 arrives. */
 const RATE_WINDOW_MS = 2_000;
 /** Each further 429 under the current pace slows it by this factor. */
@@ -116,7 +122,7 @@ export class Pacer {
     });
   }
 
-  /** Hands a slot back; a 429 or 503 pauses every worker, and a 429 sets or slows the pace. */
+  /** Hands a slot back; a 429, 502, 503 or 504 pauses every worker, and a 429 or 503 sets or slows the pace. */
   release(grant: Grant, outcome: Outcome = {}): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
     const now = this.clock.now();
@@ -124,7 +130,7 @@ export class Pacer {
       const delay = retryDelay(outcome.retryAfter, this.backoffs, this.random, now);
       if (delay.why === 'backoff') this.backoffs++;
       if (now + delay.ms > this.pauseUntil) [this.pauseUntil, this.pauseStatus] = [now + delay.ms, outcome.status];
-      if (outcome.status === 429 && grant.epoch === this.epoch) this.slowDown(now);
+      if (PACING_STATUSES.has(outcome.status) && grant.epoch === this.epoch) this.slowDown(now);
     } else if (outcome.status !== undefined) {
       this.backoffs = 0;
       this.accepted.push(now);

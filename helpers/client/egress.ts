@@ -92,7 +92,8 @@ export class Egress {
         );
       }
       const answer = await send(request, deadlineMs.ms, deadlineMs.why, request.url.protocol === 'https:' ? { ca: this.ca, agent: this.agentFor() } : {});
-      outcome = { status: answer.status, retryAfter: retryAfterOf(answer.rawHeaders) };
+      // Only the target's own answers teach the run's pause and pace: a 503 from its plain-HTTP port (TLS-02) speaks of that port.
+      if (request.url.origin === this.base.origin) outcome = { status: answer.status, retryAfter: retryAfterOf(answer.rawHeaders) };
       return answer;
     } finally {
       this.flow.release(grant, outcome);

@@ -65,9 +65,18 @@ test("AUTH-05's near-misses keep their ids and titles (the one-change grammar se
   expect(NEAR_MISSES.core[0]!.make('cpp_test_AbC'), 'the first character changed').toBe('dpp_test_AbC');
 });
 
-/** Runs a shell word in bash with the given variables, and gives what it expands to. */
+/**
+ * Runs a shell word in bash with the given variables, and gives what it expands to. Stdin is not a
+ * pipe: bash reads ~/.bashrc when its stdin is a socket (Node's pipes are) and SHLVL is unset
+ * (docs/pitfalls.md), which here cost a third of a second a word, and a user's rc file has no say in
+ * what a reproduction expands to.
+ */
 function expand(word: string, env: Record<string, string>): string {
-  const run = spawnSync('bash', ['-c', `printf '%s' ${word}`], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
+  const run = spawnSync('bash', ['-c', `printf '%s' ${word}`], {
+    env: { PATH: process.env.PATH, ...env },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   expect(run.status, `bash failed: ${run.stderr.slice(0, 200)}`).toBe(0);
   return run.stdout;
 }

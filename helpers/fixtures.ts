@@ -20,7 +20,7 @@ import { ITEM_CODE_FIELDS, ORDER_ID_FIELDS, discover } from './cases/discovery';
 import { MockControl } from './mock-control';
 import { refuseNonLoopback } from './client/net-guard';
 import { redactor } from './safety/redact';
-import { AREAS, REQUIREMENTS, areaOf, requirementIdsIn, type RequirementId } from './contract/requirements';
+import { AREAS, REQUIREMENTS, areaOf, requirementIdsIn, type Area, type RequirementId } from './contract/requirements';
 import { NO_SIGNING_ACCOUNT, SigningSession } from './signing/session';
 
 // A worker of any config that runs these specs redacts its output and shares the secrets it makes
@@ -274,4 +274,7 @@ export function requirement(id: RequirementId, story?: string): TestDetails {
   };
 }
 
-const AREA_TAGS = { AUTH: 'api-key', ENV: 'envelope', TLS: 'transport', SIGN: 'signing', SAFE: 'safety' } as const;
+const AREA_TAGS = { AUTH: 'api-key', ENV: 'envelope', TLS: 'transport', SIGN: 'signing', SAFE: 'safety', CLIENT: 'client' } as const satisfies Record<
+  Area,
+  string
+>;

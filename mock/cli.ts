@@ -1,11 +1,16 @@
 /**
  * Runs one mock standalone:
  *   npx tsx mock/cli.ts [--fault NAME] [--http-mode refuse|redirect|403|426] [--ttl SECONDS]
+ *   npx tsx mock/cli.ts --check-client [--impostor] [--redirect-trap] [--rate-limit N] [--reports-dir DIR] [--ttl SECONDS]
  *   npx tsx mock/cli.ts --list-faults
  * Prints the URLs, the throwaway test keys (printing them is the point: they exist only for this
- * run) and ready-to-paste settings. Secret files go to a private temp dir removed on exit.
+ * run) and ready-to-paste settings. Secret files go to a private temp dir removed on exit. With
+ * --check-client it watches a client and gives its verdict when stopped (mock/client-check/).
  */
 import { createMockMaterial, type MockMaterial } from './accounts';
+import { checkerBanner } from './client-check/banner';
+import { ClientChecker } from './client-check/checker';
+import { CHECK_USAGE, checkerOptions, checkFlagsRefused, noCheckFlags, readCheckFlag, type CheckFlags } from './client-check/cli-options';
 import { FAULT_NAMES, FAULTS, isFaultName, type FaultName } from './faults';
 import { HTTP_MODES, isHttpMode, type HttpMode } from './plain-http';
 import { makePrivateDir, type PrivateDir } from './private-dir';
@@ -16,14 +21,15 @@ interface CliOptions {
   httpMode?: HttpMode;
   ttl?: number;
   listFaults: boolean;
+  check: CheckFlags;
 }
 
-const USAGE = 'Usage: npx tsx mock/cli.ts [--fault NAME] [--http-mode refuse|redirect|403|426] [--ttl SECONDS] | --list-faults';
+const USAGE = `Usage: npx tsx mock/cli.ts [--fault NAME] [--http-mode refuse|redirect|403|426] [--ttl SECONDS] | --list-faults\n       ${CHECK_USAGE}`;
 
 class UsageError extends Error {}
 
 function parseArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { listFaults: false };
+  const options: CliOptions = { listFaults: false, check: noCheckFlags() };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -59,10 +65,15 @@ function parseArgs(argv: readonly string[]): CliOptions {
         console.log(USAGE);
         process.exit(0);
         break;
-      default:
-        throw new UsageError(`Unknown argument "${arg}".`);
+      default: {
+        const read = readCheckFlag(flag, value, options.check);
+        if (read === false) throw new UsageError(`Unknown argument "${arg}".`);
+        if (typeof read === 'string') throw new UsageError(read);
+      }
     }
   }
+  const refused = checkFlagsRefused(options.check, options);
+  if (refused) throw new UsageError(refused);
   return options;
 }
 
@@ -89,21 +100,44 @@ async function main(): Promise<void> {
   if (options.listFaults) return listFaults();
 
   const material = await createMockMaterial();
-  const mock = await startMock({ material, fault: options.fault, httpMode: options.httpMode, challengeTtlSeconds: options.ttl ?? MOCK_TTL_SECONDS });
+  const checker = options.check.checkClient ? new ClientChecker(material, await checkerOptions(options.check)) : undefined;
+  const ttl = options.ttl ?? MOCK_TTL_SECONDS;
+  const mock = await startMock({ material, fault: options.fault, httpMode: options.httpMode, challengeTtlSeconds: ttl, watcher: checker?.watcher });
+  const traps = await checker?.listen(mock.baseUrl);
   const dir = makePrivateDir('cardpluspay-mock-');
-  console.log(banner(mock, material, dir));
 
+  // Before the banner: whoever reads it may press Ctrl-C at once, and a signal with no listener yet kills the process unjudged.
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
-    void mock.close().finally(() => {
-      dir.remove();
-      process.exit(0);
-    });
+    // A client that just refused the impostor may still be closing that connection (bounded wait).
+    void (checker ? checker.settled().then(() => finalVerdict(checker)) : Promise.resolve(0)).then((status) =>
+      Promise.all([checker?.close(), mock.close()]).finally(() => {
+        dir.remove();
+        process.exit(status);
+      }),
+    );
   };
+  checker?.onStopRequested(stop);
+  checker?.onJudged((judged) => process.stdout.write(`${judged.lines.join('\n')}\n`));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+
+  const tail = checker && traps ? checkerBanner(checker.setup, mock.controlUrl, traps) : ['Ctrl-C stops the mock and removes the temp dir.'];
+  console.log(`${banner(mock, material, dir)}\n${tail.join('\n')}`);
+}
+
+/** Writes and prints the client's verdict; its exit status (0, 1, 3), or 1 when it could not be written. */
+function finalVerdict(checker: ClientChecker): number {
+  try {
+    const judged = checker.judge();
+    process.stdout.write(`${judged.lines.join('\n')}\n`);
+    return judged.summary.exitStatus;
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    return 1;
+  }
 }
 
 /** What the mock prints once it runs: where it is, its keys, and the suite's settings for it (the files they name written to `dir`). */
@@ -140,7 +174,6 @@ function banner(mock: MockHandle, material: MockMaterial, dir: PrivateDir): stri
     'Settings for the suite:',
     ...settings.map(([name, value]) => `export ${name}=${shellQuote(value)}`),
     '',
-    'Ctrl-C stops the mock and removes the temp dir.',
   ].join('\n');
 }
 

@@ -16,10 +16,20 @@ type Transport = JournalEntry['transport'];
 /** What answers a request that got as far as the API: the API itself, or the plain-HTTP origin. */
 export type Answer = (req: ApiRequest) => Reply | Promise<Reply>;
 
+/**
+ * Watches each exchange whose body was read: what arrived, then what it was answered. The client
+ * checker (mock/client-check/) is one; the suite's runs of the mock have none.
+ */
+export interface ExchangeWatcher {
+  /** A request whose body was read; the function it returns is told the answer. */
+  arrived(transport: Transport, req: http.IncomingMessage, body: BodyOutcome): (reply: Reply) => void;
+}
+
 export class Exchanges {
   constructor(
     private readonly journal: Journal,
     private readonly behaviour: MockBehaviour,
+    private readonly watcher?: ExchangeWatcher,
   ) {}
 
   async serve(transport: Transport, req: http.IncomingMessage, res: http.ServerResponse, answer: Answer): Promise<void> {
@@ -34,6 +44,7 @@ export class Exchanges {
       return;
     }
     this.journal.sawBody(seen, outcome.body);
+    const watched = this.watcher?.arrived(transport, req, outcome);
     let reply: Reply;
     if (outcome.tooLarge) {
       reply = fail(413, 'Payload Too Large');
@@ -60,6 +71,7 @@ export class Exchanges {
         reply = serverError();
       }
     }
+    watched?.(reply);
     if (transport === 'http') write(res, reply, {});
     else if (this.behaviour.delivery.kind === 'trickle-head') trickleHead(res, reply, this.httpsExtras(req), this.behaviour.delivery.everyMs);
     else write(res, reply, this.httpsExtras(req));

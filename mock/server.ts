@@ -6,10 +6,10 @@
  */
 import http from 'node:http';
 import type { MockMaterial } from './accounts';
-import { controlHandler } from './control';
-import { conformantBehaviour } from './behaviour';
+import { controlHandler, type ControlRoutes } from './control';
+import { conformantBehaviour, type MockBehaviour } from './behaviour';
 import type { Reply } from './envelope';
-import { Exchanges } from './exchange';
+import { Exchanges, type ExchangeWatcher } from './exchange';
 import { bend, isFaultName, type FaultName } from './faults';
 import { Journal, type JournalEntry } from './journal';
 import { apiListener, closeAll, listenAll, plainListener } from './listeners';
@@ -33,6 +33,18 @@ export interface MockOptions {
   challengeTtlSeconds?: number;
   /** What the plain-HTTP origin does. Default 'redirect'. */
   httpMode?: HttpMode;
+  /**
+   * Watches every exchange, may put a stage in front of the API and adds control routes: the
+   * client checker (mock/client-check/). Unset, as in every run of the suite, it costs nothing.
+   */
+  watcher?: MockWatcher;
+}
+
+export interface MockWatcher extends ExchangeWatcher {
+  /** The behaviour record the mock serves, given the one it would serve unwatched. */
+  bend(behaviour: MockBehaviour): MockBehaviour;
+  /** POST routes of the control listener. */
+  control: ControlRoutes;
 }
 
 export interface MockHandle {
@@ -59,13 +71,14 @@ export async function startMock(options: MockOptions): Promise<MockHandle> {
   const httpMode = options.httpMode ?? 'redirect';
 
   // The seam: the conformant record, bent by the fault if there is one.
-  const behaviour = bend(conformantBehaviour({ challengeTtlMs: challengeTtlSeconds * 1000, httpMode }), fault);
+  const bent = bend(conformantBehaviour({ challengeTtlMs: challengeTtlSeconds * 1000, httpMode }), fault);
+  const behaviour = options.watcher ? options.watcher.bend(bent) : bent;
 
   const journal = new Journal(material);
   const signing = new RequestSigning(Object.values(material.accounts), challengeTtlSeconds * 1000, behaviour);
   const apiContext: ApiContext = { material, signing, challengeTtlSeconds, behaviour };
   const api = (req: ApiRequest): Reply | Promise<Reply> => handleApi(apiContext, req);
-  const exchanges = new Exchanges(journal, behaviour);
+  const exchanges = new Exchanges(journal, behaviour, options.watcher);
 
   const { served, ...tlsOptions } = behaviour.tls;
   const certificate = await served(material);
@@ -73,7 +86,7 @@ export async function startMock(options: MockOptions): Promise<MockHandle> {
   // The plain-HTTP context needs both origins, known only once the listeners are bound.
   const plain: PlainHttpContext = { material, httpsOrigin: '', httpOrigin: '', api };
   const plainServer = plainListener(behaviour.plainHttp, exchanges, plain);
-  const controlServer = http.createServer(controlHandler(journal));
+  const controlServer = http.createServer(controlHandler(journal, options.watcher?.control));
 
   const servers = [apiServer, plainServer, controlServer];
   const [apiPort, httpPort, controlPort] = await listenAll(servers);

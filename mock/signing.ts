@@ -15,7 +15,7 @@ import type { ApiRequest } from './request';
 export const MISSING_SIGNING_HEADERS = 'Missing X-API-Challenge or X-API-Signature header';
 export const SIGNATURE_FAILED = 'Signature verification failed';
 
-const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+export const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** What the check does with the two headers before any challenge is looked up. */
 type Presence = 'refuse' | 'pass' | 'check';

@@ -9,6 +9,7 @@ import { BACKSTOP_MARK } from '../helpers/reporting/output-backstop';
 import { FAULT_NAMES } from '../mock/faults';
 import { StepTimer } from './bench/step-timer';
 import { browserCheck } from './steps/browser-check';
+import { clientCheck } from './steps/client-check';
 import { scanForSecrets } from './steps/leak-scan';
 import { nginxCheck } from './steps/nginx-check';
 import { faultMatrix } from './steps/fault-matrix';
@@ -165,6 +166,12 @@ const STEPS: readonly Step[] = [
     title: 'The run as users start it (npm run conformance, npx playwright test) against hostile targets',
     run: async (c) => {
       c.outputs.push(await runnerCheck(record));
+    },
+  },
+  {
+    title: 'The client checker: a conforming client per library, a client breaking each CLIENT requirement, npm run mock -- --check-client',
+    run: async (c) => {
+      c.outputs.push(await clientCheck(record));
     },
   },
   { title: 'Leak scan: every run above, its files and its output', run: (c) => leakScan(c.outputs) },

@@ -22,8 +22,8 @@ import https from 'node:https';
 import tls from 'node:tls';
 import { decodeSafe } from '../contract/decode-safe';
 import { COOKIE_CHECK_HEADER } from '../contract/cookie-check';
-import { encodingsOf } from '../safety/encodings';
 import { handshake, type HandshakeOptions, type HandshakeResult } from './handshake';
+import { KeyTraces } from './key-traces';
 import type { RequestCap } from './request-ledger';
 import { keyedRequestRefusal, type KeyedAllowlist } from './spend-guard';
 import { EgressError, send, type WireAnswer, type WireRequest } from './wire';
@@ -64,15 +64,16 @@ export class Egress {
   private readonly flow: Flow;
 
   /**
-   * Every whole encoding of every configured key, folded to lower case: a key sent as Base64 in
-   * `Authorization: Basic`, percent-encoded or in another case still makes a request a keyed one.
+   * The configured keys in every form a request may carry them (key-traces.ts): a key sent as Base64
+   * in `Authorization: Basic`, percent-encoded, in another case, or one character off (AUTH-05's
+   * near-misses) still makes a request a keyed one.
    */
-  private readonly keyForms: string[];
+  private readonly keyTraces: KeyTraces;
 
   constructor(private readonly options: EgressOptions) {
     this.base = new URL(options.baseUrl);
     this.ca = trustedCas(options.caPem);
-    this.keyForms = options.configuredKeys.flatMap(encodingsOf).map((form) => form.toLowerCase());
+    this.keyTraces = new KeyTraces(options.configuredKeys);
     this.flow = options.flow ?? new Pacer(DEFAULT_IN_FLIGHT);
   }
 
@@ -165,11 +166,7 @@ export class Egress {
       throw new GuardError(`Refused: a request-target must be "/..." or the absolute form of the origin it is sent to (${url.origin}/...).`);
     }
     const texts = [url.href, target, decodeSafe(target), ...headerLines.map(([n, v]) => `${n}: ${v}`), request.body ?? ''];
-    const carriesKey = texts.some((t) => {
-      const folded = t.toLowerCase();
-      return this.keyForms.some((form) => folded.includes(form));
-    });
-    if (!carriesKey) return;
+    if (!this.keyTraces.carried(texts)) return;
     if (url.protocol !== 'https:') {
       throw new GuardError(
         `Refused: a configured key would travel over plain HTTP (${method} ${url.protocol}//${url.host}). Only throwaway keys may be sent there.`,

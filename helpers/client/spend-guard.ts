@@ -17,6 +17,7 @@
 import { ENDPOINTS, ORDER_ID, type ChallengeRoute, type Route } from '../contract/endpoints';
 import { isCredentialPlaceName } from '../cases/place-names';
 import { COOKIE_CHECK_HEADER } from '../contract/cookie-check';
+import { KeyTraces } from './key-traces';
 
 export interface SpendingRoute {
   method: string;
@@ -215,15 +216,14 @@ function formEncoded(value: string): string {
   return new URLSearchParams([['', value]]).toString().slice(1);
 }
 
-/** Target text for a message: at most 80 visible characters, and never a configured key. */
+/** The keys' traces, built once per list of keys (an egress passes the same list with every request). */
+const TRACES = new WeakMap<readonly string[], KeyTraces>();
+
+/** Target text for a message: at most 80 visible characters, and never a configured key nor a near-miss of one. */
 function shown(text: string, keys: readonly string[]): string {
-  let decoded = text;
-  try {
-    decoded = decodeURIComponent(text);
-  } catch {
-    // shown as given
-  }
-  if (keys.some((k) => k && (text.includes(k) || decoded.includes(k) || text.includes(formEncoded(k))))) return '[text holding a configured key]';
+  let traces = TRACES.get(keys);
+  if (!traces) TRACES.set(keys, (traces = new KeyTraces(keys)));
+  if (traces.carried([text])) return '[text made from a configured key]';
   const visible = text.replace(/[^\x21-\x7e]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return visible.length > 80 ? `${visible.slice(0, 80)}…` : visible;
 }

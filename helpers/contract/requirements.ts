@@ -3,7 +3,7 @@
  * self-test's coverage lint all come from. Mirrors docs/requirements.md.
  */
 export type Level = 'must' | 'should';
-export type Area = 'AUTH' | 'ENV' | 'TLS' | 'SIGN' | 'SAFE';
+export type Area = 'AUTH' | 'ENV' | 'TLS' | 'SIGN' | 'SAFE' | 'CLIENT';
 
 export interface Requirement {
   level: Level;
@@ -24,6 +24,7 @@ export const AREAS: Record<Area, string> = {
   TLS: 'Transport',
   SIGN: 'Request signing',
   SAFE: "The suite's own conduct",
+  CLIENT: "A client's side of the contract",
 };
 
 export const REQUIREMENTS = {
@@ -89,6 +90,15 @@ export const REQUIREMENTS = {
     title: 'Bounded work whatever the target sends: bodies capped at 1 MiB, values cut before assertions, a global time limit',
   },
   'SAFE-09': { level: 'must', docs: SECURITY, title: 'The reports call nowhere: opening the Allure report sends no request off the machine' },
+  'CLIENT-01': { level: 'must', docs: AUTHN, title: 'The key travels only as the whole value of X-API-Key' },
+  'CLIENT-02': { level: 'must', docs: CONCEPTS, title: 'Every request sends Accept: application/json' },
+  'CLIENT-03': { level: 'must', docs: CONCEPTS, title: 'Every request with a body sends Content-Type: application/json and a JSON body' },
+  'CLIENT-04': { level: 'must', docs: SECURITY, title: 'No request carrying a key goes over plain HTTP' },
+  'CLIENT-05': { level: 'must', docs: SECURITY, title: "The client verifies the server's certificate" },
+  'CLIENT-06': { level: 'must', docs: SECURITY, title: 'No redirect carries the key to another origin or to plain HTTP' },
+  'CLIENT-07': { level: 'must', docs: AUTHN, title: 'Signing: each challenge used once, before it expires, with a signature that verifies' },
+  'CLIENT-08': { level: 'must', docs: TROUBLE, title: 'A 429 is not retried before its Retry-After' },
+  'CLIENT-09': { level: 'must', docs: TROUBLE, title: 'A 401 is not retried in a loop' },
 } as const satisfies Record<string, Requirement>;
 
 export type RequirementId = keyof typeof REQUIREMENTS;
@@ -108,6 +118,12 @@ export function areaOf(id: RequirementId): Area {
 
 /**
  * Requirements the conformance specs check against a target. The suite's own conduct (SAFE) and
- * its signer (SIGN-13) are checked by the self-tests, so a conformance summary never lists them.
+ * its signer (SIGN-13) are checked by the self-tests, and a client's side of the contract (CLIENT)
+ * by the mock's client checker, so a conformance summary never lists them.
  */
-export const TARGET_REQUIREMENTS = (Object.keys(REQUIREMENTS) as RequirementId[]).filter((id) => areaOf(id) !== 'SAFE' && id !== 'SIGN-13');
+export const TARGET_REQUIREMENTS = (Object.keys(REQUIREMENTS) as RequirementId[]).filter((id) => !['SAFE', 'CLIENT'].includes(areaOf(id)) && id !== 'SIGN-13');
+
+/** What a client must do (`npm run mock -- --check-client` judges it; docs/mock.md). */
+export type ClientRequirementId = Extract<RequirementId, `CLIENT-${string}`>;
+
+export const CLIENT_REQUIREMENTS = (Object.keys(REQUIREMENTS) as RequirementId[]).filter((id): id is ClientRequirementId => areaOf(id) === 'CLIENT');

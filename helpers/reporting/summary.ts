@@ -7,28 +7,11 @@
  */
 import type { FullResult, TestCase } from '@playwright/test/reporter';
 import { NOT_JUDGED } from '../client/not-judged';
-import { REQUIREMENTS, TARGET_REQUIREMENTS, requirementIdsIn, type Level, type RequirementId } from '../contract/requirements';
-import type { Verdict } from '../contract/verdict';
+import { REQUIREMENTS, TARGET_REQUIREMENTS, requirementIdsIn, type RequirementId } from '../contract/requirements';
+import { runVerdict, type RequirementStatus, type RequirementVerdict, type Verdict } from '../contract/verdict';
 
-/**
- * `not-judged` (SAFE-07): a test of the requirement could not reach a judgement (the target was
- * unreachable, timed out, stayed rate-limited, or a limit of the run was reached) and none failed.
- * Neither held nor failed: the run cannot say.
- */
-export type RequirementStatus = 'passed' | 'failed' | 'skipped' | 'not-judged';
-
-export interface RequirementVerdict {
-  level: Level;
-  status: RequirementStatus;
-  tests: number;
-  failedTests: number;
-  /** Tests of it that could not be judged. */
-  notJudgedTests: number;
-  /** Only when skipped or not judged: why, the distinct reasons joined with "; ". */
-  reason?: string;
-  /** Only when skipped or not judged: the distinct reasons, sorted (what a merge of shards unites). */
-  reasons?: string[];
-}
+export { runVerdict } from '../contract/verdict';
+export type { RequirementStatus, RequirementVerdict } from '../contract/verdict';
 
 export interface Summary {
   target: 'mock' | 'remote';
@@ -191,20 +174,6 @@ export function listOf(requirements: Summary['requirements'], status: Requiremen
   return (Object.keys(requirements) as RequirementId[])
     .filter((id) => requirements[id]?.status === status)
     .sort((a, b) => (REQUIREMENTS[a].level === REQUIREMENTS[b].level ? a.localeCompare(b) : REQUIREMENTS[a].level === 'must' ? -1 : 1));
-}
-
-/**
- * SAFE-07: "does-not-conform" when a `must` failed (a `should` too, with failOnShould), even if
- * other checks could not be judged; else "could-not-judge" when a `must` was not judged or none
- * was judged at all (skips for unconfigured credentials do not stop "conforms" on their own).
- * A shard (`partial`) is judged on its own tests: it may hold no `must` at all.
- */
-export function runVerdict(requirements: Summary['requirements'], failOnShould: boolean, partial = false): Verdict {
-  const entries = Object.values(requirements).filter((v): v is RequirementVerdict => !!v);
-  if (entries.some((v) => v.status === 'failed' && (v.level === 'must' || failOnShould))) return 'does-not-conform';
-  const musts = entries.filter((v) => v.level === 'must');
-  if (musts.some((v) => v.status === 'not-judged') || (!partial && !musts.some((v) => v.status === 'passed'))) return 'could-not-judge';
-  return 'conforms';
 }
 
 /**

@@ -4,11 +4,8 @@
  */
 import { REQUEST_BUDGET } from '../cases/families';
 import { REQUIREMENTS, type RequirementId } from '../contract/requirements';
-import type { Verdict } from '../contract/verdict';
+import { EXIT_STATUS } from '../contract/verdict';
 import { runVerdict, type RequirementVerdict, type Summary } from './summary';
-
-/** The exit status of each verdict (interface.md). */
-const EXIT_STATUS: Record<Verdict, number> = { conforms: 0, 'does-not-conform': 1, 'could-not-judge': 3 };
 
 /**
  * The exit status a summary stands for (interface.md): 0 when every `must` held (skips allowed),

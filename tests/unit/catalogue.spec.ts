@@ -9,8 +9,9 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 
 test.describe.configure({ mode: 'serial' });
-import { REQUIREMENTS, isRequirementId } from '../../helpers/contract/requirements';
+import { CLIENT_REQUIREMENTS, REQUIREMENTS, TARGET_REQUIREMENTS, areaOf, isRequirementId } from '../../helpers/contract/requirements';
 import { cleanEnv } from '../../helpers/runner/env';
+import { CLIENT_CASES } from '../support/client-checker/clients';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -73,10 +74,28 @@ test('every conformance test title starts with the requirement it checks', () =>
 
 test('every must requirement has at least one test', () => {
   const covered = new Set([...conformance, ...unit].flatMap((t) => t.ids));
+  // A client's requirements are proven by the clients the checker judges (the next test), not by specs.
   const missing = Object.entries(REQUIREMENTS)
-    .filter(([id, r]) => r.level === 'must' && !covered.has(id))
+    .filter(([id, r]) => r.level === 'must' && areaOf(id as keyof typeof REQUIREMENTS) !== 'CLIENT' && !covered.has(id))
     .map(([id]) => id);
   expect(missing, 'must requirements without a test').toEqual([]);
+});
+
+test('every CLIENT requirement has a client that breaks it alone, and is no target requirement', () => {
+  const brokenAlone = new Set(CLIENT_CASES.filter((c) => c.breaks.length === 1).flatMap((c) => c.breaks));
+  expect(
+    CLIENT_REQUIREMENTS.filter((id) => !brokenAlone.has(id)),
+    'CLIENT requirements without a client in tests/support/client-checker/clients.ts that breaks exactly it',
+  ).toEqual([]);
+  expect(
+    CLIENT_CASES.filter((c) => c.holdsAll)
+      .map((c) => c.library)
+      .sort(),
+    'a conforming client with each library',
+  ).toEqual(["Playwright's request", 'node:https']);
+  expect(TARGET_REQUIREMENTS.filter((id) => areaOf(id) === 'CLIENT')).toEqual([]);
+  const named = conformance.flatMap((t) => t.ids.filter((id) => id.startsWith('CLIENT-')).map((id) => `${t.file}: ${id}`));
+  expect(named, 'conformance tests naming CLIENT ids: a target is never judged on them').toEqual([]);
 });
 
 test('the typed catalogue has exactly the ids and levels of docs/requirements.md', () => {

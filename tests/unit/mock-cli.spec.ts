@@ -33,6 +33,20 @@ test('an unknown fault, mode or flag exits 2 and says what is known', () => {
   expect(runToEnd(['--frobnicate']).status).toBe(2);
 });
 
+test('the client checker is off unless asked, and refuses what would falsify its verdict', () => {
+  for (const [args, says] of [
+    [['--impostor'], '--impostor only with --check-client'],
+    [['--rate-limit', '5', '--redirect-trap'], '--redirect-trap, --rate-limit only with --check-client'],
+    [['--check-client', '--fault', 'short-hsts'], 'leave out --fault'],
+    [['--check-client', '--http-mode', 'refuse'], 'needs a plain-HTTP origin that reads requests'],
+    [['--check-client', '--rate-limit', '0'], '--rate-limit must be a number of requests a second greater than 0'],
+  ] as const) {
+    const run = runToEnd([...args]);
+    expect(run.status, args.join(' ')).toBe(2);
+    expect(run.stderr).toContain(says);
+  }
+});
+
 function readUntil(child: ChildProcessWithoutNullStreams, marker: string): Promise<string> {
   return new Promise((resolve, reject) => {
     let out = '';

@@ -114,6 +114,12 @@ test('TLS-01 a host the certificate does not name is refused', req('TLS-01'), as
 
 /** Unit tests that set NODE_TLS_REJECT_UNAUTHORIZED=0 on purpose, to prove the run and the clients refuse it. */
 const SETS_IT_TO_PROVE_REFUSAL = ['tests/unit/settings-mistakes.ts', 'tests/unit/config-exit.spec.ts', 'tests/unit/certificate-checks.spec.ts'];
+/**
+ * Clients that accept any certificate on purpose, to be caught by the client checker's impostor
+ * (CLIENT-05): its bad client in npm test, and the unit tests of its bookkeeping. They talk only to
+ * the checker's own loopback listeners.
+ */
+const TURNS_IT_OFF_TO_BE_CAUGHT = ['tests/support/client-checker/clients.ts', 'tests/unit/client-check-traps.spec.ts'];
 
 test('TLS-01 no code in the project switches certificate checks off', req('TLS-01'), () => {
   // Built from parts so that this file does not match itself.
@@ -126,6 +132,14 @@ test('TLS-01 no code in the project switches certificate checks off', req('TLS-0
     new RegExp(['checkServerIdentity', '\\s*:'].join('')),
   ];
   const hits: string[] = [];
+  const allowed = new Set<string>();
+  const excused = (file: string, re: RegExp): boolean => {
+    const why = SETS_IT_TO_PROVE_REFUSAL.includes(file)
+      ? re.source.includes('NODE_TLS')
+      : TURNS_IT_OFF_TO_BE_CAUGHT.includes(file) && !re.source.includes('NODE_TLS');
+    if (why) allowed.add(file);
+    return why;
+  };
   const walk = (dir: string): void => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, entry.name);
@@ -133,8 +147,7 @@ test('TLS-01 no code in the project switches certificate checks off', req('TLS-0
       else if (/\.(ts|js|json|mjs|cjs)$/.test(entry.name)) {
         const text = fs.readFileSync(p, 'utf8');
         const file = path.relative(ROOT, p);
-        for (const re of off)
-          if (re.test(text) && !(SETS_IT_TO_PROVE_REFUSAL.includes(file) && re.source.includes('NODE_TLS'))) hits.push(`${file}: ${re.source}`);
+        for (const re of off) if (re.test(text) && !excused(file, re)) hits.push(`${file}: ${re.source}`);
       }
     }
   };
@@ -144,4 +157,6 @@ test('TLS-01 no code in the project switches certificate checks off', req('TLS-0
     for (const re of off) if (re.test(text)) hits.push(`${file}: ${re.source}`);
   }
   expect(hits).toEqual([]);
+  // An entry that no longer needs its excuse goes, so the lists cannot hide a new file of the same name.
+  expect([...SETS_IT_TO_PROVE_REFUSAL, ...TURNS_IT_OFF_TO_BE_CAUGHT].filter((file) => !allowed.has(file))).toEqual([]);
 });

@@ -19,6 +19,7 @@ import { OTHER_ACCOUNTS_ORDERS, paginationOf, picked, type ListedOrder } from '.
 import { DISALLOWED_SIGNATURES, type SignatureMember } from '../../helpers/cases/signatures';
 import { redactor } from '../../helpers/safety/redact';
 import { signWithScheme, signatureShell, type Scheme } from '../../helpers/signing/schemes';
+import { TEST_PRIVATE_PEM, testPublicKey } from '../support/test-key';
 
 const FAMILIES: ReadonlyArray<Family<Member>> = [NEAR_MISSES, CHALLENGE_NEAR_MISSES, DISALLOWED_SIGNATURES, OTHER_ACCOUNTS_ORDERS];
 
@@ -97,8 +98,8 @@ test("SIGN-08's challenge near-misses each differ from the issued challenge, and
   for (const m of CHALLENGE_NEAR_MISSES.core) expect(expand(m.shell('FRESH_CHALLENGE', issued), { FRESH_CHALLENGE: issued }), m.id).toBe(m.make(issued));
 });
 
-const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-const PEM = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const publicKey = testPublicKey;
+const PEM = TEST_PRIVATE_PEM;
 
 /** Whether `signature` is a signature over `challenge` in `scheme` by the test key. */
 function holds(scheme: Scheme, challenge: string, signature: Buffer): boolean {

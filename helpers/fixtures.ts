@@ -181,8 +181,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await use(await firstListedOrSkip(api, keys.valid, ORDERS_LIST, NO_ORDER_TO_LOOK_UP, testInfo));
   },
 
-  // Once per worker and target, kept on the target: a check that asks for it in each of many tests
-  // (AUTH-14, a test per variant) sends one list request, in the report of the first test.
+  // Once per worker and target, kept on the target: a check that asks for it in each of several tests
+  // (AUTH-14's methods, core and drawn members) sends one list request, in the report of the first test.
   listedOrderId: async ({ target, api, keys }, use) => {
     target.listedOrderId ??= firstListed(api, keys.valid, ORDERS_LIST);
     await use(await target.listedOrderId);

@@ -11,8 +11,8 @@ import type { Family, Member } from './family';
 import { EXTENDED, anyOneChange, oneChange, type OneChange } from './near-misses';
 
 export interface ChallengeNearMiss extends Member {
-  /** The near-miss of the issued challenge. */
-  make: (challenge: string) => string;
+  /** The near-miss of the issued challenge; undefined when it has nothing the change acts on (a case flip of a challenge without a letter). */
+  make: (challenge: string) => string | undefined;
   /** A shell word that rebuilds it from the variable holding a challenge. */
   shell: (variable: string, challenge: string) => string;
 }

@@ -4,7 +4,7 @@
  */
 import type { RequirementId } from '../contract/requirements';
 import type { Settings } from '../settings/types';
-import { exploreShare, type Draw, type Family, type Member } from './family';
+import { exploreShare, membersOf, type Draw, type Family, type Member } from './family';
 import { KEY_CLASSES_ON_ENDPOINTS } from './key-classes';
 import { CHALLENGE_NEAR_MISSES } from './challenge-near-misses';
 import { NEAR_MISSES } from './near-misses';
@@ -52,4 +52,9 @@ const FAMILIES: ReadonlyArray<Family<Member>> = [
 /** What this run draws with: its seed (0 for a run that has none, such as the self-test's) and a family's share of exploration. */
 export function drawFor(settings: Pick<Settings, 'seed' | 'explore' | 'coreOnly'>): Draw {
   return { seed: settings.seed ?? 0, explore: exploreShare(settings.explore, FAMILIES.length), coreOnly: settings.coreOnly };
+}
+
+/** The members this run draws beyond the family's core: what its "drawn with the run's seed" test checks. */
+export function drawnOf<M extends Member>(family: Family<M>, settings: Pick<Settings, 'seed' | 'explore' | 'coreOnly'>): M[] {
+  return membersOf(family, drawFor(settings)).slice(family.core.length);
 }

@@ -16,7 +16,7 @@ import { ENDPOINTS, ROOT_ENDPOINT, type Endpoint } from '../contract/endpoints';
 import type { RequirementId } from '../contract/requirements';
 import type { Family, Member } from './family';
 import type { Keys } from './keys';
-import { NEAR_MISSES, type NearMiss } from './near-misses';
+import { KEY_UNCHANGED, NEAR_MISSES, type NearMiss } from './near-misses';
 import type { Stand } from './reproduce';
 
 /** The variable a reproduction reads the valid key from (helpers/cases/stands.ts). */
@@ -30,6 +30,8 @@ export interface KeyOnEndpoint extends Member {
   requirement: Extract<RequirementId, 'AUTH-08' | 'AUTH-12'>;
   /** What X-API-Key carries; undefined sends none. */
   key: (keys: Keys) => string | undefined;
+  /** Why the member is not sent with these keys (a near-miss that would be the valid key itself); undefined when it is. */
+  unsent?: (keys: Keys) => string | undefined;
   /** A value derived from a configured key, and the shell word that rebuilds it (a reproduction never spells a key). */
   stands: (keys: Keys) => Stand[];
 }
@@ -41,7 +43,12 @@ const EVERY: readonly Endpoint[] = [...ENDPOINTS, ROOT_ENDPOINT];
 
 const TRUNCATED = NEAR_MISSES.core.find((m) => m.id === 'delete-end')!;
 
-function member(endpoint: Endpoint, keyClass: KeyOnEndpoint['keyClass'], title: string, rest: Pick<KeyOnEndpoint, 'why' | 'key' | 'stands'>): KeyOnEndpoint {
+function member(
+  endpoint: Endpoint,
+  keyClass: KeyOnEndpoint['keyClass'],
+  title: string,
+  rest: Pick<KeyOnEndpoint, 'why' | 'key' | 'stands' | 'unsent'>,
+): KeyOnEndpoint {
   return {
     id: `${endpoint.id}-${keyClass}`,
     title: `${endpoint.title} with ${title}`,
@@ -74,7 +81,11 @@ function malformed(endpoint: Endpoint, nearMiss: NearMiss = TRUNCATED): KeyOnEnd
   const m = member(endpoint, 'malformed', `the valid key ${nearMiss.title}`, {
     why: `an endpoint that compares keys its own way: ${nearMiss.why}`,
     key: (k) => nearMiss.make(k.valid),
-    stands: (k) => [{ value: nearMiss.make(k.valid), shell: nearMiss.shell(VALID_KEY_VARIABLE, k.valid) }],
+    stands: (k) => {
+      const made = nearMiss.make(k.valid);
+      return made === undefined ? [] : [{ value: made, shell: nearMiss.shell(VALID_KEY_VARIABLE, k.valid) }];
+    },
+    unsent: (k) => (nearMiss.make(k.valid) === undefined ? KEY_UNCHANGED : undefined),
   });
   // The core's malformed key keeps the class's plain name; a drawn one says which near-miss it is.
   return nearMiss === TRUNCATED ? { ...m, title: `${endpoint.title} with a malformed key` } : { ...m, id: `${m.id}-${nearMiss.id}` };

@@ -18,15 +18,19 @@ export interface OneChange {
   /** What it does, after "the valid key" or "the issued challenge": `with one character changed at the start`. */
   title: string;
   op: Op | 'extend';
-  /** The near-miss of `text`. */
-  make: (text: string) => string;
+  /**
+   * The near-miss of `text`; undefined when the text has nothing the change acts on (a case flip of
+   * a text without a letter), for the result would be the text itself: sent, the real key or the
+   * issued challenge, which must succeed.
+   */
+  make: (text: string) => string | undefined;
   /** A shell word that rebuilds it from the variable holding the text (`"${VAR:0:3}"'x'"${VAR:4}"`). */
   shell: (variable: string, text: string) => string;
 }
 
 export interface NearMiss extends Member {
-  /** The near-miss of `key`. */
-  make: (key: string) => string;
+  /** The near-miss of `key`; undefined when the key has nothing the change acts on (a case flip of a key without a letter). */
+  make: (key: string) => string | undefined;
   /** A shell word that rebuilds it from the variable holding the key (`"${VAR:0:3}x${VAR:4}"`). */
   shell: (variable: string, key: string) => string;
 }
@@ -122,7 +126,8 @@ export function oneChange(op: Op, at: Place | number): OneChange {
     op,
     make: (text) => {
       const i = position(text);
-      return text.slice(0, i) + replacement(text, i, op) + text.slice(i + 1);
+      const made = text.slice(0, i) + replacement(text, i, op) + text.slice(i + 1);
+      return made === text ? undefined : made;
     },
     // One character of a key is no secret (the redactor's pieces are 12): it may stand in the command.
     shell: (variable, text) => {
@@ -155,6 +160,9 @@ function keyNearMiss(change: OneChange): NearMiss {
   const { id, title, make, shell } = change;
   return { id, title, why: WHY[change.op], make, shell };
 }
+
+/** Why a near-miss of the valid key is not sent: the change finds nothing to act on in it. */
+export const KEY_UNCHANGED = 'the valid key has nothing this change acts on (a case flip needs a letter): sent, it would be the valid key itself';
 
 export const NEAR_MISSES: Family<NearMiss> = {
   id: 'auth-05-near-misses',

@@ -26,7 +26,7 @@ import { handshake, type HandshakeOptions, type HandshakeResult } from './handsh
 import { KeyTraces } from './key-traces';
 import type { RequestCap } from './request-ledger';
 import { keyedRequestRefusal, type KeyedAllowlist } from './spend-guard';
-import { EgressError, send, type WireAnswer, type WireRequest } from './wire';
+import { EgressError, send, type WireAnswer, type WireRequest, type WireTls } from './wire';
 import type { Flow } from './flow/flow';
 import { Pacer, Refused, type Grant, type Outcome } from './flow/pacer';
 
@@ -61,6 +61,8 @@ export class Egress {
   private readonly base: URL;
   private readonly ca: string[];
   private agent?: https.Agent;
+  /** The trust of `ca`, built once: every connection of the agent shares it. */
+  private secureContext?: tls.SecureContext;
   private readonly flow: Flow;
 
   /**
@@ -92,7 +94,7 @@ export class Egress {
           `request cap reached: the run already sent ${cap.max} requests (CARDPLUSPAY_MAX_REQUESTS), so ${what} was not sent`,
         );
       }
-      const answer = await send(request, deadlineMs.ms, deadlineMs.why, request.url.protocol === 'https:' ? { ca: this.ca, agent: this.agentFor() } : {});
+      const answer = await send(request, deadlineMs.ms, deadlineMs.why, request.url.protocol === 'https:' ? this.tlsFor() : {});
       outcome = { status: answer.status, retryAfter: retryAfterOf(answer.rawHeaders) };
       return answer;
     } finally {
@@ -127,9 +129,10 @@ export class Egress {
     this.agent?.destroy();
   }
 
-  private agentFor(): https.Agent {
+  private tlsFor(): WireTls {
     this.agent ??= new https.Agent({ keepAlive: true, maxSockets: 16, rejectUnauthorized: true });
-    return this.agent;
+    this.secureContext ??= tls.createSecureContext({ ca: this.ca });
+    return { ca: this.ca, secureContext: this.secureContext, agent: this.agent };
   }
 
   /** The exchange's deadline: its own, or what is left of the run's when that comes first. */

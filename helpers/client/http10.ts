@@ -11,12 +11,12 @@ import tls from 'node:tls';
  * request line's version: Node's client has no option for it, and a second client would bypass the
  * egress. TLS is verified against the same CAs as every exchange; the caller's deadline destroys it.
  */
-export function http10Connection(url: URL, ca: string[] | undefined): net.Socket {
+export function http10Connection(url: URL, trust: { ca?: string[] } | { secureContext: tls.SecureContext }): net.Socket {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
   const socket =
     url.protocol === 'https:'
-      ? tls.connect({ host, port, ca, rejectUnauthorized: true, servername: net.isIP(host) ? undefined : host })
+      ? tls.connect({ host, port, ...trust, rejectUnauthorized: true, servername: net.isIP(host) ? undefined : host })
       : net.connect({ host, port });
   // eslint-disable-next-line @typescript-eslint/unbound-method -- put back unchanged, always called with the socket as `this`
   const write = socket.write;

@@ -9,6 +9,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import type tls from 'node:tls';
 import { urlToHttpOptions } from 'node:url';
 import { http10Connection } from './http10';
 import zlib from 'node:zlib';
@@ -94,7 +95,16 @@ function decoderFor(coding: string): NodeJS.ReadWriteStream | undefined {
   }
 }
 
-export function send(request: WireRequest, deadlineMs: number, deadlineWhy: string, tlsOptions: { ca?: string[]; agent?: http.Agent }): Promise<WireAnswer> {
+/**
+ * How an https exchange trusts: the egress builds `secureContext` once from `ca` (a context per
+ * connection cost milliseconds, and a `ca` option made the agent's pool key the whole root list);
+ * an HTTP/1.0 exchange's connection of its own uses it too.
+ */
+export type WireTls = { ca?: string[]; secureContext?: tls.SecureContext; agent?: http.Agent };
+
+const trustOf = (t: WireTls) => (t.secureContext ? { secureContext: t.secureContext } : { ca: t.ca });
+
+export function send(request: WireRequest, deadlineMs: number, deadlineWhy: string, tlsOptions: WireTls): Promise<WireAnswer> {
   const { url, method } = request;
   const started = Date.now();
   return new Promise<WireAnswer>((resolve, reject) => {
@@ -110,10 +120,10 @@ export function send(request: WireRequest, deadlineMs: number, deadlineWhy: stri
       path: request.target ?? `${url.pathname}${url.search}`,
       method,
       // Node's client writes only HTTP/1.1; an HTTP/1.0 request gets a connection of its own (no agent, never reused).
-      ...(request.httpVersion === '1.0' ? { createConnection: () => http10Connection(url, tlsOptions.ca) } : { agent: tlsOptions.agent ?? false }),
+      ...(request.httpVersion === '1.0' ? { createConnection: () => http10Connection(url, trustOf(tlsOptions)) } : { agent: tlsOptions.agent ?? false }),
       setHost: false,
       ...(url.protocol === 'https:'
-        ? { rejectUnauthorized: true, ca: tlsOptions.ca, servername: net.isIP(url.hostname.replace(/^\[|\]$/g, '')) ? undefined : url.hostname }
+        ? { rejectUnauthorized: true, ...trustOf(tlsOptions), servername: net.isIP(url.hostname.replace(/^\[|\]$/g, '')) ? undefined : url.hostname }
         : {}),
     });
     /** The answer's decoders, stopped with the socket: a bomb's decoder must not go on inflating. */

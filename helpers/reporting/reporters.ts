@@ -49,7 +49,8 @@ export function reportersFor(choice: ReporterChoice): ReporterDescription[] {
     ...(allureDir
       ? ([
           [
-            'allure-playwright',
+            // allure-playwright, without its per-file fsyncs (allure-reporter.ts).
+            require.resolve('./allure-reporter'),
             {
               resultsDir: allureDir,
               detail: true,

@@ -62,6 +62,29 @@ export function wholeNeedles(secret: string): string[] {
   return [encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
 }
 
+/** A PEM's armour line: `-----BEGIN RSA PRIVATE KEY-----`, `-----END PRIVATE KEY-----`. */
+const ARMOUR = /-----(BEGIN|END) [A-Z0-9 ]*-----/g;
+
+/**
+ * The secret part of a PEM: the Base64 body of each block, line by line; undefined for a text that
+ * holds no PEM body. Armour, headers (`Proc-Type: …`), line breaks (also escaped, `\n`, as an
+ * environment variable or JSON holds them) and anything outside the blocks are public structure,
+ * the same in every key of a kind: a piece drawn from them would mask ordinary words ("private
+ * key") wherever they are written.
+ */
+export function pemBodies(text: string): string[][] | undefined {
+  const armour = [...text.matchAll(ARMOUR)];
+  const blocks: string[][] = [];
+  armour.forEach((a, i) => {
+    if (a[1] !== 'BEGIN') return;
+    // Up to the next armour line, or the end of a file cut short before its END line.
+    const body = text.slice(a.index + a[0].length, armour[i + 1]?.index ?? text.length);
+    const lines = body.split(/\s+|\\[nr]/).filter((word) => /^[A-Za-z0-9+/]+=*$/.test(word));
+    if (lines.length > 0) blocks.push(lines);
+  });
+  return blocks.length > 0 ? blocks : undefined;
+}
+
 /** The encodings a secret can take on its way into a file or a log line (whole, for callers that list them). */
 export function encodingsOf(secret: string): string[] {
   const out = new Set<string>([secret, ...wholeNeedles(secret), ...formsOf(secret).map((f) => f.text)]);

@@ -12,7 +12,7 @@
  * byte-readers.ts.
  */
 import { ESCAPE_LAYERS, ESCAPED, Pieces, hexBytes, isBase64Code, isHexCode, plainBytes, readBase64, readPiece, type ByteReader } from './byte-readers';
-import { FRAGMENT, base64Forms, formsOf, wholeNeedles } from './encodings';
+import { FRAGMENT, base64Forms, formsOf, pemBodies, wholeNeedles } from './encodings';
 
 const CREDENTIAL_HEADERS = ['x-api-key', 'x-api-signature', 'authorization', 'cookie', 'set-cookie', 'proxy-authorization'];
 const CREDENTIAL_PARAMS = ['api_key', 'apikey', 'x-api-key', 'key', 'signature'];
@@ -73,10 +73,25 @@ export class Redactor {
     if (/[%\\&]/.test(secret)) this.escapeLayers = Array.from({ length: ESCAPE_LAYERS }, (_, k) => ESCAPE_LAYERS - k);
     // Longest first, so the mask that names a secret's last characters goes to the whole secret.
     this.secrets.sort((a, b) => b.length - a.length);
-    const bytes = Buffer.from(secret, 'utf8');
-    const whole: Array<{ text: string; caseless: boolean }> = wholeNeedles(secret).map((text) => ({ text, caseless: true }));
+    const pem = pemBodies(secret);
+    if (pem === undefined) {
+      this.addPieces(secret);
+      return;
+    }
+    // A PEM: its armour and line breaks are public, the same in every key of its kind, so pieces come
+    // from each block's body alone, its lines joined: any run of FRAGMENT characters of a body line,
+    // or across a line break a report re-wrapped, in every encoding. The whole PEM is looked for
+    // whole too, so one mask covers it, armour included.
+    this.addNeedles([secret, ...wholeNeedles(secret)].map((text) => ({ text, caseless: true })));
+    for (const lines of pem) this.addPieces(lines.join(''));
+  }
+
+  /** Every piece of `text` in every encoding; whole, its encodings that vary in width, and all of them if it is shorter than a piece. */
+  private addPieces(text: string): void {
+    const bytes = Buffer.from(text, 'utf8');
+    const whole: Array<{ text: string; caseless: boolean }> = wholeNeedles(text).map((t) => ({ text: t, caseless: true }));
     if (bytes.length < FRAGMENT) {
-      whole.push(...formsOf(secret).map((f) => ({ text: f.text, caseless: f.caseless })));
+      whole.push(...formsOf(text).map((f) => ({ text: f.text, caseless: f.caseless })));
     } else {
       const raw = foldAscii(bytes.toString('latin1'));
       for (let at = 0; at + FRAGMENT <= raw.length; at++) this.raw.add(raw.slice(at, at + FRAGMENT));
@@ -84,9 +99,15 @@ export class Redactor {
         for (let at = 0; at + 16 <= form.text.length; at += 4) this.base64.add(form.text.slice(at, at + 16));
       }
     }
-    for (const n of whole) {
+    this.addNeedles(whole, text);
+  }
+
+  /** Needles not yet known; `piecesOf`, whose pieces find it, is left out. */
+  private addNeedles(needles: ReadonlyArray<{ text: string; caseless: boolean }>, piecesOf?: string): void {
+    const found = piecesOf === undefined ? undefined : foldAscii(piecesOf);
+    for (const n of needles) {
       const text = n.caseless ? foldAscii(n.text) : n.text;
-      if (text !== foldAscii(secret) && !this.needles.some((m) => m.text === text)) this.needles.push({ text, caseless: n.caseless });
+      if (text !== found && !this.needles.some((m) => m.text === text)) this.needles.push({ text, caseless: n.caseless });
     }
   }
 
@@ -197,15 +218,37 @@ export class Redactor {
   }
 }
 
-const CREDENTIAL_HEADER_LINES = new RegExp(`((?:^|[\\s"'{,\\[(])(?:${CREDENTIAL_HEADERS.join('|')})"?\\s*[:=]\\s*"?)([^\\r\\n"]+)`, 'gim');
+const HEADER_NAMES = `(?:${CREDENTIAL_HEADERS.join('|')})`;
+/**
+ * Where a credential header's value sits in free text, and where it ends; never past the line.
+ * In a single-quoted shell word (a command's `-H 'X-API-Key: …'`) at the closing `'`, so the rest
+ * of a one-line reproduction stays as it was and still runs; where the word goes on with a shell
+ * expansion (`'Authorization: Bearer '"$CARDPLUSPAY_API_KEY"`), the expansion is the value and the
+ * quoted text before it its scheme word or cookie name, left as written.
+ */
+const CREDENTIAL_HEADER_FORMS = [
+  // A single-quoted shell word: a `"` inside it is literal.
+  `('${HEADER_NAMES}[ \\t]*[:=][ \\t]*)([^\\r\\n']+)`,
+  // A quoted name and value: a Python dict, a JavaScript object (`'X-API-Key': 'abc'`).
+  `('${HEADER_NAMES}'[ \\t]*[:=][ \\t]*["']?)([^\\r\\n"']+)`,
+  // A raw transcript, a log line, JSON: the value runs to the end of the line (`X-API-Key: abc def`) or a `"`.
+  `((?:^|[\\s"{,\\[(])${HEADER_NAMES}"?[ \\t]*[:=][ \\t]*"?)([^\\r\\n"]+)`,
+];
+const CREDENTIAL_HEADER_LINES = new RegExp(CREDENTIAL_HEADER_FORMS.join('|'), 'gim');
 const CREDENTIAL_QUERY_PARAMS = new RegExp(`([?&;](?:${CREDENTIAL_PARAMS.join('|')})=)([^&#\\s"']+)`, 'gi');
 
 /** Masks credential header lines, query parameters and cookies in free text. */
 export function redactCredentialFields(text: string): string {
-  let out = text.replace(CREDENTIAL_HEADER_LINES, (_m, head: string, value: string) =>
+  let out = text.replace(CREDENTIAL_HEADER_LINES, (m: string, ...args: unknown[]) => {
+    // A head and a value per form, then where the match starts: the matched form's pair is the one set.
+    const groups = args.slice(0, 2 * CREDENTIAL_HEADER_FORMS.length) as Array<string | undefined>;
+    const at = args[groups.length] as number;
+    const form = groups.findIndex((g) => g !== undefined);
+    const [head, value] = [groups[form]!, groups[form + 1]!];
+    const prefixOfExpansion = form === 0 && text.startsWith(`'"$`, at + m.length);
     // Already masked, or no value at all (a reproduction's `'X-API-Key: '"$CARDPLUSPAY_API_KEY"` quotes only).
-    value.startsWith('[redacted') || !/[A-Za-z0-9]/.test(value) ? `${head}${value}` : `${head}${mask(value.trim())}`,
-  );
+    return prefixOfExpansion || value.startsWith('[redacted') || !/[A-Za-z0-9]/.test(value) ? `${head}${value}` : `${head}${mask(value.trim())}`;
+  });
   out = out.replace(CREDENTIAL_QUERY_PARAMS, (_m, head: string, value: string) =>
     value.startsWith('%5Bredacted') || value.startsWith('[redacted') ? `${head}${value}` : `${head}${mask(value)}`,
   );

@@ -30,7 +30,7 @@ const ECHO_PROBES: readonly FailingKey[] = [
   // A near-miss echoed back is most of the key: the core's deletion, extension and change.
   ...NEAR_MISSES.core
     .filter((m) => ['delete-end', 'extend-end', 'change-middle'].includes(m.id))
-    .map((m) => ofValid({ id: m.id, title: m.title, make: m.make })),
+    .map((m): FailingKey => ({ id: m.id, title: `the valid key ${m.title}`, key: (k) => m.make(k.valid) })),
   ...QUOTED,
 ];
 

@@ -2,9 +2,10 @@ import type { ApiClient } from '../../helpers/client/client';
 import { NO_SUCH_ORDER } from '../../helpers/contract/endpoints';
 import { expect, requirement, test } from '../../helpers/fixtures';
 import { CLIENT_IDENTITY } from '../../helpers/cases/client-identity';
-import { drawFor } from '../../helpers/cases/families';
+import { drawnOf } from '../../helpers/cases/families';
 import { eachMember } from '../../helpers/cases/each-member';
-import { membersOf, type Family } from '../../helpers/cases/family';
+import type { Family } from '../../helpers/cases/family';
+import type { Settings } from '../../helpers/settings/settings';
 import { MISSING_OR_NEVER_ISSUED, keyHeader, type Keys } from '../../helpers/cases/keys';
 import { REQUEST_TARGETS } from '../../helpers/cases/request-targets';
 import { METHOD_VARIANTS, judgeVariant, requestLine, variantContext, type VariantContext, type VariantMember } from '../../helpers/cases/variants';
@@ -30,8 +31,9 @@ async function check(api: ApiClient, keys: Keys, ctx: VariantContext, variant: P
           headerLines: [...request.headers, ...Object.entries(keyHeader(key))],
           json: request.json,
           httpVersion: request.httpVersion,
-          // A never-issued key is no secret, but the redactor masks whatever follows "X-API-Key: " to the end of the
-          // line, which would swallow the rest of the command: in double quotes, the reproduction keeps it and runs.
+          // A never-issued key is no secret, but the redactor masks any value it finds inside an X-API-Key field
+          // ('X-API-Key: …' included), and a command sending "[redacted …]" is not this request: outside the field's
+          // quotes, in its own double-quoted word, the reproduction keeps the key and sends the same bytes.
           stands: key ? [{ value: key, shell: `"${key}"` }] : [],
         });
       }),
@@ -53,43 +55,55 @@ async function attach(id: string, seen: readonly string[]): Promise<void> {
   await test.info().attach(`AUTH-14 ${id}: every request and its answer`, { body: `${seen.join('\n')}\n`, contentType: 'text/plain' });
 }
 
-for (const variant of METHOD_VARIANTS) {
-  test(`AUTH-14 ${variant.title} ${LEAD_OUT}`, requirement('AUTH-14', variant.id), async ({ api, keys, settings, listedOrderId }) => {
-    // An order the valid key can read, so that a variant served past the auth check shows its data
-    // instead of an honest-looking 404; when the target lists none, one nobody holds (never a skip).
-    await attach(variant.id, await check(api, keys, variantContext(settings, listedOrderId ?? NO_SUCH_ORDER), variant));
-  });
+/**
+ * One test's variants, each a step, sent together; then one attachment with every request and its
+ * answer, in the variants' order. An order the valid key can read stands in the paths, so that a
+ * variant served past the auth check shows its data instead of an honest-looking 404; when the
+ * target lists none, one nobody holds (never a skip).
+ */
+async function checkAll(
+  { api, keys, settings, listedOrderId }: { api: ApiClient; keys: Keys; settings: Settings; listedOrderId: string | undefined },
+  id: string,
+  variants: ReadonlyArray<Pick<VariantMember, 'id' | 'title' | 'meaning' | 'requests'>>,
+  perTest: number,
+): Promise<void> {
+  const ctx = variantContext(settings, listedOrderId ?? NO_SUCH_ORDER);
+  const seen = new Map<string, string[]>();
+  await eachMember(
+    variants,
+    (v) => v.title,
+    async (v) => seen.set(v.id, await check(api, keys, ctx, v)),
+    { perTest },
+  );
+  await attach(
+    id,
+    variants.flatMap((v) => seen.get(v.id) ?? []),
+  );
 }
 
-/** A family's core, a stable test per member (titles never depend on the seed), then one test for the members the run's seed draws. */
-function familyTests<M extends VariantMember>(family: Family<M>, drawnTitle: string): void {
-  for (const member of family.core) {
-    test(`AUTH-14 ${member.title} ${LEAD_OUT}`, requirement('AUTH-14', member.id), async ({ api, keys, settings, listedOrderId }) => {
-      await attach(member.id, await check(api, keys, variantContext(settings, listedOrderId ?? NO_SUCH_ORDER), member));
-    });
-  }
+// The table is the whole class: one test, a row a step, each row with the time a test of its own had.
+test(
+  `AUTH-14 each method variant (HEAD, an unknown method, the method in lower case, OPTIONS, method overrides) ${LEAD_OUT}`,
+  requirement('AUTH-14', 'methods'),
+  async ({ api, keys, settings, listedOrderId }) => {
+    await checkAll({ api, keys, settings, listedOrderId }, 'methods', METHOD_VARIANTS, 1);
+  },
+);
+
+/** A family's core in one test, its members as steps (the title never depends on the seed), then one test for the members the run's seed draws. */
+function familyTests<M extends VariantMember>(family: Family<M>, what: { one: string; many: string }): void {
+  test(`AUTH-14 each ${what.one} of the family's core ${LEAD_OUT}`, requirement('AUTH-14', family.id), async ({ api, keys, settings, listedOrderId }) => {
+    await checkAll({ api, keys, settings, listedOrderId }, family.id, family.core, family.sampled);
+  });
   test(
-    `AUTH-14 ${drawnTitle} drawn with the run's seed ${LEAD_OUT}`,
+    `AUTH-14 ${what.many} drawn with the run's seed ${LEAD_OUT}`,
     requirement('AUTH-14', `${family.id}-drawn`),
     async ({ api, keys, settings, listedOrderId }) => {
-      const ctx = variantContext(settings, listedOrderId ?? NO_SUCH_ORDER);
-      const drawn = membersOf(family, drawFor(settings)).slice(family.core.length);
       // The default sample fits one test's time; exploration (CARDPLUSPAY_EXPLORE) gets as much again per sample's worth of members.
-      test.setTimeout(test.info().timeout * Math.max(1, Math.ceil(drawn.length / family.sampled)));
-      // Sent together, listed in the draw's order.
-      const seen = new Map<string, string[]>();
-      await eachMember(
-        drawn,
-        (member) => `${member.title} (${member.id})`,
-        async (member) => seen.set(member.id, await check(api, keys, ctx, member)),
-      );
-      await attach(
-        `${family.id}-drawn`,
-        drawn.flatMap((member) => seen.get(member.id) ?? []),
-      );
+      await checkAll({ api, keys, settings, listedOrderId }, `${family.id}-drawn`, drawnOf(family, settings), family.sampled);
     },
   );
 }
 
-familyTests(REQUEST_TARGETS, 'request-target spellings');
-familyTests(CLIENT_IDENTITY, 'client-identity and rewrite headers');
+familyTests(REQUEST_TARGETS, { one: 'request-target spelling', many: 'request-target spellings' });
+familyTests(CLIENT_IDENTITY, { one: 'client-identity or rewrite header', many: 'client-identity and rewrite headers' });

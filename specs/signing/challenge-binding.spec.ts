@@ -33,7 +33,7 @@ async function presentNearMisses(signing: SigningSession, lifetimeSeconds: numbe
     if (Date.now() - issued.at > (lifetimeSeconds * 1000) / 2) issued = await obtain();
     const made = m.make(issued.value);
     // A case flip of a challenge with no letter changes nothing: sent, it would be the issued challenge itself.
-    if (made === issued.value) {
+    if (made === undefined) {
       await test.step(`the issued challenge ${m.title}: not sent, it equals the issued challenge`, () => undefined);
       continue;
     }

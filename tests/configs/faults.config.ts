@@ -4,7 +4,6 @@
  * faults that break others. tests/run-self-test.ts starts the mocks, plans the projects
  * (tests/support/fault-lanes.ts) and reads the verdict of each target.
  */
-import '../support/skip-fsync';
 import { defineConfig, type Project } from '@playwright/test';
 import { armOutputBoundary } from '../../helpers/runner/output-boundary';
 import { reportersFor } from '../../helpers/reporting/reporters';

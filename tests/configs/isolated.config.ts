@@ -4,7 +4,6 @@
  * (relative to the repository root), so the report and sharding self-tests never touch a user's
  * reports/. Test ids, titles and projects stay those of `npm run conformance`.
  */
-import '../support/skip-fsync';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { armOutputBoundary } from '../../helpers/runner/output-boundary';

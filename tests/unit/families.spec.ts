@@ -14,6 +14,7 @@ import fc from 'fast-check';
 import { expect, test } from '@playwright/test';
 import { CHALLENGE_NEAR_MISSES } from '../../helpers/cases/challenge-near-misses';
 import { membersOf, type Family, type Member } from '../../helpers/cases/family';
+import { KEY_CLASSES_ON_ENDPOINTS } from '../../helpers/cases/key-classes';
 import { NEAR_MISSES } from '../../helpers/cases/near-misses';
 import { OTHER_ACCOUNTS_ORDERS, paginationOf, picked, type ListedOrder } from '../../helpers/cases/other-accounts';
 import { DISALLOWED_SIGNATURES, type SignatureMember } from '../../helpers/cases/signatures';
@@ -66,6 +67,45 @@ test("AUTH-05's near-misses keep their ids and titles (the one-change grammar se
   expect(NEAR_MISSES.core[0]!.make('cpp_test_AbC'), 'the first character changed').toBe('dpp_test_AbC');
 });
 
+/** Keys the settings accept (12 or more printable ASCII characters), some without a letter. */
+const anyKey = fc.oneof(fc.stringMatching(/^[\x21-\x7e]{12,48}$/), fc.stringMatching(/^[0-9_.-]{12,48}$/));
+const NO_LETTER_KEY = '4111_1111-1111.1111';
+
+test('no AUTH-05 near-miss is the valid key itself: a change with nothing to act on (a case flip of a key without a letter) gives none', () => {
+  // Members do not depend on the key: one wide draw serves every key.
+  const members = membersOf(NEAR_MISSES, { seed: 11, explore: 200 });
+  // Plain checks in the property, one expect after it: 40,000 expects take minutes on a loaded machine.
+  const wrong = (key: string): string[] =>
+    members.flatMap((m) => {
+      const made = m.make(key);
+      if (made === key) return [`${m.id} of ${key}: the key itself`];
+      return made === undefined && !(m.id.startsWith('flip-case') && !/[a-z]/i.test(key)) ? [`${m.id} of ${key}: none`] : [];
+    });
+  const failure = fc.check(
+    fc.property(anyKey, (key) => wrong(key).length === 0),
+    { numRuns: 200 },
+  );
+  expect(failure.counterexample ? wrong(failure.counterexample[0]) : []).toEqual([]);
+  const flips = NEAR_MISSES.core.filter((m) => m.id.startsWith('flip-case'));
+  expect(
+    flips.map((m) => m.make(NO_LETTER_KEY)),
+    'a key without a letter: no case flip is sent',
+  ).toEqual(flips.map(() => undefined));
+});
+
+test("AUTH-12's drawn malformed keys are never the valid key: a near-miss with nothing to change is not sent", () => {
+  const keys = { valid: NO_LETTER_KEY, invalid: '9999_9999-9999.9999' };
+  const malformed = membersOf(KEY_CLASSES_ON_ENDPOINTS, { seed: 5, explore: 400 }).filter((m) => m.keyClass === 'malformed');
+  expect(
+    malformed.some((m) => m.id.includes('flip-case')),
+    'the draw holds case flips',
+  ).toBe(true);
+  for (const m of malformed) {
+    if (m.unsent?.(keys) !== undefined) expect(m.id, 'only a case flip is not sent').toContain('flip-case');
+    else expect(m.key(keys), m.id).not.toBe(keys.valid);
+  }
+});
+
 /**
  * Runs a shell word in bash with the given variables, and gives what it expands to. Stdin is not a
  * pipe: bash reads ~/.bashrc when its stdin is a socket (Node's pipes are) and SHLVL is unset
@@ -86,11 +126,8 @@ test("SIGN-08's challenge near-misses each differ from the issued challenge, and
   fc.assert(
     fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (bytes) => {
       const issued = Buffer.from(bytes).toString('base64url');
-      // A challenge without a letter leaves a case flip nothing to change: the spec sends no such member.
-      const members = membersOf(CHALLENGE_NEAR_MISSES, { seed: bytes[0]!, explore: 20 }).filter(
-        (m) => !(m.id.startsWith('flip-case') && !/[a-z]/i.test(issued)),
-      );
-      for (const m of members) expect(m.make(issued), `${m.id} changes the challenge`).not.toBe(issued);
+      for (const m of membersOf(CHALLENGE_NEAR_MISSES, { seed: bytes[0]!, explore: 20 }))
+        expect(m.make(issued), `${m.id} changes the challenge`).not.toBe(issued);
     }),
     { numRuns: 50 },
   );

@@ -10,6 +10,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
 import { reproduction, type WireForm } from '../../helpers/cases/reproduce';
+import { Redactor } from '../../helpers/safety/redact';
 import { leakedEncodings } from '../support/leak-detector';
 import { unitTls } from '../configs/unit-tls';
 
@@ -138,3 +139,23 @@ for (const f of FORMS) {
     }
   });
 }
+
+test('a reproduction passes the redactor whole: a value in X-API-Key it was never told about is masked, the rest of the command stays', req, () => {
+  const neverIssued = 'cpp_test_n3v3rIssu3dK3yN0tR3al0000000000';
+  const form: WireForm = {
+    method: 'GET',
+    origin: 'https://127.0.0.1:8443',
+    target: '/v1/balance',
+    headerLines: [
+      ['X-API-Key', neverIssued],
+      ['Accept', 'application/json'],
+    ],
+  };
+  const redactor = new Redactor([KEY]);
+  const masked = redactor.redact(reproduction(form, { stands: STANDS }));
+  expect(masked).not.toContain(neverIssued);
+  expect(masked).toMatch(/-H 'X-API-Key: \[redacted …0000\]' -H 'Accept: application\/json'/);
+  // Standing in its own double-quoted word, outside the field's quotes, a key that is no secret keeps its bytes (AUTH-14's never-issued key).
+  const kept = reproduction(form, { stands: [...STANDS, { value: neverIssued, shell: `"${neverIssued}"` }] });
+  expect(redactor.redact(kept)).toBe(kept);
+});

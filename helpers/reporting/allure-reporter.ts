@@ -1,0 +1,78 @@
+/**
+ * allure-playwright, writing its files plainly. Its own writer publishes each result and attachment
+ * atomically and durably: a temporary file, an fsync, a rename, for a reader watching the folder as
+ * it fills. Here nobody does: a conformance run writes into its private staging folder, promoted only
+ * as a complete set (staged-outputs.ts), and the self-test reads its results once the run is over.
+ * Those per-file fsyncs ran on the Playwright runner's one thread, which also serves the embedded
+ * mock and feeds the workers: about 650 files, 4.7 s of a 21 s run on this machine (issue 20).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import AllureReporter from 'allure-playwright';
+import type { Suite } from '@playwright/test/reporter';
+import { stringifyEnvInfo, type Writer } from 'allure-js-commons/sdk/reporter';
+
+type Options = ConstructorParameters<typeof AllureReporter>[0];
+
+/** Writes each file once, in place: open, write, close. */
+export class PlainWriter implements Writer {
+  private made = false;
+
+  constructor(private readonly dir: string) {}
+
+  writeResult(result: { uuid: string }): void {
+    this.write(`${result.uuid}-result.json`, JSON.stringify(result));
+  }
+
+  writeGroup(result: { uuid: string }): void {
+    this.write(`${result.uuid}-container.json`, JSON.stringify(result));
+  }
+
+  writeAttachment(name: string, content: Buffer): void {
+    this.write(name, content);
+  }
+
+  writeAttachmentFromPath(name: string, from: string): void {
+    this.ensureDir();
+    fs.copyFileSync(from, path.join(this.dir, name));
+  }
+
+  writeEnvironmentInfo(info: Record<string, string | undefined>): void {
+    this.write('environment.properties', stringifyEnvInfo(info));
+  }
+
+  writeCategoriesDefinitions(categories: unknown): void {
+    this.write('categories.json', JSON.stringify(categories));
+  }
+
+  writeGlobals(name: string, info: unknown): void {
+    this.write(name, JSON.stringify(info));
+  }
+
+  private write(name: string, data: string | Buffer): void {
+    this.ensureDir();
+    fs.writeFileSync(path.join(this.dir, name), data);
+  }
+
+  private ensureDir(): void {
+    if (this.made) return;
+    fs.mkdirSync(this.dir, { recursive: true });
+    this.made = true;
+  }
+}
+
+export default class PlainAllureReporter extends AllureReporter {
+  private readonly resultsDir: string;
+
+  constructor(options: Options & { resultsDir: string }) {
+    super(options);
+    this.resultsDir = options.resultsDir;
+  }
+
+  override onBegin(suite: Suite): void {
+    super.onBegin(suite);
+    // allure-playwright makes its runtime here with allure-js-commons' default writer and offers no
+    // option for another; the runtime's writer is a public field of the runtime (pinned 3.12.2).
+    (this as unknown as { allureRuntime: { writer: Writer } }).allureRuntime.writer = new PlainWriter(this.resultsDir);
+  }
+}

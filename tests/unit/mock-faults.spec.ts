@@ -11,7 +11,7 @@ import { FAULT_NAMES, FAULTS, isFaultName, type FaultName } from '../../mock/fau
 import { connectTls, kitFor, pause } from '../../mock/faults/probe-kit';
 import { probe } from '../../mock/probe-client';
 import { startMock, type MockHandle } from '../../mock/server';
-import { expect, test } from '../support/mock-fixture';
+import { expect, test, workerMock } from '../support/mock-fixture';
 
 /** Long enough that the conformant mock answers well inside it on a loaded machine. */
 const TTL_SECONDS = 2;
@@ -19,8 +19,8 @@ const TTL_SECONDS = 2;
 let material: MockMaterial;
 let conformant: MockHandle;
 
-test.beforeAll(async ({ mockMaterial }) => {
-  material = mockMaterial;
+test.beforeAll(async () => {
+  ({ material } = await workerMock());
   conformant = await startMock({ material, challengeTtlSeconds: TTL_SECONDS });
 });
 test.afterAll(async () => conformant.close());

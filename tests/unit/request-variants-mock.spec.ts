@@ -16,7 +16,7 @@ import type { MockMaterial } from '../../mock/accounts';
 import { FAULT_NAMES, FAULTS, type FaultName } from '../../mock/faults';
 import { startMock } from '../../mock/server';
 import { testClient } from '../support/client';
-import { expect, test } from '../support/mock-fixture';
+import { expect, test, workerMock } from '../support/mock-fixture';
 
 const req = { annotation: [{ type: 'requirement', description: 'AUTH-14' }] };
 
@@ -70,8 +70,8 @@ async function failures(material: MockMaterial, baseUrl: string, variants: reado
 }
 
 let material: MockMaterial;
-test.beforeAll(({ mockMaterial }) => {
-  material = mockMaterial;
+test.beforeAll(async () => {
+  ({ material } = await workerMock());
 });
 
 test('the conformant mock passes the core and a large draw from both families', req, async ({ mock }) => {

@@ -45,7 +45,8 @@ async function rsaKeyPair(): Promise<{ publicKeyPem: string; privateKeyPem: stri
   return { publicKeyPem: publicKey, privateKeyPem: privateKey };
 }
 
-async function tlsMaterial(): Promise<MockMaterial['tls']> {
+/** The TLS certificate alone, for a server that needs no accounts (the unit tests' local HTTPS servers). */
+export async function tlsMaterial(): Promise<MockMaterial['tls']> {
   const now = Date.now();
   const pems = await generateCertificate([{ name: 'commonName', value: 'CardPlusPay mock' }], {
     keySize: 2048,

@@ -10,72 +10,11 @@
 import { createMockMaterial, type MockMaterial } from './accounts';
 import { checkerBanner } from './client-check/banner';
 import { ClientChecker } from './client-check/checker';
-import { CHECK_USAGE, checkerOptions, checkFlagsRefused, noCheckFlags, readCheckFlag, type CheckFlags } from './client-check/cli-options';
-import { FAULT_NAMES, FAULTS, isFaultName, type FaultName } from './faults';
-import { HTTP_MODES, isHttpMode, type HttpMode } from './plain-http';
+import { checkerOptions } from './client-check/cli-options';
+import { parseArgs, UsageError, USAGE, type CliOptions } from './cli-args';
+import { FAULT_NAMES, FAULTS } from './faults';
 import { makePrivateDir, type PrivateDir } from './private-dir';
 import { MOCK_TTL_SECONDS, startMock, type MockHandle } from './server';
-
-interface CliOptions {
-  fault?: FaultName;
-  httpMode?: HttpMode;
-  ttl?: number;
-  listFaults: boolean;
-  check: CheckFlags;
-}
-
-const USAGE = `Usage: npx tsx mock/cli.ts [--fault NAME] [--http-mode refuse|redirect|403|426] [--ttl SECONDS] | --list-faults\n       ${CHECK_USAGE}`;
-
-class UsageError extends Error {}
-
-function parseArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { listFaults: false, check: noCheckFlags() };
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[(i += 1)];
-      if (v === undefined) throw new UsageError(`${flag} needs a value.`);
-      return v;
-    };
-    switch (flag) {
-      case '--fault': {
-        const name = value();
-        if (!isFaultName(name)) throw new UsageError(`Unknown fault "${name}". Known faults:\n  ${FAULT_NAMES.join('\n  ')}`);
-        options.fault = name;
-        break;
-      }
-      case '--http-mode': {
-        const mode = value();
-        if (!isHttpMode(mode)) throw new UsageError(`Unknown --http-mode "${mode}". Use one of: ${HTTP_MODES.join(', ')}.`);
-        options.httpMode = mode;
-        break;
-      }
-      case '--ttl': {
-        const ttl = Number(value());
-        if (!(ttl > 0)) throw new UsageError('--ttl must be a number of seconds greater than 0.');
-        options.ttl = ttl;
-        break;
-      }
-      case '--list-faults':
-        options.listFaults = true;
-        break;
-      case '--help':
-      case '-h':
-        console.log(USAGE);
-        process.exit(0);
-        break;
-      default: {
-        const read = readCheckFlag(flag, value, options.check);
-        if (read === false) throw new UsageError(`Unknown argument "${arg}".`);
-        if (typeof read === 'string') throw new UsageError(read);
-      }
-    }
-  }
-  const refused = checkFlagsRefused(options.check, options);
-  if (refused) throw new UsageError(refused);
-  return options;
-}
 
 function listFaults(): void {
   const width = Math.max(...FAULT_NAMES.map((n) => n.length));

@@ -4,6 +4,7 @@
  * may answer with megabytes), and the `observed` step of a check that observes rather than asserts.
  * Everything passes the redactor before it reaches the report.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { test } from '@playwright/test';
 import { cutText, MAX_SHOWN_CHARS } from '../safety/bounded';
 import { redactor } from '../safety/redact';
@@ -24,12 +25,26 @@ export function exchangeText(sent: readonly string[], received: readonly string[
   return `${[sent.join('\n'), received.join('\n'), ...notes].join('\n\n')}\n`;
 }
 
+/** Set while `unreported` runs its body. */
+const leftOut = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `body` with its exchanges left out of the report: no step, no transcript. For the suite's
+ * own unit tests of the client and the mock, which send hundreds of requests that no one reads
+ * (a step and a transcript cost Playwright milliseconds each, a refused request's step more). A
+ * conformance check never uses it: everything a check sends is in its report.
+ */
+export function unreported<T>(body: () => Promise<T>): Promise<T> {
+  return leftOut.run(true, body);
+}
+
 /**
  * Runs one exchange as a report step named after it (`GET /v1/balance`), so the report reads as
  * the story of the test: each request with its redacted transcript inside, then the checks.
  * Outside a test (a fixture's setup, a script) it just runs.
  */
 export function inStep<T>(title: string, body: () => Promise<T>): Promise<T> {
+  if (leftOut.getStore()) return body();
   try {
     test.info();
   } catch {
@@ -48,6 +63,7 @@ export async function attachExchange(
   target?: string,
   httpVersion?: '1.0',
 ): Promise<void> {
+  if (leftOut.getStore()) return;
   let info: ReturnType<typeof test.info>;
   try {
     info = test.info();

@@ -122,6 +122,15 @@ function isWorkerProcess(env: NodeJS.ProcessEnv = process.env): boolean {
 }
 
 /**
+ * What stops a run in Playwright's runner process before the global setup starts a mock or sends
+ * a request: setUpRun refuses with exactly these (exit 2), and the unit tests check each settings
+ * mistake against them without starting a run.
+ */
+export function startProblems(argv: readonly string[], env: NodeJS.ProcessEnv): string[] {
+  return [...argumentProblems(argv, env), ...optionProblems(argv, env), ...settingsProblems(env), ...reportsProblems()];
+}
+
+/**
  * Runs in every process that loads the conformance config: arms the output boundary, and in
  * Playwright's runner process refuses what must not start and fixes the run's deadline for the
  * workers. Returns the run's clock.
@@ -129,7 +138,7 @@ function isWorkerProcess(env: NodeJS.ProcessEnv = process.env): boolean {
 export function setUpRun(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): RunClock {
   armOutputBoundary(env);
   if (isWorkerProcess(env)) return runClock(env);
-  const problems = [...argumentProblems(argv, env), ...optionProblems(argv, env), ...settingsProblems(env), ...reportsProblems()];
+  const problems = startProblems(argv, env);
   if (problems.length > 0) refuse(problems);
   const clock = runClock(env);
   Object.assign(env, runDeadlineEnv(clock.checksEnd), seedEnv(env));

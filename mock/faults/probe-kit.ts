@@ -86,22 +86,28 @@ export function connectTls(k: Pick<Kit, 'mock' | 'material'>, options: tls.Conne
 }
 
 /**
- * GET balance with the active key on a raw TLS socket, and what arrives in the next `ms`: the text,
- * and whether the connection is still open at the end (it is closed then).
+ * GET balance with the active key on a raw TLS socket, and what arrives in the next `ms`, or until
+ * a whole head has come: the text, and whether the connection is still open at the end (it is
+ * closed then).
  */
 export function firstBytes(k: Kit, ms: number): Promise<{ text: string; open: boolean }> {
   return new Promise((resolve, reject) => {
     const socket = connectTls(k);
     let text = '';
+    let timer: NodeJS.Timeout | undefined;
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve({ text, open: !socket.destroyed && socket.readable });
+      socket.destroy();
+    };
     socket.once('secureConnect', () => {
       socket.write(`GET /v1/balance HTTP/1.1\r\nHost: ${new URL(k.mock.baseUrl).host}\r\nX-API-Key: ${k.active}\r\n\r\n`);
-      setTimeout(() => {
-        resolve({ text, open: !socket.destroyed && socket.readable });
-        socket.destroy();
-      }, ms);
+      timer = setTimeout(done, ms);
     });
     socket.on('data', (chunk: Buffer) => {
       text += chunk.toString('latin1');
+      // A whole head is as much as waiting could show: a server that sends it at once is no trickle.
+      if (text.includes('\r\n\r\n')) done();
     });
     socket.on('error', reject);
   });

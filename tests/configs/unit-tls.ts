@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createMockMaterial } from '../../mock/accounts';
+import { tlsMaterial } from '../../mock/accounts';
 import { makePrivateDir } from '../../mock/private-dir';
 
 export interface UnitTls {
@@ -19,7 +19,7 @@ export interface UnitTls {
 /** Playwright global setup: makes the certificate and trusts it for the workers; returns the teardown. */
 export default async function trustUnitCertificate(): Promise<() => void> {
   if (process.env.UNIT_TLS_DIR) return () => undefined;
-  const { tls } = await createMockMaterial();
+  const tls = await tlsMaterial();
   const dir = makePrivateDir('cardpluspay-unit-tls-');
   dir.write('cert.pem', tls.certPem);
   dir.write('key.pem', tls.keyPem);

@@ -1,49 +1,46 @@
 /**
- * The mock for the mock's own unit tests, as Playwright worker fixtures: the key material (two
- * RSA-2048 signing pairs and a certificate, about a second of CPU) is made once per worker and
- * shared by every file that worker runs, instead of once per file.
+ * The mock for the mock's own unit tests: the key material (two RSA-2048 signing pairs and a
+ * certificate, about a second of CPU) and a conformant mock on it, made once per worker process on
+ * first use and shared by every file that worker runs.
  *
- *   import { test, expect } from '../support/mock-fixture';
- *   test.beforeAll(({ mock, mockMaterial }) => { ... });   // the worker's conformant mock
- *   test.use({ mockOptions: { httpMode: '403' } });          // a file that needs another mock
+ *   import { test, expect, workerMock } from '../support/mock-fixture';
+ *   test.beforeAll(async () => { const { mock, material } = await workerMock(); ... });
+ *   test('...', async ({ mock, mockMaterial }) => { ... });   // the same, as test fixtures
  *
- * A file that overrides mockOptions runs in workers of its own (Playwright keys workers by their
- * worker-fixture values), so a file that needs several variants starts them itself with
- * startMock({ material: mockMaterial, ... }) and closes them in its afterAll.
+ * Kept by the process, not by worker fixtures: Playwright gives the files that use a worker
+ * fixture workers of their own, so the unit step started two more workers for these files, each
+ * loading the harness again. The mock closes with its worker process. A file that needs another
+ * mock starts it with startMock({ material, ... }) and closes it in its afterAll.
  */
 import { test as base } from '@playwright/test';
 import { createMockMaterial, type MockMaterial } from '../../mock/accounts';
-import { startMock, type MockHandle, type MockOptions } from '../../mock/server';
+import { startMock, type MockHandle } from '../../mock/server';
 import { probe, type ProbeCall, type ProbeReply } from '../../mock/probe-client';
 
 export { expect } from '@playwright/test';
 
-export interface MockWorkerFixtures {
+let shared: Promise<{ material: MockMaterial; mock: MockHandle }> | undefined;
+
+/** The worker process's key material and conformant mock, made on first use. */
+export function workerMock(): Promise<{ material: MockMaterial; mock: MockHandle }> {
+  shared ??= createMockMaterial().then(async (material) => ({ material, mock: await startMock({ material }) }));
+  return shared;
+}
+
+export interface MockFixtures {
+  /** The worker process's key material (workerMock). */
   mockMaterial: MockMaterial;
-  /** How the worker's mock is started; the material always comes from mockMaterial. */
-  mockOptions: Omit<MockOptions, 'material'>;
+  /** The worker process's conformant mock (workerMock). */
   mock: MockHandle;
 }
 
-export const test = base.extend<object, MockWorkerFixtures>({
-  mockMaterial: [
-    async ({}, use) => {
-      await use(await createMockMaterial());
-    },
-    { scope: 'worker' },
-  ],
-  mockOptions: [{}, { scope: 'worker', option: true }],
-  mock: [
-    async ({ mockMaterial, mockOptions }, use) => {
-      const mock = await startMock({ ...mockOptions, material: mockMaterial });
-      try {
-        await use(mock);
-      } finally {
-        await mock.close();
-      }
-    },
-    { scope: 'worker' },
-  ],
+export const test = base.extend<MockFixtures>({
+  mockMaterial: async ({}, use) => {
+    await use((await workerMock()).material);
+  },
+  mock: async ({}, use) => {
+    await use((await workerMock()).mock);
+  },
 });
 
 export interface WorkerMock {
@@ -59,8 +56,9 @@ export interface WorkerMock {
  */
 export function useWorkerMock(): WorkerMock {
   const worker = {} as WorkerMock;
-  test.beforeAll(({ mock, mockMaterial }) => {
-    Object.assign(worker, { material: mockMaterial, mock, call: probe(mockMaterial, mock.baseUrl) });
+  test.beforeAll(async () => {
+    const { material, mock } = await workerMock();
+    Object.assign(worker, { material, mock, call: probe(material, mock.baseUrl) });
   });
   return worker;
 }

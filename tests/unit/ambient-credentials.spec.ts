@@ -10,6 +10,7 @@ import { expect, test, type TestInfo } from '@playwright/test';
 import { ApiClient, GuardError, USER_AGENT } from '../../helpers/client/client';
 import { deliberateCookie } from '../../helpers/contract/cookie-check';
 import { COOKIE_CHECK_HEADER } from '../../helpers/contract/cookie-check';
+import { unreported } from '../../helpers/client/transcript';
 import { testClient } from '../support/client';
 import { unitTls } from '../configs/unit-tls';
 
@@ -140,5 +141,15 @@ test('SAFE-06 a transcript lists every header field the server received, in orde
   });
   expect(headerOf(received[0]!, 'user-agent')).toEqual([USER_AGENT]);
   expect(headerOf(received[2]!, 'user-agent')).toEqual(['chosen-by-the-check']);
+  api.wire.dispose();
+});
+
+test('SAFE-06 only exchanges sent inside unreported() are left out of the report; the next one has its transcript again', SAFE06, async ({}, info) => {
+  const api = client();
+  const mark = seen.length;
+  await unreported(() => api.send({ path: 'balance' }));
+  await api.send({ path: 'catalog' });
+  expect(seen.slice(mark).map((s) => s.path)).toEqual(['/v1/balance', '/v1/catalog']);
+  expect(info.attachments.map((a) => a.name)).toEqual(['GET /v1/catalog → 200']);
   api.wire.dispose();
 });

@@ -6,7 +6,7 @@
 import https from 'node:https';
 import type net from 'node:net';
 import { expect, test } from '@playwright/test';
-import { createMockMaterial } from '../../mock/accounts';
+import { tlsMaterial } from '../../mock/accounts';
 import { Egress } from '../../helpers/client/egress';
 import { testClient } from '../support/client';
 import { KEY } from './keyed-requests';
@@ -19,7 +19,7 @@ test.describe('certificate checks', () => {
   let port = 0;
   test.beforeAll(async () => {
     // Fresh material: its certificate is in no trust store of this process.
-    const { tls } = await createMockMaterial();
+    const tls = await tlsMaterial();
     untrusted = https.createServer({ cert: tls.certPem, key: tls.keyPem }, (_q, s) => s.end('{}'));
     untrusted.on('connection', () => connections++);
     await new Promise<void>((r) => untrusted.listen(0, '127.0.0.1', r));

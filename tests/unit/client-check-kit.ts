@@ -3,7 +3,6 @@
  * with a real RSA key pair), a conforming request as a value to change, and the rules of a checker
  * fed by hand with nothing but values.
  */
-import crypto from 'node:crypto';
 import type { Account, AccountName } from '../../mock/accounts';
 import type { Answer } from '../../mock/client-check/answer';
 import type { Arrival } from '../../mock/client-check/arrival';
@@ -14,21 +13,17 @@ import { Tally } from '../../mock/client-check/tally';
 import type { ImpostorRule } from '../../mock/client-check/trap-rules';
 import { judgeClient, type ClientSummary } from '../../mock/client-check/verdict';
 import type { ClientRequirementId } from '../../helpers/contract/requirements';
+import { TEST_PRIVATE_PEM, TEST_PUBLIC_PEM } from '../support/test-key';
 
 export const KEY = 'cpp_test_AbCdEfGhIjKlMnOpQrStUvWxYz012345';
 export const OTHER = 'cpp_test_ZyXwVuTsRqPoNmLkJiHgFeDcBa987654';
 const SIGNING = 'cpp_test_SiGnInGkEy0000000000000000000000';
-const pair = crypto.generateKeyPairSync('rsa', {
-  modulusLength: 2048,
-  publicKeyEncoding: { type: 'spki', format: 'pem' },
-  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-});
 /** The signing account's private key, for the signatures of the CLIENT-07 cases. */
-export const privateKey = pair.privateKey;
+export const privateKey = TEST_PRIVATE_PEM;
 const ACCOUNTS: Account[] = [
   { name: 'active', key: KEY, active: true },
   { name: 'second', key: OTHER, active: true },
-  { name: 'signing', key: SIGNING, active: true, signing: { publicKeyPem: pair.publicKey, privateKeyPem: pair.privateKey } },
+  { name: 'signing', key: SIGNING, active: true, signing: { publicKeyPem: TEST_PUBLIC_PEM, privateKeyPem: TEST_PRIVATE_PEM } },
 ];
 export const keys = new KeyRing(ACCOUNTS);
 

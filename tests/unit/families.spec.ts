@@ -20,6 +20,7 @@ import { OTHER_ACCOUNTS_ORDERS, paginationOf, picked, type ListedOrder } from '.
 import { DISALLOWED_SIGNATURES, type SignatureMember } from '../../helpers/cases/signatures';
 import { redactor } from '../../helpers/safety/redact';
 import { signWithScheme, signatureShell, type Scheme } from '../../helpers/signing/schemes';
+import { TEST_PRIVATE_PEM, testPublicKey } from '../support/test-key';
 
 const FAMILIES: ReadonlyArray<Family<Member>> = [NEAR_MISSES, CHALLENGE_NEAR_MISSES, DISALLOWED_SIGNATURES, OTHER_ACCOUNTS_ORDERS];
 
@@ -105,9 +106,18 @@ test("AUTH-12's drawn malformed keys are never the valid key: a near-miss with n
   }
 });
 
-/** Runs a shell word in bash with the given variables, and gives what it expands to. */
+/**
+ * Runs a shell word in bash with the given variables, and gives what it expands to. Stdin is not a
+ * pipe: bash reads ~/.bashrc when its stdin is a socket (Node's pipes are) and SHLVL is unset
+ * (docs/pitfalls.md), which here cost a third of a second a word, and a user's rc file has no say in
+ * what a reproduction expands to.
+ */
 function expand(word: string, env: Record<string, string>): string {
-  const run = spawnSync('bash', ['-c', `printf '%s' ${word}`], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
+  const run = spawnSync('bash', ['-c', `printf '%s' ${word}`], {
+    env: { PATH: process.env.PATH, ...env },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   expect(run.status, `bash failed: ${run.stderr.slice(0, 200)}`).toBe(0);
   return run.stdout;
 }
@@ -125,8 +135,8 @@ test("SIGN-08's challenge near-misses each differ from the issued challenge, and
   for (const m of CHALLENGE_NEAR_MISSES.core) expect(expand(m.shell('FRESH_CHALLENGE', issued), { FRESH_CHALLENGE: issued }), m.id).toBe(m.make(issued));
 });
 
-const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-const PEM = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const publicKey = testPublicKey;
+const PEM = TEST_PRIVATE_PEM;
 
 /** Whether `signature` is a signature over `challenge` in `scheme` by the test key. */
 function holds(scheme: Scheme, challenge: string, signature: Buffer): boolean {

@@ -31,7 +31,6 @@ const SOURCE_FILE = /\.(ts|mjs)$/;
 const LONG_TABLES: ReadonlyArray<{ file: string; why: string }> = [
   // ~60 faults of one shape (breaks, summary, probe, bend); CONTRIBUTING.md and docs/mock.md name the area files.
   { file: 'mock/faults/api-key.ts', why: "the fault catalogue's API-key area: one row per way a server mishandles a key, each with its probe" },
-  { file: 'tests/unit/settings-mistakes.ts', why: 'one row per setting a user can get wrong, with the exact refusal it gets' },
 ];
 
 /** Every .ts and .mjs file of the source folders and the root, walked on disk so an uncommitted file is held to the rules too. */

@@ -13,7 +13,7 @@ import { schemaErrors } from '../../helpers/contract/schemas';
 import type { MockMaterial } from '../../mock/accounts';
 import { probe } from '../../mock/probe-client';
 import type { MockHandle } from '../../mock/server';
-import { expect, test } from '../support/mock-fixture';
+import { expect, test, workerMock } from '../support/mock-fixture';
 import { ANSWER_BUDGET_MS, READ_TIMEOUT_MS, Tally, problemWith, type Transport } from './hostile-answers';
 import { bodyCases } from './hostile-bodies';
 import { headerCases, methodPathCases, mixedCases, type CaseKeys, type HostileCase } from './hostile-cases';
@@ -41,9 +41,8 @@ let keys: CaseKeys;
 let https: Endpoint;
 let http: Endpoint;
 
-test.beforeAll(({ mock: workerMock, mockMaterial }) => {
-  material = mockMaterial;
-  mock = workerMock;
+test.beforeAll(async () => {
+  ({ material, mock } = await workerMock());
   keys = { active: material.accounts.active.key, inactive: material.accounts.inactive.key, signing: material.accounts.signing.key };
   const api = new URL(mock.baseUrl);
   https = { host: api.hostname, port: Number(api.port), ca: material.tls.certPem };

@@ -9,14 +9,13 @@ import { Journal } from '../../mock/journal';
 import { deliberateCookie } from '../../helpers/contract/cookie-check';
 import { send, type ProbeCall } from '../../mock/probe-client';
 import type { JournalEntry, MockHandle } from '../../mock/server';
-import { expect, test } from '../support/mock-fixture';
+import { expect, test, workerMock } from '../support/mock-fixture';
 
 let material: MockMaterial;
 let mock: MockHandle;
 
-test.beforeAll(({ mock: workerMock, mockMaterial }) => {
-  material = mockMaterial;
-  mock = workerMock;
+test.beforeAll(async () => {
+  ({ material, mock } = await workerMock());
 });
 
 const fingerprint = (value: string): string => crypto.createHash('sha256').update(value, 'latin1').digest('hex').slice(0, 16);

@@ -9,7 +9,7 @@ import { schemaErrors } from '../../helpers/contract/schemas';
 import type { MockMaterial } from '../../mock/accounts';
 import { probe } from '../../mock/probe-client';
 import type { MockHandle } from '../../mock/server';
-import { expect, test } from '../support/mock-fixture';
+import { expect, test, workerMock } from '../support/mock-fixture';
 import { ANSWER_BUDGET_MS, READ_TIMEOUT_MS, Tally, problemWith } from './hostile-answers';
 import type { CaseKeys } from './hostile-cases';
 import { RawConnection, rawRequest, type Endpoint, type Outcome } from './raw-http';
@@ -22,9 +22,8 @@ let mock: MockHandle;
 let keys: CaseKeys;
 let https: Endpoint;
 
-test.beforeAll(({ mock: workerMock, mockMaterial }) => {
-  material = mockMaterial;
-  mock = workerMock;
+test.beforeAll(async () => {
+  ({ material, mock } = await workerMock());
   keys = { active: material.accounts.active.key, inactive: material.accounts.inactive.key, signing: material.accounts.signing.key };
   const api = new URL(mock.baseUrl);
   https = { host: api.hostname, port: Number(api.port), ca: material.tls.certPem };

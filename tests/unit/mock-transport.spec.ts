@@ -7,13 +7,13 @@ import { randomKey, type MockMaterial } from '../../mock/accounts';
 import { send } from '../../mock/probe-client';
 import { HTTP_MODES } from '../../mock/plain-http';
 import { startMock, type MockHandle } from '../../mock/server';
-import { expect, test } from '../support/mock-fixture';
+import { expect, test, workerMock } from '../support/mock-fixture';
 
 let material: MockMaterial;
 const mocks = new Map<string, MockHandle>();
 
-test.beforeAll(async ({ mockMaterial }) => {
-  material = mockMaterial;
+test.beforeAll(async () => {
+  ({ material } = await workerMock());
   for (const mode of HTTP_MODES) mocks.set(mode, await startMock({ material, httpMode: mode }));
 });
 test.afterAll(async () => {

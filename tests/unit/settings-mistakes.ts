@@ -7,17 +7,15 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { TEST_PRIVATE_PEM, testPrivateKey } from '../support/test-key';
 
 export const KEY = 'cpp_test_Q2xJ8sZr4LkP0vNw7YhT3mBd6FcA1eGu';
 export const OTHER = 'cpp_test_Zx8Lm2Qp5Rt7Vw9Yb1Nc3Df4Gh6Jk0Ms';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'config-spec-'));
-const rsaPem = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const rsaPem = TEST_PRIVATE_PEM;
 const ecPem = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-const encryptedPem = crypto
-  .generateKeyPairSync('rsa', { modulusLength: 2048 })
-  .privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'secret' })
-  .toString();
+const encryptedPem = testPrivateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'secret' }).toString();
 const file = (name: string, text: string): string => {
   const p = path.join(dir, name);
   fs.writeFileSync(p, text, { mode: 0o600 });

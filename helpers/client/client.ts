@@ -38,7 +38,8 @@ export interface Call {
    * 429/503 handling for requests whose meaning depends on when they arrive (SAFE-05): `never`
    * returns the answer to the caller (a copy of a simultaneous burst, which a later retry would no
    * longer be); an epoch time in ms retries only while the retry still leaves before it (a
-   * challenge's expiry), and past it the check is not judged.
+   * challenge's expiry), and past it the check is not judged. A request that first leaves already
+   * past it (the use of an expired challenge) means the same later, and is retried like any other.
    */
   retry429?: 'never' | { until: number; why: string };
   /**
@@ -134,19 +135,21 @@ export class ApiClient {
     const what = `${method} ${url.pathname}`;
     const repro = this.reproductionOf(request, call.stands ?? []);
     return inStep(`${method} ${relativeForTitle(url, call.target)}`, () =>
-      politely(what, () => this.once({ ...request, notAfter: this.notAfter(call.retry429) }, what, repro), this.politeness(), this.waiting, call.retry429),
+      politely(what, () => this.once({ ...request, ...this.waitLimit(call.retry429) }, what, repro), this.politeness(), this.waiting, call.retry429),
     );
   }
 
   /**
    * How long the request may wait for the run's flow control (a pause after another check's 429
-   * counts against this check's budget too): until a time-limited request's limit, else until the
-   * check's rate-limit budget is spent.
+   * counts against this check's budget too): until a time-limited request's limit, which no wait
+   * may pass (`expires`), else until the check's rate-limit budget is spent. A request already past
+   * its limit when it leaves (SIGN-11's use of an expired challenge) means the same later: it waits
+   * within the budget like any other, instead of being refused for the least wait.
    */
-  private notAfter(retry429: Call['retry429']): number {
-    if (typeof retry429 === 'object') return retry429.until;
+  private waitLimit(retry429: Call['retry429']): { notAfter: number; expires: boolean } {
     const { budgetMs, now } = this.politeness();
-    return (this.waiting.waitingSince ?? now()) + budgetMs;
+    if (typeof retry429 === 'object' && retry429.until >= now()) return { notAfter: retry429.until, expires: true };
+    return { notAfter: (this.waiting.waitingSince ?? now()) + budgetMs, expires: false };
   }
 
   /** The command that sends this request again (issue 18), or '' when the client makes none. */

@@ -95,7 +95,8 @@ export class Egress {
         );
       }
       const answer = await send(request, deadlineMs.ms, deadlineMs.why, request.url.protocol === 'https:' ? this.tlsFor() : {});
-      outcome = { status: answer.status, retryAfter: retryAfterOf(answer.rawHeaders) };
+      // Only the target's own answers teach the run's pause and pace: a 503 from its plain-HTTP port (TLS-02) speaks of that port.
+      if (request.url.origin === this.base.origin) outcome = { status: answer.status, retryAfter: retryAfterOf(answer.rawHeaders) };
       return answer;
     } finally {
       this.flow.release(grant, outcome);
@@ -106,7 +107,11 @@ export class Egress {
   private async slot(request: WireRequest, what: string): Promise<Grant> {
     const notAfter = Math.min(request.notAfter ?? Infinity, this.options.runDeadline ?? Infinity);
     try {
-      return await this.flow.acquire({ burst: request.together, notAfter: Number.isFinite(notAfter) ? notAfter : undefined });
+      return await this.flow.acquire({
+        burst: request.together,
+        notAfter: Number.isFinite(notAfter) ? notAfter : undefined,
+        expires: request.expires && request.notAfter !== undefined,
+      });
     } catch (error) {
       if (error instanceof Refused) throw new EgressError('paused', `${error.message} (${what} was not sent)`, 'PAUSED');
       throw error;

@@ -7,6 +7,11 @@
 /** Statuses that mean "not now" rather than "no": waited out, then "not judged". */
 const WAIT_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 
+/** Whether `status` says "not now" (429, 502, 503, 504): an answer that judges nothing about the request. */
+export function isWaitStatus(status: number): boolean {
+  return WAIT_STATUSES.has(status);
+}
+
 const MAX_RETRY_AFTER_MS = 60_000;
 const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_CAP_MS = 30_000;
@@ -64,6 +69,8 @@ export async function politely<R extends { status: number; headers: Record<strin
   limit?: 'never' | { until: number; why: string },
 ): Promise<R> {
   let backoffs = 0;
+  // A request sent already past its limit (an expired challenge's use) means the same retried later.
+  const limited = typeof limit === 'object' && options.now() <= limit.until ? limit : undefined;
   for (let i = 1; ; i++) {
     const reply = await attempt();
     if (!WAIT_STATUSES.has(reply.status) || limit === 'never') return reply;
@@ -77,8 +84,8 @@ export async function politely<R extends { status: number; headers: Record<strin
         `${reason}: ${what} still got ${reply.status} after ${i} attempt(s); the next wait (${(delay.ms / 1000).toFixed(1)} s) would pass the budget of ${options.budgetMs / 1000} s (CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS), ${(spent / 1000).toFixed(1)} s of it spent`,
       );
     }
-    if (limit && options.now() + delay.ms > limit.until) {
-      options.giveUp(`${reason}: ${what} got ${reply.status}, and a retry after ${(delay.ms / 1000).toFixed(1)} s would come too late: ${limit.why}`);
+    if (limited && options.now() + delay.ms > limited.until) {
+      options.giveUp(`${reason}: ${what} got ${reply.status}, and a retry after ${(delay.ms / 1000).toFixed(1)} s would come too late: ${limited.why}`);
     }
     options.onWait(delay.ms, delay.why, reply.status);
     await options.sleep(delay.ms);

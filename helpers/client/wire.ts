@@ -59,6 +59,8 @@ export interface WireRequest {
   together?: boolean;
   /** Epoch ms after which the request is no use to its check: waiting for a slot past it ends the check as not judged. */
   notAfter?: number;
+  /** `notAfter` is when the request stops meaning anything (a challenge's expiry): no wait of any kind may pass it (flow/pacer.ts). */
+  expires?: boolean;
   /** Called once the guards and the cap have let it go, as it leaves: what the run's request count counts. */
   onSent?: () => void;
   /**

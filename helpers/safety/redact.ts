@@ -237,6 +237,9 @@ const CREDENTIAL_HEADER_FORMS = [
 const CREDENTIAL_HEADER_LINES = new RegExp(CREDENTIAL_HEADER_FORMS.join('|'), 'gim');
 const CREDENTIAL_QUERY_PARAMS = new RegExp(`([?&;](?:${CREDENTIAL_PARAMS.join('|')})=)([^&#\\s"']+)`, 'gi');
 
+/** A closing quote, then a shell expansion in double quotes: as written, escaped in JSON, or in XML. */
+const EXPANSION_AFTER_QUOTE = /^'(?:"|\\"|&quot;)\$/;
+
 /** Masks credential header lines, query parameters and cookies in free text. */
 export function redactCredentialFields(text: string): string {
   let out = text.replace(CREDENTIAL_HEADER_LINES, (m: string, ...args: unknown[]) => {
@@ -245,7 +248,8 @@ export function redactCredentialFields(text: string): string {
     const at = args[groups.length] as number;
     const form = groups.findIndex((g) => g !== undefined);
     const [head, value] = [groups[form]!, groups[form + 1]!];
-    const prefixOfExpansion = form === 0 && text.startsWith(`'"$`, at + m.length);
+    // The same in the files that hold it escaped (JSON's \", XML's &quot;): a pass over those must leave what a pass over the text left.
+    const prefixOfExpansion = form === 0 && EXPANSION_AFTER_QUOTE.test(text.slice(at + m.length, at + m.length + 8));
     // Already masked, or no value at all (a reproduction's `'X-API-Key: '"$CARDPLUSPAY_API_KEY"` quotes only).
     return prefixOfExpansion || value.startsWith('[redacted') || !/[A-Za-z0-9]/.test(value) ? `${head}${value}` : `${head}${mask(value.trim())}`;
   });

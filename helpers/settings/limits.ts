@@ -92,7 +92,7 @@ export function defaultWorkers(env: Env): number {
 export const CONCURRENCY: Setting = {
   name: 'CARDPLUSPAY_CONCURRENCY',
   meaning:
-    "requests in flight at once across all workers (a family's members and a check's independent requests go out together up to it); one 429 or 503 pauses them all, and a 429 sets a pace for the rest of the run (docs/configuration.md, \"Load on the target\"). SIGN-10's copies of one challenge leave together whatever it says",
+    "requests in flight at once across all workers (a family's members and a check's independent requests go out together up to it); one 429 or 503 pauses them all, and a 429 or 503 sets a pace for the rest of the run (docs/configuration.md, \"Load on the target\"). SIGN-10's copies of one challenge leave together whatever it says",
   default: `\`${DEFAULT_CONCURRENCY}\`; \`CARDPLUSPAY_WORKERS\` defaults to at most this`,
   parse(raw, { env, draft, refuse }) {
     const concurrency = raw === undefined || raw === '' ? DEFAULT_CONCURRENCY : Number(raw);

@@ -94,6 +94,33 @@ export const THROTTLING_FAULTS = {
     activeBalance: 'unserved',
     bend: (behaviour) => ({ ...behaviour, gate: () => fail(503, 'Service Unavailable', {}, { 'retry-after': '120' }) }),
   },
+  // A front that sheds a burst of one request: its 503s to SIGN-10's extra copies say nothing of the challenge check, and the first two still race.
+  'sheds-challenge-burst': {
+    breaks: [],
+    checks: ['SIGN-10'],
+    expect: 'conforms',
+    summary:
+      'Answers 503 with Retry-After: 1 to the third and later requests carrying one challenge, as a front shedding a burst does (SIGN-10 still sees two copies race)',
+    probe: async (k) => {
+      const challenge = await k.issue();
+      const signature = k.sign(challenge);
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) statuses.push((await k.signed(challenge, signature)).status);
+      return statuses.join() === '200,401,503';
+    },
+    bend: (behaviour) => {
+      const uses = new Map<string, number>();
+      return {
+        ...behaviour,
+        gate: (req) => {
+          const challenge = req.headers['x-api-challenge'];
+          if (typeof challenge !== 'string') return undefined;
+          uses.set(challenge, (uses.get(challenge) ?? 0) + 1);
+          return uses.get(challenge)! > 2 ? fail(503, 'Service Unavailable', {}, { 'retry-after': '1' }) : undefined;
+        },
+      };
+    },
+  },
   'trickles-response-head': {
     breaks: [],
     checks: ['AUTH-01', 'AUTH-02'],

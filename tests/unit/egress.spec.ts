@@ -11,6 +11,8 @@ import { expect, test } from '@playwright/test';
 import { GuardError } from '../../helpers/client/egress';
 import { EgressError } from '../../helpers/client/wire';
 import { Egress } from '../../helpers/client/egress';
+import type { Flow } from '../../helpers/client/flow/flow';
+import type { Outcome } from '../../helpers/client/flow/pacer';
 
 const KEY = 'cpp_test_Q2xJ8sZr4LkP0vNw7YhT3mBd6FcA1eGu';
 const req = (id: string) => ({ annotation: [{ type: 'requirement', description: id }] });
@@ -81,5 +83,23 @@ test('SAFE-08 more than two content codings are not read, and a bomb under two l
     expect(await kind(get(egress, `${bomb.origin}/v1/balance`))).toBe('too-large');
   } finally {
     await Promise.all([stacked.close(), bomb.close()]);
+  }
+});
+
+test("SAFE-05 only the target's own answers reach the run's flow control: a 503 from its plain-HTTP port pauses no one", req('SAFE-05'), async () => {
+  const busy = (res: http.ServerResponse): void => {
+    res.writeHead(503, { 'retry-after': '30' });
+    res.end('{}');
+  };
+  const [api, plain] = await Promise.all([serve(busy), serve(busy)]);
+  try {
+    const outcomes: Outcome[] = [];
+    const flow: Flow = { acquire: () => Promise.resolve({ id: 0, epoch: 0 }), release: (_grant, outcome = {}) => void outcomes.push(outcome) };
+    const egress = new Egress({ baseUrl: `${api.origin}/v1/`, configuredKeys: [], flow });
+    await get(egress, `${api.origin}/v1/balance`);
+    await get(egress, `${plain.origin}/v1/balance`);
+    expect(outcomes).toEqual([{ status: 503, retryAfter: '30' }, {}]);
+  } finally {
+    await Promise.all([api.close(), plain.close()]);
   }
 });

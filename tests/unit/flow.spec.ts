@@ -5,6 +5,7 @@
  * target's state is not another's.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -71,3 +72,95 @@ test("a 429 one worker saw holds back the others; another target's flow is not h
   await expect(b.acquire({ notAfter: Date.now() + 1_000 })).rejects.toThrow(/holding back for (29|30)\.\d s after the target answered 429/);
   await expect(worker('https://other.example.test').acquire({ notAfter: Date.now() + 1_000 })).resolves.toBeDefined();
 });
+
+/** A raw connection to the runner's socket, as a broken or foreign client would make it; `closed` settles when the runner closes it. */
+function rawClient(): { socket: net.Socket; replies: string[]; closed: Promise<void> } {
+  const socket = net.createConnection(server.socketPath!);
+  const replies: string[] = [];
+  socket.setEncoding('utf8');
+  // A reply may arrive split across chunks: only whole lines count.
+  let partial = '';
+  socket.on('data', (chunk: string) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop()!;
+    replies.push(...lines.filter(Boolean));
+  });
+  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+  socket.on('error', () => socket.destroy());
+  return { socket, replies, closed };
+}
+
+const NOT_OURS = [
+  '{"op":"release"}',
+  '{"op":"release","grant":null}',
+  '{"op":"release","grant":{"id":"1"}}',
+  '[]',
+  '"acquire"',
+  'null',
+  'garbage',
+  '{"op":"acquire","id":1,"origin":"x","options":null}',
+  '{"op":"acquire","id":1,"origin":"x","options":{"notAfter":"soon"}}',
+];
+
+test("a line that is not one of the workers' messages closes that connection only: nothing throws in the runner, the others are served", SAFE05, async () => {
+  for (const line of NOT_OURS) {
+    const client = rawClient();
+    client.socket.write(`${line}\n`);
+    await client.closed;
+    expect(client.replies, line).toEqual([]);
+  }
+  const [a, b] = [worker(), worker()];
+  await a.acquire();
+  await expect(b.acquire()).resolves.toMatchObject({ id: expect.any(Number) });
+});
+
+test('many messages arriving at once, more than one line may hold, are all served; one endless line is cut off', SAFE05, async () => {
+  const client = rawClient();
+  const many = Array.from({ length: 3_000 }, (_, id) => JSON.stringify({ op: 'acquire', id, origin: ORIGIN, options: { burst: true } }));
+  client.socket.write(`${many.join('\n')}\n`);
+  await expect.poll(() => client.replies.length, { timeout: 60_000 }).toBe(3_000);
+  expect(client.socket.destroyed).toBe(false);
+  client.socket.destroy();
+
+  const endless = rawClient();
+  endless.socket.write('x'.repeat(70_000));
+  await endless.closed;
+});
+
+test('a client that connects and never sends holds nothing', SAFE05, async () => {
+  const idle = rawClient();
+  const [a, b] = [worker(), worker()];
+  await a.acquire();
+  await expect(b.acquire()).resolves.toMatchObject({ id: expect.any(Number) });
+  idle.socket.destroy();
+});
+
+test('a pause one worker caused holds back the request another worker already queued, which then goes', SAFE05, async () => {
+  const [a, b] = [worker(), worker()];
+  a.release(await a.acquire(), { status: 503, retryAfter: '1' });
+  const started = Date.now();
+  // The release and this acquire travel the same way, on connections of their own: wait until the runner has the pause.
+  await expect.poll(async () => b.acquire({ notAfter: Date.now() }).then(release(b), () => 'refused'), { timeout: 60_000 }).toBe('refused');
+  const held = b.acquire();
+  expect(await settledSoon(held)).toBe(false);
+  await expect(held).resolves.toMatchObject({ id: expect.any(Number) });
+  expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+});
+
+test("when the runner goes away, a request waiting for it keeps its limits on the worker's own share", SAFE05, async () => {
+  const [a, b] = [worker(), worker()];
+  await a.acquire();
+  await a.acquire();
+  // Both wait at the runner for a slot; once it has gone, the first takes the worker's one share and the second, which expires, is refused at its time.
+  const plain = b.acquire();
+  const expiring = b.acquire({ notAfter: Date.now() + 300, expires: true });
+  expect(await settledSoon(plain)).toBe(false);
+  await server.close();
+  await expect(plain).resolves.toMatchObject({ id: expect.any(Number) });
+  await expect(expiring).rejects.toThrow(Refused);
+});
+
+const release = (flow: Flow) => (grant: Grant) => {
+  flow.release(grant, { status: 200 });
+  return 'granted';
+};

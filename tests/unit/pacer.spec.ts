@@ -38,6 +38,15 @@ class SimClock implements Clock {
   sleep(ms: number): Promise<void> {
     return new Promise((resolve) => this.setTimeout(resolve, ms));
   }
+  /** Moves the clock on until `promise` settles. */
+  async until<T>(promise: Promise<T>): Promise<T> {
+    let done = false;
+    const settled = promise.finally(() => (done = true));
+    settled.catch(() => {});
+    await settle();
+    while (!done && (await this.step()));
+    return settled;
+  }
 }
 
 const settle = async (): Promise<void> => {
@@ -72,15 +81,21 @@ test('one 429 holds back every request for its Retry-After; one that cannot wait
   expect(sentAt).toBe(3_000);
 });
 
-test('a 503 pauses the run but sets no pace', SAFE05, async () => {
-  const clock = new SimClock();
-  const pacer = new Pacer(8, clock);
-  pacer.release(await pacer.acquire(), { status: 503, retryAfter: '1' });
-  let sentAt: number | undefined;
-  void pacer.acquire().then(() => (sentAt = clock.now()));
-  while (sentAt === undefined && (await clock.step()));
-  expect(sentAt).toBe(1_000);
-  expect(pacer.state().intervalMs).toBe(0);
+test('a 503 pauses the run and sets a pace like a 429 (nginx limit_req answers 503); a 502 or 504 sets none', SAFE05, async () => {
+  for (const [status, paced] of [
+    [503, true],
+    [502, false],
+    [504, false],
+  ] as const) {
+    const clock = new SimClock();
+    const pacer = new Pacer(8, clock);
+    pacer.release(await pacer.acquire(), { status, retryAfter: '1' });
+    let sentAt: number | undefined;
+    void pacer.acquire().then(() => (sentAt = clock.now()));
+    while (sentAt === undefined && (await clock.step()));
+    expect(sentAt, `${status}`).toBe(1_000);
+    expect(pacer.state().intervalMs > 0, `${status}`).toBe(paced);
+  }
 });
 
 /**
@@ -133,4 +148,43 @@ test('a target that never says 429 is never paced', SAFE05, async () => {
   const { seconds, sent } = await throttledRun(600, 1e9, 4, 8);
   expect(sent).toBe(600);
   expect(seconds).toBeLessThanOrEqual((600 * 4) / 8 / 1000 + 0.01);
+});
+
+test('a 429 the rate does not explain (every other answer) slows the pace only to its floor, not until the run judges nothing', SAFE05, async () => {
+  const clock = new SimClock();
+  const pacer = new Pacer(8, clock, () => 0);
+  for (let i = 0; i < 200; i++) {
+    const grant = await clock.until(pacer.acquire());
+    await clock.until(clock.sleep(50));
+    pacer.release(grant, i % 2 === 0 ? { status: 429, retryAfter: '1' } : { status: 200 });
+  }
+  expect(pacer.state().intervalMs).toBeGreaterThan(0);
+  expect(pacer.state().intervalMs).toBeLessThanOrEqual(1_000);
+});
+
+test('an expiring request goes before the others, and one whose wait for a slot outlasts its use is refused, never sent late', SAFE05, async () => {
+  const clock = new SimClock();
+  const pacer = new Pacer(1, clock);
+  const held = await pacer.acquire();
+  const order: string[] = [];
+  void pacer.acquire().then(() => order.push('plain'));
+  void pacer.acquire({ notAfter: 500, expires: true }).then(() => order.push('expiring'));
+  await settle();
+  pacer.release(held, { status: 200 });
+  await settle();
+  expect(order).toEqual(['expiring']);
+
+  const late = pacer.acquire({ notAfter: 500, expires: true });
+  let refusedAt: number | undefined;
+  late.catch(() => (refusedAt = clock.now()));
+  while (refusedAt === undefined && (await clock.step()));
+  await expect(late).rejects.toThrow(/waited 0\.5 s for the run's flow control .* after its use had passed/);
+  expect(refusedAt).toBe(501);
+});
+
+test('an expiring request already past its use when it asks still goes: what that means is its check to judge (SIGN-11)', SAFE05, async () => {
+  const clock = new SimClock();
+  const pacer = new Pacer(1, clock);
+  await clock.until(clock.sleep(1_000));
+  await expect(pacer.acquire({ notAfter: 400, expires: true })).resolves.toMatchObject({ id: expect.any(Number) });
 });

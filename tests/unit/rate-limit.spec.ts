@@ -9,6 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import nock from 'nock';
+import type { Flow } from '../../helpers/client/flow/flow';
+import type { AcquireOptions } from '../../helpers/client/flow/pacer';
 import { NotJudgedError } from '../../helpers/client/not-judged';
 import { retryDelay, type RetryDelay } from '../../helpers/client/politeness';
 import { RequestLedger, type RequestCap } from '../../helpers/client/request-ledger';
@@ -37,7 +39,7 @@ interface Seen {
   requests: number;
 }
 
-function clientWith(budgetMs: number, requestCap?: RequestCap) {
+function clientWith(budgetMs: number, requestCap?: RequestCap, flow?: Flow) {
   const seen: Seen = { waits: [], why: [], requests: 0 };
   // A fake clock that only the fake sleep advances: the budget is wall time.
   let clock = Date.parse('2026-01-01T00:00:00Z');
@@ -55,8 +57,9 @@ function clientWith(budgetMs: number, requestCap?: RequestCap) {
       seen.waits.push(ms);
       clock += ms;
     },
+    ...(flow ? { flow } : {}),
   });
-  return { api, seen };
+  return { api, seen, now: () => clock };
 }
 
 const ok = { success: true, message: 'ok', data: {} };
@@ -183,5 +186,27 @@ test(
       .reply(200, 'x'.repeat(1024 * 1024 + 1), { 'Content-Type': 'application/json' });
     const { api } = clientWith(20_000);
     await expect(api.send({ path: 'balance' })).rejects.toThrow(/GET \/v1\/balance: the answer has more than 1048576 bytes of body/);
+  },
+);
+
+test(
+  'SAFE-05 a request whose meaning has a time limit may not wait past it; one sent already past it (an expired challenge) waits and retries like any other',
+  SAFE05,
+  async () => {
+    const asked: AcquireOptions[] = [];
+    const spy: Flow = { acquire: (options = {}) => (asked.push(options), Promise.resolve({ id: 0, epoch: 0 })), release: () => {} };
+    const { api, seen, now } = clientWith(20_000, undefined, spy);
+    target().get('/v1/balance').reply(200, ok);
+    const until = now() + 2_000;
+    await api.send({ path: 'balance', retry429: { until, why: 'the challenge expires' } });
+    expect(asked.at(-1)).toMatchObject({ notAfter: until, expires: true });
+
+    target().get('/v1/balance').reply(429, {}, { 'Retry-After': '1' });
+    target().get('/v1/balance').reply(401, { success: false, message: 'Unauthorized', data: {} });
+    const reply = await api.send({ path: 'balance', retry429: { until: now() - 1_000, why: 'the challenge expired' } });
+    expect(reply.status, 'retried after the 429, not "not judged" for a limit that had passed before it was sent').toBe(401);
+    expect(seen.waits).toEqual([1_000]);
+    expect(asked.at(-1), "bounded by the check's budget, not refused for the least wait").toMatchObject({ expires: false });
+    expect(asked.at(-1)!.notAfter).toBeGreaterThan(now());
   },
 );

@@ -102,6 +102,12 @@ test.describe('credential header values it was never told about', () => {
       expect(redactCredentialFields(command)).toBe(command);
   });
 
+  test('SAFE-01 a reproduction left as it is in the text is left as it is in the files that hold it escaped (JSON, XML)', SAFE01, () => {
+    // A never-issued key joined to the valid one (AUTH-11): the backstop reads Allure's JSON and JUnit's XML, and must find nothing more to mask there.
+    const command = `curl -sS -H 'X-API-Key: cpp_test_neverissued0000vdP,'"$CARDPLUSPAY_API_KEY" -H 'Accept:' ${ORIGIN}`;
+    for (const escaped of [JSON.stringify(command), command.replace(/"/g, '&quot;')]) expect(redactCredentialFields(escaped)).toBe(escaped);
+  });
+
   test('SAFE-01 in a raw transcript the whole value is masked, to the end of the line', SAFE01, () => {
     expect(redactCredentialFields('X-API-Key: abc def\r\nAccept: */*')).toBe('X-API-Key: [redacted]\r\nAccept: */*');
     expect(redactCredentialFields("X-API-Key: abc'defghijklmnop")).toBe('X-API-Key: [redacted]');

@@ -5,6 +5,7 @@
  */
 import { expect, test } from '@playwright/test';
 import type { TestCase } from '@playwright/test/reporter';
+import { notJudgedReason } from '../../helpers/reporting/not-judged-reporter';
 import { matrixMarkdown } from '../../helpers/reporting/requirement-matrix';
 import { runVerdict, summarise, summaryWithoutTests } from '../../helpers/reporting/summary';
 import { exitCodeFor, verdictLine, verdictLines } from '../../helpers/reporting/verdict-words';
@@ -92,4 +93,16 @@ test('SAFE-07 a selection that ran only some tests of a requirement says so in t
   );
   expect(summary.scope?.partial).toEqual([{ id: 'AUTH-12', ran: 2, of: 16 }]);
   expect(verdictLine(summary)).toBe('the target conforms to the 1 requirement selected (35 not run: --grep; only in part: AUTH-12 2 of 16 tests)');
+});
+
+test('SAFE-07 a check whose worker process died under it, or before it, is not judged, never failed or skipped', SAFE07, () => {
+  const test30 = { timeout: 30_000, annotations: [] };
+  const died = { status: 'failed' as const, errors: [{ message: 'Error: worker process exited unexpectedly (code=null, signal=SIGKILL)' }], annotations: [] };
+  expect(notJudgedReason(test30, died)).toMatch(/^not finished: the worker process running the check exited unexpectedly \(code=null, signal=SIGKILL\)/);
+  const diedAfterFailing = { ...died, errors: [{ message: 'Error: expect(received).toBe(expected)' }, ...died.errors] };
+  expect(notJudgedReason(test30, diedAfterFailing), 'a failure seen before the worker died is still a verdict').toBeUndefined();
+  // The rest of its group: skipped by Playwright, with no reason of the suite's.
+  expect(notJudgedReason(test30, { status: 'skipped', errors: [], annotations: [] })).toMatch(/^not run: /);
+  const chosen = { status: 'skipped' as const, errors: [], annotations: [{ type: 'skip', description: 'CARDPLUSPAY_INACTIVE_API_KEY is not set' }] };
+  expect(notJudgedReason(test30, chosen), 'a skip the check chose stays a skip').toBeUndefined();
 });

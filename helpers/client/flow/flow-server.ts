@@ -55,15 +55,16 @@ function serveOne(hub: PacerHub, socket: net.Socket, gone: () => void): void {
   socket.setEncoding('utf8');
   socket.on('data', (chunk: string) => {
     buffer += chunk;
-    if (buffer.length > MAX_LINE) return socket.destroy();
     let newline: number;
-    while ((newline = buffer.indexOf('\n')) >= 0) {
+    while (!socket.destroyed && (newline = buffer.indexOf('\n')) >= 0) {
       const line = buffer.slice(0, newline);
       buffer = buffer.slice(newline + 1);
-      const message = parsed<Message>(line);
+      const message = messageIn(line);
       if (message) handle(message);
       else socket.destroy();
     }
+    // Only the line not yet ended is bounded: a worker's many messages may arrive in one chunk when this thread was busy.
+    if (buffer.length > MAX_LINE) socket.destroy();
   });
   const handle = (message: Message): void => {
     if (message.op === 'release') {
@@ -93,10 +94,34 @@ function serveOne(hub: PacerHub, socket: net.Socket, gone: () => void): void {
   socket.on('error', () => socket.destroy());
 }
 
-function parsed<T>(line: string): T | undefined {
+/**
+ * One line as one of the workers' messages, or undefined: a line of any other shape closes its
+ * connection (handing back its slots) rather than throwing in the runner, where an uncaught error
+ * would end the run without its verdict.
+ */
+function messageIn(line: string): Message | undefined {
+  let m: Partial<Record<string, unknown>>;
   try {
-    return JSON.parse(line) as T;
+    m = record(JSON.parse(line)) ?? {};
   } catch {
     return undefined;
   }
+  if (m.op === 'release') {
+    const grant = record(m.grant);
+    const outcome = m.outcome === undefined ? {} : record(m.outcome);
+    if (!grant || !Number.isSafeInteger(grant.id) || !Number.isSafeInteger(grant.epoch) || !outcome) return undefined;
+    const { status, retryAfter } = outcome;
+    if ((status !== undefined && !Number.isSafeInteger(status)) || (retryAfter !== undefined && typeof retryAfter !== 'string')) return undefined;
+    return { op: 'release', grant: { id: grant.id as number, epoch: grant.epoch as number }, outcome: { status, retryAfter } as Outcome };
+  }
+  const options = m.options === undefined ? {} : record(m.options);
+  if (m.op !== 'acquire' || !Number.isSafeInteger(m.id) || typeof m.origin !== 'string' || !options) return undefined;
+  const { burst, notAfter, expires } = options;
+  if (![burst, expires].every((b) => b === undefined || typeof b === 'boolean')) return undefined;
+  if (notAfter !== undefined && !Number.isFinite(notAfter)) return undefined;
+  return { op: 'acquire', id: m.id as number, origin: m.origin, options: { burst, expires, notAfter } as AcquireOptions };
+}
+
+function record(value: unknown): Partial<Record<string, unknown>> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
 }

@@ -46,7 +46,7 @@ class RemoteFlow implements Flow {
   private failed = false;
   private nextId = 1;
   private buffer = '';
-  private readonly pending = new Map<number, { resolve: (g: Grant) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { options: AcquireOptions; resolve: (g: Grant) => void; reject: (e: Error) => void }>();
   /** Grants from the local fallback, handed back there. */
   private readonly localGrants = new WeakSet<Grant>();
 
@@ -65,7 +65,7 @@ class RemoteFlow implements Flow {
     }
     const id = this.nextId++;
     return new Promise<Grant>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { options, resolve, reject });
       socket.write(`${JSON.stringify({ op: 'acquire', id, origin: this.origin, options })}\n`);
     });
   }
@@ -112,7 +112,7 @@ class RemoteFlow implements Flow {
     this.failed = true;
     this.socket?.destroy();
     for (const waiter of this.pending.values())
-      void this.fallback.acquire().then((grant) => {
+      void this.fallback.acquire(waiter.options).then((grant) => {
         this.localGrants.add(grant);
         waiter.resolve(grant);
       }, waiter.reject);

@@ -11,8 +11,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
 import type tls from 'node:tls';
-import { generate as generateCertificate } from 'selfsigned';
-import type { MockMaterial } from '../accounts';
+import { tlsMaterial, type MockMaterial } from '../accounts';
 import { write } from '../delivery';
 import { fail, type Reply } from '../envelope';
 import { closeAll, listenAll } from '../listeners';
@@ -39,26 +38,12 @@ export interface Traps {
   close(): Promise<void>;
 }
 
-/** A key and a self-signed certificate for the mock's names that nothing the mock prints vouches for. */
-export async function impostorTls(): Promise<MockMaterial['tls']> {
-  const now = Date.now();
-  const pems = await generateCertificate([{ name: 'commonName', value: 'CardPlusPay mock' }], {
-    keySize: 2048,
-    algorithm: 'sha256',
-    notBeforeDate: new Date(now - 60 * 60 * 1000),
-    notAfterDate: new Date(now + 2 * 24 * 60 * 60 * 1000),
-    extensions: [
-      { name: 'basicConstraints', cA: true },
-      {
-        name: 'subjectAltName',
-        altNames: [
-          { type: 2, value: 'localhost' },
-          { type: 7, ip: '127.0.0.1' },
-        ],
-      },
-    ],
-  });
-  return { certPem: pems.cert, keyPem: pems.private };
+/**
+ * A key and a self-signed certificate for the mock's names that nothing the mock prints vouches
+ * for: made like the mock's own, but a fresh key pair, so it chains to no printed CA.
+ */
+export function impostorTls(): Promise<MockMaterial['tls']> {
+  return tlsMaterial();
 }
 
 /** How long a verdict waits at most for connections to the impostor that are still undecided. */

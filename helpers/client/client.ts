@@ -43,6 +43,12 @@ export interface Call {
    */
   retry429?: 'never' | { until: number; why: string };
   /**
+   * Epoch ms when the request stops meaning what its check sends it for (a challenge's expiry), for
+   * one that is never retried: no wait of the run's flow control may pass it (the check is then not
+   * judged). A time-limited `retry429` sets the same limit.
+   */
+  useBy?: number;
+  /**
    * One of several copies meant to leave at once (SIGN-10's race): it waits out the run's pause after
    * a 429, but neither for a free slot under CARDPLUSPAY_CONCURRENCY nor for the run's pace, either of
    * which would spread the copies out.
@@ -135,7 +141,7 @@ export class ApiClient {
     const what = `${method} ${url.pathname}`;
     const repro = this.reproductionOf(request, call.stands ?? []);
     return inStep(`${method} ${relativeForTitle(url, call.target)}`, () =>
-      politely(what, () => this.once({ ...request, ...this.waitLimit(call.retry429) }, what, repro), this.politeness(), this.waiting, call.retry429),
+      politely(what, () => this.once({ ...request, ...this.waitLimit(call) }, what, repro), this.politeness(), this.waiting, call.retry429),
     );
   }
 
@@ -146,9 +152,10 @@ export class ApiClient {
    * its limit when it leaves (SIGN-11's use of an expired challenge) means the same later: it waits
    * within the budget like any other, instead of being refused for the least wait.
    */
-  private waitLimit(retry429: Call['retry429']): { notAfter: number; expires: boolean } {
+  private waitLimit({ retry429, useBy }: Pick<Call, 'retry429' | 'useBy'>): { notAfter: number; expires: boolean } {
     const { budgetMs, now } = this.politeness();
-    if (typeof retry429 === 'object' && retry429.until >= now()) return { notAfter: retry429.until, expires: true };
+    const limit = useBy ?? (typeof retry429 === 'object' ? retry429.until : undefined);
+    if (limit !== undefined && limit >= now()) return { notAfter: limit, expires: true };
     return { notAfter: (this.waiting.waitingSince ?? now()) + budgetMs, expires: false };
   }
 

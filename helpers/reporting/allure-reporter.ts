@@ -11,6 +11,7 @@ import path from 'node:path';
 import AllureReporter from 'allure-playwright';
 import type { Suite } from '@playwright/test/reporter';
 import { stringifyEnvInfo, type Writer } from 'allure-js-commons/sdk/reporter';
+import { redactor } from '../safety/redact';
 
 type Options = ConstructorParameters<typeof AllureReporter>[0];
 
@@ -61,12 +62,45 @@ export class PlainWriter implements Writer {
   }
 }
 
+/** allure-playwright's hooks: each is kept from throwing into Playwright's runner (guardHooks). */
+const HOOKS = ['onExit', 'onStdErr', 'onStdOut', 'onBegin', 'onTestBegin', 'onStepBegin', 'onStepEnd', 'onTestEnd', 'onEnd'] as const;
+
+/**
+ * A failure inside the Allure reporter (an attachment file a worker torn down at the run's time
+ * limit never finished, say) thrown into Playwright's runner counts as an error outside any test,
+ * and turned a run the limit ended ("could not judge", exit 3) into exit 1. The Allure results are
+ * then incomplete, and the console says so; the verdict, the summary and JUnit are not touched.
+ */
+export function guardHooks(reporter: Record<string, unknown>): void {
+  let told = false;
+  const tell = (hook: string, error: unknown): void => {
+    if (told) return;
+    told = true;
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`Allure results may be incomplete: ${hook} failed (${redactor.redact(message).slice(0, 300)}); the summary and JUnit are complete.\n`);
+  };
+  for (const hook of HOOKS) {
+    const original = reporter[hook];
+    if (typeof original !== 'function') continue;
+    reporter[hook] = (...args: unknown[]): unknown => {
+      try {
+        const result: unknown = (original as (...a: unknown[]) => unknown).apply(reporter, args);
+        return result instanceof Promise ? result.catch((error: unknown) => tell(hook, error)) : result;
+      } catch (error) {
+        tell(hook, error);
+        return undefined;
+      }
+    };
+  }
+}
+
 export default class PlainAllureReporter extends AllureReporter {
   private readonly resultsDir: string;
 
   constructor(options: Options & { resultsDir: string }) {
     super(options);
     this.resultsDir = options.resultsDir;
+    guardHooks(this as unknown as Record<string, unknown>);
   }
 
   override onBegin(suite: Suite): void {

@@ -122,12 +122,14 @@ export class SigningSession {
   }
 
   /**
-   * Sends `n` copies of one signed request at the same moment, each on its own connection. The
-   * connections are opened first, with a request that carries no credentials, so that the signed
-   * copies leave within microseconds of each other and reach the server together, instead of one
-   * TLS handshake apart (a racy server's window between check and consume can be that short).
+   * Sends `n` copies of one signed request, over a fresh challenge, at the same moment, each on its
+   * own connection. The connections are opened first, with a request that carries no credentials,
+   * so that the signed copies leave within microseconds of each other and reach the server together,
+   * instead of one TLS handshake apart (a racy server's window between check and consume can be that
+   * short). The challenge is taken only then: opening the connections may wait out a rate-limited
+   * target's pauses, which would age a challenge taken before.
    */
-  async sendTogether(endpoint: Endpoint, signing: SigningHeaders, n: number): Promise<Reply[]> {
+  async sendTogether(endpoint: Endpoint, n: number): Promise<Reply[]> {
     const { method, path } = endpoint.call(this.settings);
     await test.step(
       `open ${n} connections`,
@@ -136,20 +138,24 @@ export class SigningSession {
       },
       { box: true },
     );
+    const signing = await this.signedChallenge();
     const lines = Object.entries(this.headers(signing));
-    // Opening the connections takes time on a slow machine or target: copies sent after the
-    // challenge expired would all be refused, which says nothing about a race.
-    const obtainedAt = signing.challenge === undefined ? undefined : this.obtained.get(signing.challenge);
+    const obtainedAt = this.obtained.get(signing.challenge)!;
     const ttlMs = this.settings.challenge.ttlSeconds * 1000;
-    if (obtainedAt !== undefined && Date.now() - obtainedAt > ttlMs * 0.8) {
+    // Copies sent after the challenge expired would all be refused, which says nothing about a race.
+    if (Date.now() - obtainedAt > ttlMs * 0.8) {
       notJudged(
-        `the challenge was ${((Date.now() - obtainedAt) / 1000).toFixed(1)} s old once ${n} connections were open, too near its lifetime of ${ttlMs / 1000} s to race it (a slow machine or target)`,
+        `the challenge was ${((Date.now() - obtainedAt) / 1000).toFixed(1)} s old once signed, too near its lifetime of ${ttlMs / 1000} s to race it (a slow machine or target)`,
       );
     }
-    // A copy retried after a 429 would no longer be simultaneous: 429s come back to the check.
+    // A copy retried after a 429 would no longer be simultaneous: 429s come back to the check. A pause
+    // of the run's that would hold the copies past the challenge's expiry leaves the check not judged.
     return test.step(
       `send ${endpoint.title} ${n} times at once`,
-      () => Promise.all(Array.from({ length: n }, () => this.api.sendRaw({ method, path, headerLines: lines, retry429: 'never', together: true }))),
+      () =>
+        Promise.all(
+          Array.from({ length: n }, () => this.api.sendRaw({ method, path, headerLines: lines, retry429: 'never', together: true, useBy: obtainedAt + ttlMs })),
+        ),
       { box: true },
     );
   }

@@ -26,8 +26,7 @@ const CONCURRENT_USES = 8;
 
 test(`SIGN-10 one challenge sent ${CONCURRENT_USES} times at once succeeds exactly once`, requirement('SIGN-10'), async ({ signing }) => {
   const endpoint = signedEndpoint('balance');
-  const signed = await signing.signedChallenge();
-  const all = await signing.sendTogether(endpoint, signed, CONCURRENT_USES);
+  const all = await signing.sendTogether(endpoint, CONCURRENT_USES);
   // Copies the target rate-limited or shed (429, 502, 503, 504) never reached the challenge check; the rest still raced (SAFE-05).
   const replies = all.filter((r) => !isWaitStatus(r.status));
   if (replies.length < 2) {

@@ -200,6 +200,9 @@ test(
     const until = now() + 2_000;
     await api.send({ path: 'balance', retry429: { until, why: 'the challenge expires' } });
     expect(asked.at(-1)).toMatchObject({ notAfter: until, expires: true });
+    target().get('/v1/balance').reply(200, ok);
+    await api.send({ path: 'balance', retry429: 'never', useBy: until });
+    expect(asked.at(-1), "SIGN-10's copies, never retried, are held to the challenge's expiry too").toMatchObject({ notAfter: until, expires: true });
 
     target().get('/v1/balance').reply(429, {}, { 'Retry-After': '1' });
     target().get('/v1/balance').reply(401, { success: false, message: 'Unauthorized', data: {} });

@@ -8,8 +8,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { Linter } from 'eslint';
-import tseslint from 'typescript-eslint';
+import type { Linter } from 'eslint';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -45,8 +44,15 @@ const CASES: readonly ImportCase[] = [
 ];
 
 let boundaries: Linter.Config[];
+let newLinter: () => Linter;
+let parser: Linter.Parser;
 
 test.beforeAll(async () => {
+  // eslint is loaded here, not at the top: Playwright's runner loads every spec to list it (and the
+  // catalogue lint lists them all again), and eslint with typescript-eslint is half a CPU-second.
+  const [{ Linter: LinterClass }, { default: tseslint }] = await Promise.all([import('eslint'), import('typescript-eslint')]);
+  newLinter = () => new LinterClass({ cwd: ROOT });
+  parser = tseslint.parser;
   // A computed specifier: TypeScript leaves the untyped .mjs alone, Node loads it as it is.
   const config = (await import(pathToFileURL(path.join(ROOT, 'eslint.config.mjs')).href)) as { IMPORT_BOUNDARIES: Linter.Config[] };
   boundaries = config.IMPORT_BOUNDARIES;
@@ -54,8 +60,8 @@ test.beforeAll(async () => {
 
 for (const c of CASES) {
   test(`${c.from}: ${c.statement} is ${c.allowed ? 'allowed' : 'refused'}`, () => {
-    const linter = new Linter({ cwd: ROOT });
-    const config: Linter.Config[] = [{ files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } }, ...boundaries];
+    const linter = newLinter();
+    const config: Linter.Config[] = [{ files: ['**/*.ts'], languageOptions: { parser } }, ...boundaries];
     const messages = linter.verify(c.statement, config, path.join(ROOT, c.from));
     expect(
       messages.filter((m) => m.ruleId !== 'no-restricted-imports'),

@@ -2,9 +2,15 @@
  * The one module that composes fixtures. Every spec imports { test, expect } from here, never from
  * @playwright/test, so every spec gets the guarded client, the validated settings and the
  * browser-free guarantee.
+ *
+ * Built on Playwright's `_baseTest`, the test type without its browser and request fixtures: those
+ * bring test-scoped automatic fixtures (trace recording, context options and the two dozen options
+ * they read) that this suite never uses, and Playwright records each of them as a step with a
+ * captured, source-mapped stack, before and after every test: about 56 stacks a test, a fifth of a
+ * worker's CPU in a mock-mode run (issue 20; docs/benchmarks.md).
  */
 import * as allure from 'allure-js-commons';
-import { test as base, expect, type TestDetails, type TestInfo } from '@playwright/test';
+import { _baseTest as base, expect, type TestDetails, type TestInfo } from '@playwright/test';
 import { armOutputBoundary } from './runner/output-boundary';
 import { ApiClient } from './client/client';
 import type { Egress } from './client/egress';
@@ -63,6 +69,9 @@ interface TestFixtures {
   faultTolerance: void;
   /** Redacts the test's errors inside the worker, with the signatures only it knows (automatic). */
   workerRedaction: void;
+  /** Playwright's own request context and page: refused with the reason (this suite has neither). */
+  request: never;
+  page: never;
 }
 
 /** One target's settings and what a test talks to it through; opened once per worker, on first use. */
@@ -82,6 +91,8 @@ interface WorkerFixtures {
   targetByRequirement: Readonly<Record<string, string>> | undefined;
   /** This worker's open targets, by name; against the embedded mock, refuses every connection that is not to loopback. */
   targets: (name: string | undefined) => Promise<Target>;
+  /** Playwright's browser: refused with the reason. */
+  browser: never;
 }
 
 /** A list the target gives the valid key, and the fields its ids sit in. */
@@ -199,7 +210,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   },
 
   // Every request goes through the one egress (helpers/client/egress.ts); Playwright's own request
-  // context would go around its deadlines, size limits, key guards and cookie rule.
+  // context would go around its deadlines, size limits, key guards and cookie rule. `_baseTest` has
+  // none of these three: they are here so a spec that asks for one is told why.
   request: async ({}, _use) => {
     throw new Error("Playwright's request context goes around the suite's egress: use the `api` fixture.");
   },

@@ -12,7 +12,7 @@
  * loading the harness again. The mock closes with its worker process. A file that needs another
  * mock starts it with startMock({ material, ... }) and closes it in its afterAll.
  */
-import { test as base } from '@playwright/test';
+import { _baseTest as base } from '@playwright/test';
 import { createMockMaterial, type MockMaterial } from '../../mock/accounts';
 import { startMock, type MockHandle } from '../../mock/server';
 import { probe, type ProbeCall, type ProbeReply } from '../../mock/probe-client';

@@ -2,7 +2,7 @@
  * SAFE-07: a failure inside the Allure reporter never reaches Playwright's runner, where it would
  * count as an error outside any test and turn a run the time limit ended (exit 3) into exit 1.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { guardHooks } from '../../helpers/reporting/allure-reporter';
 
 test('SAFE-07 an Allure hook that throws or rejects is told on stderr once, and throws nothing into the runner', async () => {

@@ -6,7 +6,8 @@
  * received, in its order and spelling, so nothing is sent that a reviewer cannot see.
  */
 import https from 'node:https';
-import { expect, test, type TestInfo } from '@playwright/test';
+import type { TestInfo } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { ApiClient, GuardError, USER_AGENT } from '../../helpers/client/client';
 import { deliberateCookie } from '../../helpers/contract/cookie-check';
 import { COOKIE_CHECK_HEADER } from '../../helpers/contract/cookie-check';

@@ -2,7 +2,7 @@
  * SAFE-08: what the target sends is compared in linear time and shown cut. The case that stalled a
  * run: two 60,000-item arrays that differ, compared with toEqual, took 42 s in one assertion.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { bounded, cutText, MAX_SHOWN_CHARS, sameValue } from '../../helpers/safety/bounded';
 import { expectSameValue } from '../../helpers/expectations';
 

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 
 test.describe.configure({ mode: 'serial' });
 import { CLIENT_REQUIREMENTS, REQUIREMENTS, TARGET_REQUIREMENTS, areaOf, isRequirementId } from '../../helpers/contract/requirements';

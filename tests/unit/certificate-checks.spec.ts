@@ -5,7 +5,7 @@
  */
 import https from 'node:https';
 import type net from 'node:net';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { tlsMaterial } from '../../mock/accounts';
 import { Egress } from '../../helpers/client/egress';
 import { testClient } from '../support/client';

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { removeStaleStaging } from '../../helpers/reporting/staged-outputs';
 import { cleanEnv } from '../../helpers/runner/env';
 import { optionProblems } from '../../helpers/runner/cli-options';

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { readArrival } from '../../mock/client-check/arrival';
 import type { ClientSummary } from '../../mock/client-check/verdict';
 import { KeyInOutput, writeClientReports } from '../../mock/client-check/write';

@@ -3,7 +3,7 @@
  * step the client got wrong, each case a hand-made exchange over a real RSA key pair.
  */
 import crypto from 'node:crypto';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import type { Answer } from '../../mock/client-check/answer';
 import type { Arrival } from '../../mock/client-check/arrival';
 import { MISSING_SIGNING_HEADERS, SIGNATURE_FAILED } from '../../mock/signing';

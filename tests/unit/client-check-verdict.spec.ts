@@ -6,7 +6,7 @@
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { LOOP_AFTER, RETRY_TOLERANCE_MS } from '../../mock/client-check/politeness';
 import { acceptsJson } from '../../mock/client-check/rules';
 import { BoundedMap, EVIDENCE_KEPT, STATE_KEPT, Tally } from '../../mock/client-check/tally';

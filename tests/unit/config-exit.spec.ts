@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { cleanEnv } from '../../helpers/runner/env';
 import { startProblems } from '../../helpers/runner/run-setup';
 import { KEY } from './settings-mistakes';

@@ -3,7 +3,7 @@
  * variable and the fix, and never the key. The mistakes are a table (settings-mistakes.ts); that
  * `npm run conformance` exits 2 on them before any request is config-exit.spec.ts.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { INTERNAL_NAMES, internalSetFromOutside } from '../../helpers/settings/internal';
 import { loadSettings, SettingsError } from '../../helpers/settings/settings';
 import { BASE, KEY, MISTAKES, OTHER, RSA_FILE } from './settings-mistakes';

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const README_MAX_LINES = 200;

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { SETTING_NAMES, SETTINGS } from '../../helpers/settings/catalogue';
 import { GENERATED, internalTable, settingsTable } from '../../helpers/settings/docs';
 import { INTERNAL_NAMES } from '../../helpers/settings/internal';

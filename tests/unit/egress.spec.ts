@@ -7,7 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { GuardError } from '../../helpers/client/egress';
 import { EgressError } from '../../helpers/client/wire';
 import { Egress } from '../../helpers/client/egress';

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { CHALLENGE_NEAR_MISSES } from '../../helpers/cases/challenge-near-misses';
 import { membersOf, type Family, type Member } from '../../helpers/cases/family';
 import { KEY_CLASSES_ON_ENDPOINTS } from '../../helpers/cases/key-classes';

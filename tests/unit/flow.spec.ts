@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { PacerHub, flowFor, setRunnerHub, type Flow } from '../../helpers/client/flow/flow';
 import { serveFlow, type FlowServer } from '../../helpers/client/flow/flow-server';
 import { Refused, type Grant } from '../../helpers/client/flow/pacer';

@@ -12,7 +12,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import ts from 'typescript';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import type { Linter } from 'eslint';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -2,7 +2,7 @@
  * The challenge is read at CARDPLUSPAY_CHALLENGE_POINTER, an RFC 6901 JSON pointer: the RFC's own
  * examples (section 5), the ~0/~1 escapes in the right order, and paths that lead nowhere.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { readJsonPointer } from '../../helpers/contract/json-pointer';
 
 const RFC_DOC = { foo: ['bar', 'baz'], '': 0, 'a/b': 1, 'c%d': 2, 'e^f': 3, 'g|h': 4, 'i\\j': 5, 'k"l': 6, ' ': 7, 'm~n': 8 };

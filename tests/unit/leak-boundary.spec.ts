@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import type { TestCase, TestResult, TestStep } from '@playwright/test/reporter';
 import { Redactor, holdsSecret, redactor } from '../../helpers/safety/redact';
 import { redactOutputs } from '../../helpers/reporting/output-backstop';

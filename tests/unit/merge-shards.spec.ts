@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { cleanEnv } from '../../helpers/runner/env';
 import { checkShardsComplete } from '../../helpers/runner/merge-summaries';
 import { TARGET_REQUIREMENTS, type RequirementId } from '../../helpers/contract/requirements';

@@ -8,7 +8,7 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { parseArgs, UsageError, USAGE } from '../../mock/cli-args';
 import { FAULT_NAMES } from '../../mock/faults';
 

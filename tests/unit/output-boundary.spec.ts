@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { cleanEnv } from '../../helpers/runner/env';
 import { leakedEncodings } from '../support/leak-detector';
 

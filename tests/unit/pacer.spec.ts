@@ -5,7 +5,7 @@
  * simulated 10-per-second token bucket it settles near the bucket's rate: the whole sample within
  * 1.2 times the ideal time and 1.5 times the requests (the figures `npm run bench` measures for real).
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { Pacer, Refused, type Clock, type Grant } from '../../helpers/client/flow/pacer';
 
 const SAFE05 = { annotation: [{ type: 'requirement', description: 'SAFE-05' }] };

@@ -5,7 +5,7 @@
 import https from 'node:https';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { Egress } from '../../helpers/client/egress';
 import { preflight as preflightThrough, cannotReachLine } from '../../helpers/runner/preflight';
 import { unitTls } from '../configs/unit-tls';

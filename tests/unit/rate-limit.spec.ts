@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import nock from 'nock';
 import type { Flow } from '../../helpers/client/flow/flow';
 import type { AcquireOptions } from '../../helpers/client/flow/pacer';

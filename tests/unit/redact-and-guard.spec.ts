@@ -4,7 +4,7 @@
  * endpoint, over plain HTTP or to another host (SAFE-02, SAFE-03).
  */
 import http from 'node:http';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { GuardError } from '../../helpers/client/client';
 import { testClient } from '../support/client';
 import { NotJudgedError } from '../../helpers/client/not-judged';

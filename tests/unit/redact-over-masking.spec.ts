@@ -5,7 +5,7 @@
  * value, stays masked.
  */
 import crypto from 'node:crypto';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { FRAGMENT } from '../../helpers/safety/encodings';
 import { Redactor, redactCredentialFields } from '../../helpers/safety/redact';
 

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { environmentInfo } from '../../helpers/reporting/reporters';
 import { loadSettings } from '../../helpers/settings/settings';
 import { runFacts } from '../../helpers/settings/run-facts';

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { reproduction, type WireForm } from '../../helpers/cases/reproduce';
 import { Redactor } from '../../helpers/safety/redact';
 import { leakedEncodings } from '../support/leak-detector';

@@ -7,7 +7,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { Egress, GuardError } from '../../helpers/client/egress';
 import { EgressError } from '../../helpers/client/wire';
 import { testClient } from '../support/client';

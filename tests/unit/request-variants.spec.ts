@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import fc from 'fast-check';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { testClient } from '../support/client';
 import { CLIENT_IDENTITY, HEADERS, VALUES } from '../../helpers/cases/client-identity';
 import { membersOf, type Family } from '../../helpers/cases/family';

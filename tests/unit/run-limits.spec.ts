@@ -2,7 +2,7 @@
  * SAFE-05 and SAFE-08: the run's time limits derive from each other so that a check's 429 budget
  * always fits inside its test timeout, and settings that contradict are refused (exit 2).
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { runClock } from '../../helpers/runner/run-setup';
 import { runLimits } from '../../helpers/settings/limits';
 import { runFacts } from '../../helpers/settings/run-facts';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { schemaErrors, type SchemaName } from '../../helpers/contract/schemas';
 
 const DIR = path.resolve(__dirname, '..', '..', 'schemas');

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import NodeRSA from 'node-rsa';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { redactor } from '../../helpers/safety/redact';
 import { rsaKeyFor, signChallenge, signedBytes } from '../../helpers/signing/signer';
 

@@ -4,7 +4,7 @@
  * port, so a request the guard lets out ends in "connection refused" and one it refuses in a
  * GuardError.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { GuardError } from '../../helpers/client/client';
 import type { EgressOptions } from '../../helpers/client/egress';
 import { unreported } from '../../helpers/client/transcript';

@@ -7,7 +7,7 @@
  * near-misses on the allowlist still go out; a never-issued key still goes anywhere.
  */
 import fc from 'fast-check';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { GuardError, type Call } from '../../helpers/client/client';
 import { KeyTraces, WINDOW, holdsWithinOneChange } from '../../helpers/client/key-traces';
 import { unreported } from '../../helpers/client/transcript';

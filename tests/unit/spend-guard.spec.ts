@@ -5,7 +5,7 @@
  * denylist). Here the allowlist as a function of the request on the wire (keyedRequestRefusal);
  * through both clients it is spend-guard-clients.spec.ts, the lenient router spending-route.spec.ts.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { keyedRequestRefusal, keyedRoutes } from '../../helpers/client/spend-guard';
 import { ENDPOINTS, orderCall, stockCheckCall } from '../../helpers/contract/endpoints';
 import { HEADER_NAME_CASES } from '../../helpers/cases/keys';

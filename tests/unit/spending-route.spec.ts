@@ -4,7 +4,7 @@
  * settings check of the challenge endpoint relies on it, and the client refuses each spelling with
  * a configured key before sending. The allowlist itself is spend-guard.spec.ts.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { GuardError } from '../../helpers/client/client';
 import { routeSegments, spendingRoute } from '../../helpers/client/spend-guard';
 import { testClient } from '../support/client';

@@ -3,7 +3,7 @@
  * legacy handshake can end (TLS-04), and Strict-Transport-Security parsing (TLS-03). Cases are
  * data; each names the behaviour it pins.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { HTTP_OUTCOMES, type HttpOutcome } from '../../helpers/settings/types';
 import { HSTS_MIN_MAX_AGE, hstsVerdict, parseHsts } from '../../helpers/transport/hsts';
 import { classifyPlainHttp, type PlainHttpExchange } from '../../helpers/transport/plain-http';

@@ -16,6 +16,7 @@ import { expectOnlyCanaryOverHttp, probePlainHttp } from '../../helpers/transpor
 import { startMock } from '../../mock/server';
 import { testClient } from '../support/client';
 import { send as sendToMock } from '../../mock/probe-client';
+import { request } from '@playwright/test';
 import { expect, test } from '../support/mock-fixture';
 import { unitTls } from '../configs/unit-tls';
 
@@ -173,10 +174,10 @@ test.describe('SAFE-02: the client follows no redirect to another origin with th
     });
   }
 
-  test('SAFE-02 the redirect tests can fail: a bare Playwright context does follow a redirect to another origin', req('SAFE-02'), async ({ playwright }) => {
+  test('SAFE-02 the redirect tests can fail: a bare Playwright context does follow a redirect to another origin', req('SAFE-02'), async () => {
     const other = await recorder('http', (_q, s) => send(s, 200, {}, '{}'));
     const target = await recorder('https', (q, s) => send(s, 307, { location: `${other.origin}${q.url ?? '/'}` }));
-    const bare = await playwright.request.newContext();
+    const bare = await request.newContext();
     try {
       // A throwaway key only: this shows what the client's guards prevent, it never risks a real one.
       const res = await bare.get(`${target.origin}/v1/balance`, { headers: { 'X-API-Key': CANARY } });

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { Egress } from '../../helpers/client/egress';
 import type { HandshakeOptions, HandshakeResult } from '../../helpers/client/handshake';
 import { classifyLegacyHandshake, LEGACY_TLS_VERSIONS, probeLegacyTls as probeThrough } from '../../helpers/transport/tls-versions';

@@ -3,7 +3,7 @@
  * verdict and exit status, and the words that say it. A run that could not judge says so; a
  * failure wins; a verdict over a selection or with skipped musts says what it covers.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import type { TestCase } from '@playwright/test/reporter';
 import { notJudgedReason } from '../../helpers/reporting/not-judged-reporter';
 import { matrixMarkdown } from '../../helpers/reporting/requirement-matrix';

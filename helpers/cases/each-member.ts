@@ -9,7 +9,7 @@
  * several are joined into one error that lists each with its message (and so its reproduction).
  */
 import { test } from '@playwright/test';
-import { NOT_JUDGED_PREFIX } from '../client/not-judged';
+import { NOT_JUDGED_PREFIX } from '../contract/verdict';
 
 export interface EachMemberOptions<M> {
   /**

@@ -3,16 +3,11 @@
  * (a contract violation) or passing. The reasons are few and fixed: the target could not be
  * reached, it did not answer in time, it stayed rate-limited or unavailable past the budget, or a
  * limit of the run was reached. The summary counts such a test as "not judged", never as failed or
- * held. The reporters read the names here; the client ends a running test with notJudged().
+ * held. The names live in helpers/contract/verdict.ts, which the reporters and the launcher read without loading Playwright's test runner; the client ends a running test with notJudged().
  */
 import { test } from '@playwright/test';
+import { NOT_JUDGED, NOT_JUDGED_PREFIX } from '../contract/verdict';
 import { EgressError } from './wire';
-
-/** The annotation a not-judged test carries; its description is the reason. */
-export const NOT_JUDGED = 'not-judged';
-
-/** Every not-judged reason starts with this, so reports and categories can tell it from a failure. */
-export const NOT_JUDGED_PREFIX = 'not judged: ';
 
 export class NotJudgedError extends Error {
   override name = 'NotJudgedError';

@@ -6,6 +6,12 @@
  */
 import type { Level } from './requirements';
 
+/** The annotation a not-judged test carries; its description is the reason (helpers/client/not-judged.ts). */
+export const NOT_JUDGED = 'not-judged';
+
+/** Every not-judged reason starts with this, so reports and categories can tell it from a failure. */
+export const NOT_JUDGED_PREFIX = 'not judged: ';
+
 /** conforms (exit status 0), does-not-conform (1), could-not-judge (3). */
 export type Verdict = 'conforms' | 'does-not-conform' | 'could-not-judge';
 

@@ -9,7 +9,7 @@
  * print it among the failures.
  */
 import type { Reporter, TestCase, TestResult } from '@playwright/test/reporter';
-import { NOT_JUDGED, NOT_JUDGED_PREFIX } from '../client/not-judged';
+import { NOT_JUDGED, NOT_JUDGED_PREFIX } from '../contract/verdict';
 
 /** Why a finished test was not judged, or undefined when it was (passed, failed, skipped). */
 export function notJudgedReason(

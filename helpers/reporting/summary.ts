@@ -6,7 +6,7 @@
  * without importing a reporter.
  */
 import type { FullResult, TestCase } from '@playwright/test/reporter';
-import { NOT_JUDGED } from '../client/not-judged';
+import { NOT_JUDGED } from '../contract/verdict';
 import { REQUIREMENTS, TARGET_REQUIREMENTS, requirementIdsIn, type RequirementId } from '../contract/requirements';
 import { runVerdict, type RequirementStatus, type RequirementVerdict, type Verdict } from '../contract/verdict';
 

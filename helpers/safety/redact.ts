@@ -34,6 +34,23 @@ function foldAscii(text: string): string {
 const MEMO_MAX_LENGTH = 512;
 const MEMO_MAX_ENTRIES = 10_000;
 
+/** Per position of a text: hex digits and Base64 characters from it on, where its Base64 run starts, the next escape. */
+interface Tables {
+  hexRun: Uint32Array;
+  nextEscape: Uint32Array;
+  b64Run: Uint32Array;
+  b64Start: Int32Array;
+}
+
+/** Positions past a text's end that a reader may look at (separators and a `0x` before a byte). */
+const TABLE_SLACK = 8;
+/** Tables for texts up to this length are kept for the next (16 MB at most). */
+const MAX_KEPT_TABLE = 1 << 20;
+
+function newTables(size: number): Tables {
+  return { hexRun: new Uint32Array(size), nextEscape: new Uint32Array(size), b64Run: new Uint32Array(size), b64Start: new Int32Array(size) };
+}
+
 export class Redactor {
   private readonly secrets: string[] = [];
   /** Every FRAGMENT-byte piece of every secret, as Latin-1 text, ASCII-folded. */
@@ -52,6 +69,8 @@ export class Redactor {
    * is kept until the next secret is added.
    */
   private readonly seen = new Map<string, string>();
+  /** rangesIn's tables, kept for the next text: allocating four for each text cost more than the scan (issue 20). */
+  private tables = newTables(0);
 
   /**
    * Hooks that let the processes of one run share what each learns (shared-secrets.ts): `onAdd`
@@ -167,6 +186,20 @@ export class Redactor {
     return true;
   }
 
+  /**
+   * rangesIn's tables for a text of `length` characters, each holding its value past the text's
+   * end (no run, no escape). Reused while they fit; rangesIn runs to its end before it returns, so
+   * no two uses overlap. A text too long to keep tables for gets its own.
+   */
+  private tablesFor(length: number): Tables {
+    const tables = length + TABLE_SLACK <= this.tables.hexRun.length ? this.tables : newTables(Math.max(length + TABLE_SLACK, 2 * this.tables.hexRun.length));
+    if (length <= MAX_KEPT_TABLE) this.tables = tables;
+    tables.hexRun.fill(0, length, length + TABLE_SLACK);
+    tables.b64Run.fill(0, length, length + TABLE_SLACK);
+    tables.nextEscape.fill(length, length, length + TABLE_SLACK);
+    return tables;
+  }
+
   /** Merged [from, to) ranges of text covered by pieces of secrets, in any encoding. */
   private rangesIn(text: string): Array<[number, number]> {
     if (this.secrets.length === 0) return [];
@@ -177,15 +210,12 @@ export class Redactor {
       for (let i = hay.indexOf(needle); i >= 0; i = hay.indexOf(needle, i + 1)) hits.push([i, i + needle.length]);
     }
     if (this.raw.size > 0) {
-      const hexRun = new Uint32Array(text.length + 1);
+      const { hexRun, nextEscape, b64Run, b64Start } = this.tablesFor(text.length);
       for (let i = text.length - 1; i >= 0; i--) hexRun[i] = isHexCode(folded.charCodeAt(i)) ? hexRun[i + 1]! + 1 : 0;
-      const nextEscape = new Uint32Array(text.length + 1).fill(text.length);
       for (let i = text.length - 1; i >= 0; i--)
         nextEscape[i] = text.charCodeAt(i) === 37 || text.charCodeAt(i) === 92 || text.charCodeAt(i) === 38 ? i : nextEscape[i + 1]!;
       const hex = hexBytes(hexRun);
       // Base64 runs (either alphabet): how long from i on, and where the run holding i starts.
-      const b64Run = new Uint32Array(text.length + 1);
-      const b64Start = new Int32Array(text.length + 1);
       for (let i = text.length - 1; i >= 0; i--) b64Run[i] = isBase64Code(text.charCodeAt(i)) ? b64Run[i + 1]! + 1 : 0;
       for (let i = 0; i < text.length; i++) b64Start[i] = b64Run[i] === 0 ? i + 1 : i > 0 && b64Run[i - 1]! > 0 ? b64Start[i - 1]! : i;
       for (let i = 0; i + FRAGMENT <= text.length; i++) {

@@ -5,6 +5,9 @@
  * as a complete set (staged-outputs.ts), and the self-test reads its results once the run is over.
  * Those per-file fsyncs ran on the Playwright runner's one thread, which also serves the embedded
  * mock and feeds the workers: about 650 files, 4.7 s of a 21 s run on this machine (issue 20).
+ * Even without them, opening and writing each file there held that thread up to a millisecond a
+ * file on a busy disk: the files are written off it, and onEnd waits for every one (the reporters
+ * after this one, the output backstop among them, read them).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,11 +18,20 @@ import { redactor } from '../safety/redact';
 
 type Options = ConstructorParameters<typeof AllureReporter>[0];
 
-/** Writes each file once, in place: open, write, close. */
+/** Writes each file once, in place, off the runner's thread; `flush` waits for every write so far. */
 export class PlainWriter implements Writer {
   private made = false;
+  /** The last write of each file: a later write of the same name goes after it. */
+  private readonly writing = new Map<string, Promise<void>>();
+  private failure: Error | undefined;
 
   constructor(private readonly dir: string) {}
+
+  /** Resolves once every file written so far is on disk; rejects with the first write that failed. */
+  async flush(): Promise<void> {
+    while (this.writing.size > 0) await Promise.all(this.writing.values());
+    if (this.failure !== undefined) throw this.failure;
+  }
 
   writeResult(result: { uuid: string }): void {
     this.write(`${result.uuid}-result.json`, JSON.stringify(result));
@@ -52,7 +64,16 @@ export class PlainWriter implements Writer {
 
   private write(name: string, data: string | Buffer): void {
     this.ensureDir();
-    fs.writeFileSync(path.join(this.dir, name), data);
+    const file = path.join(this.dir, name);
+    const done: Promise<void> = (this.writing.get(name) ?? Promise.resolve())
+      .then(() => fs.promises.writeFile(file, data))
+      .catch((error: unknown) => {
+        this.failure ??= error instanceof Error ? error : new Error(String(error));
+      })
+      .finally(() => {
+        if (this.writing.get(name) === done) this.writing.delete(name);
+      });
+    this.writing.set(name, done);
   }
 
   private ensureDir(): void {
@@ -95,11 +116,11 @@ export function guardHooks(reporter: Record<string, unknown>): void {
 }
 
 export default class PlainAllureReporter extends AllureReporter {
-  private readonly resultsDir: string;
+  private readonly writer: PlainWriter;
 
   constructor(options: Options & { resultsDir: string }) {
     super(options);
-    this.resultsDir = options.resultsDir;
+    this.writer = new PlainWriter(options.resultsDir);
     guardHooks(this as unknown as Record<string, unknown>);
   }
 
@@ -107,6 +128,11 @@ export default class PlainAllureReporter extends AllureReporter {
     super.onBegin(suite);
     // allure-playwright makes its runtime here with allure-js-commons' default writer and offers no
     // option for another; the runtime's writer is a public field of the runtime (pinned 3.12.2).
-    (this as unknown as { allureRuntime: { writer: Writer } }).allureRuntime.writer = new PlainWriter(this.resultsDir);
+    (this as unknown as { allureRuntime: { writer: Writer } }).allureRuntime.writer = this.writer;
+  }
+
+  override async onEnd(...args: Parameters<AllureReporter['onEnd']>): Promise<void> {
+    await super.onEnd(...args);
+    await this.writer.flush();
   }
 }

@@ -1,9 +1,30 @@
 /**
  * SAFE-07: a failure inside the Allure reporter never reaches Playwright's runner, where it would
- * count as an error outside any test and turn a run the time limit ended (exit 3) into exit 1.
+ * count as an error outside any test and turn a run the time limit ended (exit 3) into exit 1. And
+ * its writer, which writes off the runner's thread, has every file on disk once flushed.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect, test } from '../support/unit-test';
-import { guardHooks } from '../../helpers/reporting/allure-reporter';
+import { guardHooks, PlainWriter } from '../../helpers/reporting/allure-reporter';
+
+test('SAFE-07 the Allure writer has every file on disk, the last write of a name winning, once flushed; a failed write rejects the flush', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'allure-writer-'));
+  try {
+    const writer = new PlainWriter(dir);
+    for (let i = 0; i < 50; i++) writer.writeAttachment(`a${i}.txt`, Buffer.from(`attachment ${i}`));
+    for (let i = 0; i < 20; i++) writer.writeGlobals('globals.json', { round: i });
+    await writer.flush();
+    expect(fs.readdirSync(dir)).toHaveLength(51);
+    expect(fs.readFileSync(path.join(dir, 'a49.txt'), 'utf8')).toBe('attachment 49');
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'globals.json'), 'utf8'))).toEqual({ round: 19 });
+    writer.writeAttachment('no-such-folder/x.txt', Buffer.from('x'));
+    await expect(writer.flush()).rejects.toThrow(/ENOENT/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test('SAFE-07 an Allure hook that throws or rejects is told on stderr once, and throws nothing into the runner', async () => {
   const told: string[] = [];

@@ -13,18 +13,18 @@ import { METHOD_VARIANTS, judgeVariant, requestLine, variantContext, type Varian
 const LEAD_OUT = 'without a key or with a never-issued key gets no 2xx and no API data';
 
 /**
- * Sends each of a variant's requests without a key and with a never-issued key, judges every
- * answer (a soft failure naming the request, what came back and the command that sends it again),
- * and returns one line per answer for the test's attachment.
+ * Sends each of a variant's requests without a key and with a never-issued key, all at once, judges
+ * every answer (a soft failure naming the request, what came back and the command that sends it
+ * again), and returns one line per answer for the test's attachment.
  */
 async function check(api: ApiClient, keys: Keys, ctx: VariantContext, variant: Pick<VariantMember, 'id' | 'meaning' | 'requests'>): Promise<string[]> {
-  const seen: string[] = [];
-  for (const request of variant.requests(ctx)) {
-    // Both key failures at once: half the wall time, and never more than two in flight per worker.
-    const replies = await Promise.all(
-      MISSING_OR_NEVER_ISSUED.map((failure) => {
+  // Every request of the variant and both key failures at once: the run's flow control bounds how
+  // many are in flight (CARDPLUSPAY_CONCURRENCY), and a target far away is bound by its latency.
+  const judged = await Promise.all(
+    variant.requests(ctx).flatMap((request) =>
+      MISSING_OR_NEVER_ISSUED.map(async (failure) => {
         const key = failure.key(keys);
-        return api.sendRaw({
+        const reply = await api.sendRaw({
           path: '',
           target: request.target,
           method: request.method,
@@ -36,19 +36,19 @@ async function check(api: ApiClient, keys: Keys, ctx: VariantContext, variant: P
           // quotes, in its own double-quoted word, the reproduction keeps the key and sends the same bytes.
           stands: key ? [{ value: key, shell: `"${key}"` }] : [],
         });
+        return { request, failure, reply };
       }),
-    );
-    MISSING_OR_NEVER_ISSUED.forEach((failure, i) => {
-      const reply = replies[i]!;
-      const problem = judgeVariant(request, reply);
-      const line = `${requestLine(request)} ${failure.id === 'missing' ? 'without a key' : `with ${failure.title}`}`;
-      seen.push(`${line} → ${reply.status}${problem ? `: FAILS, ${problem}` : ''}`);
-      // The message is also the report's step title, so a passing request reads as what it proved; a failing one says how to send it again.
-      const failed = `${line} ${problem}: ${variant.meaning} (${variant.id})${reply.reproduction ? `\n  to send it again: ${reply.reproduction}` : ''}`;
-      expect.soft(problem, problem ? failed : `${line} gets no 2xx and no API data`).toBeUndefined();
-    });
-  }
-  return seen;
+    ),
+  );
+  // Judged and listed in the variant's order, whatever order the answers came in.
+  return judged.map(({ request, failure, reply }) => {
+    const problem = judgeVariant(request, reply);
+    const line = `${requestLine(request)} ${failure.id === 'missing' ? 'without a key' : `with ${failure.title}`}`;
+    // The message is also the report's step title, so a passing request reads as what it proved; a failing one says how to send it again.
+    const failed = `${line} ${problem}: ${variant.meaning} (${variant.id})${reply.reproduction ? `\n  to send it again: ${reply.reproduction}` : ''}`;
+    expect.soft(problem, problem ? failed : `${line} gets no 2xx and no API data`).toBeUndefined();
+    return `${line} → ${reply.status}${problem ? `: FAILS, ${problem}` : ''}`;
+  });
 }
 
 async function attach(id: string, seen: readonly string[]): Promise<void> {

@@ -14,6 +14,7 @@ import { test } from '@playwright/test';
 import { reproduction, type ReproOptions, type Stand } from '../cases/reproduce';
 import { attachExchange, inStep, relativeForTitle } from './transcript';
 import { toReply, type Reply } from './reply';
+import type { Burst } from './flow/pacer';
 
 export { GuardError } from './egress';
 export type { Reply } from './reply';
@@ -49,11 +50,11 @@ export interface Call {
    */
   useBy?: number;
   /**
-   * One of several copies meant to leave at once (SIGN-10's race): it waits out the run's pause after
-   * a 429, but neither for a free slot under CARDPLUSPAY_CONCURRENCY nor for the run's pace, either of
-   * which would spread the copies out.
+   * One of the copies of a burst meant to leave at once (SIGN-10's race; `burstOf(n)` names one): it
+   * waits out the run's pause after a 429, and under the run's pace for room for every copy, but not
+   * for a free slot under CARDPLUSPAY_CONCURRENCY, which would spread the copies out.
    */
-  together?: boolean;
+  together?: Burst;
   /** Values derived from a configured key (a near-miss), and how the reproduction spells them. */
   stands?: readonly Stand[];
 }

@@ -7,6 +7,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { notJudged } from '../client/not-judged';
+import { burstOf } from '../client/flow/pacer';
 import { expect, test } from '@playwright/test';
 import type { ApiClient, Call, Reply } from '../client/client';
 import type { Settings } from '../settings/settings';
@@ -131,10 +132,11 @@ export class SigningSession {
    */
   async sendTogether(endpoint: Endpoint, n: number): Promise<Reply[]> {
     const { method, path } = endpoint.call(this.settings);
+    const openers = burstOf(n);
     await test.step(
       `open ${n} connections`,
       async () => {
-        await Promise.all(Array.from({ length: n }, () => this.api.sendRaw({ ...ROOT_ENDPOINT.call(this.settings), headerLines: [], together: true })));
+        await Promise.all(Array.from({ length: n }, () => this.api.sendRaw({ ...ROOT_ENDPOINT.call(this.settings), headerLines: [], together: openers })));
       },
       { box: true },
     );
@@ -150,11 +152,14 @@ export class SigningSession {
     }
     // A copy retried after a 429 would no longer be simultaneous: 429s come back to the check. A pause
     // of the run's that would hold the copies past the challenge's expiry leaves the check not judged.
+    const copies = burstOf(n);
     return test.step(
       `send ${endpoint.title} ${n} times at once`,
       () =>
         Promise.all(
-          Array.from({ length: n }, () => this.api.sendRaw({ method, path, headerLines: lines, retry429: 'never', together: true, useBy: obtainedAt + ttlMs })),
+          Array.from({ length: n }, () =>
+            this.api.sendRaw({ method, path, headerLines: lines, retry429: 'never', together: copies, useBy: obtainedAt + ttlMs }),
+          ),
         ),
       { box: true },
     );

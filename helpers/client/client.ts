@@ -147,6 +147,16 @@ export class ApiClient {
   }
 
   /**
+   * Starts this check's rate-limit budget unless a wait already has, and says how much is left (ms):
+   * a check that tries again itself after wait statuses (SIGN-10) then waits within it like a retry.
+   */
+  startWaiting(): number {
+    const { budgetMs, now } = this.politeness();
+    this.waiting.waitingSince ??= now();
+    return budgetMs - (now() - this.waiting.waitingSince);
+  }
+
+  /**
    * How long the request may wait for the run's flow control (a pause after another check's 429
    * counts against this check's budget too): until a time-limited request's limit, which no wait
    * may pass (`expires`), else until the check's rate-limit budget is spent. A request already past
@@ -204,7 +214,8 @@ export class ApiClient {
     return new Error(`${what} failed: ${redactor.redact(original.message)}`);
   }
 
-  private giveUp(reason: string): never {
+  /** Ends the running check as not judged (SAFE-07), as this client was told to. */
+  giveUp(reason: string): never {
     return (this.options.onNotJudged ?? notJudged)(reason);
   }
 

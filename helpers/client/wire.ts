@@ -13,7 +13,6 @@ import type tls from 'node:tls';
 import { urlToHttpOptions } from 'node:url';
 import { http10Connection } from './http10';
 import zlib from 'node:zlib';
-import type { Burst } from './flow/pacer';
 
 /** The most decoded body bytes read from one answer (SAFE-08); past it the check that asked fails. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -57,7 +56,7 @@ export interface WireRequest {
   /** This exchange's wall-clock deadline; capped by the run's. */
   deadlineMs?: number;
   /** One of the copies of a burst meant to leave at once (SIGN-10's race): they wait out a pause and, under a pace, for room for all of them, but not for the concurrency limit (flow/pacer.ts). */
-  together?: Burst;
+  together?: import('./flow/pacer').Burst;
   /** Epoch ms after which the request is no use to its check: waiting for a slot past it ends the check as not judged. */
   notAfter?: number;
   /** `notAfter` is when the request stops meaning anything (a challenge's expiry): no wait of any kind may pass it (flow/pacer.ts). */

@@ -14,6 +14,7 @@ import { test } from '@playwright/test';
 import { reproduction, type ReproOptions, type Stand } from '../cases/reproduce';
 import { attachExchange, inStep, relativeForTitle } from './transcript';
 import { toReply, type Reply } from './reply';
+import type { Burst } from './flow/pacer';
 
 export { GuardError } from './egress';
 export type { Reply } from './reply';
@@ -49,11 +50,11 @@ export interface Call {
    */
   useBy?: number;
   /**
-   * One of several copies meant to leave at once (SIGN-10's race): it waits out the run's pause after
-   * a 429, but neither for a free slot under CARDPLUSPAY_CONCURRENCY nor for the run's pace, either of
-   * which would spread the copies out.
+   * One of the copies of a burst meant to leave at once (SIGN-10's race; `burstOf(n)` names one): it
+   * waits out the run's pause after a 429, and under the run's pace for room for every copy, but not
+   * for a free slot under CARDPLUSPAY_CONCURRENCY, which would spread the copies out.
    */
-  together?: boolean;
+  together?: Burst;
   /** Values derived from a configured key (a near-miss), and how the reproduction spells them. */
   stands?: readonly Stand[];
 }
@@ -146,6 +147,16 @@ export class ApiClient {
   }
 
   /**
+   * Starts this check's rate-limit budget unless a wait already has, and says how much is left (ms):
+   * a check that tries again itself after wait statuses (SIGN-10) then waits within it like a retry.
+   */
+  startWaiting(): number {
+    const { budgetMs, now } = this.politeness();
+    this.waiting.waitingSince ??= now();
+    return budgetMs - (now() - this.waiting.waitingSince);
+  }
+
+  /**
    * How long the request may wait for the run's flow control (a pause after another check's 429
    * counts against this check's budget too): until a time-limited request's limit, which no wait
    * may pass (`expires`), else until the check's rate-limit budget is spent. A request already past
@@ -203,7 +214,8 @@ export class ApiClient {
     return new Error(`${what} failed: ${redactor.redact(original.message)}`);
   }
 
-  private giveUp(reason: string): never {
+  /** Ends the running check as not judged (SAFE-07), as this client was told to. */
+  giveUp(reason: string): never {
     return (this.options.onNotJudged ?? notJudged)(reason);
   }
 

@@ -55,8 +55,8 @@ export interface WireRequest {
   body?: string;
   /** This exchange's wall-clock deadline; capped by the run's. */
   deadlineMs?: number;
-  /** Copies meant to leave at once (SIGN-10's race): they wait out a pause, not the concurrency limit or the pace (flow/pacer.ts). */
-  together?: boolean;
+  /** One of the copies of a burst meant to leave at once (SIGN-10's race): they wait out a pause and, under a pace, for room for all of them, but not for the concurrency limit (flow/pacer.ts). */
+  together?: import('./flow/pacer').Burst;
   /** Epoch ms after which the request is no use to its check: waiting for a slot past it ends the check as not judged. */
   notAfter?: number;
   /** `notAfter` is when the request stops meaning anything (a challenge's expiry): no wait of any kind may pass it (flow/pacer.ts). */

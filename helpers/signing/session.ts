@@ -6,7 +6,8 @@
  * key, a signature or a challenge.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { notJudged } from '../client/not-judged';
+import { burstOf } from '../client/flow/pacer';
+import { isWaitStatus, retryDelay } from '../client/politeness';
 import { expect, test } from '@playwright/test';
 import type { ApiClient, Call, Reply } from '../client/client';
 import type { Settings } from '../settings/settings';
@@ -16,6 +17,11 @@ import { readJsonPointer } from '../contract/json-pointer';
 import type { Stand } from '../cases/reproduce';
 import { signWithScheme, type Scheme } from './schemes';
 import { signChallenge } from './signer';
+
+/** How many races SIGN-10 runs, each on a fresh challenge, while the target turns away all copies but one. */
+const RACE_ATTEMPTS = 3;
+/** SIGN-10's copies leave within this share of the challenge's lifetime after it was obtained, or not at all. */
+const RACE_BEFORE = 0.8;
 
 /** Why a SIGN check is skipped when the settings name no signing account. */
 export const NO_SIGNING_ACCOUNT = 'CARDPLUSPAY_SIGNING_API_KEY is not set: there is no signing account to sign requests with';
@@ -122,19 +128,52 @@ export class SigningSession {
   }
 
   /**
+   * Races `n` copies of one signed request (sendTogether) until at least two of them get a real
+   * answer, not a 429, 502, 503 or 504: those never reached the challenge check. A race the target
+   * starved so is run again, on a fresh challenge, after the run's pause, at most RACE_ATTEMPTS
+   * times and within the check's rate-limit budget (CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS), as a
+   * retry would be; past either the check is not judged. Returns every copy's answer of the race
+   * that two or more answered.
+   */
+  async race(endpoint: Endpoint, n: number): Promise<Reply[]> {
+    for (let attempt = 1; ; attempt++) {
+      const all = await (attempt === 1
+        ? this.sendTogether(endpoint, n)
+        : test.step(`race again on a fresh challenge (attempt ${attempt} of ${RACE_ATTEMPTS})`, () => this.sendTogether(endpoint, n), { box: true }));
+      const turnedAway = all.filter((r) => isWaitStatus(r.status));
+      if (all.length - turnedAway.length >= 2) return all;
+      const statuses = [...new Set(turnedAway.map((r) => r.status))].join(' or ');
+      const starved = `target rate-limited or unavailable: ${turnedAway.length} of ${n} simultaneous uses got ${statuses}, so no race was observed`;
+      if (attempt === RACE_ATTEMPTS) this.api.giveUp(`${starved}, in each of ${RACE_ATTEMPTS} attempts on a fresh challenge`);
+      // The least the target asked for: the run's pause holds the next attempt back that long at least.
+      const waitMs = Math.max(...turnedAway.map((r) => retryDelay(r.headers['retry-after'], 0, () => 0).ms));
+      const leftMs = this.api.startWaiting();
+      if (waitMs > leftMs) {
+        this.api.giveUp(
+          `${starved} (attempt ${attempt}), and another attempt after ${(waitMs / 1000).toFixed(1)} s would pass the rate-limit budget (CARDPLUSPAY_RATE_LIMIT_BUDGET_SECONDS), ${(Math.max(0, leftMs) / 1000).toFixed(1)} s of it left`,
+        );
+      }
+    }
+  }
+
+  /**
    * Sends `n` copies of one signed request, over a fresh challenge, at the same moment, each on its
    * own connection. The connections are opened first, with a request that carries no credentials,
    * so that the signed copies leave within microseconds of each other and reach the server together,
    * instead of one TLS handshake apart (a racy server's window between check and consume can be that
    * short). The challenge is taken only then: opening the connections may wait out a rate-limited
-   * target's pauses, which would age a challenge taken before.
+   * target's pauses, which would age a challenge taken before. Both the openers and the copies are
+   * bursts of the run's flow control: under a pace each waits until the target has had room for all.
    */
-  async sendTogether(endpoint: Endpoint, n: number): Promise<Reply[]> {
+  private async sendTogether(endpoint: Endpoint, n: number): Promise<Reply[]> {
     const { method, path } = endpoint.call(this.settings);
+    const openers = burstOf(n);
+    // An opener answered at all has opened its connection, whatever the status: one turned away (429) is not sent again.
     await test.step(
       `open ${n} connections`,
       async () => {
-        await Promise.all(Array.from({ length: n }, () => this.api.sendRaw({ ...ROOT_ENDPOINT.call(this.settings), headerLines: [], together: true })));
+        const root = ROOT_ENDPOINT.call(this.settings);
+        await Promise.all(Array.from({ length: n }, () => this.api.sendRaw({ ...root, headerLines: [], together: openers, retry429: 'never' })));
       },
       { box: true },
     );
@@ -142,20 +181,21 @@ export class SigningSession {
     const lines = Object.entries(this.headers(signing));
     const obtainedAt = this.obtained.get(signing.challenge)!;
     const ttlMs = this.settings.challenge.ttlSeconds * 1000;
-    // Copies sent after the challenge expired would all be refused, which says nothing about a race.
-    if (Date.now() - obtainedAt > ttlMs * 0.8) {
-      notJudged(
+    // Copies sent after the challenge expired would all be refused, which says nothing about a race;
+    // nor would copies that leave so near the expiry that some arrive after it.
+    const useBy = obtainedAt + ttlMs * RACE_BEFORE;
+    if (Date.now() > useBy) {
+      this.api.giveUp(
         `the challenge was ${((Date.now() - obtainedAt) / 1000).toFixed(1)} s old once signed, too near its lifetime of ${ttlMs / 1000} s to race it (a slow machine or target)`,
       );
     }
-    // A copy retried after a 429 would no longer be simultaneous: 429s come back to the check. A pause
-    // of the run's that would hold the copies past the challenge's expiry leaves the check not judged.
+    // A copy retried after a 429 would no longer be simultaneous: 429s come back to the check. A wait
+    // of the run's (a pause, room under its pace) that would hold the copies past `useBy` leaves the
+    // check not judged.
+    const copies = burstOf(n);
     return test.step(
       `send ${endpoint.title} ${n} times at once`,
-      () =>
-        Promise.all(
-          Array.from({ length: n }, () => this.api.sendRaw({ method, path, headerLines: lines, retry429: 'never', together: true, useBy: obtainedAt + ttlMs })),
-        ),
+      () => Promise.all(Array.from({ length: n }, () => this.api.sendRaw({ method, path, headerLines: lines, retry429: 'never', together: copies, useBy }))),
       { box: true },
     );
   }

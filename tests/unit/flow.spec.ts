@@ -11,17 +11,19 @@ import path from 'node:path';
 import { expect, test } from '../support/unit-test';
 import { PacerHub, flowFor, setRunnerHub, type Flow } from '../../helpers/client/flow/flow';
 import { serveFlow, type FlowServer } from '../../helpers/client/flow/flow-server';
-import { Refused, type Grant } from '../../helpers/client/flow/pacer';
+import { Refused, burstOf, type AcquireOptions, type Grant } from '../../helpers/client/flow/pacer';
 
 const SAFE05 = { annotation: [{ type: 'requirement', description: 'SAFE-05' }] };
 const ORIGIN = 'https://api.example.test';
 
 let dir: string;
+let hub: PacerHub;
 let server: FlowServer;
 
 test.beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flow-test-'));
-  server = await serveFlow(new PacerHub(2), dir);
+  hub = new PacerHub(2);
+  server = await serveFlow(hub, dir);
   // This process plays the workers: they reach the hub over the socket, not directly.
   setRunnerHub(undefined);
 });
@@ -100,6 +102,13 @@ const NOT_OURS = [
   'garbage',
   '{"op":"acquire","id":1,"origin":"x","options":null}',
   '{"op":"acquire","id":1,"origin":"x","options":{"notAfter":"soon"}}',
+  '{"op":"acquire","id":1,"origin":"x","options":{"burst":true}}',
+  '{"op":"acquire","id":1,"origin":"x","options":{"burst":{"size":8}}}',
+  '{"op":"acquire","id":1,"origin":"x","options":{"burst":{"id":"","size":8}}}',
+  `{"op":"acquire","id":1,"origin":"x","options":{"burst":{"id":"${'b'.repeat(65)}","size":8}}}`,
+  '{"op":"acquire","id":1,"origin":"x","options":{"burst":{"id":"b","size":0}}}',
+  '{"op":"acquire","id":1,"origin":"x","options":{"burst":{"id":"b","size":1.5}}}',
+  '{"op":"acquire","id":1,"origin":"x","options":{"burst":{"id":"b","size":1001}}}',
 ];
 
 test("a line that is not one of the workers' messages closes that connection only: nothing throws in the runner, the others are served", SAFE05, async () => {
@@ -116,7 +125,7 @@ test("a line that is not one of the workers' messages closes that connection onl
 
 test('many messages arriving at once, more than one line may hold, are all served; one endless line is cut off', SAFE05, async () => {
   const client = rawClient();
-  const many = Array.from({ length: 3_000 }, (_, id) => JSON.stringify({ op: 'acquire', id, origin: ORIGIN, options: { burst: true } }));
+  const many = Array.from({ length: 3_000 }, (_, id) => JSON.stringify({ op: 'acquire', id, origin: ORIGIN, options: { burst: burstOf(8) } }));
   client.socket.write(`${many.join('\n')}\n`);
   await expect.poll(() => client.replies.length, { timeout: 60_000 }).toBe(3_000);
   expect(client.socket.destroyed).toBe(false);
@@ -125,6 +134,21 @@ test('many messages arriving at once, more than one line may hold, are all serve
   const endless = rawClient();
   endless.socket.write('x'.repeat(70_000));
   await endless.closed;
+});
+
+test("a burst's name and size reach the runner's flow control as the workers gave them, copies from two workers alike", SAFE05, async () => {
+  const pacer = hub.for(ORIGIN);
+  const asked: AcquireOptions[] = [];
+  const acquire = pacer.acquire.bind(pacer);
+  pacer.acquire = (options) => {
+    asked.push(options ?? {});
+    return acquire(options);
+  };
+  const burst = burstOf(4);
+  const [a, b] = [worker(), worker()];
+  const copies = [a, a, b, b].map((flow) => flow.acquire({ burst, notAfter: Date.now() + 60_000, expires: true }));
+  await expect(Promise.all(copies)).resolves.toHaveLength(4);
+  expect(asked).toEqual(Array(4).fill({ burst, notAfter: expect.any(Number), expires: true }));
 });
 
 test('a client that connects and never sends holds nothing', SAFE05, async () => {

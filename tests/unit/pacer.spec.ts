@@ -6,54 +6,12 @@
  * 1.2 times the ideal time and 1.5 times the requests (the figures `npm run bench` measures for real).
  */
 import { expect, test } from '../support/unit-test';
-import { Pacer, Refused, type Clock, type Grant } from '../../helpers/client/flow/pacer';
+import { Pacer, Refused, burstOf, type Grant } from '../../helpers/client/flow/pacer';
+import { SimClock, settle } from '../support/sim-clock';
 
 const SAFE05 = { annotation: [{ type: 'requirement', description: 'SAFE-05' }] };
 
-/** A clock that moves only when told: timers fire in order as `advance` passes them. */
-class SimClock implements Clock {
-  private t = 0;
-  private timers: Array<{ at: number; fn: () => void; id: number }> = [];
-  private ids = 0;
-  now = (): number => this.t;
-  setTimeout = (fn: () => void, ms: number): unknown => {
-    const id = ++this.ids;
-    this.timers.push({ at: this.t + Math.max(0, ms), fn, id });
-    return id;
-  };
-  clearTimeout = (handle: unknown): void => {
-    this.timers = this.timers.filter((x) => x.id !== handle);
-  };
-  /** Runs every timer due by `until`, letting promise callbacks settle between them; false when none is left. */
-  async step(): Promise<boolean> {
-    await settle();
-    if (this.timers.length === 0) return false;
-    this.timers.sort((a, b) => a.at - b.at || a.id - b.id);
-    const next = this.timers.shift()!;
-    this.t = Math.max(this.t, next.at);
-    next.fn();
-    await settle();
-    return true;
-  }
-  sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => this.setTimeout(resolve, ms));
-  }
-  /** Moves the clock on until `promise` settles. */
-  async until<T>(promise: Promise<T>): Promise<T> {
-    let done = false;
-    const settled = promise.finally(() => (done = true));
-    settled.catch(() => {});
-    await settle();
-    while (!done && (await this.step()));
-    return settled;
-  }
-}
-
-const settle = async (): Promise<void> => {
-  for (let i = 0; i < 20; i++) await Promise.resolve();
-};
-
-test('no more requests are in flight than the limit; a burst goes together', SAFE05, async () => {
+test('no more requests are in flight than the limit; without a pace a burst goes together at once, past the limit', SAFE05, async () => {
   const clock = new SimClock();
   const pacer = new Pacer(3, clock);
   const granted: Grant[] = [];
@@ -63,8 +21,10 @@ test('no more requests are in flight than the limit; a burst goes together', SAF
   pacer.release(granted[0]!, { status: 200 });
   await settle();
   expect(granted).toHaveLength(4);
-  const burst = await Promise.all(Array.from({ length: 8 }, () => pacer.acquire({ burst: true })));
+  const copies = burstOf(8);
+  const burst = await Promise.all(Array.from({ length: 8 }, () => pacer.acquire({ burst: copies })));
   expect(burst).toHaveLength(8);
+  expect(clock.now(), 'no time passed').toBe(0);
 });
 
 test('one 429 holds back every request for its Retry-After; one that cannot wait so long is refused', SAFE05, async () => {

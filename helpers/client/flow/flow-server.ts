@@ -7,12 +7,14 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setRunnerHub, type PacerHub } from './flow';
-import type { AcquireOptions, Grant, Outcome, Pacer } from './pacer';
+import type { AcquireOptions, Burst, Grant, Outcome, Pacer } from './pacer';
 
 /** Unix socket paths are limited to about 100 bytes; a longer one would fail to listen. */
 const MAX_SOCKET_PATH = 100;
 /** A message is a few dozen bytes: more without a newline is not one of ours. */
 const MAX_LINE = 65_536;
+/** More copies than any check sends at once: a size past it is not one of ours. */
+const MAX_BURST = 1_000;
 
 type Message = { op: 'acquire'; id: number; origin: string; options?: AcquireOptions } | { op: 'release'; grant: Grant; outcome?: Outcome };
 
@@ -116,10 +118,20 @@ function messageIn(line: string): Message | undefined {
   }
   const options = m.options === undefined ? {} : record(m.options);
   if (m.op !== 'acquire' || !Number.isSafeInteger(m.id) || typeof m.origin !== 'string' || !options) return undefined;
-  const { burst, notAfter, expires } = options;
-  if (![burst, expires].every((b) => b === undefined || typeof b === 'boolean')) return undefined;
+  const { notAfter, expires } = options;
+  const burst = options.burst === undefined ? undefined : burstIn(options.burst);
+  if (options.burst !== undefined && !burst) return undefined;
+  if (expires !== undefined && typeof expires !== 'boolean') return undefined;
   if (notAfter !== undefined && !Number.isFinite(notAfter)) return undefined;
   return { op: 'acquire', id: m.id as number, origin: m.origin, options: { burst, expires, notAfter } as AcquireOptions };
+}
+
+/** A burst as burstOf() names one: an id of a few visible characters and a size the run could send. */
+function burstIn(value: unknown): Burst | undefined {
+  const { id, size } = record(value) ?? {};
+  if (typeof id !== 'string' || !/^[\x21-\x7e]{1,64}$/.test(id)) return undefined;
+  if (!Number.isSafeInteger(size) || (size as number) < 1 || (size as number) > MAX_BURST) return undefined;
+  return { id, size: size as number };
 }
 
 function record(value: unknown): Partial<Record<string, unknown>> | undefined {

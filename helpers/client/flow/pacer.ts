@@ -1,39 +1,22 @@
 /**
  * The run's flow control (issue 20, SAFE-05): how many requests are in flight across all workers
- * (CARDPLUSPAY_CONCURRENCY), and one politeness state for the whole run. A 429 or 503 pauses every
- * worker for its Retry-After, not only the one that saw it; a 429 (or a 503, which rate limiters
- * such as nginx's limit_req answer by default) also teaches the run a pace (the least time between
- * two request starts), learnt from the rate the target accepted just before it and slowed by a
- * quarter at each further one, so a rate-limited target sees a steady flow instead of bursts that
- * each end in a 429. The pace loosens slowly while the target keeps answering.
+ * (CARDPLUSPAY_CONCURRENCY), and one politeness state for the whole run. A 429, 502, 503 or 504
+ * pauses every worker for its Retry-After, not only the one that saw it; a 429 or 503 also teaches
+ * the run a pace (pace.ts), the least time between two request starts. A burst of copies meant to
+ * arrive together (SIGN-10's race) takes as many pace slots as it has copies, all at the last of
+ * them: under a pace, a rate-limited target has room for every copy only once the rest of the run
+ * has held back that long.
  *
  * Pure logic with an injected clock: one instance lives in the runner process (flow-server.ts) and
  * grants every worker's requests; a process without one (a unit test, a worker cut off from it)
  * keeps its own (flow.ts).
  */
+import { randomUUID } from 'node:crypto';
 import { isWaitStatus, retryDelay } from '../politeness';
+import { PACING_STATUSES, Pace } from './pace';
 
-/**
- * The answers that teach the pace: a rate limiter's. nginx's limit_req answers 503 unless told
- * otherwise, with no Retry-After; 502 and 504 speak of a broken upstream, not of the rate.
- */
-const PACING_STATUSES: ReadonlySet<number> = new Set([429, 503]);
-/** The window over which the accepted rate is measured when a 429 arrives. */
-const RATE_WINDOW_MS = 2_000;
-/** Each further 429 under the current pace slows it by this factor. */
-const SLOWER = 1.25;
-/** After this many answers without a 429 the pace loosens by LOOSER. */
-const LOOSEN_EVERY = 100;
-const LOOSER = 0.95;
-/** A pace this fine is no pace. */
-const FINEST_INTERVAL_MS = 1;
-/**
- * The pace never gets slower than this. A target that answers 429 for some other reason than the
- * rate (to signed requests only, to every other request) would otherwise slow it by a quarter at
- * each one without end, until the run judged nothing; slower than this, the target's own
- * Retry-After (the shared pause) is what holds the run back.
- */
-const SLOWEST_INTERVAL_MS = 1_000;
+/** Bursts whose room was made but not all of whose copies have come: kept for the copies still on their way, a few at most. */
+const MADE_BURSTS_KEPT = 64;
 
 export interface Clock {
   now(): number;
@@ -47,12 +30,27 @@ const REAL_CLOCK: Clock = {
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
+/** Copies of one request meant to arrive together: the copies of one burst name it alike. */
+export interface Burst {
+  /** Unique in the run (burstOf): copies from one check, however they reach the runner, are told from another check's. */
+  id: string;
+  /** How many copies the burst has: under a pace, the room it needs. */
+  size: number;
+}
+
+/** A burst of `size` copies, named for the run's flow control. */
+export function burstOf(size: number): Burst {
+  return { id: randomUUID(), size };
+}
+
 export interface AcquireOptions {
   /**
-   * Copies of one request meant to arrive together (SIGN-10's race): they take a slot each but do
-   * not wait for one, nor for the pace, which would spread them out; they do wait out a pause.
+   * One of the copies of a burst (SIGN-10's race): they take a slot each but do not wait for one,
+   * which would spread them out. They do wait out a pause, and under a pace they go together once
+   * the target has had room for all of them: `size` pace intervals after the last start, during
+   * which nothing else starts.
    */
-  burst?: boolean;
+  burst?: Burst;
   /** Epoch ms after which the request is no use to its check (its budget, a challenge's expiry, the run's end). */
   notAfter?: number;
   /**
@@ -95,15 +93,17 @@ interface Waiter {
 export class Pacer {
   private inFlight = 0;
   private readonly queue: Waiter[] = [];
-  private readonly bursts: Waiter[] = [];
+  /** The copies of each burst still waiting, by burst id, in the order the bursts first asked. */
+  private readonly bursts = new Map<string, Waiter[]>();
+  /** Bursts that went with fewer copies than their size: how many more may come, and go at once, in the room already made. */
+  private readonly made = new Map<string, number>();
+  /** A burst went under the pace while requests were queued: the queue's next start comes before the next burst's room. */
+  private queueOwed = false;
   private pauseUntil = 0;
   private pauseStatus = 0;
-  private intervalMs = 0;
+  private readonly pace = new Pace();
   private nextStartAt = 0;
-  private epoch = 0;
   private backoffs = 0;
-  private calmAnswers = 0;
-  private accepted: number[] = [];
   private timer: unknown;
 
   constructor(
@@ -116,7 +116,9 @@ export class Pacer {
   acquire(options: AcquireOptions = {}): Promise<Grant> {
     return new Promise((resolve, reject) => {
       const waiter = { options, askedAt: this.clock.now(), resolve, reject };
-      if (options.burst) this.bursts.push(waiter);
+      const copies = options.burst && this.bursts.get(options.burst.id);
+      if (copies) copies.push(waiter);
+      else if (options.burst) this.bursts.set(options.burst.id, [waiter]);
       else this.queue.splice(this.placeOf(waiter), 0, waiter);
       this.pump();
     });
@@ -130,14 +132,10 @@ export class Pacer {
       const delay = retryDelay(outcome.retryAfter, this.backoffs, this.random, now);
       if (delay.why === 'backoff') this.backoffs++;
       if (now + delay.ms > this.pauseUntil) [this.pauseUntil, this.pauseStatus] = [now + delay.ms, outcome.status];
-      if (PACING_STATUSES.has(outcome.status) && grant.epoch === this.epoch) this.slowDown(now);
+      if (PACING_STATUSES.has(outcome.status) && grant.epoch === this.pace.epoch) this.pace.limited(now);
     } else if (outcome.status !== undefined) {
       this.backoffs = 0;
-      this.accepted.push(now);
-      if (++this.calmAnswers >= LOOSEN_EVERY && this.intervalMs > 0) {
-        this.calmAnswers = 0;
-        this.intervalMs = this.intervalMs * LOOSER < FINEST_INTERVAL_MS ? 0 : this.intervalMs * LOOSER;
-      }
+      this.pace.answered(now);
     }
     this.pump();
   }
@@ -146,20 +144,10 @@ export class Pacer {
   state(): { inFlight: number; queued: number; pausedForMs: number; intervalMs: number } {
     return {
       inFlight: this.inFlight,
-      queued: this.queue.length + this.bursts.length,
+      queued: this.queue.length + [...this.bursts.values()].reduce((n, copies) => n + copies.length, 0),
       pausedForMs: Math.max(0, this.pauseUntil - this.clock.now()),
-      intervalMs: this.intervalMs,
+      intervalMs: this.pace.intervalMs,
     };
-  }
-
-  /** The first 429 sets a pace from the rate accepted in the last window; each later one slows it. */
-  private slowDown(now: number): void {
-    this.accepted = this.accepted.filter((t) => t > now - RATE_WINDOW_MS);
-    const span = this.accepted.length > 1 ? Math.max(now - this.accepted[0]!, RATE_WINDOW_MS / 2) : RATE_WINDOW_MS;
-    const learnt = this.accepted.length > 0 ? span / this.accepted.length : RATE_WINDOW_MS;
-    this.intervalMs = Math.min(SLOWEST_INTERVAL_MS, this.intervalMs === 0 ? learnt : Math.max(this.intervalMs * SLOWER, learnt));
-    this.epoch++;
-    this.calmAnswers = 0;
   }
 
   private pump(): void {
@@ -167,20 +155,79 @@ export class Pacer {
     this.timer = undefined;
     const now = this.clock.now();
     this.refuseTheLate(now);
-    // A burst's copies wait for nothing but a pause: queued behind the limit they would not be simultaneous.
-    while (this.bursts.length > 0 && this.pauseUntil <= now) this.grant(this.bursts.shift()!);
-    let wakeAt = this.bursts.length > 0 ? this.pauseUntil : Infinity;
-    while (this.queue.length > 0 && this.inFlight < this.limit) {
-      const readyAt = Math.max(this.pauseUntil, this.nextStartAt);
-      if (readyAt > now) {
-        wakeAt = Math.min(wakeAt, readyAt);
-        break;
-      }
-      this.grant(this.queue.shift()!);
-      if (this.intervalMs > 0) this.nextStartAt = now + this.intervalMs;
-    }
+    let wakeAt = Math.min(this.grantBursts(now), this.grantQueue(now));
     for (const waiter of this.queue) if (expiresInTime(waiter)) wakeAt = Math.min(wakeAt, waiter.options.notAfter! + 1);
     if (wakeAt !== Infinity) this.timer = this.clock.setTimeout(() => this.pump(), wakeAt - now);
+  }
+
+  /**
+   * When each waiting burst may go. Without a pace, or once its room was made, when no pause holds
+   * the run back: queued behind the limit its copies would not be simultaneous. Under a pace, in the
+   * order the bursts asked, each `size` intervals after the start before it (after one queued
+   * request's start when the queue is owed one), so that the target has had room for every copy.
+   */
+  private burstTimes(): Array<{ id: string; at: number }> {
+    const times: Array<{ id: string; at: number }> = [];
+    let cursor = this.queueOwed && this.queue.length > 0 ? this.nextStartAt + this.pace.intervalMs : this.nextStartAt;
+    for (const [id, copies] of this.bursts) {
+      if (this.pace.intervalMs === 0 || this.made.has(id)) {
+        times.push({ id, at: this.pauseUntil });
+        continue;
+      }
+      const at = Math.max(this.pauseUntil, cursor + (copies[0]!.options.burst!.size - 1) * this.pace.intervalMs);
+      times.push({ id, at });
+      cursor = at + this.pace.intervalMs;
+    }
+    return times;
+  }
+
+  /** Grants every burst that may go now, a whole one at a time; returns when the next one may. */
+  private grantBursts(now: number): number {
+    for (;;) {
+      const times = this.burstTimes();
+      const due = times.find((t) => t.at <= now);
+      if (!due) return Math.min(Infinity, ...times.map((t) => t.at));
+      this.grantBurst(due.id, now);
+    }
+  }
+
+  private grantBurst(id: string, now: number): void {
+    const copies = this.bursts.get(id)!;
+    this.bursts.delete(id);
+    const roomMade = this.made.get(id);
+    for (const copy of copies) this.grant(copy);
+    const toCome = (roomMade ?? copies[0]!.options.burst!.size) - copies.length;
+    this.made.delete(id);
+    if (toCome > 0) this.made.set(id, toCome);
+    if (this.made.size > MADE_BURSTS_KEPT) this.made.delete(this.made.keys().next().value!);
+    if (this.pace.intervalMs === 0) return;
+    // The pace goes on after the burst, as after the last of as many single requests.
+    this.nextStartAt = Math.max(this.nextStartAt, now + this.pace.intervalMs);
+    if (roomMade === undefined) this.queueOwed = this.queue.length > 0;
+  }
+
+  /**
+   * When the queue may start its next request: after a pause and the pace, and under a pace after a
+   * burst still making room, which holds the queue back (another start would take the room) unless
+   * the queue is owed a start, so that bursts one after another never starve it.
+   */
+  private queueReadyAt(): number {
+    const paced = Math.max(this.pauseUntil, this.nextStartAt);
+    if (this.pace.intervalMs === 0 || this.queueOwed) return paced;
+    const making = this.burstTimes().find((t) => !this.made.has(t.id));
+    return making === undefined ? paced : Math.max(paced, making.at + this.pace.intervalMs);
+  }
+
+  /** Grants queued requests while slots and the pace allow; returns when the next one may go, if it waits for time. */
+  private grantQueue(now: number): number {
+    while (this.queue.length > 0 && this.inFlight < this.limit) {
+      const readyAt = this.queueReadyAt();
+      if (readyAt > now) return readyAt;
+      this.grant(this.queue.shift()!);
+      this.queueOwed = false;
+      if (this.pace.intervalMs > 0) this.nextStartAt = now + this.pace.intervalMs;
+    }
+    return Infinity;
   }
 
   /** Expiring requests first, the soonest to expire first; the rest in the order they asked. */
@@ -192,36 +239,50 @@ export class Pacer {
 
   private grant(waiter: Waiter): void {
     this.inFlight++;
-    waiter.resolve({ id: nextGrantId++, epoch: this.epoch });
+    waiter.resolve({ id: nextGrantId++, epoch: this.pace.epoch });
   }
 
-  /** Refuses, at once, every waiter that would have to wait past its `notAfter`. */
+  /** Refuses, at once, every waiter that would have to wait past its `notAfter`: bursts first, whose refusal may let the queue go sooner. */
   private refuseTheLate(now: number): void {
-    for (const [list, burst] of [
-      [this.queue, false],
-      [this.bursts, true],
-    ] as const) {
-      for (let i = list.length - 1; i >= 0; i--) {
-        const waiter = list[i]!;
-        const { notAfter } = waiter.options;
-        if (notAfter === undefined) continue;
-        if (expiresInTime(waiter) && now > notAfter) {
-          list.splice(i, 1)[0]!.reject(new Refused(expiredWaiting(now - waiter.askedAt, this.limit)));
-          continue;
-        }
-        const readyAt = Math.max(now, this.pauseUntil, burst ? 0 : this.nextStartAt);
-        // A request that need not wait goes, late or not: what it means late is its check's to judge.
-        if (readyAt <= now || readyAt <= notAfter) continue;
-        list.splice(i, 1)[0]!.reject(new Refused(this.refusal(readyAt - now)));
-      }
-    }
+    while (this.refuseLateCopies(now));
+    const readyAt = Math.max(now, this.queueReadyAt());
+    for (let i = this.queue.length - 1; i >= 0; i--) if (this.refusedAsLate(this.queue[i]!, now, readyAt)) this.queue.splice(i, 1);
   }
 
-  private refusal(waitMs: number): string {
+  /** Refuses the late copies of the first burst that has any; true when it did, so that the times behind it are weighed again. */
+  private refuseLateCopies(now: number): boolean {
+    for (const { id, at } of this.burstTimes()) {
+      const copies = this.bursts.get(id)!;
+      const kept = copies.filter((copy) => !this.refusedAsLate(copy, now, Math.max(now, at)));
+      if (kept.length === copies.length) continue;
+      if (kept.length > 0) this.bursts.set(id, kept);
+      else this.bursts.delete(id);
+      return true;
+    }
+    return false;
+  }
+
+  /** Rejects `waiter` when it would go, at `readyAt`, past its `notAfter`, or has already waited past it; true when it did. */
+  private refusedAsLate(waiter: Waiter, now: number, readyAt: number): boolean {
+    const { notAfter, burst } = waiter.options;
+    if (notAfter === undefined) return false;
+    if (expiresInTime(waiter) && now > notAfter) {
+      waiter.reject(new Refused(expiredWaiting(now - waiter.askedAt, this.limit)));
+      return true;
+    }
+    // A request that need not wait goes, late or not: what it means late is its check's to judge.
+    if (readyAt <= now || readyAt <= notAfter) return false;
+    waiter.reject(new Refused(this.refusal(readyAt - now, burst)));
+    return true;
+  }
+
+  private refusal(waitMs: number, burst: Burst | undefined): string {
     const seconds = (waitMs / 1000).toFixed(1);
     if (this.pauseUntil - this.clock.now() >= waitMs - 1)
       return `the run is holding back for ${seconds} s after the target answered ${this.pauseStatus}, longer than this request may wait`;
-    return `the run's pace for this target (one request every ${Math.round(this.intervalMs)} ms, learnt from its 429s) would send this request ${seconds} s from now, too late`;
+    const pace = `the run's pace for this target (one request every ${Math.round(this.pace.intervalMs)} ms, learnt from its 429s)`;
+    if (burst) return `${pace} leaves room for a burst of ${burst.size} copies only ${seconds} s from now, too late`;
+    return `${pace} would send this request ${seconds} s from now, too late`;
   }
 }
 

@@ -1,0 +1,57 @@
+/**
+ * The run's pace for one target (issue 20, SAFE-05): the least time between two request starts,
+ * which the flow control (pacer.ts) keeps. A 429 (or a 503, which rate limiters such as nginx's
+ * limit_req answer by default) sets it from the rate the target accepted just before it, and each
+ * further one slows it by a quarter, so a rate-limited target sees a steady flow instead of bursts
+ * that each end in a 429. It loosens slowly while the target keeps answering.
+ */
+
+/**
+ * The answers that teach the pace: a rate limiter's. nginx's limit_req answers 503 unless told
+ * otherwise, with no Retry-After; 502 and 504 speak of a broken upstream, not of the rate.
+ */
+export const PACING_STATUSES: ReadonlySet<number> = new Set([429, 503]);
+/** The window over which the accepted rate is measured when a 429 arrives. */
+const RATE_WINDOW_MS = 2_000;
+/** Each further 429 under the current pace slows it by this factor. */
+const SLOWER = 1.25;
+/** After this many answers without a 429 the pace loosens by LOOSER. */
+const LOOSEN_EVERY = 100;
+const LOOSER = 0.95;
+/** A pace this fine is no pace. */
+const FINEST_INTERVAL_MS = 1;
+/**
+ * The pace never gets slower than this. A target that answers 429 for some other reason than the
+ * rate (to signed requests only, to every other request) would otherwise slow it by a quarter at
+ * each one without end, until the run judged nothing; slower than this, the target's own
+ * Retry-After (the shared pause) is what holds the run back.
+ */
+const SLOWEST_INTERVAL_MS = 1_000;
+
+export class Pace {
+  /** The least time between two starts; 0 is no pace. */
+  intervalMs = 0;
+  /** Counts the paces set: a 429 to a request sent under an older one teaches nothing new. */
+  epoch = 0;
+  private calmAnswers = 0;
+  private accepted: number[] = [];
+
+  /** An answer that was not a wait status: the rate the target accepts, and after enough of them a looser pace. */
+  answered(now: number): void {
+    this.accepted.push(now);
+    if (++this.calmAnswers >= LOOSEN_EVERY && this.intervalMs > 0) {
+      this.calmAnswers = 0;
+      this.intervalMs = this.intervalMs * LOOSER < FINEST_INTERVAL_MS ? 0 : this.intervalMs * LOOSER;
+    }
+  }
+
+  /** The first 429 sets a pace from the rate accepted in the last window; each later one slows it. */
+  limited(now: number): void {
+    this.accepted = this.accepted.filter((t) => t > now - RATE_WINDOW_MS);
+    const span = this.accepted.length > 1 ? Math.max(now - this.accepted[0]!, RATE_WINDOW_MS / 2) : RATE_WINDOW_MS;
+    const learnt = this.accepted.length > 0 ? span / this.accepted.length : RATE_WINDOW_MS;
+    this.intervalMs = Math.min(SLOWEST_INTERVAL_MS, this.intervalMs === 0 ? learnt : Math.max(this.intervalMs * SLOWER, learnt));
+    this.epoch++;
+    this.calmAnswers = 0;
+  }
+}

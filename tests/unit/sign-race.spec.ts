@@ -1,0 +1,93 @@
+/**
+ * SAFE-05, SAFE-07: SIGN-10's race (SigningSession.race) against a target that turns copies away,
+ * with nock, so no real network is used and nothing waits (the run's pause lives in the flow
+ * control, tested in pacer-burst.spec.ts). A race in which fewer than two copies got a real answer
+ * is run again on a fresh challenge, a bounded number of times and within the check's rate-limit
+ * budget; a 429 copy never counts as an answer.
+ */
+import { expect, test } from '../support/unit-test';
+import nock from 'nock';
+import { NotJudgedError } from '../../helpers/client/not-judged';
+import type { Settings } from '../../helpers/settings/settings';
+import type { SigningAccount } from '../../helpers/settings/types';
+import { SigningSession, signedEndpoint } from '../../helpers/signing/session';
+import { testClient } from '../support/client';
+import { TEST_PRIVATE_PEM } from '../support/test-key';
+
+const BASE = 'https://api.example.test/v1/';
+const KEY = 'sign-race-test-key-0123456789';
+const SAFE05 = { annotation: [{ type: 'requirement', description: 'SAFE-05' }] };
+
+// As in rate-limit.spec.ts: nock stands in for Node's ClientRequest in this worker only while this file runs.
+test.beforeAll(() => {
+  if (!nock.isActive()) nock.activate();
+  nock.disableNetConnect();
+});
+test.afterEach(() => nock.cleanAll());
+test.afterAll(() => {
+  nock.enableNetConnect();
+  nock.restore();
+});
+
+const SETTINGS = { challenge: { method: 'POST', path: 'auth/challenge', pointer: '/data/challenge', ttlSeconds: 300 } } as unknown as Settings;
+const envelope = (data: unknown) => ({ success: true, message: 'ok', data });
+const LIMITED = { success: false, message: 'Too Many Requests', data: null };
+const UNAUTHORIZED = { success: false, message: 'Unauthorized', data: null };
+
+/** A session whose client counts requests and ends a check not judged by throwing; its clock only the test moves. */
+function session(budgetMs = 20_000) {
+  const seen = { requests: 0, clock: Date.now() };
+  const api = testClient(BASE, [KEY], {
+    rateLimitBudgetMs: budgetMs,
+    onRequest: () => seen.requests++,
+    now: () => seen.clock,
+    onNotJudged: (reason: string): never => {
+      throw new NotJudgedError(reason);
+    },
+  });
+  const account: SigningAccount = { apiKey: KEY, privateKeyPem: TEST_PRIVATE_PEM, privateKeyFile: 'not read' };
+  return { seen, race: new SigningSession(api, SETTINGS, account, '') };
+}
+
+/** One race's worth of answers: 8 openers, a challenge, and the copies' statuses in order. */
+function raceAnswers(challenge: string, statuses: readonly number[]): void {
+  const target = nock('https://api.example.test');
+  target
+    .get('/v1/')
+    .times(8)
+    .reply(200, envelope({ name: 'CardPlusPay' }));
+  target.post('/v1/auth/challenge').reply(200, envelope({ challenge }));
+  for (const status of statuses) {
+    const body = status === 200 ? envelope({ balance: 1 }) : status === 429 ? LIMITED : UNAUTHORIZED;
+    target.get('/v1/balance').reply(status, body, status === 429 ? { 'Retry-After': '1' } : {});
+  }
+}
+
+const STARVED = [200, 429, 429, 429, 429, 429, 429, 429];
+const RACED = [200, 401, 401, 401, 401, 401, 401, 401];
+
+test('a race in which the target turned away all copies but one is run again on a fresh challenge, and that race is the one judged', SAFE05, async () => {
+  raceAnswers('first', STARVED);
+  raceAnswers('second', RACED);
+  const { seen, race } = session();
+  const replies = await race.race(signedEndpoint('balance'), 8);
+  expect(replies.map((r) => r.status)).toEqual(RACED);
+  expect(seen.requests, 'two races of 8 openers, a challenge and 8 copies').toBe(34);
+  expect(nock.isDone()).toBe(true);
+});
+
+test('a race starved in every attempt is not judged, after a bounded number of them', SAFE05, async () => {
+  for (const challenge of ['a', 'b', 'c']) raceAnswers(challenge, STARVED);
+  const { seen, race } = session();
+  await expect(race.race(signedEndpoint('balance'), 8)).rejects.toThrow(
+    /not judged: target rate-limited or unavailable: 7 of 8 simultaneous uses got 429, so no race was observed, in each of 3 attempts on a fresh challenge/,
+  );
+  expect(seen.requests).toBe(51);
+});
+
+test("a race whose next attempt would pass the check's rate-limit budget is not judged at once", SAFE05, async () => {
+  raceAnswers('only', STARVED);
+  const { seen, race } = session(500);
+  await expect(race.race(signedEndpoint('balance'), 8)).rejects.toThrow(/another attempt after 1\.0 s would pass the rate-limit budget .*, 0\.5 s of it left/);
+  expect(seen.requests, 'no second race').toBe(17);
+});

@@ -62,6 +62,25 @@ export default tseslint.config(
     },
   },
   ...IMPORT_BOUNDARIES,
+  // Playwright's default `test` brings test-scoped fixtures (trace recording, context options) that
+  // a browser-free suite never uses and that cost a captured stack each per test (issue 20).
+  {
+    files: ['specs/**', 'tests/unit/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@playwright/test',
+              importNames: ['test'],
+              message: "Take `test` from helpers/fixtures (specs) or tests/support/unit-test (unit tests): both build on Playwright's _baseTest.",
+            },
+          ],
+        },
+      ],
+    },
+  },
   // Plain ES modules that Node loads without tsx (the entry Allure imports for a TypeScript plugin,
   // helpers/reporting/offline-report-plugin.entry.mjs) are outside tsconfig's project: lint them
   // without type information.

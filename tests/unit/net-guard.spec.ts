@@ -8,7 +8,8 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
-import { expect, request, test } from '@playwright/test';
+import { request } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { isLoopback, refuseNonLoopback } from '../../helpers/client/net-guard';
 
 const OFF_MACHINE = '203.0.113.7';

@@ -11,7 +11,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, expect, test } from '@playwright/test';
+import { chromium } from '@playwright/test';
+import { expect, test } from '../support/unit-test';
 import { analyticsMarkers, stripAnalytics, stripReport } from '../../helpers/reporting/strip-analytics';
 import { CHROMIUM, CHROMIUM_ARGS, refuseOffMachineRequests } from '../steps/browser-check';
 

@@ -7,7 +7,6 @@
  * rest: where the value is read from, what is done to it first, how it is compared, the last word
  * on the outcome, and what a refusal says.
  */
-import crypto from 'node:crypto';
 import { KEY_PATTERN, type Account, type AccountName } from './accounts';
 import { fail, type Reply } from './envelope';
 import type { ApiRequest } from './request';
@@ -58,16 +57,17 @@ function compare(presented: string | undefined, accounts: Record<AccountName, Ac
   return { ok: true, account };
 }
 
-/** The accounts' keys as bytes, encoded once rather than on every request. */
-const keyBytes = new Map<string, Buffer>();
-
-/** Equal-length values are compared in constant time; the length itself is not a secret worth hiding. */
+/**
+ * Equal-length values are compared in constant time: every character, whatever differs first. The
+ * length itself is not a secret worth hiding. Character codes rather than crypto.timingSafeEqual:
+ * every request compares against every account, and making a Buffer of the value for each
+ * comparison took twice as long as this whole loop.
+ */
 export function sameKey(presented: string, key: string): boolean {
-  // latin1 is one byte per character, so equal string lengths are equal byte lengths.
   if (presented.length !== key.length) return false;
-  let bytes = keyBytes.get(key);
-  if (!bytes) keyBytes.set(key, (bytes = Buffer.from(key, 'latin1')));
-  return crypto.timingSafeEqual(Buffer.from(presented, 'latin1'), bytes);
+  let difference = 0;
+  for (let i = 0; i < key.length; i++) difference |= presented.charCodeAt(i) ^ key.charCodeAt(i);
+  return difference === 0;
 }
 
 /** The conformant refusal: the same for every key failure, echoing nothing. */

@@ -38,8 +38,11 @@ function challenge(ctx: ApiContext, account: Account | null): Reply {
   });
 }
 
+/** The same for every account and every request; frozen, so the conformant envelope serialises it once. */
+const BALANCE = Object.freeze({ balance: '100.50', currency: 'USD', state: 'success' });
+
 function balance(ctx: ApiContext): Reply {
-  return ctx.behaviour.envelope.ok('Balance retrieved successfully', { balance: '100.50', currency: 'USD', state: 'success' });
+  return ctx.behaviour.envelope.ok('Balance retrieved successfully', BALANCE);
 }
 
 const CATALOG_SORTS = ['brand', 'value', 'category'] as const;

@@ -32,7 +32,7 @@ export function fail(status: number, message: string, data: Data = {}, headers: 
 
 /** The envelopes the routes answer with; part of the mock's behaviour record. */
 export interface EnvelopeWriter {
-  /** A 2xx envelope. */
+  /** A 2xx envelope. Frozen data (frozen all the way down) may be serialised once and its body reused. */
   ok(message: string, data: Data): Reply;
   /** Every 404: unknown path, order or item. */
   notFound(message?: string): Reply;
@@ -40,10 +40,26 @@ export interface EnvelopeWriter {
 }
 
 export const CONFORMANT_ENVELOPE: EnvelopeWriter = {
-  ok: (message, data) => json(200, { success: true, message, data }),
+  ok: okEnvelope,
   notFound: (message = 'Not Found') => fail(404, message),
   methodNotAllowed: (allow) => fail(405, 'Method Not Allowed', {}, { allow: allow.join(', ') }),
 };
+
+/**
+ * The bodies of 2xx envelopes whose data never changes (GET balance's), by data and message:
+ * serialising that same data again on every request was about 2 of the 5 µs the mock's own code
+ * spent on one. Each answer is still a Reply of its own; only the string is shared.
+ */
+const constantBodies = new WeakMap<Data, Map<string, string>>();
+
+function okEnvelope(message: string, data: Data): TextReply {
+  if (!Object.isFrozen(data)) return json(200, { success: true, message, data });
+  let bodies = constantBodies.get(data);
+  if (!bodies) constantBodies.set(data, (bodies = new Map<string, string>()));
+  let body = bodies.get(message);
+  if (body === undefined) bodies.set(message, (body = JSON.stringify({ success: true, message, data })));
+  return { status: 200, headers: {}, body };
+}
 
 export function validationFailed(errors: Record<string, string>): Reply {
   return fail(422, 'The given data was invalid.', { errors });

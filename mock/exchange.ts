@@ -8,7 +8,7 @@ import type { MockBehaviour } from './behaviour';
 import { trickleHead, write, type Extras } from './delivery';
 import { fail, serverError, type Reply } from './envelope';
 import type { Journal, JournalEntry } from './journal';
-import { parseTarget, readBody, type ApiRequest, type BodyOutcome } from './request';
+import { bodyFromHead, parseTarget, readBody, type ApiRequest, type BodyOutcome } from './request';
 import { DropConnection } from './routes';
 
 type Transport = JournalEntry['transport'];
@@ -25,6 +25,22 @@ export interface ExchangeWatcher {
   arrived(transport: Transport, req: http.IncomingMessage, body: BodyOutcome): (reply: Reply) => void;
 }
 
+/** What was read of a request before it is answered. */
+interface Read {
+  path: string;
+  query: URLSearchParams;
+  seen: JournalEntry;
+  outcome: BodyOutcome;
+}
+
+/** A reply, or 'drop': the connection is destroyed unanswered. */
+type Settled = Reply | 'drop';
+
+/** Only a bent stage throws on purpose; anything else is a mock bug, still answered as an envelope. */
+function failed(error: unknown): Settled {
+  return error instanceof DropConnection ? 'drop' : serverError();
+}
+
 export class Exchanges {
   constructor(
     private readonly journal: Journal,
@@ -32,44 +48,72 @@ export class Exchanges {
     private readonly watcher?: ExchangeWatcher,
   ) {}
 
-  async serve(transport: Transport, req: http.IncomingMessage, res: http.ServerResponse, answer: Answer): Promise<void> {
+  /**
+   * Serves one exchange. Whatever escapes it (a mock bug) ends the connection, never the process.
+   * A request without a body whose answer is not awaited is answered before this returns, with no
+   * promise in between: under keep-alive load, deferring that answer to a microtask cost about 3 µs
+   * of server CPU per request (of about 60; `npm run bench -- --only throughput`).
+   */
+  serve(transport: Transport, req: http.IncomingMessage, res: http.ServerResponse, answer: Answer): void {
+    try {
+      this.exchange(transport, req, res, answer)?.catch(() => res.destroy());
+    } catch {
+      res.destroy();
+    }
+  }
+
+  private exchange(transport: Transport, req: http.IncomingMessage, res: http.ServerResponse, answer: Answer): Promise<void> | undefined {
     const { path, query } = parseTarget(req.url);
     const seen = this.journal.open(transport, req, path, query);
-    let outcome: BodyOutcome;
-    try {
-      outcome = await readBody(req);
-    } catch {
+    const known = bodyFromHead(req);
+    if (known) return this.answer(transport, req, res, answer, { path, query, seen, outcome: known });
+    return readBody(req).then(
+      (outcome) => this.answer(transport, req, res, answer, { path, query, seen, outcome }),
       // The client went away mid-upload: there is nobody to answer.
+      () => void res.destroy(),
+    );
+  }
+
+  private answer(transport: Transport, req: http.IncomingMessage, res: http.ServerResponse, answer: Answer, read: Read): Promise<void> | undefined {
+    this.journal.sawBody(read.seen, read.outcome.body);
+    const watched = this.watcher?.arrived(transport, req, read.outcome);
+    const reply = this.replyTo(req, answer, read);
+    if (reply instanceof Promise) return reply.then((settled) => this.deliver(transport, req, res, settled, watched));
+    this.deliver(transport, req, res, reply, watched);
+    return undefined;
+  }
+
+  /** The reply, or 'drop' for a connection to destroy unanswered. */
+  private replyTo(req: http.IncomingMessage, answer: Answer, { path, query, outcome }: Read): Settled | Promise<Settled> {
+    if (outcome.tooLarge) return fail(413, 'Payload Too Large');
+    if (req.httpVersion === '1.1' && req.headers.host === undefined) return fail(400, 'Missing Host header');
+    try {
+      const reply = answer({
+        method: req.method ?? 'GET',
+        path,
+        target: req.url ?? '/',
+        httpVersion: req.httpVersion,
+        query,
+        headers: req.headers,
+        rawHeaders: req.rawHeaders,
+        body: outcome.body,
+      });
+      return reply instanceof Promise ? reply.catch(failed) : reply;
+    } catch (error) {
+      return failed(error);
+    }
+  }
+
+  private deliver(
+    transport: Transport,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    reply: Settled,
+    watched: ((reply: Reply) => void) | undefined,
+  ): void {
+    if (reply === 'drop') {
       res.destroy();
       return;
-    }
-    this.journal.sawBody(seen, outcome.body);
-    const watched = this.watcher?.arrived(transport, req, outcome);
-    let reply: Reply;
-    if (outcome.tooLarge) {
-      reply = fail(413, 'Payload Too Large');
-    } else if (req.httpVersion === '1.1' && req.headers.host === undefined) {
-      reply = fail(400, 'Missing Host header');
-    } else {
-      try {
-        reply = await answer({
-          method: req.method ?? 'GET',
-          path,
-          target: req.url ?? '/',
-          httpVersion: req.httpVersion,
-          query,
-          headers: req.headers,
-          rawHeaders: req.rawHeaders,
-          body: outcome.body,
-        });
-      } catch (error) {
-        if (error instanceof DropConnection) {
-          res.destroy();
-          return;
-        }
-        // Only a bent stage throws on purpose; anything else is a mock bug, still answered as an envelope.
-        reply = serverError();
-      }
     }
     watched?.(reply);
     if (transport === 'http') write(res, reply, {});

@@ -22,7 +22,7 @@ const KEEP_ALIVE_MS = 75_000;
 export function apiListener(tls: https.ServerOptions, hsts: string | undefined, exchanges: Exchanges, api: Answer): https.Server {
   // requireHostHeader is off so that a missing Host still gets an envelope (from serve), not Node's bare 400.
   const server = https.createServer({ keepAlive: true, requireHostHeader: false, ...tls }, (req, res) => {
-    exchanges.serve('https', req, res, api).catch(() => res.destroy());
+    exchanges.serve('https', req, res, api);
   });
   server.on('clientError', (err, socket) => refuseUnparsable(err, socket, hsts));
   server.keepAliveTimeout = KEEP_ALIVE_MS;
@@ -34,7 +34,7 @@ export function apiListener(tls: https.ServerOptions, hsts: string | undefined, 
 export function plainListener(behaviour: PlainHttpBehaviour, exchanges: Exchanges, plain: PlainHttpContext): net.Server {
   if (behaviour.refuses) return net.createServer((socket) => socket.destroy());
   const server = http.createServer({ keepAlive: true, requireHostHeader: false }, (req, res) => {
-    exchanges.serve('http', req, res, (apiReq) => behaviour.answer(plain, apiReq, locationTarget(req.url, apiReq.path))).catch(() => res.destroy());
+    exchanges.serve('http', req, res, (apiReq) => behaviour.answer(plain, apiReq, locationTarget(req.url, apiReq.path)));
   });
   server.keepAliveTimeout = KEEP_ALIVE_MS;
   server.on('clientError', (err, socket) => refuseUnparsable(err, socket, undefined));

@@ -50,11 +50,24 @@ export interface BodyOutcome {
  * beyond the limit. Rejects when the client goes away mid-body.
  */
 export function readBody(req: IncomingMessage, limit = BODY_LIMIT_BYTES): Promise<BodyOutcome> {
-  const declared = Number(req.headers['content-length']);
-  if (declared > limit) return Promise.resolve({ body: Buffer.alloc(0), tooLarge: true });
-  // Neither Content-Length nor Transfer-Encoding: no body (RFC 9112 6.3), nothing to wait for.
-  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return Promise.resolve({ body: EMPTY, tooLarge: false });
+  const known = bodyFromHead(req, limit);
+  return known ? Promise.resolve(known) : collectBody(req, limit);
+}
 
+/**
+ * The outcome when the head alone decides it: no body, or one declared too large; undefined when
+ * the body must be read. Lets the mock answer most requests in the same turn as their head arrived.
+ */
+export function bodyFromHead(req: IncomingMessage, limit = BODY_LIMIT_BYTES): BodyOutcome | undefined {
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) return { body: EMPTY, tooLarge: true };
+  // Neither Content-Length nor Transfer-Encoding: no body (RFC 9112 6.3), nothing to wait for.
+  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return { body: EMPTY, tooLarge: false };
+  return undefined;
+}
+
+/** Reads a body the head announced; see readBody. */
+function collectBody(req: IncomingMessage, limit: number): Promise<BodyOutcome> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

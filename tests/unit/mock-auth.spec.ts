@@ -3,6 +3,7 @@
  * the byte-identical 401 envelope, so no answer tells one failure from another.
  */
 import { randomKey, type MockMaterial } from '../../mock/accounts';
+import { sameKey } from '../../mock/auth';
 import { expect, test, useWorkerMock } from '../support/mock-fixture';
 
 const worker = useWorkerMock();
@@ -106,5 +107,22 @@ for (const a of ACCEPTED) {
   test(`${a.title} is accepted`, async () => {
     const reply = await worker.call({ path: 'balance', headers: a.headers(worker.material.accounts.active.key) });
     expect(reply.status).toBe(200);
+  });
+}
+
+/** sameKey compares character codes: each case is a value presented for the key `cpp_test_abc`. */
+const COMPARED: ReadonlyArray<{ title: string; presented: string; same: boolean }> = [
+  { title: 'the key itself', presented: 'cpp_test_abc', same: true },
+  { title: 'the first character changed', presented: 'Cpp_test_abc', same: false },
+  { title: 'the last character changed', presented: 'cpp_test_abd', same: false },
+  { title: 'one character shorter', presented: 'cpp_test_ab', same: false },
+  { title: 'one character longer', presented: 'cpp_test_abcd', same: false },
+  // A Buffer's latin1 encoding keeps only the low byte: U+0163 would have passed for "c" (0x63).
+  { title: "a character above U+00FF whose low byte is the key's", presented: 'cpp_test_ab\u0163', same: false },
+];
+
+for (const c of COMPARED) {
+  test(`sameKey: ${c.title} is ${c.same ? '' : 'not '}the key`, () => {
+    expect(sameKey(c.presented, 'cpp_test_abc')).toBe(c.same);
   });
 }

@@ -5,6 +5,7 @@
 import { ENDPOINTS, ROOT_ENDPOINT } from '../../helpers/contract/endpoints';
 import { schemaErrors, type SchemaName } from '../../helpers/contract/schemas';
 import { ORDERS } from '../../mock/data';
+import { CONFORMANT_ENVELOPE } from '../../mock/envelope';
 import { type ProbeCall, type ProbeReply } from '../../mock/probe-client';
 import { resolve } from '../../mock/routes';
 import { expect, test, useWorkerMock } from '../support/mock-fixture';
@@ -43,6 +44,20 @@ test('GET balance matches the balance schema and carries HSTS', async () => {
   expectShape(reply, 'balance', 200);
   expect(reply.json).toEqual({ success: true, message: 'Balance retrieved successfully', data: { balance: '100.50', currency: 'USD', state: 'success' } });
   expect(reply.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+});
+
+test("the conformant envelope reuses frozen data's body only, and a Reply of its own each time", () => {
+  const frozen = Object.freeze({ n: 1 });
+  const first = CONFORMANT_ENVELOPE.ok('m', frozen);
+  const again = CONFORMANT_ENVELOPE.ok('m', frozen);
+  expect(again).not.toBe(first);
+  expect(again.headers).not.toBe(first.headers);
+  expect(again.body).toBe('{"success":true,"message":"m","data":{"n":1}}');
+  expect(CONFORMANT_ENVELOPE.ok('other', frozen).body).toBe('{"success":true,"message":"other","data":{"n":1}}');
+  const open: { n: number } = { n: 1 };
+  expect(CONFORMANT_ENVELOPE.ok('m', open).body).toBe(first.body);
+  open.n = 2;
+  expect(CONFORMANT_ENVELOPE.ok('m', open).body).toBe('{"success":true,"message":"m","data":{"n":2}}');
 });
 
 test('GET catalog matches the mock-catalog schema', async () => {

@@ -10,7 +10,13 @@ const DEFAULT_TEST_TIMEOUT_SECONDS = 30;
 const DEFAULT_RUN_TIMEOUT_SECONDS = 600;
 /** About three times what a full run sends (npm run conformance against the mock: 406 requests). */
 const DEFAULT_MAX_REQUESTS = 1250;
-const DEFAULT_WORKERS = 2;
+/**
+ * Against the embedded mock the run is bound by this machine's CPU, and two workers keep two cores
+ * busy; against a deployment it is bound by the target's latency, where each worker waits on one
+ * check's round trips at a time, and four halve the waiting (issue 20: 39-41 s with two, 32 s with
+ * four, against a target 250 ms away; `npm run bench -- --only remote-latency`).
+ */
+const DEFAULT_WORKERS = { mock: 2, remote: 4 } as const;
 /** Requests in flight across all workers (issue 20): a real target's latency is what a run waits for. */
 const DEFAULT_CONCURRENCY = 8;
 const MAX_CONCURRENCY = 64;
@@ -69,24 +75,26 @@ export function runLimits(env: Env = process.env, refuse: Refuse = () => {}): Ru
 export const WORKERS: Setting = {
   name: 'CARDPLUSPAY_WORKERS',
   meaning: 'Playwright worker processes, each running one check at a time; the requests in flight across them are bounded by `CARDPLUSPAY_CONCURRENCY`',
-  default: `\`${DEFAULT_WORKERS}\``,
+  default: `\`${DEFAULT_WORKERS.remote}\` against a deployment, \`${DEFAULT_WORKERS.mock}\` against the embedded mock; never more than \`CARDPLUSPAY_CONCURRENCY\``,
   parse(raw, { env, refuse }) {
     const workers = raw === undefined || raw === '' ? defaultWorkers(env) : Number(raw);
     if (!Number.isInteger(workers) || workers < 1 || workers > 16) {
-      refuse(`must be a whole number from 1 to 16 (got "${raw ?? ''}")`, `Give how many requests may run in parallel, e.g. ${DEFAULT_WORKERS}.`);
+      refuse(`must be a whole number from 1 to 16 (got "${raw ?? ''}")`, `Give how many checks may run in parallel, e.g. ${DEFAULT_WORKERS.remote}.`);
     }
     return { workers };
   },
 };
 
 /**
- * The workers when CARDPLUSPAY_WORKERS is unset: the default, but never more than the requests that
- * may be in flight, so that a user who lowers the concurrency for a fragile target gets a run that
- * honours it without also having to set the workers.
+ * The workers when CARDPLUSPAY_WORKERS is unset: the default for the kind of target (a deployment
+ * when a base URL is given and the runner did not start the mock), but never more than the requests
+ * that may be in flight, so that a user who lowers the concurrency for a fragile target gets a run
+ * that honours it without also having to set the workers.
  */
 export function defaultWorkers(env: Env): number {
+  const kind = env.CARDPLUSPAY_BASE_URL && env.CARDPLUSPAY_TARGET !== 'mock' ? 'remote' : 'mock';
   const concurrency = Number(env.CARDPLUSPAY_CONCURRENCY);
-  return Number.isInteger(concurrency) && concurrency >= 1 ? Math.min(DEFAULT_WORKERS, concurrency) : DEFAULT_WORKERS;
+  return Number.isInteger(concurrency) && concurrency >= 1 ? Math.min(DEFAULT_WORKERS[kind], concurrency) : DEFAULT_WORKERS[kind];
 }
 
 export const CONCURRENCY: Setting = {

@@ -58,3 +58,13 @@ test('issue 20: the workers follow a lowered concurrency down unless they are se
   expect(runFacts({ ...base, CARDPLUSPAY_CONCURRENCY: '1' }).workers).toBe(1);
   expect(loadSettings({ ...base, CARDPLUSPAY_CONCURRENCY: '16', CARDPLUSPAY_WORKERS: '4' })).toMatchObject({ concurrency: 16, workers: 4 });
 });
+
+test('issue 20: four workers by default against a deployment (bound by its latency), two against the embedded mock (bound by the CPU)', () => {
+  const base = { CARDPLUSPAY_BASE_URL: 'https://api.example.test/v1', CARDPLUSPAY_API_KEY: 'cpp_test_0123456789abcdef0123' };
+  expect(runFacts({ ...base }).workers).toBe(4);
+  expect(loadSettings({ ...base }).workers).toBe(4);
+  expect(runFacts({ ...base, CARDPLUSPAY_CONCURRENCY: '3' }).workers).toBe(3);
+  // The runner before it starts the mock, and its workers after (the mock's URL set as the target's).
+  expect(runFacts({}).workers).toBe(2);
+  expect(runFacts({ ...base, CARDPLUSPAY_TARGET: 'mock' }).workers).toBe(2);
+});

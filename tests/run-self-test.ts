@@ -36,19 +36,29 @@ function runCommand(name: string, cmd: string, args: string[]): void {
 
 /**
  * Options: `--list` prints the steps and runs nothing. For working on one area, `--faults REGEX`
- * runs only the faults whose names match (the conformant targets always run), and `--skip-unit`
- * leaves out the checks of the code itself (typecheck, lint, workflow lint, unit tests).
+ * runs only the faults whose names match (the conformant targets always run), `--skip-unit`
+ * leaves out the checks of the code itself (typecheck, lint, workflow lint, unit tests), and
+ * `--only REGEX` runs only the steps whose titles match (to time one; a scan then reads only what
+ * the steps run with it produced, and the browser check needs the sharding step).
  */
 const argv = process.argv.slice(2);
-const OPTIONS = ['--list', '--skip-unit', '--faults'];
+const OPTIONS = ['--list', '--skip-unit', '--faults', '--only'];
+const WITH_VALUE = ['--faults', '--only'];
 // A mistyped option would otherwise start the whole run, which takes minutes.
-const unknownOptions = argv.filter((a, i) => !OPTIONS.includes(a) && argv[i - 1] !== '--faults');
+const unknownOptions = argv.filter((a, i) => !OPTIONS.includes(a) && !WITH_VALUE.includes(argv[i - 1] ?? ''));
 if (unknownOptions.length > 0) {
-  process.stderr.write(`Unknown option ${unknownOptions.join(' ')}. Use --list, --skip-unit or --faults REGEX.\n`);
+  process.stderr.write(`Unknown option ${unknownOptions.join(' ')}. Use --list, --skip-unit, --faults REGEX or --only REGEX.\n`);
   process.exit(2);
 }
+const missingValues = WITH_VALUE.filter((o) => argv.includes(o) && (argv[argv.indexOf(o) + 1] ?? '--').startsWith('--'));
+if (missingValues.length > 0) {
+  process.stderr.write(`${missingValues.join(', ')} needs a regular expression after it.\n`);
+  process.exit(2);
+}
+const valueOf = (option: string): RegExp | undefined => (argv.includes(option) ? new RegExp(argv[argv.indexOf(option) + 1]!, 'i') : undefined);
 const list = argv.includes('--list');
-const faultFilter = argv.includes('--faults') ? new RegExp(argv[argv.indexOf('--faults') + 1] ?? '') : undefined;
+const faultFilter = valueOf('--faults');
+const onlySteps = valueOf('--only');
 const skipUnit = argv.includes('--skip-unit');
 const SELECTED = FAULT_NAMES.filter((f) => !faultFilter || faultFilter.test(f));
 
@@ -185,15 +195,25 @@ const STEPS: readonly Step[] = [
   },
 ];
 
+/** Why a step does not run in this invocation, if it does not. */
+function skipReason(s: Step): string | undefined {
+  if (s.unit && skipUnit) return '--skip-unit';
+  if (onlySteps && !onlySteps.test(s.title)) return '--only';
+  return undefined;
+}
+
 function listSteps(): void {
-  STEPS.forEach((s, i) => process.stdout.write(`${String(i + 1).padStart(2)}. ${s.title}${s.unit && skipUnit ? ' (skipped: --skip-unit)' : ''}\n`));
+  STEPS.forEach((s, i) => {
+    const skipped = skipReason(s);
+    process.stdout.write(`${String(i + 1).padStart(2)}. ${s.title}${skipped ? ` (skipped: ${skipped})` : ''}\n`);
+  });
 }
 
 async function main(): Promise<void> {
   const started = Date.now();
   const carried: Carried = { outputs: [] };
   for (const [i, s] of STEPS.entries()) {
-    if (s.unit && skipUnit) continue;
+    if (skipReason(s)) continue;
     timer.mark(s.title);
     process.stdout.write(`\n=== ${i + 1}. ${s.title} ===\n`);
     await s.run(carried);

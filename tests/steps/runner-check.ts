@@ -9,7 +9,6 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Summary } from '../../helpers/reporting/summary';
 import { startEmbeddedMocks, type EmbeddedMocks, type MockTarget } from '../../helpers/runner/embedded-mock';
@@ -17,6 +16,7 @@ import { cleanEnv } from '../../helpers/runner/env';
 import type { FaultName } from '../../mock/faults';
 import type { Recorder } from './shard-check';
 import { detectLeaks } from '../support/leak-detector';
+import { ScratchCopy } from '../support/scratch-copy';
 import { ROOT, type RunOutputs } from '../support/run-suite';
 
 /** What every run writes, and so what a complete report set is. */
@@ -60,6 +60,15 @@ const CASES: readonly Case[] = [
     expect: { code: 3, withinS: 35, verdict: 'could-not-judge' },
   },
   {
+    // First of the untimed cases: every test of it fails, and Playwright restarts its worker after
+    // each, so it takes the most CPU; begun first, the lanes end together.
+    name: 'npx playwright test: a key echoed in every answer reaches no output',
+    fault: 'key-echoed-in-message',
+    via: 'direct',
+    args: ['--grep', '@AUTH-13|@ENV-03'],
+    expect: { code: 1, withinS: HANG_S, verdict: 'does-not-conform' },
+  },
+  {
     name: 'certificate holding the key: TLS-01 fails, nothing leaks',
     fault: 'key-in-certificate',
     via: 'launcher',
@@ -100,13 +109,6 @@ const CASES: readonly Case[] = [
     args: ['--grep', '@SIGN-03'],
     expect: { code: 1, withinS: HANG_S, verdict: 'does-not-conform' },
   },
-  {
-    name: 'npx playwright test: a key echoed in every answer reaches no output',
-    fault: 'key-echoed-in-message',
-    via: 'direct',
-    args: ['--grep', '@AUTH-13|@ENV-03'],
-    expect: { code: 1, withinS: HANG_S, verdict: 'does-not-conform' },
-  },
 ];
 
 interface CaseRun {
@@ -114,22 +116,8 @@ interface CaseRun {
   seconds: number;
   output: string;
   maxRssMb?: number;
-}
-
-/** A scratch copy of the project's tracked files, with the installed node_modules linked in. */
-function scratchCopy(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cardpluspay-runner-check-'));
-  const files = fs
-    .readdirSync(ROOT, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile())
-    .map((d) => path.relative(ROOT, path.join(d.parentPath, d.name)))
-    .filter((f) => !/^(node_modules|reports|test-results|\.git)(\/|$)/.test(f));
-  for (const f of files) {
-    fs.mkdirSync(path.join(dir, path.dirname(f)), { recursive: true });
-    fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
-  }
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
-  return dir;
+  /** User and system CPU-seconds of the run's processes. */
+  cpuS?: number;
 }
 
 /** The settings a user would export to check this mock as a real target. */
@@ -147,16 +135,19 @@ function runCase(dir: string, c: Case, env: NodeJS.ProcessEnv): Promise<CaseRun>
     c.via === 'launcher'
       ? [require.resolve('tsx/cli'), path.join(dir, 'helpers', 'runner', 'run-conformance.ts'), ...(c.args ?? [])]
       : [path.join(dir, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', ...(c.args ?? [])];
-  // /usr/bin/time reports the peak memory of the largest process in the tree it waited for.
-  const [cmd, args] = fs.existsSync('/usr/bin/time') ? ['/usr/bin/time', ['-f', '%M', '-o', rssFile, process.execPath, ...entry]] : [process.execPath, entry];
+  // /usr/bin/time reports the CPU time of the tree it waited for and the peak memory of its largest process.
+  const [cmd, args] = fs.existsSync('/usr/bin/time')
+    ? ['/usr/bin/time', ['-f', '%U %S %M', '-o', rssFile, process.execPath, ...entry]]
+    : [process.execPath, entry];
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString('utf8')));
     child.stderr.on('data', (d: Buffer) => (output += d.toString('utf8')));
     child.on('close', (code) => {
-      const rss = fs.existsSync(rssFile) ? Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024 : undefined;
-      resolve({ code, seconds: (Date.now() - started) / 1000, output, maxRssMb: rss });
+      const [user, sys, rssKb] = fs.existsSync(rssFile) ? fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number) : [];
+      const measured = rssKb !== undefined ? { maxRssMb: rssKb / 1024, cpuS: user! + sys! } : {};
+      resolve({ code, seconds: (Date.now() - started) / 1000, output, ...measured });
     });
   });
 }
@@ -177,46 +168,60 @@ function judge(c: Case, run: CaseRun, reports: string): string[] {
   return problems;
 }
 
-/** Runs every case, a few at once (they mostly wait), each in a scratch copy of its own. */
+/** A case whose time is what it checks: it waits out its run's limit, using little CPU. */
+const timeLimited = (c: Case): boolean => c.expect.withinS < HANG_S;
+
+/** Runs one case in a scratch copy and records its verdict: exit status, time, reports, memory, and no secret in anything it wrote or printed. */
+async function checkCase(record: Recorder, mocks: EmbeddedMocks, c: Case, target: string, dir: string): Promise<string> {
+  const run = await runCase(dir, c, { ...cleanEnv(), ...remoteEnv(mocks, target, c), ...(c.env ?? {}) });
+  if (process.env.RUNNER_CHECK_ECHO) process.stdout.write(`--- ${c.name}\n${run.output}\n`);
+  const problems = judge(c, run, path.join(dir, 'reports'));
+  const leaks = detectLeaks([path.join(dir, 'reports'), path.join(dir, 'test-results')], [...mocks.secrets, ...mocks.handles.get(target)!.signaturesSeen()], {
+    output: run.output,
+  }).map((l) => `${l.where} (${l.encodings.join(', ')})`);
+  if (leaks.length > 0) problems.push(`a secret leaked into: ${leaks.join(', ')}`);
+  const cpu = run.cpuS !== undefined ? ` (${run.cpuS.toFixed(1)} CPU-s)` : '';
+  const measured = `exit ${run.code} in ${run.seconds.toFixed(1)} s${cpu}${run.maxRssMb !== undefined ? `, peak ${Math.round(run.maxRssMb)} MB` : ''}`;
+  record(
+    `runner: ${c.name}`,
+    problems.length === 0,
+    problems.length === 0 ? measured : `${problems.join('; ')} (${measured}); last lines: ${run.output.trim().split('\n').slice(-3).join(' | ')}`,
+  );
+  return run.output;
+}
+
+/**
+ * Runs every case in three lanes, each lane one scratch copy reset between its cases (a fresh copy
+ * per case made every process of every case compile the project again). The time-limited cases go
+ * first, one to a lane: they mostly wait, and the third lane's runs use the CPU they leave. A
+ * time-limited run needs CPU only to start and to write its reports within its limit's slack, and
+ * its copy is compiled before its limit starts counting (`--list` sends no request), so that it
+ * needs little even beside two busy lanes.
+ */
 export async function runnerCheck(record: Recorder, only?: RegExp): Promise<RunOutputs> {
-  const cases = CASES.filter((c) => !only || only.test(c.name));
-  const targets: MockTarget[] = cases.map((c, i) => ({ name: `case-${i}`, ...(c.fault ? { fault: c.fault } : {}) }));
-  const mocks = await startEmbeddedMocks(targets);
+  const cases = CASES.filter((c) => !only || only.test(c.name)).map((c, i) => ({ c, target: `case-${i}` }));
+  const mocks = await startEmbeddedMocks(cases.map(({ c, target }): MockTarget => ({ name: target, ...(c.fault ? { fault: c.fault } : {}) })));
   const printed: Record<string, string> = {};
-  const dirs: string[] = [];
+  const copies: ScratchCopy[] = [];
   const secrets = [...mocks.secrets];
+  const queue = [...cases.filter(({ c }) => timeLimited(c)), ...cases.filter(({ c }) => !timeLimited(c))];
   try {
-    const queue = cases.map((c, i) => ({ c, i }));
-    const worker = async (): Promise<void> => {
+    const lane = async (): Promise<void> => {
+      let copy: ScratchCopy | undefined;
       for (let next = queue.shift(); next; next = queue.shift()) {
-        const { c, i } = next;
-        const dir = scratchCopy();
-        dirs.push(dir);
-        const env = { ...cleanEnv(), ...remoteEnv(mocks, `case-${i}`, c), ...(c.env ?? {}) };
-        const run = await runCase(dir, c, env);
-        printed[`runner check: ${c.name}`] = run.output;
-        if (process.env.RUNNER_CHECK_ECHO) process.stdout.write(`--- ${c.name}\n${run.output}\n`);
-        const problems = judge(c, run, path.join(dir, 'reports'));
-        const leaks = detectLeaks(
-          [path.join(dir, 'reports'), path.join(dir, 'test-results')],
-          [...mocks.secrets, ...mocks.handles.get(`case-${i}`)!.signaturesSeen()],
-          { output: run.output },
-        ).map((l) => `${l.where} (${l.encodings.join(', ')})`);
-        if (leaks.length > 0) problems.push(`a secret leaked into: ${leaks.join(', ')}`);
-        const measured = `exit ${run.code} in ${run.seconds.toFixed(1)} s${run.maxRssMb !== undefined ? `, peak ${Math.round(run.maxRssMb)} MB` : ''}`;
-        record(
-          `runner: ${c.name}`,
-          problems.length === 0,
-          problems.length === 0 ? measured : `${problems.join('; ')} (${measured}); last lines: ${run.output.trim().split('\n').slice(-3).join(' | ')}`,
-        );
+        if (copy) copy.reset();
+        else copies.push((copy = new ScratchCopy(ROOT)));
+        // Fills Playwright's and tsx's caches for this copy's paths, as the launcher starts the run.
+        if (timeLimited(next.c))
+          await runCase(copy.dir, { ...next.c, via: 'launcher', args: ['--list'] }, { ...cleanEnv(), ...remoteEnv(mocks, next.target, next.c) });
+        printed[`runner check: ${next.c.name}`] = await checkCase(record, mocks, next.c, next.target, copy.dir);
       }
     };
-    // Two at once: they mostly wait, and the time-limited cases must not be starved of CPU by their neighbours.
-    await Promise.all([worker(), worker()]);
+    await Promise.all([lane(), lane(), lane()]);
     secrets.push(...[...mocks.handles.values()].flatMap((h) => h.signaturesSeen()));
   } finally {
     await mocks.close();
-    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    for (const copy of copies) copy.remove();
   }
   return { secrets, printed, cookies: { requests: 0, chosen: 0, ambient: [] } };
 }

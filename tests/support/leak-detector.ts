@@ -138,29 +138,77 @@ function views(data: Buffer): Array<[string, string]> {
   return [...decoded, ...zerosDropped];
 }
 
-function holdsPiece(text: string, pieces: Set<string>): boolean {
-  const t = lower(text);
-  for (let i = 0; i + PIECE <= t.length; i++) if (pieces.has(t.slice(i, i + PIECE))) return true;
-  for (const p of pieces) if (p.length < PIECE && t.includes(p)) return true;
-  return false;
+/**
+ * What a view is searched for, in one pass over it whatever the number of pieces (thousands: every
+ * signature a run's mocks received is a secret): each window of PIECE characters is hashed as the
+ * pass goes (a rolling hash, case folded like `lower`), a bitmap of the pieces' hashes says which
+ * windows may be a piece, and only those are compared with the pieces themselves. Pieces shorter
+ * than PIECE (from short secrets) are looked for one by one.
+ */
+interface Needles {
+  pieces: Set<string>;
+  filter: Uint32Array;
+  short: string[];
 }
 
-function encodingsHolding(data: Buffer | string, pieces: Set<string>): string[] {
+/** The rolling hash's base (odd) and its power for the character that leaves the window. */
+const BASE = 0x01000193;
+const OUTGOING = Array.from({ length: PIECE - 1 }).reduce<number>((power) => Math.imul(power, BASE), 1);
+/** 2^FILTER_BITS bits (4 MiB): with a few hundred thousand pieces, about one window in a hundred is compared. */
+const FILTER_BITS = 25;
+
+/** The same case folding as `lower`, on one character code. */
+const folded = (code: number): number => (code >= 65 && code <= 90 ? code | 0x20 : code);
+
+/** The filter's bit for a window's hash, mixed first: a polynomial hash's low bits follow its characters' low bits. */
+const slotOf = (hash: number): number => Math.imul(hash ^ (hash >>> 15), 0x2c1b3c6d) >>> (32 - FILTER_BITS);
+
+function needlesOf(pieces: Set<string>): Needles {
+  const filter = new Uint32Array(2 ** (FILTER_BITS - 5));
+  const short: string[] = [];
+  for (const piece of pieces) {
+    if (piece.length < PIECE) {
+      short.push(piece);
+      continue;
+    }
+    let hash = 0;
+    for (let i = 0; i < PIECE; i++) hash = (Math.imul(hash, BASE) + folded(piece.charCodeAt(i))) | 0;
+    const slot = slotOf(hash);
+    filter[slot >>> 5]! |= 1 << (slot & 31);
+  }
+  return { pieces, filter, short };
+}
+
+function holdsPiece(text: string, { pieces, filter, short }: Needles): boolean {
+  let hash = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (i >= PIECE) hash = (hash - Math.imul(folded(text.charCodeAt(i - PIECE)), OUTGOING)) | 0;
+    hash = (Math.imul(hash, BASE) + folded(text.charCodeAt(i))) | 0;
+    if (i < PIECE - 1) continue;
+    const slot = slotOf(hash);
+    if ((filter[slot >>> 5]! & (1 << (slot & 31))) !== 0 && pieces.has(lower(text.slice(i + 1 - PIECE, i + 1)))) return true;
+  }
+  if (short.length === 0) return false;
+  const t = lower(text);
+  return short.some((p) => t.includes(p));
+}
+
+function encodingsHolding(data: Buffer | string, needles: Needles): string[] {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   return views(bytes)
-    .filter(([, text]) => holdsPiece(text, pieces))
+    .filter(([, text]) => holdsPiece(text, needles))
     .map(([name]) => name);
 }
 
 /** The encodings in which the bytes hold a piece of a secret (none: clean). */
 export function leakedEncodings(data: Buffer | string, secrets: readonly string[]): string[] {
-  return encodingsHolding(data, piecesOf(secrets));
+  return encodingsHolding(data, needlesOf(piecesOf(secrets)));
 }
 
 /** Every file under the given paths, and every named text, that holds a piece of a secret. */
 export function detectLeaks(paths: readonly string[], secrets: readonly string[], texts: Record<string, string> = {}): Leak[] {
   const leaks: Leak[] = [];
-  const pieces = piecesOf(secrets);
+  const needles = needlesOf(piecesOf(secrets));
   // Its own walk, not the backstop's: nothing here may come from the redaction side.
   const files = paths.flatMap((p) => {
     if (!fs.existsSync(p)) return [];
@@ -171,11 +219,11 @@ export function detectLeaks(paths: readonly string[], secrets: readonly string[]
       .map((d) => path.join(d.parentPath, d.name));
   });
   for (const file of files) {
-    const encodings = encodingsHolding(fs.readFileSync(file), pieces);
+    const encodings = encodingsHolding(fs.readFileSync(file), needles);
     if (encodings.length > 0) leaks.push({ where: path.relative(process.cwd(), file), encodings });
   }
   for (const [where, text] of Object.entries(texts)) {
-    const encodings = encodingsHolding(text, pieces);
+    const encodings = encodingsHolding(text, needles);
     if (encodings.length > 0) leaks.push({ where, encodings });
   }
   return leaks;

@@ -41,6 +41,27 @@ test('one 429 holds back every request for its Retry-After; one that cannot wait
   expect(sentAt).toBe(3_000);
 });
 
+test("a wait for the pace counts against no check's budget: requests queued past their budget still go, an expiring one first", SAFE05, async () => {
+  const clock = new SimClock();
+  const pacer = new Pacer(8, clock);
+  // A 429 after 10 answers in the rate window sets a pace of 200 ms between starts.
+  for (let i = 0; i < 10; i++) pacer.release(await pacer.acquire(), { status: 200 });
+  pacer.release(await pacer.acquire(), { status: 429, retryAfter: '0' });
+  expect(pacer.state().intervalMs).toBeGreaterThan(0);
+  await clock.until(clock.sleep(pacer.state().pausedForMs));
+  // Twenty requests queued at once, each allowed to wait 1 s: the last goes about 20 intervals later.
+  const starts: number[] = [];
+  const queued = Array.from({ length: 20 }, () =>
+    pacer.acquire({ notAfter: clock.now() + 1_000 }).then((g) => (starts.push(clock.now()), pacer.release(g, { status: 200 }))),
+  );
+  const expiring = pacer.acquire({ notAfter: clock.now() + 1_000, expires: true });
+  expiring.catch(() => undefined);
+  while (starts.length < 20 && (await clock.step()));
+  await Promise.all(queued);
+  expect(Math.max(...starts), 'the paced queue ran past every budget, and each request was still sent').toBeGreaterThan(1_000);
+  await expect(expiring).resolves.toBeDefined();
+});
+
 test('a 503 pauses the run and sets a pace like a 429 (nginx limit_req answers 503); a 502 or 504 sets none', SAFE05, async () => {
   for (const [status, paced] of [
     [503, true],

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '../support/unit-test';
 import nock from 'nock';
+import { nockInThisFile } from '../support/nock-in-this-file';
 import type { Flow } from '../../helpers/client/flow/flow';
 import type { AcquireOptions } from '../../helpers/client/flow/pacer';
 import { NotJudgedError } from '../../helpers/client/not-judged';
@@ -20,18 +21,7 @@ const BASE = 'https://api.example.test/v1/';
 const SAFE05 = { annotation: [{ type: 'requirement', description: 'SAFE-05' }] };
 const SAFE07 = { annotation: [{ type: 'requirement', description: 'SAFE-07' }] };
 
-// nock replaces Node's ClientRequest for the whole worker process as soon as it is imported, and
-// its stand-in knows neither a socket of the caller's (HTTP/1.0's) nor an absolute-form target:
-// restored after this file, so the next file in the worker gets Node's own (request-line.spec.ts).
-test.beforeAll(() => {
-  if (!nock.isActive()) nock.activate();
-  nock.disableNetConnect();
-});
-test.afterEach(() => nock.cleanAll());
-test.afterAll(() => {
-  nock.enableNetConnect();
-  nock.restore();
-});
+nockInThisFile();
 
 interface Seen {
   waits: number[];

@@ -7,6 +7,7 @@
  */
 import { expect, test } from '../support/unit-test';
 import nock from 'nock';
+import { nockInThisFile } from '../support/nock-in-this-file';
 import { NotJudgedError } from '../../helpers/client/not-judged';
 import type { Settings } from '../../helpers/settings/settings';
 import type { SigningAccount } from '../../helpers/settings/types';
@@ -18,16 +19,7 @@ const BASE = 'https://api.example.test/v1/';
 const KEY = 'sign-race-test-key-0123456789';
 const SAFE05 = { annotation: [{ type: 'requirement', description: 'SAFE-05' }] };
 
-// As in rate-limit.spec.ts: nock stands in for Node's ClientRequest in this worker only while this file runs.
-test.beforeAll(() => {
-  if (!nock.isActive()) nock.activate();
-  nock.disableNetConnect();
-});
-test.afterEach(() => nock.cleanAll());
-test.afterAll(() => {
-  nock.enableNetConnect();
-  nock.restore();
-});
+nockInThisFile();
 
 const SETTINGS = { challenge: { method: 'POST', path: 'auth/challenge', pointer: '/data/challenge', ttlSeconds: 300 } } as unknown as Settings;
 const envelope = (data: unknown) => ({ success: true, message: 'ok', data });

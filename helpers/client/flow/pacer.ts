@@ -246,16 +246,10 @@ export class Pacer {
   private refuseTheLate(now: number): void {
     while (this.refuseLateCopies(now));
     const readyAt = Math.max(now, this.queueReadyAt());
-    // A wait for the pace is the run keeping to the target's rate, not the target holding a check
-    // back: it counts against no check's rate-limit budget (the check's time limit bounds it). Under
-    // a rate limit, checks on several workers share the rate, and a family's hundred requests queued
-    // behind another's would otherwise run out a budget that started at the run's first 429 (issue
-    // 20, remote-rate). A pause, and a request's expiry, still refuse.
+    // A wait for the pace spends no rate-limit budget, only the check's time (issue 20); a pause does.
     const paused = Math.max(now, this.pauseUntil);
-    for (let i = this.queue.length - 1; i >= 0; i--) {
-      const waiter = this.queue[i]!;
-      if (this.refusedAsLate(waiter, now, waiter.options.expires ? readyAt : paused)) this.queue.splice(i, 1);
-    }
+    for (let i = this.queue.length - 1; i >= 0; i--)
+      if (this.refusedAsLate(this.queue[i]!, now, this.queue[i]!.options.expires ? readyAt : paused)) this.queue.splice(i, 1);
   }
 
   /** Refuses the late copies of the first burst that has any; true when it did, so that the times behind it are weighed again. */

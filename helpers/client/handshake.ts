@@ -6,6 +6,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
+import { trustContext } from './trust';
 
 export interface HandshakeOptions {
   minVersion?: tls.SecureVersion;
@@ -36,7 +37,7 @@ export type HandshakeResult =
     };
 
 /** Resolves with what happened; never throws for a network outcome. */
-export function handshake(url: URL, ca: string[] | undefined, options: HandshakeOptions): Promise<HandshakeResult> {
+export function handshake(url: URL, caPem: string | undefined, options: HandshakeOptions): Promise<HandshakeResult> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const timeoutMs = options.timeoutMs ?? 10_000;
   return new Promise((resolve) => {
@@ -46,11 +47,8 @@ export function handshake(url: URL, ca: string[] | undefined, options: Handshake
       port: Number(url.port || 443),
       // RFC 6066 forbids an IP address as server name; Node then checks the IP against the certificate.
       ...(net.isIP(host) === 0 ? { servername: host } : {}),
-      ca,
+      secureContext: trustContext(caPem, options),
       rejectUnauthorized: true,
-      ...(options.minVersion ? { minVersion: options.minVersion } : {}),
-      ...(options.maxVersion ? { maxVersion: options.maxVersion } : {}),
-      ...(options.ciphers ? { ciphers: options.ciphers } : {}),
     });
     const done = (r: HandshakeResult): void => {
       if (settled) return;

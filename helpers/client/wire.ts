@@ -98,7 +98,7 @@ function decoderFor(coding: string): NodeJS.ReadWriteStream | undefined {
 }
 
 /**
- * How an https exchange trusts: the egress builds `secureContext` once from `ca` (a context per
+ * How an https exchange trusts: the egress passes one `secureContext` (trust.ts; a context per
  * connection cost milliseconds, and a `ca` option made the agent's pool key the whole root list);
  * an HTTP/1.0 exchange's connection of its own uses it too.
  */

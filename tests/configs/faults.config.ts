@@ -1,7 +1,7 @@
 /**
  * The fault self-test: every embedded mock target in one Playwright run. The conformant mock runs
- * every spec; each fault runs the specs of the requirements it breaks, in a lane it shares with
- * faults that break others. tests/run-self-test.ts starts the mocks, plans the projects
+ * every spec; each fault runs the specs of the requirements it breaks; all in lanes, each shared by
+ * targets whose requirements do not overlap. tests/run-self-test.ts starts the mocks, plans the projects
  * (tests/support/fault-lanes.ts) and reads the verdict of each target.
  */
 import { defineConfig, type Project } from '@playwright/test';
@@ -14,8 +14,7 @@ const plans = JSON.parse(process.env.SELF_TEST_PROJECTS ?? '[]') as ProjectPlan[
 
 const projects: Project[] = plans.map((p) => ({
   name: p.name,
-  grep: p.ids ? new RegExp(`@(${p.ids.join('|')})(?![0-9])`) : undefined,
-  timeout: p.timeoutMs,
+  grep: new RegExp(`@(${p.ids.join('|')})(?![0-9])`),
   workers: p.workers,
   use: p.use,
 }));
@@ -28,6 +27,7 @@ export default defineConfig({
   retries: 0,
   // More worker slots than cores: the hanging and throttled targets mostly wait.
   workers: 4,
+  // A target with its own test timeout (a hang, throttling) gives it to its tests (helpers/fixtures.ts).
   timeout: 30_000,
   reporter: reportersFor({
     perProjectFile: 'reports/self-test/projects.json',

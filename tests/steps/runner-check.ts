@@ -190,13 +190,20 @@ async function checkCase(record: Recorder, mocks: EmbeddedMocks, c: Case, target
   return run.output;
 }
 
+/** Fills Playwright's and tsx's caches for the copy's paths as the launcher starts a run (`--list` sends nothing). */
+async function compile(copy: ScratchCopy, mocks: EmbeddedMocks, c: Case, target: string): Promise<void> {
+  const listed = await runCase(copy.dir, { ...c, via: 'launcher', args: ['--list'] }, { ...cleanEnv(), ...remoteEnv(mocks, target, c) });
+  if (listed.code === 0) copy.markCompiled();
+}
+
 /**
  * Runs every case in three lanes, each lane one scratch copy reset between its cases (a fresh copy
  * per case made every process of every case compile the project again). The time-limited cases go
  * first, one to a lane: they mostly wait, and the third lane's runs use the CPU they leave. A
  * time-limited run needs CPU only to start and to write its reports within its limit's slack, and
- * its copy is compiled before its limit starts counting (`--list` sends no request), so that it
- * needs little even beside two busy lanes.
+ * its copy is compiled before its limit starts counting (`--list` sends no request; not needed when
+ * an earlier self-test compiled the same files at the copy's path), so that it needs little even
+ * beside two busy lanes.
  */
 export async function runnerCheck(record: Recorder, only?: RegExp): Promise<RunOutputs> {
   const cases = CASES.filter((c) => !only || only.test(c.name)).map((c, i) => ({ c, target: `case-${i}` }));
@@ -211,9 +218,7 @@ export async function runnerCheck(record: Recorder, only?: RegExp): Promise<RunO
       for (let next = queue.shift(); next; next = queue.shift()) {
         if (copy) copy.reset();
         else copies.push((copy = new ScratchCopy(ROOT)));
-        // Fills Playwright's and tsx's caches for this copy's paths, as the launcher starts the run.
-        if (timeLimited(next.c))
-          await runCase(copy.dir, { ...next.c, via: 'launcher', args: ['--list'] }, { ...cleanEnv(), ...remoteEnv(mocks, next.target, next.c) });
+        if (timeLimited(next.c) && !copy.compiled) await compile(copy, mocks, next.c, next.target);
         printed[`runner check: ${next.c.name}`] = await checkCase(record, mocks, next.c, next.target, copy.dir);
       }
     };

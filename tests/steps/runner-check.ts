@@ -220,8 +220,8 @@ async function compile(copy: ScratchCopy, mocks: EmbeddedMocks, c: Case, target:
  * first, one to a lane: they mostly wait, and the third lane's runs use the CPU they leave. A
  * time-limited run needs CPU only to start and to write its reports within its limit's slack, and
  * its copy is compiled before its limit starts counting (`--list` sends no request; not needed when
- * an earlier self-test compiled the same files at the copy's path), so that it needs little even
- * beside two busy lanes.
+ * an earlier self-test compiled nearly the same files at the copy's path), so that it needs little
+ * even beside two busy lanes.
  */
 export async function runnerCheck(record: Recorder, only?: RegExp): Promise<RunOutputs> {
   const cases = CASES.filter((c) => !only || only.test(c.name)).map((c, i) => ({ c, target: `case-${i}` }));

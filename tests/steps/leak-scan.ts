@@ -5,6 +5,11 @@
  */
 import { detectLeaks } from '../support/leak-detector';
 
-export function scanForSecrets(dirs: readonly string[], secrets: readonly string[], texts: Record<string, string> = {}): string[] {
-  return detectLeaks(dirs, secrets, texts).map((leak) => `${leak.where} (${leak.encodings.join(', ')})`);
+export function scanForSecrets(
+  dirs: readonly string[],
+  secrets: readonly string[],
+  texts: Record<string, string> = {},
+  except: readonly string[] = [],
+): string[] {
+  return detectLeaks(dirs, secrets, texts, except).map((leak) => `${leak.where} (${leak.encodings.join(', ')})`);
 }

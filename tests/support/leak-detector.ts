@@ -205,8 +205,8 @@ export function leakedEncodings(data: Buffer | string, secrets: readonly string[
   return encodingsHolding(data, needlesOf(piecesOf(secrets)));
 }
 
-/** Every file under the given paths, and every named text, that holds a piece of a secret. */
-export function detectLeaks(paths: readonly string[], secrets: readonly string[], texts: Record<string, string> = {}): Leak[] {
+/** Every file under the given paths (but those under `except`), and every named text, that holds a piece of a secret. */
+export function detectLeaks(paths: readonly string[], secrets: readonly string[], texts: Record<string, string> = {}, except: readonly string[] = []): Leak[] {
   const leaks: Leak[] = [];
   const needles = needlesOf(piecesOf(secrets));
   // Its own walk, not the backstop's: nothing here may come from the redaction side.
@@ -216,7 +216,8 @@ export function detectLeaks(paths: readonly string[], secrets: readonly string[]
     return fs
       .readdirSync(p, { recursive: true, withFileTypes: true })
       .filter((d) => d.isFile())
-      .map((d) => path.join(d.parentPath, d.name));
+      .map((d) => path.join(d.parentPath, d.name))
+      .filter((f) => !except.some((e) => f.startsWith(e + path.sep)));
   });
   for (const file of files) {
     const encodings = encodingsHolding(fs.readFileSync(file), needles);

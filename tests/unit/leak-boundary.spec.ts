@@ -167,6 +167,20 @@ test.describe('the leak detector proves the redactor, and can fail', () => {
     fs.rmSync(dir, { recursive: true });
   });
 
+  test('SAFE-01 the detector leaves out only the folders it is told to, by path, not by name', SAFE01, () => {
+    const dir = plant();
+    const except = path.join(dir, 'report-check');
+    for (const sub of ['report-check', 'report-check-2']) {
+      fs.mkdirSync(path.join(dir, sub));
+      fs.writeFileSync(path.join(dir, sub, 'leak.txt'), KEY);
+    }
+    const found = detectLeaks([dir], SECRETS, {}, [except]).map((l) => path.relative(dir, path.resolve(l.where)));
+    expect(found).toContain(path.join('report-check-2', 'leak.txt'));
+    expect(found).not.toContain(path.join('report-check', 'leak.txt'));
+    expect(found).toHaveLength(Object.keys(PLANTS).length + 1);
+    fs.rmSync(dir, { recursive: true });
+  });
+
   test('SAFE-01 the detector does not cry wolf on text that holds no secret', SAFE01, () => {
     const clean = CLEAN.join('\n');
     expect(leakedEncodings(clean, SECRETS)).toEqual([]);

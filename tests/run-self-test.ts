@@ -127,6 +127,9 @@ interface Step extends ScheduledStep<Carried> {
   unit?: true;
 }
 
+/** Where the code checks keep what lets a later run skip work: the installed tree's cache folder, which `npm ci` empties. */
+const CACHE = path.join(ROOT, 'node_modules', '.cache', 'cardpluspay');
+
 /** Every step that runs the suite, whose outputs the scans read. */
 const SUITE_RUNS = ['faults', 'stability', 'nginx', 'sharding', 'runner', 'clients'];
 
@@ -153,7 +156,17 @@ const STEPS: readonly Step[] = [
     title: 'Typecheck',
     unit: true,
     cores: 1,
-    run: () => runCommand('typecheck', process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', ROOT]),
+    // Incremental, its state in node_modules/.cache: a run after a change re-checks what the change can reach, not everything.
+    run: () =>
+      runCommand('typecheck', process.execPath, [
+        require.resolve('typescript/bin/tsc'),
+        '--noEmit',
+        '--incremental',
+        '--tsBuildInfoFile',
+        path.join(CACHE, 'typecheck.tsbuildinfo'),
+        '-p',
+        ROOT,
+      ]),
   },
   {
     key: 'lint',
@@ -167,7 +180,17 @@ const STEPS: readonly Step[] = [
         '--directory',
         ROOT,
       ]);
-      await runCommand('formatting (Prettier)', process.execPath, [path.join(ROOT, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), '--check', ROOT]);
+      // Cached by each file's content (not its time, which a checkout changes), in node_modules/.cache.
+      await runCommand('formatting (Prettier)', process.execPath, [
+        path.join(ROOT, 'node_modules', 'prettier', 'bin', 'prettier.cjs'),
+        '--check',
+        '--cache',
+        '--cache-strategy',
+        'content',
+        '--cache-location',
+        path.join(CACHE, 'prettier'),
+        ROOT,
+      ]);
     },
   },
   {
@@ -228,18 +251,19 @@ const STEPS: readonly Step[] = [
       c.sharded = forBrowser;
     },
   },
-  { key: 'leaks', title: 'Leak scan: every run above, its files and its output', cores: 1, after: [...SUITE_RUNS, 'unit'], run: (c) => leakScan(c.outputs) },
-  { key: 'cookies', title: 'Cookie scan: every request the mocks saw', cores: 1, after: SUITE_RUNS, run: (c) => cookieScan(c.outputs) },
   {
     key: 'report',
     title: 'The Allure report, merged from the shards, in headless Chromium',
     cores: 1,
+    // Before the scans in the list: its report builds in a child process while the leak scan holds this thread.
     after: ['sharding'],
     // Without the shards' outputs the sharding step has already failed, and there is no report to open.
     run: async (c) => {
       if (c.sharded) await browserCheck(record, c.sharded, cleanEnv());
     },
   },
+  { key: 'leaks', title: 'Leak scan: every run above, its files and its output', cores: 1, after: [...SUITE_RUNS, 'unit'], run: (c) => leakScan(c.outputs) },
+  { key: 'cookies', title: 'Cookie scan: every request the mocks saw', cores: 1, after: SUITE_RUNS, run: (c) => cookieScan(c.outputs) },
 ];
 
 /** Why a step does not run in this invocation, if it does not. */

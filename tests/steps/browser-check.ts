@@ -10,7 +10,7 @@
  * analytics) with no step of its own after, and any request the pages make to something other than
  * file:, data: or blob: is blocked and fails the check (SAFE-09).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
@@ -98,19 +98,22 @@ interface Findings {
  * tests/configs/allurerc.self-test.ts <results>...` runs, and nothing after. Gives its index.html, or
  * why it could not.
  */
-function buildReport(resultsDirs: readonly string[], baseEnv: NodeJS.ProcessEnv): { index: string } | { failed: string } {
-  const generate = spawnSync(
+async function buildReport(resultsDirs: readonly string[], baseEnv: NodeJS.ProcessEnv): Promise<{ index: string } | { failed: string }> {
+  // Not spawnSync: steps beside this one (the leak scan, mocks of other runs) share this process's thread.
+  const generate = spawn(
     process.execPath,
     [path.join(ROOT, 'node_modules', 'allure', 'cli.js'), 'generate', '--config', path.join(ROOT, 'tests', 'configs', 'allurerc.self-test.ts'), ...resultsDirs],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...baseEnv, ALLURE_SELF_TEST_DIR: OUT },
-    },
+    { cwd: ROOT, env: { ...baseEnv, ALLURE_SELF_TEST_DIR: OUT }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  let said = '';
+  generate.stdout.on('data', (d: Buffer) => (said = (said + d.toString('utf8')).slice(-2000)));
+  generate.stderr.on('data', (d: Buffer) => (said = (said + d.toString('utf8')).slice(-2000)));
+  const status = await new Promise<number | null>((resolve) => {
+    generate.on('error', () => resolve(null));
+    generate.on('close', (code) => resolve(code));
+  });
   const index = path.join(OUT, 'allure-report', 'index.html');
-  if (generate.status !== 0 || !fs.existsSync(index))
-    return { failed: `allure generate exited ${generate.status}: ${(generate.stderr || generate.stdout).trim().slice(-500)}` };
+  if (status !== 0 || !fs.existsSync(index)) return { failed: `allure generate exited ${status}: ${said.trim().slice(-500)}` };
   return { index };
 }
 
@@ -247,7 +250,7 @@ export async function browserCheck(record: Recorder, input: ShardCheckOutput, ba
     );
     return;
   }
-  const report = buildReport(input.resultsDirs, baseEnv);
+  const report = await buildReport(input.resultsDirs, baseEnv);
   if ('failed' in report) {
     record('Allure report builds from the merged shards', false, report.failed);
     return;

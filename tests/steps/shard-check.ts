@@ -7,7 +7,7 @@
  * follow its own tests only (a shard without the broken requirement passes). The outputs are
  * kept for the browser check, which builds one Allure report from the three shards' results.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -102,8 +102,9 @@ async function runWholeAndShards(): Promise<SuiteRuns<Summary>> {
 const MERGED_DIR = path.join(OUT, 'merged');
 
 /** The merge as CI runs it: the CLI over the shards' summaries, adding the matrix to the results. */
-function mergeShards(shardRuns: readonly Run[]): { merged?: Summary; status: number | null; stderr: string } {
-  const merge = spawnSync(
+async function mergeShards(shardRuns: readonly Run[]): Promise<{ merged?: Summary; status: number | null; stderr: string }> {
+  // Not spawnSync: steps beside this one share this process's thread, and the mocks they run on it.
+  const merge = spawn(
     process.execPath,
     [
       require.resolve('tsx/cli'),
@@ -114,11 +115,17 @@ function mergeShards(shardRuns: readonly Run[]): { merged?: Summary; status: num
       path.join(MERGED_DIR, 'allure-results'),
       ...shardRuns.map((r) => path.join(OUT, r.name, 'conformance-summary.json')),
     ],
-    { cwd: ROOT, encoding: 'utf8', env: cleanEnv() },
+    { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  let stderr = '';
+  merge.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+  const status = await new Promise<number | null>((resolve) => {
+    merge.on('error', () => resolve(null));
+    merge.on('close', (code) => resolve(code));
+  });
   const mergedFile = path.join(ROOT, MERGED_DIR, 'conformance-summary.json');
   const merged = fs.existsSync(mergedFile) ? (JSON.parse(fs.readFileSync(mergedFile, 'utf8')) as Summary) : undefined;
-  return { merged, status: merge.status, stderr: merge.stderr };
+  return { merged, status, stderr };
 }
 
 const testsIn = (s: Summary): number => s.totals.passed + s.totals.failed + s.totals.skipped;
@@ -176,7 +183,7 @@ export async function shardCheck(record: Recorder): Promise<{ outputs: RunOutput
     record('sharded run matches the whole run', false, `a run wrote no summary: ${missing.join(', ')}`);
     return { outputs };
   }
-  const { merged, status, stderr } = mergeShards(shardRuns);
+  const { merged, status, stderr } = await mergeShards(shardRuns);
   if (!merged) {
     record('sharded run matches the whole run', false, `the merge wrote nothing (exit ${status}): ${stderr.trim()}`);
     return { outputs };

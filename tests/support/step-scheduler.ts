@@ -113,6 +113,8 @@ export async function runSteps<C>(steps: ReadonlyArray<Numbered<C>>, carried: C,
           void held
             .run(h, async () => {
               try {
+                // On a later turn: a step that works synchronously (a scan) must not hold back the start of the steps beside it.
+                await new Promise((resolve) => setImmediate(resolve));
                 await step.run(carried);
               } catch (error: unknown) {
                 options.onError(step, error);

@@ -8,11 +8,10 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BACKSTOP_MARK } from '../helpers/reporting/output-backstop';
 import { FAULT_NAMES } from '../mock/faults';
-import { browserCheck, REPORT_CHECK_OUT } from './steps/browser-check';
+import { browserCheck } from './steps/browser-check';
 import { clientCheck } from './steps/client-check';
-import { scanForSecrets } from './steps/leak-scan';
+import { cookieScan, leakScan } from './steps/scans';
 import { nginxCheck } from './steps/nginx-check';
 import { faultMatrix } from './steps/fault-matrix';
 import { runnerCheck } from './steps/runner-check';
@@ -75,44 +74,6 @@ const faultFilter = valueOf('--faults');
 const onlySteps = valueOf('--only');
 const skipUnit = argv.includes('--skip-unit');
 const SELECTED = FAULT_NAMES.filter((f) => !faultFilter || faultFilter.test(f));
-
-/** SAFE-01's proof for the self-test: every secret of every run, searched in everything the runs wrote and printed. */
-function leakScan(of: readonly RunOutputs[]): void {
-  const secrets = of.flatMap((o) => o.secrets);
-  const printed = Object.assign({}, ...of.map((o) => o.printed)) as Record<string, string>;
-  // The browser check builds its report beside this scan, and scans that report itself.
-  const hits = scanForSecrets([path.join(ROOT, 'reports'), path.join(ROOT, 'test-results')], secrets, printed, [REPORT_CHECK_OUT]);
-  const scanned = `${of.length} checks' secrets over reports/ (but the browser check's report), test-results/ and ${Object.keys(printed).length} runs' output`;
-  record(
-    'no secret in reports, results or output',
-    hits.length === 0,
-    hits.length === 0 ? `scanned clean: ${scanned}` : `secrets found in: ${hits.join(', ')}`,
-  );
-  // The backstop masks what a sink leaked, so a clean scan alone could hide that sink.
-  const backstopped = Object.entries(printed)
-    .filter(([, text]) => text.includes(BACKSTOP_MARK))
-    .map(([run]) => run);
-  record(
-    'no sink needed the backstop',
-    backstopped.length === 0,
-    backstopped.length === 0 ? 'every file was clean before the last pass' : `the backstop masked files in: ${backstopped.join(', ')}`,
-  );
-}
-
-/** SAFE-06's proof for the self-test: no request of any run carried a cookie its check did not choose. */
-function cookieScan(of: readonly RunOutputs[]): void {
-  const requests = of.reduce((n, o) => n + o.cookies.requests, 0);
-  const chosen = of.reduce((n, o) => n + o.cookies.chosen, 0);
-  const ambient = of.flatMap((o) => o.cookies.ambient);
-  const cookieFault = SELECTED.includes('sets-cookies') ? ', the cookie-setting fault among the targets' : '';
-  record(
-    'no request carried a cookie its check did not choose',
-    ambient.length === 0,
-    ambient.length === 0
-      ? `${requests} requests in the mocks' journals, ${chosen} with a cookie a check chose (AUTH-09)${cookieFault}`
-      : `${ambient.length} request(s) carried an ambient Cookie header: ${ambient.slice(0, 5).join(', ')}`,
-  );
-}
 
 /** What a step hands on to later ones: every suite run's outputs (for the scans), the sharded run (for the browser). */
 interface Carried {
@@ -262,8 +223,20 @@ const STEPS: readonly Step[] = [
       if (c.sharded) await browserCheck(record, c.sharded, cleanEnv());
     },
   },
-  { key: 'leaks', title: 'Leak scan: every run above, its files and its output', cores: 1, after: [...SUITE_RUNS, 'unit'], run: (c) => leakScan(c.outputs) },
-  { key: 'cookies', title: 'Cookie scan: every request the mocks saw', cores: 1, after: SUITE_RUNS, run: (c) => cookieScan(c.outputs) },
+  {
+    key: 'leaks',
+    title: 'Leak scan: every run above, its files and its output',
+    cores: 1,
+    after: [...SUITE_RUNS, 'unit'],
+    run: (c) => leakScan(record, c.outputs),
+  },
+  {
+    key: 'cookies',
+    title: 'Cookie scan: every request the mocks saw',
+    cores: 1,
+    after: SUITE_RUNS,
+    run: (c) => cookieScan(record, c.outputs, SELECTED.includes('sets-cookies')),
+  },
 ];
 
 /** Why a step does not run in this invocation, if it does not. */

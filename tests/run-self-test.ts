@@ -186,6 +186,17 @@ const STEPS: readonly Step[] = [
     },
   },
   {
+    key: 'sharding',
+    // Before stability and nginx: the browser check, which reads the shards, then runs beside them.
+    title: 'Sharding: the suite as 1 shard and as 3 shards against alike mocks, merged',
+    cores: 2,
+    run: async (c) => {
+      const { outputs, forBrowser } = await shardCheck(record);
+      c.outputs.push(outputs);
+      c.sharded = forBrowser;
+    },
+  },
+  {
     key: 'stability',
     title: 'Stability: the whole suite, repeated, against the conformant mock',
     cores: 2,
@@ -200,16 +211,6 @@ const STEPS: readonly Step[] = [
     run: async (c) => {
       const behindNginx = await nginxCheck(record);
       if (behindNginx) c.outputs.push(behindNginx);
-    },
-  },
-  {
-    key: 'sharding',
-    title: 'Sharding: the suite as 1 shard and as 3 shards against alike mocks, merged',
-    cores: 2,
-    run: async (c) => {
-      const { outputs, forBrowser } = await shardCheck(record);
-      c.outputs.push(outputs);
-      c.sharded = forBrowser;
     },
   },
   {

@@ -186,8 +186,17 @@ const STEPS: readonly Step[] = [
     },
   },
   {
+    key: 'nginx',
+    title: 'AUTH-14 behind nginx: a real front end answering variants itself is no false alarm',
+    cores: 2,
+    run: async (c) => {
+      const behindNginx = await nginxCheck(record);
+      if (behindNginx) c.outputs.push(behindNginx);
+    },
+  },
+  {
     key: 'sharding',
-    // Before stability and nginx: the browser check, which reads the shards, then runs beside them.
+    // Before stability, the longest of the last runs: the browser check, which reads the shards, then runs beside it.
     title: 'Sharding: the suite as 1 shard and as 3 shards against alike mocks, merged',
     cores: 2,
     run: async (c) => {
@@ -202,15 +211,6 @@ const STEPS: readonly Step[] = [
     cores: 2,
     run: async (c) => {
       c.outputs.push(await stabilityCheck(record));
-    },
-  },
-  {
-    key: 'nginx',
-    title: 'AUTH-14 behind nginx: a real front end answering variants itself is no false alarm',
-    cores: 2,
-    run: async (c) => {
-      const behindNginx = await nginxCheck(record);
-      if (behindNginx) c.outputs.push(behindNginx);
     },
   },
   {

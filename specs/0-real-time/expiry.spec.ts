@@ -3,6 +3,9 @@ import { expectSigningRefusal, expectSuccessEnvelope } from '../../helpers/expec
 import { requirement, test } from '../../helpers/fixtures';
 import { signedEndpoint, waitFor } from '../../helpers/signing/session';
 
+// SIGN-11's checks wait out real time, so they live in the folder Playwright's walk finds first:
+// started first, their waits overlap the other checks instead of ending the run (spec-order.spec.ts).
+
 /**
  * "Well inside" is a third of the lifetime, not at once: a server that expires challenges early
  * (at a tenth of what it advertises, say) still serves an immediate use.

@@ -79,7 +79,21 @@ export async function attachExchange(
   if (payload !== undefined) sent.push('', payload);
   const notes = reply.reproduction ? [`to send it again:\n${reply.reproduction}`] : [];
   const transcript = redactor.redact(exchangeText(sent, answerLines(`← ${reply.status} (${reply.ms} ms)`, reply.rawHeaders, reply.text), ...notes));
-  await info.attach(`${method} ${relativeForTitle(url, target)} → ${reply.status}`, { body: transcript, contentType: 'text/plain' });
+  await attachShallow(info, `${method} ${relativeForTitle(url, target)} → ${reply.status}`, transcript);
+}
+
+/**
+ * Attaches a text from a callback of its own turn of the event loop: `attach` records its step's
+ * location from a captured stack, which Playwright source-maps frame by frame, and from inside an
+ * exchange that stack runs through every awaiting caller (up to 50 frames, once for each of a
+ * run's hundreds of transcripts: 0.3-0.4 CPU-s of a worker's in a mock run, issue 20). From a fresh
+ * callback it holds a few frames; the step still nests in the exchange's, which Playwright follows
+ * through async context.
+ */
+function attachShallow(info: ReturnType<typeof test.info>, name: string, body: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    setImmediate(() => void info.attach(name, { body, contentType: 'text/plain' }).then(resolve, reject));
+  });
 }
 
 /** Shows control and non-ASCII characters so a reviewer sees what was sent (a NBSP, a tab). */

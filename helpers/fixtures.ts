@@ -9,7 +9,6 @@
  * captured, source-mapped stack, before and after every test: about 56 stacks a test, a fifth of a
  * worker's CPU in a mock-mode run (issue 20; docs/benchmarks.md).
  */
-import * as allure from 'allure-js-commons';
 import { _baseTest as base, expect, type TestDetails, type TestInfo } from '@playwright/test';
 import { armOutputBoundary } from './runner/output-boundary';
 import { ApiClient } from './client/client';
@@ -63,8 +62,6 @@ interface TestFixtures {
   itemCode: string;
   /** The configured signing account(s): challenge, sign, signed request; skips the test when none is configured. */
   signing: SigningSession;
-  /** Adds the docs link of each requirement the test names to its report (automatic). */
-  docsLinks: void;
   /** Against a faulty mock of the self-test, keeps the worker alive after a failing check (automatic). */
   faultTolerance: void;
   /** Redacts the test's errors inside the worker, with the signatures only it knows (automatic). */
@@ -253,15 +250,6 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         if (e.stack) e.stack = redactor.redact(e.stack);
         if (e.value) e.value = redactor.redact(e.value);
       }
-    },
-    { auto: true },
-  ],
-
-  // Links each test to the docs page its requirements come from (Allure shows them as links).
-  docsLinks: [
-    async ({}, use, testInfo) => {
-      for (const id of requirementIdsIn(testInfo.annotations)) await allure.link(REQUIREMENTS[id].docs, `docs: ${id}`);
-      await use();
     },
     { auto: true },
   ],

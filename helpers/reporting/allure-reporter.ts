@@ -7,14 +7,16 @@
  * mock and feeds the workers: about 650 files, 4.7 s of a 21 s run on this machine (issue 20).
  * Even without them, opening and writing each file there held that thread up to a millisecond a
  * file on a busy disk: the files are written off it, and onEnd waits for every one (the reporters
- * after this one, the output backstop among them, read them).
+ * after this one, the output backstop among them, read them). It also links each test to its
+ * requirements' docs pages, from the test's annotations.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import AllureReporter from 'allure-playwright';
-import type { Suite } from '@playwright/test/reporter';
+import type { Suite, TestCase } from '@playwright/test/reporter';
 import { stringifyEnvInfo, type Writer } from 'allure-js-commons/sdk/reporter';
 import { redactor } from '../safety/redact';
+import { REQUIREMENTS, requirementIdsIn } from '../contract/requirements';
 
 type Options = ConstructorParameters<typeof AllureReporter>[0];
 
@@ -129,6 +131,23 @@ export default class PlainAllureReporter extends AllureReporter {
     // allure-playwright makes its runtime here with allure-js-commons' default writer and offers no
     // option for another; the runtime's writer is a public field of the runtime (pinned 3.12.2).
     (this as unknown as { allureRuntime: { writer: Writer } }).allureRuntime.writer = this.writer;
+  }
+
+  /**
+   * Links each test to the docs page of each requirement it names, from its annotations. Added
+   * here rather than by the test (allure-js-commons' `link`), which made a runtime message, an
+   * attachment step with a captured stack, in every test.
+   */
+  override onTestBegin(test: TestCase): void {
+    super.onTestBegin(test);
+    const links = requirementIdsIn(test.annotations).map((id) => ({ name: `docs: ${id}`, url: REQUIREMENTS[id].docs, type: 'link' }));
+    // allure-playwright keeps each test's result id and its runtime in fields (pinned 3.12.2, like the writer above).
+    const self = this as unknown as {
+      allureResultsUuids: Map<string, string>;
+      allureRuntime: { updateTest(uuid: string, update: (r: { links: unknown[] }) => void): void };
+    };
+    const uuid = self.allureResultsUuids.get(test.id);
+    if (uuid !== undefined && links.length > 0) self.allureRuntime.updateTest(uuid, (result) => result.links.push(...links));
   }
 
   override async onEnd(...args: Parameters<AllureReporter['onEnd']>): Promise<void> {

@@ -118,7 +118,8 @@ export class Redactor {
         for (let at = 0; at + 16 <= form.text.length; at += 4) this.base64.add(form.text.slice(at, at + 16));
       }
     }
-    this.addNeedles(whole, text);
+    // A secret shorter than a piece has no pieces to find it: its own text is a needle too.
+    this.addNeedles(whole, bytes.length < FRAGMENT ? undefined : text);
   }
 
   /** Needles not yet known; `piecesOf`, whose pieces find it, is left out. */

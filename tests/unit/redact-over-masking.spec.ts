@@ -120,3 +120,23 @@ test.describe('credential header values it was never told about', () => {
     expect(bearer, 'its last characters tell it apart, no more').toBe('authorization: [redacted …oken]');
   });
 });
+
+test(
+  "SAFE-01 with a run's worth of signatures and short secrets registered, each short one is found in its encodings (a key of 8 to 11 characters went unmasked as written), and nothing else is masked",
+  SAFE01,
+  () => {
+    // A secret shorter than a piece (FRAGMENT bytes) has no pieces: it is looked for whole, in each encoding.
+    const signatures = Array.from({ length: 60 }, () => crypto.randomBytes(256).toString('base64'));
+    const short = Array.from({ length: 20 }, (_, i) => `s${i}_${crypto.randomBytes(4).toString('hex')}`.slice(0, 8 + (i % 4)));
+    const r = new Redactor([...signatures, ...short]);
+    const plain = 'GET /v1/balance → 200 {"success":true,"message":"OK","data":{"balance":"10.00","currency":"EUR"}}';
+    expect(r.redact(plain)).toBe(plain);
+    for (const secret of short) {
+      for (const form of [secret, secret.toUpperCase(), Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('hex')]) {
+        const text = `${plain} ${form} ${plain}`;
+        const out = r.redact(text);
+        expect(out.startsWith(`${plain} [redacted]`) && out.endsWith(` ${plain}`) && !out.includes(form), `${secret} as ${form}: ${out}`).toBe(true);
+      }
+    }
+  },
+);

@@ -91,6 +91,13 @@ interface Step extends ScheduledStep<Carried> {
 /** Where the code checks keep what lets a later run skip work: the installed tree's cache folder, which `npm ci` empties. */
 const CACHE = path.join(ROOT, 'node_modules', '.cache', 'cardpluspay');
 
+/** A step's run that hands its suite runs' outputs on to the scans. */
+const handingOn =
+  (check: () => Promise<RunOutputs>): Step['run'] =>
+  async (c) => {
+    c.outputs.push(await check());
+  };
+
 /** Every step that runs the suite, whose outputs the scans read. */
 const SUITE_RUNS = ['faults', 'stability', 'nginx', 'sharding', 'runner', 'clients'];
 
@@ -165,25 +172,19 @@ const STEPS: readonly Step[] = [
     key: 'faults',
     title: 'Fault matrix: the conformant mock and every catalogued fault',
     cores: 2,
-    run: async (c) => {
-      c.outputs.push(await faultMatrix(record, SELECTED));
-    },
+    run: handingOn(() => faultMatrix(record, SELECTED)),
   },
   {
     key: 'clients',
     title: 'The client checker: a conforming client per library, a client breaking each CLIENT requirement, npm run mock -- --check-client',
     cores: 1,
-    run: async (c) => {
-      c.outputs.push(await clientCheck(record));
-    },
+    run: handingOn(() => clientCheck(record)),
   },
   {
     key: 'runner',
     title: 'The run as users start it (npm run conformance, npx playwright test) against hostile targets',
     cores: 2,
-    run: async (c) => {
-      c.outputs.push(await runnerCheck(record));
-    },
+    run: handingOn(() => runnerCheck(record)),
   },
   {
     key: 'nginx',
@@ -209,9 +210,7 @@ const STEPS: readonly Step[] = [
     key: 'stability',
     title: 'Stability: the whole suite, repeated, against the conformant mock',
     cores: 2,
-    run: async (c) => {
-      c.outputs.push(await stabilityCheck(record));
-    },
+    run: handingOn(() => stabilityCheck(record)),
   },
   {
     key: 'report',

@@ -5,7 +5,6 @@
  * "send", "expect 401"), so a test reads as the story it checks. Titles and messages never hold a
  * key, a signature or a challenge.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import { burstOf } from '../client/flow/pacer';
 import { isWaitStatus, retryDelay } from '../client/politeness';
 import { expect, test } from '@playwright/test';
@@ -215,11 +214,4 @@ export function challengeIn(reply: Reply, settings: Settings): string {
     `${where}: the challenge must be a non-empty string at JSON pointer "${pointer}" (found ${value === undefined ? 'nothing' : typeof value}); see CARDPLUSPAY_CHALLENGE_POINTER`,
   ).toBe(true);
   return value as string;
-}
-
-/** Waits, as a report step, so the timeline of an expiry check shows. */
-export function waitFor(ms: number, why: string): Promise<void> {
-  return test.step(`wait ${(ms / 1000).toFixed(1)} s ${why}`, async () => {
-    await delay(ms);
-  });
 }

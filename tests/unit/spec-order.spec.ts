@@ -1,10 +1,10 @@
 /**
- * The checks that wait out real time start first (issue 20). Playwright queues a run's tests in the
- * order its walk of `specs/` finds their files, each folder's entries sorted with `localeCompare`,
- * and hands the first ones to the workers as they start. SIGN-11 waits out the challenge lifetime
- * (3.1 s with the mock's 2 s); queued where the signing folder put it, that wait ran after most
- * other checks and the worker holding it ended a second after the other. In `specs/0-real-time/`,
- * sorted before every area's folder, the waits overlap the rest of the run.
+ * The checks that wait past a lifetime start first (issue 20). Playwright queues a run's tests in
+ * the order its walk of `specs/` finds their files, each folder's entries sorted with
+ * `localeCompare`, and hands the first ones to the workers as they start. SIGN-11 waits past the
+ * challenge lifetime (3.1 s with the mock's 2 s); queued where the signing folder put it, that wait
+ * ran after most other checks and the worker holding it ended a second after the other. In
+ * `specs/0-real-time/`, sorted before every area's folder, the wait overlaps the rest of the run.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,16 +23,16 @@ function walkOrder(dir: string): string[] {
   });
 }
 
-test(`the folder of checks that wait real time, ${FIRST}, comes first in Playwright's order`, () => {
+test(`the folder of checks that wait past a lifetime, ${FIRST}, comes first in Playwright's order`, () => {
   const order = walkOrder(SPECS);
   const first = order.findIndex((f) => !f.startsWith(`${FIRST}${path.sep}`));
   expect(first, `${order.join(', ')}`).toBeGreaterThan(0);
   expect(order.slice(first).filter((f) => f.startsWith(`${FIRST}${path.sep}`))).toEqual([]);
 });
 
-test(`every spec that waits out a lifetime (waitFor) is in ${FIRST}, and nothing else is`, () => {
+test(`every spec that waits past a lifetime (pastLifetimeMs) is in ${FIRST}, and nothing else is`, () => {
   const order = walkOrder(SPECS);
-  const waits = order.filter((f) => /\bwaitFor\(/.test(fs.readFileSync(path.join(SPECS, f), 'utf8')));
+  const waits = order.filter((f) => /\bpastLifetimeMs\(/.test(fs.readFileSync(path.join(SPECS, f), 'utf8')));
   expect(waits.length).toBeGreaterThan(0);
   expect(order.filter((f) => f.startsWith(`${FIRST}${path.sep}`))).toEqual(waits);
 });

@@ -25,9 +25,10 @@ const MOCK = 'remote';
 const RATE_PER_SECOND = 10;
 
 /**
- * What SIGN-11's checks wait (specs/0-real-time/expiry.spec.ts): 0.3 of the lifetime inside it, and
- * the lifetime + 1 s + 5 % past it; 3.7 s with the mock's 2 s. They are two tests, which two
- * workers may run side by side, so their sum is the most the waits add to a run's wall time.
+ * What SIGN-11's checks wait: 0.3 of the lifetime inside it (specs/signing/lifetime.spec.ts), and
+ * the lifetime + 1 s + 5 % past it (specs/0-real-time/expiry.spec.ts); 3.7 s with the mock's 2 s.
+ * They are two tests, which two workers may run side by side, so their sum is the most the waits
+ * add to a run's wall time.
  */
 const lifetimeWaitsS = (ttlS: number): number => 0.3 * ttlS + (ttlS + 1 + 0.05 * ttlS);
 

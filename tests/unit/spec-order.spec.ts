@@ -12,6 +12,7 @@ import { expect, test } from '../support/unit-test';
 
 const SPECS = path.resolve(__dirname, '..', '..', 'specs');
 const FIRST = '0-real-time';
+const inFirst = (file: string): boolean => file.startsWith(`${FIRST}${path.sep}`);
 
 /** Spec files in the order Playwright's file walk finds them (node_modules/playwright/lib/runner: collectFiles). */
 function walkOrder(dir: string): string[] {
@@ -25,14 +26,14 @@ function walkOrder(dir: string): string[] {
 
 test(`the folder of checks that wait past a lifetime, ${FIRST}, comes first in Playwright's order`, () => {
   const order = walkOrder(SPECS);
-  const first = order.findIndex((f) => !f.startsWith(`${FIRST}${path.sep}`));
+  const first = order.findIndex((f) => !inFirst(f));
   expect(first, `${order.join(', ')}`).toBeGreaterThan(0);
-  expect(order.slice(first).filter((f) => f.startsWith(`${FIRST}${path.sep}`))).toEqual([]);
+  expect(order.slice(first).filter(inFirst)).toEqual([]);
 });
 
 test(`every spec that waits past a lifetime (pastLifetimeMs) is in ${FIRST}, and nothing else is`, () => {
   const order = walkOrder(SPECS);
   const waits = order.filter((f) => /\bpastLifetimeMs\(/.test(fs.readFileSync(path.join(SPECS, f), 'utf8')));
   expect(waits.length).toBeGreaterThan(0);
-  expect(order.filter((f) => f.startsWith(`${FIRST}${path.sep}`))).toEqual(waits);
+  expect(order.filter(inFirst)).toEqual(waits);
 });

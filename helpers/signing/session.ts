@@ -8,7 +8,7 @@
 import { burstOf } from '../client/flow/pacer';
 import { isWaitStatus, retryDelay } from '../client/politeness';
 import { expect, test } from '@playwright/test';
-import type { ApiClient, Call, Reply } from '../client/client';
+import type { ApiClient, Reply } from '../client/client';
 import type { Settings } from '../settings/settings';
 import type { SigningAccount } from '../settings/types';
 import { READ_ONLY_ENDPOINTS, ROOT_ENDPOINT, type Endpoint } from '../contract/endpoints';
@@ -19,8 +19,14 @@ import { signChallenge } from './signer';
 
 /** How many races SIGN-10 runs, each on a fresh challenge, while the target turns away all copies but one. */
 const RACE_ATTEMPTS = 3;
-/** SIGN-10's copies leave within this share of the challenge's lifetime after it was obtained, or not at all. */
+/** SIGN-10's copies leave within this share of the challenge's lifetime, or not at all. */
 const RACE_BEFORE = 0.8;
+/**
+ * A request that means to use a live challenge leaves within this share of its lifetime, or its
+ * check is not judged: later, a conformant server may refuse it for its age, which no check may
+ * take for the refusal it looks for, nor fail a success check over.
+ */
+const LIVE_BEFORE = 0.9;
 
 /** Why a SIGN check is skipped when the settings name no signing account. */
 export const NO_SIGNING_ACCOUNT = 'CARDPLUSPAY_SIGNING_API_KEY is not set: there is no signing account to sign requests with';
@@ -42,8 +48,21 @@ export interface SigningHeaders {
   signature?: string;
 }
 
+/**
+ * When a challenge was asked for and when its answer came back. Its lifetime is counted from the
+ * asking (the server may have issued it at once), and a request for it may take as long to arrive
+ * as the whole exchange took, so a use must leave that much sooner.
+ */
+interface Issue {
+  asked: number;
+  answered: number;
+}
+
 /** One signing account: its key, its private key, and the steps of a signed request. */
 export class SigningSession {
+  /** Every challenge this session or its second account obtained, by value: SIGN-12 sends one account's challenge from the other. */
+  private readonly issues: Map<string, Issue>;
+
   constructor(
     private readonly api: ApiClient,
     private readonly settings: Settings,
@@ -52,7 +71,9 @@ export class SigningSession {
     private readonly label: string,
     /** The second signing account, for SIGN-12; undefined when it is not configured. */
     readonly second?: SigningSession,
-  ) {}
+  ) {
+    this.issues = second?.issues ?? new Map<string, Issue>();
+  }
 
   /** The challenge endpoint's raw answer, to this account's key unless other headers are given. */
   requestChallenge(headers: Record<string, string> = { 'X-API-Key': this.account.apiKey }): Promise<Reply> {
@@ -65,8 +86,10 @@ export class SigningSession {
     return test.step(
       `obtain a challenge${this.label}`,
       async () => {
-        const reply = await this.requestChallenge();
-        return challengeIn(reply, this.settings);
+        const asked = Date.now();
+        const challenge = challengeIn(await this.requestChallenge(), this.settings);
+        this.issues.set(challenge, { asked, answered: Date.now() });
+        return challenge;
       },
       { box: true },
     );
@@ -85,25 +108,30 @@ export class SigningSession {
     );
   }
 
-  /** When each challenge of this session was obtained: a retry after a 429 must not outlive it. */
-  private readonly obtained = new Map<string, number>();
-
   /** A fresh challenge and this account's signature over it. */
   async signedChallenge(): Promise<Required<SigningHeaders>> {
     const challenge = await this.challenge();
-    this.obtained.set(challenge, Date.now());
     return { challenge, signature: await this.sign(challenge) };
   }
 
-  /** SAFE-05: a signed request met by a 429 is retried only while its challenge is still alive. */
-  private retry429(signing: SigningHeaders): Call['retry429'] {
-    const at = signing.challenge === undefined ? undefined : this.obtained.get(signing.challenge);
-    if (at === undefined) return undefined;
-    const ttl = this.settings.challenge.ttlSeconds;
-    return {
-      until: at + ttl * 1000,
-      why: `the challenge expires ${ttl} s after it was issued (CARDPLUSPAY_CHALLENGE_TTL_SECONDS), and an expired one proves nothing`,
-    };
+  /**
+   * The latest a request may leave for the challenge to be alive when it arrives, if it was to leave
+   * within `share` of its lifetime; undefined for a challenge no session obtained (a made-up one).
+   */
+  private leaveBy(challenge: string | undefined, share: number): number | undefined {
+    const issue = challenge === undefined ? undefined : this.issues.get(challenge);
+    if (!issue) return undefined;
+    return issue.asked + this.settings.challenge.ttlSeconds * 1000 * share - (issue.answered - issue.asked);
+  }
+
+  /** Ends the check as not judged: the challenge is too old for what a request over it would tell. */
+  private tooOld(challenge: string, what: string): never {
+    const issue = this.issues.get(challenge)!;
+    const age = (Date.now() - issue.asked) / 1000;
+    const exchange = (issue.answered - issue.asked) / 1000;
+    return this.api.giveUp(
+      `the challenge was ${age.toFixed(1)} s old (its own exchange took ${exchange.toFixed(1)} s), too near its lifetime of ${this.settings.challenge.ttlSeconds} s (CARDPLUSPAY_CHALLENGE_TTL_SECONDS) ${what} (a slow machine or target)`,
+    );
   }
 
   /** The request headers: this account's key plus whichever signing headers are given. */
@@ -118,12 +146,34 @@ export class SigningSession {
   /**
    * Sends a read-only request with this account's key and the signing headers given. `stands` say how
    * its reproduction rebuilds a challenge or signature that is not simply a fresh one (a near-miss,
-   * another scheme); by default they stand as "$FRESH_CHALLENGE" and "$FRESH_SIGNATURE".
+   * another scheme); by default they stand as "$FRESH_CHALLENGE" and "$FRESH_SIGNATURE". A challenge
+   * a session obtained is used while alive: a request that could arrive after it expired, as it leaves
+   * or on a retry after a 429 (SAFE-05), leaves the check not judged.
    */
   send(endpoint: Endpoint, signing: SigningHeaders, step = `send ${endpoint.title}${this.label}`, stands?: readonly Stand[]): Promise<Reply> {
-    return test.step(step, () => this.api.send({ ...endpoint.call(this.settings), headers: this.headers(signing), retry429: this.retry429(signing), stands }), {
-      box: true,
-    });
+    return this.post(endpoint, signing, step, stands, 'alive');
+  }
+
+  /** SIGN-11: sends a challenge past its lifetime on purpose, retried after a 429 like any request. */
+  sendExpired(endpoint: Endpoint, signing: SigningHeaders, step = `send ${endpoint.title}${this.label}`): Promise<Reply> {
+    return this.post(endpoint, signing, step, undefined, 'expired');
+  }
+
+  private post(endpoint: Endpoint, signing: SigningHeaders, step: string, stands: readonly Stand[] | undefined, use: 'alive' | 'expired'): Promise<Reply> {
+    const until = use === 'alive' ? this.leaveBy(signing.challenge, LIVE_BEFORE) : undefined;
+    const ttl = this.settings.challenge.ttlSeconds;
+    const retry429 =
+      until === undefined
+        ? undefined
+        : { until, why: `the challenge expires ${ttl} s after it was issued (CARDPLUSPAY_CHALLENGE_TTL_SECONDS), and an expired one proves nothing` };
+    return test.step(
+      step,
+      () => {
+        if (until !== undefined && Date.now() > until) this.tooOld(signing.challenge!, 'for a request over it to arrive while it lives');
+        return this.api.send({ ...endpoint.call(this.settings), headers: this.headers(signing), retry429, stands });
+      },
+      { box: true },
+    );
   }
 
   /**
@@ -178,16 +228,10 @@ export class SigningSession {
     );
     const signing = await this.signedChallenge();
     const lines = Object.entries(this.headers(signing));
-    const obtainedAt = this.obtained.get(signing.challenge)!;
-    const ttlMs = this.settings.challenge.ttlSeconds * 1000;
     // Copies sent after the challenge expired would all be refused, which says nothing about a race;
     // nor would copies that leave so near the expiry that some arrive after it.
-    const useBy = obtainedAt + ttlMs * RACE_BEFORE;
-    if (Date.now() > useBy) {
-      this.api.giveUp(
-        `the challenge was ${((Date.now() - obtainedAt) / 1000).toFixed(1)} s old once signed, too near its lifetime of ${ttlMs / 1000} s to race it (a slow machine or target)`,
-      );
-    }
+    const useBy = this.leaveBy(signing.challenge, RACE_BEFORE)!;
+    if (Date.now() > useBy) this.tooOld(signing.challenge, 'to race it once signed');
     // A copy retried after a 429 would no longer be simultaneous: 429s come back to the check. A wait
     // of the run's (a pause, room under its pace) that would hold the copies past `useBy` leaves the
     // check not judged.

@@ -16,7 +16,7 @@ test('SIGN-11 a challenge used after its lifetime gets 401', requirement('SIGN-1
   const endpoint = signedEndpoint('balance');
   const signed = await signing.signedChallenge();
   await waitFor(waitMs, '(past the lifetime)');
-  const reply = await signing.send(endpoint, signed);
+  const reply = await signing.sendExpired(endpoint, signed);
   await expectSigningRefusal(
     reply,
     `${endpoint.title} with a challenge used ${(waitMs / 1000).toFixed(1)} s after it was issued, past its ${settings.challenge.ttlSeconds} s lifetime`,

@@ -20,28 +20,33 @@ const KEY_FILES: Readonly<Record<SignatureMember['key'], string>> = {
   'second-account': 'CARDPLUSPAY_SECOND_SIGNING_PRIVATE_KEY_FILE',
 };
 
-/** The member's signature over `challenge`, and how the reproduction rebuilds it with openssl. */
-async function signAs(signing: SigningSession, m: SignatureMember, challenge: string): Promise<{ signature: string; stands: Stand[] }> {
+/** A fresh RSA key, for a member signed by a key the target does not know; masked in every output. */
+async function freshKey(): Promise<string> {
+  const pem = await test.step('generate a fresh RSA key', async () => {
+    const { privateKey } = await generateKeyPair('rsa', { modulusLength: 2048 });
+    return privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  });
+  redactor.add(pem);
+  return pem;
+}
+
+/** The member's signature over `challenge`, and how the reproduction rebuilds it with openssl; `pem` is the fresh key of a member signed by one. */
+async function signAs(signing: SigningSession, m: SignatureMember, challenge: string, pem?: string): Promise<{ signature: string; stands: Stand[] }> {
   const step = `sign the challenge: a signature ${m.title}`;
-  let signature: string;
-  if (m.key === 'fresh') {
-    const pem = await test.step('generate a fresh RSA key', async () => {
-      const { privateKey } = await generateKeyPair('rsa', { modulusLength: 2048 });
-      return privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    });
-    redactor.add(pem);
-    signature = await signing.sign(challenge, { step, privateKeyPem: pem, scheme: m.scheme });
-  } else {
-    signature = await (m.key === 'second-account' ? signing.second! : signing).sign(challenge, { step, scheme: m.scheme });
-  }
+  const signer = m.key === 'second-account' ? signing.second! : signing;
+  const signature = await signer.sign(challenge, { step, privateKeyPem: pem, scheme: m.scheme });
   return { signature, stands: [{ value: signature, shell: signatureShell(m.scheme, '"$FRESH_CHALLENGE"', KEY_FILES[m.key]) }] };
 }
 
-/** A fresh challenge, signed as the member says, sent on GET balance. */
+/**
+ * A fresh challenge, signed as the member says, sent on GET balance. A fresh key is made first: on a
+ * busy machine its making could age the challenge past what a use inside its lifetime allows.
+ */
 async function present(signing: SigningSession, m: SignatureMember): Promise<{ reply: Reply; what: string }> {
   const endpoint = signedEndpoint('balance');
+  const pem = m.key === 'fresh' ? await freshKey() : undefined;
   const challenge = await signing.challenge();
-  const { signature, stands } = await signAs(signing, m, challenge);
+  const { signature, stands } = await signAs(signing, m, challenge, pem);
   const reply = await signing.send(endpoint, { challenge, signature }, undefined, stands);
   return { reply, what: `${endpoint.title} with a signature ${m.title} (${m.id}: ${m.why})` };
 }

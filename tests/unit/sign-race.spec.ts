@@ -3,7 +3,8 @@
  * with nock, so no real network is used and nothing waits (the run's pause lives in the flow
  * control, tested in pacer-burst.spec.ts). A race in which fewer than two copies got a real answer
  * is run again on a fresh challenge, a bounded number of times and within the check's rate-limit
- * budget; a 429 copy never counts as an answer.
+ * budget; a 429 copy never counts as an answer. And a use of a live challenge (SigningSession.send)
+ * that could arrive after the challenge expired, as it leaves or on a retry, is not judged.
  */
 import { expect, test } from '../support/unit-test';
 import nock from 'nock';
@@ -21,24 +22,29 @@ const SAFE05 = { annotation: [{ type: 'requirement', description: 'SAFE-05' }] }
 
 nockInThisFile();
 
-const SETTINGS = { challenge: { method: 'POST', path: 'auth/challenge', pointer: '/data/challenge', ttlSeconds: 300 } } as unknown as Settings;
+const settingsFor = (ttlSeconds: number) =>
+  ({ challenge: { method: 'POST', path: 'auth/challenge', pointer: '/data/challenge', ttlSeconds } }) as unknown as Settings;
 const envelope = (data: unknown) => ({ success: true, message: 'ok', data });
 const LIMITED = { success: false, message: 'Too Many Requests', data: null };
 const UNAUTHORIZED = { success: false, message: 'Unauthorized', data: null };
 
-/** A session whose client counts requests and ends a check not judged by throwing; its clock only the test moves. */
-function session(budgetMs = 20_000) {
+/**
+ * A session whose client counts requests and ends a check not judged by throwing; its clock only the
+ * test moves, unless it is given a challenge lifetime: those tests run on the real clock, as the
+ * session counts a challenge's age on it.
+ */
+function session(budgetMs = 20_000, ttlSeconds?: number) {
   const seen = { requests: 0, clock: Date.now() };
   const api = testClient(BASE, [KEY], {
     rateLimitBudgetMs: budgetMs,
     onRequest: () => seen.requests++,
-    now: () => seen.clock,
+    now: ttlSeconds === undefined ? () => seen.clock : Date.now,
     onNotJudged: (reason: string): never => {
       throw new NotJudgedError(reason);
     },
   });
   const account: SigningAccount = { apiKey: KEY, privateKeyPem: TEST_PRIVATE_PEM, privateKeyFile: 'not read' };
-  return { seen, race: new SigningSession(api, SETTINGS, account, '') };
+  return { seen, race: new SigningSession(api, settingsFor(ttlSeconds ?? 300), account, '') };
 }
 
 /** One race's worth of answers: 8 openers, a challenge, and the copies' statuses in order. */
@@ -82,4 +88,44 @@ test("a race whose next attempt would pass the check's rate-limit budget is not 
   const { seen, race } = session(500);
   await expect(race.race(signedEndpoint('balance'), 8)).rejects.toThrow(/another attempt after 1\.0 s would pass the rate-limit budget .*, 0\.5 s of it left/);
   expect(seen.requests, 'no second race').toBe(17);
+});
+
+/** A challenge endpoint that answers after `delayMs`, as a slow target or a busy machine would. */
+function slowChallenge(challenge: string, delayMs: number): nock.Scope {
+  return nock('https://api.example.test').post('/v1/auth/challenge').delay(delayMs).reply(200, envelope({ challenge }));
+}
+
+test('a use of a challenge whose own exchange took most of its lifetime is not judged, and not sent', SAFE05, async () => {
+  slowChallenge('slow', 600);
+  const { seen, race: signing } = session(20_000, 1);
+  const signed = await signing.signedChallenge();
+  await expect(signing.send(signedEndpoint('balance'), signed)).rejects.toThrow(
+    /not judged: the challenge was 0\.\d s old \(its own exchange took 0\.\d s\), too near its lifetime of 1 s .* for a request over it to arrive while it lives/,
+  );
+  expect(seen.requests, 'the challenge only').toBe(1);
+});
+
+test(
+  "a 429 to a signed request is retried only if the retry leaves by the lifetime, less the challenge's own exchange, counted from its asking",
+  SAFE05,
+  async () => {
+    // Lifetime 2 s, exchange 0.5 s: a use must leave by 0.9 x 2 s - 0.5 s = 1.3 s after the asking, and a retry 1 s after the 429 would leave at 1.5 s or later.
+    slowChallenge('limited', 500);
+    nock('https://api.example.test').get('/v1/balance').reply(429, LIMITED, { 'Retry-After': '1' });
+    const { seen, race: signing } = session(20_000, 2);
+    const signed = await signing.signedChallenge();
+    await expect(signing.send(signedEndpoint('balance'), signed)).rejects.toThrow(
+      /not judged: target rate-limited: .* a retry after 1\.0 s would come too late/,
+    );
+    expect(seen.requests, 'the challenge and one use, no retry').toBe(2);
+  },
+);
+
+test('a challenge sent past its lifetime on purpose (SIGN-11) is sent however old it is', SAFE05, async () => {
+  slowChallenge('old', 600);
+  nock('https://api.example.test').get('/v1/balance').reply(401, UNAUTHORIZED);
+  const { race: signing } = session(20_000, 1);
+  const signed = await signing.signedChallenge();
+  expect((await signing.sendExpired(signedEndpoint('balance'), signed)).status).toBe(401);
+  expect(nock.isDone()).toBe(true);
 });

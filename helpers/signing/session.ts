@@ -19,12 +19,13 @@ import { signChallenge } from './signer';
 
 /** How many races SIGN-10 runs, each on a fresh challenge, while the target turns away all copies but one. */
 const RACE_ATTEMPTS = 3;
-/** SIGN-10's copies leave within this share of the challenge's lifetime, or not at all. */
+/** SIGN-10's copies leave within this share of the challenge's lifetime, or their refusals prove nothing. */
 const RACE_BEFORE = 0.8;
 /**
- * A request that means to use a live challenge leaves within this share of its lifetime, or its
- * check is not judged: later, a conformant server may refuse it for its age, which no check may
- * take for the refusal it looks for, nor fail a success check over.
+ * A use of a challenge left "in time" when it left within this share of its lifetime: its 401 is
+ * judged. A 401 to one that left later may be for the challenge's age, which no check may take for
+ * the refusal it looks for, nor fail a success check over: the check is then not judged. A 2xx is
+ * judged whenever it came.
  */
 const LIVE_BEFORE = 0.9;
 
@@ -48,20 +49,26 @@ export interface SigningHeaders {
   signature?: string;
 }
 
-/**
- * When a challenge was asked for and when its answer came back. Its lifetime is counted from the
- * asking (the server may have issued it at once), and a request for it may take as long to arrive
- * as the whole exchange took, so a use must leave that much sooner.
- */
-interface Issue {
-  asked: number;
-  answered: number;
+/** How a signed request is sent: its step's title, how its reproduction spells made-up values, and what times it. */
+export interface SendOptions {
+  step?: string;
+  /** How the reproduction rebuilds a challenge or signature that is not simply a fresh one (a near-miss, another scheme). */
+  stands?: readonly Stand[];
+  /** The issued challenge a made-up one (a near-miss) derives from: its lifetime times the request. */
+  timedBy?: string;
 }
+
+/** When a request left: its answer's arrival less the exchange (wire.ts times it after the run's flow control). */
+const departureOf = (reply: Reply, arrived: number): number => arrived - reply.ms;
 
 /** One signing account: its key, its private key, and the steps of a signed request. */
 export class SigningSession {
-  /** Every challenge this session or its second account obtained, by value: SIGN-12 sends one account's challenge from the other. */
-  private readonly issues: Map<string, Issue>;
+  /**
+   * When each challenge this session or its second account obtained was asked for (SIGN-12 sends one
+   * account's challenge from the other): by the attempt that got it, after any 429 and pause, as the
+   * server may have issued it at once. Its lifetime is counted from then.
+   */
+  private readonly issues: Map<string, number>;
 
   constructor(
     private readonly api: ApiClient,
@@ -72,7 +79,7 @@ export class SigningSession {
     /** The second signing account, for SIGN-12; undefined when it is not configured. */
     readonly second?: SigningSession,
   ) {
-    this.issues = second?.issues ?? new Map<string, Issue>();
+    this.issues = second?.issues ?? new Map<string, number>();
   }
 
   /** The challenge endpoint's raw answer, to this account's key unless other headers are given. */
@@ -86,9 +93,11 @@ export class SigningSession {
     return test.step(
       `obtain a challenge${this.label}`,
       async () => {
-        const asked = Date.now();
-        const challenge = challengeIn(await this.requestChallenge(), this.settings);
-        this.issues.set(challenge, { asked, answered: Date.now() });
+        const reply = await this.requestChallenge();
+        const asked = departureOf(reply, Date.now());
+        const challenge = challengeIn(reply, this.settings);
+        // A challenge the server gave twice (SIGN-01 reports it) is as old as its first issue.
+        if (!this.issues.has(challenge)) this.issues.set(challenge, asked);
         return challenge;
       },
       { box: true },
@@ -114,23 +123,24 @@ export class SigningSession {
     return { challenge, signature: await this.sign(challenge) };
   }
 
-  /**
-   * The latest a request may leave for the challenge to be alive when it arrives, if it was to leave
-   * within `share` of its lifetime; undefined for a challenge no session obtained (a made-up one).
-   */
-  private leaveBy(challenge: string | undefined, share: number): number | undefined {
-    const issue = challenge === undefined ? undefined : this.issues.get(challenge);
-    if (!issue) return undefined;
-    return issue.asked + this.settings.challenge.ttlSeconds * 1000 * share - (issue.answered - issue.asked);
+  /** How long ago (ms) the challenge was asked for: SIGN-11 counts its use inside the lifetime from then. */
+  ageOf(challenge: string): number {
+    const asked = this.issues.get(challenge);
+    return asked === undefined ? 0 : Date.now() - asked;
   }
 
-  /** Ends the check as not judged: the challenge is too old for what a request over it would tell. */
-  private tooOld(challenge: string, what: string): never {
-    const issue = this.issues.get(challenge)!;
-    const age = (Date.now() - issue.asked) / 1000;
-    const exchange = (issue.answered - issue.asked) / 1000;
+  /** The latest a use of the challenge leaves in time, at `share` of its lifetime; undefined for one no session obtained (a made-up one). */
+  private inTimeUntil(challenge: string | undefined, share: number): number | undefined {
+    const asked = challenge === undefined ? undefined : this.issues.get(challenge);
+    return asked === undefined ? undefined : asked + this.settings.challenge.ttlSeconds * 1000 * share;
+  }
+
+  /** Ends the check as not judged: a use that left late got 401, which may be for the challenge's age. */
+  private lateRefusal(challenge: string, left: number, share: number): never {
+    const after = (left - this.issues.get(challenge)!) / 1000;
+    const ttl = this.settings.challenge.ttlSeconds;
     return this.api.giveUp(
-      `the challenge was ${age.toFixed(1)} s old (its own exchange took ${exchange.toFixed(1)} s), too near its lifetime of ${this.settings.challenge.ttlSeconds} s (CARDPLUSPAY_CHALLENGE_TTL_SECONDS) ${what} (a slow machine or target)`,
+      `a use of the challenge got 401, but it left ${after.toFixed(1)} s after the challenge was asked for, past ${share * 100} % of its lifetime of ${ttl} s (CARDPLUSPAY_CHALLENGE_TTL_SECONDS): a conformant server may refuse it for its age (a slow machine or target)`,
     );
   }
 
@@ -144,33 +154,34 @@ export class SigningSession {
   }
 
   /**
-   * Sends a read-only request with this account's key and the signing headers given. `stands` say how
-   * its reproduction rebuilds a challenge or signature that is not simply a fresh one (a near-miss,
-   * another scheme); by default they stand as "$FRESH_CHALLENGE" and "$FRESH_SIGNATURE". A challenge
-   * a session obtained is used while alive: a request that could arrive after it expired, as it leaves
-   * or on a retry after a 429 (SAFE-05), leaves the check not judged.
+   * Sends a read-only request with this account's key and the signing headers given. By default a
+   * reproduction names the challenge and signature "$FRESH_CHALLENGE" and "$FRESH_SIGNATURE". A use
+   * of a challenge a session obtained (or of one made from it, `timedBy`) is retried after a 429 only
+   * while the retry leaves in time (SAFE-05), and its 401 is judged only if it left in time: later,
+   * the check is not judged.
    */
-  send(endpoint: Endpoint, signing: SigningHeaders, step = `send ${endpoint.title}${this.label}`, stands?: readonly Stand[]): Promise<Reply> {
-    return this.post(endpoint, signing, step, stands, 'alive');
+  send(endpoint: Endpoint, signing: SigningHeaders, options: SendOptions = {}): Promise<Reply> {
+    return this.post(endpoint, signing, options, 'alive');
   }
 
   /** SIGN-11: sends a challenge past its lifetime on purpose, retried after a 429 like any request. */
-  sendExpired(endpoint: Endpoint, signing: SigningHeaders, step = `send ${endpoint.title}${this.label}`): Promise<Reply> {
-    return this.post(endpoint, signing, step, undefined, 'expired');
+  sendExpired(endpoint: Endpoint, signing: SigningHeaders): Promise<Reply> {
+    return this.post(endpoint, signing, {}, 'expired');
   }
 
-  private post(endpoint: Endpoint, signing: SigningHeaders, step: string, stands: readonly Stand[] | undefined, use: 'alive' | 'expired'): Promise<Reply> {
-    const until = use === 'alive' ? this.leaveBy(signing.challenge, LIVE_BEFORE) : undefined;
+  private post(endpoint: Endpoint, signing: SigningHeaders, options: SendOptions, use: 'alive' | 'expired'): Promise<Reply> {
+    const timedBy = options.timedBy ?? signing.challenge;
+    const until = use === 'alive' ? this.inTimeUntil(timedBy, LIVE_BEFORE) : undefined;
     const ttl = this.settings.challenge.ttlSeconds;
-    const retry429 =
-      until === undefined
-        ? undefined
-        : { until, why: `the challenge expires ${ttl} s after it was issued (CARDPLUSPAY_CHALLENGE_TTL_SECONDS), and an expired one proves nothing` };
+    const why = `the challenge expires ${ttl} s after it was issued (CARDPLUSPAY_CHALLENGE_TTL_SECONDS), and an answer to a use after that proves nothing`;
     return test.step(
-      step,
-      () => {
-        if (until !== undefined && Date.now() > until) this.tooOld(signing.challenge!, 'for a request over it to arrive while it lives');
-        return this.api.send({ ...endpoint.call(this.settings), headers: this.headers(signing), retry429, stands });
+      options.step ?? `send ${endpoint.title}${this.label}`,
+      async () => {
+        const call = { ...endpoint.call(this.settings), headers: this.headers(signing), stands: options.stands };
+        const reply = await this.api.send({ ...call, retry429: until === undefined ? undefined : { until, why } });
+        const left = departureOf(reply, Date.now());
+        if (until !== undefined && reply.status === 401 && left > until) this.lateRefusal(timedBy!, left, LIVE_BEFORE);
+        return reply;
       },
       { box: true },
     );
@@ -228,19 +239,27 @@ export class SigningSession {
     );
     const signing = await this.signedChallenge();
     const lines = Object.entries(this.headers(signing));
-    // Copies sent after the challenge expired would all be refused, which says nothing about a race;
-    // nor would copies that leave so near the expiry that some arrive after it.
-    const useBy = this.leaveBy(signing.challenge, RACE_BEFORE)!;
-    if (Date.now() > useBy) this.tooOld(signing.challenge, 'to race it once signed');
+    // Copies that left after the challenge expired, or so near it that some arrive after it, may all
+    // be refused for its age, which says nothing about a race; two that succeed still say something.
+    const useBy = this.inTimeUntil(signing.challenge, RACE_BEFORE)!;
     // A copy retried after a 429 would no longer be simultaneous: 429s come back to the check. A wait
     // of the run's (a pause, room under its pace) that would hold the copies past `useBy` leaves the
     // check not judged.
     const copies = burstOf(n);
-    return test.step(
+    const sent = await test.step(
       `send ${endpoint.title} ${n} times at once`,
-      () => Promise.all(Array.from({ length: n }, () => this.api.sendRaw({ method, path, headerLines: lines, retry429: 'never', together: copies, useBy }))),
+      () =>
+        Promise.all(
+          Array.from({ length: n }, async () => {
+            const reply = await this.api.sendRaw({ method, path, headerLines: lines, retry429: 'never', together: copies, useBy });
+            return { reply, left: departureOf(reply, Date.now()) };
+          }),
+        ),
       { box: true },
     );
+    const late = sent.find((c) => c.reply.status === 401 && c.left > useBy);
+    if (late && !sent.some((c) => c.reply.status >= 200 && c.reply.status < 300)) this.lateRefusal(signing.challenge, late.left, RACE_BEFORE);
+    return sent.map((c) => c.reply);
   }
 }
 

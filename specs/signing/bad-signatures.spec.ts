@@ -47,7 +47,7 @@ async function present(signing: SigningSession, m: SignatureMember): Promise<{ r
   const pem = m.key === 'fresh' ? await freshKey() : undefined;
   const challenge = await signing.challenge();
   const { signature, stands } = await signAs(signing, m, challenge, pem);
-  const reply = await signing.send(endpoint, { challenge, signature }, undefined, stands);
+  const reply = await signing.send(endpoint, { challenge, signature }, { stands });
   return { reply, what: `${endpoint.title} with a signature ${m.title} (${m.id}: ${m.why})` };
 }
 

@@ -22,16 +22,16 @@ test('SIGN-08 a challenge the server never issued, correctly signed, gets 401', 
  * turn. One challenge serves them all: none names it, so refusing one uses nothing up. A near-miss
  * the target accepts may have used it up, and one sent late in the challenge's life could be refused
  * for its age, which would hide a store that matches loosely: in either case the next member starts
- * from a fresh challenge, so each finding stands on its own. The reproduction rebuilds the near-miss
- * from "$FRESH_CHALLENGE" and signs it with openssl.
+ * from a fresh challenge, so each finding stands on its own. Each is timed by the issued challenge:
+ * a 401 to one that left late anyway (after a 429) is not judged. The reproduction rebuilds the
+ * near-miss from "$FRESH_CHALLENGE" and signs it with openssl.
  */
 async function presentNearMisses(signing: SigningSession, lifetimeSeconds: number, members: readonly ChallengeNearMiss[]): Promise<void> {
   const endpoint = signedEndpoint('balance');
-  const obtain = async (): Promise<{ value: string; at: number }> => ({ value: await signing.challenge(), at: Date.now() });
-  let issued = await obtain();
+  let issued = await signing.challenge();
   for (const m of members) {
-    if (Date.now() - issued.at > (lifetimeSeconds * 1000) / 2) issued = await obtain();
-    const made = m.make(issued.value);
+    if (signing.ageOf(issued) > (lifetimeSeconds * 1000) / 2) issued = await signing.challenge();
+    const made = m.make(issued);
     // A case flip of a challenge with no letter changes nothing: sent, it would be the issued challenge itself.
     if (made === undefined) {
       await test.step(`the issued challenge ${m.title}: not sent, it equals the issued challenge`, () => undefined);
@@ -39,14 +39,18 @@ async function presentNearMisses(signing: SigningSession, lifetimeSeconds: numbe
     }
     await test.step(`the issued challenge ${m.title}`, async () => {
       const signature = await signing.sign(made, { step: `sign the issued challenge ${m.title} with the account key` });
-      const word = m.shell('FRESH_CHALLENGE', issued.value);
+      const word = m.shell('FRESH_CHALLENGE', issued);
       const stands = [
         { value: made, shell: word },
         { value: signature, shell: signatureShell(ALLOWED_SCHEME, word, 'CARDPLUSPAY_SIGNING_PRIVATE_KEY_FILE') },
       ];
-      const reply = await signing.send(endpoint, { challenge: made, signature }, `send ${endpoint.title} with the near-miss`, stands);
+      const reply = await signing.send(
+        endpoint,
+        { challenge: made, signature },
+        { step: `send ${endpoint.title} with the near-miss`, stands, timedBy: issued },
+      );
       expect401(reply, `${endpoint.title} with the issued challenge ${m.title}, correctly signed (${m.id}: ${m.why})`, { soft: true });
-      if (is2xx(reply.status)) issued = await obtain();
+      if (is2xx(reply.status)) issued = await signing.challenge();
     });
   }
 }

@@ -21,7 +21,7 @@ for (const c of MISSING_HEADERS) {
   test(`SIGN-04 a signing account's request ${c.title} gets 401`, requirement('SIGN-04', c.id), async ({ signing }) => {
     const endpoint = signedEndpoint('balance');
     const signed = await signing.signedChallenge();
-    const reply = await signing.send(endpoint, c.keep(signed), `send ${endpoint.title} ${c.title}`);
+    const reply = await signing.send(endpoint, c.keep(signed), { step: `send ${endpoint.title} ${c.title}` });
     await expectSigningRefusal(reply, `${endpoint.title} from the signing account ${c.title}`);
   });
 }

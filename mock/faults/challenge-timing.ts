@@ -1,0 +1,91 @@
+/**
+ * Variants whose challenge endpoint is slow or rate-limited, alone or on top of a signing fault
+ * (SIGN-08, SIGN-11, SAFE-05, SAFE-07). The suite times a use of a challenge from when it was asked
+ * for, so a slow or throttled challenge endpoint ages its challenges: a use that left late and got
+ * 401 is not judged, but a conformant server must still conform, and a server that breaks the
+ * contract must not hide behind the slowness (found by attacking the timing, issue 20).
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import type { MockBehaviour } from '../behaviour';
+import { fail } from '../envelope';
+import { bendEndpoint, bendPart, type Fault } from './fault';
+import { SIGNING_FAULTS } from './signing';
+
+/** The challenge endpoint waits `ms` before it issues (the challenge then lives its lifetime from the answer). */
+function slowChallenge(ms: number): (behaviour: MockBehaviour) => MockBehaviour {
+  return bendEndpoint('challenge', (current) => async (...args) => {
+    await delay(ms);
+    return current(...args);
+  });
+}
+
+/** A front that answers 429 with `retryAfter` to the requests `limited` picks, and lets the rest through. */
+function limitedBy(limited: (path: string, challenge: string | undefined) => boolean, retryAfter: string): (behaviour: MockBehaviour) => MockBehaviour {
+  return (behaviour) => ({
+    ...behaviour,
+    gate: (req) => {
+      const challenge = req.headers['x-api-challenge'];
+      return limited(req.path, typeof challenge === 'string' ? challenge : undefined)
+        ? fail(429, 'Too Many Requests', {}, { 'retry-after': retryAfter })
+        : undefined;
+    },
+  });
+}
+
+/** Has the challenge endpoint taken at least `ms` to issue? */
+async function issuesSlowly(k: Parameters<Fault['probe']>[0], ms: number): Promise<boolean> {
+  const started = Date.now();
+  await k.issue();
+  return Date.now() - started >= ms;
+}
+
+const SLOW_MS = 700;
+/** challenge-rate-limited's lifetime: room for three requests at one a second. */
+const LIMITED_TTL_SECONDS = 6;
+
+export const CHALLENGE_TIMING_FAULTS = {
+  'sign-early-expiry-slow-challenge': {
+    breaks: ['SIGN-11'],
+    summary: `Challenges expire after a tenth of their lifetime, and the challenge endpoint takes ${SLOW_MS} ms to issue one: a use inside the lifetime, counted from the asking, is still refused`,
+    probe: async (k) => (await SIGNING_FAULTS['sign-early-expiry'].probe(k)) && (await issuesSlowly(k, SLOW_MS)),
+    bend: (behaviour) => slowChallenge(SLOW_MS)(SIGNING_FAULTS['sign-early-expiry'].bend(behaviour)),
+  },
+  // A lifetime of its own: the run's pace after 429s is one request a second at the slowest, and
+  // SIGN-09's three requests (the challenge, its use, the reuse) must leave within 0.9 of the
+  // lifetime, which the mock's 2 s would not allow: the suite would rightly say "could not judge".
+  'challenge-rate-limited': {
+    breaks: [],
+    checks: ['SIGN-03', 'SIGN-09'],
+    expect: 'conforms',
+    settings: { CARDPLUSPAY_CHALLENGE_TTL_SECONDS: String(LIMITED_TTL_SECONDS) },
+    summary: `Conformant with a ${LIMITED_TTL_SECONDS} s challenge lifetime, but every other request for a challenge gets 429 with Retry-After: 1 (a 429 issues no challenge, so the wait must not age the next one)`,
+    probe: async (k) => {
+      const ask = () => k.call({ method: 'POST', path: 'auth/challenge', headers: { 'X-API-Key': k.material.accounts.signing.key } });
+      return [(await ask()).status, (await ask()).status].includes(429);
+    },
+    bend: (behaviour) => {
+      let asked = 0;
+      const limited = limitedBy((path) => path.endsWith('/auth/challenge') && ++asked % 2 === 1, '1')(behaviour);
+      return bendPart('challenges', () => ({ lifetimeMs: LIMITED_TTL_SECONDS * 1000 }))(limited);
+    },
+  },
+  // It breaks SIGN-08, but no use of a near-miss can be answered within the lifetime: the honest
+  // verdict is "could not judge" (before, the late refusals passed it as "conforms").
+  'challenge-prefix-match-limited': {
+    breaks: [],
+    checks: ['SIGN-08'],
+    expect: 'could-not-judge',
+    summary:
+      'challenge-prefix-match, behind a front that answers the first request carrying each challenge value 429 with Retry-After: 3: a near-miss retried after the issued challenge expired would be refused for its age',
+    probe: async (k) => {
+      const challenge = await k.issue();
+      const made = `${challenge.slice(0, -1)}${challenge.endsWith('A') ? 'B' : 'A'}`;
+      return (await k.signed(made, k.sign(made))).status === 429 && (await k.signed(made, k.sign(made))).status === 200;
+    },
+    bend: (behaviour) => {
+      const seen = new Set<string>();
+      const firstUse = (_path: string, challenge: string | undefined): boolean => challenge !== undefined && !seen.has(challenge) && !!seen.add(challenge);
+      return limitedBy(firstUse, '3')(SIGNING_FAULTS['challenge-prefix-match'].bend(behaviour));
+    },
+  },
+} satisfies Record<string, Fault>;

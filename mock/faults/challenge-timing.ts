@@ -55,7 +55,7 @@ export const CHALLENGE_TIMING_FAULTS = {
   // lifetime, which the mock's 2 s would not allow: the suite would rightly say "could not judge".
   'challenge-rate-limited': {
     breaks: [],
-    checks: ['SIGN-03', 'SIGN-09'],
+    checks: ['SIGN-09'],
     expect: 'conforms',
     settings: { CARDPLUSPAY_CHALLENGE_TTL_SECONDS: String(LIMITED_TTL_SECONDS) },
     summary: `Conformant with a ${LIMITED_TTL_SECONDS} s challenge lifetime, but every other request for a challenge gets 429 with Retry-After: 1 (a 429 issues no challenge, so the wait must not age the next one)`,
@@ -76,7 +76,7 @@ export const CHALLENGE_TIMING_FAULTS = {
     checks: ['SIGN-08'],
     expect: 'could-not-judge',
     summary:
-      'challenge-prefix-match, behind a front that answers the first request carrying each challenge value 429 with Retry-After: 3: a near-miss retried after the issued challenge expired would be refused for its age',
+      'challenge-prefix-match, behind a front that answers the first request carrying each challenge value 429 with Retry-After: 2 (the lifetime): a near-miss retried after the issued challenge expired would be refused for its age',
     probe: async (k) => {
       const challenge = await k.issue();
       const made = `${challenge.slice(0, -1)}${challenge.endsWith('A') ? 'B' : 'A'}`;
@@ -85,7 +85,7 @@ export const CHALLENGE_TIMING_FAULTS = {
     bend: (behaviour) => {
       const seen = new Set<string>();
       const firstUse = (_path: string, challenge: string | undefined): boolean => challenge !== undefined && !seen.has(challenge) && !!seen.add(challenge);
-      return limitedBy(firstUse, '3')(SIGNING_FAULTS['challenge-prefix-match'].bend(behaviour));
+      return limitedBy(firstUse, '2')(SIGNING_FAULTS['challenge-prefix-match'].bend(behaviour));
     },
   },
 } satisfies Record<string, Fault>;

@@ -2,8 +2,8 @@
  * Signed requests for the SIGN specs: obtain a challenge from the configured endpoint (method,
  * path, JSON pointer), sign it with the account's key, send a read-only request with X-API-Key,
  * X-API-Challenge and X-API-Signature. Each stage is a report step ("obtain a challenge", "sign",
- * "send", "expect 401"), so a test reads as the story it checks. Titles and messages never hold a
- * key, a signature or a challenge.
+ * "send", "expect 401"), so a test reads as the story it checks. The suite's own titles and
+ * messages never hold a key, a signature or a challenge.
  */
 import { burstOf } from '../client/flow/pacer';
 import { isWaitStatus, retryDelay } from '../client/politeness';
@@ -22,10 +22,9 @@ const RACE_ATTEMPTS = 3;
 /** SIGN-10's copies leave within this share of the challenge's lifetime, or their refusals prove nothing. */
 const RACE_BEFORE = 0.8;
 /**
- * A use of a challenge left "in time" when it left within this share of its lifetime: its 401 is
- * judged. A 401 to one that left later may be for the challenge's age, which no check may take for
- * the refusal it looks for, nor fail a success check over: the check is then not judged. A 2xx is
- * judged whenever it came.
+ * A use of a challenge left "in time" when it left within this share of its lifetime, counted from
+ * the asking: a 401 to it fails a check that looks for success (timeRefusal). A 429 to a use is
+ * retried only if the retry leaves in time.
  */
 const LIVE_BEFORE = 0.9;
 
@@ -56,7 +55,11 @@ export interface SendOptions {
   stands?: readonly Stand[];
   /** The issued challenge a made-up one (a near-miss) derives from: its lifetime times the request. */
   timedBy?: string;
+  /** What the check looks for: a 401 is timed as its failure (`success`) or as what it wants (`refusal`, the default). */
+  looksFor?: LooksFor;
 }
+
+type LooksFor = 'success' | 'refusal';
 
 /** When a request left: its answer's arrival less the exchange (wire.ts times it after the run's flow control). */
 const departureOf = (reply: Reply, arrived: number): number => arrived - reply.ms;
@@ -135,13 +138,30 @@ export class SigningSession {
     return asked === undefined ? undefined : asked + this.settings.challenge.ttlSeconds * 1000 * share;
   }
 
-  /** Ends the check as not judged: a use that left late got 401, which may be for the challenge's age. */
-  private lateRefusal(challenge: string, left: number, share: number): never {
-    const after = (left - this.issues.get(challenge)!) / 1000;
+  /**
+   * Ends the check as not judged when a 401 to a timed use may be for the challenge's age (SAFE-07).
+   * A check that looks for success fails on the 401 only if the use left within `share` of the
+   * lifetime from the asking (the target is assumed to check a request within the rest of it). A
+   * check that looks for a refusal counts the 401 only if it came back within the lifetime from the
+   * asking: the target then checked before the challenge could expire, however late the request left
+   * or the target checked, so the refusal is not for its age. A 2xx is judged whenever it came.
+   */
+  private timeRefusal(challenge: string, reply: Reply, arrived: number, looksFor: LooksFor, share: number): void {
+    if (reply.status !== 401) return;
+    const asked = this.issues.get(challenge)!;
     const ttl = this.settings.challenge.ttlSeconds;
-    return this.api.giveUp(
-      `a use of the challenge got 401, but it left ${after.toFixed(1)} s after the challenge was asked for, past ${share * 100} % of its lifetime of ${ttl} s (CARDPLUSPAY_CHALLENGE_TTL_SECONDS): a conformant server may refuse it for its age (a slow machine or target)`,
-    );
+    const lifetime = `its lifetime of ${ttl} s (CARDPLUSPAY_CHALLENGE_TTL_SECONDS)`;
+    const left = departureOf(reply, arrived);
+    if (looksFor === 'success' && left > asked + ttl * 1000 * share) {
+      this.api.giveUp(
+        `a use of the challenge got 401, but it left ${((left - asked) / 1000).toFixed(1)} s after the challenge was asked for, past ${share * 100} % of ${lifetime}: a conformant server may refuse it for its age (a slow machine or target)`,
+      );
+    }
+    if (looksFor === 'refusal' && arrived > asked + ttl * 1000) {
+      this.api.giveUp(
+        `the 401 came back ${((arrived - asked) / 1000).toFixed(1)} s after the challenge was asked for, past ${lifetime}: the target may have refused the use for the challenge's age, not for what the check sent (a slow target or machine)`,
+      );
+    }
   }
 
   /** The request headers: this account's key plus whichever signing headers are given. */
@@ -179,8 +199,7 @@ export class SigningSession {
       async () => {
         const call = { ...endpoint.call(this.settings), headers: this.headers(signing), stands: options.stands };
         const reply = await this.api.send({ ...call, retry429: until === undefined ? undefined : { until, why } });
-        const left = departureOf(reply, Date.now());
-        if (until !== undefined && reply.status === 401 && left > until) this.lateRefusal(timedBy!, left, LIVE_BEFORE);
+        if (until !== undefined) this.timeRefusal(timedBy!, reply, Date.now(), options.looksFor ?? 'refusal', LIVE_BEFORE);
         return reply;
       },
       { box: true },
@@ -239,12 +258,10 @@ export class SigningSession {
     );
     const signing = await this.signedChallenge();
     const lines = Object.entries(this.headers(signing));
-    // Copies that left after the challenge expired, or so near it that some arrive after it, may all
-    // be refused for its age, which says nothing about a race; two that succeed still say something.
+    // Copies that left late may all be refused for the challenge's age (two served still say
+    // something), and one retried after a 429 would no longer be simultaneous: 429s come back to the
+    // check, and a wait of the run's that would hold the copies past `useBy` leaves it not judged.
     const useBy = this.inTimeUntil(signing.challenge, RACE_BEFORE)!;
-    // A copy retried after a 429 would no longer be simultaneous: 429s come back to the check. A wait
-    // of the run's (a pause, room under its pace) that would hold the copies past `useBy` leaves the
-    // check not judged.
     const copies = burstOf(n);
     const sent = await test.step(
       `send ${endpoint.title} ${n} times at once`,
@@ -252,13 +269,15 @@ export class SigningSession {
         Promise.all(
           Array.from({ length: n }, async () => {
             const reply = await this.api.sendRaw({ method, path, headerLines: lines, retry429: 'never', together: copies, useBy });
-            return { reply, left: departureOf(reply, Date.now()) };
+            return { reply, arrived: Date.now() };
           }),
         ),
       { box: true },
     );
-    const late = sent.find((c) => c.reply.status === 401 && c.left > useBy);
-    if (late && !sent.some((c) => c.reply.status >= 200 && c.reply.status < 300)) this.lateRefusal(signing.challenge, late.left, RACE_BEFORE);
+    // With none served, the race failed only if its copies left in time; with one, the others' 401s
+    // count only if they came back within the lifetime; two served fail it whenever they came.
+    const served = sent.filter((c) => c.reply.status >= 200 && c.reply.status < 300).length;
+    if (served < 2) for (const c of sent) this.timeRefusal(signing.challenge, c.reply, c.arrived, served === 0 ? 'success' : 'refusal', RACE_BEFORE);
     return sent.map((c) => c.reply);
   }
 }

@@ -5,7 +5,7 @@ import { SIGNED_ENDPOINTS, signedEndpoint, type SigningHeaders } from '../../hel
 for (const endpoint of SIGNED_ENDPOINTS) {
   test(`SIGN-03 ${endpoint.title} with an issued challenge and its valid signature succeeds`, requirement('SIGN-03', endpoint.id), async ({ signing }) => {
     const signed = await signing.signedChallenge();
-    const reply = await signing.send(endpoint, signed);
+    const reply = await signing.send(endpoint, signed, { looksFor: 'success' });
     await expectSuccessEnvelope(reply, `${endpoint.title} signed by the signing account`);
   });
 }

@@ -13,7 +13,7 @@ for (const r of REUSES) {
     const first = signedEndpoint(r.first);
     const again = signedEndpoint(r.again);
     const signed = await signing.signedChallenge();
-    const used = await signing.send(first, signed, { step: `send ${first.title} (first use)` });
+    const used = await signing.send(first, signed, { step: `send ${first.title} (first use)`, looksFor: 'success' });
     await expectSuccessEnvelope(used, `${first.title}, the first use of the challenge`);
     const reused = await signing.send(again, signed, { step: `send ${again.title} with the same challenge and signature` });
     await expectSigningRefusal(reused, `${again.title}, a second use of a challenge that already succeeded`);

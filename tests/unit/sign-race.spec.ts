@@ -47,8 +47,8 @@ function session(budgetMs = 20_000, ttlSeconds?: number) {
   return { seen, race: new SigningSession(api, settingsFor(ttlSeconds ?? 300), account, '') };
 }
 
-/** One race's worth of answers: 8 openers, a challenge (after `challengeDelayMs`), and the copies' statuses in order. */
-function raceAnswers(challenge: string, statuses: readonly number[], challengeDelayMs = 0): void {
+/** One race's worth of answers: 8 openers, a challenge (after `challengeDelayMs`), and the copies' statuses in order (each 401 after `refusalDelayMs`). */
+function raceAnswers(challenge: string, statuses: readonly number[], challengeDelayMs = 0, refusalDelayMs = 0): void {
   const target = nock('https://api.example.test');
   target
     .get('/v1/')
@@ -57,7 +57,10 @@ function raceAnswers(challenge: string, statuses: readonly number[], challengeDe
   target.post('/v1/auth/challenge').delay(challengeDelayMs).reply(200, envelope({ challenge }));
   for (const status of statuses) {
     const body = status === 200 ? envelope({ balance: 1 }) : status === 429 ? LIMITED : UNAUTHORIZED;
-    target.get('/v1/balance').reply(status, body, status === 429 ? { 'Retry-After': '1' } : {});
+    target
+      .get('/v1/balance')
+      .delay(status === 401 ? refusalDelayMs : 0)
+      .reply(status, body, status === 429 ? { 'Retry-After': '1' } : {});
   }
 }
 
@@ -104,6 +107,13 @@ test('a race whose copies left past 0.8 of the lifetime is not judged when all w
   ).toHaveLength(2);
 });
 
+test("a race with one copy served is not judged when the others' 401s came back after the lifetime", SAFE05, async () => {
+  raceAnswers('late-refusals', RACED, 900, 150);
+  await expect(session(20_000, 1).race.race(signedEndpoint('balance'), 8)).rejects.toThrow(
+    /not judged: the 401 came back 1\.\d s after the challenge was asked for/,
+  );
+});
+
 /** A challenge endpoint that answers after `delayMs`, as a slow target or a busy machine would. */
 function slowChallenge(challenge: string, delayMs: number): nock.Scope {
   return nock('https://api.example.test').post('/v1/auth/challenge').delay(delayMs).reply(200, envelope({ challenge }));
@@ -119,14 +129,30 @@ test('a use of a challenge whose own exchange took most of its lifetime is still
   expect((await signing.send(signedEndpoint('balance'), signed)).status, 'a server that serves a late use must be judged on it').toBe(200);
 });
 
-test('a 401 to a use that left past 0.9 of the lifetime, counted from the asking, is not judged', SAFE05, async () => {
+test('a 401 that fails a success check is not judged when the use left past 0.9 of the lifetime, counted from the asking', SAFE05, async () => {
   slowChallenge('slow-refused', 950);
   nock('https://api.example.test').get('/v1/balance').reply(401, UNAUTHORIZED);
   const { race: signing } = session(20_000, 1);
   const signed = await signing.signedChallenge();
-  await expect(signing.send(signedEndpoint('balance'), signed)).rejects.toThrow(
+  await expect(signing.send(signedEndpoint('balance'), signed, { looksFor: 'success' })).rejects.toThrow(
     /not judged: a use of the challenge got 401, but it left \d\.\d s after the challenge was asked for, past 90 % of its lifetime of 1 s .*: a conformant server may refuse it for its age/,
   );
+});
+
+test('a 401 that a refusal check looks for counts only if it came back within the lifetime, however late the use left', SAFE05, async () => {
+  // A target that checks late may refuse a use for the challenge's age: its 401 would pass a refusal check for the wrong reason.
+  slowChallenge('checked-late', 500);
+  nock('https://api.example.test').get('/v1/balance').delay(600).reply(401, UNAUTHORIZED);
+  const late = session(20_000, 1).race;
+  const signed = await late.signedChallenge();
+  await expect(late.send(signedEndpoint('balance'), signed)).rejects.toThrow(
+    /not judged: the 401 came back 1\.\d s after the challenge was asked for, past its lifetime of 1 s .*: the target may have refused the use for the challenge's age/,
+  );
+  // Left past 0.9 of the lifetime (2.7 s of 3), but back within it: the target checked before the challenge could expire.
+  slowChallenge('checked-in-time', 2750);
+  nock('https://api.example.test').get('/v1/balance').reply(401, UNAUTHORIZED);
+  const inTime = session(20_000, 3).race;
+  expect((await inTime.send(signedEndpoint('balance'), await inTime.signedChallenge())).status).toBe(401);
 });
 
 test('a challenge is as old as the attempt that got it: a 429 to the asking, and its wait, do not age it', SAFE05, async () => {

@@ -70,6 +70,8 @@ test('a 503 pauses the run and sets a pace like a 429 (nginx limit_req answers 5
   ] as const) {
     const clock = new SimClock();
     const pacer = new Pacer(8, clock);
+    // Two answers accepted first: a rate to learn the pace from.
+    for (let i = 0; i < 2; i++) pacer.release(await pacer.acquire(), { status: 200 });
     pacer.release(await pacer.acquire(), { status, retryAfter: '1' });
     let sentAt: number | undefined;
     void pacer.acquire().then(() => (sentAt = clock.now()));
@@ -77,6 +79,20 @@ test('a 503 pauses the run and sets a pace like a 429 (nginx limit_req answers 5
     expect(sentAt, `${status}`).toBe(1_000);
     expect(pacer.state().intervalMs > 0, `${status}`).toBe(paced);
   }
+});
+
+test('a 429 before the target accepted two answers in the rate window pauses the run but sets no pace: it shows no rate', SAFE05, async () => {
+  const clock = new SimClock();
+  const pacer = new Pacer(8, clock);
+  pacer.release(await pacer.acquire(), { status: 200 });
+  pacer.release(await pacer.acquire(), { status: 429, retryAfter: '1' });
+  expect(pacer.state().pausedForMs).toBeGreaterThan(0);
+  expect(pacer.state().intervalMs, 'one answer in the window is no rate').toBe(0);
+  await clock.until(clock.sleep(pacer.state().pausedForMs));
+  // Then a rate: two answers accepted, and the next 429 sets a pace.
+  for (let i = 0; i < 2; i++) pacer.release(await pacer.acquire(), { status: 200 });
+  pacer.release(await pacer.acquire(), { status: 429, retryAfter: '1' });
+  expect(pacer.state().intervalMs).toBeGreaterThan(0);
 });
 
 /**

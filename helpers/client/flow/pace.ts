@@ -45,9 +45,14 @@ export class Pace {
     }
   }
 
-  /** The first 429 sets a pace from the rate accepted in the last window; each later one slows it. */
+  /**
+   * The first 429 sets a pace from the rate accepted in the last window; each later one slows it. A
+   * first 429 with fewer than two answers accepted in the window says "not now" (the shared pause)
+   * but no rate: a pace learnt from it would be the slowest, and loosen only over hundreds of answers.
+   */
   limited(now: number): void {
     this.accepted = this.accepted.filter((t) => t > now - RATE_WINDOW_MS);
+    if (this.intervalMs === 0 && this.accepted.length < 2) return;
     const span = this.accepted.length > 1 ? Math.max(now - this.accepted[0]!, RATE_WINDOW_MS / 2) : RATE_WINDOW_MS;
     const learnt = this.accepted.length > 0 ? span / this.accepted.length : RATE_WINDOW_MS;
     this.intervalMs = Math.min(SLOWEST_INTERVAL_MS, this.intervalMs === 0 ? learnt : Math.max(this.intervalMs * SLOWER, learnt));

@@ -88,4 +88,19 @@ export const CHALLENGE_TIMING_FAULTS = {
       return limitedBy(firstUse, '2')(SIGNING_FAULTS['challenge-prefix-match'].bend(behaviour));
     },
   },
+  // One early 429 with no answers before it shows no rate: a pace learnt from it held the whole run
+  // to a request a second, and SIGN-09/10 were not judged (found attacking the timing, issue 20).
+  'sign-never-consumed-first-429': {
+    breaks: ['SIGN-09', 'SIGN-10'],
+    summary: 'sign-never-consumed, and the first request for a challenge gets 429 with Retry-After: 1 (never again)',
+    probe: async (k) => {
+      const ask = () => k.call({ method: 'POST', path: 'auth/challenge', headers: { 'X-API-Key': k.material.accounts.signing.key } });
+      return (await ask()).status === 429 && (await SIGNING_FAULTS['sign-never-consumed'].probe(k));
+    },
+    bend: (behaviour) => {
+      let asked = false;
+      const first = (path: string): boolean => path.endsWith('/auth/challenge') && !asked && (asked = true);
+      return limitedBy(first, '1')(SIGNING_FAULTS['sign-never-consumed'].bend(behaviour));
+    },
+  },
 } satisfies Record<string, Fault>;

@@ -97,16 +97,16 @@ test('a 429 before the target accepted two answers in the rate window pauses the
 
 /**
  * `total` requests from `workers` loops, each answered after `latencyMs` by a token bucket of
- * `rate` per second (burst `rate`); a 429 carries Retry-After: 1 and the request is sent again
- * after it, as politely() does.
+ * `rate` per second (holding `burst`, `rate` unless given); a 429 carries Retry-After: 1 and the
+ * request is sent again after it, as politely() does.
  */
-async function throttledRun(total: number, rate: number, latencyMs: number, workers: number): Promise<{ seconds: number; sent: number }> {
+async function throttledRun(total: number, rate: number, latencyMs: number, workers: number, burst = rate): Promise<{ seconds: number; sent: number }> {
   const clock = new SimClock();
   const pacer = new Pacer(8, clock);
-  let tokens = rate;
+  let tokens = burst;
   let refilledAt = 0;
   const bucket = (): boolean => {
-    tokens = Math.min(rate, tokens + ((clock.now() - refilledAt) * rate) / 1000);
+    tokens = Math.min(burst, tokens + ((clock.now() - refilledAt) * rate) / 1000);
     refilledAt = clock.now();
     if (tokens < 1) return false;
     tokens -= 1;
@@ -140,6 +140,18 @@ test('against a 10-per-second limit the run settles near the limit, without a st
   expect(seconds).toBeLessThanOrEqual(1.2 * (600 / 10));
   expect(sent).toBeLessThanOrEqual(1.5 * 600);
 });
+
+test(
+  'a limit slower than one request a second (never two answers in the rate window) is paced after its second 429, not flooded after each pause',
+  SAFE05,
+  async () => {
+    // One request every 2 s, no burst: every pause would otherwise end with all 8 workers at once, 7 of them turned away.
+    const { seconds, sent } = await throttledRun(60, 0.5, 4, 8, 1);
+    expect(seconds).toBeLessThanOrEqual(1.2 * (60 / 0.5));
+    // The pace's floor is a request a second: twice the limit, and no more.
+    expect(sent).toBeLessThanOrEqual(2.5 * 60);
+  },
+);
 
 test('a target that never says 429 is never paced', SAFE05, async () => {
   const { seconds, sent } = await throttledRun(600, 1e9, 4, 8);

@@ -27,6 +27,12 @@ const FINEST_INTERVAL_MS = 1;
  * Retry-After (the shared pause) is what holds the run back.
  */
 const SLOWEST_INTERVAL_MS = 1_000;
+/**
+ * A 429 that shows no rate is doubted once: the next one to a request sent after it sets the pace
+ * (a target that accepts less than one request a second never shows two in the window). The doubt
+ * comes back after this many answers accepted without a 429.
+ */
+const DOUBT_AGAIN_AFTER = 20;
 
 export class Pace {
   /** The least time between two starts; 0 is no pace. */
@@ -35,10 +41,13 @@ export class Pace {
   epoch = 0;
   private calmAnswers = 0;
   private accepted: number[] = [];
+  /** A 429 that showed no rate set no pace; answers accepted since, to forget it. */
+  private doubted: number | undefined;
 
   /** An answer that was not a wait status: the rate the target accepts, and after enough of them a looser pace. */
   answered(now: number): void {
     this.accepted.push(now);
+    if (this.doubted !== undefined && ++this.doubted >= DOUBT_AGAIN_AFTER) this.doubted = undefined;
     if (++this.calmAnswers >= LOOSEN_EVERY && this.intervalMs > 0) {
       this.calmAnswers = 0;
       this.intervalMs = this.intervalMs * LOOSER < FINEST_INTERVAL_MS ? 0 : this.intervalMs * LOOSER;
@@ -49,10 +58,18 @@ export class Pace {
    * The first 429 sets a pace from the rate accepted in the last window; each later one slows it. A
    * first 429 with fewer than two answers accepted in the window says "not now" (the shared pause)
    * but no rate: a pace learnt from it would be the slowest, and loosen only over hundreds of answers.
+   * A second one, to a request sent after the first (a new epoch), before the target accepted
+   * DOUBT_AGAIN_AFTER answers, is a rate: a target slower than the window shows (one answer in two
+   * seconds) paced at the slowest, instead of every worker at once after each pause.
    */
   limited(now: number): void {
     this.accepted = this.accepted.filter((t) => t > now - RATE_WINDOW_MS);
-    if (this.intervalMs === 0 && this.accepted.length < 2) return;
+    if (this.intervalMs === 0 && this.accepted.length < 2 && this.doubted === undefined) {
+      this.doubted = 0;
+      this.epoch++;
+      return;
+    }
+    this.doubted = undefined;
     const span = this.accepted.length > 1 ? Math.max(now - this.accepted[0]!, RATE_WINDOW_MS / 2) : RATE_WINDOW_MS;
     const learnt = this.accepted.length > 0 ? span / this.accepted.length : RATE_WINDOW_MS;
     this.intervalMs = Math.min(SLOWEST_INTERVAL_MS, this.intervalMs === 0 ? learnt : Math.max(this.intervalMs * SLOWER, learnt));

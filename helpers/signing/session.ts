@@ -274,10 +274,11 @@ export class SigningSession {
         ),
       { box: true },
     );
-    // With none served, the race failed only if its copies left in time; with one, the others' 401s
-    // count only if they came back within the lifetime; two served fail it whenever they came.
+    // None served fails it only if the copies left in time; one, only with the others' 401s back within the
+    // lifetime. Two served, or a copy neither 2xx, 401 nor a wait status (a 500), fail it whenever they came.
     const served = sent.filter((c) => c.reply.status >= 200 && c.reply.status < 300).length;
-    if (served < 2) for (const c of sent) this.timeRefusal(signing.challenge, c.reply, c.arrived, served === 0 ? 'success' : 'refusal', RACE_BEFORE);
+    const wrong = sent.some(({ reply: r }) => (r.status < 200 || r.status >= 300) && r.status !== 401 && !isWaitStatus(r.status));
+    if (served < 2 && !wrong) for (const c of sent) this.timeRefusal(signing.challenge, c.reply, c.arrived, served === 0 ? 'success' : 'refusal', RACE_BEFORE);
     return sent.map((c) => c.reply);
   }
 }

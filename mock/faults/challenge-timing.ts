@@ -8,7 +8,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { MockBehaviour } from '../behaviour';
 import { fail } from '../envelope';
-import { bendEndpoint, bendPart, type Fault } from './fault';
+import { bendEndpoint, bendPart, crash, type Fault } from './fault';
 import { SIGNING_FAULTS } from './signing';
 
 /** The challenge endpoint waits `ms` before it issues (the challenge then lives its lifetime from the answer). */
@@ -40,6 +40,8 @@ async function issuesSlowly(k: Parameters<Fault['probe']>[0], ms: number): Promi
 }
 
 const SLOW_MS = 700;
+/** Past the mock's 2 s lifetime, counted from the asking: a refusal that comes back so late is not judged. */
+const LATE_REFUSAL_MS = 2_500;
 /** challenge-rate-limited's lifetime: room for three requests at one a second. */
 const LIMITED_TTL_SECONDS = 6;
 
@@ -102,5 +104,57 @@ export const CHALLENGE_TIMING_FAULTS = {
       const first = (path: string): boolean => path.endsWith('/auth/challenge') && !asked && (asked = true);
       return limitedBy(first, '1')(SIGNING_FAULTS['sign-never-consumed'].bend(behaviour));
     },
+  },
+  // The losers of a race wait on the winner (a row lock, say): the first fails with a 500 and the
+  // rest get their 401 only after the lifetime. The 500 is wrong whenever it came; the late 401s
+  // must not hide it as "not judged" (found attacking the timing, attack 3).
+  'sign-race-loser-crashes-late-refusals': {
+    breaks: ['SIGN-10'],
+    summary: `The first reuse of a used challenge fails with a 500, and every later one gets its 401 only ${LATE_REFUSAL_MS} ms late (past the mock's lifetime)`,
+    probe: async (k) => {
+      const challenge = await k.issue();
+      const signature = k.sign(challenge);
+      await k.signed(challenge, signature);
+      return (await k.signed(challenge, signature)).status === 500;
+    },
+    bend: bendPart('signing', (signing) => {
+      const reuses = new Map<string, number>();
+      return {
+        redeem: async (store, value, account, path, proves) => {
+          const checked = await signing.redeem(store, value, account, path, proves);
+          if (checked.ok || checked.refusal !== 'used') return checked;
+          const n = (reuses.get(value) ?? 0) + 1;
+          reuses.set(value, n);
+          if (n === 1) crash('sign-race-loser-crashes-late-refusals');
+          await delay(LATE_REFUSAL_MS);
+          return checked;
+        },
+      };
+    }),
+  },
+  // A store that looks challenges up case-insensitively (MySQL's default collation), and refuses only
+  // after the lifetime: the near-misses before the case flip get late 401s, which must not end the
+  // check before the flip's 2xx is seen (found attacking the timing, attack 3).
+  'sign-case-folded-late-refusals': {
+    breaks: ['SIGN-08'],
+    summary: `The challenge store finds an issued challenge in another letter case, and every signing refusal comes ${LATE_REFUSAL_MS} ms late (past the mock's lifetime)`,
+    probe: async (k) => {
+      const challenge = await k.issue();
+      const flipped = challenge.replace(/[a-z]/i, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()));
+      return flipped !== challenge && (await k.signed(flipped, k.sign(flipped))).status === 200;
+    },
+    bend: bendPart('signing', (signing) => ({
+      redeem: async (store, value, account, path, proves) => {
+        const checked = await signing.redeem(store, value, account, path, proves);
+        if (checked.ok) return checked;
+        const folded = checked.refusal === 'unknown' ? store.liveFor(account).find((c) => c.value.toLowerCase() === value.toLowerCase()) : undefined;
+        if (folded && proves({ ...folded, value })) {
+          store.markUsed(folded, path);
+          return { ok: true, challenge: folded };
+        }
+        await delay(LATE_REFUSAL_MS);
+        return checked;
+      },
+    })),
   },
 } satisfies Record<string, Fault>;

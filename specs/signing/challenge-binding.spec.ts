@@ -4,6 +4,7 @@ import { membersOf } from '../../helpers/cases/family';
 import { expect401, expectSigningRefusal, expectSuccessEnvelope, is2xx } from '../../helpers/expectations';
 import { requirement, test } from '../../helpers/fixtures';
 import { wellFormedLike } from '../../helpers/cases/keys';
+import { NOT_JUDGED_PREFIX } from '../../helpers/contract/verdict';
 import { ALLOWED_SCHEME, signatureShell } from '../../helpers/signing/schemes';
 import { NO_SECOND_SIGNING_ACCOUNT, signedEndpoint, type SigningSession } from '../../helpers/signing/session';
 
@@ -23,12 +24,14 @@ test('SIGN-08 a challenge the server never issued, correctly signed, gets 401', 
  * the target accepts may have used it up, and one sent late in the challenge's life could be refused
  * for its age, which would hide a store that matches loosely: in either case the next member starts
  * from a fresh challenge, so each finding stands on its own. Each is timed by the issued challenge:
- * a 401 to one that left late anyway (after a 429) is not judged. The reproduction rebuilds the
- * near-miss from "$FRESH_CHALLENGE" and signs it with openssl.
+ * a 401 to one that left late anyway (after a 429), or came back after the lifetime, leaves that
+ * member not judged, and the others are still sent: a 2xx to a later one fails the check whatever
+ * came before. The reproduction rebuilds the near-miss from "$FRESH_CHALLENGE" and signs it with openssl.
  */
 async function presentNearMisses(signing: SigningSession, lifetimeSeconds: number, members: readonly ChallengeNearMiss[]): Promise<void> {
   const endpoint = signedEndpoint('balance');
   let issued = await signing.challenge();
+  let notJudged: Error | undefined;
   for (const m of members) {
     if (signing.ageOf(issued) > (lifetimeSeconds * 1000) / 2) issued = await signing.challenge();
     const made = m.make(issued);
@@ -37,7 +40,7 @@ async function presentNearMisses(signing: SigningSession, lifetimeSeconds: numbe
       await test.step(`the issued challenge ${m.title}: not sent, it equals the issued challenge`, () => undefined);
       continue;
     }
-    await test.step(`the issued challenge ${m.title}`, async () => {
+    const member = test.step(`the issued challenge ${m.title}`, async () => {
       const signature = await signing.sign(made, { step: `sign the issued challenge ${m.title} with the account key` });
       const word = m.shell('FRESH_CHALLENGE', issued);
       const stands = [
@@ -52,7 +55,15 @@ async function presentNearMisses(signing: SigningSession, lifetimeSeconds: numbe
       expect401(reply, `${endpoint.title} with the issued challenge ${m.title}, correctly signed (${m.id}: ${m.why})`, { soft: true });
       if (is2xx(reply.status)) issued = await signing.challenge();
     });
+    try {
+      await member;
+    } catch (error) {
+      if (!(error instanceof Error && error.message.includes(NOT_JUDGED_PREFIX))) throw error;
+      // The challenge is past half its lifetime now: the next member starts from a fresh one.
+      notJudged ??= error;
+    }
   }
+  if (notJudged !== undefined) throw notJudged;
 }
 
 test(

@@ -27,6 +27,7 @@ const settingsFor = (ttlSeconds: number) =>
 const envelope = (data: unknown) => ({ success: true, message: 'ok', data });
 const LIMITED = { success: false, message: 'Too Many Requests', data: null };
 const UNAUTHORIZED = { success: false, message: 'Unauthorized', data: null };
+const CRASHED = { success: false, message: 'Internal Server Error', data: null };
 
 /**
  * A session whose client counts requests and ends a check not judged by throwing; its clock only the
@@ -56,7 +57,7 @@ function raceAnswers(challenge: string, statuses: readonly number[], challengeDe
     .reply(200, envelope({ name: 'CardPlusPay' }));
   target.post('/v1/auth/challenge').delay(challengeDelayMs).reply(200, envelope({ challenge }));
   for (const status of statuses) {
-    const body = status === 200 ? envelope({ balance: 1 }) : status === 429 ? LIMITED : UNAUTHORIZED;
+    const body = status === 200 ? envelope({ balance: 1 }) : status === 429 ? LIMITED : status === 500 ? CRASHED : UNAUTHORIZED;
     target
       .get('/v1/balance')
       .delay(status === 401 ? refusalDelayMs : 0)
@@ -112,6 +113,13 @@ test("a race with one copy served is not judged when the others' 401s came back 
   await expect(session(20_000, 1).race.race(signedEndpoint('balance'), 8)).rejects.toThrow(
     /not judged: the 401 came back 1\.\d s after the challenge was asked for/,
   );
+});
+
+test("a race with a copy answered 500 is judged however late the others' 401s came back: a 500 is wrong at any age", SAFE05, async () => {
+  // The losers wait on the winner (a row lock): one fails with a 500, the rest get 401 after the lifetime.
+  raceAnswers('crashed-loser', [200, 500, 401, 401, 401, 401, 401, 401], 900, 150);
+  const replies = await session(20_000, 1).race.race(signedEndpoint('balance'), 8);
+  expect(replies.map((r) => r.status).sort()).toEqual([200, 401, 401, 401, 401, 401, 401, 500]);
 });
 
 /** A challenge endpoint that answers after `delayMs`, as a slow target or a busy machine would. */

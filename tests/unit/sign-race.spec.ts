@@ -164,11 +164,13 @@ test('a 401 that a refusal check looks for counts only if it came back within th
 });
 
 test('a challenge is as old as the attempt that got it: a 429 to the asking, and its wait, do not age it', SAFE05, async () => {
-  // The first asking waits out a 429 (Retry-After: 1, on the real clock); the challenge then comes at once and its use, in time, is judged.
-  nock('https://api.example.test').post('/v1/auth/challenge').reply(429, LIMITED, { 'Retry-After': '1' });
+  // The first asking waits out a 429 (Retry-After: 2, the lifetime, on the real clock); the challenge then comes at once and
+  // its use, in time, is judged. Aged by the wait, its 401 would come back past the lifetime; counted right, the signing and
+  // the use have the whole lifetime (a 1 s one was once not enough on a loaded machine).
+  nock('https://api.example.test').post('/v1/auth/challenge').reply(429, LIMITED, { 'Retry-After': '2' });
   slowChallenge('after-a-wait', 0);
   nock('https://api.example.test').get('/v1/balance').reply(401, UNAUTHORIZED);
-  const { race: signing } = session(20_000, 1);
+  const { race: signing } = session(20_000, 2);
   const signed = await signing.signedChallenge();
   expect((await signing.send(signedEndpoint('balance'), signed)).status).toBe(401);
 });

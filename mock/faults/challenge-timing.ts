@@ -137,24 +137,29 @@ export const CHALLENGE_TIMING_FAULTS = {
   // check before the flip's 2xx is seen (found attacking the timing, attack 3).
   'sign-case-folded-late-refusals': {
     breaks: ['SIGN-08'],
-    summary: `The challenge store finds an issued challenge in another letter case, and every signing refusal comes ${LATE_REFUSAL_MS} ms late (past the mock's lifetime)`,
+    summary: `The challenge store finds an issued challenge in another letter case, and its signing refusals come ${LATE_REFUSAL_MS} ms late (past the mock's lifetime) until it has served one so`,
     probe: async (k) => {
       const challenge = await k.issue();
       const flipped = challenge.replace(/[a-z]/i, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()));
       return flipped !== challenge && (await k.signed(flipped, k.sign(flipped))).status === 200;
     },
-    bend: bendPart('signing', (signing) => ({
-      redeem: async (store, value, account, path, proves) => {
-        const checked = await signing.redeem(store, value, account, path, proves);
-        if (checked.ok) return checked;
-        const folded = checked.refusal === 'unknown' ? store.liveFor(account).find((c) => c.value.toLowerCase() === value.toLowerCase()) : undefined;
-        if (folded && proves({ ...folded, value })) {
-          store.markUsed(folded, path);
-          return { ok: true, challenge: folded };
-        }
-        await delay(LATE_REFUSAL_MS);
-        return checked;
-      },
-    })),
+    bend: bendPart('signing', (signing) => {
+      // Late until the first case-folded match is served: enough to stand before the flip, and the run's other refusals cost no wait.
+      let servedFolded = false;
+      return {
+        redeem: async (store, value, account, path, proves) => {
+          const checked = await signing.redeem(store, value, account, path, proves);
+          if (checked.ok) return checked;
+          const folded = checked.refusal === 'unknown' ? store.liveFor(account).find((c) => c.value.toLowerCase() === value.toLowerCase()) : undefined;
+          if (folded && proves({ ...folded, value })) {
+            store.markUsed(folded, path);
+            servedFolded = true;
+            return { ok: true, challenge: folded };
+          }
+          if (!servedFolded) await delay(LATE_REFUSAL_MS);
+          return checked;
+        },
+      };
+    }),
   },
 } satisfies Record<string, Fault>;

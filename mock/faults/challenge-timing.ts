@@ -47,6 +47,7 @@ const LIMITED_TTL_SECONDS = 6;
 
 export const CHALLENGE_TIMING_FAULTS = {
   'sign-early-expiry-slow-challenge': {
+    waits: true,
     breaks: ['SIGN-11'],
     summary: `Challenges expire after a tenth of their lifetime, and the challenge endpoint takes ${SLOW_MS} ms to issue one: a use inside the lifetime, counted from the asking, is still refused`,
     probe: async (k) => (await SIGNING_FAULTS['sign-early-expiry'].probe(k)) && (await issuesSlowly(k, SLOW_MS)),
@@ -74,6 +75,7 @@ export const CHALLENGE_TIMING_FAULTS = {
   // It breaks SIGN-08, but no use of a near-miss can be answered within the lifetime: the honest
   // verdict is "could not judge" (before, the late refusals passed it as "conforms").
   'challenge-prefix-match-limited': {
+    waits: true,
     breaks: [],
     checks: ['SIGN-08'],
     expect: 'could-not-judge',
@@ -93,6 +95,7 @@ export const CHALLENGE_TIMING_FAULTS = {
   // One early 429 with no answers before it shows no rate: a pace learnt from it held the whole run
   // to a request a second, and SIGN-09/10 were not judged (found attacking the timing, issue 20).
   'sign-never-consumed-first-429': {
+    waits: true,
     breaks: ['SIGN-09', 'SIGN-10'],
     summary: 'sign-never-consumed, and the first request for a challenge gets 429 with Retry-After: 1 (never again)',
     probe: async (k) => {
@@ -109,6 +112,7 @@ export const CHALLENGE_TIMING_FAULTS = {
   // rest get their 401 only after the lifetime. The 500 is wrong whenever it came; the late 401s
   // must not hide it as "not judged" (found attacking the timing, attack 3).
   'sign-race-loser-crashes-late-refusals': {
+    waits: true,
     breaks: ['SIGN-10'],
     summary: `The first reuse of a used challenge fails with a 500, and every later one gets its 401 only ${LATE_REFUSAL_MS} ms late (past the mock's lifetime)`,
     probe: async (k) => {
@@ -136,6 +140,7 @@ export const CHALLENGE_TIMING_FAULTS = {
   // after the lifetime: the near-misses before the case flip get late 401s, which must not end the
   // check before the flip's 2xx is seen (found attacking the timing, attack 3).
   'sign-case-folded-late-refusals': {
+    waits: true,
     breaks: ['SIGN-08'],
     summary: `The challenge store finds an issued challenge in another letter case, and its signing refusals come ${LATE_REFUSAL_MS} ms late (past the mock's lifetime) until it has served one so`,
     probe: async (k) => {

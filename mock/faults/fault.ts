@@ -20,6 +20,11 @@ export interface Fault {
   checks?: readonly RequirementId[];
   /** Settings (CARDPLUSPAY_*) the self-test runs the suite with against this variant: short limits keep it fast. */
   settings?: Readonly<Record<string, string>>;
+  /**
+   * Checks against it wait on real time (slow or late answers, Retry-After): the self-test starts it
+   * first, so its waits overlap the others' work. A variant with settings of its own is taken to wait.
+   */
+  waits?: true;
   /** One line, for --list-faults and the self-test's report. */
   summary: string;
   /** The conformant record in, the broken one out. */

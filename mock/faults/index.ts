@@ -78,6 +78,8 @@ interface FaultSpec {
   runs: readonly RequirementId[];
   /** The suite's settings against it (short limits), on top of the embedded mock's. */
   settings: Readonly<Record<string, string>>;
+  /** Its checks wait on real time: the self-test plans it first (see Fault). */
+  waits: boolean;
   /** For the mock's own tests: see Fault. */
   probe: Probe;
   activeBalance?: Fault['activeBalance'];
@@ -85,10 +87,19 @@ interface FaultSpec {
 
 export const FAULTS: Readonly<Record<FaultName, FaultSpec>> = Object.fromEntries(
   FAULT_NAMES.map((name) => {
-    const { breaks, summary, expect, checks, settings, probe, activeBalance }: Fault = CATALOGUE[name];
+    const { breaks, summary, expect, checks, settings = {}, waits, probe, activeBalance }: Fault = CATALOGUE[name];
     return [
       name,
-      { breaks, summary, expect: expect ?? 'does-not-conform', runs: [...breaks, ...(checks ?? [])], settings: settings ?? {}, probe, activeBalance },
+      {
+        breaks,
+        summary,
+        expect: expect ?? 'does-not-conform',
+        runs: [...breaks, ...(checks ?? [])],
+        settings,
+        waits: waits ?? Object.keys(settings).length > 0,
+        probe,
+        activeBalance,
+      },
     ];
   }),
 ) as unknown as Record<FaultName, FaultSpec>;

@@ -55,9 +55,7 @@ function lanesOf(items: readonly Item[]): Item[][] {
 /** The targets as lanes: the faults (those that mostly wait first, so their waits overlap the others' work), the plain-HTTP modes, the conformant target. */
 function itemsOf(targets: readonly MockTarget[]): Item[] {
   // A fault may run as several targets (one per seed): each target is planned by its own name.
-  const faulty = targets.flatMap((t) =>
-    t.fault ? [{ target: t.name, ids: FAULTS[t.fault].runs, waits: Object.keys(FAULTS[t.fault].settings).length > 0 }] : [],
-  );
+  const faulty = targets.flatMap((t) => (t.fault ? [{ target: t.name, ids: FAULTS[t.fault].runs, waits: FAULTS[t.fault].waits }] : []));
   return [
     ...faulty.filter((t) => t.waits),
     ...faulty.filter((t) => !t.waits),

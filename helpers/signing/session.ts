@@ -126,7 +126,7 @@ export class SigningSession {
     return { challenge, signature: await this.sign(challenge) };
   }
 
-  /** How long ago (ms) the challenge was asked for: SIGN-11 counts its use inside the lifetime from then. */
+  /** How long ago (ms) the challenge was asked for: near-misses take a fresh one past half its lifetime, SIGN-11's inside use keeps in time. */
   ageOf(challenge: string): number {
     const asked = this.issues.get(challenge);
     return asked === undefined ? 0 : Date.now() - asked;
@@ -177,8 +177,8 @@ export class SigningSession {
    * Sends a read-only request with this account's key and the signing headers given. By default a
    * reproduction names the challenge and signature "$FRESH_CHALLENGE" and "$FRESH_SIGNATURE". A use
    * of a challenge a session obtained (or of one made from it, `timedBy`) is retried after a 429 only
-   * while the retry leaves in time (SAFE-05), and its 401 is judged only if it left in time: later,
-   * the check is not judged.
+   * while the retry leaves in time (SAFE-05), and a 401 to it is timed by what the check looks for
+   * (timeRefusal): one that may be for the challenge's age leaves the check not judged.
    */
   send(endpoint: Endpoint, signing: SigningHeaders, options: SendOptions = {}): Promise<Reply> {
     return this.post(endpoint, signing, options, 'alive');

@@ -27,6 +27,6 @@ test('SIGN-11 a challenge used well inside its lifetime succeeds', requirement('
   const age = (signing.ageOf(signed.challenge) / 1000).toFixed(1);
   await expectSuccessEnvelope(
     reply,
-    `${endpoint.title} with a challenge used ${(waitMs / 1000).toFixed(1)} s after it came (answered ${age} s after it was asked for, of a ${settings.challenge.ttlSeconds} s lifetime)`,
+    `${endpoint.title} with a challenge used ${(waitMs / 1000).toFixed(1)} s after it came (the use answered ${age} s after the challenge was asked for, of a ${settings.challenge.ttlSeconds} s lifetime)`,
   );
 });

@@ -1,9 +1,10 @@
 /**
  * Variants whose challenge endpoint is slow or rate-limited, alone or on top of a signing fault
- * (SIGN-08, SIGN-11, SAFE-05, SAFE-07). The suite times a use of a challenge from when it was asked
- * for, so a slow or throttled challenge endpoint ages its challenges: a use that left late and got
- * 401 is not judged, but a conformant server must still conform, and a server that breaks the
- * contract must not hide behind the slowness (found by attacking the timing, issue 20).
+ * (SIGN-08, SIGN-10, SIGN-11, SAFE-05, SAFE-07), or whose refusals come late. The suite times a use
+ * of a challenge from when it was asked for, so a slow or throttled challenge endpoint ages its
+ * challenges, and a 401 that may be for a challenge's age is not judged: a conformant server must
+ * still conform, and a server that breaks the contract must not hide behind the slowness (found by
+ * attacking the timing, issue 20).
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { MockBehaviour } from '../behaviour';
@@ -49,7 +50,7 @@ export const CHALLENGE_TIMING_FAULTS = {
   'sign-early-expiry-slow-challenge': {
     waits: true,
     breaks: ['SIGN-11'],
-    summary: `Challenges expire after a tenth of their lifetime, and the challenge endpoint takes ${SLOW_MS} ms to issue one: a use inside the lifetime, counted from the asking, is still refused`,
+    summary: `Challenges expire after a tenth of their lifetime, and the challenge endpoint takes ${SLOW_MS} ms to issue one: a use at 30 % of the lifetime after the answer is still refused`,
     probe: async (k) => (await SIGNING_FAULTS['sign-early-expiry'].probe(k)) && (await issuesSlowly(k, SLOW_MS)),
     bend: (behaviour) => slowChallenge(SLOW_MS)(SIGNING_FAULTS['sign-early-expiry'].bend(behaviour)),
   },

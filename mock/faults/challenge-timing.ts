@@ -63,10 +63,7 @@ export const CHALLENGE_TIMING_FAULTS = {
     expect: 'conforms',
     settings: { CARDPLUSPAY_CHALLENGE_TTL_SECONDS: String(LIMITED_TTL_SECONDS) },
     summary: `Conformant with a ${LIMITED_TTL_SECONDS} s challenge lifetime, but every other request for a challenge gets 429 with Retry-After: 1 (a 429 issues no challenge, so the wait must not age the next one)`,
-    probe: async (k) => {
-      const ask = () => k.call({ method: 'POST', path: 'auth/challenge', headers: { 'X-API-Key': k.material.accounts.signing.key } });
-      return [(await ask()).status, (await ask()).status].includes(429);
-    },
+    probe: async (k) => [(await k.ask()).status, (await k.ask()).status].includes(429),
     bend: (behaviour) => {
       let asked = 0;
       const limited = limitedBy((path) => path.endsWith('/auth/challenge') && ++asked % 2 === 1, '1')(behaviour);
@@ -99,10 +96,7 @@ export const CHALLENGE_TIMING_FAULTS = {
     waits: true,
     breaks: ['SIGN-09', 'SIGN-10'],
     summary: 'sign-never-consumed, and the first request for a challenge gets 429 with Retry-After: 1 (never again)',
-    probe: async (k) => {
-      const ask = () => k.call({ method: 'POST', path: 'auth/challenge', headers: { 'X-API-Key': k.material.accounts.signing.key } });
-      return (await ask()).status === 429 && (await SIGNING_FAULTS['sign-never-consumed'].probe(k));
-    },
+    probe: async (k) => (await k.ask()).status === 429 && (await SIGNING_FAULTS['sign-never-consumed'].probe(k)),
     bend: (behaviour) => {
       let asked = false;
       const first = (path: string): boolean => path.endsWith('/auth/challenge') && !asked && (asked = true);

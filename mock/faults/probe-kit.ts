@@ -34,6 +34,8 @@ export interface Kit {
   balance: (key: string | undefined) => Promise<ProbeReply>;
   active: string;
   inactive: string;
+  /** The challenge endpoint's whole answer to `account`'s request (with `key` as its X-API-Key). */
+  ask: (account?: SigningAccount, key?: string) => Promise<ProbeReply>;
   /** A challenge issued to `account` (with `key` as its X-API-Key); '' when none was issued. */
   issue: (account?: SigningAccount, key?: string) => Promise<string>;
   signed: (challenge: string, signature: string | undefined, opts?: { account?: SigningAccount; path?: string }) => Promise<ProbeReply>;
@@ -46,6 +48,8 @@ export type Probe = (k: Kit) => Promise<boolean>;
 export function kitFor(mock: ProbedMock, material: MockMaterial): Kit {
   const call = probe(material, mock.baseUrl);
   const { accounts } = material;
+  const ask = (account: SigningAccount = 'signing', key = accounts[account].key): Promise<ProbeReply> =>
+    call({ method: 'POST', path: 'auth/challenge', headers: { 'X-API-Key': key } });
   return {
     mock,
     material,
@@ -54,8 +58,9 @@ export function kitFor(mock: ProbedMock, material: MockMaterial): Kit {
     balance: (key) => call({ path: 'balance', headers: key === undefined ? {} : { 'X-API-Key': key } }),
     active: accounts.active.key,
     inactive: accounts.inactive.key,
-    issue: async (account = 'signing', key = accounts[account].key) => {
-      const reply = await call({ method: 'POST', path: 'auth/challenge', headers: { 'X-API-Key': key } });
+    ask,
+    issue: async (account, key) => {
+      const reply = await ask(account, key);
       return (reply.json as { data?: { challenge?: string } } | undefined)?.data?.challenge ?? '';
     },
     signed: (challenge, signature, opts = {}) => {

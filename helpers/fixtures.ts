@@ -114,6 +114,13 @@ async function firstListedOrSkip(api: ApiClient, validKey: string, list: IdList,
   return found!;
 }
 
+/**
+ * A fixture every test sets up and nothing in it can be read by a reviewer: no step of its own in
+ * the report (a step each costs its worker and the reporters an event, about 1,500 per run; issue
+ * 20). Its errors still fail the test, and the requests a test makes still show as their steps.
+ */
+const PLUMBING = { box: 'self' } as const;
+
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   targetName: [undefined, { option: true, scope: 'worker' }],
   targetByRequirement: [undefined, { option: true, scope: 'worker' }],
@@ -146,42 +153,51 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       }
       liftGuard?.();
     },
-    { scope: 'worker' },
+    { scope: 'worker', ...PLUMBING },
   ],
 
-  target: async ({ targets, targetName, targetByRequirement }, use, testInfo) => {
-    const ids = requirementIdsIn(testInfo.annotations);
-    const name = targetOf({ targetName, targetByRequirement }, ids);
-    const target = await targets(name);
-    // A named target of the fault self-test brings its own test timeout (a hang, throttling): a lane's
-    // tests run against several targets under one project. Every test sets this fixture up (faultTolerance).
-    if (name !== undefined) testInfo.setTimeout(target.settings.testTimeoutSeconds * 1000);
-    // The runner's preflight decided already: no check sends anything to a target it could not reach,
-    // and none sends a key to one whose certificate does not verify (TLS-01's own checks still run).
-    const reached = target.settings.preflight;
-    if (reached?.outcome === 'unreachable') notJudged(`target unreachable: ${reached.reason}`);
-    if (reached?.outcome === 'certificate' && !ids.includes('TLS-01')) notJudged('not checked: the certificate does not verify (TLS-01), so no key was sent');
-    await use(target);
-  },
-  settings: async ({ target }, use) => use(target.settings),
-  egress: async ({ target }, use) => use(target.egress),
-  mock: async ({ target }, use) => use(target.mock),
+  target: [
+    async ({ targets, targetName, targetByRequirement }, use, testInfo) => {
+      const ids = requirementIdsIn(testInfo.annotations);
+      const name = targetOf({ targetName, targetByRequirement }, ids);
+      const target = await targets(name);
+      // A named target of the fault self-test brings its own test timeout (a hang, throttling): a lane's
+      // tests run against several targets under one project. Every test sets this fixture up (faultTolerance).
+      if (name !== undefined) testInfo.setTimeout(target.settings.testTimeoutSeconds * 1000);
+      // The runner's preflight decided already: no check sends anything to a target it could not reach,
+      // and none sends a key to one whose certificate does not verify (TLS-01's own checks still run).
+      const reached = target.settings.preflight;
+      if (reached?.outcome === 'unreachable') notJudged(`target unreachable: ${reached.reason}`);
+      if (reached?.outcome === 'certificate' && !ids.includes('TLS-01')) notJudged('not checked: the certificate does not verify (TLS-01), so no key was sent');
+      await use(target);
+    },
+    PLUMBING,
+  ],
+  settings: [async ({ target }, use) => use(target.settings), PLUMBING],
+  egress: [async ({ target }, use) => use(target.egress), PLUMBING],
+  mock: [async ({ target }, use) => use(target.mock), PLUMBING],
 
-  api: async ({ egress, settings }, use, testInfo) => {
-    let requests = 0;
-    const client = new ApiClient(egress, settings.baseUrl, {
-      onRequest: () => requests++,
-      rateLimitBudgetMs: settings.rateLimitBudgetSeconds * 1000,
-      reproduce: { stands: standsFor(settings), caFileVariable: settings.caFile ? 'CARDPLUSPAY_CA_FILE' : undefined, seed: settings.seed },
-    });
-    await use(client);
-    // The summary adds these up: the run's request count is part of staying polite (SAFE-05).
-    testInfo.annotations.push({ type: 'requests', description: String(requests) });
-  },
+  api: [
+    async ({ egress, settings }, use, testInfo) => {
+      let requests = 0;
+      const client = new ApiClient(egress, settings.baseUrl, {
+        onRequest: () => requests++,
+        rateLimitBudgetMs: settings.rateLimitBudgetSeconds * 1000,
+        reproduce: { stands: standsFor(settings), caFileVariable: settings.caFile ? 'CARDPLUSPAY_CA_FILE' : undefined, seed: settings.seed },
+      });
+      await use(client);
+      // The summary adds these up: the run's request count is part of staying polite (SAFE-05).
+      testInfo.annotations.push({ type: 'requests', description: String(requests) });
+    },
+    PLUMBING,
+  ],
 
-  keys: async ({ settings }, use) => {
-    await use({ valid: settings.apiKey, invalid: wellFormedLike(settings.apiKey), revoked: settings.inactiveApiKey });
-  },
+  keys: [
+    async ({ settings }, use) => {
+      await use({ valid: settings.apiKey, invalid: wellFormedLike(settings.apiKey), revoked: settings.inactiveApiKey });
+    },
+    PLUMBING,
+  ],
 
   revokedKey: async ({ keys }, use, testInfo) => {
     testInfo.skip(keys.revoked === undefined, NO_REVOKED_KEY);
@@ -236,7 +252,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       await use();
       if (settings.mockFault && (testInfo.status === 'failed' || testInfo.status === 'timedOut')) testInfo.expectedStatus = testInfo.status;
     },
-    { auto: true },
+    { auto: true, ...PLUMBING },
   ],
 
   // The reporters redact with the configured secrets; signatures made at run time exist only in
@@ -251,7 +267,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         if (e.value) e.value = redactor.redact(e.value);
       }
     },
-    { auto: true },
+    { auto: true, ...PLUMBING },
   ],
 });
 

@@ -9,7 +9,8 @@ import { GuardError } from '../../helpers/client/client';
 import { testClient } from '../support/client';
 import { NotJudgedError } from '../../helpers/client/not-judged';
 import { encodingsOf } from '../../helpers/safety/encodings';
-import { Redactor, redactCredentialFields } from '../../helpers/safety/redact';
+import { redactCredentialFields } from '../../helpers/safety/credential-fields';
+import { Redactor } from '../../helpers/safety/redact';
 
 const KEY = 'cpp_test_Q2xJ8sZr4LkP0vNw7YhT3mBd6FcA1eGu';
 const req = (id: string) => ({ annotation: [{ type: 'requirement', description: id }] });

@@ -7,7 +7,8 @@
 import crypto from 'node:crypto';
 import { expect, test } from '../support/unit-test';
 import { FRAGMENT } from '../../helpers/safety/encodings';
-import { Redactor, redactCredentialFields } from '../../helpers/safety/redact';
+import { redactCredentialFields } from '../../helpers/safety/credential-fields';
+import { Redactor } from '../../helpers/safety/redact';
 
 const SAFE01 = { annotation: [{ type: 'requirement', description: 'SAFE-01' }] };
 

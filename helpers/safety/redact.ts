@@ -11,6 +11,7 @@
  * The encodings are in encodings.ts, the readers that spell bytes back out of text in
  * byte-readers.ts.
  */
+import crypto from 'node:crypto';
 import { ESCAPE_LAYERS, ESCAPED, Pieces, hexBytes, isBase64Code, isHexCode, plainBytes, readBase64, readPiece, type ByteReader } from './byte-readers';
 import { mask, redactCredentialFields } from './credential-fields';
 import { FRAGMENT, base64Forms, formsOf, pemBodies, wholeNeedles } from './encodings';
@@ -61,6 +62,11 @@ export class Redactor {
    * is kept until the next secret is added.
    */
   private readonly seen = new Map<string, string>();
+  /**
+   * Digests of longer bytes found clean, until the next secret: the backstop reads back the
+   * attachments the reporters scanned already, and a second scan would find what the first did.
+   */
+  private readonly cleanBytes = new Set<string>();
   /** rangesIn's tables, kept for the next text: allocating four for each text cost more than the scan (issue 20). */
   private tables = newTables(0);
 
@@ -81,6 +87,7 @@ export class Redactor {
     this.onAdd?.(secret);
     this.secrets.push(secret);
     this.seen.clear();
+    this.cleanBytes.clear();
     if (/[%\\&]/.test(secret)) this.escapeLayers = Array.from({ length: ESCAPE_LAYERS }, (_, k) => ESCAPE_LAYERS - k);
     // Longest first, so the mask that names a secret's last characters goes to the whole secret.
     this.secrets.sort((a, b) => b.length - a.length);
@@ -158,9 +165,14 @@ export class Redactor {
    */
   redactBytes(data: Buffer): Buffer {
     this.beforeUse?.();
+    const digest = data.length > MEMO_MAX_LENGTH ? crypto.hash('sha256', data) : undefined;
+    if (digest !== undefined && this.cleanBytes.has(digest)) return data;
     const text = data.toString('latin1');
     const out = this.redact(text);
-    if (out === text) return data;
+    if (out === text) {
+      if (digest !== undefined && this.cleanBytes.size < MEMO_MAX_ENTRIES) this.cleanBytes.add(digest);
+      return data;
+    }
     // Only the masks hold characters past Latin-1 (the ellipsis): they go out as UTF-8.
     return Buffer.concat(out.split(/([\u0100-\uffff]+)/).map((part, i) => Buffer.from(part, i % 2 === 1 ? 'utf8' : 'latin1')));
   }

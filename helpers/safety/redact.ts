@@ -9,11 +9,12 @@
  * masked. A server that echoes a truncated, extended or case-flipped key, or a report that wraps a
  * PEM or cuts a Base64 string anywhere, still leaks the key; a piece that short is not a key.
  * The encodings are in encodings.ts, the readers that spell bytes back out of text in
- * byte-readers.ts.
+ * byte-readers.ts, the set of pieces in pieces.ts.
  */
 import crypto from 'node:crypto';
-import { ESCAPE_LAYERS, ESCAPED, Pieces, hexBytes, isBase64Code, isHexCode, plainBytes, readBase64, readPiece, type ByteReader } from './byte-readers';
+import { ESCAPE_LAYERS, ESCAPED, hexBytes, isBase64Code, isHexCode, plainBytes, readBase64, readPiece, type ByteReader } from './byte-readers';
 import { mask, redactCredentialFields } from './credential-fields';
+import { Pieces } from './pieces';
 import { FRAGMENT, base64Forms, formsOf, pemBodies, wholeNeedles } from './encodings';
 
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, 'g');

@@ -14,7 +14,7 @@
 import crypto from 'node:crypto';
 import { ESCAPE_LAYERS, ESCAPED, hexBytes, isBase64Code, isHexCode, plainBytes, readBase64, readPiece, type ByteReader } from './byte-readers';
 import { mask, redactCredentialFields } from './credential-fields';
-import { Pieces } from './pieces';
+import { NEEDLE_KEY, Needles, Pieces, windowHashes } from './pieces';
 import { FRAGMENT, base64Forms, formsOf, pemBodies, wholeNeedles } from './encodings';
 
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, 'g');
@@ -34,6 +34,10 @@ interface Tables {
   nextEscape: Uint32Array;
   b64Run: Uint32Array;
   b64Start: Int32Array;
+  /** Window hashes (pieces.ts) of a piece's length, of 16 Base64 characters, and of a needle's first characters. */
+  rawHash: Int32Array;
+  b64Hash: Int32Array;
+  keyHash: Int32Array;
 }
 
 /** Positions past a text's end that a reader may look at (separators and a `0x` before a byte). */
@@ -42,17 +46,27 @@ const TABLE_SLACK = 8;
 const MAX_KEPT_TABLE = 1 << 20;
 
 function newTables(size: number): Tables {
-  return { hexRun: new Uint32Array(size), nextEscape: new Uint32Array(size), b64Run: new Uint32Array(size), b64Start: new Int32Array(size) };
+  const [hexRun, nextEscape, b64Run] = [new Uint32Array(size), new Uint32Array(size), new Uint32Array(size)];
+  return {
+    hexRun,
+    nextEscape,
+    b64Run,
+    b64Start: new Int32Array(size),
+    rawHash: new Int32Array(size),
+    b64Hash: new Int32Array(size),
+    keyHash: new Int32Array(size),
+  };
 }
 
 export class Redactor {
-  private readonly secrets: string[] = [];
+  private readonly secrets = new Set<string>();
   /** Every FRAGMENT-byte piece of every secret, as Latin-1 text, ASCII-folded. */
   private readonly raw = new Pieces(FRAGMENT);
   /** Every Base64 and base64url piece (16 characters, 12 bytes) at each alignment; case matters. */
   private readonly base64 = new Pieces(16);
-  /** Encodings looked for whole: variable-width ones, and every encoding of a secret shorter than a piece. */
-  private readonly needles: Array<{ text: string; caseless: boolean }> = [];
+  /** Encodings looked for whole: variable-width ones, and every encoding of a secret shorter than a piece; ASCII-folded or as they are. */
+  private readonly caseless = new Needles();
+  private readonly cased = new Needles();
   /**
    * Escapes are read through every layer; a secret that itself holds a `%`, a backslash or an `&`
    * is also read through fewer, or its own `%41` would be taken for an escape of one layer more.
@@ -84,14 +98,12 @@ export class Redactor {
 
   /** Registers a secret (a key, a private key, a signature made at run time). */
   add(secret: string | undefined): void {
-    if (!secret || secret.length < 8 || this.secrets.includes(secret)) return;
+    if (!secret || secret.length < 8 || this.secrets.has(secret)) return;
     this.onAdd?.(secret);
-    this.secrets.push(secret);
+    this.secrets.add(secret);
     this.seen.clear();
     this.cleanBytes.clear();
     if (/[%\\&]/.test(secret)) this.escapeLayers = Array.from({ length: ESCAPE_LAYERS }, (_, k) => ESCAPE_LAYERS - k);
-    // Longest first, so the mask that names a secret's last characters goes to the whole secret.
-    this.secrets.sort((a, b) => b.length - a.length);
     const pem = pemBodies(secret);
     if (pem === undefined) {
       this.addPieces(secret);
@@ -127,7 +139,7 @@ export class Redactor {
     const found = piecesOf === undefined ? undefined : foldAscii(piecesOf);
     for (const n of needles) {
       const text = n.caseless ? foldAscii(n.text) : n.text;
-      if (text !== found && !this.needles.some((m) => m.text === text)) this.needles.push({ text, caseless: n.caseless });
+      if (text !== found) (n.caseless ? this.caseless : this.cased).add(text);
     }
   }
 
@@ -153,8 +165,7 @@ export class Redactor {
     let at = 0;
     for (const [from, to] of ranges) {
       const found = text.slice(from, to);
-      const named = this.secrets.find((s) => s === found);
-      out += `${text.slice(at, from)}${named ? mask(named) : '[redacted]'}`;
+      out += `${text.slice(at, from)}${this.secrets.has(found) ? mask(found) : '[redacted]'}`;
       at = to;
     }
     return redactCredentialFields(out + text.slice(at));
@@ -208,15 +219,21 @@ export class Redactor {
 
   /** Merged [from, to) ranges of text covered by pieces of secrets, in any encoding. */
   private rangesIn(text: string): Array<[number, number]> {
-    if (this.secrets.length === 0) return [];
+    if (this.secrets.size === 0) return [];
     const folded = foldAscii(text);
     const hits: Array<[number, number]> = [];
-    for (const { text: needle, caseless } of this.needles) {
-      const hay = caseless ? folded : text;
-      for (let i = hay.indexOf(needle); i >= 0; i = hay.indexOf(needle, i + 1)) hits.push([i, i + needle.length]);
+    const { hexRun, nextEscape, b64Run, b64Start, rawHash, b64Hash, keyHash } = this.tablesFor(text.length);
+    for (const [needles, hay] of [
+      [this.caseless, folded],
+      [this.cased, text],
+    ] as const) {
+      if (needles.size === 0) continue;
+      windowHashes(hay, NEEDLE_KEY, keyHash);
+      needles.find(hay, keyHash, hits);
     }
     if (this.raw.size > 0) {
-      const { hexRun, nextEscape, b64Run, b64Start } = this.tablesFor(text.length);
+      windowHashes(folded, FRAGMENT, rawHash);
+      windowHashes(text, 16, b64Hash);
       for (let i = text.length - 1; i >= 0; i--) hexRun[i] = isHexCode(folded.charCodeAt(i)) ? hexRun[i + 1]! + 1 : 0;
       for (let i = text.length - 1; i >= 0; i--)
         nextEscape[i] = text.charCodeAt(i) === 37 || text.charCodeAt(i) === 92 || text.charCodeAt(i) === 38 ? i : nextEscape[i + 1]!;
@@ -225,8 +242,8 @@ export class Redactor {
       for (let i = text.length - 1; i >= 0; i--) b64Run[i] = isBase64Code(text.charCodeAt(i)) ? b64Run[i + 1]! + 1 : 0;
       for (let i = 0; i < text.length; i++) b64Start[i] = b64Run[i] === 0 ? i + 1 : i > 0 && b64Run[i - 1]! > 0 ? b64Start[i - 1]! : i;
       for (let i = 0; i + FRAGMENT <= text.length; i++) {
-        if (this.raw.at(folded, i)) hits.push([i, i + FRAGMENT]);
-        if (this.base64.at(text, i)) hits.push([i, i + 16]);
+        if (this.raw.at(folded, i, rawHash[i]!)) hits.push([i, i + FRAGMENT]);
+        if (this.base64.at(text, i, b64Hash[i]!)) hits.push([i, i + 16]);
         // A key in another case, then Base64-encoded: decoded from each 4-character group of a run.
         if (b64Run[i]! >= 16 && (b64Start[i]! - i) % 4 === 0) {
           const decoded = readBase64(text, i, this.raw);

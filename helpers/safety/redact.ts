@@ -78,10 +78,12 @@ export class Redactor {
    */
   private readonly seen = new Map<string, string>();
   /**
-   * Digests of longer bytes found clean, until the next secret: the backstop reads back the
-   * attachments the reporters scanned already, and a second scan would find what the first did.
+   * Digests of longer bytes and texts found clean, until the next secret: the backstop reads back
+   * the attachments the reporters scanned already, and an error comes back in its step and its
+   * test's result; a second scan would find what the first did.
    */
   private readonly cleanBytes = new Set<string>();
+  private readonly cleanTexts = new Set<string>();
   /** rangesIn's tables, kept for the next text: allocating four for each text cost more than the scan (issue 20). */
   private tables = newTables(0);
 
@@ -103,6 +105,7 @@ export class Redactor {
     this.secrets.add(secret);
     this.seen.clear();
     this.cleanBytes.clear();
+    this.cleanTexts.clear();
     if (/[%\\&]/.test(secret)) this.escapeLayers = Array.from({ length: ESCAPE_LAYERS }, (_, k) => ESCAPE_LAYERS - k);
     const pem = pemBodies(secret);
     if (pem === undefined) {
@@ -145,7 +148,13 @@ export class Redactor {
 
   redact(input: string): string {
     this.beforeUse?.();
-    if (input.length > MEMO_MAX_LENGTH) return this.redactNow(input);
+    if (input.length > MEMO_MAX_LENGTH) {
+      const digest = crypto.hash('sha256', input);
+      if (this.cleanTexts.has(digest)) return input;
+      const out = this.redactNow(input);
+      if (out === input && this.cleanTexts.size < MEMO_MAX_ENTRIES) this.cleanTexts.add(digest);
+      return out;
+    }
     let out = this.seen.get(input);
     if (out === undefined) {
       if (this.seen.size >= MEMO_MAX_ENTRIES) this.seen.clear();

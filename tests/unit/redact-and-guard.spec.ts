@@ -60,14 +60,17 @@ test.describe('redactor', () => {
     expect(fresh.redact(title), 'remembered, still masked').toBe(fresh.redact(title));
   });
 
-  test('SAFE-01 bytes found clean are masked once a secret they hold is added (the digests of clean bytes start over)', req('SAFE-01'), () => {
+  test('SAFE-01 bytes and long texts found clean are masked once a secret they hold is added (the digests of clean ones start over)', req('SAFE-01'), () => {
     const fresh = new Redactor([KEY]);
     const signature = 'c2lnbmF0dXJlIG1hZGUgYXQgcnVuIHRpbWU';
     const transcript = Buffer.from(`${'X-Request: ordinary\n'.repeat(40)}X-API-Signature-Echo: ${signature}\n`, 'latin1');
     expect(fresh.redactBytes(transcript), 'clean before the signature is known').toBe(transcript);
     expect(fresh.redactBytes(transcript), 'clean again, from its digest').toBe(transcript);
+    const text = transcript.toString('latin1');
+    expect(fresh.redact(text), 'the same as text, clean too').toBe(text);
     fresh.add(signature);
     expect(fresh.findsSecretIn(fresh.redactBytes(transcript).toString('latin1'))).toBe(false);
+    expect(fresh.findsSecretIn(fresh.redact(text))).toBe(false);
   });
 });
 

@@ -13,21 +13,21 @@ const BASE = 0x01000193;
 const SPREAD = 0x9e3779b1 | 0;
 
 /** The hash of `length` characters of `text` from `at`: what `windowHashes` gives at `at`. */
-function hashAt(text: string, at: number, length: number): number {
+function hashAt(text: string, at: number, length: number, base = BASE): number {
   let h = 0;
-  for (let k = 0; k < length; k++) h = (Math.imul(h, BASE) + text.charCodeAt(at + k)) | 0;
+  for (let k = 0; k < length; k++) h = (Math.imul(h, base) + text.charCodeAt(at + k)) | 0;
   return h;
 }
 
 /** For each position of `text` with `length` characters from it, their hash (`hashAt`), into `out`. */
-export function windowHashes(text: string, length: number, out: Int32Array): void {
+export function windowHashes(text: string, length: number, out: Int32Array, base = BASE): void {
   if (text.length < length) return;
   let top = 1;
-  for (let k = 1; k < length; k++) top = Math.imul(top, BASE);
-  let h = hashAt(text, 0, length);
+  for (let k = 1; k < length; k++) top = Math.imul(top, base);
+  let h = hashAt(text, 0, length, base);
   out[0] = h;
   for (let i = 1; i + length <= text.length; i++) {
-    h = (Math.imul(h - Math.imul(text.charCodeAt(i - 1), top), BASE) + text.charCodeAt(i + length - 1)) | 0;
+    h = (Math.imul(h - Math.imul(text.charCodeAt(i - 1), top), base) + text.charCodeAt(i + length - 1)) | 0;
     out[i] = h;
   }
 }
@@ -67,24 +67,70 @@ class HashFilter {
   }
 }
 
+/** A second multiplier: a piece is known by the pair of its two hashes, 64 bits in all. */
+const BASE2 = 0x5bd1e995 | 0;
+
 /**
- * A set of same-length pieces, the codes they start with, and a filter of their hashes, so that a
- * window costs a bit test and only a window that may be a piece a slice and a set lookup.
+ * A set of same-length pieces, each kept as the pair of its hashes in an open-addressing table
+ * (no string per piece: a run's signatures make a million pieces in every process that learns
+ * them), and the codes they start with. A window costs its two rolling hashes and a probe or two.
+ * Two texts whose pair of hashes agree count as one: at worst a window is masked that held no
+ * secret, never the other way round.
  */
 export class Pieces {
-  private readonly set = new Set<string>();
+  /** Slot k holds a piece's hashes at 2k and 2k + 1; a second hash of 0 marks an empty slot (a piece's is never 0). */
+  private bits = 8;
+  private table = new Int32Array(2 << this.bits);
+  private count = 0;
   private readonly first = new Uint8Array(65536);
   private readonly second = new Uint8Array(65536);
-  private readonly filter = new HashFilter();
 
   constructor(readonly length: number) {}
 
-  add(piece: string): void {
-    this.set.add(piece);
-    this.first[piece.charCodeAt(0)] = 1;
-    this.second[piece.charCodeAt(1)] = 1;
-    if (this.filter.grows(this.set.size)) for (const p of this.set) this.filter.mark(hashAt(p, 0, this.length));
-    else this.filter.mark(hashAt(piece, 0, this.length));
+  /** Adds the window of `text` at each multiple of `step` (every window, by default). */
+  add(text: string, step = text.length): void {
+    if (text.length < this.length) return;
+    const rolled = new Int32Array(text.length);
+    const rolled2 = new Int32Array(text.length);
+    windowHashes(text, this.length, rolled);
+    windowHashes(text, this.length, rolled2, BASE2);
+    for (let at = 0; at + this.length <= text.length; at += step) {
+      this.first[text.charCodeAt(at)] = 1;
+      this.second[text.charCodeAt(at + 1)] = 1;
+      this.insert(rolled[at]!, rolled2[at]! | 1);
+    }
+  }
+
+  private insert(h1: number, h2: number): void {
+    // At most half full, so that a window that is no piece mostly meets an empty slot at once.
+    if (2 * (this.count + 1) > 1 << this.bits) this.grow();
+    const mask = (1 << this.bits) - 1;
+    for (let k = Math.imul(h1, SPREAD) >>> (32 - this.bits); ; k = (k + 1) & mask) {
+      if (this.table[2 * k + 1] === 0) {
+        this.table[2 * k] = h1;
+        this.table[2 * k + 1] = h2;
+        this.count++;
+        return;
+      }
+      if (this.table[2 * k] === h1 && this.table[2 * k + 1] === h2) return;
+    }
+  }
+
+  private grow(): void {
+    const old = this.table;
+    this.bits++;
+    this.table = new Int32Array(2 << this.bits);
+    this.count = 0;
+    for (let k = 0; k < old.length; k += 2) if (old[k + 1] !== 0) this.insert(old[k]!, old[k + 1]!);
+  }
+
+  private holds(h1: number, h2: number): boolean {
+    const mask = (1 << this.bits) - 1;
+    for (let k = Math.imul(h1, SPREAD) >>> (32 - this.bits); ; k = (k + 1) & mask) {
+      const at = this.table[2 * k + 1];
+      if (at === 0) return false;
+      if (at === h2 && this.table[2 * k] === h1) return true;
+    }
   }
 
   mayStartWith(code: number): boolean {
@@ -96,17 +142,20 @@ export class Pieces {
   }
 
   get size(): number {
-    return this.set.size;
+    return this.count;
   }
 
-  /** Whether the window of `text` at `i`, whose hash of `length` characters is `hash` (`windowHashes`), is a piece. */
-  at(text: string, i: number, hash: number): boolean {
-    return i + this.length <= text.length && this.filter.mayHold(hash) && this.set.has(text.slice(i, i + this.length));
+  /** Whether the window of `text` at `i` is a piece, given its two hashes (`windowHashes`, then with `second`). */
+  at(text: string, i: number, hash: number, hash2: number): boolean {
+    return i + this.length <= text.length && this.holds(hash, hash2 | 1);
   }
 
   has(piece: string): boolean {
-    return this.set.has(piece);
+    return piece.length === this.length && this.holds(hashAt(piece, 0, this.length), hashAt(piece, 0, this.length, BASE2) | 1);
   }
+
+  /** The multiplier of a window's second hash, for `windowHashes`. */
+  static readonly second = BASE2;
 }
 
 /** How many first characters of a whole encoding are hashed to find it: the shortest is a secret's 8. */

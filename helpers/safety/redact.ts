@@ -34,28 +34,23 @@ interface Tables {
   nextEscape: Uint32Array;
   b64Run: Uint32Array;
   b64Start: Int32Array;
-  /** Window hashes (pieces.ts) of a piece's length, of 16 Base64 characters, and of a needle's first characters. */
+  /** Window hashes (pieces.ts) of a piece's length and of 16 Base64 characters, both of each; and of a needle's first characters. */
   rawHash: Int32Array;
+  rawHash2: Int32Array;
   b64Hash: Int32Array;
+  b64Hash2: Int32Array;
   keyHash: Int32Array;
 }
 
 /** Positions past a text's end that a reader may look at (separators and a `0x` before a byte). */
 const TABLE_SLACK = 8;
-/** Tables for texts up to this length are kept for the next (16 MB at most). */
-const MAX_KEPT_TABLE = 1 << 20;
+/** Tables for texts up to this length are kept for the next (18 MB at most). */
+const MAX_KEPT_TABLE = 1 << 19;
 
 function newTables(size: number): Tables {
   const [hexRun, nextEscape, b64Run] = [new Uint32Array(size), new Uint32Array(size), new Uint32Array(size)];
-  return {
-    hexRun,
-    nextEscape,
-    b64Run,
-    b64Start: new Int32Array(size),
-    rawHash: new Int32Array(size),
-    b64Hash: new Int32Array(size),
-    keyHash: new Int32Array(size),
-  };
+  const int32 = (): Int32Array => new Int32Array(size);
+  return { hexRun, nextEscape, b64Run, b64Start: int32(), rawHash: int32(), rawHash2: int32(), b64Hash: int32(), b64Hash2: int32(), keyHash: int32() };
 }
 
 export class Redactor {
@@ -127,11 +122,8 @@ export class Redactor {
     if (bytes.length < FRAGMENT) {
       whole.push(...formsOf(text).map((f) => ({ text: f.text, caseless: f.caseless })));
     } else {
-      const raw = foldAscii(bytes.toString('latin1'));
-      for (let at = 0; at + FRAGMENT <= raw.length; at++) this.raw.add(raw.slice(at, at + FRAGMENT));
-      for (const form of base64Forms(bytes)) {
-        for (let at = 0; at + 16 <= form.text.length; at += 4) this.base64.add(form.text.slice(at, at + 16));
-      }
+      this.raw.add(foldAscii(bytes.toString('latin1')), 1);
+      for (const form of base64Forms(bytes)) this.base64.add(form.text, 4);
     }
     // A secret shorter than a piece has no pieces to find it: its own text is a needle too.
     this.addNeedles(whole, bytes.length < FRAGMENT ? undefined : text);
@@ -231,7 +223,7 @@ export class Redactor {
     if (this.secrets.size === 0) return [];
     const folded = foldAscii(text);
     const hits: Array<[number, number]> = [];
-    const { hexRun, nextEscape, b64Run, b64Start, rawHash, b64Hash, keyHash } = this.tablesFor(text.length);
+    const { hexRun, nextEscape, b64Run, b64Start, rawHash, rawHash2, b64Hash, b64Hash2, keyHash } = this.tablesFor(text.length);
     for (const [needles, hay] of [
       [this.caseless, folded],
       [this.cased, text],
@@ -242,7 +234,9 @@ export class Redactor {
     }
     if (this.raw.size > 0) {
       windowHashes(folded, FRAGMENT, rawHash);
+      windowHashes(folded, FRAGMENT, rawHash2, Pieces.second);
       windowHashes(text, 16, b64Hash);
+      windowHashes(text, 16, b64Hash2, Pieces.second);
       for (let i = text.length - 1; i >= 0; i--) hexRun[i] = isHexCode(folded.charCodeAt(i)) ? hexRun[i + 1]! + 1 : 0;
       for (let i = text.length - 1; i >= 0; i--)
         nextEscape[i] = text.charCodeAt(i) === 37 || text.charCodeAt(i) === 92 || text.charCodeAt(i) === 38 ? i : nextEscape[i + 1]!;
@@ -251,8 +245,8 @@ export class Redactor {
       for (let i = text.length - 1; i >= 0; i--) b64Run[i] = isBase64Code(text.charCodeAt(i)) ? b64Run[i + 1]! + 1 : 0;
       for (let i = 0; i < text.length; i++) b64Start[i] = b64Run[i] === 0 ? i + 1 : i > 0 && b64Run[i - 1]! > 0 ? b64Start[i - 1]! : i;
       for (let i = 0; i + FRAGMENT <= text.length; i++) {
-        if (this.raw.at(folded, i, rawHash[i]!)) hits.push([i, i + FRAGMENT]);
-        if (this.base64.at(text, i, b64Hash[i]!)) hits.push([i, i + 16]);
+        if (this.raw.at(folded, i, rawHash[i]!, rawHash2[i]!)) hits.push([i, i + FRAGMENT]);
+        if (this.base64.at(text, i, b64Hash[i]!, b64Hash2[i]!)) hits.push([i, i + 16]);
         // A key in another case, then Base64-encoded: decoded from each 4-character group of a run.
         if (b64Run[i]! >= 16 && (b64Start[i]! - i) % 4 === 0) {
           const decoded = readBase64(text, i, this.raw);

@@ -141,7 +141,8 @@ export class Redactor {
   redact(input: string): string {
     this.beforeUse?.();
     if (input.length > MEMO_MAX_LENGTH) {
-      const digest = crypto.hash('sha256', input);
+      // As UTF-16 code units: UTF-8 would spell two texts that differ in a lone surrogate alike.
+      const digest = crypto.createHash('sha256').update(input, 'utf16le').digest('hex');
       if (this.cleanTexts.has(digest)) return input;
       const out = this.redactNow(input);
       if (out === input && this.cleanTexts.size < MEMO_MAX_ENTRIES) this.cleanTexts.add(digest);

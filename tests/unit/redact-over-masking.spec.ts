@@ -9,13 +9,14 @@ import { expect, test } from '../support/unit-test';
 import { FRAGMENT } from '../../helpers/safety/encodings';
 import { redactCredentialFields } from '../../helpers/safety/credential-fields';
 import { Redactor } from '../../helpers/safety/redact';
+import { testPrivateKey } from '../support/test-key';
 
 const SAFE01 = { annotation: [{ type: 'requirement', description: 'SAFE-01' }] };
 
-const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+// RFC 9421's test key, read, not generated at load (tests/support/test-key.ts says why).
 const PEMS = {
-  'PKCS#8': privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-  'PKCS#1': privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+  'PKCS#8': testPrivateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  'PKCS#1': testPrivateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
 };
 
 /** Text that names a PEM's armour or its words and holds nothing of any key. */

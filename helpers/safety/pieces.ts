@@ -2,7 +2,7 @@
  * The sets the redactor (redact.ts) looks up at each position of a text it scans: a secret's
  * pieces (the readers of byte-readers.ts look up the pieces they spell in it too), and the
  * encodings looked for whole. Both are found through a hash of the characters at each position,
- * rolled along the text once (`windowHashes`), so a lookup costs the same however many secrets a
+ * rolled along the text (`Roller`), so a lookup costs the same however many secrets a
  * run has made: the fault self-test's runner learns a thousand signatures and more, and looking
  * for each one's whole encodings in turn, or letting every window whose first characters some
  * piece starts with on to a set lookup, was most of its CPU (issue 20).
@@ -12,23 +12,50 @@
 const BASE = 0x01000193;
 const SPREAD = 0x9e3779b1 | 0;
 
-/** The hash of `length` characters of `text` from `at`: what `windowHashes` gives at `at`. */
+/** A second multiplier: a piece is known by the pair of its two hashes, 64 bits in all. */
+const BASE2 = 0x5bd1e995 | 0;
+
+/** The hash of `length` characters of `text` from `at`: what a `Roller` holds at `at`. */
 function hashAt(text: string, at: number, length: number, base = BASE): number {
   let h = 0;
   for (let k = 0; k < length; k++) h = (Math.imul(h, base) + text.charCodeAt(at + k)) | 0;
   return h;
 }
 
-/** For each position of `text` with `length` characters from it, their hash (`hashAt`), into `out`. */
-export function windowHashes(text: string, length: number, out: Int32Array, base = BASE): void {
-  if (text.length < length) return;
-  let top = 1;
-  for (let k = 1; k < length; k++) top = Math.imul(top, base);
-  let h = hashAt(text, 0, length, base);
-  out[0] = h;
-  for (let i = 1; i + length <= text.length; i++) {
-    h = (Math.imul(h - Math.imul(text.charCodeAt(i - 1), top), base) + text.charCodeAt(i + length - 1)) | 0;
-    out[i] = h;
+const powerOf = (base: number, exponent: number): number => {
+  let p = 1;
+  for (let k = 0; k < exponent; k++) p = Math.imul(p, base);
+  return p;
+};
+
+/**
+ * The two hashes (`hashAt`, with BASE and BASE2) of the `length` characters at a position of a
+ * text, moved one position at a time: no array per text, whatever its size. Past the last whole
+ * window they hold nothing meaningful, and nothing reads them there.
+ */
+export class Roller {
+  h1 = 0;
+  h2 = 0;
+  private readonly top1: number;
+  private readonly top2: number;
+
+  constructor(readonly length: number) {
+    this.top1 = powerOf(BASE, length - 1);
+    this.top2 = powerOf(BASE2, length - 1);
+  }
+
+  /** The window at position 0 of `text`. */
+  start(text: string): void {
+    this.h1 = hashAt(text, 0, this.length);
+    this.h2 = hashAt(text, 0, this.length, BASE2);
+  }
+
+  /** From the window at `i` to the one at `i + 1`. */
+  roll(text: string, i: number): void {
+    const out = text.charCodeAt(i);
+    const next = text.charCodeAt(i + this.length);
+    this.h1 = (Math.imul(this.h1 - Math.imul(out, this.top1), BASE) + next) | 0;
+    this.h2 = (Math.imul(this.h2 - Math.imul(out, this.top2), BASE2) + next) | 0;
   }
 }
 
@@ -67,9 +94,6 @@ class HashFilter {
   }
 }
 
-/** A second multiplier: a piece is known by the pair of its two hashes, 64 bits in all. */
-const BASE2 = 0x5bd1e995 | 0;
-
 /**
  * A set of same-length pieces, each kept as the pair of its hashes in an open-addressing table
  * (no string per piece: a run's signatures make a million pieces in every process that learns
@@ -89,15 +113,15 @@ export class Pieces {
 
   /** Adds the window of `text` at each multiple of `step` (every window, by default). */
   add(text: string, step = text.length): void {
-    if (text.length < this.length) return;
-    const rolled = new Int32Array(text.length);
-    const rolled2 = new Int32Array(text.length);
-    windowHashes(text, this.length, rolled);
-    windowHashes(text, this.length, rolled2, BASE2);
-    for (let at = 0; at + this.length <= text.length; at += step) {
-      this.first[text.charCodeAt(at)] = 1;
-      this.second[text.charCodeAt(at + 1)] = 1;
-      this.insert(rolled[at]!, rolled2[at]! | 1);
+    const window = new Roller(this.length);
+    window.start(text);
+    for (let at = 0; at + this.length <= text.length; at++) {
+      if (at % step === 0) {
+        this.first[text.charCodeAt(at)] = 1;
+        this.second[text.charCodeAt(at + 1)] = 1;
+        this.insert(window.h1, window.h2 | 1);
+      }
+      window.roll(text, at);
     }
   }
 
@@ -145,17 +169,14 @@ export class Pieces {
     return this.count;
   }
 
-  /** Whether the window of `text` at `i` is a piece, given its two hashes (`windowHashes`, then with `second`). */
-  at(text: string, i: number, hash: number, hash2: number): boolean {
-    return i + this.length <= text.length && this.holds(hash, hash2 | 1);
+  /** Whether the window of `text` at `i` is a piece, given a `Roller` of this length at `i`. */
+  at(text: string, i: number, window: Roller): boolean {
+    return i + this.length <= text.length && this.holds(window.h1, window.h2 | 1);
   }
 
   has(piece: string): boolean {
     return piece.length === this.length && this.holds(hashAt(piece, 0, this.length), hashAt(piece, 0, this.length, BASE2) | 1);
   }
-
-  /** The multiplier of a window's second hash, for `windowHashes`. */
-  static readonly second = BASE2;
 }
 
 /** How many first characters of a whole encoding are hashed to find it: the shortest is a secret's 8. */
@@ -170,6 +191,7 @@ export class Needles {
   private readonly filter = new HashFilter();
   /** Needles too short to hash (none the redactor makes today), looked for one by one. */
   private readonly short: string[] = [];
+  private readonly window = new Roller(NEEDLE_KEY);
 
   /** Adds `needle`; false if it was known. */
   add(needle: string): boolean {
@@ -192,11 +214,13 @@ export class Needles {
     return this.byStart.size + this.short.length;
   }
 
-  /** Pushes the range of each occurrence in `text` of each needle, given the text's window hashes of NEEDLE_KEY characters. */
-  find(text: string, hashes: Int32Array, hits: Array<[number, number]>): void {
-    for (let i = 0; i + NEEDLE_KEY <= text.length; i++) {
-      if (!this.filter.mayHold(hashes[i]!)) continue;
-      for (const needle of this.byStart.get(hashes[i]!) ?? []) if (text.startsWith(needle, i)) hits.push([i, i + needle.length]);
+  /** Pushes the range of each occurrence in `text` of each needle. */
+  find(text: string, hits: Array<[number, number]>): void {
+    const window = this.window;
+    if (text.length >= NEEDLE_KEY) window.start(text);
+    for (let i = 0; i + NEEDLE_KEY <= text.length; window.roll(text, i++)) {
+      if (!this.filter.mayHold(window.h1)) continue;
+      for (const needle of this.byStart.get(window.h1) ?? []) if (text.startsWith(needle, i)) hits.push([i, i + needle.length]);
     }
     for (const needle of this.short) for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) hits.push([i, i + needle.length]);
   }

@@ -14,7 +14,7 @@
 import crypto from 'node:crypto';
 import { ESCAPE_LAYERS, ESCAPED, hexBytes, isBase64Code, isHexCode, plainBytes, readBase64, readPiece, type ByteReader } from './byte-readers';
 import { mask, redactCredentialFields } from './credential-fields';
-import { NEEDLE_KEY, Needles, Pieces, windowHashes } from './pieces';
+import { Needles, Pieces, Roller } from './pieces';
 import { FRAGMENT, base64Forms, formsOf, pemBodies, wholeNeedles } from './encodings';
 
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, 'g');
@@ -34,23 +34,15 @@ interface Tables {
   nextEscape: Uint32Array;
   b64Run: Uint32Array;
   b64Start: Int32Array;
-  /** Window hashes (pieces.ts) of a piece's length and of 16 Base64 characters, both of each; and of a needle's first characters. */
-  rawHash: Int32Array;
-  rawHash2: Int32Array;
-  b64Hash: Int32Array;
-  b64Hash2: Int32Array;
-  keyHash: Int32Array;
 }
 
 /** Positions past a text's end that a reader may look at (separators and a `0x` before a byte). */
 const TABLE_SLACK = 8;
-/** Tables for texts up to this length are kept for the next (18 MB at most). */
-const MAX_KEPT_TABLE = 1 << 19;
+/** Tables for texts up to this length are kept for the next (16 MB at most). */
+const MAX_KEPT_TABLE = 1 << 20;
 
 function newTables(size: number): Tables {
-  const [hexRun, nextEscape, b64Run] = [new Uint32Array(size), new Uint32Array(size), new Uint32Array(size)];
-  const int32 = (): Int32Array => new Int32Array(size);
-  return { hexRun, nextEscape, b64Run, b64Start: int32(), rawHash: int32(), rawHash2: int32(), b64Hash: int32(), b64Hash2: int32(), keyHash: int32() };
+  return { hexRun: new Uint32Array(size), nextEscape: new Uint32Array(size), b64Run: new Uint32Array(size), b64Start: new Int32Array(size) };
 }
 
 export class Redactor {
@@ -59,6 +51,9 @@ export class Redactor {
   private readonly raw = new Pieces(FRAGMENT);
   /** Every Base64 and base64url piece (16 characters, 12 bytes) at each alignment; case matters. */
   private readonly base64 = new Pieces(16);
+  /** The two hashes of the window at each position, for the pieces of each kind. */
+  private readonly rawWindow = new Roller(FRAGMENT);
+  private readonly base64Window = new Roller(16);
   /** Encodings looked for whole: variable-width ones, and every encoding of a secret shorter than a piece; ASCII-folded or as they are. */
   private readonly caseless = new Needles();
   private readonly cased = new Needles();
@@ -224,20 +219,13 @@ export class Redactor {
     if (this.secrets.size === 0) return [];
     const folded = foldAscii(text);
     const hits: Array<[number, number]> = [];
-    const { hexRun, nextEscape, b64Run, b64Start, rawHash, rawHash2, b64Hash, b64Hash2, keyHash } = this.tablesFor(text.length);
-    for (const [needles, hay] of [
-      [this.caseless, folded],
-      [this.cased, text],
-    ] as const) {
-      if (needles.size === 0) continue;
-      windowHashes(hay, NEEDLE_KEY, keyHash);
-      needles.find(hay, keyHash, hits);
-    }
+    this.caseless.find(folded, hits);
+    this.cased.find(text, hits);
     if (this.raw.size > 0) {
-      windowHashes(folded, FRAGMENT, rawHash);
-      windowHashes(folded, FRAGMENT, rawHash2, Pieces.second);
-      windowHashes(text, 16, b64Hash);
-      windowHashes(text, 16, b64Hash2, Pieces.second);
+      const { hexRun, nextEscape, b64Run, b64Start } = this.tablesFor(text.length);
+      const [raw, base64] = [this.rawWindow, this.base64Window];
+      raw.start(folded);
+      base64.start(text);
       for (let i = text.length - 1; i >= 0; i--) hexRun[i] = isHexCode(folded.charCodeAt(i)) ? hexRun[i + 1]! + 1 : 0;
       for (let i = text.length - 1; i >= 0; i--)
         nextEscape[i] = text.charCodeAt(i) === 37 || text.charCodeAt(i) === 92 || text.charCodeAt(i) === 38 ? i : nextEscape[i + 1]!;
@@ -245,9 +233,9 @@ export class Redactor {
       // Base64 runs (either alphabet): how long from i on, and where the run holding i starts.
       for (let i = text.length - 1; i >= 0; i--) b64Run[i] = isBase64Code(text.charCodeAt(i)) ? b64Run[i + 1]! + 1 : 0;
       for (let i = 0; i < text.length; i++) b64Start[i] = b64Run[i] === 0 ? i + 1 : i > 0 && b64Run[i - 1]! > 0 ? b64Start[i - 1]! : i;
-      for (let i = 0; i + FRAGMENT <= text.length; i++) {
-        if (this.raw.at(folded, i, rawHash[i]!, rawHash2[i]!)) hits.push([i, i + FRAGMENT]);
-        if (this.base64.at(text, i, b64Hash[i]!, b64Hash2[i]!)) hits.push([i, i + 16]);
+      for (let i = 0; i + FRAGMENT <= text.length; raw.roll(folded, i), base64.roll(text, i++)) {
+        if (this.raw.at(folded, i, raw)) hits.push([i, i + FRAGMENT]);
+        if (this.base64.at(text, i, base64)) hits.push([i, i + 16]);
         // A key in another case, then Base64-encoded: decoded from each 4-character group of a run.
         if (b64Run[i]! >= 16 && (b64Start[i]! - i) % 4 === 0) {
           const decoded = readBase64(text, i, this.raw);

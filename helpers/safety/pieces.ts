@@ -59,13 +59,13 @@ export class Roller {
   }
 }
 
-/** A filter's bits per entry, and its largest size (2^26 bits, 8 MB: past a million pieces it fills up). */
+/** A filter's bits per entry, and its largest size (2^26 bits, 8 MB: past two million entries it fills up). */
 const BITS_PER_ENTRY = 32;
 const MAX_FILTER_BITS = 26;
 
 /**
- * One bit for each slot a hash lands in, set for every entry's hash: a window whose bit is clear
- * holds no entry. Sized to the entries (a thirty-second of the bits set), and refilled as it grows.
+ * One bit for each slot a hash lands in, set for every whole spelling's hash: a window whose bit is
+ * clear starts none. Sized to the entries (a thirty-second of the bits set), and refilled as it grows.
  */
 class HashFilter {
   private bits = 12;

@@ -38,11 +38,11 @@ test('SAFE-01 among 5,000 whole encodings, each occurrence of each is found, ove
   expect(hits.map(([a, b]) => `${a}-${b}`).sort()).toEqual(plainSearch(text, needles));
 });
 
-test('SAFE-01 a piece is found at every position it stands, and nowhere else, after its table grew from a few pieces to 200,000', SAFE01, () => {
+test('SAFE-01 a piece is found at every position it stands, and nowhere else, after its table grew from a few pieces to 20,000', SAFE01, () => {
   const pieces = new Pieces(16);
-  const all = Array.from({ length: 200_000 }, () => crypto.randomBytes(12).toString('base64'));
+  const all = Array.from({ length: 20_000 }, () => crypto.randomBytes(12).toString('base64'));
   for (const p of all) pieces.add(p);
-  const text = `..${all[0]}..${all[123_456]}${all[199_999]}.${all[7]!.slice(1)}`;
+  const text = `..${all[0]}..${all[12_345]}${all[19_999]}.${all[7]!.slice(1)}`;
   expect(positionsOf(pieces, text)).toEqual([2, 20, 36]);
 });
 

@@ -68,11 +68,10 @@ export class Redactor {
    */
   private readonly seen = new Map<string, string>();
   /**
-   * Digests of longer bytes and texts found clean, until the next secret: the backstop reads back
-   * the attachments the reporters scanned already, and an error comes back in its step and its
-   * test's result; a second scan would find what the first did.
+   * Digests of longer texts found clean, until the next secret: the backstop reads back the
+   * attachments the reporters scanned already (bytes are redacted as their Latin-1 text), and an
+   * error comes back in its step and its test's result; a second scan would find what the first did.
    */
-  private readonly cleanBytes = new Set<string>();
   private readonly cleanTexts = new Set<string>();
   /** rangesIn's tables, kept for the next text: allocating four for each text cost more than the scan (issue 20). */
   private tables = newTables(0);
@@ -94,7 +93,6 @@ export class Redactor {
     this.onAdd?.(secret);
     this.secrets.add(secret);
     this.seen.clear();
-    this.cleanBytes.clear();
     this.cleanTexts.clear();
     if (/[%\\&]/.test(secret)) this.escapeLayers = Array.from({ length: ESCAPE_LAYERS }, (_, k) => ESCAPE_LAYERS - k);
     const pem = pemBodies(secret);
@@ -174,14 +172,9 @@ export class Redactor {
    */
   redactBytes(data: Buffer): Buffer {
     this.beforeUse?.();
-    const digest = data.length > MEMO_MAX_LENGTH ? crypto.hash('sha256', data) : undefined;
-    if (digest !== undefined && this.cleanBytes.has(digest)) return data;
     const text = data.toString('latin1');
     const out = this.redact(text);
-    if (out === text) {
-      if (digest !== undefined && this.cleanBytes.size < MEMO_MAX_ENTRIES) this.cleanBytes.add(digest);
-      return data;
-    }
+    if (out === text) return data;
     // Only the masks hold characters past Latin-1 (the ellipsis): they go out as UTF-8.
     return Buffer.concat(out.split(/([\u0100-\uffff]+)/).map((part, i) => Buffer.from(part, i % 2 === 1 ? 'utf8' : 'latin1')));
   }

@@ -1,7 +1,9 @@
 // typescript-eslint's type-checked rules (docs/style: a missing `await` in an HTTP test passes
-// silently otherwise, so no-floating-promises and no-misused-promises stay on), and the import
-// boundaries that keep the mock apart from the harness.
+// silently otherwise, so no-floating-promises and no-misused-promises stay on), TypeScript's own
+// errors from the same program (tsc/diagnostics), and the import boundaries that keep the mock
+// apart from the harness.
 import js from '@eslint/js';
+import ts from 'typescript';
 import tseslint from 'typescript-eslint';
 
 /** An eslint config that refuses, in `files`, the imports whose text matches one of `patterns`. */
@@ -43,6 +45,47 @@ export const IMPORT_BOUNDARIES = [
   ),
 ];
 
+/** Where a TypeScript diagnostic starts and ends in `file`, as eslint counts lines (from 1) and columns (from 0). */
+const locOf = (file, start = 0, length = 0) => {
+  const at = (pos) => {
+    const { line, character } = file.getLineAndCharacterOfPosition(pos);
+    return { line: line + 1, column: character };
+  };
+  return { start: at(start), end: at(start + length) };
+};
+
+/** The programs whose global and option errors have been reported. */
+const PROGRAMS_REPORTED = new WeakSet();
+
+/**
+ * TypeScript's own errors (what `tsc --noEmit -p .` reports) as lint errors, read from the program
+ * the type-checked rules have built anyway: `npm test` then builds the project's program once, not
+ * once for tsc and again for eslint (issue 20: tsc was 11 CPU-seconds of a fresh clone's run, its
+ * diagnostics cost eslint next to nothing). The program typescript-eslint builds sets
+ * noUnusedLocals and noUnusedParameters, which tsconfig.json does not: their diagnostics (the
+ * "unnecessary" kind) are left to @typescript-eslint/no-unused-vars. The program's global and
+ * option errors are reported once, on the first file linted.
+ */
+export const TYPESCRIPT_DIAGNOSTICS = {
+  meta: { type: 'problem', docs: { description: "TypeScript's own errors, as tsc reports them" }, schema: [] },
+  create(context) {
+    const program = context.sourceCode.parserServices?.program;
+    const file = program?.getSourceFile(context.filename);
+    if (!file) return {};
+    const whole = PROGRAMS_REPORTED.has(program) ? [] : [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()];
+    PROGRAMS_REPORTED.add(program);
+    return {
+      Program() {
+        for (const d of [...whole, ...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)]) {
+          if (d.reportsUnnecessary || d.category !== ts.DiagnosticCategory.Error) continue;
+          const where = d.file === file ? locOf(file, d.start, d.length) : locOf(file);
+          context.report({ loc: where, message: `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}` });
+        }
+      },
+    };
+  },
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'reports/', 'test-results/', 'eslint.config.mjs'] },
   js.configs.recommended,
@@ -61,6 +104,7 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
+  { files: ['**/*.ts'], plugins: { tsc: { rules: { diagnostics: TYPESCRIPT_DIAGNOSTICS } } }, rules: { 'tsc/diagnostics': 'error' } },
   ...IMPORT_BOUNDARIES,
   // Playwright's default `test` brings test-scoped fixtures (trace recording, context options) that
   // a browser-free suite never uses and that cost a captured stack each per test (issue 20).

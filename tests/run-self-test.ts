@@ -50,7 +50,7 @@ async function runCommand(name: string, cmd: string, args: string[]): Promise<vo
 /**
  * Options: `--list` prints the steps and runs nothing. For working on one area, `--faults REGEX`
  * runs only the faults whose names match (the conformant targets always run), `--skip-unit`
- * leaves out the checks of the code itself (typecheck, lint, workflow lint, unit tests), and
+ * leaves out the checks of the code itself (typecheck and lint, workflow lint, unit tests), and
  * `--only REGEX` runs only the steps whose titles match (to time one; a scan then reads only what
  * the steps run with it produced, and the browser check needs the sharding step).
  */
@@ -120,29 +120,14 @@ const STEPS: readonly Step[] = [
       ]),
   },
   {
-    key: 'typecheck',
-    title: 'Typecheck',
-    unit: true,
-    cores: 1,
-    // Incremental, its state in node_modules/.cache: a run after a change re-checks what the change can reach, not everything.
-    run: () =>
-      runCommand('typecheck', process.execPath, [
-        require.resolve('typescript/bin/tsc'),
-        '--noEmit',
-        '--incremental',
-        '--tsBuildInfoFile',
-        path.join(CACHE, 'typecheck.tsbuildinfo'),
-        '-p',
-        ROOT,
-      ]),
-  },
-  {
     key: 'lint',
-    title: 'Lint (typescript-eslint type-checked rules, knip, Prettier)',
+    title: 'Typecheck and lint (TypeScript errors and typescript-eslint type-checked rules from one program, knip, Prettier)',
     unit: true,
     cores: 1,
+    // TypeScript's own errors come from the program eslint builds for its type-checked rules
+    // (eslint.config.mjs, tsc/diagnostics): one program, not one for tsc and another for eslint.
     run: async () => {
-      await runCommand('lint', process.execPath, [path.join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'), ROOT]);
+      await runCommand('typecheck and lint', process.execPath, [path.join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'), ROOT]);
       await runCommand('unused files, exports and dependencies (knip)', process.execPath, [
         path.join(ROOT, 'node_modules', 'knip', 'bin', 'knip.js'),
         '--directory',

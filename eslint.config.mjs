@@ -104,7 +104,11 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
-  { files: ['**/*.ts'], plugins: { tsc: { rules: { diagnostics: TYPESCRIPT_DIAGNOSTICS } } }, rules: { 'tsc/diagnostics': 'error' } },
+  {
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'],
+    plugins: { tsc: { rules: { diagnostics: TYPESCRIPT_DIAGNOSTICS } } },
+    rules: { 'tsc/diagnostics': 'error' },
+  },
   ...IMPORT_BOUNDARIES,
   // Playwright's default `test` brings test-scoped fixtures (trace recording, context options) that
   // a browser-free suite never uses and that cost a captured stack each per test (issue 20).

@@ -2,6 +2,7 @@
 // silently otherwise, so no-floating-promises and no-misused-promises stay on), TypeScript's own
 // errors from the same program (tsc/diagnostics), and the import boundaries that keep the mock
 // apart from the harness.
+import path from 'node:path';
 import js from '@eslint/js';
 import ts from 'typescript';
 import tseslint from 'typescript-eslint';
@@ -54,40 +55,68 @@ const locOf = (file, start = 0, length = 0) => {
   return { start: at(start), end: at(start + length) };
 };
 
-/** The programs whose global and option errors have been reported. */
-const PROGRAMS_REPORTED = new WeakSet();
+/** What eslint never lints: every eslint run's ignores, relative to this folder. */
+const IGNORED = ['node_modules/', 'reports/', 'test-results/', 'eslint.config.mjs'];
+/** The files typescript-eslint lints with type information. */
+const TYPESCRIPT_FILES = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'];
 
 /**
  * TypeScript's own errors (what `tsc --noEmit -p .` reports) as lint errors, read from the program
  * the type-checked rules have built anyway: `npm test` then builds the project's program once, not
  * once for tsc and again for eslint (issue 20: tsc was 11 CPU-seconds of a fresh clone's run, its
- * diagnostics cost eslint 1.5-3.5 more). The program typescript-eslint builds sets
- * noUnusedLocals and noUnusedParameters, which tsconfig.json does not: their diagnostics (the
- * "unnecessary" kind) are left to @typescript-eslint/no-unused-vars. The program's global and
- * option errors are reported once, on the first file linted.
+ * diagnostics cost eslint 1.5-3.5 more). Each linted file gets its own errors where they stand;
+ * the first file linted also gets, once per program, what no linted file holds: the options' and
+ * global errors, and the errors of the program's files eslint does not lint (JSON a module
+ * imports, a file in an ignored folder that one imports), each naming its file. Only errors: a
+ * suggestion is not what tsc reports. tests/unit/house-rules.spec.ts refuses what would silence
+ * this rule or check a folder under other options than tsc's (an eslint-disable comment naming no
+ * rule, a second tsconfig.json).
  */
-export const TYPESCRIPT_DIAGNOSTICS = {
-  meta: { type: 'problem', docs: { description: "TypeScript's own errors, as tsc reports them" }, schema: [] },
-  create(context) {
-    const program = context.sourceCode.parserServices?.program;
-    const file = program?.getSourceFile(context.filename);
-    if (!file) return {};
-    const whole = PROGRAMS_REPORTED.has(program) ? [] : [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()];
-    PROGRAMS_REPORTED.add(program);
-    return {
-      Program() {
-        for (const d of [...whole, ...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)]) {
-          if (d.reportsUnnecessary || d.category !== ts.DiagnosticCategory.Error) continue;
-          const where = d.file === file ? locOf(file, d.start, d.length) : locOf(file);
-          context.report({ loc: where, message: `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}` });
-        }
-      },
-    };
-  },
+export const typescriptDiagnostics = (root, ignored) => {
+  /** Whether eslint lints `fileName` (an absolute path, as TypeScript gives it) with this rule. */
+  const linted = (fileName) => {
+    const relative = path.relative(root, fileName);
+    return /\.[cm]?tsx?$/.test(fileName) && !relative.startsWith('..') && !ignored.some((i) => relative.startsWith(i));
+  };
+  /** The programs whose errors outside the linted files have been reported. */
+  const reported = new WeakSet();
+  return {
+    meta: { type: 'problem', docs: { description: "TypeScript's own errors, as tsc reports them" }, schema: [] },
+    create(context) {
+      const program = context.sourceCode.parserServices?.program;
+      const file = program?.getSourceFile(context.filename);
+      if (!file) return {};
+      const whole = reported.has(program)
+        ? []
+        : [
+            ...program.getOptionsDiagnostics(),
+            ...program.getGlobalDiagnostics(),
+            ...program
+              .getSourceFiles()
+              .filter((f) => !f.isDeclarationFile && !linted(f.fileName))
+              .flatMap((f) => [...program.getSyntacticDiagnostics(f), ...program.getSemanticDiagnostics(f)]),
+          ];
+      reported.add(program);
+      return {
+        Program() {
+          for (const d of [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file), ...whole]) {
+            if (d.category !== ts.DiagnosticCategory.Error) continue;
+            const message = `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+            if (d.file === file) context.report({ loc: locOf(file, d.start, d.length), message });
+            else if (!d.file) context.report({ loc: locOf(file), message });
+            else {
+              const { line, character } = d.file.getLineAndCharacterOfPosition(d.start ?? 0);
+              context.report({ loc: locOf(file), message: `${path.relative(root, d.file.fileName)}:${line + 1}:${character + 1}: ${message}` });
+            }
+          }
+        },
+      };
+    },
+  };
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'reports/', 'test-results/', 'eslint.config.mjs'] },
+  { ignores: IGNORED },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -105,8 +134,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'],
-    plugins: { tsc: { rules: { diagnostics: TYPESCRIPT_DIAGNOSTICS } } },
+    files: TYPESCRIPT_FILES,
+    plugins: { tsc: { rules: { diagnostics: typescriptDiagnostics(import.meta.dirname, IGNORED) } } },
     rules: { 'tsc/diagnostics': 'error' },
   },
   ...IMPORT_BOUNDARIES,

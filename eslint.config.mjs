@@ -68,9 +68,9 @@ const TYPESCRIPT_FILES = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'];
  * the first file linted also gets, once per program, what no linted file holds: the options' and
  * global errors, and the errors of the program's files eslint does not lint (JSON a module
  * imports, a file in an ignored folder that one imports), each naming its file. Only errors: a
- * suggestion is not what tsc reports. tests/unit/house-rules.spec.ts refuses what would silence
- * this rule or check a folder under other options than tsc's (an eslint-disable comment naming no
- * rule, a second tsconfig.json).
+ * suggestion is not what tsc reports. tests/unit/lint-typescript-errors.spec.ts refuses what
+ * would silence this rule or check a folder under other options than tsc's (an eslint-disable
+ * comment naming no rule, a second tsconfig.json).
  */
 export const typescriptDiagnostics = (root, ignored) => {
   /** Whether eslint lints `fileName` (an absolute path, as TypeScript gives it) with this rule. */

@@ -47,19 +47,20 @@ function lint(files: Record<string, string>, options: ts.CompilerOptions = {}): 
       fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
       fs.writeFileSync(path.join(dir, name), source);
     }
-    const roots = Object.keys(files)
-      .filter((name) => name.endsWith('.ts') && !name.startsWith('ignored/'))
-      .map((name) => path.join(dir, name));
-    const program = typescript.createProgram(roots, {
-      strict: true,
-      noEmit: true,
-      types: [],
-      lib: ['lib.es2022.d.ts'],
-      resolveJsonModule: true,
-      module: typescript.ModuleKind.CommonJS,
-      esModuleInterop: true,
-      ...options,
-    });
+    const linted = Object.keys(files).filter((name) => name.endsWith('.ts') && !name.startsWith('ignored/'));
+    const program = typescript.createProgram(
+      linted.map((name) => path.join(dir, name)),
+      {
+        strict: true,
+        noEmit: true,
+        types: [],
+        lib: ['lib.es2022.d.ts'],
+        resolveJsonModule: true,
+        module: typescript.ModuleKind.CommonJS,
+        esModuleInterop: true,
+        ...options,
+      },
+    );
     const rule = ruleFor(dir, ['ignored/']);
     const config: Linter.Config[] = [
       {
@@ -70,14 +71,12 @@ function lint(files: Record<string, string>, options: ts.CompilerOptions = {}): 
       },
     ];
     return Object.fromEntries(
-      Object.entries(files)
-        .filter(([name]) => name.endsWith('.ts') && !name.startsWith('ignored/'))
-        .map(([name, source]) => [
-          name,
-          newLinter(dir)
-            .verify(source, config, path.join(dir, name))
-            .map((m) => `${m.line}:${m.column} ${m.message}`),
-        ]),
+      linted.map((name) => [
+        name,
+        newLinter(dir)
+          .verify(files[name]!, config, path.join(dir, name))
+          .map((m) => `${m.line}:${m.column} ${m.message}`),
+      ]),
     );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 /**
  * Per-run secrets of the mock: the test accounts' keys, the signing accounts' RSA key pairs and the
  * TLS certificate. Made once per run and shared by every mock instance (one per fault), because
- * minting four 2048-bit keys costs far more than starting a server.
+ * minting two 2048-bit RSA keys (0.2-0.5 CPU-s each here) costs far more than starting a server.
  */
 import crypto from 'node:crypto';
 import { promisify } from 'node:util';
@@ -45,12 +45,18 @@ async function rsaKeyPair(): Promise<{ publicKeyPem: string; privateKeyPem: stri
   return { publicKeyPem: publicKey, privateKeyPem: privateKey };
 }
 
+/**
+ * The certificate's key: ECDSA P-256. The contract asks for TLS, not for a kind of key, and a P-256
+ * key is made in a tenth of a millisecond where an RSA one takes 0.2-0.5 CPU-s, in every mock a
+ * self-test starts. Certificates signed with it (a fault's) say so too.
+ */
+export const CERTIFICATE_KEY = { keyType: 'ec', curve: 'P-256', algorithm: 'sha256' } as const;
+
 /** The TLS certificate alone, for a server that needs no accounts (the unit tests' local HTTPS servers). */
 export async function tlsMaterial(): Promise<MockMaterial['tls']> {
   const now = Date.now();
   const pems = await generateCertificate([{ name: 'commonName', value: 'CardPlusPay mock' }], {
-    keySize: 2048,
-    algorithm: 'sha256',
+    ...CERTIFICATE_KEY,
     // Backdated a little so a client whose clock runs slightly behind still accepts the certificate.
     notBeforeDate: new Date(now - 60 * 60 * 1000),
     notAfterDate: new Date(now + 2 * 24 * 60 * 60 * 1000),

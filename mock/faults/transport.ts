@@ -1,7 +1,7 @@
 /** Faults of the transport: the plain-HTTP origin, the TLS versions and certificate, and HSTS. */
 import crypto from 'node:crypto';
 import { generate as generateCertificate } from 'selfsigned';
-import { randomKey, type MockMaterial } from '../accounts';
+import { CERTIFICATE_KEY, randomKey, type MockMaterial } from '../accounts';
 import { authenticate, unauthorized } from '../auth';
 import type { MockBehaviour } from '../behaviour';
 import { fail } from '../envelope';
@@ -28,7 +28,7 @@ async function certificateNamingTheKey(material: MockMaterial): Promise<MockMate
   const pems = await generateCertificate([{ name: 'commonName', value: key }], {
     keyPair: { privateKey: material.tls.keyPem, publicKey: crypto.createPublicKey(material.tls.keyPem).export({ type: 'spki', format: 'pem' }).toString() },
     ca: { key: material.tls.keyPem, cert: material.tls.certPem },
-    algorithm: 'sha256',
+    ...CERTIFICATE_KEY,
     notBeforeDate: new Date(now - 60 * 60 * 1000),
     notAfterDate: new Date(now + 2 * 24 * 60 * 60 * 1000),
     extensions: [

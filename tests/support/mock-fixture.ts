@@ -1,7 +1,7 @@
 /**
- * The mock for the mock's own unit tests: the key material (two RSA-2048 signing pairs and a
- * ECDSA certificate, about half a second of CPU) and a conformant mock on it, made once per worker process on
- * first use and shared by every file that worker runs.
+ * The mock for the mock's own unit tests: the key material (two RSA-2048 signing pairs and an
+ * ECDSA certificate, about half a second of CPU) and a conformant mock on it, made once per worker
+ * process on first use and shared by every file that worker runs.
  *
  *   import { test, expect, workerMock } from '../support/mock-fixture';
  *   test.beforeAll(async () => { const { mock, material } = await workerMock(); ... });

@@ -3,7 +3,10 @@
  * which the flow control (pacer.ts) keeps. A 429 (or a 503, which rate limiters such as nginx's
  * limit_req answer by default) sets it from the rate the target accepted just before it, and each
  * further one slows it by a quarter, so a rate-limited target sees a steady flow instead of bursts
- * that each end in a 429. It loosens slowly while the target keeps answering.
+ * that each end in a 429. It loosens while the target keeps answering: quickly while it is well
+ * slower than the last pace that drew a 429 (or none did yet), slowly near it, like TCP's slow-start
+ * threshold. A first pace learnt from a window in which the run sent less than the target accepts
+ * (its start, a wait) is slower than the limit, and loosening only slowly kept a whole run there.
  */
 
 /**
@@ -15,9 +18,12 @@ export const PACING_STATUSES: ReadonlySet<number> = new Set([429, 503]);
 const RATE_WINDOW_MS = 2_000;
 /** Each further 429 under the current pace slows it by this factor. */
 const SLOWER = 1.25;
-/** After this many answers without a 429 the pace loosens by LOOSER. */
+/** After this many answers without a 429 the pace loosens by LOOSER, near the pace that last drew a 429. */
 const LOOSEN_EVERY = 100;
 const LOOSER = 0.95;
+/** Farther than NEAR times the pace that last drew a 429 (or before any did), it loosens after this many. */
+const LOOSEN_EVERY_FAR = 20;
+const NEAR = 1.1;
 /** A pace this fine is no pace. */
 const FINEST_INTERVAL_MS = 1;
 /**
@@ -43,12 +49,26 @@ export class Pace {
   private accepted: number[] = [];
   /** A 429 that showed no rate set no pace; answers accepted since, to forget it. */
   private doubted: number | undefined;
+  /** The pace under which the last 429 that slowed it came: known to be too fast. */
+  private tooFastMs: number | undefined;
+  /** The pace the last 429 set, before it loosened. */
+  private setMs = 0;
+
+  /**
+   * The interval a burst's room is made at (pacer.ts): the pace, never finer than the one the last
+   * 429 set. Loosening probes the limit one request at a time, where a 429 costs that request a
+   * retry; a burst whose room falls short loses copies of its race (SIGN-10), and the run a pause.
+   */
+  get burstIntervalMs(): number {
+    return this.intervalMs === 0 ? 0 : Math.max(this.intervalMs, this.setMs);
+  }
 
   /** An answer that was not a wait status: the rate the target accepts, and after enough of them a looser pace. */
   answered(now: number): void {
     this.accepted.push(now);
     if (this.doubted !== undefined && ++this.doubted >= DOUBT_AGAIN_AFTER) this.doubted = undefined;
-    if (++this.calmAnswers >= LOOSEN_EVERY && this.intervalMs > 0) {
+    const far = this.tooFastMs === undefined || this.intervalMs > this.tooFastMs * NEAR;
+    if (++this.calmAnswers >= (far ? LOOSEN_EVERY_FAR : LOOSEN_EVERY) && this.intervalMs > 0) {
       this.calmAnswers = 0;
       this.intervalMs = this.intervalMs * LOOSER < FINEST_INTERVAL_MS ? 0 : this.intervalMs * LOOSER;
     }
@@ -72,7 +92,9 @@ export class Pace {
     this.doubted = undefined;
     const span = this.accepted.length > 1 ? Math.max(now - this.accepted[0]!, RATE_WINDOW_MS / 2) : RATE_WINDOW_MS;
     const learnt = this.accepted.length > 0 ? span / this.accepted.length : RATE_WINDOW_MS;
+    if (this.intervalMs > 0) this.tooFastMs = this.intervalMs;
     this.intervalMs = Math.min(SLOWEST_INTERVAL_MS, this.intervalMs === 0 ? learnt : Math.max(this.intervalMs * SLOWER, learnt));
+    this.setMs = this.intervalMs;
     this.epoch++;
     this.calmAnswers = 0;
   }

@@ -163,8 +163,8 @@ export class Pacer {
   /**
    * When each waiting burst may go. Without a pace, or once its room was made, when no pause holds
    * the run back: queued behind the limit its copies would not be simultaneous. Under a pace, in the
-   * order the bursts asked, each `size` intervals after the start before it (after one queued
-   * request's start when the queue is owed one), so that the target has had room for every copy.
+   * order the bursts asked, each `size` burst intervals (pace.ts) after the start before it (after
+   * one queued request's start when the queue is owed one), so the target had room for every copy.
    */
   private burstTimes(): Array<{ id: string; at: number }> {
     const times: Array<{ id: string; at: number }> = [];
@@ -174,7 +174,7 @@ export class Pacer {
         times.push({ id, at: this.pauseUntil });
         continue;
       }
-      const at = Math.max(this.pauseUntil, cursor + (copies[0]!.options.burst!.size - 1) * this.pace.intervalMs);
+      const at = Math.max(this.pauseUntil, cursor - this.pace.intervalMs + copies[0]!.options.burst!.size * this.pace.burstIntervalMs);
       times.push({ id, at });
       cursor = at + this.pace.intervalMs;
     }

@@ -32,14 +32,14 @@ test('a first pace slower than the limit loosens quickly: by a quarter within 10
   expect(pace.intervalMs).toBeLessThan(learnt * 0.8);
 });
 
-test('near the pace that last drew a 429 the pace loosens slowly, and a burst is given room at the pace that 429 set', SAFE05, () => {
+test('near the pace that last drew a 429 the pace loosens slowly, and a burst is given room at the pace that 429 set when it can wait so long', SAFE05, () => {
   const { pace, now } = learntFromASparseWindow();
   let t = answer(pace, 100, now);
   const tooFast = pace.intervalMs;
   pace.limited(t);
   const set = pace.intervalMs;
   expect(set).toBeCloseTo(tooFast * 1.25, 5);
-  expect(pace.burstIntervalMs).toBe(set);
+  expect(pace.burstRoomMs(8, Infinity)).toBeCloseTo(8 * set, 5);
   // Quickly back to within a tenth of the pace that drew the 429: three loosenings of 5 %.
   t = answer(pace, 60, t);
   expect(pace.intervalMs).toBeLessThanOrEqual(tooFast * 1.1);
@@ -47,12 +47,14 @@ test('near the pace that last drew a 429 the pace loosens slowly, and a burst is
   // Then one loosening per 100 answers.
   answer(pace, 99, t);
   expect(pace.intervalMs).toBe(near);
-  expect(pace.burstIntervalMs, 'a burst still makes room at the pace the 429 set').toBe(set);
+  expect(pace.burstRoomMs(8, Infinity), 'a burst still makes room at the pace the 429 set').toBeCloseTo(8 * set, 5);
+  // A burst that cannot wait so long (a short lifetime under a slow limit) gets room at the pace as it is.
+  expect(pace.burstRoomMs(8, 8 * set - 1)).toBeCloseTo(8 * near, 5);
 });
 
 test('a pace that was never set gives a burst no room to wait for', SAFE05, () => {
   const pace = new Pace();
   answer(pace, 200, 0);
   expect(pace.intervalMs).toBe(0);
-  expect(pace.burstIntervalMs).toBe(0);
+  expect(pace.burstRoomMs(8, Infinity)).toBe(0);
 });

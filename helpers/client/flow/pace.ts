@@ -55,12 +55,15 @@ export class Pace {
   private setMs = 0;
 
   /**
-   * The interval a burst's room is made at (pacer.ts): the pace, never finer than the one the last
-   * 429 set. Loosening probes the limit one request at a time, where a 429 costs that request a
-   * retry; a burst whose room falls short loses copies of its race (SIGN-10), and the run a pause.
+   * The room a burst of `size` copies is given (pacer.ts): `size` intervals of the pace, never finer
+   * than the one the last 429 set when the copies can wait that long (`withinMs`). Loosening probes
+   * the limit one request at a time, where a 429 costs that request a retry; a burst whose room
+   * falls short loses copies of its race (SIGN-10), and the run a pause. A burst that cannot wait so
+   * long (a short challenge lifetime under a slow limit) takes the pace as it is rather than none.
    */
-  get burstIntervalMs(): number {
-    return this.intervalMs === 0 ? 0 : Math.max(this.intervalMs, this.setMs);
+  burstRoomMs(size: number, withinMs: number): number {
+    const safe = size * Math.max(this.intervalMs, this.setMs);
+    return safe <= withinMs ? safe : size * this.intervalMs;
   }
 
   /** An answer that was not a wait status: the rate the target accepts, and after enough of them a looser pace. */

@@ -3,9 +3,7 @@
  * (CARDPLUSPAY_CONCURRENCY), and one politeness state for the whole run. A 429, 502, 503 or 504
  * pauses every worker for its Retry-After, not only the one that saw it; a 429 or 503 also teaches
  * the run a pace (pace.ts), the least time between two request starts. A burst of copies meant to
- * arrive together (SIGN-10's race) takes as many pace slots as it has copies, all at the last of
- * them: under a pace, a rate-limited target has room for every copy only once the rest of the run
- * has held back that long.
+ * arrive together (SIGN-10's race) goes, under a pace, once the run has left the target room for all.
  *
  * Pure logic with an injected clock: one instance lives in the runner process (flow-server.ts) and
  * grants every worker's requests; a process without one (a unit test, a worker cut off from it)
@@ -163,8 +161,8 @@ export class Pacer {
   /**
    * When each waiting burst may go. Without a pace, or once its room was made, when no pause holds
    * the run back: queued behind the limit its copies would not be simultaneous. Under a pace, in the
-   * order the bursts asked, each `size` burst intervals (pace.ts) after the start before it (after
-   * one queued request's start when the queue is owed one), so the target had room for every copy.
+   * order the bursts asked, each its room (pace.ts) after the start before it (after one queued
+   * request's start when the queue is owed one).
    */
   private burstTimes(): Array<{ id: string; at: number }> {
     const times: Array<{ id: string; at: number }> = [];
@@ -174,7 +172,9 @@ export class Pacer {
         times.push({ id, at: this.pauseUntil });
         continue;
       }
-      const at = Math.max(this.pauseUntil, cursor - this.pace.intervalMs + copies[0]!.options.burst!.size * this.pace.burstIntervalMs);
+      const from = cursor - this.pace.intervalMs;
+      const room = this.pace.burstRoomMs(copies[0]!.options.burst!.size, Math.min(...copies.map((c) => c.options.notAfter ?? Infinity)) - from);
+      const at = Math.max(this.pauseUntil, from + room);
       times.push({ id, at });
       cursor = at + this.pace.intervalMs;
     }

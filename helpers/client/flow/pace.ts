@@ -3,10 +3,11 @@
  * which the flow control (pacer.ts) keeps. A 429 (or a 503, which rate limiters such as nginx's
  * limit_req answer by default) sets it from the rate the target accepted just before it, and each
  * further one slows it by a quarter, so a rate-limited target sees a steady flow instead of bursts
- * that each end in a 429. It loosens while the target keeps answering: quickly while it is well
- * slower than the last pace that drew a 429 (or none did yet), slowly near it, like TCP's slow-start
- * threshold. A first pace learnt from a window in which the run sent less than the target accepts
- * (its start, a wait) is slower than the limit, and loosening only slowly kept a whole run there.
+ * that each end in a 429. It loosens while the target keeps answering: slowly, since each 429 it
+ * draws pauses the whole run for the target's Retry-After; quickly only until a pace draws a 429,
+ * and while that pause is short. A first pace is learnt from a window in which the run may have sent
+ * less than the target accepts (its start), so it can be well slower than the limit (131 ms against
+ * a 10-per-second limit's 100), and loosening only slowly kept a whole run there.
  */
 
 /**
@@ -18,12 +19,13 @@ export const PACING_STATUSES: ReadonlySet<number> = new Set([429, 503]);
 const RATE_WINDOW_MS = 2_000;
 /** Each further 429 under the current pace slows it by this factor. */
 const SLOWER = 1.25;
-/** After this many answers without a 429 the pace loosens by LOOSER, near the pace that last drew a 429. */
+/** After this many answers without a 429 the pace loosens by LOOSER, once a pace has drawn a 429. */
 const LOOSEN_EVERY = 100;
 const LOOSER = 0.95;
-/** Farther than NEAR times the pace that last drew a 429 (or before any did), it loosens after this many. */
-const LOOSEN_EVERY_FAR = 20;
-const NEAR = 1.1;
+/** Before any pace drew a 429, it loosens after this many, while a 429's pause is at most CHEAP_PAUSE_MS. */
+const LOOSEN_EVERY_FIRST = 20;
+/** Retry-After: 1, or a first backoff (1-1.5 s). A target asking for 5 s gets the slow loosening. */
+const CHEAP_PAUSE_MS = 2_000;
 /** A pace this fine is no pace. */
 const FINEST_INTERVAL_MS = 1;
 /**
@@ -49,8 +51,10 @@ export class Pace {
   private accepted: number[] = [];
   /** A 429 that showed no rate set no pace; answers accepted since, to forget it. */
   private doubted: number | undefined;
-  /** The pace under which the last 429 that slowed it came: known to be too fast. */
-  private tooFastMs: number | undefined;
+  /** A 429 came under a pace: the limit lies between that pace and the one it set. */
+  private bracketed = false;
+  /** The pause the last 429 asked for was short: probing for the limit costs little. */
+  private cheap = true;
   /** The pace the last 429 set, before it loosened. */
   private setMs = 0;
 
@@ -70,8 +74,7 @@ export class Pace {
   answered(now: number): void {
     this.accepted.push(now);
     if (this.doubted !== undefined && ++this.doubted >= DOUBT_AGAIN_AFTER) this.doubted = undefined;
-    const far = this.tooFastMs === undefined || this.intervalMs > this.tooFastMs * NEAR;
-    if (++this.calmAnswers >= (far ? LOOSEN_EVERY_FAR : LOOSEN_EVERY) && this.intervalMs > 0) {
+    if (++this.calmAnswers >= (this.bracketed || !this.cheap ? LOOSEN_EVERY : LOOSEN_EVERY_FIRST) && this.intervalMs > 0) {
       this.calmAnswers = 0;
       this.intervalMs = this.intervalMs * LOOSER < FINEST_INTERVAL_MS ? 0 : this.intervalMs * LOOSER;
     }
@@ -83,9 +86,11 @@ export class Pace {
    * but no rate: a pace learnt from it would be the slowest, and loosen only over hundreds of answers.
    * A second one, to a request sent after the first (a new epoch), before the target accepted
    * DOUBT_AGAIN_AFTER answers, is a rate: a target slower than the window shows (one answer in two
-   * seconds) paced at the slowest, instead of every worker at once after each pause.
+   * seconds) paced at the slowest, instead of every worker at once after each pause. `pauseMs` is
+   * the pause it asked for (its Retry-After, or the backoff): what probing for the limit costs.
    */
-  limited(now: number): void {
+  limited(now: number, pauseMs: number): void {
+    this.cheap = pauseMs <= CHEAP_PAUSE_MS;
     this.accepted = this.accepted.filter((t) => t > now - RATE_WINDOW_MS);
     if (this.intervalMs === 0 && this.accepted.length < 2 && this.doubted === undefined) {
       this.doubted = 0;
@@ -95,7 +100,7 @@ export class Pace {
     this.doubted = undefined;
     const span = this.accepted.length > 1 ? Math.max(now - this.accepted[0]!, RATE_WINDOW_MS / 2) : RATE_WINDOW_MS;
     const learnt = this.accepted.length > 0 ? span / this.accepted.length : RATE_WINDOW_MS;
-    if (this.intervalMs > 0) this.tooFastMs = this.intervalMs;
+    if (this.intervalMs > 0) this.bracketed = true;
     this.intervalMs = Math.min(SLOWEST_INTERVAL_MS, this.intervalMs === 0 ? learnt : Math.max(this.intervalMs * SLOWER, learnt));
     this.setMs = this.intervalMs;
     this.epoch++;

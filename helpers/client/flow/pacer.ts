@@ -130,7 +130,7 @@ export class Pacer {
       const delay = retryDelay(outcome.retryAfter, this.backoffs, this.random, now);
       if (delay.why === 'backoff') this.backoffs++;
       if (now + delay.ms > this.pauseUntil) [this.pauseUntil, this.pauseStatus] = [now + delay.ms, outcome.status];
-      if (PACING_STATUSES.has(outcome.status) && grant.epoch === this.pace.epoch) this.pace.limited(now);
+      if (PACING_STATUSES.has(outcome.status) && grant.epoch === this.pace.epoch) this.pace.limited(now, delay.ms);
     } else if (outcome.status !== undefined) {
       this.backoffs = 0;
       this.pace.answered(now);

@@ -38,10 +38,15 @@ export interface ChallengePolicy {
    * it was sent).
    */
   matchedChars: number;
+  /**
+   * The store's clock counts whole seconds, as `time() > issued + ttl` would: a challenge is served
+   * until the second after its lifetime ends, up to a second longer. Conformant either way; false.
+   */
+  wholeSeconds: boolean;
 }
 
 export function conformantPolicy(ttlMs: number): ChallengePolicy {
-  return { lifetimeMs: ttlMs, boundToAccount: true, consume: 'once', acceptUnissued: false, reissueUnused: false, matchedChars: Infinity };
+  return { lifetimeMs: ttlMs, boundToAccount: true, consume: 'once', acceptUnissued: false, reissueUnused: false, matchedChars: Infinity, wholeSeconds: false };
 }
 
 type Refusal = 'unknown' | 'other-account' | 'expired' | 'used' | 'bad-signature';
@@ -67,7 +72,7 @@ export class ChallengeStore {
       value: newChallengeValue(),
       account,
       issuedAt: now,
-      expiresAt: now + this.policy.lifetimeMs,
+      expiresAt: this.expiryOf(now),
       usedOn: new Set(),
     };
     this.byValue.set(challenge.value, challenge);
@@ -79,7 +84,7 @@ export class ChallengeStore {
     let challenge = this.lookup(value);
     if (!challenge) {
       if (!this.policy.acceptUnissued) return { ok: false, refusal: 'unknown' };
-      challenge = { value, account, issuedAt: now, expiresAt: now + this.policy.lifetimeMs, usedOn: new Set() };
+      challenge = { value, account, issuedAt: now, expiresAt: this.expiryOf(now), usedOn: new Set() };
     }
     if (this.policy.boundToAccount && challenge.account !== account) return { ok: false, refusal: 'other-account' };
     if (now >= challenge.expiresAt) return { ok: false, refusal: 'expired' };
@@ -121,6 +126,11 @@ export class ChallengeStore {
     if (exact || !Number.isFinite(n) || value.length < n) return exact;
     for (const c of this.byValue.values()) if (c.value.slice(0, n) === value.slice(0, n)) return { ...c, value };
     return undefined;
+  }
+
+  /** When a challenge issued at `now` stops being served. */
+  private expiryOf(now: number): number {
+    return this.policy.wholeSeconds ? (Math.floor(now / 1000) + 1) * 1000 + this.policy.lifetimeMs : now + this.policy.lifetimeMs;
   }
 
   private isUsed(challenge: Challenge, path: string): boolean {

@@ -1,6 +1,7 @@
 /**
  * Variants whose challenge endpoint is slow or rate-limited, alone or on top of a signing fault
- * (SIGN-08, SIGN-10, SIGN-11, SAFE-05, SAFE-07), or whose refusals come late. The suite times a use
+ * (SIGN-08, SIGN-10, SIGN-11, SAFE-05, SAFE-07), whose refusals come late, or whose challenges are
+ * served past their lifetime, by the second a clock counting whole seconds adds or by more. The suite times a use
  * of a challenge from when it was asked for, so a slow or throttled challenge endpoint ages its
  * challenges, and a 401 that may be for a challenge's age is not judged: a conformant server must
  * still conform, and a server that breaks the contract must not hide behind the slowness (found by
@@ -10,6 +11,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { MockBehaviour } from '../behaviour';
 import { fail } from '../envelope';
 import { bendEndpoint, bendPart, crash, type Fault } from './fault';
+import { pause } from './probe-kit';
 import { SIGNING_FAULTS } from './signing';
 
 /** The challenge endpoint waits `ms` before it issues (the challenge then lives its lifetime from the answer). */
@@ -43,6 +45,26 @@ async function issuesSlowly(k: Parameters<Fault['probe']>[0], ms: number): Promi
 const SLOW_MS = 700;
 /** Past the mock's 2 s lifetime, counted from the asking: a refusal that comes back so late is not judged. */
 const LATE_REFUSAL_MS = 2_500;
+/** How long sign-late-expiry serves a challenge past its lifetime: more than a clock counting whole seconds adds. */
+const LATE_EXPIRY_MS = 3_000;
+
+/**
+ * Is a challenge issued in the first 300 ms of a second served 500 ms past its lifetime, counted
+ * from that second? A store counting whole seconds serves it until the next second's end; a precise
+ * one refused it at least 200 ms before the use left.
+ */
+async function servedPastLifetimeInItsSecond(k: Parameters<Fault['probe']>[0]): Promise<boolean> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await pause(1000 - (Date.now() % 1000) + 10);
+    const second = Math.floor(Date.now() / 1000) * 1000;
+    const challenge = await k.issue();
+    if (Date.now() - second > 300) continue;
+    await pause(second + k.mock.challengeTtlSeconds * 1000 + 500 - Date.now());
+    return (await k.signed(challenge, k.sign(challenge))).status === 200;
+  }
+  return false;
+}
+
 /** challenge-rate-limited's lifetime: room for three requests at one a second. */
 const LIMITED_TTL_SECONDS = 6;
 
@@ -53,6 +75,36 @@ export const CHALLENGE_TIMING_FAULTS = {
     summary: `Challenges expire after a tenth of their lifetime, and the challenge endpoint takes ${SLOW_MS} ms to issue one: a use at 30 % of the lifetime after the answer is still refused`,
     probe: async (k) => (await SIGNING_FAULTS['sign-early-expiry'].probe(k)) && (await issuesSlowly(k, SLOW_MS)),
     bend: (behaviour) => slowChallenge(SLOW_MS)(SIGNING_FAULTS['sign-early-expiry'].bend(behaviour)),
+  },
+  // SIGN-11 uses a challenge just past its lifetime, and one a second later only when the first was
+  // served: a server whose clock counts whole seconds conforms, one that serves longer does not.
+  'sign-expiry-whole-seconds': {
+    breaks: [],
+    checks: ['SIGN-11'],
+    expect: 'conforms',
+    summary:
+      'Conformant, but its challenge store counts whole seconds (`now > issued + ttl`, in seconds): a challenge is served until the second after its lifetime ends, up to 1 s longer',
+    probe: servedPastLifetimeInItsSecond,
+    bend: bendPart('challenges', () => ({ wholeSeconds: true })),
+  },
+  'sign-late-expiry': {
+    breaks: ['SIGN-11'],
+    summary: `Challenges are served ${LATE_EXPIRY_MS / 1000} s past their lifetime, longer than a clock counting whole seconds would`,
+    probe: async (k) => {
+      const challenge = await k.issue();
+      await pause(k.mock.challengeTtlSeconds * 1000 + 600);
+      return (await k.signed(challenge, k.sign(challenge))).status === 200;
+    },
+    bend: bendPart('challenges', (policy) => ({ lifetimeMs: policy.lifetimeMs + LATE_EXPIRY_MS })),
+  },
+  // SIGN-11's second challenge is no spare when the server hands the first out again: the first use
+  // then waits the second more, or its refusal (for the use before it) would pass a server that
+  // never expires one.
+  'sign-challenge-repeats-no-expiry': {
+    breaks: ['SIGN-01', 'SIGN-11'],
+    summary: 'The challenge endpoint hands out the same challenge again while it is unused, and challenges never expire',
+    probe: async (k) => (await SIGNING_FAULTS['sign-challenge-repeats'].probe(k)) && (await SIGNING_FAULTS['sign-no-expiry'].probe(k)),
+    bend: (behaviour) => SIGNING_FAULTS['sign-no-expiry'].bend(SIGNING_FAULTS['sign-challenge-repeats'].bend(behaviour)),
   },
   // A lifetime of its own: the run's pace after 429s is one request a second at the slowest, and
   // SIGN-09's three requests (the challenge, its use, the reuse) must leave within 0.9 of the

@@ -1,11 +1,11 @@
 /**
  * Variants whose challenge endpoint is slow or rate-limited, alone or on top of a signing fault
  * (SIGN-08, SIGN-10, SIGN-11, SAFE-05, SAFE-07), whose refusals come late, or whose challenges are
- * served past their lifetime, by the second a clock counting whole seconds adds or by more. The suite times a use
- * of a challenge from when it was asked for, so a slow or throttled challenge endpoint ages its
- * challenges, and a 401 that may be for a challenge's age is not judged: a conformant server must
- * still conform, and a server that breaks the contract must not hide behind the slowness (found by
- * attacking the timing, issue 20).
+ * served past their lifetime (by the second a clock counting whole seconds adds, or longer, or once
+ * in a way a quicker check would miss). The suite times a use of a challenge from when it was asked
+ * for, so a slow or throttled challenge endpoint ages its challenges, and a 401 that may be for a
+ * challenge's age is not judged: a conformant server must still conform, and a server that breaks
+ * the contract must not hide behind the slowness (found by attacking the timing, issue 20).
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { MockBehaviour } from '../behaviour';
@@ -13,6 +13,8 @@ import { fail } from '../envelope';
 import { bendEndpoint, bendPart, crash, type Fault } from './fault';
 import { pause } from './probe-kit';
 import { SIGNING_FAULTS } from './signing';
+
+type Redeem = MockBehaviour['signing']['redeem'];
 
 /** The challenge endpoint waits `ms` before it issues (the challenge then lives its lifetime from the answer). */
 function slowChallenge(ms: number): (behaviour: MockBehaviour) => MockBehaviour {
@@ -65,6 +67,18 @@ async function servedPastLifetimeInItsSecond(k: Parameters<Fault['probe']>[0]): 
   return false;
 }
 
+/**
+ * A store that never expires a challenge by itself, its signing stage's `redeem` wrapped by `wrap`,
+ * which is given the conformant lifetime to enforce (or not) its own way.
+ */
+function expiryByHand(wrap: (redeem: Redeem, lifetimeMs: number) => Redeem): (behaviour: MockBehaviour) => MockBehaviour {
+  return (behaviour) => {
+    const lifetimeMs = behaviour.challenges.lifetimeMs;
+    const unending = bendPart('challenges', () => ({ lifetimeMs: Infinity }))(behaviour);
+    return bendPart('signing', (signing) => ({ redeem: wrap((...args) => signing.redeem(...args), lifetimeMs) }))(unending);
+  };
+}
+
 /** challenge-rate-limited's lifetime: room for three requests at one a second. */
 const LIMITED_TTL_SECONDS = 6;
 
@@ -97,14 +111,33 @@ export const CHALLENGE_TIMING_FAULTS = {
     },
     bend: bendPart('challenges', (policy) => ({ lifetimeMs: policy.lifetimeMs + LATE_EXPIRY_MS })),
   },
-  // SIGN-11's second challenge is no spare when the server hands the first out again: the first use
-  // then waits the second more, or its refusal (for the use before it) would pass a server that
-  // never expires one.
-  'sign-challenge-repeats-no-expiry': {
-    breaks: ['SIGN-01', 'SIGN-11'],
-    summary: 'The challenge endpoint hands out the same challenge again while it is unused, and challenges never expire',
-    probe: async (k) => (await SIGNING_FAULTS['sign-challenge-repeats'].probe(k)) && (await SIGNING_FAULTS['sign-no-expiry'].probe(k)),
-    bend: (behaviour) => SIGNING_FAULTS['sign-no-expiry'].bend(SIGNING_FAULTS['sign-challenge-repeats'].bend(behaviour)),
+  // Two that a faster SIGN-11 (a first use just past the lifetime, a spare challenge used a second
+  // later only when that one was served) passed: the first use's side effects answered for the
+  // judged one. The single use past the lifetime and its margin catches both (issue 20, reverted).
+  'sign-expiry-swept-after-use': {
+    breaks: ['SIGN-11'],
+    summary: "Expiry is left to a sweep that runs after each signed request's lookup: the first use of a challenge past its lifetime is served",
+    probe: SIGNING_FAULTS['sign-no-expiry'].probe,
+    bend: expiryByHand((redeem, lifetimeMs) => async (store, value, account, path, proves) => {
+      const checked = await redeem(store, value, account, path, proves);
+      const now = Date.now();
+      for (const c of store.liveFor(account)) if (now >= c.issuedAt + lifetimeMs) store.markUsed(c, path);
+      return checked;
+    }),
+  },
+  'sign-first-late-use-forgiven': {
+    breaks: ['SIGN-11'],
+    summary: "Each account's first use of a challenge past its lifetime is served, however late; later ones get 401",
+    probe: SIGNING_FAULTS['sign-no-expiry'].probe,
+    bend: expiryByHand((redeem, lifetimeMs) => {
+      const forgiven = new Set<string>();
+      return (store, value, account, path, proves) => {
+        const late = store.liveFor(account).some((c) => c.value === value && Date.now() >= c.issuedAt + lifetimeMs);
+        if (late && forgiven.has(account)) return { ok: false, refusal: 'expired' };
+        if (late) forgiven.add(account);
+        return redeem(store, value, account, path, proves);
+      };
+    }),
   },
   // A lifetime of its own: the run's pace after 429s is one request a second at the slowest, and
   // SIGN-09's three requests (the challenge, its use, the reuse) must leave within 0.9 of the

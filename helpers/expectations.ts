@@ -124,6 +124,16 @@ export function expectSuccessEnvelope(reply: Reply, what: string, schema: Schema
   );
 }
 
+/**
+ * A signed use that must succeed. Its 401 also names the silent point that can explain it: an API
+ * keeping one live challenge per account refuses a challenge a check beside this one replaced.
+ */
+export function expectSignedSuccess(reply: Reply, what: string): Promise<void> {
+  const beside =
+    'an API that keeps one live challenge per account refuses a challenge that a check run beside this one replaced: CARDPLUSPAY_LIVE_CHALLENGES=one runs one request at a time';
+  return expectSuccessEnvelope(reply, reply.status === 401 ? `${what} (${beside})` : what);
+}
+
 export function is2xx(status: number): boolean {
   return status >= 200 && status < 300;
 }

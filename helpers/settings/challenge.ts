@@ -2,7 +2,7 @@
 import { pathSpellingProblem, spendingRoute } from '../client/spend-guard';
 import { isJsonPointer } from '../contract/json-pointer';
 import { ONE_SPELLING } from './connection';
-import { oneOf, parseUrl, printable, type Setting } from './parse';
+import { oneOf, parseUrl, printable, type Env, type Setting } from './parse';
 import { CHALLENGE_METHODS } from './types';
 
 const DEFAULT_PATH = 'auth/challenge';
@@ -71,5 +71,29 @@ export const CHALLENGE_TTL_SECONDS: Setting = {
       refuse(`must be a positive number of seconds (got "${given}")`, `Give the challenge lifetime, e.g. ${DEFAULT_TTL_SECONDS}.`);
     }
     return { challengeTtlSeconds: ttlSeconds };
+  },
+};
+
+const LIVE_CHALLENGE_COUNTS = ['several', 'one'] as const;
+
+/** Whether the API keeps one live challenge per account (CARDPLUSPAY_LIVE_CHALLENGES=one): the run then sends one request at a time. */
+export const oneLiveChallenge = (env: Env): boolean => env.CARDPLUSPAY_LIVE_CHALLENGES === 'one';
+
+/** The docs are silent on whether a new challenge leaves the account's earlier ones live (docs/configuration.md, "Challenges side by side"). */
+export const LIVE_CHALLENGES: Setting = {
+  name: 'CARDPLUSPAY_LIVE_CHALLENGES',
+  meaning:
+    'how many live challenges the API keeps for one account: `several`, so checks ask and use challenges side by side; or `one`, each new challenge replacing the last, so the run sends one request at a time (`CARDPLUSPAY_WORKERS` and `CARDPLUSPAY_CONCURRENCY` 1)',
+  default: '`several`',
+  parse(raw, { env, refuse }) {
+    const live = oneOf(raw, LIVE_CHALLENGE_COUNTS, 'several', refuse);
+    const parallel = ['CARDPLUSPAY_WORKERS', 'CARDPLUSPAY_CONCURRENCY'].filter((name) => env[name] && Number(env[name]) !== 1);
+    if (live === 'one' && parallel.length > 0) {
+      refuse(
+        `is one, but ${parallel.map((name) => `${name} is ${env[name]}`).join(' and ')}: a challenge asked by one check would replace another's before its use`,
+        `Unset ${parallel.join(' and ')} (with one live challenge ${parallel.length > 1 ? 'they default' : 'it defaults'} to 1), or set ${parallel.length > 1 ? 'them' : 'it'} to 1.`,
+      );
+    }
+    return {};
   },
 };

@@ -2,6 +2,7 @@
  * The run's limits: its time limits (SAFE-05, SAFE-08), each derived from the others when unset,
  * and the request cap (SAFE-05).
  */
+import { oneLiveChallenge } from './challenge';
 import type { Env, Refuse, Setting } from './parse';
 
 /** The share of a test's time kept for the check itself (its requests and assertions), never spent waiting out 429s. */
@@ -75,7 +76,7 @@ export function runLimits(env: Env = process.env, refuse: Refuse = () => {}): Ru
 export const WORKERS: Setting = {
   name: 'CARDPLUSPAY_WORKERS',
   meaning: 'Playwright worker processes, each running one check at a time; the requests in flight across them are bounded by `CARDPLUSPAY_CONCURRENCY`',
-  default: `\`${DEFAULT_WORKERS.remote}\` against a deployment, \`${DEFAULT_WORKERS.mock}\` against the embedded mock; never more than \`CARDPLUSPAY_CONCURRENCY\``,
+  default: `\`${DEFAULT_WORKERS.remote}\` against a deployment, \`${DEFAULT_WORKERS.mock}\` against the embedded mock, \`1\` with \`CARDPLUSPAY_LIVE_CHALLENGES=one\`; never more than \`CARDPLUSPAY_CONCURRENCY\``,
   parse(raw, { env, refuse }) {
     const workers = raw === undefined || raw === '' ? defaultWorkers(env) : Number(raw);
     if (!Number.isInteger(workers) || workers < 1 || workers > 16) {
@@ -92,6 +93,7 @@ export const WORKERS: Setting = {
  * that honours it without also having to set the workers.
  */
 export function defaultWorkers(env: Env): number {
+  if (oneLiveChallenge(env)) return 1;
   const kind = env.CARDPLUSPAY_BASE_URL && env.CARDPLUSPAY_TARGET !== 'mock' ? 'remote' : 'mock';
   const concurrency = Number(env.CARDPLUSPAY_CONCURRENCY);
   return Number.isInteger(concurrency) && concurrency >= 1 ? Math.min(DEFAULT_WORKERS[kind], concurrency) : DEFAULT_WORKERS[kind];
@@ -101,9 +103,9 @@ export const CONCURRENCY: Setting = {
   name: 'CARDPLUSPAY_CONCURRENCY',
   meaning:
     "requests in flight at once across all workers (a family's members and a check's independent requests go out together up to it); one 429 or 503 pauses them all, and a 429 or 503 sets a pace for the rest of the run (docs/configuration.md, \"Load on the target\"). SIGN-10's copies of one challenge leave together whatever it says",
-  default: `\`${DEFAULT_CONCURRENCY}\`; \`CARDPLUSPAY_WORKERS\` defaults to at most this`,
+  default: `\`${DEFAULT_CONCURRENCY}\` (\`1\` with \`CARDPLUSPAY_LIVE_CHALLENGES=one\`); \`CARDPLUSPAY_WORKERS\` defaults to at most this`,
   parse(raw, { env, draft, refuse }) {
-    const concurrency = raw === undefined || raw === '' ? DEFAULT_CONCURRENCY : Number(raw);
+    const concurrency = raw === undefined || raw === '' ? (oneLiveChallenge(env) ? 1 : DEFAULT_CONCURRENCY) : Number(raw);
     if (!/^\d+$/.test(raw || '1') || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
       refuse(
         `must be a whole number from 1 to ${MAX_CONCURRENCY} (got "${raw ?? ''}")`,

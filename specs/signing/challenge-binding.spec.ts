@@ -1,7 +1,7 @@
 import { CHALLENGE_NEAR_MISSES, type ChallengeNearMiss } from '../../helpers/cases/challenge-near-misses';
 import { drawFor } from '../../helpers/cases/families';
 import { membersOf } from '../../helpers/cases/family';
-import { expect401, expectSigningRefusal, expectSuccessEnvelope, is2xx } from '../../helpers/expectations';
+import { expect401, expectSigningRefusal, expectSignedSuccess, is2xx } from '../../helpers/expectations';
 import { requirement, test } from '../../helpers/fixtures';
 import { wellFormedLike } from '../../helpers/cases/keys';
 import { NOT_JUDGED_PREFIX } from '../../helpers/contract/verdict';
@@ -93,7 +93,7 @@ test(
     // Without this control, a second account whose key the server rejects would pass the check below for the wrong reason.
     await test.step("control: the second account's own signed request succeeds", async () => {
       const own = await second.signedChallenge();
-      await expectSuccessEnvelope(
+      await expectSignedSuccess(
         await second.send(endpoint, own, { looksFor: 'success' }),
         `${endpoint.title} signed by the second account (check CARDPLUSPAY_SECOND_SIGNING_PRIVATE_KEY_FILE)`,
       );

@@ -1,4 +1,4 @@
-import { expectSuccessEnvelope } from '../../helpers/expectations';
+import { expectSignedSuccess } from '../../helpers/expectations';
 import { requirement, test } from '../../helpers/fixtures';
 import { signedEndpoint } from '../../helpers/signing/session';
 import { skipUnlessQuickOrSlowAllowed, waitFor } from '../../helpers/signing/lifetime';
@@ -25,7 +25,7 @@ test('SIGN-11 a challenge used well inside its lifetime succeeds', requirement('
   await waitFor(waitMs, `(up to ${Math.round(INSIDE_FRACTION * 100)} % of the lifetime after the challenge came)`);
   const reply = await signing.send(endpoint, signed, { looksFor: 'success' });
   const age = (signing.ageOf(signed.challenge) / 1000).toFixed(1);
-  await expectSuccessEnvelope(
+  await expectSignedSuccess(
     reply,
     `${endpoint.title} with a challenge used ${(waitMs / 1000).toFixed(1)} s after it came (the use answered ${age} s after the challenge was asked for, of a ${settings.challenge.ttlSeconds} s lifetime)`,
   );

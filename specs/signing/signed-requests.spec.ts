@@ -1,4 +1,4 @@
-import { expectSigningRefusal, expectSuccessEnvelope } from '../../helpers/expectations';
+import { expectSigningRefusal, expectSignedSuccess } from '../../helpers/expectations';
 import { requirement, test } from '../../helpers/fixtures';
 import { SIGNED_ENDPOINTS, signedEndpoint, type SigningHeaders } from '../../helpers/signing/session';
 
@@ -6,7 +6,7 @@ for (const endpoint of SIGNED_ENDPOINTS) {
   test(`SIGN-03 ${endpoint.title} with an issued challenge and its valid signature succeeds`, requirement('SIGN-03', endpoint.id), async ({ signing }) => {
     const signed = await signing.signedChallenge();
     const reply = await signing.send(endpoint, signed, { looksFor: 'success' });
-    await expectSuccessEnvelope(reply, `${endpoint.title} signed by the signing account`);
+    await expectSignedSuccess(reply, `${endpoint.title} signed by the signing account`);
   });
 }
 

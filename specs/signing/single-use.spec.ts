@@ -1,5 +1,5 @@
 import { isWaitStatus } from '../../helpers/client/politeness';
-import { expect401, expectSigningRefusal, expectSuccessEnvelope, is2xx } from '../../helpers/expectations';
+import { expect401, expectSigningRefusal, expectSignedSuccess, is2xx } from '../../helpers/expectations';
 import { expect, requirement, test } from '../../helpers/fixtures';
 import { signedEndpoint } from '../../helpers/signing/session';
 
@@ -14,7 +14,7 @@ for (const r of REUSES) {
     const again = signedEndpoint(r.again);
     const signed = await signing.signedChallenge();
     const used = await signing.send(first, signed, { step: `send ${first.title} (first use)`, looksFor: 'success' });
-    await expectSuccessEnvelope(used, `${first.title}, the first use of the challenge`);
+    await expectSignedSuccess(used, `${first.title}, the first use of the challenge`);
     const reused = await signing.send(again, signed, { step: `send ${again.title} with the same challenge and signature` });
     await expectSigningRefusal(reused, `${again.title}, a second use of a challenge that already succeeded`);
   });

@@ -68,3 +68,18 @@ test('issue 20: four workers by default against a deployment (bound by its laten
   expect(runFacts({}).workers).toBe(2);
   expect(runFacts({ ...base, CARDPLUSPAY_TARGET: 'mock' }).workers).toBe(2);
 });
+
+test('one live challenge per account (CARDPLUSPAY_LIVE_CHALLENGES=one) runs one request at a time, and refuses settings that run more', () => {
+  const base = { CARDPLUSPAY_BASE_URL: 'https://api.example.test/v1', CARDPLUSPAY_API_KEY: 'cpp_test_0123456789abcdef0123' };
+  expect(loadSettings({ ...base, CARDPLUSPAY_LIVE_CHALLENGES: 'several' })).toMatchObject({ concurrency: 8, workers: 4 });
+  expect(loadSettings({ ...base, CARDPLUSPAY_LIVE_CHALLENGES: 'one' })).toMatchObject({ concurrency: 1, workers: 1 });
+  expect(runFacts({ ...base, CARDPLUSPAY_LIVE_CHALLENGES: 'one' }).workers).toBe(1);
+  expect(runFacts({ CARDPLUSPAY_LIVE_CHALLENGES: 'one' }).workers).toBe(1);
+  expect(loadSettings({ ...base, CARDPLUSPAY_LIVE_CHALLENGES: 'one', CARDPLUSPAY_WORKERS: '1', CARDPLUSPAY_CONCURRENCY: '1' })).toMatchObject({
+    concurrency: 1,
+  });
+  expect(() => loadSettings({ ...base, CARDPLUSPAY_LIVE_CHALLENGES: 'one', CARDPLUSPAY_WORKERS: '2', CARDPLUSPAY_CONCURRENCY: '4' })).toThrow(
+    'CARDPLUSPAY_LIVE_CHALLENGES is one, but CARDPLUSPAY_WORKERS is 2 and CARDPLUSPAY_CONCURRENCY is 4',
+  );
+  expect(() => loadSettings({ ...base, CARDPLUSPAY_LIVE_CHALLENGES: 'single' })).toThrow('CARDPLUSPAY_LIVE_CHALLENGES has unknown value "single"');
+});

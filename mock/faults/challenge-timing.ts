@@ -90,8 +90,8 @@ export const CHALLENGE_TIMING_FAULTS = {
     probe: async (k) => (await SIGNING_FAULTS['sign-early-expiry'].probe(k)) && (await issuesSlowly(k, SLOW_MS)),
     bend: (behaviour) => slowChallenge(SLOW_MS)(SIGNING_FAULTS['sign-early-expiry'].bend(behaviour)),
   },
-  // SIGN-11 uses a challenge just past its lifetime, and one a second later only when the first was
-  // served: a server whose clock counts whole seconds conforms, one that serves longer does not.
+  // SIGN-11 uses a challenge a second past its lifetime (and 5 %), for a server whose clock counts
+  // whole seconds: such a server conforms, one that serves longer does not.
   'sign-expiry-whole-seconds': {
     breaks: [],
     checks: ['SIGN-11'],

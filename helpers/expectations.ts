@@ -8,6 +8,7 @@ import { observe } from './client/transcript';
 import { schemaErrors, type SchemaName } from './contract/schemas';
 import { bounded, cutText, sameValue } from './safety/bounded';
 import { redactor } from './safety/redact';
+import type { Settings } from './settings/settings';
 
 /**
  * A check's message, and when it fails, the command that sends the request again (issue 18: a
@@ -124,14 +125,23 @@ export function expectSuccessEnvelope(reply: Reply, what: string, schema: Schema
   );
 }
 
+type RunShape = Pick<Settings, 'oneLiveChallenge' | 'workers' | 'concurrency'>;
+
 /**
- * A signed use that must succeed. Its 401 also names the silent point that can explain it: an API
- * keeping one live challenge per account refuses a challenge a check beside this one replaced.
+ * What can explain a 401 to a signed use that must succeed, in a run whose checks go side by side:
+ * an API keeping one live challenge per account refuses a challenge another check's replaced
+ * (CARDPLUSPAY_LIVE_CHALLENGES). Empty when the run goes one request at a time.
  */
-export function expectSignedSuccess(reply: Reply, what: string): Promise<void> {
-  const beside =
-    'an API that keeps one live challenge per account refuses a challenge that a check run beside this one replaced: CARDPLUSPAY_LIVE_CHALLENGES=one runs one request at a time';
-  return expectSuccessEnvelope(reply, reply.status === 401 ? `${what} (${beside})` : what);
+export function replacedBeside(run: RunShape): string {
+  const sideBySide = !run.oneLiveChallenge && (run.workers > 1 || run.concurrency > 1);
+  return sideBySide
+    ? ' (if the API keeps one live challenge per account, a check run beside this one may have replaced it: CARDPLUSPAY_LIVE_CHALLENGES=one runs one request at a time)'
+    : '';
+}
+
+/** A signed use that must succeed; its 401 says what else can explain it (replacedBeside). */
+export function expectSignedSuccess(reply: Reply, what: string, run: RunShape): Promise<void> {
+  return expectSuccessEnvelope(reply, reply.status === 401 ? `${what}${replacedBeside(run)}` : what);
 }
 
 export function is2xx(status: number): boolean {

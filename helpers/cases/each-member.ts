@@ -20,6 +20,11 @@ export interface EachMemberOptions<M> {
   perTest?: number;
   /** Why a member is not sent in this run (a setting it needs is not given); it is listed as a step all the same. */
   notSent?: (member: M) => string | undefined;
+  /**
+   * Each member whole before the next starts (CARDPLUSPAY_LIVE_CHALLENGES=one): sent together, one
+   * member's challenge would replace another's between its asking and its use.
+   */
+  oneAtATime?: boolean;
 }
 
 /**
@@ -38,13 +43,15 @@ export async function eachMember<M extends { id: string }>(
 ): Promise<void> {
   const perTest = options.perTest ?? members.length;
   if (perTest > 0 && members.length > perTest) test.setTimeout(test.info().timeout * Math.ceil(members.length / perTest));
-  const steps = members.map((member) => {
+  const step = (member: M): Promise<void> => {
     const named = `${title(member)} (${member.id})`;
     const reason = options.notSent?.(member);
     if (reason !== undefined) return test.step(`${named}: not sent, ${reason}`, () => undefined);
     return test.step(named, async () => void (await check(member)));
-  });
-  const results = await Promise.allSettled(steps);
+  };
+  const results: Array<PromiseSettledResult<void>> = [];
+  if (options.oneAtATime) for (const member of members) results.push(...(await Promise.allSettled([step(member)])));
+  else results.push(...(await Promise.allSettled(members.map(step))));
   const rejected = results.flatMap((r, i) => (r.status === 'rejected' ? [{ member: members[i]!, reason: r.reason as unknown }] : []));
   const failed = rejected.filter((r) => judged(r.reason));
   if (failed.length === 1) throw failed[0]!.reason;

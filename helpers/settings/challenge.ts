@@ -87,13 +87,13 @@ export const LIVE_CHALLENGES: Setting = {
   default: '`several`',
   parse(raw, { env, refuse }) {
     const live = oneOf(raw, LIVE_CHALLENGE_COUNTS, 'several', refuse);
-    const parallel = ['CARDPLUSPAY_WORKERS', 'CARDPLUSPAY_CONCURRENCY'].filter((name) => env[name] && Number(env[name]) !== 1);
+    const parallel = ['CARDPLUSPAY_WORKERS', 'CARDPLUSPAY_CONCURRENCY'].filter((name) => Number(env[name]) > 1);
     if (live === 'one' && parallel.length > 0) {
       refuse(
         `is one, but ${parallel.map((name) => `${name} is ${env[name]}`).join(' and ')}: a challenge asked by one check would replace another's before its use`,
         `Unset ${parallel.join(' and ')} (with one live challenge ${parallel.length > 1 ? 'they default' : 'it defaults'} to 1), or set ${parallel.length > 1 ? 'them' : 'it'} to 1.`,
       );
     }
-    return {};
+    return { oneLiveChallenge: live === 'one' };
   },
 };

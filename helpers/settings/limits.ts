@@ -113,7 +113,8 @@ export const CONCURRENCY: Setting = {
       );
       return {};
     }
-    if (env.CARDPLUSPAY_WORKERS && draft.workers !== undefined && draft.workers > concurrency) {
+    const setByLiveChallenges = (raw === undefined || raw === '') && oneLiveChallenge(env);
+    if (env.CARDPLUSPAY_WORKERS && draft.workers !== undefined && draft.workers > concurrency && !setByLiveChallenges) {
       refuse(
         `(${concurrency}) is lower than CARDPLUSPAY_WORKERS (${draft.workers}): each worker needs a request in flight`,
         'Lower CARDPLUSPAY_WORKERS to at most the concurrency, or unset it (it then defaults to at most the concurrency).',

@@ -59,6 +59,8 @@ export interface Settings {
   workers: number;
   /** Requests in flight at once across all workers (CARDPLUSPAY_CONCURRENCY), held by the runner's flow control. */
   concurrency: number;
+  /** CARDPLUSPAY_LIVE_CHALLENGES=one: a new challenge replaces the account's last, so checks and a family's members run one at a time. */
+  oneLiveChallenge: boolean;
   /** The runner's flow control socket (set by the runner); unset, each worker keeps a share of the concurrency. */
   flowSocket?: string;
   /**

@@ -10,7 +10,7 @@
  * outside mock/faults/ knows fault names.
  *
  * To add a fault, touch one file: add an entry to the area's table (api-key.ts, key-places.ts, refusals.ts, front.ts, envelope.ts,
- * transport.ts, signing.ts, challenge-timing.ts or throttling.ts) with a kebab-case name, `breaks`, a one-line `summary`,
+ * transport.ts, signing.ts, challenge-timing.ts, live-challenges.ts or throttling.ts) with a kebab-case name, `breaks`, a one-line `summary`,
  * `bend`, usually written with the helpers in fault.ts (bendPart, bendEndpoint, bendBody, alsoIn,
  * crash), and `probe`: a request or two, written with probe-kit.ts's Kit, that see the
  * misbehaviour (a missing probe does not compile). If GET balance no longer gives the active key
@@ -33,6 +33,7 @@ import type { Probe } from './probe-kit';
 import { FRONT_FAULTS } from './front';
 import { SIGNING_FAULTS } from './signing';
 import { CHALLENGE_TIMING_FAULTS } from './challenge-timing';
+import { LIVE_CHALLENGE_FAULTS } from './live-challenges';
 import { THROTTLING_FAULTS } from './throttling';
 import { TRANSPORT_FAULTS } from './transport';
 
@@ -46,6 +47,7 @@ const AREAS = [
   TRANSPORT_FAULTS,
   SIGNING_FAULTS,
   CHALLENGE_TIMING_FAULTS,
+  LIVE_CHALLENGE_FAULTS,
   THROTTLING_FAULTS,
 ] as const;
 
@@ -59,6 +61,7 @@ const CATALOGUE = {
   ...TRANSPORT_FAULTS,
   ...SIGNING_FAULTS,
   ...CHALLENGE_TIMING_FAULTS,
+  ...LIVE_CHALLENGE_FAULTS,
   ...THROTTLING_FAULTS,
 };
 

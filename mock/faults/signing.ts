@@ -195,28 +195,6 @@ export const SIGNING_FAULTS = {
     probe: async (k) => (await k.issue()) === (await k.issue()),
     bend: bendPart('challenges', () => ({ reissueUnused: true })),
   },
-  // The docs are silent on whether a new challenge leaves the account's earlier ones live. An API that
-  // keeps only the newest conforms, judged one request at a time (CARDPLUSPAY_LIVE_CHALLENGES=one):
-  // side by side, a check's challenge is replaced by another's before its use.
-  'sign-one-live-challenge': {
-    breaks: [],
-    checks: ['SIGN-01', 'SIGN-03', 'SIGN-04', 'SIGN-06', 'SIGN-08', 'SIGN-09', 'SIGN-10', 'SIGN-11', 'SIGN-12'],
-    expect: 'conforms',
-    settings: { CARDPLUSPAY_LIVE_CHALLENGES: 'one' },
-    summary: "Conformant, but a new challenge replaces the account's earlier ones: only the newest is live",
-    probe: async (k) => {
-      const first = await k.issue();
-      await k.issue();
-      return (await k.signed(first, k.sign(first))).status === 401;
-    },
-    bend: bendPart('signing', (signing) => ({
-      redeem: (store, value, account, path, proves) => {
-        const live = store.liveFor(account);
-        const at = live.findIndex((c) => c.value === value);
-        return at >= 0 && at < live.length - 1 ? { ok: false, refusal: 'unknown' } : signing.redeem(store, value, account, path, proves);
-      },
-    })),
-  },
   // Signatures are made at run time in a worker: the runner's reporters must mask one a target echoes (issue 17's second review).
   'signature-echoed': {
     breaks: ['SIGN-03'],

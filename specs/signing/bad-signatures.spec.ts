@@ -9,6 +9,7 @@ import { expect401, expectSigningRefusal } from '../../helpers/expectations';
 import { requirement, test } from '../../helpers/fixtures';
 import { redactor } from '../../helpers/safety/redact';
 import { signatureShell } from '../../helpers/signing/schemes';
+import type { Settings } from '../../helpers/settings/settings';
 import { NO_SECOND_SIGNING_ACCOUNT, signedEndpoint, type SigningSession } from '../../helpers/signing/session';
 
 const generateKeyPair = promisify(crypto.generateKeyPair);
@@ -54,6 +55,7 @@ async function present(signing: SigningSession, m: SignatureMember): Promise<{ r
 /** Each member on a fresh challenge, a step each, sent together; the second account's member only when it is configured. */
 async function presentAll(
   signing: SigningSession,
+  settings: Settings,
   members: readonly SignatureMember[],
   judge: (reply: Reply, what: string) => Promise<void> | void,
 ): Promise<void> {
@@ -64,7 +66,11 @@ async function presentAll(
       const { reply, what } = await present(signing, m);
       await judge(reply, what);
     },
-    { perTest: DISALLOWED_SIGNATURES.sampled, notSent: (m) => (m.key === 'second-account' && !signing.second ? NO_SECOND_SIGNING_ACCOUNT : undefined) },
+    {
+      perTest: DISALLOWED_SIGNATURES.sampled,
+      notSent: (m) => (m.key === 'second-account' && !signing.second ? NO_SECOND_SIGNING_ACCOUNT : undefined),
+      oneAtATime: settings.oneLiveChallenge,
+    },
   );
 }
 
@@ -75,9 +81,10 @@ const CORE_CHECKS: ReadonlyArray<{ requirement: SignatureMember['requirement']; 
 ];
 
 for (const c of CORE_CHECKS) {
-  test(c.title, requirement(c.requirement, 'disallowed-signatures'), async ({ signing }) => {
+  test(c.title, requirement(c.requirement, 'disallowed-signatures'), async ({ signing, settings }) => {
     await presentAll(
       signing,
+      settings,
       DISALLOWED_SIGNATURES.core.filter((m) => m.requirement === c.requirement),
       (reply, what) => expectSigningRefusal(reply, what),
     );
@@ -88,7 +95,7 @@ test(
   "SIGN-07 signatures the docs do not allow, drawn with the run's seed, get 401, never 5xx",
   requirement('SIGN-07', 'disallowed-signatures-drawn'),
   async ({ signing, settings }) => {
-    await presentAll(signing, drawnOf(DISALLOWED_SIGNATURES, settings), (reply, what) => expect401(reply, what, { soft: true }));
+    await presentAll(signing, settings, drawnOf(DISALLOWED_SIGNATURES, settings), (reply, what) => expect401(reply, what, { soft: true }));
   },
 );
 
@@ -98,12 +105,15 @@ const OTHER_BYTES: ReadonlyArray<{
   title: string;
   bytes: (challenge: string, signing: SigningSession) => Promise<string> | string;
   unchanged?: string;
+  /** The other bytes are a challenge issued after the first: that newer one is sent, signed over the first, so an API that keeps one live challenge per account still judges the signature. */
+  sendsNewer?: true;
 }> = [
   {
     id: 'another-issued-challenge',
     title: 'another challenge issued to the account',
     bytes: (_challenge, signing) => signing.challenge(),
     unchanged: 'the challenge endpoint gave the same challenge twice (SIGN-01 reports that)',
+    sendsNewer: true,
   },
   { id: 'trailing-newline', title: 'the challenge with a trailing newline', bytes: (challenge) => `${challenge}\n` },
   {
@@ -123,9 +133,10 @@ const OTHER_BYTES: ReadonlyArray<{
 for (const c of OTHER_BYTES) {
   test(`SIGN-06 a signature over ${c.title} gets 401`, requirement('SIGN-06', c.id), async ({ signing }) => {
     const endpoint = signedEndpoint('balance');
-    const challenge = await signing.challenge();
-    const other = await c.bytes(challenge, signing);
-    test.skip(other === challenge, c.unchanged ?? 'the other bytes equal the challenge');
+    const first = await signing.challenge();
+    const second = await c.bytes(first, signing);
+    test.skip(second === first, c.unchanged ?? 'the other bytes equal the challenge');
+    const [challenge, other] = c.sendsNewer ? [second, first] : [first, second];
     const signature = await signing.sign(other, { step: `sign ${c.title}` });
     const reply = await signing.send(endpoint, { challenge, signature });
     await expectSigningRefusal(reply, `${endpoint.title} with the challenge and a signature over ${c.title}`);
@@ -155,7 +166,7 @@ const DAMAGED: ReadonlyArray<{ id: string; title: string; damage: (signature: st
   },
 ];
 
-test('SIGN-07 each damaged form of a valid signature gets 401, never 5xx', requirement('SIGN-07', 'damaged'), async ({ signing }) => {
+test('SIGN-07 each damaged form of a valid signature gets 401, never 5xx', requirement('SIGN-07', 'damaged'), async ({ signing, settings }) => {
   const endpoint = signedEndpoint('balance');
   await eachMember(
     DAMAGED,
@@ -166,6 +177,6 @@ test('SIGN-07 each damaged form of a valid signature gets 401, never 5xx', requi
       const reply = await signing.send(endpoint, { challenge: signed.challenge, signature: damaged });
       await expectSigningRefusal(reply, `${endpoint.title} with a signature ${c.title}`);
     },
-    { perTest: 1 },
+    { perTest: 1, oneAtATime: settings.oneLiveChallenge },
   );
 });

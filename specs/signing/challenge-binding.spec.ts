@@ -86,7 +86,7 @@ test(
 test(
   "SIGN-12 a challenge issued to one account gets 401 from another account with that account's valid signature",
   requirement('SIGN-12'),
-  async ({ signing }) => {
+  async ({ signing, settings }) => {
     test.skip(!signing.second, NO_SECOND_SIGNING_ACCOUNT);
     const second = signing.second!;
     const endpoint = signedEndpoint('balance');
@@ -96,6 +96,7 @@ test(
       await expectSignedSuccess(
         await second.send(endpoint, own, { looksFor: 'success' }),
         `${endpoint.title} signed by the second account (check CARDPLUSPAY_SECOND_SIGNING_PRIVATE_KEY_FILE)`,
+        settings,
       );
     });
     const challenge = await signing.challenge();

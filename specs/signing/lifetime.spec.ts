@@ -28,5 +28,6 @@ test('SIGN-11 a challenge used well inside its lifetime succeeds', requirement('
   await expectSignedSuccess(
     reply,
     `${endpoint.title} with a challenge used ${(waitMs / 1000).toFixed(1)} s after it came (the use answered ${age} s after the challenge was asked for, of a ${settings.challenge.ttlSeconds} s lifetime)`,
+    settings,
   );
 });

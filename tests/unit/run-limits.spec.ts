@@ -82,4 +82,16 @@ test('one live challenge per account (CARDPLUSPAY_LIVE_CHALLENGES=one) runs one 
     'CARDPLUSPAY_LIVE_CHALLENGES is one, but CARDPLUSPAY_WORKERS is 2 and CARDPLUSPAY_CONCURRENCY is 4',
   );
   expect(() => loadSettings({ ...base, CARDPLUSPAY_LIVE_CHALLENGES: 'single' })).toThrow('CARDPLUSPAY_LIVE_CHALLENGES has unknown value "single"');
+  // One refusal for one mistake: not also the concurrency the setting chose, nor a reason that is not the problem.
+  const refusal = (env: Record<string, string>): string => {
+    try {
+      loadSettings({ ...base, CARDPLUSPAY_LIVE_CHALLENGES: 'one', ...env });
+      return '';
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  expect(refusal({ CARDPLUSPAY_WORKERS: '2' })).not.toContain('lower than CARDPLUSPAY_WORKERS');
+  expect(refusal({ CARDPLUSPAY_CONCURRENCY: '0' })).not.toContain('CARDPLUSPAY_LIVE_CHALLENGES');
+  expect(refusal({ CARDPLUSPAY_CONCURRENCY: '0' })).toContain('CARDPLUSPAY_CONCURRENCY must be a whole number');
 });

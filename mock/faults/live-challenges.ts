@@ -1,0 +1,69 @@
+/**
+ * Variants that keep one live challenge per account, each new one replacing the last: the docs are
+ * silent on it, so such an API conforms, judged one request at a time (CARDPLUSPAY_LIVE_CHALLENGES=one,
+ * docs/configuration.md). Side by side, a check's challenge is replaced by another's before its use;
+ * one at a time, a family's members too must each go whole (ask, sign, use) before the next, and a
+ * check that needs two issued challenges must send the newer, or a refusal for the replacement would
+ * pass a signature it never judged (found attacking the setting).
+ */
+import type { MockBehaviour } from '../behaviour';
+import { bendPart, type Fault } from './fault';
+import type { Kit } from './probe-kit';
+import { SIGNING_FAULTS } from './signing';
+
+const ONE = { CARDPLUSPAY_LIVE_CHALLENGES: 'one' };
+
+/** Only the account's newest live challenge is served; an older one is refused as unknown. */
+const keepsNewestOnly = bendPart('signing', (signing) => ({
+  redeem: (store, value, account, path, proves) => {
+    const live = store.liveFor(account);
+    const at = live.findIndex((c) => c.value === value);
+    return at >= 0 && at < live.length - 1 ? { ok: false, refusal: 'unknown' } : signing.redeem(store, value, account, path, proves);
+  },
+}));
+
+/** `fault`'s misbehaviour on an API that keeps only the newest challenge. */
+const alsoNewestOnly =
+  (fault: keyof typeof SIGNING_FAULTS) =>
+  (behaviour: MockBehaviour): MockBehaviour =>
+    keepsNewestOnly(SIGNING_FAULTS[fault].bend(behaviour));
+
+/** Is the older of two challenges refused, though signed right? */
+async function olderRefused(k: Kit): Promise<boolean> {
+  const older = await k.issue();
+  await k.issue();
+  return (await k.signed(older, k.sign(older))).status === 401;
+}
+
+/** Is the newer of two challenges served with a signature over the older? */
+async function newerServedSignedOverOlder(k: Kit): Promise<boolean> {
+  const older = await k.issue();
+  const newer = await k.issue();
+  return (await k.signed(newer, k.sign(older))).status === 200;
+}
+
+export const LIVE_CHALLENGE_FAULTS = {
+  'sign-one-live-challenge': {
+    breaks: [],
+    checks: ['SIGN-01', 'SIGN-03', 'SIGN-04', 'SIGN-05', 'SIGN-06', 'SIGN-07', 'SIGN-08', 'SIGN-09', 'SIGN-10', 'SIGN-11', 'SIGN-12'],
+    expect: 'conforms',
+    settings: ONE,
+    summary: "Conformant, but a new challenge replaces the account's earlier ones: only the newest is live",
+    probe: olderRefused,
+    bend: keepsNewestOnly,
+  },
+  'sign-one-live-challenge-sha1': {
+    breaks: ['SIGN-07'],
+    settings: ONE,
+    summary: 'Only the newest challenge is live, and PKCS#1 v1.5 signatures with SHA-1 verify too',
+    probe: async (k) => (await SIGNING_FAULTS['accepts-sha1-signature'].probe(k)) && (await olderRefused(k)),
+    bend: alsoNewestOnly('accepts-sha1-signature'),
+  },
+  'sign-one-live-challenge-any-issued': {
+    breaks: ['SIGN-06'],
+    settings: ONE,
+    summary: 'Only the newest challenge is live, and a signature over any challenge issued to the account is accepted',
+    probe: async (k) => (await newerServedSignedOverOlder(k)) && (await olderRefused(k)),
+    bend: alsoNewestOnly('sign-any-issued-challenge'),
+  },
+} satisfies Record<string, Fault>;

@@ -158,6 +158,18 @@ export const SIGNING_FAULTS = {
     },
     bend: bendPart('signing', (signing) => ({ signedTexts: (issued, live) => [...signing.signedTexts(issued, live), ...live().map((c) => c.value)] })),
   },
+  // A store that keeps a "current challenge" per account and checks the signature against it, not the
+  // one sent: SIGN-06 sends the older of two challenges signed over the newer to see it.
+  'sign-verifies-latest-challenge': {
+    breaks: ['SIGN-06'],
+    summary: "The signature is checked against the account's latest challenge, not the one the request names",
+    probe: async (k) => {
+      const presented = await k.issue();
+      const latest = await k.issue();
+      return (await k.signed(presented, k.sign(latest))).status === 200;
+    },
+    bend: bendPart('signing', () => ({ signedTexts: (issued, live) => [live().at(-1)?.value ?? issued.value] })),
+  },
   'sign-normalised-challenge': {
     breaks: ['SIGN-06'],
     summary: 'A signature over the challenge with a trailing newline, trimmed, upper- or lower-cased is accepted',

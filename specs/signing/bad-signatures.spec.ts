@@ -105,15 +105,20 @@ const OTHER_BYTES: ReadonlyArray<{
   title: string;
   bytes: (challenge: string, signing: SigningSession) => Promise<string> | string;
   unchanged?: string;
-  /** The other bytes are a challenge issued after the first: that newer one is sent, signed over the first, so an API that keeps one live challenge per account still judges the signature. */
-  sendsNewer?: true;
+  /**
+   * The other bytes are a challenge issued after the first. The first is sent, signed over the newer:
+   * a server that verifies against the account's latest challenge, not the one sent, accepts it. With
+   * one live challenge per account (CARDPLUSPAY_LIVE_CHALLENGES=one) the first is replaced by then, so
+   * the newer is sent, signed over the first: the refusal is then for the signature.
+   */
+  another?: true;
 }> = [
   {
     id: 'another-issued-challenge',
     title: 'another challenge issued to the account',
     bytes: (_challenge, signing) => signing.challenge(),
     unchanged: 'the challenge endpoint gave the same challenge twice (SIGN-01 reports that)',
-    sendsNewer: true,
+    another: true,
   },
   { id: 'trailing-newline', title: 'the challenge with a trailing newline', bytes: (challenge) => `${challenge}\n` },
   {
@@ -131,12 +136,12 @@ const OTHER_BYTES: ReadonlyArray<{
 ];
 
 for (const c of OTHER_BYTES) {
-  test(`SIGN-06 a signature over ${c.title} gets 401`, requirement('SIGN-06', c.id), async ({ signing }) => {
+  test(`SIGN-06 a signature over ${c.title} gets 401`, requirement('SIGN-06', c.id), async ({ signing, settings }) => {
     const endpoint = signedEndpoint('balance');
     const first = await signing.challenge();
     const second = await c.bytes(first, signing);
     test.skip(second === first, c.unchanged ?? 'the other bytes equal the challenge');
-    const [challenge, other] = c.sendsNewer ? [second, first] : [first, second];
+    const [challenge, other] = c.another && settings.oneLiveChallenge ? [second, first] : [first, second];
     const signature = await signing.sign(other, { step: `sign ${c.title}` });
     const reply = await signing.send(endpoint, { challenge, signature });
     await expectSigningRefusal(reply, `${endpoint.title} with the challenge and a signature over ${c.title}`);

@@ -66,4 +66,13 @@ export const LIVE_CHALLENGE_FAULTS = {
     probe: async (k) => (await newerServedSignedOverOlder(k)) && (await olderRefused(k)),
     bend: alsoNewestOnly('sign-any-issued-challenge'),
   },
+  // Several live challenges, judged with the setting all the same (a user who followed a 401's hint):
+  // SIGN-06's older challenge, signed over the newer, must still show the signature checked against the latest.
+  'sign-verifies-latest-challenge-one-at-a-time': {
+    breaks: ['SIGN-06'],
+    settings: ONE,
+    summary: "sign-verifies-latest-challenge, judged with CARDPLUSPAY_LIVE_CHALLENGES=one: the signature is checked against the account's latest challenge",
+    probe: SIGNING_FAULTS['sign-verifies-latest-challenge'].probe,
+    bend: SIGNING_FAULTS['sign-verifies-latest-challenge'].bend,
+  },
 } satisfies Record<string, Fault>;

@@ -159,7 +159,8 @@ export const SIGNING_FAULTS = {
     bend: bendPart('signing', (signing) => ({ signedTexts: (issued, live) => [...signing.signedTexts(issued, live), ...live().map((c) => c.value)] })),
   },
   // A store that keeps a "current challenge" per account and checks the signature against it, not the
-  // one sent: SIGN-06 sends the older of two challenges signed over the newer to see it.
+  // one sent: SIGN-06 sends the older of two challenges signed over the newer to see it (and the newer
+  // signed over the older, for sign-one-live-challenge-any-issued).
   'sign-verifies-latest-challenge': {
     breaks: ['SIGN-06'],
     summary: "The signature is checked against the account's latest challenge, not the one the request names",

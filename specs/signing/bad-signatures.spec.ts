@@ -106,10 +106,10 @@ const OTHER_BYTES: ReadonlyArray<{
   bytes: (challenge: string, signing: SigningSession) => Promise<string> | string;
   unchanged?: string;
   /**
-   * The other bytes are a challenge issued after the first. The first is sent, signed over the newer:
-   * a server that verifies against the account's latest challenge, not the one sent, accepts it. With
-   * one live challenge per account (CARDPLUSPAY_LIVE_CHALLENGES=one) the first is replaced by then, so
-   * the newer is sent, signed over the first: the refusal is then for the signature.
+   * The other bytes are a challenge issued after the first, and each of the two is sent signed over
+   * the other: a server that checks the signature against the account's latest challenge, not the one
+   * sent, serves the older so signed; one that takes a signature over an earlier challenge, the newer
+   * (with one live challenge per account, the only one it still serves: CARDPLUSPAY_LIVE_CHALLENGES).
    */
   another?: true;
 }> = [
@@ -136,15 +136,22 @@ const OTHER_BYTES: ReadonlyArray<{
 ];
 
 for (const c of OTHER_BYTES) {
-  test(`SIGN-06 a signature over ${c.title} gets 401`, requirement('SIGN-06', c.id), async ({ signing, settings }) => {
+  test(`SIGN-06 a signature over ${c.title} gets 401`, requirement('SIGN-06', c.id), async ({ signing }) => {
     const endpoint = signedEndpoint('balance');
     const first = await signing.challenge();
     const second = await c.bytes(first, signing);
     test.skip(second === first, c.unchanged ?? 'the other bytes equal the challenge');
-    const [challenge, other] = c.another && settings.oneLiveChallenge ? [second, first] : [first, second];
-    const signature = await signing.sign(other, { step: `sign ${c.title}` });
-    const reply = await signing.send(endpoint, { challenge, signature });
-    await expectSigningRefusal(reply, `${endpoint.title} with the challenge and a signature over ${c.title}`);
+    const sends = c.another
+      ? [
+          { challenge: first, other: second, sent: 'the older of two issued challenges' },
+          { challenge: second, other: first, sent: 'the newer of two issued challenges' },
+        ]
+      : [{ challenge: first, other: second, sent: 'the challenge' }];
+    for (const { challenge, other, sent } of sends) {
+      const signature = await signing.sign(other, { step: `sign ${c.title}` });
+      const reply = await signing.send(endpoint, { challenge, signature }, { step: `send ${endpoint.title} with ${sent}` });
+      await expectSigningRefusal(reply, `${endpoint.title} with ${sent} and a signature over ${c.title}`);
+    }
   });
 }
 

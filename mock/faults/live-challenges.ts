@@ -8,7 +8,7 @@
  */
 import type { MockBehaviour } from '../behaviour';
 import { bendPart, type Fault } from './fault';
-import type { Kit } from './probe-kit';
+import { servedSignedOverTheOther, type Kit } from './probe-kit';
 import { SIGNING_FAULTS } from './signing';
 
 const ONE = { CARDPLUSPAY_LIVE_CHALLENGES: 'one' };
@@ -35,13 +35,6 @@ async function olderRefused(k: Kit): Promise<boolean> {
   return (await k.signed(older, k.sign(older))).status === 401;
 }
 
-/** Is the newer of two challenges served with a signature over the older? */
-async function newerServedSignedOverOlder(k: Kit): Promise<boolean> {
-  const older = await k.issue();
-  const newer = await k.issue();
-  return (await k.signed(newer, k.sign(older))).status === 200;
-}
-
 export const LIVE_CHALLENGE_FAULTS = {
   'sign-one-live-challenge': {
     breaks: [],
@@ -63,7 +56,7 @@ export const LIVE_CHALLENGE_FAULTS = {
     breaks: ['SIGN-06'],
     settings: ONE,
     summary: 'Only the newest challenge is live, and a signature over any challenge issued to the account is accepted',
-    probe: async (k) => (await newerServedSignedOverOlder(k)) && (await olderRefused(k)),
+    probe: async (k) => (await servedSignedOverTheOther(k, 'newer')) && (await olderRefused(k)),
     bend: alsoNewestOnly('sign-any-issued-challenge'),
   },
   // Several live challenges, judged with the setting all the same (a user who followed a 401's hint):

@@ -72,6 +72,13 @@ export function kitFor(mock: ProbedMock, material: MockMaterial): Kit {
   };
 }
 
+/** Is the `sent` one of two challenges, asked in turn, served with a signature over the other? */
+export async function servedSignedOverTheOther(k: Kit, sent: 'older' | 'newer'): Promise<boolean> {
+  const older = await k.issue();
+  const newer = await k.issue();
+  return (await (sent === 'older' ? k.signed(older, k.sign(newer)) : k.signed(newer, k.sign(older)))).status === 200;
+}
+
 /** `s` as its UTF-8 bytes read as Latin-1: how a header value sent as UTF-8 arrives. */
 export const utf8 = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
 export const bodyOf = (r: ProbeReply): Record<string, unknown> => (r.json ?? {}) as Record<string, unknown>;

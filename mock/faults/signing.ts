@@ -4,7 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Check } from '../challenges';
 import { alsoIn, bendPart, crash, type Fault } from './fault';
 import { json } from '../envelope';
-import { bodyOf, pause, type Kit } from './probe-kit';
+import { bodyOf, pause, servedSignedOverTheOther, type Kit } from './probe-kit';
 
 /** Long enough that N requests fired together all pass the check before the first one marks, on a busy machine too. */
 const RACE_WINDOW_MS = 150;
@@ -151,11 +151,7 @@ export const SIGNING_FAULTS = {
   'sign-any-issued-challenge': {
     breaks: ['SIGN-06'],
     summary: 'A signature over any challenge currently issued to the account is accepted',
-    probe: async (k) => {
-      const presented = await k.issue();
-      const other = await k.issue();
-      return (await k.signed(presented, k.sign(other))).status === 200;
-    },
+    probe: (k) => servedSignedOverTheOther(k, 'older'),
     bend: bendPart('signing', (signing) => ({ signedTexts: (issued, live) => [...signing.signedTexts(issued, live), ...live().map((c) => c.value)] })),
   },
   // A store that keeps a "current challenge" per account and checks the signature against it, not the
@@ -164,11 +160,7 @@ export const SIGNING_FAULTS = {
   'sign-verifies-latest-challenge': {
     breaks: ['SIGN-06'],
     summary: "The signature is checked against the account's latest challenge, not the one the request names",
-    probe: async (k) => {
-      const presented = await k.issue();
-      const latest = await k.issue();
-      return (await k.signed(presented, k.sign(latest))).status === 200;
-    },
+    probe: (k) => servedSignedOverTheOther(k, 'older'),
     bend: bendPart('signing', () => ({ signedTexts: (issued, live) => [live().at(-1)?.value ?? issued.value] })),
   },
   'sign-normalised-challenge': {

@@ -52,7 +52,7 @@ async function present(signing: SigningSession, m: SignatureMember): Promise<{ r
   return { reply, what: `${endpoint.title} with a signature ${m.title} (${m.id}: ${m.why})` };
 }
 
-/** Each member on a fresh challenge, a step each, sent together; the second account's member only when it is configured. */
+/** Each member on a fresh challenge, a step each, sent together (one whole member at a time with one live challenge per account); the second account's member only when it is configured. */
 async function presentAll(
   signing: SigningSession,
   settings: Settings,

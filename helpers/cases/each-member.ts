@@ -50,8 +50,7 @@ export async function eachMember<M extends { id: string }>(
     return test.step(named, async () => void (await check(member)));
   };
   const results: Array<PromiseSettledResult<void>> = [];
-  if (options.oneAtATime) for (const member of members) results.push(...(await Promise.allSettled([step(member)])));
-  else results.push(...(await Promise.allSettled(members.map(step))));
+  for (const wave of options.oneAtATime ? members.map((m) => [m]) : [members]) results.push(...(await Promise.allSettled(wave.map(step))));
   const rejected = results.flatMap((r, i) => (r.status === 'rejected' ? [{ member: members[i]!, reason: r.reason as unknown }] : []));
   const failed = rejected.filter((r) => judged(r.reason));
   if (failed.length === 1) throw failed[0]!.reason;

@@ -3,7 +3,7 @@
  * silent on it, so such an API conforms, judged one request at a time (CARDPLUSPAY_LIVE_CHALLENGES=one,
  * docs/configuration.md). Side by side, a check's challenge is replaced by another's before its use;
  * one at a time, a family's members too must each go whole (ask, sign, use) before the next, and a
- * check that needs two issued challenges must send the newer, or a refusal for the replacement would
+ * check with two issued challenges must also send the newer, or a refusal for the replacement would
  * pass a signature it never judged (found attacking the setting).
  */
 import type { MockBehaviour } from '../behaviour';

@@ -8,7 +8,6 @@ import { observe } from './client/transcript';
 import { schemaErrors, type SchemaName } from './contract/schemas';
 import { bounded, cutText, sameValue } from './safety/bounded';
 import { redactor } from './safety/redact';
-import type { Settings } from './settings/settings';
 
 /**
  * A check's message, and when it fails, the command that sends the request again (issue 18: a
@@ -125,23 +124,23 @@ export function expectSuccessEnvelope(reply: Reply, what: string, schema: Schema
   );
 }
 
-type RunShape = Pick<Settings, 'oneLiveChallenge' | 'workers' | 'concurrency'>;
+/** Whether another check may ask the account's challenges beside this one (helpers/signing/schedule.ts). */
+type Beside = { sideBySide: boolean };
 
 /**
- * What can explain a 401 to a signed use that must succeed, in a run whose checks go side by side:
- * an API keeping one live challenge per account refuses a challenge another check's replaced
- * (CARDPLUSPAY_LIVE_CHALLENGES). Empty when the run goes one request at a time.
+ * What can explain a 401 to a signed use that must succeed, when another check may ask the
+ * account's challenges beside this one: an API keeping one live challenge per account refuses a
+ * challenge another check replaced (CARDPLUSPAY_LIVE_CHALLENGES). Empty when none can.
  */
-export function replacedBeside(run: RunShape): string {
-  const sideBySide = !run.oneLiveChallenge && (run.workers > 1 || run.concurrency > 1);
+export function replacedBeside({ sideBySide }: Beside): string {
   return sideBySide
-    ? ' (if the API keeps one live challenge per account, a check run beside this one may have replaced it: CARDPLUSPAY_LIVE_CHALLENGES=one runs one request at a time)'
+    ? ' (if the API keeps one live challenge per account, a check run beside this one may have replaced it: CARDPLUSPAY_LIVE_CHALLENGES=one runs one request at a time, and the CI workflow its shards one after another)'
     : '';
 }
 
 /** A signed use that must succeed; its 401 says what else can explain it (replacedBeside). */
-export function expectSignedSuccess(reply: Reply, what: string, run: RunShape): Promise<void> {
-  return expectSuccessEnvelope(reply, reply.status === 401 ? `${what}${replacedBeside(run)}` : what);
+export function expectSignedSuccess(reply: Reply, what: string, beside: Beside): Promise<void> {
+  return expectSuccessEnvelope(reply, reply.status === 401 ? `${what}${replacedBeside(beside)}` : what);
 }
 
 export function is2xx(status: number): boolean {

@@ -26,7 +26,8 @@ import { MockControl } from './mock-control';
 import { refuseNonLoopback } from './client/net-guard';
 import { redactor } from './safety/redact';
 import { AREAS, REQUIREMENTS, areaOf, requirementIdsIn, type Area, type RequirementId } from './contract/requirements';
-import { NO_SIGNING_ACCOUNT, SigningSession } from './signing/session';
+import type { SigningSession } from './signing/session';
+import { signingInTurn } from './signing/schedule';
 
 // A worker of any config that runs these specs redacts its output and shares the secrets it makes
 // (signatures) with the runner before it writes anything (SAFE-01).
@@ -60,7 +61,7 @@ interface TestFixtures {
   listedOrderId: string | undefined;
   /** An item code from the target's own GET catalog (valid key); skips the test with the reason when it lists none. */
   itemCode: string;
-  /** The configured signing account(s): challenge, sign, signed request; skips the test when none is configured. */
+  /** The signing account(s): challenge, sign, signed request, in the run's turns (schedule.ts); skips the test without one. */
   signing: SigningSession;
   /** Against a faulty mock of the self-test, keeps the worker alive after a failing check (automatic). */
   faultTolerance: void;
@@ -220,11 +221,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await use(await firstListedOrSkip(api, keys.valid, CATALOG_LIST, NO_ITEM_TO_CHECK, testInfo));
   },
 
-  signing: async ({ api, settings }, use, testInfo) => {
-    testInfo.skip(!settings.signing, NO_SIGNING_ACCOUNT);
-    const second = settings.secondSigning && new SigningSession(api, settings, settings.secondSigning, ' (second account)');
-    await use(new SigningSession(api, settings, settings.signing!, '', second));
-  },
+  signing: async ({ api, egress, settings }, use, testInfo) => signingInTurn({ api, egress, settings }, testInfo, use),
 
   // Every request goes through the one egress (helpers/client/egress.ts); Playwright's own request
   // context would go around its deadlines, size limits, key guards and cookie rule. `_baseTest` has

@@ -27,6 +27,7 @@ import type { RequestCap } from './request-ledger';
 import { keyedRequestRefusal, type KeyedAllowlist } from './spend-guard';
 import { EgressError, send, type WireAnswer, type WireRequest, type WireTls } from './wire';
 import type { Flow } from './flow/flow';
+import { TurnQueue, type LiveChallenges, type Turn, type Turns } from './flow/turns';
 import { trustContext } from './trust';
 import { Pacer, Refused, type Grant, type Outcome } from './flow/pacer';
 
@@ -50,8 +51,8 @@ export interface EgressOptions {
   requestCap?: RequestCap;
   /** Epoch ms at which the run's checks must have ended (CARDPLUSPAY_TIMEOUT_SECONDS less the time for reports). */
   runDeadline?: number;
-  /** The run's flow control (flow/flow.ts); unset, this egress's own, DEFAULT_IN_FLIGHT at a time. */
-  flow?: Flow;
+  /** The run's flow control (flow/flow.ts), with the target's turns at signing (flow/turns.ts); unset, this egress's own, DEFAULT_IN_FLIGHT at a time. */
+  flow?: Flow & Partial<Turns>;
 }
 
 /** Requests in flight for an egress given no flow control (a unit test's): CARDPLUSPAY_CONCURRENCY's default. */
@@ -61,6 +62,7 @@ export class Egress {
   private readonly base: URL;
   private agent?: https.Agent;
   private readonly flow: Flow;
+  private readonly turns: Turns;
 
   /**
    * The configured keys in every form a request may carry them (key-traces.ts): a key sent as Base64
@@ -73,6 +75,17 @@ export class Egress {
     this.base = new URL(options.baseUrl);
     this.keyTraces = new KeyTraces(options.configuredKeys);
     this.flow = options.flow ?? new Pacer(DEFAULT_IN_FLIGHT);
+    const flow = options.flow;
+    this.turns = flow?.takeTurn && flow.giveTurn ? (flow as Turns) : new TurnQueue();
+  }
+
+  /** A turn at the target's request signing, held across the run's workers (flow/turns.ts). */
+  takeTurn(): Promise<Turn> {
+    return this.turns.takeTurn();
+  }
+
+  giveTurn(turn: Turn, found?: LiveChallenges): void {
+    this.turns.giveTurn(turn, found);
   }
 
   /** Sends one request and reads its answer within the deadline and the size limit; refuses before sending what a guard forbids. */

@@ -3,7 +3,7 @@ import { pathSpellingProblem, spendingRoute } from '../client/spend-guard';
 import { isJsonPointer } from '../contract/json-pointer';
 import { ONE_SPELLING } from './connection';
 import { oneOf, parseUrl, printable, type Env, type Setting } from './parse';
-import { CHALLENGE_METHODS } from './types';
+import { CHALLENGE_METHODS, LIVE_CHALLENGE_COUNTS } from './types';
 
 const DEFAULT_PATH = 'auth/challenge';
 const DEFAULT_POINTER = '/data/challenge';
@@ -74,8 +74,6 @@ export const CHALLENGE_TTL_SECONDS: Setting = {
   },
 };
 
-const LIVE_CHALLENGE_COUNTS = ['several', 'one'] as const;
-
 /** Whether the API keeps one live challenge per account (CARDPLUSPAY_LIVE_CHALLENGES=one): the run then sends one request at a time. */
 export const oneLiveChallenge = (env: Env): boolean => env.CARDPLUSPAY_LIVE_CHALLENGES === 'one';
 
@@ -83,10 +81,10 @@ export const oneLiveChallenge = (env: Env): boolean => env.CARDPLUSPAY_LIVE_CHAL
 export const LIVE_CHALLENGES: Setting = {
   name: 'CARDPLUSPAY_LIVE_CHALLENGES',
   meaning:
-    'how many live challenges the API keeps for one account: `several`, so checks ask and use challenges side by side; or `one`, each new challenge replacing the last, so the run sends one request at a time (`CARDPLUSPAY_WORKERS` and `CARDPLUSPAY_CONCURRENCY` 1)',
-  default: '`several`',
+    "how many live challenges the API keeps for one account: `auto`, the run's first signing check finds out (two challenges asked, each used) and the signing checks then go side by side, or one at a time when a new challenge or a use ends the account's others; `several`, side by side without finding out; `one`, the whole run one request at a time (`CARDPLUSPAY_WORKERS` and `CARDPLUSPAY_CONCURRENCY` 1)",
+  default: '`auto`',
   parse(raw, { env, refuse }) {
-    const live = oneOf(raw, LIVE_CHALLENGE_COUNTS, 'several', refuse);
+    const live = oneOf(raw, LIVE_CHALLENGE_COUNTS, 'auto', refuse);
     const parallel = ['CARDPLUSPAY_WORKERS', 'CARDPLUSPAY_CONCURRENCY'].filter((name) => Number(env[name]) > 1);
     if (live === 'one' && parallel.length > 0) {
       refuse(
@@ -94,6 +92,6 @@ export const LIVE_CHALLENGES: Setting = {
         `Unset ${parallel.join(' and ')} (with one live challenge ${parallel.length > 1 ? 'they default' : 'it defaults'} to 1), or set ${parallel.length > 1 ? 'them' : 'it'} to 1.`,
       );
     }
-    return { oneLiveChallenge: live === 'one' };
+    return { liveChallenges: live };
   },
 };

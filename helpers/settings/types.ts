@@ -15,6 +15,8 @@ export const DUPLICATE_FIELD_ANSWERS = ['401-or-400', '401'] as const;
 type DuplicateFields = (typeof DUPLICATE_FIELD_ANSWERS)[number];
 export const CHALLENGE_METHODS = ['POST', 'GET', 'PUT'] as const;
 type ChallengeMethod = (typeof CHALLENGE_METHODS)[number];
+export const LIVE_CHALLENGE_COUNTS = ['auto', 'several', 'one'] as const;
+type LiveChallengeCount = (typeof LIVE_CHALLENGE_COUNTS)[number];
 
 export interface SigningAccount {
   apiKey: string;
@@ -59,8 +61,11 @@ export interface Settings {
   workers: number;
   /** Requests in flight at once across all workers (CARDPLUSPAY_CONCURRENCY), held by the runner's flow control. */
   concurrency: number;
-  /** CARDPLUSPAY_LIVE_CHALLENGES=one: a new challenge replaces the account's last, so checks and a family's members run one at a time. */
-  oneLiveChallenge: boolean;
+  /**
+   * CARDPLUSPAY_LIVE_CHALLENGES: `auto`, the first signing check finds out how many live challenges
+   * the API keeps (helpers/signing/turns.ts); `several`, assumed; `one`, the run goes one request at a time.
+   */
+  liveChallenges: LiveChallengeCount;
   /** The runner's flow control socket (set by the runner); unset, each worker keeps a share of the concurrency. */
   flowSocket?: string;
   /**

@@ -21,15 +21,9 @@ import { signChallenge } from './signer';
 const RACE_ATTEMPTS = 3;
 /** SIGN-10's copies leave within this share of the challenge's lifetime, or their refusals prove nothing. */
 const RACE_BEFORE = 0.8;
-/**
- * A use of a challenge left "in time" when it left within this share of its lifetime, counted from
- * the asking: a 401 to it fails a check that looks for success (timeRefusal). A 429 to a use is
- * retried only if the retry leaves in time.
- */
+/** A use left "in time" within this share of the lifetime from the asking: a 401 to it fails a check looking for success (timeRefusal); a 429 to it is retried only if the retry leaves in time. */
 const LIVE_BEFORE = 0.9;
 
-/** Why a SIGN check is skipped when the settings name no signing account. */
-export const NO_SIGNING_ACCOUNT = 'CARDPLUSPAY_SIGNING_API_KEY is not set: there is no signing account to sign requests with';
 /** Why SIGN-12 is skipped when only one signing account is configured. */
 export const NO_SECOND_SIGNING_ACCOUNT = 'CARDPLUSPAY_SECOND_SIGNING_API_KEY is not set: a cross-account check needs a second signing account';
 
@@ -42,7 +36,7 @@ export function signedEndpoint(id: 'balance' | 'catalog' | 'orders'): Endpoint {
   return found;
 }
 
-/** The signing headers a request carries; a field left undefined is not sent at all. */
+/** The signing headers a request carries; one left undefined is not sent. */
 export interface SigningHeaders {
   challenge?: string;
   signature?: string;
@@ -72,6 +66,10 @@ export class SigningSession {
    * server may have issued it at once. Its lifetime is counted from then.
    */
   private readonly issues: Map<string, number>;
+  /** A family's members go one whole use at a time: the API keeps one live challenge (set, or found: live-challenges.ts). */
+  oneAtATime = false;
+  /** Another check may ask this account's challenges between this one's asking and its use (replacedBeside). */
+  sideBySide = false;
 
   constructor(
     private readonly api: ApiClient,

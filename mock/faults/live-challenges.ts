@@ -1,10 +1,11 @@
 /**
- * Variants that keep one live challenge per account, each new one replacing the last: the docs are
- * silent on it, so such an API conforms, judged one request at a time (CARDPLUSPAY_LIVE_CHALLENGES=one,
- * docs/configuration.md). Side by side, a check's challenge is replaced by another's before its use;
- * one at a time, a family's members too must each go whole (ask, sign, use) before the next, and a
- * check with two issued challenges must also send the newer, or a refusal for the replacement would
- * pass a signature it never judged (found attacking the setting).
+ * Variants that keep one live challenge per account, each new one (or each use) ending the others:
+ * the docs are silent on it, so such an API conforms, its signing checks judged one at a time, as
+ * the run's first signing check finds (CARDPLUSPAY_LIVE_CHALLENGES=auto) or as set (`one`, the whole
+ * run one request at a time; docs/configuration.md). Side by side, a check's challenge is replaced by
+ * another's before its use; one at a time, a family's members too must each go whole (ask, sign,
+ * use) before the next, and a check with two issued challenges must also send the newer, or a
+ * refusal for the replacement would pass a signature it never judged (found attacking the setting).
  */
 import type { MockBehaviour } from '../behaviour';
 import { bendPart, type Fault } from './fault';
@@ -22,6 +23,15 @@ const keepsNewestOnly = bendPart('signing', (signing) => ({
   },
 }));
 
+/** A use ends the account's other live challenges: each is marked used, as if by it. */
+const useEndsOthers = bendPart('signing', (signing) => ({
+  redeem: async (store, value, account, path, proves) => {
+    const checked = await signing.redeem(store, value, account, path, proves);
+    if (checked.ok) for (const other of store.liveFor(account)) store.markUsed(other, path);
+    return checked;
+  },
+}));
+
 /** `fault`'s misbehaviour on an API that keeps only the newest challenge. */
 const alsoNewestOnly =
   (fault: keyof typeof SIGNING_FAULTS) =>
@@ -35,15 +45,37 @@ async function olderRefused(k: Kit): Promise<boolean> {
   return (await k.signed(older, k.sign(older))).status === 401;
 }
 
+/** Every SIGN check: an API that conforms must pass them all. */
+const EVERY_SIGN_CHECK = ['SIGN-01', 'SIGN-03', 'SIGN-04', 'SIGN-05', 'SIGN-06', 'SIGN-07', 'SIGN-08', 'SIGN-09', 'SIGN-10', 'SIGN-11', 'SIGN-12'] as const;
+
 export const LIVE_CHALLENGE_FAULTS = {
   'sign-one-live-challenge': {
     breaks: [],
-    checks: ['SIGN-01', 'SIGN-03', 'SIGN-04', 'SIGN-05', 'SIGN-06', 'SIGN-07', 'SIGN-08', 'SIGN-09', 'SIGN-10', 'SIGN-11', 'SIGN-12'],
+    checks: EVERY_SIGN_CHECK,
     expect: 'conforms',
-    settings: ONE,
-    summary: "Conformant, but a new challenge replaces the account's earlier ones: only the newest is live",
+    summary: "Conformant, but a new challenge replaces the account's earlier ones: only the newest is live (found by the run's first signing check)",
     probe: olderRefused,
     bend: keepsNewestOnly,
+  },
+  'sign-one-live-challenge-set': {
+    breaks: [],
+    checks: EVERY_SIGN_CHECK,
+    expect: 'conforms',
+    settings: ONE,
+    summary: 'sign-one-live-challenge, judged with CARDPLUSPAY_LIVE_CHALLENGES=one: the whole run one request at a time',
+    probe: olderRefused,
+    bend: keepsNewestOnly,
+  },
+  'sign-use-ends-other-challenges': {
+    breaks: [],
+    checks: EVERY_SIGN_CHECK,
+    expect: 'conforms',
+    summary: "Conformant, but a successful use ends the account's other live challenges",
+    probe: async (k) => {
+      const [older, newer] = [await k.issue(), await k.issue()];
+      return (await k.signed(older, k.sign(older))).status === 200 && (await k.signed(newer, k.sign(newer))).status === 401;
+    },
+    bend: useEndsOthers,
   },
   'sign-one-live-challenge-sha1': {
     breaks: ['SIGN-07'],
@@ -54,7 +86,6 @@ export const LIVE_CHALLENGE_FAULTS = {
   },
   'sign-one-live-challenge-any-issued': {
     breaks: ['SIGN-06'],
-    settings: ONE,
     summary: 'Only the newest challenge is live, and a signature over any challenge issued to the account is accepted',
     probe: async (k) => (await servedSignedOverTheOther(k, 'newer')) && (await olderRefused(k)),
     bend: alsoNewestOnly('sign-any-issued-challenge'),

@@ -12,7 +12,7 @@ import { pastLifetimeMs, skipUnlessQuickOrSlowAllowed, waitFor } from '../../hel
 test('SIGN-11 a challenge used after its lifetime gets 401', requirement('SIGN-11', 'after-lifetime'), async ({ signing, settings }) => {
   skipUnlessQuickOrSlowAllowed(settings);
   const waitMs = pastLifetimeMs(settings.challenge.ttlSeconds * 1000);
-  test.setTimeout(waitMs + 30_000);
+  test.setTimeout(test.info().timeout + waitMs);
   const endpoint = signedEndpoint('balance');
   const signed = await signing.signedChallenge();
   await waitFor(waitMs, '(past the lifetime)');

@@ -9,7 +9,6 @@ import { expect401, expectSigningRefusal } from '../../helpers/expectations';
 import { requirement, test } from '../../helpers/fixtures';
 import { redactor } from '../../helpers/safety/redact';
 import { signatureShell } from '../../helpers/signing/schemes';
-import type { Settings } from '../../helpers/settings/settings';
 import { NO_SECOND_SIGNING_ACCOUNT, signedEndpoint, type SigningSession } from '../../helpers/signing/session';
 
 const generateKeyPair = promisify(crypto.generateKeyPair);
@@ -55,7 +54,6 @@ async function present(signing: SigningSession, m: SignatureMember): Promise<{ r
 /** Each member on a fresh challenge, a step each, sent together (one whole member at a time with one live challenge per account); the second account's member only when it is configured. */
 async function presentAll(
   signing: SigningSession,
-  settings: Settings,
   members: readonly SignatureMember[],
   judge: (reply: Reply, what: string) => Promise<void> | void,
 ): Promise<void> {
@@ -69,7 +67,7 @@ async function presentAll(
     {
       perTest: DISALLOWED_SIGNATURES.sampled,
       notSent: (m) => (m.key === 'second-account' && !signing.second ? NO_SECOND_SIGNING_ACCOUNT : undefined),
-      oneAtATime: settings.oneLiveChallenge,
+      oneAtATime: signing.oneAtATime,
     },
   );
 }
@@ -81,10 +79,9 @@ const CORE_CHECKS: ReadonlyArray<{ requirement: SignatureMember['requirement']; 
 ];
 
 for (const c of CORE_CHECKS) {
-  test(c.title, requirement(c.requirement, 'disallowed-signatures'), async ({ signing, settings }) => {
+  test(c.title, requirement(c.requirement, 'disallowed-signatures'), async ({ signing }) => {
     await presentAll(
       signing,
-      settings,
       DISALLOWED_SIGNATURES.core.filter((m) => m.requirement === c.requirement),
       (reply, what) => expectSigningRefusal(reply, what),
     );
@@ -95,7 +92,7 @@ test(
   "SIGN-07 signatures the docs do not allow, drawn with the run's seed, get 401, never 5xx",
   requirement('SIGN-07', 'disallowed-signatures-drawn'),
   async ({ signing, settings }) => {
-    await presentAll(signing, settings, drawnOf(DISALLOWED_SIGNATURES, settings), (reply, what) => expect401(reply, what, { soft: true }));
+    await presentAll(signing, drawnOf(DISALLOWED_SIGNATURES, settings), (reply, what) => expect401(reply, what, { soft: true }));
   },
 );
 
@@ -178,7 +175,7 @@ const DAMAGED: ReadonlyArray<{ id: string; title: string; damage: (signature: st
   },
 ];
 
-test('SIGN-07 each damaged form of a valid signature gets 401, never 5xx', requirement('SIGN-07', 'damaged'), async ({ signing, settings }) => {
+test('SIGN-07 each damaged form of a valid signature gets 401, never 5xx', requirement('SIGN-07', 'damaged'), async ({ signing }) => {
   const endpoint = signedEndpoint('balance');
   await eachMember(
     DAMAGED,
@@ -189,6 +186,6 @@ test('SIGN-07 each damaged form of a valid signature gets 401, never 5xx', requi
       const reply = await signing.send(endpoint, { challenge: signed.challenge, signature: damaged });
       await expectSigningRefusal(reply, `${endpoint.title} with a signature ${c.title}`);
     },
-    { perTest: 1, oneAtATime: settings.oneLiveChallenge },
+    { perTest: 1, oneAtATime: signing.oneAtATime },
   );
 });

@@ -86,7 +86,7 @@ test(
 test(
   "SIGN-12 a challenge issued to one account gets 401 from another account with that account's valid signature",
   requirement('SIGN-12'),
-  async ({ signing, settings }) => {
+  async ({ signing }) => {
     test.skip(!signing.second, NO_SECOND_SIGNING_ACCOUNT);
     const second = signing.second!;
     const endpoint = signedEndpoint('balance');
@@ -96,7 +96,7 @@ test(
       await expectSignedSuccess(
         await second.send(endpoint, own, { looksFor: 'success' }),
         `${endpoint.title} signed by the second account (check CARDPLUSPAY_SECOND_SIGNING_PRIVATE_KEY_FILE)`,
-        settings,
+        signing,
       );
     });
     const challenge = await signing.challenge();

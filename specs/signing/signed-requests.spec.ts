@@ -3,15 +3,11 @@ import { requirement, test } from '../../helpers/fixtures';
 import { SIGNED_ENDPOINTS, signedEndpoint, type SigningHeaders } from '../../helpers/signing/session';
 
 for (const endpoint of SIGNED_ENDPOINTS) {
-  test(
-    `SIGN-03 ${endpoint.title} with an issued challenge and its valid signature succeeds`,
-    requirement('SIGN-03', endpoint.id),
-    async ({ signing, settings }) => {
-      const signed = await signing.signedChallenge();
-      const reply = await signing.send(endpoint, signed, { looksFor: 'success' });
-      await expectSignedSuccess(reply, `${endpoint.title} signed by the signing account`, settings);
-    },
-  );
+  test(`SIGN-03 ${endpoint.title} with an issued challenge and its valid signature succeeds`, requirement('SIGN-03', endpoint.id), async ({ signing }) => {
+    const signed = await signing.signedChallenge();
+    const reply = await signing.send(endpoint, signed, { looksFor: 'success' });
+    await expectSignedSuccess(reply, `${endpoint.title} signed by the signing account`, signing);
+  });
 }
 
 /** Which signing headers a request leaves out; the key is always sent. */

@@ -188,3 +188,32 @@ const release = (flow: Flow) => (grant: Grant) => {
   flow.release(grant, { status: 200 });
   return 'granted';
 };
+
+const withTurns = (origin = ORIGIN) => flowFor(origin, server.socketPath, 2, 2);
+
+test('a turn at signing holds across workers: the first alone, to find out; what it found schedules the rest', SAFE05, async () => {
+  const [a, b, c] = [withTurns(), withTurns(), withTurns()];
+  const first = await a.takeTurn();
+  expect([first.alone, first.live]).toEqual([true, undefined]);
+  const [second, third] = [b.takeTurn(), c.takeTurn()];
+  expect(await settledSoon(second)).toBe(false);
+  a.giveTurn(first, 'several');
+  await expect(second).resolves.toMatchObject({ alone: false, live: 'several' });
+  await expect(third).resolves.toMatchObject({ alone: false, live: 'several' });
+  const elsewhere = await withTurns('https://other.example.test').takeTurn();
+  expect([elsewhere.alone, elsewhere.live]).toEqual([true, undefined]);
+});
+
+test('a worker that goes away mid-turn hands it back, and the run then assumes one live challenge', SAFE05, async () => {
+  const [a, b] = [withTurns(), withTurns()];
+  await a.takeTurn();
+  const waiting = b.takeTurn();
+  expect(await settledSoon(waiting)).toBe(false);
+  (a as unknown as { socket: { destroy(): void } }).socket.destroy();
+  const turn = await waiting;
+  expect(turn).toMatchObject({ alone: true, live: 'one' });
+  const next = withTurns().takeTurn();
+  expect(await settledSoon(next)).toBe(false);
+  b.giveTurn(turn);
+  await expect(next).resolves.toMatchObject({ alone: true, live: 'one' });
+});

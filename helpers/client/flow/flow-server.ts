@@ -8,6 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { setRunnerHub, type PacerHub } from './flow';
 import type { AcquireOptions, Burst, Grant, Outcome, Pacer } from './pacer';
+import type { LiveChallenges, Turn, TurnQueue } from './turns';
 
 /** Unix socket paths are limited to about 100 bytes; a longer one would fail to listen. */
 const MAX_SOCKET_PATH = 100;
@@ -16,7 +17,11 @@ const MAX_LINE = 65_536;
 /** More copies than any check sends at once: a size past it is not one of ours. */
 const MAX_BURST = 1_000;
 
-type Message = { op: 'acquire'; id: number; origin: string; options?: AcquireOptions } | { op: 'release'; grant: Grant; outcome?: Outcome };
+type Message =
+  | { op: 'acquire'; id: number; origin: string; options?: AcquireOptions }
+  | { op: 'release'; grant: Grant; outcome?: Outcome }
+  | { op: 'turn'; id: number; origin: string }
+  | { op: 'give'; turn: Turn; found?: LiveChallenges };
 
 export interface FlowServer {
   /** What the workers connect to; undefined when no socket could be made (each worker then keeps a share). */
@@ -53,6 +58,7 @@ export async function serveFlow(hub: PacerHub, dir: string): Promise<FlowServer>
 
 function serveOne(hub: PacerHub, socket: net.Socket, gone: () => void): void {
   const held = new Map<number, { grant: Grant; pacer: Pacer }>();
+  const turns: HeldTurns = new Map();
   let buffer = '';
   socket.setEncoding('utf8');
   socket.on('data', (chunk: string) => {
@@ -69,6 +75,7 @@ function serveOne(hub: PacerHub, socket: net.Socket, gone: () => void): void {
     if (buffer.length > MAX_LINE) socket.destroy();
   });
   const handle = (message: Message): void => {
+    if (message.op === 'turn' || message.op === 'give') return serveTurn(hub, socket, turns, message);
     if (message.op === 'release') {
       const slot = held.get(message.grant.id);
       held.delete(message.grant.id);
@@ -90,10 +97,31 @@ function serveOne(hub: PacerHub, socket: net.Socket, gone: () => void): void {
   const close = (): void => {
     for (const { grant, pacer } of held.values()) pacer.release(grant);
     held.clear();
+    // A worker gone mid-turn found nothing: the run then assumes one live challenge (turns.ts).
+    for (const { turn, queue } of turns.values()) queue.giveTurn(turn);
+    turns.clear();
     gone();
   };
   socket.on('close', close);
   socket.on('error', () => socket.destroy());
+}
+
+/** The turns a connection holds, by id, with the queue each came from. */
+type HeldTurns = Map<number, { turn: Turn; queue: TurnQueue }>;
+
+/** A worker's turn at signing (turns.ts): granted in its queue's order, or given back with what it found. */
+function serveTurn(hub: PacerHub, socket: net.Socket, turns: HeldTurns, message: Extract<Message, { op: 'turn' | 'give' }>): void {
+  if (message.op === 'give') {
+    const taken = turns.get(message.turn.id);
+    turns.delete(message.turn.id);
+    return taken?.queue.giveTurn(taken.turn, message.found);
+  }
+  const queue = hub.turnsFor(message.origin);
+  void queue.takeTurn().then((turn) => {
+    if (socket.destroyed) return queue.giveTurn(turn);
+    turns.set(turn.id, { turn, queue });
+    socket.write(`${JSON.stringify({ id: message.id, turn })}\n`);
+  });
 }
 
 /**
@@ -107,6 +135,12 @@ function messageIn(line: string): Message | undefined {
     m = record(JSON.parse(line)) ?? {};
   } catch {
     return undefined;
+  }
+  if (m.op === 'turn') return typeof m.origin === 'string' && Number.isSafeInteger(m.id) ? { op: 'turn', id: m.id as number, origin: m.origin } : undefined;
+  if (m.op === 'give') {
+    const turn = record(m.turn);
+    if (!turn || !Number.isSafeInteger(turn.id) || (m.found !== undefined && m.found !== 'one' && m.found !== 'several')) return undefined;
+    return { op: 'give', turn: { id: turn.id as number, alone: turn.alone === true }, found: m.found };
   }
   if (m.op === 'release') {
     const grant = record(m.grant);

@@ -8,22 +8,37 @@
  */
 import net from 'node:net';
 import { Pacer, Refused, type AcquireOptions, type Grant, type Outcome } from './pacer';
+import { TurnQueue, type LiveChallenges, type Turn, type Turns } from './turns';
 
 export interface Flow {
   acquire(options?: AcquireOptions): Promise<Grant>;
   release(grant: Grant, outcome?: Outcome): void;
 }
 
-/** One Pacer per target origin, each `limit` requests in flight: the runner's (flow-server.ts). */
+/** One Pacer per target origin, each `limit` requests in flight, and its turns at signing: the runner's (flow-server.ts). */
 export class PacerHub {
   private readonly pacers = new Map<string, Pacer>();
+  private readonly turns = new Map<string, TurnQueue>();
   constructor(readonly limit: number) {}
   for(origin: string): Pacer {
     let pacer = this.pacers.get(origin);
     if (!pacer) this.pacers.set(origin, (pacer = new Pacer(this.limit)));
     return pacer;
   }
+  turnsFor(origin: string): TurnQueue {
+    let turns = this.turns.get(origin);
+    if (!turns) this.turns.set(origin, (turns = new TurnQueue()));
+    return turns;
+  }
 }
+
+/** A flow and a target's turns as one. */
+const withTurns = (flow: Flow, turns: Turns): Flow & Turns => ({
+  acquire: (options) => flow.acquire(options),
+  release: (grant, outcome) => flow.release(grant, outcome),
+  takeTurn: () => turns.takeTurn(),
+  giveTurn: (turn, found) => turns.giveTurn(turn, found),
+});
 
 /** The runner's hub, when this process is the runner and serves one (set by flow-server.ts). */
 let runnerHub: PacerHub | undefined;
@@ -31,30 +46,55 @@ export function setRunnerHub(hub: PacerHub | undefined): void {
   runnerHub = hub;
 }
 
-/** The flow to `origin` for this process: the runner's Pacer, over `socketPath` from a worker, or a share of `limit` of its own. */
-export function flowFor(origin: string, socketPath: string | undefined, limit: number, workers: number): Flow {
-  if (runnerHub) return runnerHub.for(origin);
-  const local = new Pacer(Math.max(1, Math.floor(limit / Math.max(1, workers))));
+/**
+ * The flow to `origin` for this process: the runner's Pacer and turns, over `socketPath` from a
+ * worker, or a share of `limit` and turns of its own (which hold in this process only).
+ */
+export function flowFor(origin: string, socketPath: string | undefined, limit: number, workers: number): Flow & Turns {
+  if (runnerHub) return withTurns(runnerHub.for(origin), runnerHub.turnsFor(origin));
+  const local = withTurns(new Pacer(Math.max(1, Math.floor(limit / Math.max(1, workers)))), new TurnQueue());
   return socketPath ? new RemoteFlow(socketPath, origin, local) : local;
 }
 
-type Reply = { id: number; grant?: Grant; refused?: string };
+type Reply = { id: number; grant?: Grant; turn?: Turn; refused?: string };
 
 /** A worker's side of the socket: one connection, newline-delimited JSON, answers matched by id. */
-class RemoteFlow implements Flow {
+class RemoteFlow implements Flow, Turns {
   private socket?: net.Socket;
   private failed = false;
   private nextId = 1;
   private buffer = '';
   private readonly pending = new Map<number, { options: AcquireOptions; resolve: (g: Grant) => void; reject: (e: Error) => void }>();
-  /** Grants from the local fallback, handed back there. */
-  private readonly localGrants = new WeakSet<Grant>();
+  private readonly pendingTurns = new Map<number, (turn: Turn) => void>();
+  /** Grants and turns from the local fallback, handed back there. */
+  private readonly localGrants = new WeakSet<Grant | Turn>();
 
   constructor(
     private readonly socketPath: string,
     private readonly origin: string,
-    private readonly fallback: Pacer,
+    private readonly fallback: Flow & Turns,
   ) {}
+
+  async takeTurn(): Promise<Turn> {
+    const socket = this.connection();
+    if (!socket) return this.localTurn();
+    const id = this.nextId++;
+    return new Promise<Turn>((resolve) => {
+      this.pendingTurns.set(id, resolve);
+      socket.write(`${JSON.stringify({ op: 'turn', id, origin: this.origin })}\n`);
+    });
+  }
+
+  giveTurn(turn: Turn, found?: LiveChallenges): void {
+    if (this.localGrants.has(turn)) return this.fallback.giveTurn(turn, found);
+    if (this.socket && !this.failed) this.socket.write(`${JSON.stringify({ op: 'give', turn, found })}\n`);
+  }
+
+  private async localTurn(): Promise<Turn> {
+    const turn = await this.fallback.takeTurn();
+    this.localGrants.add(turn);
+    return turn;
+  }
 
   async acquire(options: AcquireOptions = {}): Promise<Grant> {
     const socket = this.connection();
@@ -99,6 +139,11 @@ class RemoteFlow implements Flow {
         return this.fail();
       }
       this.buffer = this.buffer.slice(newline + 1);
+      if (reply.turn) {
+        this.pendingTurns.get(reply.id)?.(reply.turn);
+        this.pendingTurns.delete(reply.id);
+        continue;
+      }
       const waiter = this.pending.get(reply.id);
       this.pending.delete(reply.id);
       if (reply.grant) waiter?.resolve(reply.grant);
@@ -117,5 +162,7 @@ class RemoteFlow implements Flow {
         waiter.resolve(grant);
       }, waiter.reject);
     this.pending.clear();
+    for (const resolve of this.pendingTurns.values()) void this.localTurn().then(resolve);
+    this.pendingTurns.clear();
   }
 }

@@ -1,0 +1,80 @@
+/**
+ * How a signing check shares the target with the run's other signing checks, by
+ * CARDPLUSPAY_LIVE_CHALLENGES (docs/configuration.md, "Challenges side by side"). With `auto`, the
+ * default, each takes a turn at the target's signing (helpers/client/flow/turns.ts): the first to
+ * get one finds out whether a new challenge, or a use, ends the account's other challenges, and
+ * every later one goes side by side or alone by what it found.
+ */
+import { test, type TestInfo } from '@playwright/test';
+import type { ApiClient } from '../client/client';
+import type { Egress } from '../client/egress';
+import type { LiveChallenges } from '../client/flow/turns';
+import { is2xx } from '../expectations';
+import type { Settings } from '../settings/settings';
+import { signedEndpoint, SigningSession } from './session';
+
+/** Why a SIGN check is skipped without a signing account. */
+const NO_SIGNING_ACCOUNT = 'CARDPLUSPAY_SIGNING_API_KEY is not set: there is no signing account to sign requests with';
+
+/**
+ * Two challenges asked, then each used, signed, on a read-only endpoint: both served, the API keeps
+ * several live; either refused, a new challenge or a use ended the other, and the checks go one at a
+ * time. Anything else (both refused, a 429 past the retries) cannot tell, and one at a time judges
+ * either kind of API, so it is "one" too. The uses are not timed as a check's are: nothing is judged here.
+ */
+async function findLiveChallenges(session: SigningSession, api: ApiClient, settings: Settings): Promise<LiveChallenges> {
+  return test.step(
+    'find out whether the API keeps several live challenges for an account: ask two, use each (CARDPLUSPAY_LIVE_CHALLENGES=auto)',
+    async () => {
+      const older = await session.signedChallenge();
+      const newer = await session.signedChallenge();
+      const call = signedEndpoint('balance').call(settings);
+      const first = await api.send({ ...call, headers: session.headers(older) });
+      const second = await api.send({ ...call, headers: session.headers(newer) });
+      return is2xx(first.status) && is2xx(second.status) ? 'several' : 'one';
+    },
+    { box: true },
+  );
+}
+
+/**
+ * The `signing` fixture: the configured signing account(s) for a check (`use`), in its turn, the
+ * session told how its uses go (one at a time, side by side); skips the check without an account.
+ */
+export async function signingInTurn(
+  { api, egress, settings }: { api: ApiClient; egress: Egress; settings: Settings },
+  testInfo: TestInfo,
+  use: (session: SigningSession) => Promise<void>,
+): Promise<void> {
+  testInfo.skip(!settings.signing, NO_SIGNING_ACCOUNT);
+  const second = settings.secondSigning && new SigningSession(api, settings, settings.secondSigning, ' (second account)');
+  const session = new SigningSession(api, settings, settings.signing!, '', second);
+  const sideBySide = settings.workers > 1 || settings.concurrency > 1;
+  if (settings.liveChallenges !== 'auto') {
+    session.oneAtATime = settings.liveChallenges === 'one';
+    session.sideBySide = !session.oneAtATime && sideBySide;
+    return use(session);
+  }
+  const asked = Date.now();
+  let turn = await egress.takeTurn();
+  if (turn.live === undefined) {
+    let found: LiveChallenges | undefined;
+    try {
+      found = await findLiveChallenges(session, api, settings);
+    } finally {
+      egress.giveTurn(turn, found);
+    }
+    // Taken again by what the run now knows: side by side, or alone after the checks already waiting.
+    turn = await egress.takeTurn();
+  }
+  // The wait for a turn is other checks' time, not this one's.
+  testInfo.setTimeout(testInfo.timeout + (Date.now() - asked));
+  try {
+    session.oneAtATime = turn.live === 'one';
+    // Alone, another check comes beside this one only from another shard: a run of its own.
+    session.sideBySide = session.oneAtATime ? (testInfo.config.shard?.total ?? 1) > 1 : sideBySide;
+    await use(session);
+  } finally {
+    egress.giveTurn(turn);
+  }
+}

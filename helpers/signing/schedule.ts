@@ -17,21 +17,29 @@ import { signedEndpoint, SigningSession } from './session';
 const NO_SIGNING_ACCOUNT = 'CARDPLUSPAY_SIGNING_API_KEY is not set: there is no signing account to sign requests with';
 
 /**
- * Two challenges asked, then each used, signed, on a read-only endpoint: both served, the API keeps
- * several live; either refused, a new challenge or a use ended the other, and the checks go one at a
- * time. Anything else (both refused, a 429 past the retries) cannot tell, and one at a time judges
- * either kind of API, so it is "one" too. The uses are not timed as a check's are: nothing is judged here.
+ * How many challenges the finding asks before it uses any: an API that keeps fewer live per account
+ * (one, or a short list, the oldest ending first) refuses the oldest, and is judged one at a time.
+ */
+const ASKED_TO_FIND_OUT = 4;
+
+/**
+ * ASKED_TO_FIND_OUT challenges asked, then the oldest and the newest used, signed, on a read-only
+ * endpoint: both served, the API keeps several live; the oldest refused, it keeps fewer; the newest
+ * refused, a use ended the others. Either way the checks go one at a time. Anything else (both
+ * refused, a 429 past the retries) cannot tell, and one at a time judges either kind of API, so it
+ * is "one" too. The uses are not timed as a check's are: nothing is judged here.
  */
 async function findLiveChallenges(session: SigningSession, api: ApiClient, settings: Settings): Promise<LiveChallenges> {
   return test.step(
-    'find out whether the API keeps several live challenges for an account: ask two, use each (CARDPLUSPAY_LIVE_CHALLENGES=auto)',
+    `find out whether the API keeps ${ASKED_TO_FIND_OUT} live challenges for an account: ask them, use the oldest and the newest (CARDPLUSPAY_LIVE_CHALLENGES=auto)`,
     async () => {
-      const older = await session.signedChallenge();
-      const newer = await session.signedChallenge();
+      const asked = [];
+      for (let i = 0; i < ASKED_TO_FIND_OUT; i++) asked.push(await session.challenge());
       const call = signedEndpoint('balance').call(settings);
-      const first = await api.send({ ...call, headers: session.headers(older) });
-      const second = await api.send({ ...call, headers: session.headers(newer) });
-      return is2xx(first.status) && is2xx(second.status) ? 'several' : 'one';
+      const use = async (challenge: string) =>
+        is2xx((await api.send({ ...call, headers: session.headers({ challenge, signature: await session.sign(challenge) }) })).status);
+      const oldest = await use(asked[0]!);
+      return oldest && (await use(asked.at(-1)!)) ? 'several' : 'one';
     },
     { box: true },
   );

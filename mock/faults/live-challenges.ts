@@ -14,14 +14,16 @@ import { SIGNING_FAULTS } from './signing';
 
 const ONE = { CARDPLUSPAY_LIVE_CHALLENGES: 'one' };
 
-/** Only the account's newest live challenge is served; an older one is refused as unknown. */
-const keepsNewestOnly = bendPart('signing', (signing) => ({
-  redeem: (store, value, account, path, proves) => {
-    const live = store.liveFor(account);
-    const at = live.findIndex((c) => c.value === value);
-    return at >= 0 && at < live.length - 1 ? { ok: false, refusal: 'unknown' } : signing.redeem(store, value, account, path, proves);
-  },
-}));
+/** Only the account's `n` newest live challenges are served; an older one is refused as unknown. */
+const keepsNewest = (n: number) =>
+  bendPart('signing', (signing) => ({
+    redeem: (store, value, account, path, proves) => {
+      const live = store.liveFor(account);
+      const at = live.findIndex((c) => c.value === value);
+      return at >= 0 && at < live.length - n ? { ok: false, refusal: 'unknown' } : signing.redeem(store, value, account, path, proves);
+    },
+  }));
+const keepsNewestOnly = keepsNewest(1);
 
 /** A use ends the account's other live challenges: each is marked used, as if by it. */
 const useEndsOthers = bendPart('signing', (signing) => ({
@@ -65,6 +67,18 @@ export const LIVE_CHALLENGE_FAULTS = {
     summary: 'sign-one-live-challenge, judged with CARDPLUSPAY_LIVE_CHALLENGES=one: the whole run one request at a time',
     probe: olderRefused,
     bend: keepsNewestOnly,
+  },
+  'sign-three-live-challenges': {
+    breaks: [],
+    checks: EVERY_SIGN_CHECK,
+    expect: 'conforms',
+    summary: "Conformant, but only the account's three newest challenges are live: a fourth ends the oldest",
+    probe: async (k) => {
+      const older = await k.issue();
+      for (let i = 0; i < 3; i++) await k.issue();
+      return (await k.signed(older, k.sign(older))).status === 401;
+    },
+    bend: keepsNewest(3),
   },
   'sign-use-ends-other-challenges': {
     breaks: [],

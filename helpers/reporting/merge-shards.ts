@@ -33,6 +33,8 @@ export function mergeSummaries(shards: readonly Summary[], failOnShould = false)
   const requirements: Partial<Record<RequirementId, RequirementVerdict>> = {};
   for (const id of [...byId.keys()].sort(byCatalogueOrder)) requirements[id] = verdictOf(id, byId.get(id)!);
   const sum = (f: (s: Summary) => number): number => shards.reduce((n, s) => n + f(s), 0);
+  // A shard that found one live challenge ran its signing checks one at a time: the merge says so.
+  const live = shards.some((s) => s.liveChallenges === 'one') ? 'one' : shards.find((s) => s.liveChallenges)?.liveChallenges;
   return {
     target: first.target,
     baseUrl: first.baseUrl,
@@ -50,6 +52,7 @@ export function mergeSummaries(shards: readonly Summary[], failOnShould = false)
     failedTests: shards.flatMap((s) => s.failedTests),
     errors: sum((s) => s.errors),
     requests: sum((s) => s.requests),
+    ...(live ? { liveChallenges: live } : {}),
     mergedShards: shards.length,
     ...(shards.some((s) => s.timedOut) ? { timedOut: true } : {}),
     scope: scopeOf(requirements, shards.find((s) => s.scope?.by)?.scope?.by),

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { redactor } from '../safety/redact';
 import { AREAS, REQUIREMENTS, areaOf, type RequirementId } from '../contract/requirements';
 import type { RequirementVerdict, Summary } from './summary';
-import { verdictLine } from './verdict-words';
+import { liveChallengesLines, verdictLine } from './verdict-words';
 
 export interface MatrixRow {
   id: RequirementId;
@@ -69,6 +69,7 @@ export function matrixMarkdown(summary: Summary): string {
     '',
     `Target: ${md(summary.target)} (${md(summary.baseUrl)}), started ${md(summary.startedAt)}.`,
     `Tests: ${md(summary.totals.passed)} passed, ${md(summary.totals.failed)} failed, ${md(summary.totals.notJudged ?? 0)} not judged, ${md(summary.totals.skipped)} skipped.`,
+    ...liveChallengesLines(summary).map(md),
     '',
     ...shardNote(summary),
     '| requirement | level | status | tests | failed | what it checks / why skipped |',

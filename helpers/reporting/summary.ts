@@ -7,6 +7,7 @@
  */
 import type { FullResult, TestCase } from '@playwright/test/reporter';
 import { NOT_JUDGED } from '../contract/verdict';
+import { LIVE_CHALLENGES_FOUND, type LiveChallenges } from '../client/flow/turns';
 import { REQUIREMENTS, TARGET_REQUIREMENTS, requirementIdsIn, type RequirementId } from '../contract/requirements';
 import { runVerdict, type RequirementStatus, type RequirementVerdict, type Verdict } from '../contract/verdict';
 
@@ -31,6 +32,8 @@ export interface Summary {
   errors: number;
   /** Requests the run sent to the target (retries included): what staying polite is measured by. */
   requests: number;
+  /** How many live challenges the run's first signing check found the API keeps for an account (CARDPLUSPAY_LIVE_CHALLENGES=auto). */
+  liveChallenges?: LiveChallenges;
   /** The seed of the families' sample (CARDPLUSPAY_SEED replays it) and the requests of exploration added to it. */
   seed?: string;
   explore?: number;
@@ -103,9 +106,13 @@ export function summarise(tests: readonly TestCase[], startedAt: Date, run: Pick
   for (const id of TARGET_REQUIREMENTS) byId.set(id, emptyTally());
   const failedTests: string[] = [];
   let requests = 0;
+  let liveChallenges: LiveChallenges | undefined;
   for (const test of tests) {
     const runtime = test.results.at(-1)?.annotations ?? [];
-    for (const a of runtime.length ? runtime : test.annotations) if (a.type === 'requests') requests += Number(a.description) || 0;
+    for (const a of runtime.length ? runtime : test.annotations) {
+      if (a.type === 'requests') requests += Number(a.description) || 0;
+      if (a.type === LIVE_CHALLENGES_FOUND && (a.description === 'one' || a.description === 'several')) liveChallenges = a.description;
+    }
     const { status, reason } = statusOf(test, options);
     totals[status === 'not-judged' ? 'notJudged' : status]++;
     if (status === 'failed') failedTests.push(test.title);
@@ -139,6 +146,7 @@ export function summarise(tests: readonly TestCase[], startedAt: Date, run: Pick
     failedTests,
     errors: 0,
     requests,
+    ...(liveChallenges ? { liveChallenges } : {}),
     ...(options.ended === 'timedout' ? { timedOut: true } : {}),
     scope: scopeOf(requirements, options.selectedBy, options.wholeSuite),
   };

@@ -77,6 +77,7 @@ export function verdictLines(summary: Summary, summaryFile = 'reports/conformanc
   return [
     '',
     `Requests sent to the target: ${summary.requests} (the default sample stays within ${REQUEST_BUDGET}${summary.explore ? `, plus ${summary.explore} of exploration (CARDPLUSPAY_EXPLORE)` : ''}).`,
+    ...liveChallengesLines(summary),
     ...(summary.seed ? [`Seed: ${summary.seed} (CARDPLUSPAY_SEED=${summary.seed} replays this run's sample of the families).`] : []),
     ...(summary.timedOut ? ["The run's time limit (CARDPLUSPAY_TIMEOUT_SECONDS) ended it: checks not run count as not judged."] : []),
     `Requirements: ${held} held, ${summary.failedRequirements.length} failed, ${notJudged.length} not judged, ${skipped.length - notRun.length} skipped${notRun.length ? `, ${notRun.length} not run` : ''}. ` +
@@ -88,6 +89,16 @@ export function verdictLines(summary: Summary, summaryFile = 'reports/conformanc
     `Requirement matrix: ${summaryFile.replace(/\.json$/, '.md')}; Allure report: npm run report.`,
     verdict,
     '',
+  ];
+}
+
+/** What the run's first signing check found (CARDPLUSPAY_LIVE_CHALLENGES=auto), and so how the signing checks ran. */
+export function liveChallengesLines({ liveChallenges }: Summary): string[] {
+  if (!liveChallenges) return [];
+  return [
+    liveChallenges === 'several'
+      ? 'Request signing: the API kept four challenges of an account live at once, so the signing checks ran side by side.'
+      : "Request signing: a new challenge or a use ended an account's older challenges (or the first signing check could not tell), so the signing checks ran one at a time (CARDPLUSPAY_LIVE_CHALLENGES, docs/configuration.md).",
   ];
 }
 

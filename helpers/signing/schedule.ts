@@ -8,7 +8,7 @@
 import { test, type TestInfo } from '@playwright/test';
 import type { ApiClient } from '../client/client';
 import type { Egress } from '../client/egress';
-import type { LiveChallenges } from '../client/flow/turns';
+import { LIVE_CHALLENGES_FOUND, type LiveChallenges } from '../client/flow/turns';
 import { is2xx } from '../expectations';
 import type { Settings } from '../settings/settings';
 import { signedEndpoint, SigningSession } from './session';
@@ -69,6 +69,7 @@ export async function signingInTurn(
     let found: LiveChallenges | undefined;
     try {
       found = await findLiveChallenges(session, api, settings);
+      testInfo.annotations.push({ type: LIVE_CHALLENGES_FOUND, description: found });
     } finally {
       egress.giveTurn(turn, found);
     }

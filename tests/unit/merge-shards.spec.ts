@@ -13,7 +13,7 @@ import { checkShardsComplete } from '../../helpers/runner/merge-summaries';
 import { TARGET_REQUIREMENTS, type RequirementId } from '../../helpers/contract/requirements';
 import { mergeSummaries } from '../../helpers/reporting/merge-shards';
 import { NOT_SELECTED, type Summary } from '../../helpers/reporting/summary';
-import { exitCodeFor } from '../../helpers/reporting/verdict-words';
+import { exitCodeFor, verdictLines } from '../../helpers/reporting/verdict-words';
 import { NOT_JUDGED_AUTH02, shard } from './shard-summary';
 
 const SAFE07 = { annotation: { type: 'requirement', description: 'SAFE-07' } };
@@ -100,4 +100,14 @@ test('SAFE-09 a shard summary that is not the shape this suite writes is refused
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('what the shards found about live challenges: one wins, and the closing lines say how the signing checks ran', () => {
+  const found = (...live: Array<Summary['liveChallenges']>) => mergeSummaries(live.map((l, i) => ({ ...shard(i + 1, live.length, {}), liveChallenges: l })));
+  expect(found('several', undefined).liveChallenges).toBe('several');
+  expect(found('several', 'one').liveChallenges).toBe('one');
+  expect(found(undefined, undefined).liveChallenges).toBeUndefined();
+  expect(verdictLines(found('one', 'several')).join('\n')).toContain('the signing checks ran one at a time (CARDPLUSPAY_LIVE_CHALLENGES');
+  expect(verdictLines(found('several')).join('\n')).toContain('the signing checks ran side by side');
+  expect(verdictLines(found(undefined)).join('\n')).not.toContain('Request signing');
 });

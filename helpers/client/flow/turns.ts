@@ -11,6 +11,9 @@
 /** How many live challenges the target keeps for one account, as its first signing check found. */
 export type LiveChallenges = 'one' | 'several';
 
+/** The annotation on the check that found it out: the summary says what the run found. */
+export const LIVE_CHALLENGES_FOUND = 'live-challenges';
+
 export interface Turn {
   id: number;
   /** Taken alone: no other signing check holds a turn at this target until it is given back. */

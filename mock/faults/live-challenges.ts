@@ -34,6 +34,50 @@ const useEndsOthers = bendPart('signing', (signing) => ({
   },
 }));
 
+
+/** A successful use ends the account's live challenges issued before the one used (the newer stay live). */
+const useEndsOlder = bendPart('signing', (signing) => ({
+  redeem: async (store, value, account, path, proves) => {
+    const checked = await signing.redeem(store, value, account, path, proves);
+    if (checked.ok) for (const other of store.liveFor(account)) if (other.issuedAt < checked.challenge.issuedAt) store.markUsed(other, path);
+    return checked;
+  },
+}));
+
+/** A newer live challenge ends an older one `afterMs` after the newer was issued (a lazy sweep). */
+const newerEndsOlderAfter = (afterMs: number) =>
+  bendPart('signing', (signing) => ({
+    redeem: (store, value, account, path, proves) => {
+      const live = store.liveFor(account);
+      const mine = live.find((c) => c.value === value);
+      const now = Date.now();
+      return mine && live.some((c) => c.issuedAt > mine.issuedAt && now - c.issuedAt >= afterMs)
+        ? { ok: false, refusal: 'unknown' }
+        : signing.redeem(store, value, account, path, proves);
+    },
+  }));
+
+/** Only the newest live challenge is served on any path but GET balance's; on balance, all are. */
+const newestOnlyOffBalance = bendPart('signing', (signing) => ({
+  redeem: (store, value, account, path, proves) => {
+    const live = store.liveFor(account);
+    const at = live.findIndex((c) => c.value === value);
+    return !path.includes('balance') && at >= 0 && at < live.length - 1 ? { ok: false, refusal: 'unknown' } : signing.redeem(store, value, account, path, proves);
+  },
+}));
+
+/** Several live for the server's first `firstUses` uses, then only the newest (a policy switched on at run time). */
+const severalThenNewestOnly = (firstUses: number) => {
+  return (behaviour: MockBehaviour): MockBehaviour => {
+    let uses = 0;
+    const later = keepsNewestOnly(behaviour);
+    return bendPart('signing', (signing) => ({
+      redeem: (store, value, account, path, proves) =>
+        ++uses <= firstUses ? signing.redeem(store, value, account, path, proves) : later.signing.redeem(store, value, account, path, proves),
+    }))(behaviour);
+  };
+};
+
 /** `fault`'s misbehaviour on an API that keeps only the newest challenge. */
 const alsoNewestOnly =
   (fault: keyof typeof SIGNING_FAULTS) =>
@@ -112,5 +156,80 @@ export const LIVE_CHALLENGE_FAULTS = {
     summary: "sign-verifies-latest-challenge, judged with CARDPLUSPAY_LIVE_CHALLENGES=one: the signature is checked against the account's latest challenge",
     probe: SIGNING_FAULTS['sign-verifies-latest-challenge'].probe,
     bend: SIGNING_FAULTS['sign-verifies-latest-challenge'].bend,
+  },
+  // attack41: conformant variants the finding (four asked, oldest and newest used) may misjudge.
+  'sign-four-live-challenges': {
+    breaks: [],
+    checks: EVERY_SIGN_CHECK,
+    expect: 'conforms',
+    summary: "Conformant, but only the account's four newest challenges are live: a fifth ends the oldest",
+    probe: async (k) => {
+      const older = await k.issue();
+      for (let i = 0; i < 4; i++) await k.issue();
+      return (await k.signed(older, k.sign(older))).status === 401;
+    },
+    bend: keepsNewest(4),
+  },
+  'sign-eight-live-challenges': {
+    breaks: [],
+    checks: EVERY_SIGN_CHECK,
+    expect: 'conforms',
+    summary: "Conformant, but only the account's eight newest challenges are live: a ninth ends the oldest",
+    probe: async (k) => {
+      const older = await k.issue();
+      for (let i = 0; i < 8; i++) await k.issue();
+      return (await k.signed(older, k.sign(older))).status === 401;
+    },
+    bend: keepsNewest(8),
+  },
+  'sign-use-ends-older-challenges': {
+    breaks: [],
+    checks: EVERY_SIGN_CHECK,
+    expect: 'conforms',
+    summary: "Conformant, but a successful use ends the account's live challenges issued before it",
+    probe: async (k) => {
+      const [older, newer] = [await k.issue(), await k.issue()];
+      return (await k.signed(newer, k.sign(newer))).status === 200 && (await k.signed(older, k.sign(older))).status === 401;
+    },
+    bend: useEndsOlder,
+  },
+  'sign-newer-ends-older-later': {
+    breaks: [],
+    checks: EVERY_SIGN_CHECK,
+    expect: 'conforms',
+    summary: 'Conformant, but a newer challenge ends the older ones 300 ms after it is issued',
+    probe: async (k) => {
+      const older = await k.issue();
+      await k.issue();
+      await new Promise((r) => setTimeout(r, 400));
+      return (await k.signed(older, k.sign(older))).status === 401;
+    },
+    bend: newerEndsOlderAfter(300),
+  },
+  'sign-one-live-challenge-off-balance': {
+    breaks: [],
+    checks: EVERY_SIGN_CHECK,
+    expect: 'conforms',
+    summary: 'Conformant, but off GET balance only the newest challenge is served',
+    probe: async (k) => {
+      const older = await k.issue();
+      await k.issue();
+      return (await k.signed(older, k.sign(older), { path: 'catalog' })).status === 401;
+    },
+    bend: newestOnlyOffBalance,
+  },
+  'sign-several-then-one-live-challenge': {
+    breaks: [],
+    checks: EVERY_SIGN_CHECK,
+    expect: 'conforms',
+    summary: 'Conformant, but after its first two signed uses only the newest challenge is live',
+    probe: async (k) => {
+      for (let i = 0; i < 2; i++) {
+        const c = await k.issue();
+        await k.signed(c, k.sign(c));
+      }
+      return olderRefused(k);
+    },
+    bend: severalThenNewestOnly(2),
   },
 } satisfies Record<string, Fault>;

@@ -11,6 +11,7 @@ import type { MockBehaviour } from '../behaviour';
 import { bendPart, type Fault } from './fault';
 import { servedSignedOverTheOther, type Kit } from './probe-kit';
 import { SIGNING_FAULTS } from './signing';
+import { CHALLENGE_TIMING_FAULTS } from './challenge-timing';
 
 const ONE = { CARDPLUSPAY_LIVE_CHALLENGES: 'one' };
 
@@ -231,5 +232,18 @@ export const LIVE_CHALLENGE_FAULTS = {
       return olderRefused(k);
     },
     bend: severalThenNewestOnly(2),
+  },
+  // attack41: one live challenge with a SIGN-11 expiry fault, judged by default (auto: one at a time).
+  'sign-one-live-challenge-expiry-swept-after-use': {
+    breaks: ['SIGN-11'],
+    summary: 'Only the newest challenge is live, and sign-expiry-swept-after-use',
+    probe: CHALLENGE_TIMING_FAULTS['sign-expiry-swept-after-use'].probe,
+    bend: (b) => keepsNewestOnly(CHALLENGE_TIMING_FAULTS['sign-expiry-swept-after-use'].bend(b)),
+  },
+  'sign-one-live-challenge-first-late-use-forgiven': {
+    breaks: ['SIGN-11'],
+    summary: 'Only the newest challenge is live, and sign-first-late-use-forgiven',
+    probe: CHALLENGE_TIMING_FAULTS['sign-first-late-use-forgiven'].probe,
+    bend: (b) => keepsNewestOnly(CHALLENGE_TIMING_FAULTS['sign-first-late-use-forgiven'].bend(b)),
   },
 } satisfies Record<string, Fault>;

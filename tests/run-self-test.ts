@@ -17,6 +17,7 @@ import { faultMatrix } from './steps/fault-matrix';
 import { runnerCheck } from './steps/runner-check';
 import { shardCheck, type ShardCheckOutput } from './steps/shard-check';
 import { stabilityCheck } from './steps/stability';
+import { liveChallengeRuns } from './steps/live-challenge-runs';
 import { cleanEnv } from '../helpers/runner/env';
 import { ROOT, type RunOutputs } from './support/run-suite';
 import { runSteps, type ScheduledStep } from './support/step-scheduler';
@@ -99,7 +100,7 @@ const handingOn =
   };
 
 /** Every step that runs the suite, whose outputs the scans read. */
-const SUITE_RUNS = ['faults', 'stability', 'nginx', 'sharding', 'runner', 'clients'];
+const SUITE_RUNS = ['faults', 'stability', 'live-challenges', 'nginx', 'sharding', 'runner', 'clients'];
 
 /**
  * The steps of `npm test`, the one list of them, in the order they start when the cores allow
@@ -196,6 +197,12 @@ const STEPS: readonly Step[] = [
     title: 'Stability: the whole suite, repeated, against the conformant mock',
     cores: 2,
     run: handingOn(() => stabilityCheck(record)),
+  },
+  {
+    key: 'live-challenges',
+    title: 'Live challenges: whole runs, checks side by side, against conformant APIs keeping few live challenges',
+    cores: 2,
+    run: handingOn(() => liveChallengeRuns(record)),
   },
   {
     key: 'report',

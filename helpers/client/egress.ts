@@ -27,7 +27,7 @@ import type { RequestCap } from './request-ledger';
 import { keyedRequestRefusal, type KeyedAllowlist } from './spend-guard';
 import { EgressError, send, type WireAnswer, type WireRequest, type WireTls } from './wire';
 import type { Flow } from './flow/flow';
-import { TurnQueue, type LiveChallenges, type Turn, type Turns } from './flow/turns';
+import { TurnQueue, type LiveChallenges, type Turn, type TurnOptions, type Turns } from './flow/turns';
 import { trustContext } from './trust';
 import { Pacer, Refused, type Grant, type Outcome } from './flow/pacer';
 
@@ -80,8 +80,8 @@ export class Egress {
   }
 
   /** A turn at the target's request signing, held across the run's workers (flow/turns.ts). */
-  takeTurn(): Promise<Turn> {
-    return this.turns.takeTurn();
+  takeTurn(options?: TurnOptions): Promise<Turn> {
+    return this.turns.takeTurn(options);
   }
 
   giveTurn(turn: Turn, found?: LiveChallenges): void {

@@ -19,7 +19,7 @@ const DEFAULT_MAX_REQUESTS = 1250;
  */
 const DEFAULT_WORKERS = { mock: 2, remote: 4 } as const;
 /** Requests in flight across all workers (issue 20): a real target's latency is what a run waits for. */
-const DEFAULT_CONCURRENCY = 8;
+export const DEFAULT_CONCURRENCY = 8;
 const MAX_CONCURRENCY = 64;
 
 export interface RunLimits {

@@ -9,6 +9,7 @@ import { test, type TestInfo } from '@playwright/test';
 import type { ApiClient } from '../client/client';
 import type { Egress } from '../client/egress';
 import { LIVE_CHALLENGES_FOUND, type LiveChallenges } from '../client/flow/turns';
+import { requirementIdsIn, type RequirementId } from '../contract/requirements';
 import { is2xx } from '../expectations';
 import type { Settings } from '../settings/settings';
 import { signedEndpoint, SigningSession } from './session';
@@ -23,27 +24,35 @@ const NO_SIGNING_ACCOUNT = 'CARDPLUSPAY_SIGNING_API_KEY is not set: there is no 
 const ASKED_TO_FIND_OUT = 4;
 
 /**
- * ASKED_TO_FIND_OUT challenges asked, then the oldest and the newest used, signed, on a read-only
- * endpoint: both served, the API keeps several live; the oldest refused, it keeps fewer; the newest
- * refused, a use ended the others. Either way the checks go one at a time. Anything else (both
- * refused, a 429 past the retries) cannot tell, and one at a time judges either kind of API, so it
- * is "one" too. The uses are not timed as a check's are: nothing is judged here.
+ * ASKED_TO_FIND_OUT challenges asked, then the newest and the oldest used, in that order, signed, on
+ * a read-only endpoint: both served, the API keeps several live; the oldest refused, it keeps fewer,
+ * or the newest's use ended the ones issued before it (or all others). Either way the checks go one
+ * at a time. Anything else (the newest refused, a 429 past the retries) cannot tell, and one at a
+ * time judges either kind of API, so it is "one" too. The uses are not timed as a check's are:
+ * nothing is judged here.
  */
 async function findLiveChallenges(session: SigningSession, api: ApiClient, settings: Settings): Promise<LiveChallenges> {
   return test.step(
-    `find out whether the API keeps ${ASKED_TO_FIND_OUT} live challenges for an account: ask them, use the oldest and the newest (CARDPLUSPAY_LIVE_CHALLENGES=auto)`,
+    `find out whether the API keeps ${ASKED_TO_FIND_OUT} live challenges for an account: ask them, use the newest, then the oldest (CARDPLUSPAY_LIVE_CHALLENGES=auto)`,
     async () => {
       const asked = [];
       for (let i = 0; i < ASKED_TO_FIND_OUT; i++) asked.push(await session.challenge());
       const call = signedEndpoint('balance').call(settings);
       const use = async (challenge: string) =>
         is2xx((await api.send({ ...call, headers: session.headers({ challenge, signature: await session.sign(challenge) }) })).status);
-      const oldest = await use(asked[0]!);
-      return oldest && (await use(asked.at(-1)!)) ? 'several' : 'one';
+      return (await use(asked.at(-1)!)) && (await use(asked[0]!)) ? 'several' : 'one';
     },
     { box: true },
   );
 }
+
+/**
+ * Checks that hold a challenge while they wait out part of its lifetime, or past it: they take their
+ * turn alone whatever the run found, so that no other check's challenge can end theirs (an API
+ * keeping a few live) and no other check's use comes between their challenge's expiry and their use
+ * (an API whose expiry is a sweep after each use: `sign-expiry-swept-after-use`).
+ */
+const HOLDS_A_CHALLENGE: readonly RequirementId[] = ['SIGN-11'];
 
 /**
  * The `signing` fixture: the configured signing account(s) for a check (`use`), in its turn, the
@@ -64,7 +73,11 @@ export async function signingInTurn(
     return use(session);
   }
   const asked = Date.now();
-  let turn = await egress.takeTurn();
+  const timeout = testInfo.timeout;
+  // The wait for a turn is other checks' time, not this one's: no timeout while it lasts (the run's own limit still holds).
+  testInfo.setTimeout(0);
+  const options = { alone: requirementIdsIn(testInfo.annotations).some((id) => HOLDS_A_CHALLENGE.includes(id)) };
+  let turn = await egress.takeTurn(options);
   if (turn.live === undefined) {
     let found: LiveChallenges | undefined;
     try {
@@ -74,14 +87,13 @@ export async function signingInTurn(
       egress.giveTurn(turn, found);
     }
     // Taken again by what the run now knows: side by side, or alone after the checks already waiting.
-    turn = await egress.takeTurn();
+    turn = await egress.takeTurn(options);
   }
-  // The wait for a turn is other checks' time, not this one's.
-  testInfo.setTimeout(testInfo.timeout + (Date.now() - asked));
+  testInfo.setTimeout(timeout + (Date.now() - asked));
   try {
     session.oneAtATime = turn.live === 'one';
     // Alone, another check comes beside this one only from another shard: a run of its own.
-    session.sideBySide = session.oneAtATime ? (testInfo.config.shard?.total ?? 1) > 1 : sideBySide;
+    session.sideBySide = turn.alone ? (testInfo.config.shard?.total ?? 1) > 1 : sideBySide;
     await use(session);
   } finally {
     egress.giveTurn(turn);

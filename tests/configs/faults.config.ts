@@ -22,6 +22,7 @@ const projects: Project[] = plans.map((p) => ({
 export default defineConfig({
   testDir: '../../specs',
   outputDir: '../../test-results/self-test',
+  globalSetup: require.resolve('./flow-setup'),
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   retries: 0,

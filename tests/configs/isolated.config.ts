@@ -18,6 +18,7 @@ const rel = (p: string): string => path.join(out, p);
 
 export default defineConfig({
   ...suiteConfig(runClock()),
+  globalSetup: require.resolve('./flow-setup'),
   outputDir: path.resolve(__dirname, '..', '..', 'test-results', 'isolated', path.basename(out)),
   reporter: reportersFor({
     summaryFile: rel('conformance-summary.json'),

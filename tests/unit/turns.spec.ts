@@ -53,3 +53,20 @@ test('a turn given back twice frees one place only; a finding given with a share
   await expect(queue.takeTurn()).resolves.toMatchObject({ alone: false, live: 'several' });
   queue.giveTurn(b);
 });
+
+test('a turn asked alone waits for the shared ones to end, and those asked after it wait for it (SIGN-11)', SIGN, async () => {
+  const queue = new TurnQueue();
+  queue.giveTurn(await queue.takeTurn(), 'several');
+  const shared = await queue.takeTurn();
+  const { granted } = asked(queue, 0);
+  const alone = queue.takeTurn({ alone: true }).then((t) => (granted.push(t), t));
+  const after = queue.takeTurn().then((t) => (granted.push(t), t));
+  await settle();
+  expect(granted).toEqual([]);
+  queue.giveTurn(shared);
+  await alone;
+  await settle();
+  expect(granted).toEqual([expect.objectContaining({ alone: true, live: 'several' })]);
+  queue.giveTurn(granted[0]!);
+  await expect(after).resolves.toMatchObject({ alone: false, live: 'several' });
+});

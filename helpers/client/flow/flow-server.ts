@@ -20,7 +20,7 @@ const MAX_BURST = 1_000;
 type Message =
   | { op: 'acquire'; id: number; origin: string; options?: AcquireOptions }
   | { op: 'release'; grant: Grant; outcome?: Outcome }
-  | { op: 'turn'; id: number; origin: string }
+  | { op: 'turn'; id: number; origin: string; alone: boolean }
   | { op: 'give'; turn: Turn; found?: LiveChallenges };
 
 export interface FlowServer {
@@ -117,7 +117,7 @@ function serveTurn(hub: PacerHub, socket: net.Socket, turns: HeldTurns, message:
     return taken?.queue.giveTurn(taken.turn, message.found);
   }
   const queue = hub.turnsFor(message.origin);
-  void queue.takeTurn().then((turn) => {
+  void queue.takeTurn({ alone: message.alone }).then((turn) => {
     if (socket.destroyed) return queue.giveTurn(turn);
     turns.set(turn.id, { turn, queue });
     socket.write(`${JSON.stringify({ id: message.id, turn })}\n`);
@@ -136,7 +136,10 @@ function messageIn(line: string): Message | undefined {
   } catch {
     return undefined;
   }
-  if (m.op === 'turn') return typeof m.origin === 'string' && Number.isSafeInteger(m.id) ? { op: 'turn', id: m.id as number, origin: m.origin } : undefined;
+  if (m.op === 'turn') {
+    if (typeof m.origin !== 'string' || !Number.isSafeInteger(m.id) || (m.alone !== undefined && typeof m.alone !== 'boolean')) return undefined;
+    return { op: 'turn', id: m.id as number, origin: m.origin, alone: m.alone === true };
+  }
   if (m.op === 'give') {
     const turn = record(m.turn);
     if (!turn || !Number.isSafeInteger(turn.id) || (m.found !== undefined && m.found !== 'one' && m.found !== 'several')) return undefined;

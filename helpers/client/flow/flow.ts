@@ -8,7 +8,7 @@
  */
 import net from 'node:net';
 import { Pacer, Refused, type AcquireOptions, type Grant, type Outcome } from './pacer';
-import { TurnQueue, type LiveChallenges, type Turn, type Turns } from './turns';
+import { TurnQueue, type LiveChallenges, type Turn, type TurnOptions, type Turns } from './turns';
 
 export interface Flow {
   acquire(options?: AcquireOptions): Promise<Grant>;
@@ -36,7 +36,7 @@ export class PacerHub {
 const withTurns = (flow: Flow, turns: Turns): Flow & Turns => ({
   acquire: (options) => flow.acquire(options),
   release: (grant, outcome) => flow.release(grant, outcome),
-  takeTurn: () => turns.takeTurn(),
+  takeTurn: (options) => turns.takeTurn(options),
   giveTurn: (turn, found) => turns.giveTurn(turn, found),
 });
 
@@ -65,7 +65,7 @@ class RemoteFlow implements Flow, Turns {
   private nextId = 1;
   private buffer = '';
   private readonly pending = new Map<number, { options: AcquireOptions; resolve: (g: Grant) => void; reject: (e: Error) => void }>();
-  private readonly pendingTurns = new Map<number, (turn: Turn) => void>();
+  private readonly pendingTurns = new Map<number, { options: TurnOptions; resolve: (turn: Turn) => void }>();
   /** Grants and turns from the local fallback, handed back there. */
   private readonly localGrants = new WeakSet<Grant | Turn>();
 
@@ -75,13 +75,13 @@ class RemoteFlow implements Flow, Turns {
     private readonly fallback: Flow & Turns,
   ) {}
 
-  async takeTurn(): Promise<Turn> {
+  async takeTurn(options: TurnOptions = {}): Promise<Turn> {
     const socket = this.connection();
-    if (!socket) return this.localTurn();
+    if (!socket) return this.localTurn(options);
     const id = this.nextId++;
     return new Promise<Turn>((resolve) => {
-      this.pendingTurns.set(id, resolve);
-      socket.write(`${JSON.stringify({ op: 'turn', id, origin: this.origin })}\n`);
+      this.pendingTurns.set(id, { options, resolve });
+      socket.write(`${JSON.stringify({ op: 'turn', id, origin: this.origin, alone: options.alone === true })}\n`);
     });
   }
 
@@ -90,8 +90,8 @@ class RemoteFlow implements Flow, Turns {
     if (this.socket && !this.failed) this.socket.write(`${JSON.stringify({ op: 'give', turn, found })}\n`);
   }
 
-  private async localTurn(): Promise<Turn> {
-    const turn = await this.fallback.takeTurn();
+  private async localTurn(options: TurnOptions): Promise<Turn> {
+    const turn = await this.fallback.takeTurn(options);
     this.localGrants.add(turn);
     return turn;
   }
@@ -140,7 +140,7 @@ class RemoteFlow implements Flow, Turns {
       }
       this.buffer = this.buffer.slice(newline + 1);
       if (reply.turn) {
-        this.pendingTurns.get(reply.id)?.(reply.turn);
+        this.pendingTurns.get(reply.id)?.resolve(reply.turn);
         this.pendingTurns.delete(reply.id);
         continue;
       }
@@ -162,7 +162,7 @@ class RemoteFlow implements Flow, Turns {
         waiter.resolve(grant);
       }, waiter.reject);
     this.pending.clear();
-    for (const resolve of this.pendingTurns.values()) void this.localTurn().then(resolve);
+    for (const { options, resolve } of this.pendingTurns.values()) void this.localTurn(options).then(resolve);
     this.pendingTurns.clear();
   }
 }

@@ -22,8 +22,13 @@ export interface Turn {
   live?: LiveChallenges;
 }
 
+export interface TurnOptions {
+  /** Alone whatever the run found: a check that holds a challenge while it waits (SIGN-11), so no other check's challenge or use comes between. */
+  alone?: boolean;
+}
+
 export interface Turns {
-  takeTurn(): Promise<Turn>;
+  takeTurn(options?: TurnOptions): Promise<Turn>;
   /**
    * Hands a turn back, with what its holder found when it was the one to find out. A turn to find
    * out given back without a finding (its check failed or was stopped first) leaves the run
@@ -41,11 +46,11 @@ export class TurnQueue implements Turns {
   private shared = 0;
   private aloneHeld = false;
   private readonly held = new Set<number>();
-  private readonly waiting: Array<(turn: Turn) => void> = [];
+  private readonly waiting: Array<{ alone: boolean; resolve: (turn: Turn) => void }> = [];
 
-  takeTurn(): Promise<Turn> {
+  takeTurn(options: TurnOptions = {}): Promise<Turn> {
     return new Promise<Turn>((resolve) => {
-      this.waiting.push(resolve);
+      this.waiting.push({ alone: options.alone === true, resolve });
       this.grant();
     });
   }
@@ -59,15 +64,16 @@ export class TurnQueue implements Turns {
     this.grant();
   }
 
+  /** In the order asked: a turn alone waits for the shared ones to end, and those asked after it wait for it. */
   private grant(): void {
     while (this.waiting.length > 0 && !this.aloneHeld) {
-      const alone = this.live !== 'several';
+      const alone = this.waiting[0]!.alone || this.live !== 'several';
       if (alone && this.shared > 0) return;
       const turn: Turn = { id: nextTurnId++, alone, live: this.live };
       this.held.add(turn.id);
       if (alone) this.aloneHeld = true;
       else this.shared++;
-      this.waiting.shift()!(turn);
+      this.waiting.shift()!.resolve(turn);
     }
   }
 }

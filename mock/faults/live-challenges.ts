@@ -36,8 +36,6 @@ const useEnds = (ends: (other: Challenge, used: Challenge) => boolean) =>
       return checked;
     },
   }));
-const useEndsOthers = useEnds(() => true);
-const useEndsOlder = useEnds((other, used) => other.issuedAt < used.issuedAt);
 
 /** A newer live challenge ends an older one `afterMs` after the newer was issued (a lazy sweep). */
 const newerEndsOlderAfter = (afterMs: number) =>
@@ -68,47 +66,49 @@ async function olderRefused(k: Kit): Promise<boolean> {
 /** Every SIGN check: an API that conforms must pass them all. */
 const EVERY_SIGN_CHECK = ['SIGN-01', 'SIGN-03', 'SIGN-04', 'SIGN-05', 'SIGN-06', 'SIGN-07', 'SIGN-08', 'SIGN-09', 'SIGN-10', 'SIGN-11', 'SIGN-12'] as const;
 
+/** A variant that conforms: every SIGN check must pass. */
+const CONFORMS = { breaks: [], checks: EVERY_SIGN_CHECK, expect: 'conforms' } as const;
+
+/** A conformant API keeping the account's `n` newest challenges live, an older one ended by the next. */
+const newestLive = (n: number, summary: string): Fault => ({
+  ...CONFORMS,
+  summary,
+  probe: async (k) => {
+    const older = await k.issue();
+    for (let i = 0; i < n; i++) await k.issue();
+    return (await k.signed(older, k.sign(older))).status === 401;
+  },
+  bend: keepsNewest(n),
+});
+
+/** A conformant API whose successful use ends the account's other live challenges, or only the older ones. */
+const usedEnds = (which: 'others' | 'older'): Fault => ({
+  ...CONFORMS,
+  summary: `Conformant, but a successful use ends the account's ${which === 'others' ? 'other live challenges' : 'live challenges issued before it'}`,
+  probe: async (k) => {
+    const [older, newer] = [await k.issue(), await k.issue()];
+    const [used, ended] = which === 'others' ? [older, newer] : [newer, older];
+    return (await k.signed(used, k.sign(used))).status === 200 && (await k.signed(ended, k.sign(ended))).status === 401;
+  },
+  bend: useEnds(which === 'others' ? () => true : (other, used) => other.issuedAt < used.issuedAt),
+});
+
 export const LIVE_CHALLENGE_FAULTS = {
   'sign-one-live-challenge': {
-    breaks: [],
-    checks: EVERY_SIGN_CHECK,
-    expect: 'conforms',
+    ...CONFORMS,
     summary: "Conformant, but a new challenge replaces the account's earlier ones: only the newest is live (found by the run's first signing check)",
     probe: olderRefused,
     bend: keepsNewestOnly,
   },
   'sign-one-live-challenge-set': {
-    breaks: [],
-    checks: EVERY_SIGN_CHECK,
-    expect: 'conforms',
+    ...CONFORMS,
     settings: ONE,
     summary: 'sign-one-live-challenge, judged with CARDPLUSPAY_LIVE_CHALLENGES=one: the whole run one request at a time',
     probe: olderRefused,
     bend: keepsNewestOnly,
   },
-  'sign-three-live-challenges': {
-    breaks: [],
-    checks: EVERY_SIGN_CHECK,
-    expect: 'conforms',
-    summary: "Conformant, but only the account's three newest challenges are live: a fourth ends the oldest",
-    probe: async (k) => {
-      const older = await k.issue();
-      for (let i = 0; i < 3; i++) await k.issue();
-      return (await k.signed(older, k.sign(older))).status === 401;
-    },
-    bend: keepsNewest(3),
-  },
-  'sign-use-ends-other-challenges': {
-    breaks: [],
-    checks: EVERY_SIGN_CHECK,
-    expect: 'conforms',
-    summary: "Conformant, but a successful use ends the account's other live challenges",
-    probe: async (k) => {
-      const [older, newer] = [await k.issue(), await k.issue()];
-      return (await k.signed(older, k.sign(older))).status === 200 && (await k.signed(newer, k.sign(newer))).status === 401;
-    },
-    bend: useEndsOthers,
-  },
+  'sign-three-live-challenges': newestLive(3, "Conformant, but only the account's three newest challenges are live: a fourth ends the oldest"),
+  'sign-use-ends-other-challenges': usedEnds('others'),
   'sign-one-live-challenge-sha1': {
     breaks: ['SIGN-07'],
     settings: ONE,
@@ -132,33 +132,10 @@ export const LIVE_CHALLENGE_FAULTS = {
     bend: SIGNING_FAULTS['sign-verifies-latest-challenge'].bend,
   },
   // Conformant variants that a run side by side failed at random before the finding and SIGN-11's turns alone (helper attack 41).
-  'sign-four-live-challenges': {
-    breaks: [],
-    checks: EVERY_SIGN_CHECK,
-    expect: 'conforms',
-    summary: "Conformant, but only the account's four newest challenges are live: a fifth ends the oldest",
-    probe: async (k) => {
-      const older = await k.issue();
-      for (let i = 0; i < 4; i++) await k.issue();
-      return (await k.signed(older, k.sign(older))).status === 401;
-    },
-    bend: keepsNewest(4),
-  },
-  'sign-use-ends-older-challenges': {
-    breaks: [],
-    checks: EVERY_SIGN_CHECK,
-    expect: 'conforms',
-    summary: "Conformant, but a successful use ends the account's live challenges issued before it",
-    probe: async (k) => {
-      const [older, newer] = [await k.issue(), await k.issue()];
-      return (await k.signed(newer, k.sign(newer))).status === 200 && (await k.signed(older, k.sign(older))).status === 401;
-    },
-    bend: useEndsOlder,
-  },
+  'sign-four-live-challenges': newestLive(4, "Conformant, but only the account's four newest challenges are live: a fifth ends the oldest"),
+  'sign-use-ends-older-challenges': usedEnds('older'),
   'sign-newer-ends-older-later': {
-    breaks: [],
-    checks: EVERY_SIGN_CHECK,
-    expect: 'conforms',
+    ...CONFORMS,
     summary: 'Conformant, but a newer challenge ends the older ones 300 ms after it is issued',
     probe: async (k) => {
       const older = await k.issue();

@@ -134,7 +134,7 @@ type Beside = { sideBySide: boolean };
  */
 export function replacedBeside({ sideBySide }: Beside): string {
   return sideBySide
-    ? ' (if the API keeps one live challenge per account, a check run beside this one may have replaced it: CARDPLUSPAY_LIVE_CHALLENGES=one runs one request at a time, and the CI workflow its shards one after another)'
+    ? ' (if the API keeps one live challenge per account, a check beside this one, in this run or in another shard running at the same time, may have replaced it: against such an API run shards one after another, as the CI workflow does when its repository variable CARDPLUSPAY_LIVE_CHALLENGES is one, and CARDPLUSPAY_LIVE_CHALLENGES=one runs each run one request at a time)'
     : '';
 }
 

@@ -200,7 +200,7 @@ const STEPS: readonly Step[] = [
   },
   {
     key: 'live-challenges',
-    title: 'Live challenges: whole runs, checks side by side, against conformant APIs keeping few live challenges',
+    title: 'Live challenges: whole runs, checks side by side, against conformant APIs keeping few live challenges and one whose expiry is a sweep',
     cores: 2,
     run: handingOn(() => liveChallengeRuns(record)),
   },

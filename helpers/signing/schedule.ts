@@ -8,8 +8,7 @@
 import { test, type TestInfo } from '@playwright/test';
 import type { ApiClient } from '../client/client';
 import type { Egress } from '../client/egress';
-import { LIVE_CHALLENGES_FOUND, type LiveChallenges } from '../client/flow/turns';
-import { requirementIdsIn, type RequirementId } from '../contract/requirements';
+import { LIVE_CHALLENGES_FOUND, type LiveChallenges, type Turn, type TurnOptions } from '../client/flow/turns';
 import { is2xx } from '../expectations';
 import type { Settings } from '../settings/settings';
 import { signedEndpoint, SigningSession } from './session';
@@ -47,12 +46,19 @@ async function findLiveChallenges(session: SigningSession, api: ApiClient, setti
 }
 
 /**
- * Checks that hold a challenge while they wait out part of its lifetime, or past it: they take their
- * turn alone whatever the run found, so that no other check's challenge can end theirs (an API
- * keeping a few live) and no other check's use comes between their challenge's expiry and their use
- * (an API whose expiry is a sweep after each use: `sign-expiry-swept-after-use`).
+ * Waits for a turn with no timeout running (the run's own limit still holds), then gives the check
+ * its timeout back with the wait added: the wait is other checks' time, not this one's.
  */
-const HOLDS_A_CHALLENGE: readonly RequirementId[] = ['SIGN-11'];
+async function waitForTurn(egress: Egress, testInfo: TestInfo, options: TurnOptions = {}): Promise<Turn> {
+  const asked = Date.now();
+  const timeout = testInfo.timeout;
+  testInfo.setTimeout(0);
+  try {
+    return await egress.takeTurn(options);
+  } finally {
+    testInfo.setTimeout(timeout + (Date.now() - asked));
+  }
+}
 
 /**
  * The `signing` fixture: the configured signing account(s) for a check (`use`), in its turn, the
@@ -72,12 +78,7 @@ export async function signingInTurn(
     session.sideBySide = !session.oneAtATime && sideBySide;
     return use(session);
   }
-  const asked = Date.now();
-  const timeout = testInfo.timeout;
-  // The wait for a turn is other checks' time, not this one's: no timeout while it lasts (the run's own limit still holds).
-  testInfo.setTimeout(0);
-  const options = { alone: requirementIdsIn(testInfo.annotations).some((id) => HOLDS_A_CHALLENGE.includes(id)) };
-  let turn = await egress.takeTurn(options);
+  let turn = await waitForTurn(egress, testInfo);
   if (turn.live === undefined) {
     let found: LiveChallenges | undefined;
     try {
@@ -88,13 +89,22 @@ export async function signingInTurn(
       egress.giveTurn(turn, found);
     }
     // Taken again by what the run now knows: side by side, or alone after the checks already waiting.
-    turn = await egress.takeTurn(options);
+    turn = await waitForTurn(egress, testInfo);
   }
-  testInfo.setTimeout(timeout + (Date.now() - asked));
+  // Alone, another check comes beside this one only from another shard: a run of its own.
+  const shards = (testInfo.config.shard?.total ?? 1) > 1;
+  session.oneAtATime = turn.live === 'one';
+  session.sideBySide = turn.alone ? shards : sideBySide;
+  // A check holding a challenge while it waits (SIGN-11) goes alone for that part, whatever was found.
+  session.alone = async (fn) => {
+    if (!turn.alone) {
+      egress.giveTurn(turn);
+      turn = await waitForTurn(egress, testInfo, { alone: true });
+      session.sideBySide = shards;
+    }
+    return fn();
+  };
   try {
-    session.oneAtATime = turn.live === 'one';
-    // Alone, another check comes beside this one only from another shard: a run of its own.
-    session.sideBySide = turn.alone ? (testInfo.config.shard?.total ?? 1) > 1 : sideBySide;
     await use(session);
   } finally {
     egress.giveTurn(turn);

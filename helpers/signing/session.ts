@@ -70,6 +70,8 @@ export class SigningSession {
   oneAtATime = false;
   /** Another check may ask this account's challenges between this one's asking and its use (replacedBeside). */
   sideBySide = false;
+  /** Runs `fn` with this check alone at the target's signing (schedule.ts); as it is where no turns are taken. */
+  alone: <T>(fn: () => Promise<T>) => Promise<T> = (fn) => fn();
 
   constructor(
     private readonly api: ApiClient,

@@ -14,12 +14,19 @@ import type { Recorder } from './shard-check';
 import { runSuiteAgainstMocks, type RunOutputs } from '../support/run-suite';
 
 /** Conformant APIs: one live, the newest of a few, a use ending the older ones, a newer one ending them after a while. */
-const VARIANTS: readonly FaultName[] = [
+const CONFORMANT: readonly FaultName[] = [
   'sign-one-live-challenge',
   'sign-four-live-challenges',
   'sign-use-ends-older-challenges',
   'sign-newer-ends-older-later',
 ];
+/**
+ * A broken one a full run side by side used to pass: its expiry is a sweep after each signed
+ * request, which other checks' requests ran before SIGN-11's late use. The check goes alone from
+ * halfway through the lifetime; the matrix, one requirement's checks at a time, never showed the gap.
+ */
+const SWEPT: FaultName = 'sign-expiry-swept-after-use';
+const VARIANTS: readonly FaultName[] = [...CONFORMANT, SWEPT];
 
 const OUT = path.join('reports', 'self-test', 'live-challenges');
 
@@ -27,8 +34,8 @@ export async function liveChallengeRuns(record: Recorder): Promise<RunOutputs> {
   const out = (fault: FaultName): string => path.join(OUT, fault);
   const { runs, outputs } = await runSuiteAgainstMocks<Summary>(
     VARIANTS.map((fault) => ({ name: fault, fault })),
-    // Two at a time: four whole runs at once on two cores would slow each past what it checks.
-    [VARIANTS.slice(0, 2), VARIANTS.slice(2)].map((batch) =>
+    // A few at a time: five whole runs at once on two cores would slow each past what it checks.
+    [VARIANTS.slice(0, 3), VARIANTS.slice(3)].map((batch) =>
       batch.map((fault) => ({
         name: `${fault} run`,
         config: 'tests/configs/isolated.config.ts',
@@ -39,12 +46,17 @@ export async function liveChallengeRuns(record: Recorder): Promise<RunOutputs> {
   );
   for (const [i, run] of runs.entries()) {
     const s = run.summary;
-    const ok = !!s && s.verdict === 'conforms' && s.totals.failed === 0 && s.totals.notJudged === 0;
+    const fault = VARIANTS[i]!;
+    const ok =
+      fault === SWEPT
+        ? s?.verdict === 'does-not-conform' && s.failedRequirements.join() === 'SIGN-11'
+        : !!s && s.verdict === 'conforms' && s.totals.failed === 0 && s.totals.notJudged === 0;
     const found = s?.liveChallenges ? `, found ${s.liveChallenges} live` : '';
     const told = s
       ? `${s.verdict}: ${s.totals.passed} passed, ${s.totals.failed} failed, ${s.totals.notJudged} not judged${found}${s.failedTests.length ? `; failed: ${s.failedTests.slice(0, 3).join(' | ')}` : ''}`
       : `no summary (Playwright exit ${run.code})`;
-    record(`${VARIANTS[i]}, a conformant API, conforms in a run side by side`, ok, `${told} in ${run.seconds.toFixed(1)} s`);
+    const what = fault === SWEPT ? `${fault}, expiry only by a sweep after each signed request, fails SIGN-11 alone` : `${fault}, a conformant API, conforms`;
+    record(`${what} in a run side by side`, ok, `${told} in ${run.seconds.toFixed(1)} s`);
   }
   return outputs;
 }

@@ -78,7 +78,7 @@ export async function signingInTurn(
     session.sideBySide = !session.oneAtATime && sideBySide;
     return use(session);
   }
-  let turn = await waitForTurn(egress, testInfo);
+  let turn: Turn | undefined = await waitForTurn(egress, testInfo);
   if (turn.live === undefined) {
     let found: LiveChallenges | undefined;
     try {
@@ -95,10 +95,18 @@ export async function signingInTurn(
   const shards = (testInfo.config.shard?.total ?? 1) > 1;
   session.oneAtATime = turn.live === 'one';
   session.sideBySide = turn.alone ? shards : sideBySide;
-  // A check holding a challenge while it waits (SIGN-11) goes alone for that part, whatever was found.
+  // SIGN-11: alone for the part that holds a challenge, whatever was found; and a shared turn
+  // handed back while it only waits, so that a check asking to go alone need not wait for it.
+  // An alone turn is kept throughout: with one live challenge, another's asking would end this one's.
+  session.aside = (fn) => {
+    if (turn && !turn.alone) egress.giveTurn(turn);
+    if (!turn?.alone) turn = undefined;
+    return fn();
+  };
   session.alone = async (fn) => {
-    if (!turn.alone) {
-      egress.giveTurn(turn);
+    if (!turn?.alone) {
+      if (turn) egress.giveTurn(turn);
+      turn = undefined;
       turn = await waitForTurn(egress, testInfo, { alone: true });
       session.sideBySide = shards;
     }
@@ -107,6 +115,6 @@ export async function signingInTurn(
   try {
     await use(session);
   } finally {
-    egress.giveTurn(turn);
+    if (turn) egress.giveTurn(turn);
   }
 }

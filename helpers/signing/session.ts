@@ -54,24 +54,22 @@ export interface SendOptions {
 }
 
 type LooksFor = 'success' | 'refusal';
+type Around = <T>(fn: () => Promise<T>) => Promise<T>;
 
 /** When a request left: its answer's arrival less the exchange (wire.ts times it after the run's flow control). */
 const departureOf = (reply: Reply, arrived: number): number => arrived - reply.ms;
 
 /** One signing account: its key, its private key, and the steps of a signed request. */
 export class SigningSession {
-  /**
-   * When each challenge this session or its second account obtained was asked for (SIGN-12 sends one
-   * account's challenge from the other): by the attempt that got it, after any 429 and pause, as the
-   * server may have issued it at once. Its lifetime is counted from then.
-   */
+  /** When each challenge this session or its second account (SIGN-12) got was asked for, by the attempt that got it (after any 429): its lifetime counts from then. */
   private readonly issues: Map<string, number>;
-  /** A family's members go one whole use at a time: the API keeps one live challenge (set, or found: live-challenges.ts). */
+  /** A family's members go one whole use at a time: the API keeps one live challenge (set, or found: schedule.ts). */
   oneAtATime = false;
   /** Another check may ask this account's challenges between this one's asking and its use (replacedBeside). */
   sideBySide = false;
-  /** Runs `fn` with this check alone at the target's signing (schedule.ts); as it is where no turns are taken. */
-  alone: <T>(fn: () => Promise<T>) => Promise<T> = (fn) => fn();
+  /** Run `fn` alone at the target's signing, or holding no turn (a wait): set by schedule.ts; as they are where no turns are taken. */
+  alone: Around = (fn) => fn();
+  aside: Around = (fn) => fn();
 
   constructor(
     private readonly api: ApiClient,

@@ -25,7 +25,7 @@ const MOCK = 'remote';
 const RATE_PER_SECOND = 10;
 
 /**
- * What SIGN-11's checks wait: 0.3 of the lifetime inside it (specs/1-signing/lifetime.spec.ts), and
+ * What SIGN-11's checks wait: 0.3 of the lifetime inside it (specs/signing/lifetime.spec.ts), and
  * the lifetime + 1 s + 5 % past it (specs/0-real-time/expiry.spec.ts); 3.7 s with the mock's 2 s.
  * They are two tests, which two workers may run side by side, so their sum is the most the waits
  * add to a run's wall time.

@@ -37,8 +37,3 @@ test(`every spec that waits past a lifetime (pastLifetimeMs) is in ${FIRST}, and
   expect(waits.length).toBeGreaterThan(0);
   expect(order.filter(inFirst)).toEqual(waits);
 });
-
-test('the signing checks come right after, before every other area: the other worker ends them before SIGN-11 goes alone at the signing', () => {
-  const folders = [...new Set(walkOrder(SPECS).map((f) => f.split(path.sep)[0]))];
-  expect(folders.slice(0, 2)).toEqual([FIRST, '1-signing']);
-});

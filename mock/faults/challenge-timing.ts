@@ -82,6 +82,35 @@ function expiryByHand(wrap: (redeem: Redeem, lifetimeMs: number) => Redeem): (be
 /** challenge-rate-limited's lifetime: room for three requests at one a second. */
 const LIMITED_TTL_SECONDS = 6;
 
+/**
+ * Asking for a new challenge restarts the lifetime of every live one (a per-account set whose
+ * expiry each addition resets): a full run side by side passed it once SIGN-11 went alone (helper
+ * attack 43), since no other check asked a challenge in its window; SIGN-11 now asks one itself.
+ */
+const resetByNewChallenge: Fault = {
+  breaks: ['SIGN-11'],
+  summary: 'Asking for a new challenge restarts the lifetime of every live challenge: a challenge is served until a lifetime after the newest one was asked',
+  probe: async (k) => {
+    const challenge = await k.issue();
+    await pause(k.mock.challengeTtlSeconds * 1000 - 300);
+    await k.issue();
+    await pause(600);
+    return (await k.signed(challenge, k.sign(challenge))).status === 200;
+  },
+  bend: (behaviour) => {
+    let lastAsked = 0;
+    const asking = bendEndpoint('challenge', (current) => (...args) => {
+      lastAsked = Date.now();
+      return current(...args);
+    })(behaviour);
+    return expiryByHand((redeem, lifetimeMs) => (store, value, account, path, proves) => {
+      const c = store.liveFor(account).find((x) => x.value === value);
+      if (c && Date.now() >= Math.max(c.issuedAt, lastAsked) + lifetimeMs) return { ok: false, refusal: 'expired' };
+      return redeem(store, value, account, path, proves);
+    })(asking);
+  },
+};
+
 export const CHALLENGE_TIMING_FAULTS = {
   'sign-early-expiry-slow-challenge': {
     waits: true,
@@ -114,6 +143,27 @@ export const CHALLENGE_TIMING_FAULTS = {
   // Two that a faster SIGN-11 (a first use just past the lifetime, a spare challenge used a second
   // later only when that one was served) passed: the first use's side effects answered for the
   // judged one. The single use past the lifetime and its margin catches both (issue 20, reverted).
+  'sign-expiry-reset-by-new-challenge': resetByNewChallenge,
+  'sign-expiry-swept-by-any-request': {
+    breaks: ['SIGN-11'],
+    summary: 'Expiry is a sweep run by every request (signed or not, any account) after it is looked up: a lone late first use of a challenge is served',
+    probe: SIGNING_FAULTS['sign-no-expiry'].probe,
+    bend: (behaviour) => {
+      let sweep: (() => void) | undefined;
+      const accounts = new Set<Parameters<Redeem>[2]>();
+      const byHand = expiryByHand((redeem, lifetimeMs) => async (store, value, account, path, proves) => {
+        const checked = await redeem(store, value, account, path, proves);
+        accounts.add(account);
+        sweep = () => {
+          const now = Date.now();
+          for (const a of accounts) for (const c of store.liveFor(a)) if (now >= c.issuedAt + lifetimeMs) store.markUsed(c, path);
+        };
+        sweep();
+        return checked;
+      })(behaviour);
+      return { ...byHand, gate: (req) => (req.headers['x-api-challenge'] === undefined && sweep?.(), byHand.gate(req)) };
+    },
+  },
   'sign-expiry-swept-after-use': {
     breaks: ['SIGN-11'],
     summary: "Expiry is left to a sweep that runs after each signed request's lookup: the first use of a challenge past its lifetime is served",

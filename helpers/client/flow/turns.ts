@@ -2,10 +2,11 @@
  * Turns at a target's request signing, held across every worker of a run (issue 20, with
  * CARDPLUSPAY_LIVE_CHALLENGES=auto). The docs do not say whether a new challenge leaves the
  * account's earlier ones live. Until the run knows, a signing check takes its turn alone, and the
- * first to get one finds out (two challenges asked, then each used) and says what it found. An API
- * that keeps several live challenges then gets its signing checks side by side (shared turns); one
- * whose new challenge, or whose use, ends the others gets them one at a time (a turn alone each),
- * so that no check's challenge is ended by another's between its asking and its use.
+ * first to get one finds out (helpers/signing/schedule.ts: four challenges asked, the newest and then
+ * the oldest used) and says what it found. An API that keeps several live challenges then gets its
+ * signing checks side by side (shared turns); one whose new challenge, or whose use, ends the others
+ * gets them one at a time (a turn alone each), so that no check's challenge is ended by another's
+ * between its asking and its use. A check may also ask to go alone whatever was found (SIGN-11).
  */
 
 /** How many live challenges the target keeps for one account, as its first signing check found. */

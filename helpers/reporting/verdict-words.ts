@@ -2,6 +2,7 @@
  * How a run says its verdict (docs/interface.md): as an exit status, and in words, the closing
  * console lines that end with one verdict sentence. Pure functions of a summary (summary.ts).
  */
+import { ASKED_TO_FIND_OUT } from '../client/flow/turns';
 import { REQUEST_BUDGET } from '../cases/families';
 import { REQUIREMENTS, type RequirementId } from '../contract/requirements';
 import { EXIT_STATUS } from '../contract/verdict';
@@ -97,7 +98,7 @@ export function liveChallengesLines({ liveChallenges }: Summary): string[] {
   if (!liveChallenges) return [];
   return [
     liveChallenges === 'several'
-      ? 'Request signing: the API kept four challenges of an account live at once, so the signing checks ran side by side.'
+      ? `Request signing: the API kept ${ASKED_TO_FIND_OUT} challenges of an account live at once, so the signing checks ran side by side.`
       : "Request signing: a new challenge or a use ended an account's older challenges (or the first signing check could not tell), so the signing checks ran one at a time (CARDPLUSPAY_LIVE_CHALLENGES, docs/configuration.md).",
   ];
 }

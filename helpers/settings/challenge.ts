@@ -4,6 +4,7 @@ import { isJsonPointer } from '../contract/json-pointer';
 import { ONE_SPELLING } from './connection';
 import { oneOf, parseUrl, printable, type Env, type Setting } from './parse';
 import { CHALLENGE_METHODS, LIVE_CHALLENGE_COUNTS } from './types';
+import { ASKED_TO_FIND_OUT } from '../client/flow/turns';
 
 const DEFAULT_PATH = 'auth/challenge';
 const DEFAULT_POINTER = '/data/challenge';
@@ -81,7 +82,9 @@ export const oneLiveChallenge = (env: Env): boolean => env.CARDPLUSPAY_LIVE_CHAL
 export const LIVE_CHALLENGES: Setting = {
   name: 'CARDPLUSPAY_LIVE_CHALLENGES',
   meaning:
-    "how many live challenges the API keeps for one account: `auto`, the run's first signing check finds out (four challenges asked, the newest and then the oldest used) and the signing checks then go side by side, or one at a time when a new challenge or a use ends the account's others; `several`, side by side without finding out; `one`, the whole run one request at a time (`CARDPLUSPAY_WORKERS` and `CARDPLUSPAY_CONCURRENCY` 1)",
+    "how many live challenges the API keeps for one account: `auto`, the run's first signing check finds out (" +
+    `${ASKED_TO_FIND_OUT} challenges asked, the newest and then the oldest used) and the signing checks then go side by side, or one at a time when a new challenge or a use ends the account's others; ` +
+    '`several`, side by side without finding out; `one`, the whole run one request at a time (`CARDPLUSPAY_WORKERS` and `CARDPLUSPAY_CONCURRENCY` 1)',
   default: '`auto`',
   parse(raw, { env, refuse }) {
     const live = oneOf(raw, LIVE_CHALLENGE_COUNTS, 'auto', refuse);

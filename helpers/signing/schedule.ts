@@ -8,19 +8,13 @@
 import { test, type TestInfo } from '@playwright/test';
 import type { ApiClient } from '../client/client';
 import type { Egress } from '../client/egress';
-import { LIVE_CHALLENGES_FOUND, type LiveChallenges, type Turn, type TurnOptions } from '../client/flow/turns';
+import { ASKED_TO_FIND_OUT, LIVE_CHALLENGES_FOUND, type LiveChallenges, type Turn, type TurnOptions } from '../client/flow/turns';
 import { is2xx } from '../expectations';
 import type { Settings } from '../settings/settings';
 import { signedEndpoint, SigningSession } from './session';
 
 /** Why a SIGN check is skipped without a signing account. */
 const NO_SIGNING_ACCOUNT = 'CARDPLUSPAY_SIGNING_API_KEY is not set: there is no signing account to sign requests with';
-
-/**
- * How many challenges the finding asks before it uses any: an API that keeps fewer live per account
- * (one, or a short list, the oldest ending first) refuses the oldest, and is judged one at a time.
- */
-const ASKED_TO_FIND_OUT = 4;
 
 /**
  * ASKED_TO_FIND_OUT challenges asked, then the newest and the oldest used, in that order, signed, on

@@ -2,8 +2,8 @@
  * Turns at a target's request signing, held across every worker of a run (issue 20, with
  * CARDPLUSPAY_LIVE_CHALLENGES=auto). The docs do not say whether a new challenge leaves the
  * account's earlier ones live. Until the run knows, a signing check takes its turn alone, and the
- * first to get one finds out (helpers/signing/schedule.ts: four challenges asked, the newest and then
- * the oldest used) and says what it found. An API that keeps several live challenges then gets its
+ * first to get one finds out (helpers/signing/schedule.ts: ASKED_TO_FIND_OUT challenges asked, the newest
+ * and then the oldest used) and says what it found. An API that keeps several live challenges then gets its
  * signing checks side by side (shared turns); one whose new challenge, or whose use, ends the others
  * gets them one at a time (a turn alone each), so that no check's challenge is ended by another's
  * between its asking and its use. A check may also ask to go alone whatever was found (SIGN-11).
@@ -11,6 +11,14 @@
 
 /** How many live challenges the target keeps for one account, as its first signing check found. */
 export type LiveChallenges = 'one' | 'several';
+
+/**
+ * How many challenges the finding asks before it uses any (helpers/signing/schedule.ts): an API that
+ * keeps fewer live per account (one, or a short list, the oldest ending first) refuses the oldest,
+ * and is judged one at a time. Eight: a few more than common "at most five" limits, within the
+ * run's request budget.
+ */
+export const ASKED_TO_FIND_OUT = 8;
 
 /** The annotation on the check that found it out: the summary says what the run found. */
 export const LIVE_CHALLENGES_FOUND = 'live-challenges';

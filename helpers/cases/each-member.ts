@@ -21,8 +21,9 @@ export interface EachMemberOptions<M> {
   /** Why a member is not sent in this run (a setting it needs is not given); it is listed as a step all the same. */
   notSent?: (member: M) => string | undefined;
   /**
-   * Each member whole before the next starts (CARDPLUSPAY_LIVE_CHALLENGES=one): sent together, one
-   * member's challenge would replace another's between its asking and its use.
+   * Each member whole before the next starts (one live challenge per account, set or found:
+   * helpers/signing/schedule.ts): sent together, one member's challenge would replace another's
+   * between its asking and its use.
    */
   oneAtATime?: boolean;
 }

@@ -21,7 +21,7 @@ type Message =
   | { op: 'acquire'; id: number; origin: string; options?: AcquireOptions }
   | { op: 'release'; grant: Grant; outcome?: Outcome }
   | { op: 'turn'; id: number; origin: string; alone: boolean }
-  | { op: 'give'; turn: Turn; found?: LiveChallenges };
+  | { op: 'give'; turnId: number; found?: LiveChallenges };
 
 export interface FlowServer {
   /** What the workers connect to; undefined when no socket could be made (each worker then keeps a share). */
@@ -112,8 +112,9 @@ type HeldTurns = Map<number, { turn: Turn; queue: TurnQueue }>;
 /** A worker's turn at signing (turns.ts): granted in its queue's order, or given back with what it found. */
 function serveTurn(hub: PacerHub, socket: net.Socket, turns: HeldTurns, message: Extract<Message, { op: 'turn' | 'give' }>): void {
   if (message.op === 'give') {
-    const taken = turns.get(message.turn.id);
-    turns.delete(message.turn.id);
+    // Whether the turn was alone is the queue's record, not the worker's word: only its id is read.
+    const taken = turns.get(message.turnId);
+    turns.delete(message.turnId);
     return taken?.queue.giveTurn(taken.turn, message.found);
   }
   const queue = hub.turnsFor(message.origin);
@@ -143,7 +144,7 @@ function messageIn(line: string): Message | undefined {
   if (m.op === 'give') {
     const turn = record(m.turn);
     if (!turn || !Number.isSafeInteger(turn.id) || (m.found !== undefined && m.found !== 'one' && m.found !== 'several')) return undefined;
-    return { op: 'give', turn: { id: turn.id as number, alone: turn.alone === true }, found: m.found };
+    return { op: 'give', turnId: turn.id as number, found: m.found };
   }
   if (m.op === 'release') {
     const grant = record(m.grant);
